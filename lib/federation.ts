@@ -1,0 +1,63 @@
+import {
+  type ASTNode, type NameNode, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, GraphQLInputObjectType, GraphQLInterfaceType,
+  GraphQLObjectType, isInputObjectType, isInterfaceType, isObjectType, Kind, parse, visit,
+} from "graphql";
+import { MapperKind, mapSchema } from "@graphql-tools/utils";
+import { printSubgraphSchema } from "@apollo/subgraph";
+
+/**
+ * The entity stubs of a subgraph: types it references but does not own, marked (DESIGN.md, fact 2)
+ * with `@mutation(operations: [])`.
+ */
+export function stubTypeNames(typeDefs: string | DocumentNode): string[] {
+  const document = typeof typeDefs === "string" ? parse(typeDefs) : typeDefs;
+  const stubs: string[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
+    const mutation = definition.directives?.find((d) => d.name.value === "mutation");
+    const operations = mutation?.arguments?.find((a) => a.name.value === "operations")?.value;
+    if (operations?.kind === Kind.LIST && operations.values.length === 0) stubs.push(definition.name.value);
+  }
+  return stubs;
+}
+
+/**
+ * Gives the input types that @neo4j/graphql generates for a stub (OrganisationWhere, OrganisationSort,
+ * …) a name of this subgraph's own, such as PeopleOrganisationWhere.
+ *
+ * Why: federation merges input types by intersection. If the people subgraph's stub generated its own
+ * `OrganisationWhere { id }`, the supergraph's OrganisationWhere would shrink to `id` alone and nobody
+ * could filter organisations by name through the gateway. Input type names never reach the resolvers,
+ * which read argument values only, so renaming them is safe.
+ */
+export function renameStubInputTypes(schema: GraphQLSchema, stubs: readonly string[], prefix: string): GraphQLSchema {
+  if (stubs.length === 0) return schema;
+  const isStubInput = (type: GraphQLNamedType) =>
+    isInputObjectType(type) && stubs.some((stub) => type.name.startsWith(stub) && /^[A-Z]/.test(type.name.slice(stub.length)));
+  const renames = new Map(Object.values(schema.getTypeMap()).filter(isStubInput).map((t) => [t.name, `${prefix}${t.name}`]));
+  const renameNode = <N extends { name: NameNode }>(node: N): N | undefined =>
+    renames.has(node.name.value) ? { ...node, name: { ...node.name, value: renames.get(node.name.value)! } } : undefined;
+  // printSubgraphSchema reads the AST nodes too, so their type references are renamed with the types.
+  const renameInAst = <T extends ASTNode | undefined | null>(node: T): T =>
+    node ? visit(node, { NamedType: renameNode, InputObjectTypeDefinition: renameNode, InputObjectTypeExtension: renameNode }) : node;
+  const renameInAsts = <T extends ASTNode>(nodes: readonly T[] | undefined) => nodes?.map((n) => renameInAst(n));
+  const renamed = mapSchema(schema, {
+    [MapperKind.TYPE]: (type) => {
+      const config = type.toConfig() as { astNode?: ASTNode | null; extensionASTNodes?: readonly ASTNode[]; name: string };
+      const astNodes = { astNode: renameInAst(config.astNode), extensionASTNodes: renameInAsts(config.extensionASTNodes) ?? [] };
+      const name = renames.get(type.name) ?? type.name;
+      if (isObjectType(type)) return new GraphQLObjectType({ ...type.toConfig(), ...(astNodes as object), name });
+      if (isInputObjectType(type)) return new GraphQLInputObjectType({ ...type.toConfig(), ...(astNodes as object), name });
+      if (isInterfaceType(type)) return new GraphQLInterfaceType({ ...type.toConfig(), ...(astNodes as object), name });
+      return type;
+    },
+    [MapperKind.FIELD]: (field) => ({ ...field, astNode: renameInAst(field.astNode) }) as typeof field,
+  });
+  // `_service { sdl }` was computed before the renaming; answer with the schema as it now is.
+  const serviceField = renamed.getQueryType()?.getFields()["_service"];
+  if (serviceField) {
+    const sdl = printSubgraphSchema(renamed);
+    serviceField.resolve = () => ({ sdl });
+  }
+  return renamed;
+}

@@ -1,0 +1,99 @@
+/**
+ * npm start: the whole stack on this machine. Neo4j (local unless NEO4J_URI is set), the schema
+ * migration, the demo data when the graph is empty, then the three subgraphs and the gateway, each
+ * as its own process. Ctrl-C stops everything it started.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { resolve } from "node:path";
+import { Neo4jGraphQL } from "@neo4j/graphql";
+import { loadConfig, subgraphNames, type Config } from "../lib/config.js";
+import { ensureNeo4j } from "../lib/local-neo4j.js";
+import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../lib/neo4j.js";
+import { migrate } from "../lib/migrate.js";
+import { repoRoot } from "../lib/paths.js";
+import { subgraphTypeDefs } from "../lib/subgraph-server.js";
+import { graphIsEmpty, seedDemoData } from "../seed/seed.js";
+
+const config = loadConfig();
+const children: ChildProcess[] = [];
+let stopNeo4j: () => Promise<void> = async () => {};
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once("exit", r)) : undefined)));
+  await stopNeo4j();
+  process.exit(code);
+}
+process.once("SIGINT", () => void shutdown(0));
+process.once("SIGTERM", () => void shutdown(0));
+
+function startProcess(label: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, entry)], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const prefix = (line: string) => (line.trim() ? `${label.padEnd(13)} | ${line}\n` : "");
+  child.stdout?.on("data", (chunk: Buffer) => { if (process.env["LOG_LEVEL"] !== "silent") process.stdout.write(chunk.toString().split("\n").map(prefix).join("")); });
+  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk.toString().split("\n").map(prefix).join("")));
+  child.once("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`${label} stopped (${signal ?? `exit code ${code}`}); stopping the stack.`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitForHealth(label: string, url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${label} did not become healthy at ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function prepareGraph(uri: string, settings: Config): Promise<void> {
+  const driver = createDriver(settings, uri);
+  try {
+    const neoSchema = new Neo4jGraphQL({ typeDefs: subgraphTypeDefs("organisations"), driver });
+    await assertNeo4jReady(driver, uri, neoSchema);
+    await migrate(driver, settings.NEO4J_DATABASE);
+    if (await graphIsEmpty(driver, settings.NEO4J_DATABASE)) {
+      console.log("The graph is empty: loading the demo data…");
+      const summary = await seedDemoData(driver, settings.NEO4J_DATABASE);
+      console.log(`Loaded ${Object.entries(summary).map(([k, v]) => `${v} ${k}`).join(", ")}.`);
+    }
+  } finally {
+    await driver.close();
+  }
+}
+
+try {
+  const neo4j = await ensureNeo4j(config);
+  stopNeo4j = () => neo4j.stop();
+  await prepareGraph(neo4j.uri, config);
+
+  const env = { NEO4J_URI: neo4j.uri };
+  const ports = { people: config.PEOPLE_PORT, organisations: config.ORGANISATIONS_PORT, services: config.SERVICES_PORT };
+  for (const name of subgraphNames) startProcess(name, `subgraphs/${name}/index.ts`, env);
+  await Promise.all(subgraphNames.map((name) => waitForHealth(`The ${name} subgraph`, `http://127.0.0.1:${ports[name]}/healthcheck`)));
+  startProcess("gateway", "gateway/index.ts", env);
+  await waitForHealth("The gateway", `http://127.0.0.1:${config.GATEWAY_PORT}/readiness`);
+
+  console.log(`
+Service Graph is running.
+  GraphQL IDE and API:  http://localhost:${config.GATEWAY_PORT}/graphql
+  Neo4j (Bolt):         ${neo4j.uri}
+Press Ctrl-C to stop.`);
+} catch (error) {
+  console.error(error instanceof Neo4jUnavailableError ? error.message : (error as Error).message);
+  await shutdown(1);
+}

@@ -1,0 +1,148 @@
+/**
+ * Loads the demo data. Every statement MERGEs on ids, so seeding twice leaves the graph as after once,
+ * and nothing else in the graph is touched.
+ */
+import type { Driver } from "neo4j-driver";
+import { govukOrganisations, professions, stepBySteps } from "./reference-data.js";
+import { communities, people, startingABusiness } from "./starting-a-business.js";
+
+export const demoStepByStepPaths = ["/employ-someone", "/get-ready-to-employ-someone"] as const;
+
+export interface SeedSummary {
+  organisations: number;
+  professions: number;
+  services: number;
+  stages: number;
+  communities: number;
+  people: number;
+}
+
+async function write(driver: Driver, database: string | undefined, cypher: string, params: Record<string, unknown>): Promise<void> {
+  await driver.executeQuery(cypher, params, { database, routing: "WRITE" });
+}
+
+export async function seedOrganisations(driver: Driver, database?: string): Promise<number> {
+  const { organisations, partOf, supersededBy } = govukOrganisations();
+  await write(driver, database, `
+    UNWIND $rows AS row
+    MERGE (o:Organisation {id: row.id})
+    SET o.name = row.name, o.acronym = row.acronym, o.type = row.type, o.status = row.status,
+        o.closedStatus = row.closedStatus, o.closedAt = date(row.closedAt), o.url = row.url`, { rows: organisations });
+  await write(driver, database, `
+    UNWIND $links AS link
+    MATCH (child:Organisation {id: link.from}), (parent:Organisation {id: link.to})
+    MERGE (child)-[:PART_OF]->(parent)`, { links: partOf });
+  await write(driver, database, `
+    UNWIND $links AS link
+    MATCH (old:Organisation {id: link.from}), (new:Organisation {id: link.to})
+    MERGE (old)-[:SUPERSEDED_BY]->(new)`, { links: supersededBy });
+  return organisations.length;
+}
+
+export async function seedProfessions(driver: Driver, database?: string): Promise<number> {
+  const rows = professions();
+  await write(driver, database, `
+    UNWIND $rows AS row
+    MERGE (p:Profession {id: row.id})
+    SET p.name = row.name, p.family = row.family`, { rows });
+  return rows.length;
+}
+
+interface ServiceRow {
+  id: string;
+  name: string;
+  description: string | null;
+  url: string;
+  owners: string[];
+  stages: { id: string; position: number; name: string; description: string }[];
+}
+
+async function seedServices(driver: Driver, database: string | undefined, services: ServiceRow[]): Promise<void> {
+  await write(driver, database, `
+    UNWIND $services AS row
+    MERGE (s:Service {id: row.id})
+    SET s.name = row.name, s.description = row.description, s.url = row.url
+    WITH s, row
+    CALL (s, row) {
+      UNWIND row.owners AS ownerId
+      MATCH (o:Organisation {id: ownerId})
+      MERGE (o)-[:OWNS]->(s)
+    }
+    CALL (s, row) {
+      UNWIND row.stages AS stage
+      MERGE (st:Stage {id: stage.id})
+      SET st.name = stage.name, st.position = stage.position, st.description = stage.description
+      MERGE (s)-[:HAS_STAGE]->(st)
+    }`, { services });
+}
+
+export async function seedStartingABusiness(driver: Driver, database?: string): Promise<void> {
+  const { stages, ...service } = startingABusiness;
+  await seedServices(driver, database, [{ ...service, stages: stages.map((s, i) => ({ id: s.id, position: i + 1, name: s.name, description: s.description })) }]);
+  const responsibilities = stages.flatMap((stage) =>
+    stage.responsible.map((r) => ({ stage: stage.id, organisation: r.organisation, lane: r.lane, since: r.since ?? null, until: r.until ?? null })));
+  await write(driver, database, `
+    UNWIND $rows AS row
+    MATCH (o:Organisation {id: row.organisation}), (st:Stage {id: row.stage})
+    MERGE (o)-[r:RESPONSIBLE_FOR]->(st)
+    SET r.lane = row.lane, r.since = date(row.since), r.until = date(row.until)`, { rows: responsibilities });
+
+  await write(driver, database, `
+    UNWIND $rows AS row
+    MERGE (c:Community {id: row.id})
+    SET c.name = row.name, c.kind = row.kind, c.description = row.description
+    WITH c, row
+    UNWIND row.focusesOn AS serviceId
+    MATCH (s:Service {id: serviceId})
+    MERGE (c)-[:FOCUSES_ON]->(s)`, { rows: communities });
+
+  await write(driver, database, `
+    UNWIND $rows AS row
+    MERGE (p:Person {id: row.id})
+    SET p.name = row.name, p.jobTitle = row.jobTitle, p.grade = row.grade
+    WITH p, row
+    MATCH (o:Organisation {id: row.organisation}), (prof:Profession {id: row.profession})
+    MERGE (p)-[:WORKS_FOR]->(o)
+    MERGE (p)-[:HAS_PROFESSION]->(prof)
+    WITH p, row
+    CALL (p, row) {
+      UNWIND row.communities AS m
+      MATCH (c:Community {id: m.id})
+      MERGE (p)-[r:MEMBER_OF]->(c)
+      SET r.role = m.role, r.since = date(m.since)
+    }
+    CALL (p, row) {
+      UNWIND row.stages AS w
+      MATCH (st:Stage {id: w.id})
+      MERGE (p)-[r:WORKS_ON]->(st)
+      SET r.role = w.role
+    }`, { rows: people });
+}
+
+export async function seedStepBySteps(driver: Driver, database?: string): Promise<number> {
+  const journeys = stepBySteps(demoStepByStepPaths);
+  await seedServices(driver, database, journeys.map((j) => ({ ...j, description: null })));
+  return journeys.length;
+}
+
+/** Loads all the demo data; safe to run again. */
+export async function seedDemoData(driver: Driver, database?: string): Promise<SeedSummary> {
+  const organisations = await seedOrganisations(driver, database);
+  const professionCount = await seedProfessions(driver, database);
+  await seedStartingABusiness(driver, database);
+  const stepByStepCount = await seedStepBySteps(driver, database);
+  return {
+    organisations,
+    professions: professionCount,
+    services: 1 + stepByStepCount,
+    stages: startingABusiness.stages.length + stepBySteps(demoStepByStepPaths).reduce((n, j) => n + j.stages.length, 0),
+    communities: communities.length,
+    people: people.length,
+  };
+}
+
+/** True when the graph holds no organisations yet: `npm start` seeds then. */
+export async function graphIsEmpty(driver: Driver, database?: string): Promise<boolean> {
+  const { records } = await driver.executeQuery("MATCH (o:Organisation) RETURN count(o) > 0 AS any", {}, { database, routing: "READ" });
+  return records[0]?.get("any") !== true;
+}

@@ -1,0 +1,4 @@
+import { runSubgraph } from "../../lib/run-subgraph.js";
+import { createServicesSubgraph } from "./server.js";
+
+await runSubgraph("services", createServicesSubgraph);
