@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createGatewayRuntime, type GatewayRuntime } from "@graphql-hive/gateway-runtime";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { GraphQLError } from "graphql";
 import type { SubgraphName } from "../lib/config.js";
 
 const examplesDir = resolve(import.meta.dirname, "examples");
@@ -33,6 +34,41 @@ export function withSubgraphUrls(supergraphSdl: string, urls: Record<SubgraphNam
   });
 }
 
+/** Error codes whose message is about the request or a known state, written for clients; anything else is masked. */
+const publicErrorCodes = new Set([
+  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "CONFLICT",
+  "FORBIDDEN", "UNAUTHENTICATED", "GATEWAY_TIMEOUT", "DATABASE_UNAVAILABLE", "PERSISTED_QUERY_NOT_FOUND",
+]);
+
+/** The runtime's codes for a subgraph that could not be reached or failed to answer. */
+const subgraphFailureCodes = new Set(["SUBREQUEST_HTTP_ERROR", "DOWNSTREAM_SERVICE_ERROR"]);
+
+/**
+ * Keeps the message and code of errors about the request (GraphQL's own, whose cause if any is a
+ * GraphQL error too, or with a public code) and masks the rest; drops every other extension, since the runtime's own
+ * errors carry the subgraph's URL and request (extensions.request) and subgraphs may send stacks.
+ */
+export function maskError(error: unknown, maskedMessage: string): Error {
+  const graphqlError = error instanceof GraphQLError ? error : undefined;
+  const original = graphqlError?.originalError instanceof GraphQLError ? graphqlError.originalError : undefined;
+  const code = (graphqlError?.extensions?.["code"] ?? original?.extensions?.["code"]) as string | undefined;
+  if (code !== undefined && subgraphFailureCodes.has(code)) {
+    // Its message names the subgraph's address ("connect ECONNREFUSED 10.0.0.5:4001").
+    return new GraphQLError("Part of the graph is unavailable right now; the rest of the answer is complete.", {
+      ...(graphqlError?.path ? { path: graphqlError.path } : {}),
+      extensions: { code: "SUBGRAPH_UNAVAILABLE" },
+    });
+  }
+  const aboutTheRequest = graphqlError !== undefined && (graphqlError.originalError == null || original !== undefined) && code !== "INTERNAL_SERVER_ERROR";
+  const isPublic = aboutTheRequest || (code !== undefined && publicErrorCodes.has(code));
+  const http = graphqlError?.extensions?.["http"];
+  return new GraphQLError(isPublic ? graphqlError!.message : maskedMessage, {
+    ...(graphqlError?.nodes ? { nodes: graphqlError.nodes } : {}),
+    ...(graphqlError?.path ? { path: graphqlError.path } : {}),
+    extensions: { code: isPublic ? code ?? "BAD_USER_INPUT" : "INTERNAL_SERVER_ERROR", ...(http ? { http } : {}) },
+  });
+}
+
 export interface GatewayOptions {
   supergraphSdl: string;
   subgraphUrls: Record<SubgraphName, string>;
@@ -52,7 +88,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     logging: options.logging ?? false,
     // Neither gateway sets a subgraph timeout by default: without one a hung subgraph hangs the client.
     upstreamTimeout: options.subgraphTimeoutMs,
-    maskedErrors: true,
+    maskedErrors: { maskError },
     graphiql: {
       title: "Service Graph",
       defaultTabs: exampleOperations().map((example) => ({ query: example.query })),

@@ -10,7 +10,7 @@ const gateway = createGateway({
   subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
   logging: config.LOG_LEVEL === "silent" ? false : config.LOG_LEVEL === "debug" || config.LOG_LEVEL === "trace" ? "debug" : "info",
 });
-const running = await listenGateway(gateway, config.GATEWAY_PORT, process.env["HOST"] ?? "127.0.0.1");
+const running = await listenGateway(gateway, config.GATEWAY_PORT, config.HOST);
 console.log(JSON.stringify({ level: 30, name: "gateway", msg: "gateway listening", url: running.url }));
 
 const shutdown = async () => {

@@ -19,6 +19,8 @@ const schema = z.object({
   NEO4J_DATABASE: z.string().min(1).optional(),
   /** Port of the local Neo4j when NEO4J_URI is unset. */
   NEO4J_LOCAL_PORT: port.default(7687),
+  /** The address servers listen on: loopback by default, 0.0.0.0 in a container. */
+  HOST: z.string().min(1).default("127.0.0.1"),
   PEOPLE_PORT: port.default(4001),
   ORGANISATIONS_PORT: port.default(4002),
   SERVICES_PORT: port.default(4003),

@@ -26,8 +26,12 @@ export function describeNeo4jError(error: unknown, uri: string): string {
   if (e.code === "ServiceUnavailable" || e.code === "SessionExpired" || /ECONNREFUSED|ENOTFOUND|Could not perform discovery|Failed to connect/i.test(detail)) {
     return `Cannot reach Neo4j at ${uri}: is it running, and is NEO4J_URI right? (${detail.split("\n")[0]})`;
   }
-  if (/apoc/i.test(detail)) {
-    return `Neo4j at ${uri} lacks APOC core, which @neo4j/graphql requires: ${detail.split("\n")[0]}`;
+  const issues = detail.split("\n").slice(1).join("; ");
+  if (/Missing APOC/i.test(detail)) {
+    return `Neo4j at ${uri} lacks APOC core, which @neo4j/graphql requires (${issues}): install APOC core in its plugins folder.`;
+  }
+  if (/compatiblility issues/.test(detail)) {
+    return `Neo4j at ${uri} cannot serve @neo4j/graphql: ${issues}`;
   }
   return `Neo4j at ${uri} is not usable: ${detail.split("\n")[0]}`;
 }

@@ -21,7 +21,7 @@ export async function runSubgraph(name: SubgraphName, create: SubgraphFactory): 
     const subgraph = await create({ driver, logger, database: config.NEO4J_DATABASE });
     await assertNeo4jReady(driver, uri, subgraph.neoSchema);
     await migrate(driver, config.NEO4J_DATABASE);
-    const running = await subgraph.listen(ports[name], process.env["HOST"] ?? "127.0.0.1");
+    const running = await subgraph.listen(ports[name], config.HOST);
     const shutdown = async () => {
       await running.close();
       await driver.close();

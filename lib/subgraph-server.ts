@@ -65,17 +65,29 @@ export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" 
   return { schema: renameStubInputTypes(generated, stubTypeNames(typeDefs), prefix), neoSchema };
 }
 
-/** Database errors say too much (Cypher, addresses): log them, send a plain message. */
+/** What a client may learn from an error of @neo4j/graphql, by its class: these describe the request, not the server. */
+const neo4jGraphQLErrorCodes: Record<string, { code: string; message?: string }> = {
+  // Neo4j's own message names the node's internal id; the client needs to know only which rule it broke.
+  Neo4jGraphQLConstraintValidationError: { code: "CONFLICT", message: "An id given is already taken by another node of that type; nothing was changed." },
+  Neo4jGraphQLRelationshipValidationError: { code: "BAD_USER_INPUT" },
+  Neo4jGraphQLForbiddenError: { code: "FORBIDDEN" },
+  Neo4jGraphQLAuthenticationError: { code: "UNAUTHENTICATED" },
+};
+
+/** Database and unexpected errors say too much (Cypher, addresses, stacks): log them, send a plain message. */
 function maskingFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
+    const path = formatted.path ? { path: formatted.path } : {};
+    const known = original instanceof Error ? neo4jGraphQLErrorCodes[original.name] : undefined;
+    if (known) return { message: known.message ?? formatted.message, extensions: { code: known.code }, ...path };
     if (original instanceof Neo4jError) {
       logger.error({ err: original }, "database error");
-      return { message: "The graph database could not answer this request.", extensions: { code: "DATABASE_UNAVAILABLE" }, ...(formatted.path ? { path: formatted.path } : {}) };
+      return { message: "The graph database could not answer this request.", extensions: { code: "DATABASE_UNAVAILABLE" }, ...path };
     }
     if (!(original instanceof GraphQLError) && formatted.extensions?.["code"] === "INTERNAL_SERVER_ERROR") {
       logger.error({ err: original }, "unexpected error");
-      return { message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" }, ...(formatted.path ? { path: formatted.path } : {}) };
+      return { message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" }, ...path };
     }
     return formatted;
   };

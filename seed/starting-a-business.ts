@@ -16,7 +16,16 @@ export interface StageSeed {
   responsible: { organisation: string; lane: Lane; since?: string; until?: string }[];
 }
 
-export const startingABusiness = {
+export interface ServiceSeed {
+  id: string;
+  name: string;
+  description: string;
+  url: string;
+  owners: string[];
+  stages: StageSeed[];
+}
+
+export const startingABusiness: ServiceSeed = {
   id: "starting-a-business",
   name: "Starting a Business",
   description:
@@ -113,7 +122,7 @@ export const startingABusiness = {
         { organisation: "uk-export-finance", lane: "SUPPORT" },
       ],
     },
-  ] satisfies StageSeed[],
+  ],
 };
 
 export interface CommunitySeed {

@@ -1,0 +1,13 @@
+# One image for the three subgraphs, the gateway and the seed job; docker-compose.yml picks the entry point.
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts
+COPY lib ./lib
+COPY schema ./schema
+COPY subgraphs ./subgraphs
+COPY gateway ./gateway
+COPY seed ./seed
+COPY scripts ./scripts
+ENV HOST=0.0.0.0 NODE_ENV=production
+USER node

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, neo4jUri, parseConfig, subgraphUrls } from "./config.js";
+
+describe("parseConfig", () => {
+  it("gives the documented defaults for an empty environment", () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({ GATEWAY_PORT: 4000, PEOPLE_PORT: 4001, ORGANISATIONS_PORT: 4002, SERVICES_PORT: 4003, SUBGRAPH_TIMEOUT_MS: 5000 });
+    expect(neo4jUri(config)).toBe("bolt://127.0.0.1:7687");
+    expect(subgraphUrls(config).people).toBe("http://127.0.0.1:4001/graphql");
+  });
+
+  it.each(["bolt://db:7687", "neo4j://cluster.example:7687", "neo4j+s://abc.databases.neo4j.io"])("accepts the URI %s", (uri) => {
+    expect(parseConfig({ NEO4J_URI: uri }).NEO4J_URI).toBe(uri);
+  });
+
+  it("reports every invalid variable at once, by name", () => {
+    expect(() => parseConfig({ NEO4J_URI: "http://db:7474", GATEWAY_PORT: "eighty", NEO4J_PASSWORD: "short" })).toThrowError(ConfigError);
+    try {
+      parseConfig({ NEO4J_URI: "http://db:7474", GATEWAY_PORT: "eighty", NEO4J_PASSWORD: "short" });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain("NEO4J_URI: must be a bolt://, neo4j:// or neo4j+s:// URI");
+      expect(message).toContain("GATEWAY_PORT");
+      expect(message).toContain("NEO4J_PASSWORD: must be at least 8 characters");
+    }
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(parseConfig({ NEO4J_URI: "" }).NEO4J_URI).toBeUndefined();
+  });
+});

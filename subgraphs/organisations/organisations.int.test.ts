@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Driver } from "neo4j-driver";
+import { postGraphQL, startSubgraph, testDriver, uniqueId } from "../../test/helpers.js";
+import type { RunningServer } from "../../lib/subgraph-server.js";
+
+describe("organisations subgraph", () => {
+  let driver: Driver;
+  let running: RunningServer;
+  const parent = uniqueId("department");
+  const child = uniqueId("agency");
+
+  beforeAll(async () => {
+    driver = testDriver();
+    ({ running } = await startSubgraph("organisations", driver));
+    const created = await postGraphQL(running.url, `
+      mutation Create($input: [OrganisationCreateInput!]!) { createOrganisations(input: $input) { organisations { id } } }`, {
+      input: [
+        { id: parent, name: "Test Department", type: "Ministerial department", status: "live" },
+        { id: child, name: "Test Agency", type: "Executive agency", status: "live", parents: { connect: [{ where: { node: { id: { eq: parent } } } }] } },
+      ],
+    });
+    expect(created.body.errors).toBeUndefined();
+  });
+
+  afterAll(async () => {
+    await driver.executeQuery("MATCH (o:Organisation) WHERE o.id IN $ids DETACH DELETE o", { ids: [parent, child] });
+    await running.close();
+    await driver.close();
+  });
+
+  it("answers GET /healthcheck", async () => {
+    const response = await fetch(running.url.replace("/graphql", "/healthcheck"));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok", subgraph: "organisations" });
+  });
+
+  it("resolves Organisation entities by id through _entities, with their parents and department", async () => {
+    const { body } = await postGraphQL(running.url, `
+      query ($representations: [_Any!]!) {
+        _entities(representations: $representations) {
+          ... on Organisation { id name parents { id } department { id } }
+        }
+      }`, { representations: [{ __typename: "Organisation", id: child }, { __typename: "Organisation", id: parent }] });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["_entities"]).toEqual([
+      { id: child, name: "Test Agency", parents: [{ id: parent }], department: { id: parent } },
+      { id: parent, name: "Test Department", parents: [], department: { id: parent } },
+    ]);
+  });
+
+  it("gives null for an entity that does not exist", async () => {
+    const { body } = await postGraphQL(running.url, `
+      query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Organisation { id } } }`,
+      { representations: [{ __typename: "Organisation", id: uniqueId("missing") }] });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["_entities"]).toEqual([null]);
+  });
+
+  it("holds the GOV.UK organisations of the demo data, with parents and successors", async () => {
+    const { body } = await postGraphQL(running.url, `{
+      companiesHouse: organisations(where: { id: { eq: "companies-house" } }) { parents { id } }
+      beis: organisations(where: { id: { eq: "department-for-business-energy-and-industrial-strategy" } }) {
+        status closedStatus successors(sort: [{ id: ASC }]) { id }
+      }
+      organisationsConnection { totalCount }
+    }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["companiesHouse"]).toEqual([{ parents: [{ id: "department-for-business-and-trade" }] }]);
+    expect(body.data?.["beis"]).toEqual([{
+      status: "closed",
+      closedStatus: "split",
+      successors: [
+        { id: "department-for-business-and-trade" },
+        { id: "department-for-energy-security-and-net-zero" },
+        { id: "department-for-science-innovation-and-technology" },
+      ],
+    }]);
+    expect(body.data?.["organisationsConnection"].totalCount).toBeGreaterThanOrEqual(1256);
+  });
+
+  it("refuses a second organisation with an existing id, keeping the first", async () => {
+    const { body } = await postGraphQL(running.url, `
+      mutation { createOrganisations(input: [{ id: "${parent}", name: "Impostor" }]) { organisations { id } } }`);
+    expect(body.errors?.[0]?.message).toBe("An id given is already taken by another node of that type; nothing was changed.");
+    expect(body.errors?.[0]?.extensions?.["code"]).toBe("CONFLICT");
+    const { records } = await driver.executeQuery("MATCH (o:Organisation {id: $id}) RETURN o.name AS name", { id: parent });
+    expect(records.map((r) => r.get("name"))).toEqual(["Test Department"]);
+  });
+});

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Driver } from "neo4j-driver";
+import { postGraphQL, startSubgraph, testDriver, uniqueId } from "../../test/helpers.js";
+import type { RunningServer } from "../../lib/subgraph-server.js";
+
+describe("people subgraph", () => {
+  let driver: Driver;
+  let running: RunningServer;
+  const organisation = uniqueId("org");
+  const person = uniqueId("person");
+  const community = uniqueId("community");
+
+  beforeAll(async () => {
+    driver = testDriver();
+    ({ running } = await startSubgraph("people", driver));
+    // The organisation belongs to the organisations subgraph: created here directly, as that subgraph would.
+    await driver.executeQuery("CREATE (:Organisation {id: $organisation, name: 'Test Organisation'})", { organisation });
+    const { body } = await postGraphQL(running.url, `
+      mutation ($community: ID!, $person: ID!, $organisation: ID!) {
+        createCommunities(input: [{ id: $community, name: "Test community", kind: COMMUNITY_OF_PRACTICE }]) { communities { id } }
+        createPeople(input: [{
+          id: $person, name: "Test Person", jobTitle: "Tester", grade: "HEO"
+          organisations: { connect: [{ where: { node: { id: { eq: $organisation } } } }] }
+          professions: { connect: [{ where: { node: { id: { eq: "policy" } } } }] }
+          communities: { connect: [{ where: { node: { id: { eq: $community } } }, edge: { role: "convenor" } }] }
+        }]) { people { id } }
+      }`, { community, person, organisation });
+    expect(body.errors).toBeUndefined();
+  });
+
+  afterAll(async () => {
+    await driver.executeQuery("MATCH (n) WHERE n.id IN $ids DETACH DELETE n", { ids: [organisation, person, community] });
+    await running.close();
+    await driver.close();
+  });
+
+  it("resolves Person entities through _entities, with professions and community roles", async () => {
+    const { body } = await postGraphQL(running.url, `
+      query ($representations: [_Any!]!) {
+        _entities(representations: $representations) {
+          ... on Person { name grade professions { name } communitiesConnection { edges { properties { role } node { id kind } } } }
+        }
+      }`, { representations: [{ __typename: "Person", id: person }] });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["_entities"]).toEqual([{
+      name: "Test Person",
+      grade: "HEO",
+      professions: [{ name: "Policy" }],
+      communitiesConnection: { edges: [{ properties: { role: "convenor" }, node: { id: community, kind: "COMMUNITY_OF_PRACTICE" } }] },
+    }]);
+  });
+
+  it("resolves the Organisation stub to the people who work for it", async () => {
+    const { body } = await postGraphQL(running.url, `
+      query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Organisation { id people { id } } } }`,
+      { representations: [{ __typename: "Organisation", id: organisation }] });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["_entities"]).toEqual([{ id: organisation, people: [{ id: person }] }]);
+  });
+
+  it("holds the 31 Civil Service professions and fictional people across at least eight of them", async () => {
+    const { body } = await postGraphQL(running.url, `{
+      professionsConnection { totalCount }
+      people(where: { id: { startsWith: "demo-person-" } }) { professions { id } }
+    }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["professionsConnection"].totalCount).toBe(31);
+    const professions = new Set(body.data?.["people"].flatMap((p: { professions: { id: string }[] }) => p.professions.map((x) => x.id)));
+    expect(professions.size).toBeGreaterThanOrEqual(8);
+  });
+
+  it("rejects a membership without its required role, storing nothing", async () => {
+    const stranger = uniqueId("person");
+    const { body } = await postGraphQL(running.url, `
+      mutation { createPeople(input: [{ id: "${stranger}", name: "No Role", communities: { connect: [{ where: { node: { id: { eq: "${community}" } } }, edge: {} }] } }]) { people { id } } }`);
+    expect(body.errors?.[0]?.message).toMatch(/role/);
+    const { records } = await driver.executeQuery("MATCH (p:Person {id: $id}) RETURN count(p) AS n", { id: stranger });
+    expect(records[0]?.get("n").toNumber()).toBe(0);
+  });
+});

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Driver } from "neo4j-driver";
+import { postGraphQL, startSubgraph, testDriver, uniqueId } from "../../test/helpers.js";
+import type { RunningServer } from "../../lib/subgraph-server.js";
+
+describe("services subgraph", () => {
+  let driver: Driver;
+  let running: RunningServer;
+  const organisation = uniqueId("org");
+  const person = uniqueId("person");
+  const community = uniqueId("community");
+  const service = uniqueId("service");
+  const [first, second] = [uniqueId("stage"), uniqueId("stage")];
+
+  beforeAll(async () => {
+    driver = testDriver();
+    ({ running } = await startSubgraph("services", driver));
+    // Nodes of the other subgraphs, created directly as those subgraphs would.
+    await driver.executeQuery("CREATE (:Organisation {id: $organisation, name: 'Test Organisation'}), (:Person {id: $person, name: 'Test Person'}), (:Community {id: $community, name: 'Test community', kind: 'SERVICE_COMMUNITY'})",
+      { organisation, person, community });
+    const { body } = await postGraphQL(running.url, `
+      mutation ($service: ID!, $first: ID!, $second: ID!, $organisation: ID!, $person: ID!, $community: ID!) {
+        createServices(input: [{
+          id: $service, name: "Test service"
+          communities: { connect: [{ where: { node: { id: { eq: $community } } } }] }
+          stages: { create: [
+            { node: { id: $second, name: "Second", position: 2 } }
+            { node: { id: $first, name: "First", position: 1,
+                responsibleOrganisations: { connect: [{ where: { node: { id: { eq: $organisation } } }, edge: { lane: BACKSTAGE } }] }
+                people: { connect: [{ where: { node: { id: { eq: $person } } }, edge: { role: "designer" } }] } } }
+          ] }
+        }]) { services { id } }
+      }`, { service, first, second, organisation, person, community });
+    expect(body.errors).toBeUndefined();
+  });
+
+  afterAll(async () => {
+    await driver.executeQuery("MATCH (n) WHERE n.id IN $ids DETACH DELETE n", { ids: [organisation, person, community, service, first, second] });
+    await running.close();
+    await driver.close();
+  });
+
+  it("gives a service's stages in order, with lanes and roles", async () => {
+    const { body } = await postGraphQL(running.url, `
+      query ($id: ID!) { services(where: { id: { eq: $id } }) {
+        stages(sort: [{ position: ASC }]) {
+          id
+          responsibleOrganisationsConnection { edges { properties { lane } node { id } } }
+          peopleConnection { edges { properties { role } node { id } } }
+        }
+      } }`, { id: service });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["services"][0].stages).toEqual([
+      {
+        id: first,
+        responsibleOrganisationsConnection: { edges: [{ properties: { lane: "BACKSTAGE" }, node: { id: organisation } }] },
+        peopleConnection: { edges: [{ properties: { role: "designer" }, node: { id: person } }] },
+      },
+      { id: second, responsibleOrganisationsConnection: { edges: [] }, peopleConnection: { edges: [] } },
+    ]);
+  });
+
+  it("resolves Stage and Service entities, and the stubs' reverse fields, through _entities", async () => {
+    const { body } = await postGraphQL(running.url, `
+      query ($representations: [_Any!]!) {
+        _entities(representations: $representations) {
+          ... on Stage { name position }
+          ... on Service { name communities { id } }
+          ... on Organisation { stages { id } }
+          ... on Person { stages { id } }
+          ... on Community { services { id } }
+        }
+      }`, {
+      representations: [
+        { __typename: "Stage", id: first },
+        { __typename: "Service", id: service },
+        { __typename: "Organisation", id: organisation },
+        { __typename: "Person", id: person },
+        { __typename: "Community", id: community },
+      ],
+    });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["_entities"]).toEqual([
+      { name: "First", position: 1 },
+      { name: "Test service", communities: [{ id: community }] },
+      { stages: [{ id: first }] },
+      { stages: [{ id: first }] },
+      { services: [{ id: service }] },
+    ]);
+  });
+
+  it("rejects an unknown lane, naming the value, and stores nothing", async () => {
+    const stage = uniqueId("stage");
+    const { body } = await postGraphQL(running.url, `
+      mutation { createStages(input: [{ id: "${stage}", name: "Bad", position: 1,
+        responsibleOrganisations: { connect: [{ where: { node: { id: { eq: "${organisation}" } } }, edge: { lane: SIDEWAYS } }] } }]) { stages { id } } }`);
+    expect(body.errors?.[0]?.message).toContain("SIDEWAYS");
+    const { records } = await driver.executeQuery("MATCH (s:Stage {id: $id}) RETURN count(s) AS n", { id: stage });
+    expect(records[0]?.get("n").toNumber()).toBe(0);
+  });
+
+  it("holds the Starting a Business journey and the two step-by-steps of the demo data", async () => {
+    const { body } = await postGraphQL(running.url, `{
+      services(where: { id: { in: ["starting-a-business", "employ-someone", "get-ready-to-employ-someone"] } }, sort: [{ id: ASC }]) {
+        id owners { id } stagesConnection { totalCount }
+      }
+    }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["services"]).toEqual([
+      { id: "employ-someone", owners: expect.arrayContaining([{ id: "hm-revenue-customs" }, { id: "department-for-work-pensions" }]), stagesConnection: { totalCount: 7 } },
+      { id: "get-ready-to-employ-someone", owners: expect.arrayContaining([{ id: "department-for-business-and-trade" }]), stagesConnection: { totalCount: 7 } },
+      { id: "starting-a-business", owners: [{ id: "department-for-business-and-trade" }], stagesConnection: { totalCount: 9 } },
+    ]);
+  });
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { buildASTSchema, isInputObjectType, parse } from "graphql";
+import { transformSupergraphToPublicSchema } from "@theguild/federation-composition";
+import { composeSupergraph, readCommittedSupergraph } from "../lib/compose.js";
+
+describe("supergraph", () => {
+  it("the committed schema/supergraph.graphql is what schema/*.graphql compose to (run `npm run compose`)", async () => {
+    expect(readCommittedSupergraph()).toBe(await composeSupergraph());
+  });
+
+  it("keeps the owner's filters on entities that other subgraphs reference", () => {
+    // Federation merges input types by intersection: without the stub renaming in lib/federation.ts
+    // the stubs' OrganisationWhere { id } would leave only `id` here.
+    const api = buildASTSchema(transformSupergraphToPublicSchema(parse(readCommittedSupergraph())));
+    const organisationWhere = api.getType("OrganisationWhere");
+    const personWhere = api.getType("PersonWhere");
+    if (!isInputObjectType(organisationWhere) || !isInputObjectType(personWhere)) throw new Error("filter inputs missing");
+    expect(Object.keys(organisationWhere.getFields())).toEqual(expect.arrayContaining(["id", "name", "status", "type", "parents", "successors"]));
+    expect(Object.keys(personWhere.getFields())).toEqual(expect.arrayContaining(["id", "name", "jobTitle", "organisations", "professions"]));
+  });
+});
