@@ -42,7 +42,8 @@ export function describeNeo4jError(error: unknown, uri: string): string {
  */
 export async function assertNeo4jReady(driver: Driver, uri: string, neoSchema?: Neo4jGraphQL): Promise<void> {
   try {
-    await driver.executeQuery("RETURN 1");
+    // One connection, no retries: executeQuery would retry an unreachable server for 30 s.
+    await driver.getServerInfo();
     if (neoSchema) await neoSchema.checkNeo4jCompat();
   } catch (error) {
     throw new Neo4jUnavailableError(describeNeo4jError(error, uri));
