@@ -99,7 +99,8 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   const child = spawn(
     "java",
     [`-Xmx${options.heap ?? "1g"}`, "-XX:+UseG1GC", "-cp", classpath, "EmbeddedNeo4j", home, "127.0.0.1", String(options.port), options.password],
-    { stdio: ["ignore", "pipe", out] },
+    // stdin stays open while we live: the launcher stops Neo4j when it closes.
+    { stdio: ["pipe", "pipe", out] },
   );
   const uri = `bolt://127.0.0.1:${options.port}`;
   await new Promise<void>((resolveReady, rejectReady) => {

@@ -17,7 +17,8 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
  * the libraries, so this is how the project gets a real Neo4j without Docker (docs/adr/0001).
  *
  * Usage: java -cp <classpath> EmbeddedNeo4j <home> <host> <boltPort> <password>
- * Prints "READY bolt://host:port" once Bolt accepts connections; stops cleanly on SIGTERM.
+ * Prints "READY bolt://host:port" once Bolt accepts connections; stops cleanly on SIGTERM or when
+ * its standard input closes (the parent process has gone).
  */
 public final class EmbeddedNeo4j {
     public static void main(String[] args) throws Exception {
@@ -54,6 +55,19 @@ public final class EmbeddedNeo4j {
             dbms.shutdown();
             System.exit(1);
         }
+
+        // Our parent holds our standard input open: when it closes, the parent is gone, so stop too
+        // rather than keep a database running that nobody will stop.
+        Thread watchdog = new Thread(() -> {
+            try {
+                while (System.in.read() != -1) { /* discard */ }
+            } catch (java.io.IOException ignored) {
+                // closed
+            }
+            System.exit(0);
+        }, "parent-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
 
         System.out.println("READY bolt://" + host + ":" + port);
         System.out.flush();
