@@ -1,62 +1,12 @@
 /**
- * Real reference data shipped in seed/data (Crown copyright, OGL v3): the GOV.UK organisations,
- * the Civil Service professions and GOV.UK step-by-step journeys, turned into rows for Cypher.
+ * Real reference data shipped in seed/data (Crown copyright, OGL v3): the Civil Service professions
+ * and GOV.UK step-by-step journeys, turned into rows for Cypher. (The GOV.UK organisations go
+ * through the importer: import/sources/govuk-organisations.ts.)
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 const dataDir = resolve(import.meta.dirname, "data");
-
-export interface OrganisationRow {
-  id: string;
-  name: string;
-  acronym: string | null;
-  type: string;
-  status: string;
-  closedStatus: string | null;
-  closedAt: string | null;
-  url: string;
-}
-
-export interface OrganisationLink {
-  from: string;
-  to: string;
-}
-
-interface GovukOrganisation {
-  id: string;
-  title: string;
-  format: string;
-  web_url: string;
-  details: { slug: string; abbreviation: string | null; govuk_status: string; govuk_closed_status: string | null; closed_at: string | null };
-  parent_organisations: { id: string }[];
-  superseding_organisations: { id: string }[];
-}
-
-/** The slug at the end of a GOV.UK API or web URL. */
-const slugOf = (url: string): string => url.slice(url.lastIndexOf("/") + 1);
-
-export function govukOrganisations(file = "govuk-organisations-2026-07-20.json"): {
-  organisations: OrganisationRow[];
-  partOf: OrganisationLink[];
-  supersededBy: OrganisationLink[];
-} {
-  const records = JSON.parse(readFileSync(resolve(dataDir, file), "utf8")) as GovukOrganisation[];
-  const organisations = records.map((o) => ({
-    id: o.details.slug,
-    name: o.title.trim(), // some GOV.UK titles end with a space
-    acronym: o.details.abbreviation?.trim() || null,
-    type: o.format,
-    status: o.details.govuk_status,
-    closedStatus: o.details.govuk_closed_status,
-    closedAt: o.details.closed_at ? o.details.closed_at.slice(0, 10) : null,
-    url: o.web_url,
-  }));
-  // Each link is listed on both ends in the API; one direction is enough.
-  const partOf = records.flatMap((o) => o.parent_organisations.map((p) => ({ from: o.details.slug, to: slugOf(p.id) })));
-  const supersededBy = records.flatMap((o) => o.superseding_organisations.map((s) => ({ from: o.details.slug, to: slugOf(s.id) })));
-  return { organisations, partOf, supersededBy };
-}
 
 export interface ProfessionRow {
   id: string;

@@ -3,7 +3,10 @@
  * and nothing else in the graph is touched.
  */
 import type { Driver } from "neo4j-driver";
-import { govukOrganisations, professions, stepBySteps } from "./reference-data.js";
+import { resolve } from "node:path";
+import { runImport } from "../import/run-import.js";
+import { govukOrganisationsSource } from "../import/sources/govuk-organisations.js";
+import { professions, stepBySteps } from "./reference-data.js";
 import { communities, people, startingABusiness } from "./starting-a-business.js";
 
 export const demoStepByStepPaths = ["/employ-someone", "/get-ready-to-employ-someone"] as const;
@@ -21,22 +24,10 @@ async function write(driver: Driver, database: string | undefined, cypher: strin
   await driver.executeQuery(cypher, params, { database, routing: "WRITE" });
 }
 
+/** The GOV.UK organisations, through the importer, so they carry its provenance. */
 export async function seedOrganisations(driver: Driver, database?: string): Promise<number> {
-  const { organisations, partOf, supersededBy } = govukOrganisations();
-  await write(driver, database, `
-    UNWIND $rows AS row
-    MERGE (o:Organisation {id: row.id})
-    SET o.name = row.name, o.acronym = row.acronym, o.type = row.type, o.status = row.status,
-        o.closedStatus = row.closedStatus, o.closedAt = date(row.closedAt), o.url = row.url`, { rows: organisations });
-  await write(driver, database, `
-    UNWIND $links AS link
-    MATCH (child:Organisation {id: link.from}), (parent:Organisation {id: link.to})
-    MERGE (child)-[:PART_OF]->(parent)`, { links: partOf });
-  await write(driver, database, `
-    UNWIND $links AS link
-    MATCH (old:Organisation {id: link.from}), (new:Organisation {id: link.to})
-    MERGE (old)-[:SUPERSEDED_BY]->(new)`, { links: supersededBy });
-  return organisations.length;
+  const summary = await runImport(govukOrganisationsSource, [resolve(import.meta.dirname, "data", "govuk-organisations-2026-07-20.json")], { driver, database });
+  return summary.created + summary.updated + summary.unchanged;
 }
 
 export async function seedProfessions(driver: Driver, database?: string): Promise<number> {

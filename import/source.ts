@@ -1,0 +1,181 @@
+/** What every import source provides, and the Cypher helpers they share. */
+import type { ManagedTransaction } from "neo4j-driver";
+import type { RawRecord } from "./read.js";
+
+/** Where a fact came from: written on every node and relationship an import creates or changes. */
+export interface Provenance {
+  /** `<source>:<file name>`, for example `govuk-organisations:2026-07-20.json`. */
+  source: string;
+  /** The date the data describes, from the file name or `--snapshot`; null when unknown. */
+  snapshot: string | null;
+}
+
+export type Parsed<T> = { ok: true; item: T } | { ok: false; reason: string };
+
+export interface WriteCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  relationshipsCreated: number;
+  relationshipsDeleted: number;
+}
+
+export interface LinkResult {
+  counts: Partial<WriteCounts>;
+  /** Items of the batch whose links could not be made, by index in the batch, with why. */
+  rejected: { index: number; reason: string }[];
+}
+
+export interface ImportSource<T> {
+  name: string;
+  description: string;
+  /** Streams the raw records of one file. */
+  records(file: string): AsyncIterable<RawRecord>;
+  /** Checks one record and shapes it for writing, or says why it is rejected. */
+  parse(raw: unknown): Parsed<T>;
+  /** The first pass: creates or updates a batch's nodes. */
+  writeNodes(tx: ManagedTransaction, batch: T[], provenance: Provenance): Promise<Partial<WriteCounts>>;
+  /** The second pass, once every node of the file exists: a batch's relationships. */
+  writeLinks?(tx: ManagedTransaction, batch: T[], provenance: Provenance): Promise<LinkResult>;
+  /** The snapshot date a file name implies, if any. */
+  snapshotOf?(file: string): string | null;
+}
+
+/** A node's id and the properties this source owns on it. */
+export interface NodeRow {
+  id: string;
+  props: Record<string, unknown>;
+}
+
+/**
+ * Creates or updates nodes by id and counts what happened to each. Properties and provenance are
+ * written only when something changed, so importing the same data twice changes nothing at all.
+ */
+export async function upsertNodes(tx: ManagedTransaction, label: string, rows: NodeRow[], provenance: Provenance): Promise<Partial<WriteCounts>> {
+  const result = await tx.run(
+    `UNWIND $rows AS row
+     OPTIONAL MATCH (existing:${label} {id: row.id})
+     WITH row, existing,
+          CASE
+            WHEN existing IS NULL THEN 'created'
+            WHEN all(key IN keys(row.props) WHERE existing[key] = row.props[key] OR (existing[key] IS NULL AND row.props[key] IS NULL)) THEN 'unchanged'
+            ELSE 'updated'
+          END AS outcome
+     MERGE (node:${label} {id: row.id})
+     FOREACH (_ IN CASE WHEN outcome <> 'unchanged' THEN [1] ELSE [] END |
+       SET node += row.props, node.source = $source, node.snapshot = $snapshot, node.importedAt = datetime())
+     RETURN outcome, count(*) AS n`,
+    { rows, ...provenance },
+  );
+  const counts: Partial<WriteCounts> = {};
+  for (const record of result.records) counts[record.get("outcome") as "created" | "updated" | "unchanged"] = toNumber(record.get("n"));
+  return counts;
+}
+
+/** Cypher integers arrive as neo4j Integers, parameters we sent as numbers come back as numbers. */
+export const toNumber = (value: unknown): number => (typeof value === "number" ? value : (value as { toNumber(): number }).toNumber());
+
+export function addCounts(total: WriteCounts, more: Partial<WriteCounts>): void {
+  for (const key of Object.keys(more) as (keyof WriteCounts)[]) total[key] += more[key] ?? 0;
+}
+
+/** Plain checks used by every source's parse, each naming the field it checks. */
+export const check = {
+  object(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+  },
+  text(record: Record<string, unknown>, field: string, options: { required?: boolean; max?: number } = {}): string | null {
+    const value = record[field];
+    if (value === null || value === undefined || (typeof value === "string" && value.trim() === "")) {
+      if (options.required) throw new RecordError(`${field} is missing`);
+      return null;
+    }
+    if (typeof value !== "string") throw new RecordError(`${field} must be text, not ${typeof value}`);
+    const text = value.trim();
+    if (options.max && text.length > options.max) throw new RecordError(`${field} is longer than ${options.max} characters`);
+    return text;
+  },
+};
+
+/** A record that fails a check; the message says which field and why. */
+export class RecordError extends Error {
+  override name = "RecordError";
+}
+
+/** Runs a parse function, turning a RecordError into a rejection. */
+export function parsing<T>(parse: () => T): Parsed<T> {
+  try {
+    return { ok: true, item: parse() };
+  } catch (error) {
+    if (error instanceof RecordError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+/** A GOV.UK slug: lower-case words joined by hyphens (a few real ones hold an underscore). */
+export const slugPattern = /^[a-z0-9][a-z0-9_-]*$/;
+
+export interface Link {
+  /** The item's index in its batch, to report a link that cannot be made. */
+  index: number;
+  from: string;
+  to: string;
+}
+
+/**
+ * Creates `(from)-[type]->(to)` links between existing nodes, with provenance on the new ones.
+ * Types and labels come from our own code, never from input, so they are written into the Cypher.
+ */
+export async function mergeLinks(
+  tx: ManagedTransaction,
+  shape: { from: string; type: string; to: string },
+  links: Link[],
+  provenance: Provenance,
+): Promise<LinkResult> {
+  if (links.length === 0) return { counts: {}, rejected: [] };
+  const result = await tx.run(
+    `UNWIND $links AS link
+     MATCH (a:${shape.from} {id: link.from})
+     OPTIONAL MATCH (b:${shape.to} {id: link.to})
+     CALL (a, b, link) {
+       WITH a, b WHERE b IS NOT NULL
+       OPTIONAL MATCH (a)-[existing:${shape.type}]->(b)
+       MERGE (a)-[r:${shape.type}]->(b)
+         ON CREATE SET r.source = $source, r.snapshot = $snapshot, r.importedAt = datetime()
+       RETURN existing IS NULL AS created
+     UNION
+       WITH b WHERE b IS NULL
+       RETURN null AS created
+     }
+     RETURN link.index AS index, link.to AS to, created`,
+    { links, ...provenance },
+  );
+  const rejected: LinkResult["rejected"] = [];
+  let created = 0;
+  for (const record of result.records) {
+    const outcome = record.get("created") as boolean | null;
+    if (outcome === null) rejected.push({ index: toNumber(record.get("index")), reason: `${shape.type} target ${shape.to} "${record.get("to")}" does not exist` });
+    else if (outcome) created++;
+  }
+  return { counts: { relationshipsCreated: created }, rejected };
+}
+
+/**
+ * Deletes the `type` links of the given nodes whose target is not among those the source now lists:
+ * a later snapshot replaces what an earlier one said, and nothing any other source wrote is touched.
+ */
+export async function pruneLinks(
+  tx: ManagedTransaction,
+  shape: { from: string; type: string; to: string },
+  current: { id: string; targets: string[] }[],
+): Promise<Partial<WriteCounts>> {
+  const result = await tx.run(
+    `UNWIND $current AS row
+     MATCH (a:${shape.from} {id: row.id})-[r:${shape.type}]->(b:${shape.to})
+     WHERE NOT b.id IN row.targets
+     DELETE r
+     RETURN count(r) AS deleted`,
+    { current },
+  );
+  return { relationshipsDeleted: toNumber(result.records[0]?.get("deleted") ?? 0) };
+}

@@ -1,0 +1,96 @@
+/**
+ * npm run import -- <source> <file…> [--dry-run] [--json] [--batch-size N] [--snapshot YYYY-MM-DD]
+ * Exit codes: 0 all imported, 1 some records rejected (the rest imported), 2 unusable command or Neo4j.
+ */
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../lib/config.js";
+import { ensureNeo4j } from "../lib/local-neo4j.js";
+import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../lib/neo4j.js";
+import { migrate } from "../lib/migrate.js";
+import { runImport, type ImportSummary } from "../import/run-import.js";
+import { importSources } from "../import/sources/index.js";
+
+function usage(problem?: string): never {
+  if (problem) console.error(problem);
+  console.error(`Usage: npm run import -- <source> <file…> [--dry-run] [--json] [--batch-size N] [--snapshot YYYY-MM-DD]
+Sources:
+${Object.values(importSources).map((s) => `  ${s.name.padEnd(22)} ${s.description}`).join("\n")}`);
+  process.exit(2);
+}
+
+const { values, positionals } = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        "dry-run": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        "batch-size": { type: "string", default: "1000" },
+        snapshot: { type: "string" },
+        help: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+})();
+
+if (values.help) usage();
+const [sourceName, ...files] = positionals;
+if (!sourceName) usage("Name a source.");
+const source = importSources[sourceName];
+if (!source) usage(`Unknown source "${sourceName}".`);
+if (files.length === 0) usage("Name at least one file.");
+for (const file of files) if (!existsSync(file)) usage(`No such file: ${file}`);
+const batchSize = Number(values["batch-size"]);
+if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) usage("--batch-size must be a whole number from 1 to 50000.");
+if (values.snapshot !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.snapshot)) usage("--snapshot must be a date, YYYY-MM-DD.");
+
+const config = loadConfig();
+const log = (line: string) => console.error(line);
+const neo4j = await ensureNeo4j(config, log);
+const driver = createDriver(config, neo4j.uri);
+const started = performance.now();
+const tty = process.stderr.isTTY && !values.json;
+const progress = (read: number) => {
+  if (!tty) return;
+  const seconds = (performance.now() - started) / 1000;
+  process.stderr.write(`\r${source.name}: ${read.toLocaleString("en-GB")} records, ${Math.round(read / Math.max(seconds, 0.001)).toLocaleString("en-GB")} per second   `);
+};
+
+let summary: ImportSummary | undefined;
+try {
+  await assertNeo4jReady(driver, neo4j.uri);
+  await migrate(driver, config.NEO4J_DATABASE);
+  summary = await runImport(source, files, {
+    driver,
+    database: config.NEO4J_DATABASE,
+    dryRun: values["dry-run"],
+    batchSize,
+    ...(values.snapshot ? { snapshot: values.snapshot } : {}),
+    onProgress: progress,
+  });
+} catch (error) {
+  if (tty) process.stderr.write("\n");
+  console.error(error instanceof Neo4jUnavailableError ? error.message : error);
+  process.exitCode = 2;
+} finally {
+  await driver.close();
+  await neo4j.stop();
+}
+
+if (summary) {
+  if (tty) process.stderr.write("\n");
+  if (values.json) {
+    console.log(JSON.stringify(summary, null, 2));
+  } else {
+    for (const r of summary.rejections) console.error(`rejected ${r.file} ${r.location}: ${r.reason}`);
+    console.log(
+      `${summary.dryRun ? "dry run, nothing written: " : ""}${summary.source}: ${summary.read} read, ${summary.created} created, ` +
+        `${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.rejected} rejected; ` +
+        `relationships ${summary.relationshipsCreated} created, ${summary.relationshipsDeleted} removed; ${summary.seconds} s`,
+    );
+  }
+  if (summary.rejected > 0) process.exitCode = 1;
+}
