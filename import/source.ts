@@ -122,56 +122,67 @@ export interface Link {
   to: string;
 }
 
+export interface LinkShape {
+  from: string;
+  type: string;
+  to: string;
+}
+
 /**
- * Creates `(from)-[type]->(to)` links between existing nodes, with provenance on the new ones.
- * Types and labels come from our own code, never from input, so they are written into the Cypher.
+ * Creates `(from)-[type]->(to)` links between existing nodes, with provenance on the new ones; a link
+ * whose end does not exist is reported, not invented. Types and labels come from our own code, never
+ * from input, so they are written into the Cypher.
  */
-export async function mergeLinks(
-  tx: ManagedTransaction,
-  shape: { from: string; type: string; to: string },
-  links: Link[],
-  provenance: Provenance,
-): Promise<LinkResult> {
+export async function mergeLinks(tx: ManagedTransaction, shape: LinkShape, links: Link[], provenance: Provenance): Promise<LinkResult> {
   if (links.length === 0) return { counts: {}, rejected: [] };
   const result = await tx.run(
     `UNWIND $links AS link
-     MATCH (a:${shape.from} {id: link.from})
+     OPTIONAL MATCH (a:${shape.from} {id: link.from})
      OPTIONAL MATCH (b:${shape.to} {id: link.to})
-     CALL (a, b, link) {
-       WITH a, b WHERE b IS NOT NULL
+     CALL (a, b) {
+       WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL
        OPTIONAL MATCH (a)-[existing:${shape.type}]->(b)
        MERGE (a)-[r:${shape.type}]->(b)
          ON CREATE SET r.source = $source, r.snapshot = $snapshot, r.importedAt = datetime()
        RETURN existing IS NULL AS created
      UNION
-       WITH b WHERE b IS NULL
+       WITH a, b WHERE a IS NULL OR b IS NULL
        RETURN null AS created
      }
-     RETURN link.index AS index, link.to AS to, created`,
+     RETURN link.index AS index, link.from AS from, link.to AS to, a IS NULL AS missingFrom, created`,
     { links, ...provenance },
   );
   const rejected: LinkResult["rejected"] = [];
   let created = 0;
   for (const record of result.records) {
     const outcome = record.get("created") as boolean | null;
-    if (outcome === null) rejected.push({ index: toNumber(record.get("index")), reason: `${shape.type} target ${shape.to} "${record.get("to")}" does not exist` });
-    else if (outcome) created++;
+    if (outcome === null) {
+      const [label, id] = record.get("missingFrom") ? [shape.from, record.get("from")] : [shape.to, record.get("to")];
+      rejected.push({ index: toNumber(record.get("index")), reason: `${shape.type}: ${label} "${id}" does not exist` });
+    } else if (outcome) {
+      created++;
+    }
   }
   return { counts: { relationshipsCreated: created }, rejected };
 }
 
 /**
- * Deletes the `type` links of the given nodes whose target is not among those the source now lists:
- * a later snapshot replaces what an earlier one said, and nothing any other source wrote is touched.
+ * Deletes the `type` links of the given nodes to targets the source no longer lists: a later
+ * snapshot replaces what an earlier one said, and nothing any other source wrote is touched.
+ * `incoming` prunes links that point at the given nodes instead, such as (Organisation)-[:OWNS]->(Service).
  */
 export async function pruneLinks(
   tx: ManagedTransaction,
-  shape: { from: string; type: string; to: string },
+  shape: LinkShape,
   current: { id: string; targets: string[] }[],
+  incoming = false,
 ): Promise<Partial<WriteCounts>> {
+  const pattern = incoming
+    ? `(a:${shape.to} {id: row.id})<-[r:${shape.type}]-(b:${shape.from})`
+    : `(a:${shape.from} {id: row.id})-[r:${shape.type}]->(b:${shape.to})`;
   const result = await tx.run(
     `UNWIND $current AS row
-     MATCH (a:${shape.from} {id: row.id})-[r:${shape.type}]->(b:${shape.to})
+     MATCH ${pattern}
      WHERE NOT b.id IN row.targets
      DELETE r
      RETURN count(r) AS deleted`,

@@ -1,5 +1,5 @@
 import {
-  type ASTNode, type NameNode, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, GraphQLInputObjectType, GraphQLInterfaceType,
+  type ASTNode, type ConstDirectiveNode, type NameNode, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, GraphQLInputObjectType, GraphQLInterfaceType,
   GraphQLObjectType, isInputObjectType, isInterfaceType, isObjectType, Kind, parse, visit,
 } from "graphql";
 import { MapperKind, mapSchema } from "@graphql-tools/utils";
@@ -53,11 +53,32 @@ export function renameStubInputTypes(schema: GraphQLSchema, stubs: readonly stri
     },
     [MapperKind.FIELD]: (field) => ({ ...field, astNode: renameInAst(field.astNode) }) as typeof field,
   });
-  // `_service { sdl }` was computed before the renaming; answer with the schema as it now is.
-  const serviceField = renamed.getQueryType()?.getFields()["_service"];
+  return renamed;
+}
+
+/** `_service { sdl }` is computed when the schema is built; after the changes above, answer with the schema as it now is. */
+export function refreshServiceSdl(schema: GraphQLSchema): GraphQLSchema {
+  const serviceField = schema.getQueryType()?.getFields()["_service"];
   if (serviceField) {
-    const sdl = printSubgraphSchema(renamed);
+    const sdl = printSubgraphSchema(schema);
     serviceField.resolve = () => ({ sdl });
   }
-  return renamed;
+  return schema;
+}
+
+/**
+ * Marks the aggregate result types that @neo4j/graphql generates alike in every subgraph as
+ * @shareable. It marks most itself, but not all (DateTimeAggregateSelection, for one), and
+ * composition refuses a non-shareable field that several subgraphs resolve.
+ */
+export function shareAggregateSelections(schema: GraphQLSchema): GraphQLSchema {
+  const shareable: ConstDirectiveNode = { kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: "shareable" } };
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_TYPE]: (type) => {
+      const astNode = type.astNode;
+      if (!type.name.endsWith("AggregateSelection") || !astNode) return type;
+      if (astNode.directives?.some((d) => d.name.value === "shareable")) return type;
+      return new GraphQLObjectType({ ...type.toConfig(), astNode: { ...astNode, directives: [...(astNode.directives ?? []), shareable] } });
+    },
+  });
 }

@@ -20,7 +20,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "gr
 import { Neo4jError, type Driver } from "neo4j-driver";
 import type { Logger } from "pino";
 import type { SubgraphName } from "./config.js";
-import { renameStubInputTypes, stubTypeNames } from "./federation.js";
+import { refreshServiceSdl, renameStubInputTypes, shareAggregateSelections, stubTypeNames } from "./federation.js";
 
 export function subgraphTypeDefs(name: SubgraphName): string {
   return readFileSync(resolve(schemaDir, `${name}.graphql`), "utf8");
@@ -62,7 +62,8 @@ export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" 
   });
   const generated = await neoSchema.getSubgraphSchema();
   const prefix = options.name[0]!.toUpperCase() + options.name.slice(1);
-  return { schema: renameStubInputTypes(generated, stubTypeNames(typeDefs), prefix), neoSchema };
+  const schema = refreshServiceSdl(renameStubInputTypes(shareAggregateSelections(generated), stubTypeNames(typeDefs), prefix));
+  return { schema, neoSchema };
 }
 
 /** What a client may learn from an error of @neo4j/graphql, by its class: these describe the request, not the server. */

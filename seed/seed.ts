@@ -6,16 +6,14 @@ import type { Driver } from "neo4j-driver";
 import { resolve } from "node:path";
 import { runImport } from "../import/run-import.js";
 import { govukOrganisationsSource } from "../import/sources/govuk-organisations.js";
-import { professions, stepBySteps } from "./reference-data.js";
+import { stepByStepSource } from "../import/sources/step-by-step.js";
+import { professions } from "./professions.js";
 import { communities, people, startingABusiness } from "./starting-a-business.js";
-
-export const demoStepByStepPaths = ["/employ-someone", "/get-ready-to-employ-someone"] as const;
 
 export interface SeedSummary {
   organisations: number;
   professions: number;
   services: number;
-  stages: number;
   communities: number;
   people: number;
 }
@@ -110,10 +108,10 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
     }`, { rows: people });
 }
 
+/** The GOV.UK step-by-step journeys of seed/data, through the importer. */
 export async function seedStepBySteps(driver: Driver, database?: string): Promise<number> {
-  const journeys = stepBySteps(demoStepByStepPaths);
-  await seedServices(driver, database, journeys.map((j) => ({ ...j, description: null })));
-  return journeys.length;
+  const summary = await runImport(stepByStepSource, [resolve(import.meta.dirname, "data", "step-by-steps-2024-11.json")], { driver, database });
+  return summary.read - summary.rejected;
 }
 
 /** Loads all the demo data; safe to run again. */
@@ -126,7 +124,6 @@ export async function seedDemoData(driver: Driver, database?: string): Promise<S
     organisations,
     professions: professionCount,
     services: 1 + stepByStepCount,
-    stages: startingABusiness.stages.length + stepBySteps(demoStepByStepPaths).reduce((n, j) => n + j.stages.length, 0),
     communities: communities.length,
     people: people.length,
   };

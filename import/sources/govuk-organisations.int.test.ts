@@ -7,17 +7,11 @@ import { runImport } from "../run-import.js";
 import { govukOrganisationsSource } from "./govuk-organisations.js";
 import { testDriver, testNeo4j, uniqueId } from "../../test/helpers.js";
 
-const sharedData = resolve(import.meta.dirname, "../../../shared/data/govuk-organisations");
-const seedData = resolve(import.meta.dirname, "../../seed/data");
-const snapshotFile = (date: string) => {
-  const inShared = join(sharedData, `${date}.json`);
-  try {
-    readFileSync(inShared, { flag: "r" });
-    return inShared;
-  } catch {
-    return join(seedData, `govuk-organisations-${date}.json`);
-  }
-};
+/** The real snapshots: the demo data's in seed/data, the others in test/data. */
+const snapshotFile = (date: string) =>
+  date === "2026-07-20"
+    ? resolve(import.meta.dirname, "../../seed/data/govuk-organisations-2026-07-20.json")
+    : resolve(import.meta.dirname, `../../test/data/govuk-organisations-${date}.json`);
 
 /**
  * A copy of a real snapshot whose every slug starts with a prefix of this test's own, so the test
@@ -111,7 +105,7 @@ describe("import govuk-organisations", () => {
     const summary = await runImport(govukOrganisationsSource, [prefixedSnapshot("2026-08-22", prefix, dir)], { driver, database: database() });
     expect(summary.read).toBe(1262);
     // What is rejected is only links to organisations that no snapshot holds.
-    expect(summary.rejections.every((r) => /target Organisation ".+" does not exist/.test(r.reason))).toBe(true);
+    expect(summary.rejections.every((r) => /^SUPERSEDED_BY: Organisation ".+" does not exist$/.test(r.reason))).toBe(true);
   });
 
   it("after a run killed half-way, a second run ends where an uninterrupted run ends", async () => {
@@ -152,7 +146,7 @@ describe("import govuk-organisations", () => {
 
     const real = await runImport(govukOrganisationsSource, [bad], { driver, database: database() });
     expect(real.rejections.map((r) => r.location)).toEqual(["$[1]", "$[2]", "$[3]", "$[4]"]);
-    expect(real.rejections[3]?.reason).toBe(`PART_OF target Organisation "${id("nowhere")}" does not exist`);
+    expect(real.rejections[3]?.reason).toBe(`PART_OF: Organisation "${id("nowhere")}" does not exist`);
     expect(real.created).toBe(2);
     expect((await graphState(id("good")))[0]).toMatchObject({ name: "Good One", status: "live", source: "govuk-organisations:bad.json", snapshot: null });
   });

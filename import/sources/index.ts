@@ -1,9 +1,11 @@
 import type { ImportSource } from "../source.js";
 import { govukOrganisationsSource } from "./govuk-organisations.js";
+import { stepByStepSource } from "./step-by-step.js";
 
 /** Every source `npm run import` knows, by name. */
 // Each source has its own record type; the runner is generic over it.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const importSources: Record<string, ImportSource<any>> = {
   [govukOrganisationsSource.name]: govukOrganisationsSource,
+  [stepByStepSource.name]: stepByStepSource,
 };

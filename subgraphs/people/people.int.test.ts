@@ -58,6 +58,13 @@ describe("people subgraph", () => {
     expect(body.data?.["_entities"]).toEqual([{ id: organisation, people: [{ id: person }] }]);
   });
 
+  it("serves its SDL as composed, with the stub's inputs under names of its own", async () => {
+    const { body } = await postGraphQL(running.url, "{ _service { sdl } }");
+    const sdl = body.data?.["_service"].sdl as string;
+    expect(sdl).toContain("input PeopleOrganisationWhere");
+    expect(sdl).not.toMatch(/^input OrganisationWhere\b/m);
+  });
+
   it("holds the 31 Civil Service professions and fictional people across at least eight of them", async () => {
     const { body } = await postGraphQL(running.url, `{
       professionsConnection { totalCount }

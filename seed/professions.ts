@@ -1,7 +1,6 @@
 /**
- * Real reference data shipped in seed/data (Crown copyright, OGL v3): the Civil Service professions
- * and GOV.UK step-by-step journeys, turned into rows for Cypher. (The GOV.UK organisations go
- * through the importer: import/sources/govuk-organisations.ts.)
+ * The Civil Service professions of seed/data (Crown copyright, OGL v3), turned into rows for Cypher.
+ * (The GOV.UK organisations and step-by-steps in seed/data go through the importer.)
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -63,45 +62,7 @@ export function professions(): ProfessionRow[] {
     .filter((line) => line && !line.startsWith("#") && line !== "No reported profession")
     .map((name) => {
       const family = professionFamilies[name];
-      if (!family) throw new Error(`No family for the profession "${name}": add it to seed/reference-data.ts`);
+      if (!family) throw new Error(`No family for the profession "${name}": add it to seed/professions.ts`);
       return { id: slugify(name), name, family };
     });
-}
-
-export interface StepByStep {
-  id: string;
-  name: string;
-  url: string;
-  owners: string[];
-  stages: { id: string; position: number; name: string; description: string }[];
-}
-
-interface StepByStepRecord {
-  title: string;
-  base_path: string;
-  organisations: { slug: string }[];
-  steps: { number: number; title: string; text: string[] }[];
-}
-
-/** GOV.UK step-by-step journeys, by base path, as services with ordered stages. */
-export function stepBySteps(basePaths: readonly string[]): StepByStep[] {
-  const records = JSON.parse(readFileSync(resolve(dataDir, "step-by-steps-2024-11.json"), "utf8")) as StepByStepRecord[];
-  return basePaths.map((basePath) => {
-    const record = records.find((r) => r.base_path === basePath);
-    if (!record) throw new Error(`No step-by-step at ${basePath} in seed/data`);
-    const id = basePath.replace(/^\//, "");
-    return {
-      id,
-      name: record.title.replace(/: step by step$/, ""),
-      url: `https://www.gov.uk${basePath}`,
-      // Owners may be given by their Welsh path (department-for-work-pensions.cy).
-      owners: [...new Set(record.organisations.map((o) => o.slug.replace(/\.cy$/, "")))],
-      stages: record.steps.map((step) => ({
-        id: `${id}-step-${step.number}`,
-        position: step.number,
-        name: step.title,
-        description: step.text.filter((t) => t.length > 2).join(" "),
-      })),
-    };
-  });
 }

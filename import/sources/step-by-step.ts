@@ -1,0 +1,137 @@
+/**
+ * GOV.UK step-by-step journeys as services with ordered stages and owning organisations, from either
+ * of two formats: the shared extract (an array of `{ title, base_path, organisations, steps }`) or
+ * the GOV.UK Content API's `step_by_step_nav` documents (one per file, or an array of them).
+ */
+import { createReadStream } from "node:fs";
+import { readJsonArray, readJsonDocument, type RawRecord } from "../read.js";
+import { addCounts, check, mergeLinks, parsing, pruneLinks, RecordError, slugPattern, upsertNodes, type ImportSource, type LinkResult, type NodeRow, type WriteCounts } from "../source.js";
+
+export interface StepByStepJourney {
+  service: NodeRow;
+  stages: NodeRow[];
+  owners: string[];
+}
+
+/** A GOV.UK path or slug as an id: no leading slash, no locale suffix (`.cy` is the Welsh page). */
+function idOf(path: string, field: string): string {
+  const id = path.replace(/^.*\//, "").replace(/\.[a-z]{2}$/, "");
+  if (!slugPattern.test(id)) throw new RecordError(`${field} is not a GOV.UK path: "${path}"`);
+  return id;
+}
+
+interface Step {
+  title: string;
+  description: string | null;
+  /** GOV.UK numbers an "and"/"or" step with the one before it. */
+  sharesNumberWithPrevious: boolean;
+}
+
+function sharedExtractSteps(raw: Record<string, unknown>): Step[] {
+  const steps = raw["steps"];
+  if (!Array.isArray(steps) || steps.length === 0) throw new RecordError("steps is missing or empty");
+  return steps.map((step, i) => {
+    if (!check.object(step)) throw new RecordError(`steps[${i}] is not an object`);
+    const text = Array.isArray(step["text"]) ? (step["text"] as unknown[]).filter((t): t is string => typeof t === "string" && t.length > 2) : [];
+    return { title: check.text(step, "title", { required: true, max: 300 })!, description: text.join(" ") || null, sharesNumberWithPrevious: false };
+  });
+}
+
+function contentApiSteps(nav: Record<string, unknown>): Step[] {
+  const steps = nav["steps"];
+  if (!Array.isArray(steps) || steps.length === 0) throw new RecordError("details.step_by_step_nav.steps is missing or empty");
+  return steps.map((step, i) => {
+    if (!check.object(step)) throw new RecordError(`details.step_by_step_nav.steps[${i}] is not an object`);
+    const paragraphs = Array.isArray(step["contents"])
+      ? (step["contents"] as unknown[]).filter((c): c is { type: string; text: string } => check.object(c) && c["type"] === "paragraph" && typeof c["text"] === "string").map((c) => c.text)
+      : [];
+    return {
+      title: check.text(step, "title", { required: true, max: 300 })!,
+      description: paragraphs.join(" ") || null,
+      sharesNumberWithPrevious: step["logic"] === "and" || step["logic"] === "or",
+    };
+  });
+}
+
+function ownersOf(list: unknown, field: string): string[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new RecordError(`${field} must be a list`);
+  return [...new Set(list.map((o, i) => {
+    if (!check.object(o)) throw new RecordError(`${field}[${i}] is not an object`);
+    const slug = check.text(o, "slug") ?? check.text(o, "base_path");
+    if (!slug) throw new RecordError(`${field}[${i}] has neither slug nor base_path`);
+    return idOf(slug, `${field}[${i}]`);
+  }))];
+}
+
+function parseJourney(raw: unknown): StepByStepJourney {
+  if (!check.object(raw)) throw new RecordError("the record is not an object");
+  const details = raw["details"];
+  const nav = check.object(details) && check.object(details["step_by_step_nav"]) ? details["step_by_step_nav"] : undefined;
+  const links = check.object(raw["links"]) ? raw["links"] : {};
+  const steps = nav ? contentApiSteps(nav) : sharedExtractSteps(raw);
+  const owners = nav ? ownersOf(links["organisations"], "links.organisations") : ownersOf(raw["organisations"], "organisations");
+  const basePath = check.text(raw, "base_path", { required: true })!;
+  const id = idOf(basePath, "base_path");
+  const title = check.text(raw, "title", { required: true, max: 300 })!.replace(/: step by step$/, "");
+  let number = 0;
+  return {
+    service: {
+      id,
+      props: {
+        name: title,
+        description: check.text(raw, "description", { max: 2000 })?.replace(/<[^>]+>/g, "") ?? null,
+        url: `https://www.gov.uk/${id}`,
+      },
+    },
+    stages: steps.map((step, index) => {
+      if (!step.sharesNumberWithPrevious || number === 0) number++;
+      return { id: `${id}-step-${index + 1}`, props: { name: step.title, position: number, description: step.description } };
+    }),
+    owners,
+  };
+}
+
+/** The records of a file in either format: an array of journeys or one journey document. */
+async function* journeys(file: string): AsyncGenerator<RawRecord> {
+  const first = await new Promise<string>((resolve, reject) => {
+    const stream = createReadStream(file, { start: 0, end: 255, encoding: "utf8" });
+    let text = "";
+    stream.on("data", (chunk) => { text += chunk; });
+    stream.on("end", () => resolve(text.trimStart()[0] ?? ""));
+    stream.on("error", reject);
+  });
+  yield* first === "[" ? readJsonArray(file) : readJsonDocument(file);
+}
+
+export const stepByStepSource: ImportSource<StepByStepJourney> = {
+  name: "step-by-step",
+  description: "GOV.UK step-by-step journeys (the shared extract or Content API step_by_step_nav): a service with ordered stages and owners",
+  records: journeys,
+  parse: (raw) => parsing(() => parseJourney(raw)),
+
+  async writeNodes(tx, batch, provenance) {
+    const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
+    addCounts(counts, await upsertNodes(tx, "Service", batch.map((j) => j.service), provenance));
+    addCounts(counts, await upsertNodes(tx, "Stage", batch.flatMap((j) => j.stages), provenance));
+    return counts;
+  },
+
+  async writeLinks(tx, batch, provenance) {
+    const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
+    const rejected: LinkResult["rejected"] = [];
+    const hasStage = { from: "Service", type: "HAS_STAGE", to: "Stage" };
+    const owns = { from: "Organisation", type: "OWNS", to: "Service" };
+    addCounts(counts, await pruneLinks(tx, hasStage, batch.map((j) => ({ id: j.service.id, targets: j.stages.map((s) => s.id) }))));
+    addCounts(counts, await pruneLinks(tx, owns, batch.map((j) => ({ id: j.service.id, targets: j.owners })), true));
+    for (const [shape, links] of [
+      [hasStage, batch.flatMap((j, index) => j.stages.map((s) => ({ index, from: j.service.id, to: s.id })))],
+      [owns, batch.flatMap((j, index) => j.owners.map((owner) => ({ index, from: owner, to: j.service.id })))],
+    ] as const) {
+      const result = await mergeLinks(tx, shape, links, provenance);
+      addCounts(counts, result.counts);
+      rejected.push(...result.rejected);
+    }
+    return { counts, rejected };
+  },
+};
