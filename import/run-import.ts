@@ -18,6 +18,8 @@ export interface ImportSummary extends WriteCounts {
   files: string[];
   dryRun: boolean;
   read: number;
+  /** Records that hold no data of ours, such as totals rows. */
+  skipped: number;
   rejected: number;
   rejections: Rejection[];
   seconds: number;
@@ -35,14 +37,15 @@ export interface ImportOptions {
   onProgress?: (read: number) => void;
 }
 
-export async function runImport<T>(source: ImportSource<T>, files: string[], options: ImportOptions): Promise<ImportSummary> {
+export async function runImport<T, C>(source: ImportSource<T, C>, files: string[], options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   const summary: ImportSummary = {
-    source: source.name, files, dryRun: options.dryRun ?? false, read: 0,
+    source: source.name, files, dryRun: options.dryRun ?? false, read: 0, skipped: 0,
     created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0,
     rejected: 0, rejections: [], seconds: 0,
   };
   const batchSize = options.batchSize ?? 1000;
+  const context = (await source.prepare?.(options.driver, options.database)) as C;
 
   for (const file of files) {
     const provenance: Provenance = {
@@ -71,10 +74,11 @@ export async function runImport<T>(source: ImportSource<T>, files: string[], opt
         }
       };
       for await (const raw of source.records(file)) {
-        const parsed = source.parse(raw.value);
+        const parsed = source.parse(raw.value, context);
         if (pass === "nodes") summary.read++;
         if (!parsed.ok) {
-          if (pass === "nodes") reject(raw.location, parsed.reason);
+          if (pass === "nodes" && parsed.skip) summary.skipped++;
+          else if (pass === "nodes") reject(raw.location, parsed.reason);
           continue;
         }
         batch.push(parsed.item);

@@ -1,5 +1,5 @@
 /** What every import source provides, and the Cypher helpers they share. */
-import type { ManagedTransaction } from "neo4j-driver";
+import type { Driver, ManagedTransaction } from "neo4j-driver";
 import type { RawRecord } from "./read.js";
 
 /** Where a fact came from: written on every node and relationship an import creates or changes. */
@@ -10,7 +10,8 @@ export interface Provenance {
   snapshot: string | null;
 }
 
-export type Parsed<T> = { ok: true; item: T } | { ok: false; reason: string };
+/** A parsed record, or why it is rejected; `skip` marks a record that is not data (a totals row, say), counted but not reported. */
+export type Parsed<T> = { ok: true; item: T } | { ok: false; reason: string; skip?: boolean };
 
 export interface WriteCounts {
   created: number;
@@ -26,13 +27,15 @@ export interface LinkResult {
   rejected: { index: number; reason: string }[];
 }
 
-export interface ImportSource<T> {
+export interface ImportSource<T, Context = undefined> {
   name: string;
   description: string;
   /** Streams the raw records of one file. */
   records(file: string): AsyncIterable<RawRecord>;
+  /** Reads what parsing needs from the graph once per run (a name index, say). */
+  prepare?(driver: Driver, database: string | undefined): Promise<Context>;
   /** Checks one record and shapes it for writing, or says why it is rejected. */
-  parse(raw: unknown): Parsed<T>;
+  parse(raw: unknown, context: Context): Parsed<T>;
   /** The first pass: creates or updates a batch's nodes. */
   writeNodes(tx: ManagedTransaction, batch: T[], provenance: Provenance): Promise<Partial<WriteCounts>>;
   /** The second pass, once every node of the file exists: a batch's relationships. */
@@ -102,11 +105,17 @@ export class RecordError extends Error {
   override name = "RecordError";
 }
 
-/** Runs a parse function, turning a RecordError into a rejection. */
+/** A record that holds no data of ours (a totals row, say): skipped, not rejected. */
+export class SkipRecord extends RecordError {
+  override name = "SkipRecord";
+}
+
+/** Runs a parse function, turning a RecordError into a rejection (or a skip). */
 export function parsing<T>(parse: () => T): Parsed<T> {
   try {
     return { ok: true, item: parse() };
   } catch (error) {
+    if (error instanceof SkipRecord) return { ok: false, reason: error.message, skip: true };
     if (error instanceof RecordError) return { ok: false, reason: error.message };
     throw error;
   }

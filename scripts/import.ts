@@ -85,10 +85,15 @@ if (summary) {
   if (values.json) {
     console.log(JSON.stringify(summary, null, 2));
   } else {
-    for (const r of summary.rejections) console.error(`rejected ${r.file} ${r.location}: ${r.reason}`);
+    // One line per distinct reason, with where it happened: 32 rows of one unmatched name are one problem.
+    const byReason = new Map<string, string[]>();
+    for (const r of summary.rejections) byReason.set(`${r.file}: ${r.reason}`, [...(byReason.get(`${r.file}: ${r.reason}`) ?? []), r.location]);
+    for (const [reason, where] of byReason) {
+      console.error(`rejected ${where.length === 1 ? where[0] : `${where.length} records (${where.slice(0, 3).join(", ")}${where.length > 3 ? ", …" : ""})`} of ${reason}`);
+    }
     console.log(
       `${summary.dryRun ? "dry run, nothing written: " : ""}${summary.source}: ${summary.read} read, ${summary.created} created, ` +
-        `${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.rejected} rejected; ` +
+        `${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${summary.rejected} rejected; ` +
         `relationships ${summary.relationshipsCreated} created, ${summary.relationshipsDeleted} removed; ${summary.seconds} s`,
     );
   }

@@ -1,0 +1,77 @@
+/**
+ * The DWP and Defra digital service portfolios (JSON project files merged into one array): each
+ * service with its department, phase and phase history. The named senior owners and service
+ * managers are not imported: they are personal data the graph does not need here.
+ */
+import { readJsonArray } from "../read.js";
+import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
+import { addCounts, check, mergeLinks, parsing, pruneLinks, RecordError, upsertNodes, type ImportSource, type NodeRow, type WriteCounts } from "../source.js";
+import { slugify } from "../../seed/professions.js";
+
+export interface PortfolioService {
+  service: NodeRow;
+  department: string;
+}
+
+/** The portfolios' phases: "backlog" is a service not yet started. */
+const phases = ["backlog", "discovery", "alpha", "beta", "live", "retired"];
+
+function phaseHistory(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (!check.object(value)) throw new RecordError("phase-history must be an object of phases");
+  return Object.entries(value).flatMap(([phase, events]) => {
+    if (!Array.isArray(events)) throw new RecordError(`phase-history.${phase} must be a list`);
+    return events.flatMap((event, i) => {
+      if (!check.object(event)) throw new RecordError(`phase-history.${phase}[${i}] is not an object`);
+      const label = check.text(event, "label", { max: 200 });
+      const date = check.text(event, "date", { max: 50 });
+      // The portfolios leave placeholders ({ label: "", date: "" }) for events still to come.
+      return label ? [`${phase}: ${label}${date ? ` (${date})` : ""}`] : [];
+    });
+  });
+}
+
+export const servicePortfolioSource: ImportSource<PortfolioService, OrganisationNameIndex> = {
+  name: "service-portfolio",
+  description: "DWP and Defra digital service portfolio JSON: services with their department, phase and phase history",
+  records: (file) => readJsonArray(file),
+  prepare: loadOrganisationNameIndex,
+
+  parse: (raw, organisations) =>
+    parsing(() => {
+      if (!check.object(raw)) throw new RecordError("the record is not an object");
+      const name = check.text(raw, "name", { required: true, max: 300 })!;
+      const departmentName = check.text(raw, "_department", { required: true })!;
+      const department = organisations.match(departmentName);
+      if (!department) throw new RecordError(`_department "${departmentName}" matches no GOV.UK organisation`);
+      const repository = check.text(raw, "_source_repo", { required: true })!;
+      const path = check.text(raw, "_source_path", { required: true })!;
+      const id = `${slugify(repository.split("/")[0]!)}-${slugify(path.replace(/^.*\//, "").replace(/\.json$/, ""))}`;
+      const phase = check.text(raw, "phase", { required: true })!.toLowerCase();
+      if (!phases.includes(phase)) throw new RecordError(`phase "${phase}" is not one of ${phases.join(", ")}`);
+      return {
+        department,
+        service: {
+          id,
+          props: {
+            name,
+            description: check.text(raw, "description", { max: 4000 }),
+            theme: check.text(raw, "theme", { max: 200 }),
+            phase,
+            phaseHistory: phaseHistory(raw["phase-history"]),
+          },
+        },
+      };
+    }),
+
+  writeNodes: (tx, batch, provenance) => upsertNodes(tx, "Service", batch.map((s) => s.service), provenance),
+
+  async writeLinks(tx, batch, provenance) {
+    const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
+    const owns = { from: "Organisation", type: "OWNS", to: "Service" };
+    addCounts(counts, await pruneLinks(tx, owns, batch.map((s) => ({ id: s.service.id, targets: [s.department] })), true));
+    const result = await mergeLinks(tx, owns, batch.map((s, index) => ({ index, from: s.department, to: s.service.id })), provenance);
+    addCounts(counts, result.counts);
+    return { counts, rejected: result.rejected };
+  },
+};
