@@ -47,18 +47,18 @@ export async function runImport<T, C>(source: ImportSource<T, C>, files: string[
   const batchSize = options.batchSize ?? 1000;
   const context = (await source.prepare?.(options.driver, options.database)) as C;
 
-  for (const file of files) {
-    const provenance: Provenance = {
-      source: `${source.name}:${basename(file)}`,
-      snapshot: options.snapshot ?? source.snapshotOf?.(file) ?? null,
-    };
-    const reject = (location: string, reason: string) => {
-      summary.rejected++;
-      summary.rejections.push({ file, location, reason });
-    };
-
-    // Pass 1: every record checked; nodes written. Pass 2: relationships, now that every node exists.
-    for (const pass of source.writeLinks ? (["nodes", "links"] as const) : (["nodes"] as const)) {
+  // Pass 1 over every file: each record checked, nodes written. Pass 2: relationships, once every
+  // node of every file exists (a junior post's senior post may stand in another file).
+  for (const pass of source.writeLinks ? (["nodes", "links"] as const) : (["nodes"] as const)) {
+    for (const file of files) {
+      const provenance: Provenance = {
+        source: `${source.name}:${basename(file)}`,
+        snapshot: options.snapshot ?? source.snapshotOf?.(file) ?? null,
+      };
+      const reject = (location: string, reason: string) => {
+        summary.rejected++;
+        summary.rejections.push({ file, location, reason });
+      };
       let batch: T[] = [];
       let locations: string[] = [];
       const flush = async () => {
@@ -74,7 +74,7 @@ export async function runImport<T, C>(source: ImportSource<T, C>, files: string[
         }
       };
       for await (const raw of source.records(file)) {
-        const parsed = source.parse(raw.value, context);
+        const parsed = source.parse(raw.value, context, `${basename(file)} ${raw.location}`);
         if (pass === "nodes") summary.read++;
         if (!parsed.ok) {
           if (pass === "nodes" && parsed.skip) summary.skipped++;

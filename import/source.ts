@@ -34,8 +34,8 @@ export interface ImportSource<T, Context = undefined> {
   records(file: string): AsyncIterable<RawRecord>;
   /** Reads what parsing needs from the graph once per run (a name index, say). */
   prepare?(driver: Driver, database: string | undefined): Promise<Context>;
-  /** Checks one record and shapes it for writing, or says why it is rejected. */
-  parse(raw: unknown, context: Context): Parsed<T>;
+  /** Checks one record and shapes it for writing, or says why it is rejected; `location` is where it stands in its file. */
+  parse(raw: unknown, context: Context, location: string): Parsed<T>;
   /** The first pass: creates or updates a batch's nodes. */
   writeNodes(tx: ManagedTransaction, batch: T[], provenance: Provenance): Promise<Partial<WriteCounts>>;
   /** The second pass, once every node of the file exists: a batch's relationships. */
@@ -53,6 +53,7 @@ export interface NodeRow {
 /**
  * Creates or updates nodes by id and counts what happened to each. Properties and provenance are
  * written only when something changed, so importing the same data twice changes nothing at all.
+ * A record's own `snapshot` property, where it has one, wins over the file's.
  */
 export async function upsertNodes(tx: ManagedTransaction, label: string, rows: NodeRow[], provenance: Provenance): Promise<Partial<WriteCounts>> {
   const result = await tx.run(
@@ -66,7 +67,7 @@ export async function upsertNodes(tx: ManagedTransaction, label: string, rows: N
           END AS outcome
      MERGE (node:${label} {id: row.id})
      FOREACH (_ IN CASE WHEN outcome <> 'unchanged' THEN [1] ELSE [] END |
-       SET node += row.props, node.source = $source, node.snapshot = $snapshot, node.importedAt = datetime())
+       SET node.source = $source, node.snapshot = $snapshot, node.importedAt = datetime(), node += row.props)
      RETURN outcome, count(*) AS n`,
     { rows, ...provenance },
   );

@@ -1,7 +1,7 @@
 import type { Driver } from "neo4j-driver";
 
 /** Every node label the graph holds; each is identified by a unique `id`. */
-export const nodeLabels = ["Organisation", "Person", "Profession", "Community", "Service", "Stage"] as const;
+export const nodeLabels = ["Organisation", "Person", "Profession", "Community", "Service", "Stage", "Post", "JuniorPosts"] as const;
 
 /**
  * Schema statements, all idempotent (IF NOT EXISTS): @neo4j/graphql 7 creates no constraints or
@@ -9,7 +9,7 @@ export const nodeLabels = ["Organisation", "Person", "Profession", "Community", 
  */
 export const schemaStatements: readonly string[] = [
   ...nodeLabels.map(
-    (label) => `CREATE CONSTRAINT ${label.toLowerCase()}_id_unique IF NOT EXISTS FOR (n:${label}) REQUIRE n.id IS UNIQUE`,
+    (label) => `CREATE CONSTRAINT ${label.replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase())}_id_unique IF NOT EXISTS FOR (n:${label}) REQUIRE n.id IS UNIQUE`,
   ),
   "CREATE INDEX organisation_status IF NOT EXISTS FOR (n:Organisation) ON (n.status)",
   "CREATE INDEX organisation_type IF NOT EXISTS FOR (n:Organisation) ON (n.type)",

@@ -1,5 +1,6 @@
 import type { ImportSource } from "../source.js";
 import { govukOrganisationsSource } from "./govuk-organisations.js";
+import { organogramSource } from "./organogram.js";
 import { professionStatisticsSource } from "./profession-statistics.js";
 import { servicePortfolioSource } from "./service-portfolio.js";
 import { stepByStepSource } from "./step-by-step.js";
@@ -12,4 +13,5 @@ export const importSources: Record<string, ImportSource<any, any>> = {
   [stepByStepSource.name]: stepByStepSource,
   [professionStatisticsSource.name]: professionStatisticsSource,
   [servicePortfolioSource.name]: servicePortfolioSource,
+  [organogramSource.name]: organogramSource,
 };
