@@ -47,9 +47,13 @@ export async function runImport<T, C>(source: ImportSource<T, C>, files: string[
   const batchSize = options.batchSize ?? 1000;
   const context = (await source.prepare?.(options.driver, options.database)) as C;
 
-  // Pass 1 over every file: each record checked, nodes written. Pass 2: relationships, once every
-  // node of every file exists (a junior post's senior post may stand in another file).
-  for (const pass of source.writeLinks ? (["nodes", "links"] as const) : (["nodes"] as const)) {
+  // Pass 0 over every file: every record checked, duplicates found, and a file broken as a whole
+  // (not UTF-8, truncated, columns missing) refused before anything is written.
+  // Pass 1: nodes. Pass 2: relationships, once every node of every file exists (a junior post's
+  // senior post may stand in another file).
+  const firstLocationOf = new Map<string, string>();
+  const passes = summary.dryRun ? (["check"] as const) : source.writeLinks ? (["check", "nodes", "links"] as const) : (["check", "nodes"] as const);
+  for (const pass of passes) {
     for (const file of files) {
       const provenance: Provenance = {
         source: `${source.name}:${basename(file)}`,
@@ -62,12 +66,15 @@ export async function runImport<T, C>(source: ImportSource<T, C>, files: string[
       let batch: T[] = [];
       let locations: string[] = [];
       const flush = async () => {
-        if (batch.length === 0 || summary.dryRun) return;
+        if (batch.length === 0) return;
         const items = batch;
         const where = locations;
+        batch = [];
+        locations = [];
         if (pass === "nodes") {
           addCounts(summary, await withSession(options, (tx) => source.writeNodes(tx, items, provenance)));
-        } else {
+          options.onProgress?.(summary.created + summary.updated + summary.unchanged);
+        } else if (pass === "links") {
           const result = await withSession(options, (tx) => source.writeLinks!(tx, items, provenance));
           addCounts(summary, result.counts);
           for (const { index, reason } of result.rejected) reject(where[index]!, reason);
@@ -75,23 +82,30 @@ export async function runImport<T, C>(source: ImportSource<T, C>, files: string[
       };
       for await (const raw of source.records(file)) {
         const parsed = source.parse(raw.value, context, `${basename(file)} ${raw.location}`);
-        if (pass === "nodes") summary.read++;
-        if (!parsed.ok) {
-          if (pass === "nodes" && parsed.skip) summary.skipped++;
-          else if (pass === "nodes") reject(raw.location, parsed.reason);
+        const here = `${file}\u0000${raw.location}`;
+        if (pass === "check") {
+          summary.read++;
+          if (!parsed.ok) {
+            if (parsed.skip) summary.skipped++;
+            else reject(raw.location, parsed.reason);
+            continue;
+          }
+          const key = source.keyOf?.(parsed.item);
+          if (key !== undefined) {
+            const first = firstLocationOf.get(key);
+            if (first === undefined) firstLocationOf.set(key, here);
+            else reject(raw.location, `duplicate: ${key} already stands at ${first.replace(/^.*\u0000/, "")}${first.startsWith(`${file}\u0000`) ? "" : ` of ${basename(first.split("\u0000")[0]!)}`}; only that one is imported`);
+          }
           continue;
         }
+        if (!parsed.ok) continue;
+        const key = source.keyOf?.(parsed.item);
+        if (key !== undefined && firstLocationOf.get(key) !== here) continue;
         batch.push(parsed.item);
         locations.push(raw.location);
-        if (batch.length >= batchSize) {
-          await flush();
-          batch = [];
-          locations = [];
-          if (pass === "nodes") options.onProgress?.(summary.read);
-        }
+        if (batch.length >= batchSize) await flush();
       }
       await flush();
-      if (pass === "nodes") options.onProgress?.(summary.read);
     }
   }
   summary.seconds = Math.round((performance.now() - started) / 10) / 100;

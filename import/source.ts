@@ -36,6 +36,8 @@ export interface ImportSource<T, Context = undefined> {
   prepare?(driver: Driver, database: string | undefined): Promise<Context>;
   /** Checks one record and shapes it for writing, or says why it is rejected; `location` is where it stands in its file. */
   parse(raw: unknown, context: Context, location: string): Parsed<T>;
+  /** What identifies a record: a second record with the same key in the same run is rejected as a duplicate. */
+  keyOf?(item: T): string;
   /** The first pass: creates or updates a batch's nodes. */
   writeNodes(tx: ManagedTransaction, batch: T[], provenance: Provenance): Promise<Partial<WriteCounts>>;
   /** The second pass, once every node of the file exists: a batch's relationships. */

@@ -8,6 +8,7 @@ import { loadConfig } from "../lib/config.js";
 import { ensureNeo4j } from "../lib/local-neo4j.js";
 import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../lib/neo4j.js";
 import { migrate } from "../lib/migrate.js";
+import { ImportFileError } from "../import/read.js";
 import { runImport, type ImportSummary } from "../import/run-import.js";
 import { importSources } from "../import/sources/index.js";
 
@@ -56,7 +57,7 @@ const tty = process.stderr.isTTY && !values.json;
 const progress = (read: number) => {
   if (!tty) return;
   const seconds = (performance.now() - started) / 1000;
-  process.stderr.write(`\r${source.name}: ${read.toLocaleString("en-GB")} records, ${Math.round(read / Math.max(seconds, 0.001)).toLocaleString("en-GB")} per second   `);
+  process.stderr.write(`\r${source.name}: ${read.toLocaleString("en-GB")} records written, ${Math.round(read / Math.max(seconds, 0.001)).toLocaleString("en-GB")} per second   `);
 };
 
 let summary: ImportSummary | undefined;
@@ -73,7 +74,7 @@ try {
   });
 } catch (error) {
   if (tty) process.stderr.write("\n");
-  console.error(error instanceof Neo4jUnavailableError ? error.message : error);
+  console.error(error instanceof Neo4jUnavailableError || error instanceof ImportFileError ? error.message : error);
   process.exitCode = 2;
 } finally {
   await driver.close();

@@ -75,6 +75,7 @@ export const govukOrganisationsSource: ImportSource<GovukOrganisation> = {
       };
     }),
 
+  keyOf: (organisation) => `organisation "${organisation.id}"`,
   writeNodes: (tx, batch, provenance) => upsertNodes(tx, "Organisation", batch, provenance),
 
   async writeLinks(tx, batch, provenance) {

@@ -38,7 +38,7 @@ describe("import organogram", () => {
   it("imports senior posts with reporting lines and mapped professions, junior posts as counts, and reports the rest", async () => {
     const summary = await runImport(organogramSource, [junior, senior], { driver, database });
     expect(summary.rejections.map((r) => r.reason)).toEqual([
-      `Post Unique Reference "${ref}-2" already stands at line 3 (a job share?): only its first row is imported`,
+      `duplicate: post "cabinet-office/${ref}-2" already stands at line 3; only that one is imported`,
       'Organisation "Ministry of Nowhere" matches no GOV.UK organisation: add it to import/data/organisation-aliases.csv',
     ]);
     expect(summary).toMatchObject({ created: 4, skipped: 1 });

@@ -24,8 +24,6 @@ export interface OrganogramRow {
 interface Context {
   organisations: OrganisationNameIndex;
   professionOf(group: string): string | null;
-  /** Where each post reference first stood, per file: its later rows (job shares) are reported, not merged. */
-  firstRowOfPost: Map<string, string>;
 }
 
 /** Published in place of a name when the post is empty or the name withheld. */
@@ -54,10 +52,6 @@ function parseRow(raw: unknown, context: Context, location: string): OrganogramR
   if ("Post Unique Reference" in raw) {
     const reference = check.text(raw, "Post Unique Reference", { required: true, max: 100 })!;
     if (/^(0|deleted)$/i.test(reference)) throw new RecordError(`Post Unique Reference "${reference}" is not a post reference`);
-    const key = `${location.split(" ")[0]}|${organisation}|${reference}`;
-    const first = context.firstRowOfPost.get(key) ?? location;
-    context.firstRowOfPost.set(key, first);
-    if (first !== location) throw new RecordError(`Post Unique Reference "${reference}" already stands at ${first.split(" ").slice(1).join(" ")} (a job share?): only its first row is imported`);
     const reportsTo = check.text(raw, "Reports to Senior Post");
     const name = check.text(raw, "Name") ?? "";
     return {
@@ -109,7 +103,12 @@ function parseRow(raw: unknown, context: Context, location: string): OrganogramR
 export const organogramSource: ImportSource<OrganogramRow, Context> = {
   name: "organogram",
   description: "data.gov.uk organogram CSVs: senior posts with grade, title, profession and reporting line; junior posts as counts",
-  records: readCsv,
+  records: (file) => readCsv(file, [
+    ["Post Unique Reference", "Organisation", "Grade (or equivalent)", "Job Title", "Reports to Senior Post", "Professional/Occupational Group"],
+    ["Organisation", "Unit", "Reporting Senior Post", "Grade", "Generic Job Title", "Number of Posts in FTE", "Professional/Occupational Group"],
+  ]),
+  // A post reference twice in one organisation is a job share or a slip: its first row is the post.
+  keyOf: (row) => `post "${row.node.id}"`,
   snapshotOf,
   async prepare(driver, database) {
     const professions = new Set((await driver.executeQuery("MATCH (p:Profession) RETURN p.id AS id", {}, { database, routing: "READ" })).records.map((r) => r.get("id") as string));
@@ -117,7 +116,6 @@ export const organogramSource: ImportSource<OrganogramRow, Context> = {
     const mapped = new Map(table.map((row) => [normaliseName(row.group), row.profession]));
     return {
       organisations: await loadOrganisationNameIndex(driver, database),
-      firstRowOfPost: new Map(),
       // Organogram groups mostly name a profession ("Operational delivery"); the table maps the rest ("Law").
       professionOf(group: string) {
         if (!group) return null;

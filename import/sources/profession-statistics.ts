@@ -28,7 +28,8 @@ interface Context {
 export const professionStatisticsSource: ImportSource<HeadcountFact, Context> = {
   name: "profession-statistics",
   description: "Civil Service Statistics headcount by organisation and profession (long CSV); names matched to GOV.UK organisations",
-  records: readCsv,
+  records: (file) => readCsv(file, [["organisation", "profession", "headcount", "suppressed"]]),
+  keyOf: (fact) => `headcount of ${fact.profession} in "${fact.organisation}"`,
   snapshotOf: (file) => /((?:19|20)\d\d)/.exec(basename(file))?.[1] ?? null,
   prepare: async (driver, database) => ({
     organisations: await loadOrganisationNameIndex(driver, database),

@@ -64,6 +64,7 @@ export const servicePortfolioSource: ImportSource<PortfolioService, Organisation
       };
     }),
 
+  keyOf: (s) => `service "${s.service.id}"`,
   writeNodes: (tx, batch, provenance) => upsertNodes(tx, "Service", batch.map((s) => s.service), provenance),
 
   async writeLinks(tx, batch, provenance) {

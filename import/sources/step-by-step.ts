@@ -109,6 +109,7 @@ export const stepByStepSource: ImportSource<StepByStepJourney> = {
   description: "GOV.UK step-by-step journeys (the shared extract or Content API step_by_step_nav): a service with ordered stages and owners",
   records: journeys,
   parse: (raw) => parsing(() => parseJourney(raw)),
+  keyOf: (journey) => `service "${journey.service.id}"`,
 
   async writeNodes(tx, batch, provenance) {
     const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
