@@ -20,6 +20,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "gr
 import { Neo4jError, type Driver } from "neo4j-driver";
 import type { Logger } from "pino";
 import type { SubgraphName } from "./config.js";
+import { batchEntityResolution } from "./batched-entities.js";
 import { refreshServiceSdl, renameStubInputTypes, shareAggregateSelections, stubTypeNames } from "./federation.js";
 
 export function subgraphTypeDefs(name: SubgraphName): string {
@@ -62,7 +63,7 @@ export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" 
   });
   const generated = await neoSchema.getSubgraphSchema();
   const prefix = options.name[0]!.toUpperCase() + options.name.slice(1);
-  const schema = refreshServiceSdl(renameStubInputTypes(shareAggregateSelections(generated), stubTypeNames(typeDefs), prefix));
+  const schema = batchEntityResolution(refreshServiceSdl(renameStubInputTypes(shareAggregateSelections(generated), stubTypeNames(typeDefs), prefix)));
   return { schema, neoSchema };
 }
 

@@ -1,0 +1,93 @@
+/**
+ * `_entities` in one Cypher query per entity type, instead of @neo4j/graphql's one query (and one
+ * session) per representation (DESIGN.md, fact 5): the representations of a type become one read of
+ * the type's own root field, `where: { id: { in: [...] } }`, with the selection the gateway asked for.
+ * Types with no root field of their own (the stubs) keep the generated per-reference resolution.
+ */
+import {
+  graphql, Kind, print, type FragmentDefinitionNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema,
+  getNamedType, isListType, isNonNullType, type SelectionNode, visit,
+} from "graphql";
+
+interface Representation {
+  __typename: string;
+  id?: unknown;
+  [key: string]: unknown;
+}
+
+/** For each entity type, the root list field that reads it by a filter on id (Organisation → organisations). */
+function rootFieldsByType(schema: GraphQLSchema): Map<string, string> {
+  const roots = new Map<string, string>();
+  for (const [name, field] of Object.entries(schema.getQueryType()?.getFields() ?? {})) {
+    const listType = isNonNullType(field.type) ? field.type.ofType : field.type;
+    if (!isListType(listType) || !field.args.some((a) => a.name === "where") || !field.args.some((a) => a.name === "limit")) continue;
+    roots.set(getNamedType(field.type).name, name);
+  }
+  return roots;
+}
+
+/** The selections under `_entities` that apply to one type, and the fragments they use. */
+function selectionFor(typeName: string, info: GraphQLResolveInfo): { selections: SelectionNode[]; fragments: FragmentDefinitionNode[] } {
+  const applies = (s: SelectionNode) =>
+    s.kind === Kind.INLINE_FRAGMENT ? !s.typeCondition || s.typeCondition.name.value === typeName
+      : s.kind === Kind.FRAGMENT_SPREAD ? info.fragments[s.name.value]?.typeCondition.name.value === typeName
+        : true;
+  const selections = info.fieldNodes.flatMap((f) => f.selectionSet?.selections ?? []).filter(applies);
+  const used = new Map<string, FragmentDefinitionNode>();
+  const collect = (nodes: readonly SelectionNode[]) => {
+    for (const node of nodes) {
+      if (node.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = info.fragments[node.name.value];
+        if (fragment && !used.has(fragment.name.value)) {
+          used.set(fragment.name.value, fragment);
+          collect(fragment.selectionSet.selections);
+        }
+      } else if (node.selectionSet) {
+        collect(node.selectionSet.selections);
+      }
+    }
+  };
+  collect(selections);
+  return { selections, fragments: [...used.values()] };
+}
+
+/** Replaces the schema's `_entities` resolver with the batched one; the generated one serves the stubs. */
+export function batchEntityResolution(schema: GraphQLSchema): GraphQLSchema {
+  const entities = schema.getQueryType()?.getFields()["_entities"];
+  if (!entities?.resolve) return schema;
+  const perReference = entities.resolve as GraphQLFieldResolver<unknown, unknown, { representations: Representation[] }>;
+  const roots = rootFieldsByType(schema);
+
+  entities.resolve = async (source, args: { representations: Representation[] }, context, info) => {
+    const found = new Map<Representation, unknown>();
+    const byType = new Map<string, Representation[]>();
+    for (const r of args.representations) byType.set(r.__typename, [...(byType.get(r.__typename) ?? []), r]);
+
+    for (const [typeName, representations] of byType) {
+      const root = roots.get(typeName);
+      if (!root || representations.some((r) => typeof r.id !== "string")) {
+        const resolved = (await perReference(source, { representations }, context, info)) as unknown[];
+        representations.forEach((r, i) => found.set(r, resolved[i]));
+        continue;
+      }
+      const { selections, fragments } = selectionFor(typeName, info);
+      // Only the variables these selections use: the gateway batches several fetches into one operation,
+      // with the representations under names such as $_v0_representations.
+      const used = new Set<string>();
+      for (const node of [...selections, ...fragments]) visit(node, { Variable: (v) => { used.add(v.name.value); } });
+      const variables = (info.operation.variableDefinitions ?? []).filter((v) => used.has(v.variable.name.value));
+      const ids = [...new Set(representations.map((r) => r.id as string))];
+      const document = `query ($__ids: [ID!]!, $__limit: Int${variables.map((v) => `, ${print(v)}`).join("")}) {
+        __items: ${root}(where: { id: { in: $__ids } }, limit: $__limit) { __id: id ${selections.map((s) => print(s)).join(" ")} }
+      }
+      ${fragments.map((f) => print(f)).join("\n")}`;
+      const result = await graphql({ schema, source: document, contextValue: context, variableValues: { ...info.variableValues, __ids: ids, __limit: ids.length } });
+      if (result.errors?.length) throw result.errors[0];
+      const items = (result.data?.["__items"] ?? []) as { __id: string }[];
+      const byId = new Map(items.map(({ __id, ...item }) => [__id, { __typename: typeName, ...item }]));
+      for (const r of representations) found.set(r, byId.get(r.id as string) ?? null);
+    }
+    return args.representations.map((r) => found.get(r) ?? null);
+  };
+  return schema;
+}
