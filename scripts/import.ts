@@ -4,10 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../lib/config.js";
-import { ensureNeo4j } from "../lib/local-neo4j.js";
-import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../lib/neo4j.js";
-import { migrate } from "../lib/migrate.js";
+import { withGraph } from "../lib/with-graph.js";
 import { ImportFileError } from "../import/read.js";
 import { runImport, type ImportSummary } from "../import/run-import.js";
 import { importSources } from "../import/sources/index.js";
@@ -48,38 +45,26 @@ const batchSize = Number(values["batch-size"]);
 if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) usage("--batch-size must be a whole number from 1 to 50000.");
 if (values.snapshot !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.snapshot)) usage("--snapshot must be a date, YYYY-MM-DD.");
 
-const config = loadConfig();
-const log = (line: string) => console.error(line);
-const neo4j = await ensureNeo4j(config, log);
-const driver = createDriver(config, neo4j.uri);
 const started = performance.now();
 const tty = process.stderr.isTTY && !values.json;
-const progress = (read: number) => {
+const progress = (written: number) => {
   if (!tty) return;
   const seconds = (performance.now() - started) / 1000;
-  process.stderr.write(`\r${source.name}: ${read.toLocaleString("en-GB")} records written, ${Math.round(read / Math.max(seconds, 0.001)).toLocaleString("en-GB")} per second   `);
+  process.stderr.write(`\r${source.name}: ${written.toLocaleString("en-GB")} records written, ${Math.round(written / Math.max(seconds, 0.001)).toLocaleString("en-GB")} per second   `);
 };
 
-let summary: ImportSummary | undefined;
-try {
-  await assertNeo4jReady(driver, neo4j.uri);
-  await migrate(driver, config.NEO4J_DATABASE);
-  summary = await runImport(source, files, {
-    driver,
-    database: config.NEO4J_DATABASE,
-    dryRun: values["dry-run"],
-    batchSize,
-    ...(values.snapshot ? { snapshot: values.snapshot } : {}),
-    onProgress: progress,
-  });
-} catch (error) {
-  if (tty) process.stderr.write("\n");
-  console.error(error instanceof Neo4jUnavailableError || error instanceof ImportFileError ? error.message : error);
-  process.exitCode = 2;
-} finally {
-  await driver.close();
-  await neo4j.stop();
-}
+const summary: ImportSummary | undefined = await withGraph(
+  ({ driver, database }) =>
+    runImport(source, files, {
+      driver,
+      database,
+      dryRun: values["dry-run"],
+      batchSize,
+      ...(values.snapshot ? { snapshot: values.snapshot } : {}),
+      onProgress: progress,
+    }),
+  { failureExitCode: 2, plainErrors: [ImportFileError] },
+);
 
 if (summary) {
   if (tty) process.stderr.write("\n");
