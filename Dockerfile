@@ -1,4 +1,5 @@
-# One image for the three subgraphs, the gateway and the seed job; docker-compose.yml picks the entry point.
+# One image for the three subgraphs, the gateway and the one-shot commands (seed, import, generate);
+# docker-compose.yml picks the entry point.
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -8,6 +9,8 @@ COPY schema ./schema
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 COPY seed ./seed
+COPY import ./import
+COPY generate ./generate
 COPY scripts ./scripts
 ENV HOST=0.0.0.0 NODE_ENV=production
 USER node

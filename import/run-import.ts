@@ -33,8 +33,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** The snapshot date, when the file name does not give it. */
   snapshot?: string;
-  /** Called after each batch with the records read so far. */
-  onProgress?: (read: number) => void;
+  /** Called after each batch of nodes with the records written so far and how many there are to write. */
+  onProgress?: (written: number, total: number) => void;
 }
 
 export async function runImport<T, C>(source: ImportSource<T, C>, files: string[], options: ImportOptions): Promise<ImportSummary> {
@@ -73,7 +73,8 @@ export async function runImport<T, C>(source: ImportSource<T, C>, files: string[
         locations = [];
         if (pass === "nodes") {
           addCounts(summary, await withSession(options, (tx) => source.writeNodes(tx, items, provenance)));
-          options.onProgress?.(summary.created + summary.updated + summary.unchanged);
+          // The check pass counted the records to write, so progress can be shown against a total.
+          options.onProgress?.(summary.created + summary.updated + summary.unchanged, summary.read - summary.skipped - summary.rejected);
         } else if (pass === "links") {
           const result = await withSession(options, (tx) => source.writeLinks!(tx, items, provenance));
           addCounts(summary, result.counts);

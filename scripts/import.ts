@@ -45,24 +45,28 @@ const batchSize = Number(values["batch-size"]);
 if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) usage("--batch-size must be a whole number from 1 to 50000.");
 if (values.snapshot !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.snapshot)) usage("--snapshot must be a date, YYYY-MM-DD.");
 
-const started = performance.now();
+let started = performance.now();
 const tty = process.stderr.isTTY && !values.json;
-const progress = (written: number) => {
+const progress = (written: number, total: number) => {
   if (!tty) return;
   const seconds = (performance.now() - started) / 1000;
-  process.stderr.write(`\r${source.name}: ${written.toLocaleString("en-GB")} records written, ${Math.round(written / Math.max(seconds, 0.001)).toLocaleString("en-GB")} per second   `);
+  const share = total > 0 ? Math.min(1, written / total) : 1;
+  const bar = "█".repeat(Math.round(share * 30)).padEnd(30, "░");
+  process.stderr.write(`\r${source.name} ${bar} ${Math.round(share * 100)}% ${written.toLocaleString("en-GB")}/${total.toLocaleString("en-GB")} records, ${Math.round(written / Math.max(seconds, 0.001)).toLocaleString("en-GB")} per second `);
 };
 
 const summary: ImportSummary | undefined = await withGraph(
-  ({ driver, database }) =>
-    runImport(source, files, {
+  ({ driver, database }) => {
+    started = performance.now(); // the rate is the import's own, not Neo4j's start-up
+    return runImport(source, files, {
       driver,
       database,
       dryRun: values["dry-run"],
       batchSize,
       ...(values.snapshot ? { snapshot: values.snapshot } : {}),
       onProgress: progress,
-    }),
+    });
+  },
   { failureExitCode: 2, plainErrors: [ImportFileError] },
 );
 
