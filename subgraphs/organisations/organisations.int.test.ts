@@ -78,6 +78,13 @@ describe("organisations subgraph", () => {
     expect(body.data?.["organisationsConnection"].totalCount).toBeGreaterThanOrEqual(1256);
   });
 
+  it("bounds every list: 100 by default, 1000 at most", async () => {
+    const { body } = await postGraphQL(running.url, "{ unasked: organisations { id } greedy: organisations(limit: 5000) { id } }");
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["unasked"]).toHaveLength(100);
+    expect(body.data?.["greedy"]).toHaveLength(1000);
+  });
+
   it("refuses a second organisation with an existing id, keeping the first", async () => {
     const { body } = await postGraphQL(running.url, `
       mutation { createOrganisations(input: [{ id: "${parent}", name: "Impostor" }]) { organisations { id } } }`);

@@ -58,6 +58,16 @@ describe("people subgraph", () => {
     expect(body.data?.["_entities"]).toEqual([{ id: organisation, people: [{ id: person }] }]);
   });
 
+  it("gives the first `limit` of an organisation's people by name, at most 1000", async () => {
+    const { body } = await postGraphQL(running.url, `
+      query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Organisation { one: people(limit: 1) { name } all: people { name } } } }`,
+      { representations: [{ __typename: "Organisation", id: "hm-revenue-customs" }] });
+    expect(body.errors).toBeUndefined();
+    const [hmrc] = body.data?.["_entities"] as { one: { name: string }[]; all: { name: string }[] }[];
+    expect(hmrc!.one).toEqual(hmrc!.all.slice(0, 1));
+    expect(hmrc!.all.map((p) => p.name)).toEqual([...hmrc!.all.map((p) => p.name)].sort());
+  });
+
   it("serves its SDL as composed, with the stub's inputs under names of its own", async () => {
     const { body } = await postGraphQL(running.url, "{ _service { sdl } }");
     const sdl = body.data?.["_service"].sdl as string;
