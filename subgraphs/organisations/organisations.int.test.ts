@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Driver } from "neo4j-driver";
 import { postGraphQL, startSubgraph, testDriver, uniqueId } from "../../test/helpers.js";
 import type { RunningServer } from "../../lib/subgraph-server.js";
+import { createDriver } from "../../lib/neo4j.js";
 
 describe("organisations subgraph", () => {
   let driver: Driver;
@@ -32,6 +33,21 @@ describe("organisations subgraph", () => {
     const response = await fetch(running.url.replace("/graphql", "/healthcheck"));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ok", subgraph: "organisations" });
+  });
+
+  it("answers GET /readiness: ready while Neo4j answers, 503 at once when it does not", async () => {
+    const ready = await fetch(running.url.replace("/graphql", "/readiness"));
+    expect(ready.status).toBe(200);
+    const unreachable = createDriver({ NEO4J_URI: "bolt://127.0.0.1:1", NEO4J_USERNAME: "neo4j", NEO4J_PASSWORD: "whatever-password" });
+    const orphan = await startSubgraph("organisations", unreachable);
+    try {
+      const response = await fetch(orphan.running.url.replace("/graphql", "/readiness"));
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: "unavailable", subgraph: "organisations", reason: "the graph database does not answer" });
+    } finally {
+      await orphan.running.close();
+      await unreachable.close();
+    }
   });
 
   it("resolves Organisation entities by id through _entities, with their parents and department", async () => {
