@@ -86,6 +86,18 @@ describe("gateway over the three subgraphs", () => {
     });
   });
 
+  it("gives a person's stages with their role on each, across subgraphs", async () => {
+    const { body } = await postGraphQL(stack.gateway.url, `{ people(where: { id: { eq: "demo-person-05" } }) { name stageRoles { role stageName position serviceName } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["people"]).toEqual([{
+      name: "Eitan Mockingbird",
+      stageRoles: [
+        { role: "tax specialist", stageName: "Choose a business structure", position: 2, serviceName: "Starting a Business" },
+        { role: "tax specialist", stageName: "Register for taxes", position: 4, serviceName: "Starting a Business" },
+      ],
+    }]);
+  });
+
   it("gives an empty list for an unknown service, not an error", async () => {
     const { status, body } = await postGraphQL(stack.gateway.url, journeyTrace, { serviceId: "no-such-service" });
     expect(status).toBe(200);
