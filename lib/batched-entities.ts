@@ -6,7 +6,7 @@
  */
 import {
   graphql, Kind, print, type FragmentDefinitionNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema,
-  getNamedType, isListType, isNonNullType, type SelectionNode, visit,
+  getNamedType, isListType, isNonNullType, type SelectionNode, type VariableDefinitionNode, visit,
 } from "graphql";
 
 interface Representation {
@@ -26,13 +26,21 @@ function rootFieldsByType(schema: GraphQLSchema): Map<string, string> {
   return roots;
 }
 
-/** The selections under `_entities` that apply to one type, and the fragments they use. */
-function selectionFor(typeName: string, info: GraphQLResolveInfo): { selections: SelectionNode[]; fragments: FragmentDefinitionNode[] } {
+/** The selections under `_entities` that apply to one type. */
+function selectionFor(typeName: string, info: GraphQLResolveInfo): SelectionNode[] {
   const applies = (s: SelectionNode) =>
     s.kind === Kind.INLINE_FRAGMENT ? !s.typeCondition || s.typeCondition.name.value === typeName
       : s.kind === Kind.FRAGMENT_SPREAD ? info.fragments[s.name.value]?.typeCondition.name.value === typeName
         : true;
-  const selections = info.fieldNodes.flatMap((f) => f.selectionSet?.selections ?? []).filter(applies);
+  return info.fieldNodes.flatMap((f) => f.selectionSet?.selections ?? []).filter(applies);
+}
+
+/**
+ * What some selections of the current operation need to run as an operation of their own: the
+ * fragments they spread and the definitions of the variables they use. The gateway batches several
+ * fetches into one operation, so the operation may define variables these selections never use.
+ */
+export function dependenciesOf(selections: readonly SelectionNode[], info: GraphQLResolveInfo): { fragments: FragmentDefinitionNode[]; variables: VariableDefinitionNode[] } {
   const used = new Map<string, FragmentDefinitionNode>();
   const collect = (nodes: readonly SelectionNode[]) => {
     for (const node of nodes) {
@@ -48,7 +56,11 @@ function selectionFor(typeName: string, info: GraphQLResolveInfo): { selections:
     }
   };
   collect(selections);
-  return { selections, fragments: [...used.values()] };
+  const fragments = [...used.values()];
+  const variableNames = new Set<string>();
+  for (const node of [...selections, ...fragments]) visit(node, { Variable: (v) => { variableNames.add(v.name.value); } });
+  const variables = (info.operation.variableDefinitions ?? []).filter((v) => variableNames.has(v.variable.name.value));
+  return { fragments, variables };
 }
 
 /** Replaces the schema's `_entities` resolver with the batched one; the generated one serves the stubs. */
@@ -70,12 +82,8 @@ export function batchEntityResolution(schema: GraphQLSchema): GraphQLSchema {
         representations.forEach((r, i) => found.set(r, resolved[i]));
         continue;
       }
-      const { selections, fragments } = selectionFor(typeName, info);
-      // Only the variables these selections use: the gateway batches several fetches into one operation,
-      // with the representations under names such as $_v0_representations.
-      const used = new Set<string>();
-      for (const node of [...selections, ...fragments]) visit(node, { Variable: (v) => { used.add(v.name.value); } });
-      const variables = (info.operation.variableDefinitions ?? []).filter((v) => used.has(v.variable.name.value));
+      const selections = selectionFor(typeName, info);
+      const { fragments, variables } = dependenciesOf(selections, info);
       const ids = [...new Set(representations.map((r) => r.id as string))];
       const document = `query ($__ids: [ID!]!, $__limit: Int${variables.map((v) => `, ${print(v)}`).join("")}) {
         __items: ${root}(where: { id: { in: $__ids } }, limit: $__limit) { __id: id ${selections.map((s) => print(s)).join(" ")} }

@@ -66,19 +66,43 @@ export function refreshServiceSdl(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+const shareableDirective: ConstDirectiveNode = { kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: "shareable" } };
+
 /**
  * Marks the aggregate result types that @neo4j/graphql generates alike in every subgraph as
  * @shareable. It marks most itself, but not all (DateTimeAggregateSelection, for one), and
  * composition refuses a non-shareable field that several subgraphs resolve.
  */
 export function shareAggregateSelections(schema: GraphQLSchema): GraphQLSchema {
-  const shareable: ConstDirectiveNode = { kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: "shareable" } };
   return mapSchema(schema, {
     [MapperKind.OBJECT_TYPE]: (type) => {
       const astNode = type.astNode;
       if (!type.name.endsWith("AggregateSelection") || !astNode) return type;
       if (astNode.directives?.some((d) => d.name.value === "shareable")) return type;
-      return new GraphQLObjectType({ ...type.toConfig(), astNode: { ...astNode, directives: [...(astNode.directives ?? []), shareable] } });
+      return new GraphQLObjectType({ ...type.toConfig(), astNode: { ...astNode, directives: [...(astNode.directives ?? []), shareableDirective] } });
+    },
+  });
+}
+
+/**
+ * Puts back the field-level @shareable of the schema files, which @neo4j/graphql drops from @node
+ * types (it keeps only type-level ones). Fields such as Organisation.name are shareable so that a
+ * subgraph which reads them along with its own data answers without the gateway asking their owner.
+ */
+export function restoreShareableFields(schema: GraphQLSchema, typeDefs: DocumentNode): GraphQLSchema {
+  const shareableFields = new Set<string>();
+  for (const definition of typeDefs.definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
+    for (const field of definition.fields ?? []) {
+      if (field.directives?.some((d) => d.name.value === "shareable")) shareableFields.add(`${definition.name.value}.${field.name.value}`);
+    }
+  }
+  if (shareableFields.size === 0) return schema;
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+      const astNode = field.astNode;
+      if (!shareableFields.has(`${typeName}.${fieldName}`) || !astNode || astNode.directives?.some((d) => d.name.value === "shareable")) return field;
+      return { ...field, astNode: { ...astNode, directives: [...(astNode.directives ?? []), shareableDirective] } };
     },
   });
 }

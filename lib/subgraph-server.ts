@@ -16,15 +16,17 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { Neo4jGraphQL } from "@neo4j/graphql";
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import { GraphQLError, parse, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { Neo4jError, type Driver } from "neo4j-driver";
 import type { Logger } from "pino";
 import type { SubgraphName } from "./config.js";
 import { batchEntityResolution } from "./batched-entities.js";
-import { refreshServiceSdl, renameStubInputTypes, shareAggregateSelections, stubTypeNames } from "./federation.js";
+import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
+import { refreshServiceSdl, renameStubInputTypes, restoreShareableFields, shareAggregateSelections, stubTypeNames } from "./federation.js";
 
+/** schema/<name>.graphql, with the types all subgraphs share (schema/shared.graphql). */
 export function subgraphTypeDefs(name: SubgraphName): string {
-  return readFileSync(resolve(schemaDir, `${name}.graphql`), "utf8");
+  return [`${name}.graphql`, "shared.graphql"].map((file) => readFileSync(resolve(schemaDir, file), "utf8")).join("\n");
 }
 
 export interface SubgraphContext {
@@ -63,7 +65,12 @@ export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" 
   });
   const generated = await neoSchema.getSubgraphSchema();
   const prefix = options.name[0]!.toUpperCase() + options.name.slice(1);
-  const schema = batchEntityResolution(refreshServiceSdl(renameStubInputTypes(shareAggregateSelections(generated), stubTypeNames(typeDefs), prefix)));
+  const document = parse(typeDefs);
+  const shared = restoreShareableFields(shareAggregateSelections(generated), document);
+  const schema = completePartialEntities(
+    batchEntityResolution(refreshServiceSdl(renameStubInputTypes(shared, stubTypeNames(document), prefix))),
+    nodeTypeNames(document),
+  );
   return { schema, neoSchema };
 }
 

@@ -75,6 +75,10 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
     MATCH (o:Organisation {id: row.organisation}), (st:Stage {id: row.stage})
     MERGE (o)-[r:RESPONSIBLE_FOR]->(st)
     SET r.lane = row.lane, r.since = date(row.since), r.until = date(row.until)`, { rows: responsibilities });
+  await write(driver, database, `
+    UNWIND $rows AS row
+    MATCH (st:Stage {id: row.stage}), (p:Profession {id: row.profession})
+    MERGE (st)-[:EXPECTS_PROFESSION]->(p)`, { rows: stages.flatMap((stage) => stage.expects.map((profession) => ({ stage: stage.id, profession }))) });
 
   await write(driver, database, `
     UNWIND $rows AS row

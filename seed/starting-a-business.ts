@@ -14,6 +14,8 @@ export interface StageSeed {
   name: string;
   description: string;
   responsible: { organisation: string; lane: Lane; since?: string; until?: string }[];
+  /** The professions the stage needs among the people working on it (profession ids). */
+  expects: string[];
 }
 
 export interface ServiceSeed {
@@ -36,6 +38,7 @@ export const startingABusiness: ServiceSeed = {
   stages: [
     {
       id: "sab-check-you-can-start",
+      expects: ["policy", "digital-data-and-technology"],
       name: "Check you can start a business",
       description: "Find out what you need to do to set up, and whether you need a licence or permission.",
       responsible: [
@@ -46,6 +49,7 @@ export const startingABusiness: ServiceSeed = {
     },
     {
       id: "sab-choose-a-structure",
+      expects: ["policy", "legal"],
       name: "Choose a business structure",
       description: "Decide between sole trader, partnership and limited company.",
       responsible: [
@@ -57,6 +61,7 @@ export const startingABusiness: ServiceSeed = {
     },
     {
       id: "sab-register-the-company",
+      expects: ["operational-delivery", "digital-data-and-technology"],
       name: "Register the company",
       description: "Incorporate a limited company with Companies House, or register a partnership.",
       responsible: [
@@ -67,6 +72,7 @@ export const startingABusiness: ServiceSeed = {
     },
     {
       id: "sab-register-for-taxes",
+      expects: ["tax", "digital-data-and-technology"],
       name: "Register for taxes",
       description: "Register for Self Assessment or Corporation Tax, and for VAT when turnover passes the threshold.",
       responsible: [
@@ -76,6 +82,7 @@ export const startingABusiness: ServiceSeed = {
     },
     {
       id: "sab-find-finance",
+      expects: ["economics", "commercial"],
       name: "Find finance and support",
       description: "Start Up Loans, finance partners and local business support.",
       responsible: [
@@ -85,6 +92,7 @@ export const startingABusiness: ServiceSeed = {
     },
     {
       id: "sab-employ-people",
+      expects: ["operational-delivery", "legal"],
       name: "Employ people",
       description: "Register as an employer, run PAYE, check the right to work and recruit through Jobcentre Plus.",
       responsible: [
@@ -95,6 +103,7 @@ export const startingABusiness: ServiceSeed = {
     },
     {
       id: "sab-workplace-pensions",
+      expects: ["legal", "communications"],
       name: "Set up a workplace pension",
       description: "Automatically enrol eligible staff into a workplace pension and declare compliance.",
       responsible: [
@@ -104,6 +113,7 @@ export const startingABusiness: ServiceSeed = {
     },
     {
       id: "sab-apprenticeships-and-skills",
+      expects: ["operational-delivery", "digital-data-and-technology"],
       name: "Take on apprentices and build skills",
       description: "Hire an apprentice through the apprenticeship service and pay or use the levy.",
       responsible: [
@@ -113,6 +123,7 @@ export const startingABusiness: ServiceSeed = {
     },
     {
       id: "sab-trade-abroad",
+      expects: ["international-trade", "tax"],
       name: "Trade abroad",
       description: "Export and import: customs registration, export support and export finance.",
       responsible: [

@@ -1,0 +1,38 @@
+/**
+ * Hand-written read queries for the analysis fields: run on a read session of the subgraph's driver,
+ * with Neo4j integers turned into numbers (counts and positions stay far below 2^53).
+ */
+import neo4j, { type Driver } from "neo4j-driver";
+
+export interface GraphReader {
+  /** Runs a read query and returns its rows as plain objects. */
+  rows<T = Record<string, unknown>>(cypher: string, parameters?: Record<string, unknown>): Promise<T[]>;
+}
+
+function plain(value: unknown): unknown {
+  if (neo4j.isInt(value)) return value.toNumber();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+export function graphReader(driver: Driver, database?: string): GraphReader {
+  return {
+    async rows<T>(cypher: string, parameters: Record<string, unknown> = {}): Promise<T[]> {
+      const { records } = await driver.executeQuery(cypher, parameters, { database, routing: neo4j.routing.READ });
+      return records.map((record) => plain(record.toObject()) as T);
+    },
+  };
+}
+
+/** A Cypher predicate: a relationship with optional since/until dates holds on $asAt. */
+export const holdsAt = (r: string) => `(${r}.since IS NULL OR ${r}.since <= $asAt) AND (${r}.until IS NULL OR ${r}.until > $asAt)`;
+
+/** Cypher: the nearest department at or above organisation `o`, as `department` (null when none). */
+export const nearestDepartment = (o: string) => `OPTIONAL CALL (${o}) {
+  MATCH path = (${o})-[:PART_OF*0..6]->(d:Organisation)
+  WHERE d.type IN ['Ministerial department', 'Non-ministerial department']
+  RETURN d AS department ORDER BY length(path) ASC LIMIT 1
+}`;

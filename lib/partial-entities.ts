@@ -1,0 +1,74 @@
+/**
+ * Entities that a hand-written resolver returns carry only the fields its Cypher read (an
+ * organisation's id and name, say). @neo4j/graphql's field resolvers only read what its own query
+ * put on the object, so any other field asked of such an entity (its `stages`, its `source`) would
+ * come back null. This wraps the field resolvers of every @node type: a field missing from the object
+ * is fetched through the subgraph's own `_entities`, for all objects of that type and selection at
+ * once, then read as usual.
+ */
+import { defaultFieldResolver, graphql, Kind, print, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from "graphql";
+import { dependenciesOf } from "./batched-entities.js";
+
+type Source = Record<string, unknown> & { id?: unknown };
+
+function hasField(source: Source, info: GraphQLResolveInfo): boolean {
+  const alias = info.fieldNodes[0]?.alias?.value;
+  return Object.hasOwn(source, info.fieldName) || (alias !== undefined && Object.hasOwn(source, alias));
+}
+
+interface Batch {
+  ids: Set<string>;
+  loaded: Promise<Map<string, Source>>;
+}
+
+export function completePartialEntities(schema: GraphQLSchema, nodeTypeNames: readonly string[]): GraphQLSchema {
+  // One batch per request, type and field selection, gathering the ids its resolvers ask for in one tick.
+  const batches = new WeakMap<object, Map<string, Batch>>();
+
+  async function fetchMissing(typeName: string, id: string, info: GraphQLResolveInfo, context: object): Promise<Source | undefined> {
+    const selections = info.fieldNodes;
+    const key = `${typeName}|${selections.map((s) => print(s)).join(" ")}`;
+    const perRequest = batches.get(context) ?? new Map<string, Batch>();
+    batches.set(context, perRequest);
+    let batch = perRequest.get(key);
+    if (!batch) {
+      const ids = new Set<string>();
+      const loaded = new Promise((resolve) => setImmediate(resolve)).then(async () => {
+        perRequest.delete(key);
+        const { fragments, variables } = dependenciesOf(selections, info);
+        const document = `query ($__representations: [_Any!]!${variables.map((v) => `, ${print(v)}`).join("")}) {
+          _entities(representations: $__representations) { ... on ${typeName} { __partialId: id ${selections.map((s) => print(s)).join(" ")} } }
+        }
+        ${fragments.map((f) => print(f)).join("\n")}`;
+        const representations = [...ids].map((entityId) => ({ __typename: typeName, id: entityId }));
+        const result = await graphql({ schema, source: document, contextValue: context, variableValues: { ...info.variableValues, __representations: representations } });
+        if (result.errors?.length) throw result.errors[0];
+        const entities = (result.data?.["_entities"] ?? []) as ((Source & { __partialId: string }) | null)[];
+        return new Map(entities.filter((e) => e !== null).map((e) => [e.__partialId, e]));
+      });
+      batch = { ids, loaded };
+      perRequest.set(key, batch);
+    }
+    batch.ids.add(id);
+    return (await batch.loaded).get(id);
+  }
+
+  for (const typeName of nodeTypeNames) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.name === "id" || field.name.startsWith("__")) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source: Source, args, context: object, info) => {
+        if (!source || hasField(source, info) || typeof source.id !== "string") return resolve(source, args, context, info);
+        return fetchMissing(typeName, source.id, info, context).then((fetched) => (fetched ? resolve(fetched, args, context, info) : null));
+      };
+    }
+  }
+  return schema;
+}
+
+/** The object types a subgraph's type definitions mark with @node. */
+export function nodeTypeNames(document: DocumentNode): string[] {
+  return document.definitions.flatMap((d) => (d.kind === Kind.OBJECT_TYPE_DEFINITION && d.directives?.some((x) => x.name.value === "node") ? [d.name.value] : []));
+}

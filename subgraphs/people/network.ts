@@ -1,0 +1,144 @@
+/**
+ * The people subgraph's network questions (schema/people.graphql, `type Query`): who brokers between
+ * organisations, and the shortest connection between two people or organisations.
+ */
+import type { Driver } from "neo4j-driver";
+import { badInput, pageOf, sliceConnection, type PageArgs } from "../../lib/connection.js";
+import { graphReader, holdsAt } from "../../lib/graph-read.js";
+
+const organisationFields = "{.id, .name, .acronym, .type, .status}";
+const now = (r: string) => holdsAt(r).replaceAll("$asAt", "date()");
+
+/** The organisations whose people belong to each community. */
+const communityOrganisationsQuery = `
+MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[:WORKS_FOR]->(o:Organisation) WHERE ${now("r")}
+RETURN c.id AS community, collect(DISTINCT o.id) AS organisations`;
+
+/** Everyone in a community or working on a stage: what they work for, on and with. */
+const candidatesQuery = `
+CALL () {
+  MATCH (p:Person)-[:MEMBER_OF]->(:Community) RETURN p
+  UNION
+  MATCH (p:Person)-[:WORKS_ON]->(:Stage) RETURN p
+}
+WITH p WHERE $organisationId IS NULL OR EXISTS { (p)-[:WORKS_FOR]->(:Organisation {id: $organisationId}) }
+RETURN p {.id, .name, .jobTitle, .grade} AS person,
+  COLLECT { MATCH (p)-[:WORKS_FOR]->(o:Organisation) RETURN o.id } AS own,
+  COLLECT { MATCH (p)-[:WORKS_ON]->(:Stage)<-[r:RESPONSIBLE_FOR]-(o:Organisation) WHERE ${now("r")} RETURN DISTINCT o.id } AS stageOrganisations,
+  COLLECT { MATCH (p)-[r:MEMBER_OF]->(c:Community) WHERE ${now("r")} RETURN c.id } AS communities,
+  COUNT { (p)-[:WORKS_ON]->(:Stage) } AS stages`;
+
+interface Candidate {
+  person: { id: string; name: string };
+  own: string[];
+  stageOrganisations: string[];
+  communities: string[];
+  stages: number;
+}
+
+/** A set of organisations as bits, so a person's span is a few word-wise ORs however large their communities. */
+class OrganisationSet {
+  readonly words: Uint32Array;
+  constructor(size: number) { this.words = new Uint32Array(Math.ceil(size / 32)); }
+  add(index: number): void { this.words[index >>> 5]! |= 1 << (index & 31); }
+  addAll(other: OrganisationSet): void { for (let i = 0; i < this.words.length; i++) this.words[i]! |= other.words[i]!; }
+  count(): number {
+    let n = 0;
+    for (let w of this.words) for (; w; w &= w - 1) n++;
+    return n;
+  }
+  indexes(): number[] {
+    const out: number[] = [];
+    this.words.forEach((w, i) => { for (let b = 0; b < 32; b++) if (w & (1 << b)) out.push(i * 32 + b); });
+    return out;
+  }
+}
+
+const pathTypes = ["WORKS_FOR", "MEMBER_OF", "WORKS_ON", "RESPONSIBLE_FOR", "HAS_STAGE", "OWNS", "FOCUSES_ON", "PART_OF", "SUPERSEDED_BY", "REPORTS_TO"];
+const pathKinds: Record<string, string> = { Person: "PERSON", Organisation: "ORGANISATION", Community: "COMMUNITY", Stage: "STAGE", Service: "SERVICE" };
+
+const endpointQuery = `
+UNWIND [['fromId', $fromId], ['toId', $toId]] AS end
+RETURN end[0] AS argument, end[1] AS id,
+  COLLECT { MATCH (n:Person {id: end[1]}) RETURN elementId(n) UNION MATCH (n:Organisation {id: end[1]}) RETURN elementId(n) } AS nodes`;
+
+const pathQuery = (maxDepth: number) => `
+MATCH (a) WHERE elementId(a) = $from
+MATCH (b) WHERE elementId(b) = $to
+MATCH path = shortestPath((a)-[:${pathTypes.join("|")}*..${maxDepth}]-(b))
+RETURN [n IN nodes(path) | {labels: labels(n), id: n.id, name: n.name}] AS nodes,
+  [i IN range(0, length(path) - 1) | {via: type(relationships(path)[i]), forward: startNode(relationships(path)[i]) = nodes(path)[i]}] AS links`;
+
+type PathNode = { labels: string[]; id: string; name: string };
+const stepOf = (node: PathNode) => ({ kind: pathKinds[node.labels.find((l) => l in pathKinds) ?? ""] ?? "ORGANISATION", id: node.id, name: node.name });
+
+export function peopleNetworkResolvers(driver: Driver, database?: string) {
+  const graph = graphReader(driver, database);
+
+  return {
+    Query: {
+      async brokers(_source: unknown, args: PageArgs & { organisationId?: string | null }) {
+        const page = pageOf(args, 100);
+        const [communityRows, candidates] = await Promise.all([
+          graph.rows<{ community: string; organisations: string[] }>(communityOrganisationsQuery),
+          graph.rows<Candidate>(candidatesQuery, { organisationId: args.organisationId ?? null }),
+        ]);
+        const index = new Map<string, number>();
+        const indexOf = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
+        for (const row of communityRows) row.organisations.forEach(indexOf);
+        for (const c of candidates) [...c.own, ...c.stageOrganisations].forEach(indexOf);
+        const setOf = (ids: readonly string[]) => {
+          const set = new OrganisationSet(index.size);
+          for (const id of ids) set.add(index.get(id)!);
+          return set;
+        };
+        const byCommunity = new Map(communityRows.map((row) => [row.community, setOf(row.organisations)]));
+        const ranked = candidates.map((c) => {
+          const spanned = setOf([...c.own, ...c.stageOrganisations]);
+          for (const community of c.communities) { const orgs = byCommunity.get(community); if (orgs) spanned.addAll(orgs); }
+          return { candidate: c, spanned, organisations: spanned.count() };
+        }).sort((a, b) => b.organisations - a.organisations || a.candidate.person.name.localeCompare(b.candidate.person.name) || a.candidate.person.id.localeCompare(b.candidate.person.id));
+
+        const connection = sliceConnection(ranked, page);
+        const ids = [...index.keys()];
+        const sampleIds = connection.edges.map((e) => e.spanned.indexes().map((i) => ids[i]!));
+        const organisations = new Map((await graph.rows<{ o: { id: string; name: string } }>(
+          `UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`, { ids: [...new Set(sampleIds.flat())] })).map((r) => [r.o.id, r.o]));
+        return {
+          ...connection,
+          edges: connection.edges.map(({ cursor, candidate, organisations: count }, i) => ({
+            cursor,
+            node: {
+              person: candidate.person,
+              organisations: count,
+              communities: candidate.communities.length,
+              stages: candidate.stages,
+              sample: sampleIds[i]!.map((id) => organisations.get(id)!).filter(Boolean).sort((a, b) => a.name.localeCompare(b.name)).slice(0, 10),
+            },
+          })),
+        };
+      },
+
+      async path(_source: unknown, args: { fromId: string; toId: string; maxDepth?: number | null }) {
+        const maxDepth = args.maxDepth ?? 4;
+        if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 6) throw badInput(`"maxDepth" must be between 1 and 6; it was ${maxDepth}.`, "maxDepth");
+        const ends = await graph.rows<{ argument: string; id: string; nodes: string[] }>(endpointQuery, { fromId: args.fromId, toId: args.toId });
+        for (const end of ends) {
+          if (end.nodes.length === 0) throw badInput(`No person or organisation has the id "${end.id}" (${end.argument}).`, end.argument);
+          if (end.nodes.length > 1) throw badInput(`Both a person and an organisation have the id "${end.id}" (${end.argument}).`, end.argument);
+        }
+        const [from, to] = ends.map((e) => e.nodes[0]!);
+        if (from === to) {
+          const [self] = await graph.rows<{ node: PathNode }>("MATCH (n) WHERE elementId(n) = $id RETURN {labels: labels(n), id: n.id, name: n.name} AS node", { id: from });
+          return { length: 0, steps: [{ ...stepOf(self!.node), via: null, forward: null }] };
+        }
+        const [found] = await graph.rows<{ nodes: PathNode[]; links: { via: string; forward: boolean }[] }>(pathQuery(maxDepth), { from, to });
+        if (!found) return null;
+        return {
+          length: found.links.length,
+          steps: found.nodes.map((node, i) => ({ ...stepOf(node), via: i === 0 ? null : found.links[i - 1]!.via, forward: i === 0 ? null : found.links[i - 1]!.forward })),
+        };
+      },
+    },
+  };
+}
