@@ -22,7 +22,9 @@ export interface ExampleOperation {
 /** The example operations in gateway/examples, the journey trace first. */
 export function exampleOperations(): ExampleOperation[] {
   const files = readdirSync(examplesDir).filter((f) => f.endsWith(".graphql")).sort();
-  const ordered = [...files.filter((f) => f === "journey-trace.graphql"), ...files.filter((f) => f !== "journey-trace.graphql")];
+  // The journey first: it is what most people come to see.
+  const first = ["journey-map.graphql", "journey-trace.graphql"];
+  const ordered = [...first.filter((f) => files.includes(f)), ...files.filter((f) => !first.includes(f))];
   return ordered.map((file) => ({ name: file.replace(/\.graphql$/, ""), query: readFileSync(resolve(examplesDir, file), "utf8") }));
 }
 

@@ -7,6 +7,13 @@ import neo4j, { type Driver } from "neo4j-driver";
 export interface GraphReader {
   /** Runs a read query and returns its rows as plain objects. */
   rows<T = Record<string, unknown>>(cypher: string, parameters?: Record<string, unknown>): Promise<T[]>;
+  /** Registers a query to run once at start-up, with parameters of the types it will be run with. */
+  plan(cypher: string, parameters: Record<string, unknown>): void;
+  /**
+   * Runs every registered query once. Neo4j compiles a large query on its first run, which takes
+   * seconds (EXPLAIN alone does not compile it to the end); done at start-up, no user waits for it.
+   */
+  warmUp(): Promise<void>;
 }
 
 function plain(value: unknown): unknown {
@@ -19,7 +26,14 @@ function plain(value: unknown): unknown {
 }
 
 export function graphReader(driver: Driver, database?: string): GraphReader {
+  const planned: { cypher: string; parameters: Record<string, unknown> }[] = [];
   return {
+    plan(cypher, parameters) {
+      planned.push({ cypher, parameters });
+    },
+    async warmUp() {
+      for (const { cypher, parameters } of planned) await driver.executeQuery(cypher, parameters, { database, routing: neo4j.routing.READ });
+    },
     async rows<T>(cypher: string, parameters: Record<string, unknown> = {}): Promise<T[]> {
       const { records } = await driver.executeQuery(cypher, parameters, { database, routing: neo4j.routing.READ });
       return records.map((record) => plain(record.toObject()) as T);
@@ -29,6 +43,12 @@ export function graphReader(driver: Driver, database?: string): GraphReader {
 
 /** A Cypher predicate: a relationship with optional since/until dates holds on $asAt. */
 export const holdsAt = (r: string) => `(${r}.since IS NULL OR ${r}.since <= $asAt) AND (${r}.until IS NULL OR ${r}.until > $asAt)`;
+
+/** As holdsAt, on today's date. */
+export const holdsNow = (r: string) => holdsAt(r).replaceAll("$asAt", "date()");
+
+/** What the analyses read of an organisation, so that the gateway rarely has to ask its owner again. */
+export const organisationFields = "{.id, .name, .acronym, .type, .status}";
 
 /** Cypher: the nearest department at or above organisation `o`, as `department` (null when none). */
 export const nearestDepartment = (o: string) => `OPTIONAL CALL (${o}) {

@@ -5,11 +5,9 @@
  */
 import neo4j, { type Driver, type Integer } from "neo4j-driver";
 import { badInput, connectionOf, pageOf, type PageArgs } from "../../lib/connection.js";
-import { graphReader, holdsAt } from "../../lib/graph-read.js";
+import { graphReader, holdsNow, organisationFields } from "../../lib/graph-read.js";
 
-const organisationFields = "{.id, .name, .acronym, .type, .status}";
-const now = holdsAt("r").replaceAll("$asAt", "date()");
-const nowFor = (variable: string) => now.replaceAll("r.", `${variable}.`);
+const now = holdsNow("r");
 
 /**
  * $roots: the organisations links are counted from, each with the ones below it when $includeChildren.
@@ -31,7 +29,7 @@ CALL () {
 CALL (mine) {
   UNWIND mine AS m
   MATCH (m)-[r1:RESPONSIBLE_FOR]->(st:Stage)<-[r2:RESPONSIBLE_FOR]-(y:Organisation)
-  WHERE ${nowFor("r1")} AND ${nowFor("r2")}
+  WHERE ${holdsNow("r1")} AND ${holdsNow("r2")}
   RETURN m, y, 'STAGE' AS kind, st.id AS viaId, st.name AS viaName
   UNION
   UNWIND mine AS m
@@ -108,17 +106,21 @@ function evidenceLimit(value: number | null | undefined): Integer {
   return neo4j.int(n);
 }
 
-export function organisationLinkResolvers(driver: Driver, database?: string) {
+export function organisationLinks(driver: Driver, database?: string) {
   const graph = graphReader(driver, database);
+  for (const targets of [null, [""]]) {
+    graph.plan(linksQuery, { roots: [""], targets, includeChildren: false, evidencePerKind: neo4j.int(5), offset: neo4j.int(0), end: neo4j.int(20) });
+  }
 
   async function organisationsExist(ids: readonly string[], argument: string): Promise<void> {
     const [row] = await graph.rows<{ missing: string[] }>(
       "RETURN [id IN $ids WHERE NOT EXISTS { MATCH (:Organisation {id: id}) }] AS missing", { ids });
-    if (row && row.missing.length > 0) throw badInput(`No organisation has the id ${row.missing.map((id) => `"${id}"`).join(", ")}.`, argument);
+    if (row && row.missing.length > 0) throw badInput(`"${argument}": no organisation has the id ${row.missing.map((id) => `"${id}"`).join(", ")}.`, argument);
   }
 
   return {
-    Query: {
+    warmUp: () => graph.warmUp(),
+    resolvers: { Query: {
       async organisationLinks(_source: unknown, args: PageArgs & { organisationId: string; includeChildren?: boolean | null; evidencePerKind?: number | null }) {
         const page = pageOf(args, 200);
         const evidencePerKind = evidenceLimit(args.evidencePerKind);
@@ -142,6 +144,6 @@ export function organisationLinkResolvers(driver: Driver, database?: string) {
         const organisations = await graph.rows<{ o: { id: string } }>(`UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`, { ids });
         return { organisations: organisations.map((r) => r.o), links: (row?.page ?? []).map(linkOf) };
       },
-    },
+    } },
   };
 }

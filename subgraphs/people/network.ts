@@ -4,14 +4,12 @@
  */
 import type { Driver } from "neo4j-driver";
 import { badInput, pageOf, sliceConnection, type PageArgs } from "../../lib/connection.js";
-import { graphReader, holdsAt } from "../../lib/graph-read.js";
+import { graphReader, holdsNow, organisationFields } from "../../lib/graph-read.js";
 
-const organisationFields = "{.id, .name, .acronym, .type, .status}";
-const now = (r: string) => holdsAt(r).replaceAll("$asAt", "date()");
 
 /** The organisations whose people belong to each community. */
 const communityOrganisationsQuery = `
-MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[:WORKS_FOR]->(o:Organisation) WHERE ${now("r")}
+MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[:WORKS_FOR]->(o:Organisation) WHERE ${holdsNow("r")}
 RETURN c.id AS community, collect(DISTINCT o.id) AS organisations`;
 
 /** Everyone in a community or working on a stage: what they work for, on and with. */
@@ -24,8 +22,8 @@ CALL () {
 WITH p WHERE $organisationId IS NULL OR EXISTS { (p)-[:WORKS_FOR]->(:Organisation {id: $organisationId}) }
 RETURN p {.id, .name, .jobTitle, .grade} AS person,
   COLLECT { MATCH (p)-[:WORKS_FOR]->(o:Organisation) RETURN o.id } AS own,
-  COLLECT { MATCH (p)-[:WORKS_ON]->(:Stage)<-[r:RESPONSIBLE_FOR]-(o:Organisation) WHERE ${now("r")} RETURN DISTINCT o.id } AS stageOrganisations,
-  COLLECT { MATCH (p)-[r:MEMBER_OF]->(c:Community) WHERE ${now("r")} RETURN c.id } AS communities,
+  COLLECT { MATCH (p)-[:WORKS_ON]->(:Stage)<-[r:RESPONSIBLE_FOR]-(o:Organisation) WHERE ${holdsNow("r")} RETURN DISTINCT o.id } AS stageOrganisations,
+  COLLECT { MATCH (p)-[r:MEMBER_OF]->(c:Community) WHERE ${holdsNow("r")} RETURN c.id } AS communities,
   COUNT { (p)-[:WORKS_ON]->(:Stage) } AS stages`;
 
 interface Candidate {
@@ -72,11 +70,16 @@ RETURN [n IN nodes(path) | {labels: labels(n), id: n.id, name: n.name}] AS nodes
 type PathNode = { labels: string[]; id: string; name: string };
 const stepOf = (node: PathNode) => ({ kind: pathKinds[node.labels.find((l) => l in pathKinds) ?? ""] ?? "ORGANISATION", id: node.id, name: node.name });
 
-export function peopleNetworkResolvers(driver: Driver, database?: string) {
+export function peopleNetwork(driver: Driver, database?: string) {
   const graph = graphReader(driver, database);
+  graph.plan(communityOrganisationsQuery, {});
+  graph.plan(candidatesQuery, { organisationId: null });
+  graph.plan(endpointQuery, { fromId: "", toId: "" });
+  for (let depth = 1; depth <= 6; depth++) graph.plan(pathQuery(depth), { from: "", to: "" });
 
   return {
-    Query: {
+    warmUp: () => graph.warmUp(),
+    resolvers: { Query: {
       async brokers(_source: unknown, args: PageArgs & { organisationId?: string | null }) {
         const page = pageOf(args, 100);
         const [communityRows, candidates] = await Promise.all([
@@ -124,8 +127,8 @@ export function peopleNetworkResolvers(driver: Driver, database?: string) {
         if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 6) throw badInput(`"maxDepth" must be between 1 and 6; it was ${maxDepth}.`, "maxDepth");
         const ends = await graph.rows<{ argument: string; id: string; nodes: string[] }>(endpointQuery, { fromId: args.fromId, toId: args.toId });
         for (const end of ends) {
-          if (end.nodes.length === 0) throw badInput(`No person or organisation has the id "${end.id}" (${end.argument}).`, end.argument);
-          if (end.nodes.length > 1) throw badInput(`Both a person and an organisation have the id "${end.id}" (${end.argument}).`, end.argument);
+          if (end.nodes.length === 0) throw badInput(`"${end.argument}": no person or organisation has the id "${end.id}".`, end.argument);
+          if (end.nodes.length > 1) throw badInput(`"${end.argument}": both a person and an organisation have the id "${end.id}"; use another end.`, end.argument);
         }
         const [from, to] = ends.map((e) => e.nodes[0]!);
         if (from === to) {
@@ -139,6 +142,6 @@ export function peopleNetworkResolvers(driver: Driver, database?: string) {
           steps: found.nodes.map((node, i) => ({ ...stepOf(node), via: i === 0 ? null : found.links[i - 1]!.via, forward: i === 0 ? null : found.links[i - 1]!.forward })),
         };
       },
-    },
+    } },
   };
 }

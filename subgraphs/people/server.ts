@@ -1,7 +1,8 @@
 import { createSubgraphServer, type SubgraphOptions, type SubgraphServer } from "../../lib/subgraph-server.js";
-import { peopleNetworkResolvers } from "./network.js";
+import { peopleNetwork } from "./network.js";
 
 /** The people subgraph (schema/people.graphql), built but not listening. */
 export function createPeopleSubgraph(deps: Omit<SubgraphOptions, "name">): Promise<SubgraphServer> {
-  return createSubgraphServer({ ...deps, name: "people", resolvers: peopleNetworkResolvers(deps.driver, deps.database) });
+  const { resolvers, warmUp } = peopleNetwork(deps.driver, deps.database);
+  return createSubgraphServer({ ...deps, name: "people", resolvers, warmUp });
 }

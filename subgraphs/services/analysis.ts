@@ -5,17 +5,14 @@
  */
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { badInput, pageOf, sliceConnection, connectionOf, type PageArgs } from "../../lib/connection.js";
-import { graphReader, holdsAt, nearestDepartment } from "../../lib/graph-read.js";
+import { graphReader, holdsAt, nearestDepartment, organisationFields } from "../../lib/graph-read.js";
 
 type Row = Record<string, unknown>;
 interface Organisation extends Row { id: string; name: string }
 interface StageRow extends Row { id: string; name: string; position: number }
 interface ServiceRow extends Row { id: string; name: string }
 
-export const laneOrder = ["FRONTSTAGE", "BACKSTAGE", "SUPPORT"] as const;
-
 /** Cypher projections: what each analysis reads of a node, so the gateway rarely has to ask again. */
-const organisationFields = "{.id, .name, .acronym, .type, .status}";
 const serviceFields = "{.id, .name, .description, .phase, .theme, .url}";
 const stageFields = "{.id, .name, .position, .description}";
 
@@ -162,13 +159,15 @@ export function handoffsAlong(service: ServiceRow, stages: readonly { stage: Sta
   return handoffs;
 }
 
-/** Lucene's query syntax, escaped, so a user's text is matched as words: each a prefix, all required. */
+/** Lucene's query syntax, escaped, so a user's text is matched as words: each a prefix, all required, names first. */
 export function searchQueryFor(text: string): string {
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) throw badInput(`"text" must contain a word to search for.`, "text");
   if (text.length > 200 || words.length > 12) throw badInput(`"text" is too long: at most 200 characters and 12 words.`, "text");
   const escape = (word: string) => word.replace(/[+\-&|!(){}[\]^"~*?:\\/]/g, "\\$&").toLowerCase();
-  return words.map((w) => `(${escape(w)}^2 OR ${escape(w)}*)`).join(" AND ");
+  // A word in a name or acronym counts far more than one in a description; a whole word more than its start.
+  const clause = (w: string) => `(name:${w}^8 OR name:${w}*^4 OR acronym:${w}^8 OR acronym:${w}*^4 OR description:${w}^2 OR description:${w}*)`;
+  return words.map((w) => clause(escape(w))).join(" AND ");
 }
 
 interface JourneyArgs {
@@ -182,8 +181,14 @@ interface JourneyArgs {
 
 interface PeopleRow { peopleCount: number; people: Row[] }
 
-export function servicesAnalysisResolvers(driver: Driver, database?: string) {
+export function servicesAnalysis(driver: Driver, database?: string) {
   const graph = graphReader(driver, database);
+  const filters = { organisationIds: null, professionIds: null, asAt: today(), skip: neo4j.int(0), limit: neo4j.int(20) };
+  graph.plan(journeyQuery, { serviceId: "", ...filters });
+  graph.plan(stagePeopleQuery, { stageId: "", ...filters });
+  graph.plan(responsibilitiesQuery, { serviceId: null, asAt: today() });
+  graph.plan(gapsQuery, { serviceId: null, asAt: today() });
+  graph.plan(searchQuery, { query: "x", labels: ["Organisation"], offset: neo4j.int(0), end: neo4j.int(20) });
   const personFilters = (args: { organisationIds?: string[] | null; professionIds?: string[] | null }) => ({
     organisationIds: args.organisationIds ?? null,
     professionIds: args.professionIds ?? null,
@@ -197,7 +202,8 @@ export function servicesAnalysisResolvers(driver: Driver, database?: string) {
   }
 
   return {
-    Query: {
+    warmUp: () => graph.warmUp(),
+    resolvers: { Query: {
       async journey(_source: unknown, args: JourneyArgs) {
         const page = pageOf({ first: args.peoplePerStage }, 100, "peoplePerStage");
         const asAt = args.asAt ?? today();
@@ -229,7 +235,7 @@ export function servicesAnalysisResolvers(driver: Driver, database?: string) {
         const [row] = await graph.rows<{ page: PeopleRow }>(stagePeopleQuery, {
           stageId: args.stageId, asAt: args.asAt ?? today(), skip: page.skip, limit: page.limit, ...personFilters(args),
         });
-        if (!row) throw badInput(`No stage has the id "${args.stageId}".`, "stageId");
+        if (!row) throw badInput(`"stageId": no stage has the id "${args.stageId}".`, "stageId");
         return peopleConnection(row.page, page);
       },
 
@@ -283,6 +289,6 @@ export function servicesAnalysisResolvers(driver: Driver, database?: string) {
         });
         return connectionOf(edges, page, row?.total ?? 0);
       },
-    },
+    } },
   };
 }

@@ -1,7 +1,8 @@
 import { createSubgraphServer, type SubgraphOptions, type SubgraphServer } from "../../lib/subgraph-server.js";
-import { servicesAnalysisResolvers } from "./analysis.js";
+import { servicesAnalysis } from "./analysis.js";
 
 /** The services subgraph (schema/services.graphql), built but not listening. */
 export function createServicesSubgraph(deps: Omit<SubgraphOptions, "name">): Promise<SubgraphServer> {
-  return createSubgraphServer({ ...deps, name: "services", resolvers: servicesAnalysisResolvers(deps.driver, deps.database) });
+  const { resolvers, warmUp } = servicesAnalysis(deps.driver, deps.database);
+  return createSubgraphServer({ ...deps, name: "services", resolvers, warmUp });
 }

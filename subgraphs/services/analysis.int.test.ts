@@ -1,0 +1,179 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { onAnalysisFixture, type AnalysisFixture } from "../../test/analysis-fixture.js";
+import { searchQueryFor } from "./analysis.js";
+
+const journeyQuery = `
+  query ($serviceId: ID!, $asAt: Date, $organisationIds: [ID!], $professionIds: [ID!], $lanes: [Lane!], $peoplePerStage: Int) {
+    journey(serviceId: $serviceId, asAt: $asAt, organisationIds: $organisationIds, professionIds: $professionIds, lanes: $lanes, peoplePerStage: $peoplePerStage) {
+      asAt handoffCount service { id name }
+      stages {
+        stage { id position }
+        responsibilities { lane organisation { id } department { id } successors { id } }
+        people { totalCount pageInfo { hasNextPage endCursor } edges { role node { id } professions { id } organisations { id } memberships { role community { id } } } }
+        professions { people profession { id } }
+        communities { people community { id } }
+        missingProfessions { id }
+        handoff { from { id } to { id } continuing { id } }
+      }
+    }
+  }`;
+
+describe("services analysis, on a hand-built graph", () => {
+  const context = onAnalysisFixture("services");
+  const { query } = context;
+  let f: AnalysisFixture;
+  beforeAll(() => { f = context.fixture; });
+  const journey = async (variables: Record<string, unknown> = {}) => {
+    const body = await query(journeyQuery, { serviceId: f.S, ...variables });
+    expect(body.errors).toBeUndefined();
+    return body.data!["journey"];
+  };
+
+  it("traces each stage in order: who is responsible, in which lane and department, and who works there", async () => {
+    const trace = await journey();
+    expect(trace.service).toEqual({ id: f.S, name: `Service ${f.word}` });
+    expect(trace.stages.map((s: any) => s.stage.position)).toEqual([1, 2, 3, 4]);
+    const [st1, st2, st3, st4] = trace.stages;
+    expect(st1.responsibilities).toEqual([{ lane: "FRONTSTAGE", organisation: { id: f.A }, department: { id: f.D }, successors: [] }]);
+    expect(st2.responsibilities.map((r: any) => [r.lane, r.organisation.id])).toEqual([["FRONTSTAGE", f.A], ["BACKSTAGE", f.B]]);
+    expect(st3.responsibilities.find((r: any) => r.organisation.id === f.C)).toMatchObject({ lane: "SUPPORT", successors: [{ id: f.B }] });
+    // A's responsibility for the fourth stage ended in 2020.
+    expect(st4.responsibilities).toEqual([]);
+    expect(st1.people.edges).toEqual([{ role: "owner", node: { id: f.p1 }, professions: [{ id: f.X }], organisations: [{ id: f.A }], memberships: [{ role: "lead", community: { id: f.K } }] }]);
+    expect(st2.people.totalCount).toBe(2);
+    expect(st2.professions).toEqual([{ people: 2, profession: { id: f.Y } }]);
+    expect(st2.communities).toEqual([{ people: 1, community: { id: f.K } }]);
+    expect(st2.missingProfessions).toEqual([{ id: f.X }]);
+    expect(st4.people.totalCount).toBe(0);
+  });
+
+  it("marks where responsibility changes hands, and counts it", async () => {
+    const trace = await journey();
+    expect(trace.handoffCount).toBe(2);
+    expect(trace.stages.map((s: any) => s.handoff)).toEqual([
+      null,
+      { from: [], to: [{ id: f.B }], continuing: [{ id: f.A }] },
+      { from: [{ id: f.A }], to: [{ id: f.C }], continuing: [{ id: f.B }] },
+      null,
+    ]);
+  });
+
+  it("reads responsibilities and memberships as at a date", async () => {
+    const before = await journey({ asAt: "2019-06-01" });
+    expect(before.asAt).toBe("2019-06-01");
+    expect(before.stages[3].responsibilities.map((r: any) => r.organisation.id)).toEqual([f.A]);
+    expect(before.handoffCount).toBe(3);
+    // p1 joined the community in 2022.
+    expect(before.stages[0].people.edges[0].memberships).toEqual([]);
+    expect(before.stages[0].communities).toEqual([]);
+  });
+
+  it("filters by organisation, profession and lane", async () => {
+    const byOrganisation = await journey({ organisationIds: [f.B] });
+    expect(byOrganisation.stages[1].responsibilities.map((r: any) => r.organisation.id)).toEqual([f.B]);
+    expect(byOrganisation.stages[1].people.edges.map((e: any) => e.node.id)).toEqual([f.p2]);
+    // Hand-offs are the journey's, whatever is shown.
+    expect(byOrganisation.handoffCount).toBe(2);
+    const byProfession = await journey({ professionIds: [f.X] });
+    expect(byProfession.stages.map((s: any) => s.people.totalCount)).toEqual([1, 0, 0, 0]);
+    const byLane = await journey({ lanes: ["BACKSTAGE"] });
+    expect(byLane.stages.map((s: any) => s.responsibilities.map((r: any) => r.organisation.id))).toEqual([[], [f.B], [], []]);
+  });
+
+  it("pages through a stage's people with cursors", async () => {
+    const trace = await journey({ peoplePerStage: 1 });
+    const first = trace.stages[1].people;
+    expect(first.edges).toHaveLength(1);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const body = await query(`query ($stageId: ID!, $after: String) { stagePeople(stageId: $stageId, first: 1, after: $after) {
+      totalCount edges { node { id } } pageInfo { hasNextPage hasPreviousPage } } }`, { stageId: f.st2, after: first.pageInfo.endCursor });
+    expect(body.errors).toBeUndefined();
+    const rest = body.data!["stagePeople"];
+    expect(rest.totalCount).toBe(2);
+    expect(rest.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
+    expect([first.edges[0].node.id, rest.edges[0].node.id].sort()).toEqual([f.p2, f.p3].sort());
+  });
+
+  it("lists a service's hand-offs and ranks services by them", async () => {
+    const body = await query(`query ($serviceId: ID!) {
+      handoffs(serviceId: $serviceId) { totalCount edges { node { service { id } fromStage { id } toStage { id } from { id } to { id } } } }
+      servicesByHandoffs(first: 500) { edges { node { service { id } handoffs stages organisations } } }
+    }`, { serviceId: f.S });
+    expect(body.errors).toBeUndefined();
+    expect(body.data!["handoffs"].totalCount).toBe(2);
+    expect(body.data!["handoffs"].edges[1].node).toEqual({ service: { id: f.S }, fromStage: { id: f.st2 }, toStage: { id: f.st3 }, from: [{ id: f.A }], to: [{ id: f.C }] });
+    const ranked = body.data!["servicesByHandoffs"].edges.map((e: any) => e.node);
+    expect(ranked.find((r: any) => r.service.id === f.S)).toEqual({ service: { id: f.S }, handoffs: 2, stages: 4, organisations: 3 });
+    const counts = ranked.map((r: any) => r.handoffs);
+    expect(counts).toEqual([...counts].sort((a: number, b: number) => b - a));
+  });
+
+  it("finds each kind of gap", async () => {
+    const body = await query(`query ($serviceId: ID!) {
+      gaps(serviceId: $serviceId) { totalCount edges { node { kind stage { id } profession { id } organisation { id } successors { id } } } }
+      closed: gaps(serviceId: $serviceId, kinds: [CLOSED_ORGANISATION_RESPONSIBLE]) { totalCount }
+    }`, { serviceId: f.S });
+    expect(body.errors).toBeUndefined();
+    expect(body.data!["gaps"].edges.map((e: any) => e.node)).toEqual([
+      { kind: "MISSING_PROFESSION", stage: { id: f.st2 }, profession: { id: f.X }, organisation: null, successors: [] },
+      { kind: "CLOSED_ORGANISATION_RESPONSIBLE", stage: { id: f.st3 }, profession: null, organisation: { id: f.C }, successors: [{ id: f.B }] },
+      { kind: "NO_RESPONSIBLE_ORGANISATION", stage: { id: f.st4 }, profession: null, organisation: null, successors: [] },
+      { kind: "NOBODY_WORKING", stage: { id: f.st4 }, profession: null, organisation: null, successors: [] },
+    ]);
+    expect(body.data!["closed"].totalCount).toBe(1);
+  });
+
+  it("searches names, ranked, by type, a page at a time", async () => {
+    const body = await query(`query ($text: String!) {
+      all: search(text: $text) { totalCount edges { node { type id name organisation { id acronym } person { id } } } }
+      people: search(text: $text, types: [PERSON]) { totalCount edges { node { type id } } }
+      page: search(text: $text, first: 2) { edges { cursor } pageInfo { hasNextPage endCursor } }
+    }`, { text: f.word.slice(0, 7) });
+    expect(body.errors).toBeUndefined();
+    const all = body.data!["all"];
+    expect(all.totalCount).toBe(5);
+    expect(all.edges.map((e: any) => e.node.id).sort()).toEqual([f.D, f.A, f.S, f.K, f.p1].sort());
+    expect(all.edges.find((e: any) => e.node.id === f.A).node).toMatchObject({ type: "ORGANISATION", organisation: { id: f.A, acronym: "AA" }, person: null });
+    expect(body.data!["people"]).toEqual({ totalCount: 1, edges: [{ node: { type: "PERSON", id: f.p1 } }] });
+    expect(body.data!["page"].pageInfo.hasNextPage).toBe(true);
+  });
+
+  it("reads a user's text as words, never as Lucene syntax", () => {
+    const query = searchQueryFor('  HM  "Revenue"(* ');
+    expect(query.split(" AND ")).toHaveLength(2);
+    expect(query).toContain("name:hm*^4");
+    expect(query).toContain('name:\\"revenue\\"\\(\\**^4');
+  });
+
+  it("answers fields the analysis did not read by asking the graph, not with null", async () => {
+    const body = await query(`query ($serviceId: ID!) { journey(serviceId: $serviceId) {
+      service { communities { id } }
+      stages { stage { expectedProfessions { id } } responsibilities { organisation { stages(limit: 10) { id } } } }
+    } }`, { serviceId: f.S });
+    expect(body.errors).toBeUndefined();
+    const trace = body.data!["journey"];
+    expect(trace.service.communities).toEqual([{ id: f.K }]);
+    expect(trace.stages[1].stage.expectedProfessions.map((p: any) => p.id).sort()).toEqual([f.X, f.Y].sort());
+    expect(trace.stages[0].responsibilities[0].organisation.stages.map((s: any) => s.id).sort()).toEqual([f.st1, f.st2, f.st4].sort());
+  });
+
+  it("refuses bad arguments by name, and answers unknown ids plainly", async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      [`query ($id: ID!) { journey(serviceId: $id, peoplePerStage: 0) { asAt } }`, { id: f.S }, "peoplePerStage"],
+      [`{ gaps(first: 501) { totalCount } }`, {}, "first"],
+      [`{ handoffs(after: "not-a-cursor") { totalCount } }`, {}, "after"],
+      [`{ search(text: "   ") { totalCount } }`, {}, "text"],
+      [`{ stagePeople(stageId: "no-such-stage") { totalCount } }`, {}, "stageId"],
+    ];
+    for (const [source, variables, argument] of cases) {
+      const body = await query(source, variables);
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument });
+      expect(body.errors?.[0]?.message).toContain(argument);
+    }
+    const hostile = await query(`query ($text: String!) { search(text: $text) { totalCount } }`, { text: '"(* AND OR: ~ [x TO y] \\ /re/' });
+    expect(hostile.errors).toBeUndefined();
+    expect(hostile.data!["search"].totalCount).toEqual(expect.any(Number));
+    const unknown = await query(`{ journey(serviceId: "no-such-service") { asAt } }`);
+    expect(unknown).toEqual({ data: { journey: null } });
+  });
+});
