@@ -57,4 +57,44 @@ describe("batched entity resolution", () => {
     expect(body.errors).toBeUndefined();
     expect(body.data?.["_entities"]).toEqual([{ id: "department-for-business-and-trade", name: "Department for Business and Trade", children: [expect.objectContaining({ id: expect.any(String) })] }]);
   });
+
+  describe("of a stub (the services subgraph's Organisation and Person)", () => {
+    let services: RunningServer;
+    let personIds: string[];
+
+    beforeAll(async () => {
+      ({ running: services } = await startSubgraph("services", counter.driver));
+      const { records } = await base.executeQuery("MATCH (p:Person)-[:WORKS_ON]->(:Stage) RETURN DISTINCT p.id AS id ORDER BY id LIMIT 200");
+      personIds = records.map((r) => r.get("id") as string);
+      await postGraphQL(services.url, "{ services(limit: 1) { id } }");
+    });
+    afterAll(async () => {
+      await services.close();
+    });
+
+    it("resolves every representation of each type with one query, whatever the type's owner", async () => {
+      const representations = [
+        ...organisationIds.map((id) => ({ __typename: "Organisation", id })),
+        ...personIds.map((id) => ({ __typename: "Person", id })),
+      ];
+      counter.reset();
+      const { body } = await postGraphQL(services.url, `
+        query ($representations: [_Any!]!) { _entities(representations: $representations) {
+          ... on Organisation { id stages(limit: 5) { id } }
+          ... on Person { id stageRoles { role stageId } }
+        } }`, { representations });
+      expect(body.errors).toBeUndefined();
+      const entities = body.data?.["_entities"] as { id: string; stageRoles?: unknown[] }[];
+      expect(entities.map((e) => e.id)).toEqual(representations.map((r) => r.id));
+      expect(entities.filter((e) => e.stageRoles).every((e) => e.stageRoles!.length > 0)).toBe(true);
+      // One query per type: organisations, then people.
+      expect(counter.sessions()).toBe(2);
+    });
+
+    it("keeps the stubs' own root fields out of the public schema", async () => {
+      const { body } = await postGraphQL(services.url, "{ _service { sdl } }");
+      const sdl = (body.data?.["_service"] as { sdl: string }).sdl;
+      expect(sdl).toMatch(/servicesOrganisationReferences\([^)]*\): \[Organisation!\]! @inaccessible/);
+    });
+  });
 });

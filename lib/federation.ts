@@ -1,4 +1,5 @@
 import {
+  getNamedType, type GraphQLOutputType,
   type ASTNode, type ConstDirectiveNode, type NameNode, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, GraphQLInputObjectType, GraphQLInterfaceType,
   GraphQLObjectType, isInputObjectType, isInterfaceType, isObjectType, Kind, parse, visit,
 } from "graphql";
@@ -32,14 +33,16 @@ export function stubTypeNames(typeDefs: string | DocumentNode): string[] {
  */
 export function renameStubInputTypes(schema: GraphQLSchema, stubs: readonly string[], prefix: string): GraphQLSchema {
   if (stubs.length === 0) return schema;
+  // Also the stub's edge type (OrganisationEdge), which its hidden root connection uses (hideStubRootFields).
   const isStubInput = (type: GraphQLNamedType) =>
-    isInputObjectType(type) && stubs.some((stub) => type.name.startsWith(stub) && /^[A-Z]/.test(type.name.slice(stub.length)));
+    (isInputObjectType(type) && stubs.some((stub) => type.name.startsWith(stub) && /^[A-Z]/.test(type.name.slice(stub.length)))) ||
+    (isObjectType(type) && stubs.some((stub) => type.name === `${stub}Edge`));
   const renames = new Map(Object.values(schema.getTypeMap()).filter(isStubInput).map((t) => [t.name, `${prefix}${t.name}`]));
   const renameNode = <N extends { name: NameNode }>(node: N): N | undefined =>
     renames.has(node.name.value) ? { ...node, name: { ...node.name, value: renames.get(node.name.value)! } } : undefined;
   // printSubgraphSchema reads the AST nodes too, so their type references are renamed with the types.
   const renameInAst = <T extends ASTNode | undefined | null>(node: T): T =>
-    node ? visit(node, { NamedType: renameNode, InputObjectTypeDefinition: renameNode, InputObjectTypeExtension: renameNode }) : node;
+    node ? visit(node, { NamedType: renameNode, InputObjectTypeDefinition: renameNode, InputObjectTypeExtension: renameNode, ObjectTypeDefinition: renameNode }) : node;
   const renameInAsts = <T extends ASTNode>(nodes: readonly T[] | undefined) => nodes?.map((n) => renameInAst(n));
   const renamed = mapSchema(schema, {
     [MapperKind.TYPE]: (type) => {
@@ -103,6 +106,34 @@ export function restoreShareableFields(schema: GraphQLSchema, typeDefs: Document
       const astNode = field.astNode;
       if (!shareableFields.has(`${typeName}.${fieldName}`) || !astNode || astNode.directives?.some((d) => d.name.value === "shareable")) return field;
       return { ...field, astNode: { ...astNode, directives: [...(astNode.directives ?? []), shareableDirective] } };
+    },
+  });
+}
+
+/**
+ * Marks @inaccessible the root fields @neo4j/graphql generates for the stubs (`servicesOrganisationReferences`
+ * and its connection): they exist so that `_entities` resolves a stub's representations with one query
+ * (lib/batched-entities.ts), not for clients, who read the type from its owner.
+ */
+export function hideStubRootFields(schema: GraphQLSchema, stubs: readonly string[]): GraphQLSchema {
+  if (stubs.length === 0) return schema;
+  const inaccessible: ConstDirectiveNode = { kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: "inaccessible" } };
+  const readsStub = (type: GraphQLOutputType): boolean => {
+    const named = getNamedType(type);
+    if (stubs.includes(named.name)) return true;
+    // A connection: { edges: [{ node: Stub }] }.
+    const edges = isObjectType(named) ? named.getFields()["edges"] : undefined;
+    const node = edges && isObjectType(getNamedType(edges.type)) ? (getNamedType(edges.type) as GraphQLObjectType).getFields()["node"] : undefined;
+    return node !== undefined && stubs.includes(getNamedType(node.type).name);
+  };
+  return mapSchema(schema, {
+    [MapperKind.ROOT_OBJECT]: (type) => {
+      if (type.name !== schema.getQueryType()?.name) return type;
+      const config = type.toConfig();
+      for (const field of Object.values(config.fields)) {
+        if (readsStub(field.type) && field.astNode) field.astNode = { ...field.astNode, directives: [...(field.astNode.directives ?? []), inaccessible] };
+      }
+      return new GraphQLObjectType(config);
     },
   });
 }

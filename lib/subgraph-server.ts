@@ -22,7 +22,7 @@ import type { Logger } from "pino";
 import type { SubgraphName } from "./config.js";
 import { batchEntityResolution } from "./batched-entities.js";
 import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
-import { refreshServiceSdl, renameStubInputTypes, restoreShareableFields, shareAggregateSelections, stubTypeNames } from "./federation.js";
+import { hideStubRootFields, refreshServiceSdl, renameStubInputTypes, restoreShareableFields, shareAggregateSelections, stubTypeNames } from "./federation.js";
 
 /** schema/<name>.graphql, with the types all subgraphs share (schema/shared.graphql). */
 export function subgraphTypeDefs(name: SubgraphName): string {
@@ -68,9 +68,10 @@ export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" 
   const generated = await neoSchema.getSubgraphSchema();
   const prefix = options.name[0]!.toUpperCase() + options.name.slice(1);
   const document = parse(typeDefs);
-  const shared = restoreShareableFields(shareAggregateSelections(generated), document);
+  const stubs = stubTypeNames(document);
+  const federated = hideStubRootFields(restoreShareableFields(shareAggregateSelections(generated), document), stubs);
   const schema = completePartialEntities(
-    batchEntityResolution(refreshServiceSdl(renameStubInputTypes(shared, stubTypeNames(document), prefix))),
+    batchEntityResolution(refreshServiceSdl(renameStubInputTypes(federated, stubs, prefix))),
     nodeTypeNames(document),
   );
   return { schema, neoSchema };

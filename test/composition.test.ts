@@ -18,4 +18,11 @@ describe("supergraph", () => {
     expect(Object.keys(organisationWhere.getFields())).toEqual(expect.arrayContaining(["id", "name", "status", "type", "parents", "successors"]));
     expect(Object.keys(personWhere.getFields())).toEqual(expect.arrayContaining(["id", "name", "jobTitle", "organisations", "professions"]));
   });
+
+  it("serves no root field of a stub: clients read each type from its owner", () => {
+    const api = buildASTSchema(transformSupergraphToPublicSchema(parse(readCommittedSupergraph())));
+    const rootFields = Object.keys(api.getQueryType()!.getFields());
+    expect(rootFields.filter((name) => name.endsWith("References") || name.endsWith("ReferencesConnection"))).toEqual([]);
+    expect(rootFields).toEqual(expect.arrayContaining(["organisations", "people", "services", "journey", "organisationLinks", "brokers"]));
+  });
 });
