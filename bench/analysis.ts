@@ -1,0 +1,237 @@
+/**
+ * npm run bench [-- --quick]: the analysis operations' latency on the 10,000-person graph and on the
+ * civil-service-scale graph, four ways side by side: our gateway (Hive Gateway runtime), @apollo/gateway
+ * over the same subgraph processes, the owning subgraph called directly, and the floor (one Cypher query
+ * through neo4j-driver). Each graph lives on a Neo4j of its own (ports 7691 and 7690, data in
+ * .neo4j/bench-analysis-10k and .neo4j/bench-analysis), built once and reused while its stamp matches.
+ * Writes docs/benchmarks/analysis.json and docs/benchmarks.md. Stops everything it started, also on failure.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { ChildProcess } from "node:child_process";
+import neo4j, { type Driver } from "neo4j-driver";
+import type { Scale } from "../generate/generate.js";
+import { parseConfig, subgraphNames, type SubgraphName } from "../lib/config.js";
+import { cacheDir, startLocalNeo4j, type LocalNeo4j } from "../lib/local-neo4j.js";
+import { migrate } from "../lib/migrate.js";
+import { createDriver } from "../lib/neo4j.js";
+import { repoRoot } from "../lib/paths.js";
+import { seedDemoData } from "../seed/seed.js";
+import { graphqlRequest, runCell, type CellResult, type LoadBudget, type Request } from "./load.js";
+import { operations, pickSubjects, type Operation, type Subjects } from "./operations.js";
+import { exited, freePort, peakMemoryMB, startNode, stopAll, waitUntilOk } from "./processes.js";
+import { writeReport } from "./report.js";
+
+export const ways = ["floor", "subgraph", "our gateway", "@apollo/gateway"] as const;
+export type Way = (typeof ways)[number];
+
+interface GraphSpec {
+  name: string;
+  label: string;
+  port: number;
+  scale: Scale;
+  ways: readonly Way[];
+}
+
+export interface Cell extends CellResult { operation: string; way: Way }
+export interface GraphResult {
+  name: string;
+  label: string;
+  scale: Scale;
+  people: number;
+  neo4jVersion: string;
+  subjects: Subjects;
+  cells: Cell[];
+  peakMemoryMB: Record<string, number | null>;
+  incidents: string[];
+}
+
+const quick = process.argv.includes("--quick");
+const budgets: LoadBudget[] = quick
+  ? [{ concurrency: 1, requests: 10, seconds: 1, warmup: 1 }, { concurrency: 10, requests: 30, seconds: 2, warmup: 1 }]
+  : [{ concurrency: 1, requests: 60, seconds: 5, warmup: 3 }, { concurrency: 10, requests: 200, seconds: 8, warmup: 3 }];
+const graphs: GraphSpec[] = [
+  { name: "bench-analysis-10k", label: "10,000-person graph", port: 7691, scale: "small", ways: ["floor", "our gateway"] },
+  { name: "bench-analysis", label: "civil-service graph", port: 7690, scale: "civil-service", ways },
+];
+const generatorSeed = 2026;
+// The longest either gateway waits for a subgraph: long enough that a slow operation is measured, not cut off.
+const subgraphTimeoutMs = 60_000;
+const password = parseConfig({ NEO4J_PASSWORD: process.env["NEO4J_PASSWORD"] ?? "" }).NEO4J_PASSWORD;
+const log = (line: string) => console.error(line);
+
+/** What a built graph depends on: a change to any of it rebuilds the graph. */
+function graphStamp(spec: GraphSpec): string {
+  const sources = ["generate/generate.ts", "lib/migrate.ts", ...readdirSync(resolve(repoRoot, "seed")).filter((f) => f.endsWith(".ts")).map((f) => `seed/${f}`)];
+  const hash = createHash("sha256");
+  for (const file of sources.sort()) hash.update(readFileSync(resolve(repoRoot, file)));
+  return JSON.stringify({ scale: spec.scale, seed: generatorSeed, version: hash.digest("hex").slice(0, 16) });
+}
+
+let neo4jRunning: LocalNeo4j | undefined;
+
+/** The graph's Neo4j, started, with the graph built unless the stamp says it is already there. */
+async function openGraph(spec: GraphSpec): Promise<{ neo4j: LocalNeo4j; driver: Driver }> {
+  const home = join(cacheDir, spec.name);
+  const stampFile = join(home, "bench-graph.json");
+  const stamp = graphStamp(spec);
+  const built = existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp;
+  if (!built) rmSync(home, { recursive: true, force: true });
+  neo4jRunning = await startLocalNeo4j({ name: spec.name, port: spec.port, password, heap: "2g", log });
+  const driver = createDriver({ NEO4J_URI: neo4jRunning.uri, NEO4J_USERNAME: "neo4j", NEO4J_PASSWORD: password });
+  await migrate(driver);
+  if (!built) {
+    log(`Building the ${spec.label} (scale ${spec.scale}, seed ${generatorSeed})…`);
+    await seedDemoData(driver);
+    // In a process of its own, so that the bench process's peak memory is the benchmark's.
+    await exited(startNode("generate", "bench/import-worker.ts", { NEO4J_URI: neo4jRunning.uri, NEO4J_PASSWORD: password }, ["generate", spec.scale, "10000"]));
+    writeFileSync(stampFile, stamp);
+  }
+  return { neo4j: neo4jRunning, driver };
+}
+
+interface Member {
+  name: string;
+  start(): ChildProcess;
+  ready(): Promise<boolean>;
+  child: ChildProcess;
+  /** The highest VmHWM seen of this member's processes, read before each restart. */
+  peakMB: number | null;
+}
+
+interface Stack {
+  subgraphUrls: Record<SubgraphName, string>;
+  gatewayUrls: Partial<Record<Way, string>>;
+  members: Member[];
+  /** Processes that stopped during the run, and when it was noticed. */
+  incidents: string[];
+}
+
+async function launch(member: Omit<Member, "child" | "peakMB">): Promise<Member> {
+  const child = member.start();
+  await waitUntilOk(member.name, member.ready, child);
+  return { ...member, child, peakMB: null };
+}
+
+/** The three subgraphs, our gateway and, when asked, @apollo/gateway, each its own process on a free port. */
+async function startStack(uri: string, withApollo: boolean): Promise<Stack> {
+  const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await freePort()]))) as Record<SubgraphName, number>;
+  const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
+  const env = {
+    NEO4J_URI: uri, NEO4J_PASSWORD: password, HOST: "127.0.0.1", LOG_LEVEL: "warn",
+    PEOPLE_PORT: String(ports.people), ORGANISATIONS_PORT: String(ports.organisations), SERVICES_PORT: String(ports.services),
+    PEOPLE_URL: subgraphUrls.people, ORGANISATIONS_URL: subgraphUrls.organisations, SERVICES_URL: subgraphUrls.services,
+    SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs),
+  };
+  const subgraphs = await Promise.all(subgraphNames.map((name) => launch({
+    name: `${name} subgraph`,
+    start: () => startNode(`The ${name} subgraph`, `subgraphs/${name}/index.ts`, env),
+    ready: async () => (await fetch(`http://127.0.0.1:${ports[name]}/readiness`)).ok,
+  })));
+  const gateways: [Way, string][] = [["our gateway", "gateway/index.ts"], ...(withApollo ? [["@apollo/gateway", "bench/apollo-gateway.ts"] as [Way, string]] : [])];
+  const gatewayUrls: Partial<Record<Way, string>> = {};
+  const gatewayMembers = await Promise.all(gateways.map(async ([way, entry]) => {
+    const port = await freePort();
+    gatewayUrls[way] = `http://127.0.0.1:${port}/graphql`;
+    const typename = graphqlRequest(gatewayUrls[way], "{ __typename }", {});
+    return launch({ name: way, start: () => startNode(way, entry, { ...env, GATEWAY_PORT: String(port) }), ready: async () => (await typename()) === null });
+  }));
+  return { subgraphUrls, gatewayUrls, members: [...subgraphs, ...gatewayMembers], incidents: [] };
+}
+
+/** Restarts any process of the stack that has stopped, so one crash does not spoil every later cell; the crash is reported. */
+async function keepRunning(stack: Stack, after: string): Promise<void> {
+  for (const [i, member] of stack.members.entries()) {
+    if (member.child.exitCode === null && member.child.signalCode === null) continue;
+    const incident = `${member.name} stopped (${member.child.signalCode ?? `exit code ${member.child.exitCode}`}) during or just after ${after}; restarted (its peak memory before the stop is lost)`;
+    log(`  ${incident}`);
+    stack.incidents.push(incident);
+    stack.members[i] = { ...(await launch(member)), peakMB: member.peakMB };
+  }
+}
+
+function peakMemory(stack: Stack): Record<string, number | null> {
+  return Object.fromEntries(stack.members.map((m) => {
+    const now = peakMemoryMB(m.child.pid);
+    return [m.name, m.peakMB === null ? now : now === null ? m.peakMB : Math.max(now, m.peakMB)];
+  }));
+}
+
+function requestFor(op: Operation, way: Way, stack: Stack, driver: Driver): Request | null {
+  if (way === "floor") {
+    if ("sameAs" in op.floor) return null;
+    const { cypher, parameters } = op.floor;
+    return async () => {
+      const { records } = await driver.executeQuery(cypher, parameters, { routing: neo4j.routing.READ });
+      return records.length > 0 ? null : "the floor query returned no rows";
+    };
+  }
+  if (way === "subgraph") {
+    return op.direct ? graphqlRequest(stack.subgraphUrls[op.direct], op.directQuery ?? op.query, op.variables) : null;
+  }
+  const url = stack.gatewayUrls[way];
+  return url ? graphqlRequest(url, op.query, op.variables) : null;
+}
+
+async function benchGraph(spec: GraphSpec): Promise<GraphResult> {
+  const { neo4j: server, driver } = await openGraph(spec);
+  try {
+    const { records } = await driver.executeQuery("MATCH (p:Person) RETURN count(p) AS people");
+    const people = Number(records[0]?.get("people"));
+    const version = await driver.executeQuery("CALL dbms.components() YIELD versions, edition RETURN versions[0] + ' ' + edition AS version");
+    const neo4jVersion = String(version.records[0]?.get("version"));
+    const subjects = await pickSubjects(driver);
+    log(`${spec.label}: ${people.toLocaleString("en-GB")} people; service ${subjects.serviceId}`);
+    const stack = await startStack(server.uri, spec.ways.includes("@apollo/gateway"));
+    const cells: Cell[] = [];
+    for (const op of operations(subjects)) {
+      for (const way of spec.ways) {
+        const request = requestFor(op, way, stack, driver);
+        const sameAs = "sameAs" in op.floor ? op.floor.sameAs : undefined;
+        for (const budget of budgets) {
+          let result: CellResult | undefined;
+          if (request) {
+            result = await runCell(request, budget);
+            await keepRunning(stack, `${op.name}, ${way}, concurrency ${budget.concurrency}`);
+          }
+          else if (way === "floor" && sameAs) result = cells.find((c) => c.operation === sameAs && c.way === "floor" && c.concurrency === budget.concurrency);
+          if (!result) continue;
+          cells.push({ ...result, operation: op.name, way });
+          log(`  ${op.name.padEnd(28)} ${way.padEnd(16)} c${String(budget.concurrency).padEnd(3)} p50 ${String(result.p50).padStart(8)} ms  p95 ${String(result.p95).padStart(8)} ms  ${result.requestsPerSecond} req/s${result.errors ? `  ${result.errors} errors: ${result.firstError}` : ""}`);
+        }
+      }
+    }
+    const peak = peakMemory(stack);
+    peak["Neo4j (java)"] = peakMemoryMB(server.process.pid);
+    peak["bench process"] = peakMemoryMB(process.pid);
+    return { name: spec.name, label: spec.label, scale: spec.scale, people, neo4jVersion, subjects, cells, peakMemoryMB: peak, incidents: stack.incidents };
+  } finally {
+    await stopAll();
+    await driver.close();
+    await server.stop();
+    neo4jRunning = undefined;
+  }
+}
+
+let stopping = false;
+async function stopEverything(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await stopAll();
+    await neo4jRunning?.stop();
+  }
+  process.exit(code);
+}
+process.once("SIGINT", () => void stopEverything(130));
+process.once("SIGTERM", () => void stopEverything(143));
+
+try {
+  const results: GraphResult[] = [];
+  for (const spec of graphs) results.push(await benchGraph(spec));
+  mkdirSync(resolve(repoRoot, "docs/benchmarks"), { recursive: true });
+  writeReport(results, { quick, budgets, subgraphTimeoutMs });
+} catch (error) {
+  console.error(error);
+  await stopEverything(1);
+}

@@ -1,0 +1,260 @@
+/**
+ * The floor: for each analysis operation, one hand-written parameterised Cypher query returning the
+ * data the operation's GraphQL answer holds, run straight through neo4j-driver. What the subgraphs
+ * compute in JavaScript (hand-offs, gaps, broker ranking, pages) is computed here in Cypher, so the
+ * floor is one round trip to Neo4j and nothing else. Based on the subgraphs' Cypher, not shared with it,
+ * so that a change there shows up as a change against this fixed line.
+ */
+
+/** Cypher: relationship `r` holds today (no since, or since passed; no until, or until still ahead). */
+const holds = (r: string) => `(${r}.since IS NULL OR ${r}.since <= date()) AND (${r}.until IS NULL OR ${r}.until > date())`;
+
+/** Cypher: the stages of service `svc` in order, as `stages`, each {stage, organisations responsible today}. */
+const stagesWithOrganisations = (organisation: string) => `CALL (svc) {
+  MATCH (svc)-[:HAS_STAGE]->(st:Stage)
+  WITH st ORDER BY st.position, st.id
+  RETURN collect({
+    stage: st {.id, .name, .position},
+    organisations: COLLECT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holds("r")} RETURN o ${organisation} ORDER BY o.name }
+  }) AS stages
+}`;
+
+const only = (list: string, without: string) => `[o IN ${list} WHERE NOT o IN ${without}]`;
+
+/**
+ * Cypher: the hand-offs along `stages` (as stagesWithOrganisations gives them): consecutive stages whose
+ * organisations differ, both having some.
+ */
+const handoffsAlong = (stages: string) => {
+  const before = `${stages}[i - 1].organisations`;
+  const after = `${stages}[i].organisations`;
+  return `[i IN range(1, size(${stages}) - 1)
+    WHERE size(${before}) > 0 AND size(${after}) > 0 AND size(${only(before, after)}) + size(${only(after, before)}) > 0
+    | {fromStage: ${stages}[i - 1].stage, toStage: ${stages}[i].stage, from: ${only(before, after)}, to: ${only(after, before)},
+       continuing: [o IN ${after} WHERE o IN ${before}]}]`;
+};
+
+/** Cypher: the nearest department at or above `o`, as `department`. */
+const nearestDepartment = (o: string) => `OPTIONAL CALL (${o}) {
+  MATCH path = (${o})-[:PART_OF*0..6]->(d:Organisation)
+  WHERE d.type IN ['Ministerial department', 'Non-ministerial department']
+  RETURN d AS department ORDER BY length(path) ASC LIMIT 1
+}`;
+
+/** $serviceId, $peoplePerStage. */
+export const journey = `
+MATCH (svc:Service {id: $serviceId})
+${stagesWithOrganisations("{.id, .name}")}
+WITH svc, ${handoffsAlong("stages")} AS handoffs
+MATCH (svc)-[:HAS_STAGE]->(st:Stage)
+CALL (st) {
+  MATCH (p:Person)-[:WORKS_ON]->(st) MATCH (p)-[:HAS_PROFESSION]->(x:Profession)
+  WITH x, count(DISTINCT p) AS n ORDER BY n DESC, x.name
+  RETURN collect({profession: x.name, people: n}) AS professions
+}
+CALL (st) {
+  MATCH (p:Person)-[:WORKS_ON]->(st) MATCH (p)-[m:MEMBER_OF]->(c:Community) WHERE ${holds("m")}
+  WITH c, count(DISTINCT p) AS n ORDER BY n DESC, c.name
+  RETURN collect({community: c.name, people: n}) AS communities
+}
+WITH svc, handoffs, st, professions, communities ORDER BY st.position, st.id
+RETURN svc {.id, .name} AS service, collect(st {
+  .id, .name, .position,
+  responsibilities: COLLECT {
+    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holds("r")}
+    ${nearestDepartment("o")}
+    RETURN {
+      lane: r.lane, organisation: o {.id, .name, .acronym}, department: department {.id, .name},
+      successors: COLLECT { MATCH (o)-[:SUPERSEDED_BY]->(s:Organisation) RETURN s {.id, .name} ORDER BY s.name }
+    } ORDER BY CASE r.lane WHEN 'FRONTSTAGE' THEN 0 WHEN 'BACKSTAGE' THEN 1 ELSE 2 END, o.name
+  },
+  peopleCount: COUNT { (:Person)-[:WORKS_ON]->(st) },
+  people: COLLECT {
+    MATCH (p:Person)-[w:WORKS_ON]->(st)
+    WITH p, w ORDER BY p.name, p.id LIMIT $peoplePerStage
+    RETURN {
+      role: w.role, node: p {.id, .name, .jobTitle},
+      professions: COLLECT { MATCH (p)-[:HAS_PROFESSION]->(x:Profession) RETURN x.name ORDER BY x.name },
+      organisations: COLLECT { MATCH (p)-[:WORKS_FOR]->(x:Organisation) RETURN x.name ORDER BY x.name },
+      memberships: COLLECT { MATCH (p)-[m:MEMBER_OF]->(c:Community) WHERE ${holds("m")} RETURN {role: m.role, community: c.name} ORDER BY c.name }
+    }
+  },
+  professions: professions,
+  communities: communities,
+  missingProfessions: COLLECT {
+    MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession)
+    WHERE NOT EXISTS { (x)<-[:HAS_PROFESSION]-(:Person)-[:WORKS_ON]->(st) }
+    RETURN x.name ORDER BY x.name
+  },
+  handoff: [h IN handoffs WHERE h.toStage.id = st.id][0]
+}) AS stages`;
+
+/** $serviceId, $first. */
+export const handoffs = `
+MATCH (svc:Service {id: $serviceId})
+${stagesWithOrganisations("{.id, .name}")}
+WITH svc, ${handoffsAlong("stages")} AS handoffs
+RETURN size(handoffs) AS total, [h IN handoffs[0..$first] | h {.*, service: svc {.id, .name}}] AS page`;
+
+/** $first. */
+export const servicesByHandoffs = `
+MATCH (svc:Service)
+${stagesWithOrganisations("{.id}")}
+WITH svc, size(${handoffsAlong("stages")}) AS handoffs, size(stages) AS stages,
+  size(apoc.coll.toSet(apoc.coll.flatten([s IN stages | s.organisations]))) AS organisations
+ORDER BY handoffs DESC, svc.name
+WITH collect({service: svc {.id, .name}, handoffs: handoffs, stages: stages, organisations: organisations}) AS ranked
+RETURN size(ranked) AS total, ranked[0..$first] AS page`;
+
+/** $first. */
+export const gaps = `
+MATCH (svc:Service)-[:HAS_STAGE]->(st:Stage)
+WITH svc, st ORDER BY svc.name, svc.id, st.position, st.id
+WITH svc, st,
+  COLLECT {
+    MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession) WHERE NOT EXISTS { (x)<-[:HAS_PROFESSION]-(:Person)-[:WORKS_ON]->(st) }
+    RETURN {kind: 'MISSING_PROFESSION', profession: x {.name}, organisation: null, successors: []} ORDER BY x.name
+  }
+  + CASE WHEN EXISTS { MATCH (:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holds("r")} } THEN []
+    ELSE [{kind: 'NO_RESPONSIBLE_ORGANISATION', profession: null, organisation: null, successors: []}] END
+  + CASE WHEN EXISTS { (:Person)-[:WORKS_ON]->(st) } THEN []
+    ELSE [{kind: 'NOBODY_WORKING', profession: null, organisation: null, successors: []}] END
+  + COLLECT {
+    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holds("r")} AND o.status = 'closed'
+    RETURN {kind: 'CLOSED_ORGANISATION_RESPONSIBLE', profession: null, organisation: o {.name},
+      successors: COLLECT { MATCH (o)-[:SUPERSEDED_BY]->(s:Organisation) RETURN s {.name} ORDER BY s.name }} ORDER BY o.name
+  } AS found
+UNWIND found AS gap
+WITH collect(gap {.*, service: svc {.id, .name}, stage: st {.id, .name, .position}}) AS gaps
+RETURN size(gaps) AS total, gaps[0..$first] AS page`;
+
+/** $query (Lucene, as the services subgraph writes it), $first. */
+export const search = `
+CALL db.index.fulltext.queryNodes('search_names', $query) YIELD node, score
+WHERE node:Organisation OR node:Person OR node:Profession OR node:Community OR node:Service OR node:Stage
+WITH node, score ORDER BY score DESC, node.name, node.id
+WITH collect({node: node, score: score}) AS hits
+RETURN size(hits) AS total,
+  [hit IN hits[0..$first] | {type: head(labels(hit.node)), id: hit.node.id, name: hit.node.name, score: hit.score}] AS page`;
+
+/**
+ * $roots, $targets (null for every organisation), $includeChildren, $evidencePerKind, $first: the links
+ * of organisationLinks and departmentMatrix, with the matrix's organisations when $targets is given.
+ */
+export const organisationLinks = `
+CALL () {
+  UNWIND $roots AS rootId
+  MATCH (root:Organisation {id: rootId})<-[:PART_OF*0..6]-(m:Organisation)
+  WHERE $includeChildren OR m = root
+  RETURN collect(DISTINCT m) AS mine, apoc.map.fromPairs(collect([m.id, root.id])) AS rootOf
+}
+CALL () {
+  UNWIND coalesce($targets, []) AS targetId
+  MATCH (target:Organisation {id: targetId})<-[:PART_OF*0..6]-(m:Organisation)
+  WHERE $includeChildren OR m = target
+  RETURN apoc.map.fromPairs(collect([m.id, target.id])) AS targetOf
+}
+CALL (mine) {
+  UNWIND mine AS m
+  MATCH (m)-[r1:RESPONSIBLE_FOR]->(st:Stage)<-[r2:RESPONSIBLE_FOR]-(y:Organisation)
+  WHERE ${holds("r1")} AND ${holds("r2")}
+  RETURN m, y, 'STAGE' AS kind, st.id AS viaId, st.name AS viaName
+  UNION
+  UNWIND mine AS m
+  CALL (m) {
+    MATCH (m)-[:OWNS]->(svc:Service) RETURN svc
+    UNION
+    MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc:Service) WHERE ${holds("r")} RETURN svc
+  }
+  CALL (svc) {
+    MATCH (y:Organisation)-[:OWNS]->(svc) RETURN y
+    UNION
+    MATCH (y:Organisation)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc) WHERE ${holds("r")} RETURN y
+  }
+  RETURN m, y, 'SERVICE' AS kind, svc.id AS viaId, svc.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)<-[:WORKS_FOR]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${holds("r")}
+  WITH DISTINCT m, c
+  MATCH (c)<-[r:MEMBER_OF]-(:Person)-[:WORKS_FOR]->(y:Organisation) WHERE ${holds("r")}
+  RETURN m, y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)<-[:WORKS_FOR]-(p:Person)-[:WORKS_ON]->(:Stage)<-[r:RESPONSIBLE_FOR]-(y:Organisation) WHERE ${holds("r")}
+  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:WORKS_ON]-(p:Person)-[:WORKS_FOR]->(y:Organisation) WHERE ${holds("r")}
+  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)<-[:WORKS_FOR]-(p:Person)-[:WORKS_FOR]->(y:Organisation)
+  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
+}
+WITH rootOf[m.id] AS fromId, CASE WHEN $targets IS NULL THEN y.id ELSE targetOf[y.id] END AS toId, coalesce(rootOf[y.id], '') AS yRoot, kind, viaId, viaName
+WHERE toId IS NOT NULL AND toId <> fromId AND yRoot <> fromId AND ($targets IS NULL OR fromId < toId)
+WITH DISTINCT fromId, toId, kind, viaId, viaName ORDER BY viaName, viaId
+WITH fromId, toId, kind, collect({kind: kind, id: viaId, name: viaName}) AS via
+WITH fromId, toId, collect({kind: kind, count: size(via), evidence: via[0..$evidencePerKind]}) AS kinds
+WITH fromId, toId, kinds, reduce(n = 0, k IN kinds | n + k.count) AS strength
+ORDER BY strength DESC, toId
+WITH collect({fromId: fromId, toId: toId, strength: strength, kinds: kinds}) AS links
+RETURN size(links) AS total, [link IN links[0..$first] | link {
+  .strength, .kinds,
+  from: head(COLLECT { MATCH (o:Organisation {id: link.fromId}) RETURN o {.id, .name} }),
+  organisation: head(COLLECT { MATCH (o:Organisation {id: link.toId}) RETURN o {.id, .name, .acronym} })
+}] AS page,
+COLLECT { UNWIND coalesce($targets, []) AS id MATCH (o:Organisation {id: id}) RETURN o {.id, .name} } AS organisations`;
+
+/** $first. */
+export const brokers = `
+CALL () {
+  MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[:WORKS_FOR]->(o:Organisation) WHERE ${holds("r")}
+  WITH c, collect(DISTINCT o.id) AS organisations
+  RETURN apoc.map.fromPairs(collect([c.id, organisations])) AS byCommunity
+}
+CALL () {
+  CALL () {
+    MATCH (p:Person)-[:MEMBER_OF]->(:Community) RETURN p
+    UNION
+    MATCH (p:Person)-[:WORKS_ON]->(:Stage) RETURN p
+  }
+  RETURN count(p) AS total
+}
+CALL () {
+  MATCH (p:Person)-[:MEMBER_OF]->(:Community) RETURN p
+  UNION
+  MATCH (p:Person)-[:WORKS_ON]->(:Stage) RETURN p
+}
+WITH byCommunity, total, p, COLLECT { MATCH (p)-[r:MEMBER_OF]->(c:Community) WHERE ${holds("r")} RETURN c.id } AS communities
+WITH total, p, communities, apoc.coll.toSet(
+    COLLECT { MATCH (p)-[:WORKS_FOR]->(o:Organisation) RETURN o.id }
+  + COLLECT { MATCH (p)-[:WORKS_ON]->(:Stage)<-[r:RESPONSIBLE_FOR]-(o:Organisation) WHERE ${holds("r")} RETURN o.id }
+  + apoc.coll.flatten([c IN communities | byCommunity[c]])) AS spanned
+WITH total, p, communities, spanned ORDER BY size(spanned) DESC, p.name, p.id LIMIT $first
+RETURN total, collect({
+  person: p {.id, .name, .jobTitle}, organisations: size(spanned), communities: size(communities),
+  stages: COUNT { (p)-[:WORKS_ON]->(:Stage) },
+  sample: COLLECT { MATCH (o:Organisation) WHERE o.id IN spanned RETURN o {.id, .name} ORDER BY o.name LIMIT 10 }
+}) AS page`;
+
+const pathTypes = "WORKS_FOR|MEMBER_OF|WORKS_ON|RESPONSIBLE_FOR|HAS_STAGE|OWNS|FOCUSES_ON|PART_OF|SUPERSEDED_BY|REPORTS_TO";
+const personOrOrganisation = (id: string) => `CALL () {
+  MATCH (n:Person {id: ${id}}) RETURN n
+  UNION
+  MATCH (n:Organisation {id: ${id}}) RETURN n
+}`;
+
+/** $fromId, $toId; at most 4 steps, as the operation asks. */
+export const path = `
+${personOrOrganisation("$fromId")}
+WITH n AS a
+${personOrOrganisation("$toId")}
+WITH a, n AS b
+MATCH found = shortestPath((a)-[:${pathTypes}*..4]-(b))
+RETURN length(found) AS length,
+  [i IN range(0, length(found)) | {
+    labels: labels(nodes(found)[i]), id: nodes(found)[i].id, name: nodes(found)[i].name,
+    via: CASE WHEN i = 0 THEN null ELSE type(relationships(found)[i - 1]) END,
+    forward: CASE WHEN i = 0 THEN null ELSE startNode(relationships(found)[i - 1]) = nodes(found)[i - 1] END
+  }] AS steps`;

@@ -1,0 +1,96 @@
+/**
+ * A closed-loop load generator: `concurrency` workers each send one request after another until the
+ * cell's request count or time budget runs out, after a few warm-up requests that are not measured.
+ */
+
+export interface LoadBudget {
+  concurrency: number;
+  /** Measured requests at most. */
+  requests: number;
+  /** Seconds at most; requests in flight when it runs out are still awaited and counted. */
+  seconds: number;
+  warmup: number;
+}
+
+export interface CellResult {
+  concurrency: number;
+  requests: number;
+  errors: number;
+  /** The first error met, to tell a broken query from a slow one. */
+  firstError: string | null;
+  p50: number;
+  p95: number;
+  p99: number;
+  requestsPerSecond: number;
+}
+
+/** One request: resolves with an error message when the answer is wrong, null when it is right. */
+export type Request = () => Promise<string | null>;
+
+/** The nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+export async function runCell(request: Request, budget: LoadBudget): Promise<CellResult> {
+  let errors = 0;
+  let firstError: string | null = null;
+  const record = (error: string | null) => {
+    if (error === null) return;
+    errors++;
+    firstError ??= error.slice(0, 300);
+  };
+  const attempt = async () => {
+    try {
+      record(await request());
+    } catch (error) {
+      record((error as Error).message);
+    }
+  };
+  for (let i = 0; i < budget.warmup; i++) await attempt();
+  errors = 0;
+  firstError = null;
+
+  const latencies: number[] = [];
+  let started = 0;
+  const begin = performance.now();
+  const deadline = begin + budget.seconds * 1000;
+  const worker = async () => {
+    while (started < budget.requests && performance.now() < deadline) {
+      started++;
+      const t0 = performance.now();
+      await attempt();
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: budget.concurrency }, worker));
+  const elapsed = (performance.now() - begin) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    concurrency: budget.concurrency,
+    requests: sorted.length,
+    errors,
+    firstError,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    requestsPerSecond: round(sorted.length / elapsed),
+  };
+}
+
+/** A GraphQL POST that counts as an error a non-200 status, a body with `errors`, or no data. */
+export function graphqlRequest(url: string, query: string, variables: Record<string, unknown>): Request {
+  const body = JSON.stringify({ query, variables });
+  return async () => {
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const text = await response.text();
+    if (!response.ok) return `HTTP ${response.status}: ${text}`;
+    const json = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: unknown[] };
+    if (json.errors?.length) return JSON.stringify(json.errors);
+    if (!json.data || Object.values(json.data).some((v) => v === null)) return `no data: ${text}`;
+    return null;
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The analysis operations the benchmark runs: each as a client sends it to a gateway, as its owning
+ * subgraph answers it alone (when one does, selecting only that subgraph's own fields), and as its floor query.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import neo4j, { type Driver } from "neo4j-driver";
+import type { SubgraphName } from "../lib/config.js";
+import { repoRoot } from "../lib/paths.js";
+import { searchQueryFor } from "../subgraphs/services/analysis.js";
+import * as floor from "./floor-queries.js";
+
+export interface Operation {
+  name: string;
+  query: string;
+  variables: Record<string, unknown>;
+  /** The subgraph that answers it alone, if one does. */
+  direct: SubgraphName | null;
+  /** What to send that subgraph, when the gateway's query asks for fields of other subgraphs too. */
+  directQuery?: string;
+  /** The floor's Cypher and parameters; an operation answering the same question as another names it instead. */
+  floor: { cypher: string; parameters: Record<string, unknown> } | { sameAs: string };
+}
+
+/** Ids picked from the graph at run time, so each operation asks about something that is there. */
+export interface Subjects {
+  /** The generated service with the most stages. */
+  serviceId: string;
+  /** Two people working on that service for different organisations. */
+  fromPersonId: string;
+  toPersonId: string;
+  /** The five departments with the most people. */
+  departmentIds: string[];
+}
+
+export async function pickSubjects(driver: Driver): Promise<Subjects> {
+  const one = async <T>(cypher: string, parameters: Record<string, unknown> = {}): Promise<T> => {
+    const { records } = await driver.executeQuery(cypher, parameters, { routing: neo4j.routing.READ });
+    if (!records[0]) throw new Error(`The graph has nothing for: ${cypher}`);
+    return records[0].get(0) as T;
+  };
+  const serviceId = await one<string>(`MATCH (s:Service) WHERE s.id STARTS WITH 'gen-'
+    RETURN s.id ORDER BY COUNT { (s)-[:HAS_STAGE]->() } DESC, s.id LIMIT 1`);
+  const [fromPersonId, toPersonId] = await one<string[]>(`
+    MATCH (:Service {id: $serviceId})-[:HAS_STAGE]->(:Stage)<-[:WORKS_ON]-(a:Person)-[:WORKS_FOR]->(x:Organisation)
+    MATCH (:Service {id: $serviceId})-[:HAS_STAGE]->(:Stage)<-[:WORKS_ON]-(b:Person)-[:WORKS_FOR]->(y:Organisation)
+    WHERE x <> y AND NOT (b)-[:WORKS_FOR]->(x)
+    RETURN [a.id, b.id] ORDER BY a.id, b.id LIMIT 1`, { serviceId });
+  const departmentIds = await one<string[]>(`
+    MATCH (d:Organisation) WHERE d.type IN ['Ministerial department', 'Non-ministerial department'] AND d.status = 'live'
+    WITH d ORDER BY COUNT { (d)<-[:WORKS_FOR]-(:Person) } DESC, d.id LIMIT 5
+    RETURN collect(d.id)`);
+  return { serviceId, fromPersonId: fromPersonId!, toPersonId: toPersonId!, departmentIds };
+}
+
+const journeyQuery = `query Journey($serviceId: ID!) {
+  journey(serviceId: $serviceId) {
+    stages {
+      stage { id name position }
+      responsibilities { lane organisation { id name acronym } department { id name } successors { id name } }
+      people {
+        totalCount
+        edges {
+          role
+          node { id name jobTitle }
+          professions { name }
+          organisations { name }
+          memberships { role community { name } }
+        }
+      }
+      professions { people profession { name } }
+      communities { people community { name } }
+      missingProfessions { name }
+      handoff { from { name } to { name } }
+    }
+  }
+}`;
+
+const linkFields = "strength sharedStages sharedServices sharedCommunities people evidence { kind id name }";
+const brokersQuery = (sample: string) => `query Brokers { brokers(first: 20) { totalCount edges { node { person { id name jobTitle } organisations communities stages sample { ${sample} } } } } }`;
+
+export function operations(s: Subjects): Operation[] {
+  const first = (n: number) => ({ first: neo4j.int(n) });
+  const links = (roots: string[], targets: string[] | null, includeChildren: boolean, pageSize: number) => ({
+    roots, targets, includeChildren, evidencePerKind: neo4j.int(5), ...first(pageSize),
+  });
+  return [
+    {
+      name: "journey", query: journeyQuery, variables: { serviceId: s.serviceId },
+      direct: "services",
+      floor: { cypher: floor.journey, parameters: { serviceId: s.serviceId, peoplePerStage: neo4j.int(20) } },
+    },
+    {
+      name: "journey (generated fields)",
+      query: readFileSync(resolve(repoRoot, "gateway/examples/journey-trace.graphql"), "utf8"),
+      variables: { serviceId: s.serviceId },
+      direct: null,
+      floor: { sameAs: "journey" },
+    },
+    {
+      name: "handoffs",
+      query: `query Handoffs($serviceId: ID!) { handoffs(serviceId: $serviceId) { totalCount edges { node {
+        fromStage { id name position } toStage { id name position } from { id name } to { id name } continuing { id name } } } } }`,
+      variables: { serviceId: s.serviceId },
+      direct: "services",
+      floor: { cypher: floor.handoffs, parameters: { serviceId: s.serviceId, ...first(50) } },
+    },
+    {
+      name: "servicesByHandoffs",
+      query: "query Ranked { servicesByHandoffs(first: 20) { totalCount edges { node { service { id name } handoffs stages organisations } } } }",
+      variables: {}, direct: "services", floor: { cypher: floor.servicesByHandoffs, parameters: first(20) },
+    },
+    {
+      name: "gaps",
+      query: `query Gaps { gaps(first: 50) { totalCount edges { node {
+        kind service { id name } stage { id name position } profession { name } organisation { name } successors { name } } } } }`,
+      variables: {}, direct: "services", floor: { cypher: floor.gaps, parameters: first(50) },
+    },
+    {
+      name: "search",
+      query: `query Search { search(text: "hm revenue") { totalCount edges { node { type id name score } } } }`,
+      variables: {}, direct: "services", floor: { cypher: floor.search, parameters: { query: searchQueryFor("hm revenue"), ...first(20) } },
+    },
+    {
+      name: "organisationLinks",
+      query: `query Links { organisationLinks(organisationId: "hm-revenue-customs", first: 20) { totalCount edges { node {
+        organisation { id name acronym } ${linkFields} } } } }`,
+      variables: {}, direct: "organisations", floor: { cypher: floor.organisationLinks, parameters: links(["hm-revenue-customs"], null, false, 20) },
+    },
+    {
+      name: "departmentMatrix",
+      query: `query Matrix($ids: [ID!]!) { departmentMatrix(organisationIds: $ids) { organisations { id name } links {
+        from { id name } organisation { id name } ${linkFields} } } }`,
+      variables: { ids: s.departmentIds },
+      direct: "organisations",
+      floor: { cypher: floor.organisationLinks, parameters: links(s.departmentIds, s.departmentIds, true, s.departmentIds.length ** 2) },
+    },
+    {
+      name: "brokers", query: brokersQuery("id name"), variables: {},
+      // The people subgraph's Organisation holds only the id: the gateway asks the organisations subgraph for names.
+      direct: "people", directQuery: brokersQuery("id"),
+      floor: { cypher: floor.brokers, parameters: first(20) },
+    },
+    {
+      name: "path",
+      query: `query Path($fromId: ID!, $toId: ID!) { path(fromId: $fromId, toId: $toId, maxDepth: 4) { length steps { kind id name via forward } } }`,
+      variables: { fromId: s.fromPersonId, toId: s.toPersonId },
+      direct: "people",
+      floor: { cypher: floor.path, parameters: { fromId: s.fromPersonId, toId: s.toPersonId } },
+    },
+  ];
+}

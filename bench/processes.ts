@@ -1,0 +1,81 @@
+/** The processes a benchmark starts: each on a free loopback port, stopped by `stopAll` whatever happens. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { repoRoot } from "../lib/paths.js";
+
+const started: ChildProcess[] = [];
+let stopping = false;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, rejectPort) => {
+    const server = createServer();
+    server.once("error", rejectPort);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Runs a TypeScript entry point as its own process; its output is kept only to explain a failure. */
+export function startNode(label: string, entry: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, entry), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let tail = "";
+  const keep = (chunk: Buffer) => { tail = (tail + chunk.toString()).slice(-4000); };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  child.once("exit", (code, signal) => {
+    if (!stopping && (code !== 0 || signal !== null)) console.error(`${label} stopped (${signal ?? `exit code ${code}`}); its output ends:\n${tail}`);
+  });
+  started.push(child);
+  return child;
+}
+
+/** Resolves once the process exits; rejects with its exit code when that is not 0. */
+export function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolveExit, rejectExit) => {
+    if (child.exitCode !== null) return child.exitCode === 0 ? resolveExit() : rejectExit(new Error(`exit code ${child.exitCode}`));
+    child.once("exit", (code) => (code === 0 ? resolveExit() : rejectExit(new Error(`exit code ${code}`))));
+  });
+}
+
+export async function waitUntilOk(label: string, check: () => Promise<boolean>, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${label} exited with code ${child.exitCode} before it was ready`);
+    try {
+      if (await check()) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${label} was not ready within ${timeoutMs / 1000} s`);
+}
+
+/** Peak resident memory (VmHWM) of a running process, in MB; null once it has gone. */
+export function peakMemoryMB(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Math.round(Number(match[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function stopAll(): Promise<void> {
+  stopping = true;
+  const running = started.splice(0).filter((child) => child.exitCode === null && child.signalCode === null);
+  const gone = running.map((child) => new Promise((r) => child.once("exit", r)));
+  for (const child of running) child.kill("SIGTERM");
+  const timer = setTimeout(() => { for (const child of running) if (child.exitCode === null) child.kill("SIGKILL"); }, 10_000);
+  await Promise.all(gone);
+  clearTimeout(timer);
+  stopping = false;
+}
