@@ -11,6 +11,7 @@ import { createGatewayRuntime, type GatewayRuntime } from "@graphql-hive/gateway
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { GraphQLError } from "graphql";
 import type { SubgraphName } from "../lib/config.js";
+import { createDashboardHandler } from "./dashboard/server.js";
 
 const examplesDir = resolve(import.meta.dirname, "examples");
 
@@ -105,9 +106,18 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** Serves the gateway on the port (0: any free one); GET /graphql in a browser opens the IDE. */
+/**
+ * Serves the gateway on the port (0: any free one); GET /graphql in a browser opens the IDE and
+ * GET /dashboard the dashboard, whose files are answered before the runtime sees the request.
+ */
 export async function listenGateway(gateway: GatewayRuntime, port: number, host = "127.0.0.1"): Promise<RunningGateway> {
-  const server: Server = createServer(gateway);
+  const dashboard = await createDashboardHandler();
+  const server: Server = createServer((request, response) => {
+    dashboard(request, response).then(
+      (handled) => (handled ? undefined : gateway(request, response)),
+      () => response.writeHead(500).end(),
+    );
+  });
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once("error", rejectListen);
     server.listen(port, host, () => resolveListen());

@@ -90,6 +90,7 @@ try {
 
   console.log(`
 Service Graph is running.
+  Dashboard:            http://localhost:${config.GATEWAY_PORT}/dashboard
   GraphQL IDE and API:  http://localhost:${config.GATEWAY_PORT}/graphql
   Neo4j (Bolt):         ${neo4j.uri}
 Press Ctrl-C to stop.`);

@@ -1,0 +1,133 @@
+/**
+ * A GOV.UK table of rows fetched a page at a time, sortable by any column (headers are buttons and
+ * carry aria-sort), with the rows loaded so far downloadable as CSV.
+ */
+import { downloadCsv, toCsv } from "./csv.js";
+import { h } from "./dom.js";
+
+export interface Column<Row> {
+  heading: string;
+  /** The value sorted on and exported. */
+  value(row: Row): string | number;
+  /** What the cell shows, when not just the value. */
+  render?(row: Row): Node | string;
+  numeric?: boolean;
+}
+
+export interface Page<Row> {
+  rows: Row[];
+  totalCount: number;
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface DataTableOptions<Row> {
+  id: string;
+  caption: string;
+  /** Named for the thing a row is: "hand-off", "gap". */
+  rowName: string;
+  columns: Column<Row>[];
+  csvFilename: string;
+  fetchPage(after: string | null): Promise<Page<Row>>;
+}
+
+export interface DataTable {
+  /** Loads the first page again (after a filter changed). */
+  reload(): Promise<void>;
+}
+
+type Direction = "ascending" | "descending";
+
+export function createDataTable<Row>(container: HTMLElement, options: DataTableOptions<Row>): DataTable {
+  let rows: Row[] = [];
+  let page: Page<Row> | undefined;
+  let sort: { column: number; direction: Direction } | undefined;
+
+  const status = h("p", { class: "govuk-body", role: "status", id: `${options.id}-status` });
+  const table = h("table", { class: "govuk-table dashboard-data-table", id: options.id, "aria-describedby": `${options.id}-status` });
+  const more = h("button", { type: "button", class: "govuk-button govuk-button--secondary", "data-module": "govuk-button", onclick: () => void loadMore() });
+  const download = h(
+    "button",
+    { type: "button", class: "govuk-button govuk-button--secondary", "data-module": "govuk-button", onclick: () => downloadCsv(options.csvFilename, csv()) },
+    "Download as CSV",
+  );
+  container.replaceChildren(status, h("div", { class: "dashboard-table-scroller", role: "region", "aria-label": options.caption, tabindex: "0" }, table), h("div", { class: "govuk-button-group" }, more, download));
+
+  function sortedRows(): Row[] {
+    if (!sort) return rows;
+    const { value } = options.columns[sort.column]!;
+    const sign = sort.direction === "ascending" ? 1 : -1;
+    return [...rows].sort((a, b) => {
+      const x = value(a);
+      const y = value(b);
+      return sign * (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "en-GB", { numeric: true }));
+    });
+  }
+
+  function csv(): string {
+    return toCsv(options.columns.map((c) => c.heading), sortedRows().map((row) => options.columns.map((c) => c.value(row))));
+  }
+
+  function toggleSort(column: number): void {
+    sort = { column, direction: sort?.column === column && sort.direction === "ascending" ? "descending" : "ascending" };
+    render();
+    table.querySelector<HTMLButtonElement>(`th:nth-child(${column + 1}) button`)?.focus();
+  }
+
+  function render(): void {
+    const header = h(
+      "tr",
+      { class: "govuk-table__row" },
+      options.columns.map((column, index) =>
+        h(
+          "th",
+          {
+            scope: "col",
+            class: `govuk-table__header${column.numeric ? " govuk-table__header--numeric" : ""}`,
+            "aria-sort": sort?.column === index ? sort.direction : "none",
+          },
+          h("button", { type: "button", class: "dashboard-sort-button", onclick: () => toggleSort(index) }, column.heading),
+        ),
+      ),
+    );
+    const body = sortedRows().map((row) =>
+      h(
+        "tr",
+        { class: "govuk-table__row" },
+        options.columns.map((column) => h("td", { class: `govuk-table__cell${column.numeric ? " govuk-table__cell--numeric" : ""}` }, column.render ? column.render(row) : String(column.value(row)))),
+      ),
+    );
+    table.replaceChildren(
+      h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, options.caption),
+      h("thead", { class: "govuk-table__head" }, header),
+      h("tbody", { class: "govuk-table__body" }, body),
+    );
+    const total = page?.totalCount ?? 0;
+    status.textContent = `Showing ${rows.length.toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} ${options.rowName}${total === 1 ? "" : "s"}. Select a column heading to sort by it.`;
+    more.hidden = !page?.hasNextPage;
+    more.textContent = `Show the next ${options.rowName}s`;
+    download.textContent = `Download these ${rows.length.toLocaleString("en-GB")} ${options.rowName}s as CSV`;
+  }
+
+  async function loadMore(): Promise<void> {
+    more.disabled = true;
+    try {
+      page = await options.fetchPage(page?.endCursor ?? null);
+      rows = [...rows, ...page.rows];
+      render();
+    } catch (error) {
+      status.textContent = (error as Error).message;
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  return {
+    async reload() {
+      rows = [];
+      page = undefined;
+      status.textContent = `Loading ${options.rowName}s…`;
+      await loadMore();
+    },
+  };
+}

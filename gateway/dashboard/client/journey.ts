@@ -1,0 +1,243 @@
+/**
+ * The journey map: a service's stages across the page in order, a row per lane (frontstage,
+ * backstage, support) with the organisations responsible and the people of theirs working there,
+ * then the professions present, the hand-offs between organisations and the gaps, highlighted.
+ */
+import { request } from "./api.js";
+import type { DetailsPanel } from "./details.js";
+import { bulletList, byId, h, linkButton, plural, shortName, showStatus, tag } from "./dom.js";
+import { operations, type Types } from "./operations.js";
+
+type Journey = NonNullable<Types.JourneyMapQuery["journey"]>;
+type JourneyStage = Journey["stages"][number];
+type StagePerson = JourneyStage["people"]["edges"][number];
+type Responsibility = JourneyStage["responsibilities"][number];
+
+export const defaultServiceId = "starting-a-business";
+
+const lanes: { lane: Types.Lane; name: string; hint: string }[] = [
+  { lane: "FRONTSTAGE", name: "Frontstage", hint: "What the user sees and does" },
+  { lane: "BACKSTAGE", name: "Backstage", hint: "Work out of the user's sight" },
+  { lane: "SUPPORT", name: "Support", hint: "Systems, policy and partners" },
+];
+
+export interface Gap {
+  stage: JourneyStage["stage"];
+  text: string;
+}
+
+/** What needs attention on a stage, read from the journey itself so the map needs no second request. */
+export function stageGaps(stage: JourneyStage): Gap[] {
+  const gaps: Gap[] = [];
+  if (stage.responsibilities.length === 0) gaps.push({ stage: stage.stage, text: "No organisation responsible" });
+  if (stage.people.totalCount === 0) gaps.push({ stage: stage.stage, text: "Nobody working on it" });
+  for (const profession of stage.missingProfessions) gaps.push({ stage: stage.stage, text: `No ${profession.name} profession` });
+  for (const r of stage.responsibilities.filter((r) => r.organisation.status === "closed")) {
+    const successors = r.successors.map(shortName).join(", ");
+    gaps.push({ stage: stage.stage, text: `${shortName(r.organisation)} has closed${successors ? `; succeeded by ${successors}` : ""}` });
+  }
+  return gaps;
+}
+
+export interface JourneyView {
+  /** Shows the service's journey; resolves when the map is on the page, to false when there is no such service. */
+  load(serviceId: string): Promise<boolean>;
+  /** Fills the list of services to choose from; resolves to their ids. */
+  loadServices(): Promise<string[]>;
+  currentServiceId(): string;
+}
+
+export function createJourneyView(details: DetailsPanel): JourneyView {
+  const form = byId<HTMLFormElement>("journey-form");
+  const select = byId<HTMLSelectElement>("journey-service");
+  const asAtInput = byId<HTMLInputElement>("journey-as-at");
+  const summary = byId("journey-summary");
+  const map = byId("journey-map");
+  let serviceId = defaultServiceId;
+
+  // The visible text starts the accessible name, so speech users can say what they see.
+  const organisationButton = (o: { id: string; name: string; acronym: string | null }) =>
+    linkButton(
+      h("span", {}, shortName(o), h("span", { class: "govuk-visually-hidden" }, `${shortName(o) === o.name ? "" : ` (${o.name})`}: show details`)),
+      () => void details.showOrganisation(o.id),
+      { title: o.name },
+    );
+
+  const personEntry = (edge: StagePerson) =>
+    h(
+      "li",
+      { class: "journey-map__person" },
+      linkButton(h("span", {}, edge.node.name, h("span", { class: "govuk-visually-hidden" }, ": show details")), () => void details.showPerson(edge.node.id)),
+      h("span", { class: "journey-map__role" }, `${edge.role}${edge.professions.length ? ` · ${edge.professions.map((p) => p.name).join(", ")}` : ""}`),
+    );
+
+  function responsibilityEntry(r: Responsibility, people: StagePerson[]): HTMLElement {
+    const closed = r.organisation.status === "closed";
+    const department = r.department && r.department.id !== r.organisation.id ? r.department : undefined;
+    return h(
+      "li",
+      { class: `journey-map__organisation${closed ? " journey-map__organisation--closed" : ""}` },
+      organisationButton(r.organisation),
+      department && h("span", { class: "journey-map__department" }, `part of ${shortName(department)}`),
+      closed && h("span", { class: "journey-map__closed" }, tag("Closed", "red"), r.successors.length ? ` now ${r.successors.map(shortName).join(", ")}` : ""),
+      people.length > 0 && h("ul", { class: "journey-map__people", "aria-label": `People from ${shortName(r.organisation)}` }, people.map(personEntry)),
+    );
+  }
+
+  function laneCell(stage: JourneyStage, lane: Types.Lane): HTMLTableCellElement {
+    const held = stage.responsibilities.filter((r) => r.lane === lane);
+    if (held.length === 0) return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--empty" }, h("span", { class: "govuk-visually-hidden" }, "None"));
+    const worksFor = (edge: StagePerson, organisationId: string) => edge.organisations.some((o) => o.id === organisationId);
+    return h(
+      "td",
+      { class: "govuk-table__cell journey-map__cell" },
+      h("ul", { class: "journey-map__list" }, held.map((r) => responsibilityEntry(r, stage.people.edges.filter((e) => worksFor(e, r.organisation.id))))),
+    );
+  }
+
+  function peopleCell(stage: JourneyStage): HTMLTableCellElement {
+    const responsible = new Set(stage.responsibilities.map((r) => r.organisation.id));
+    const others = stage.people.edges.filter((e) => !e.organisations.some((o) => responsible.has(o.id)));
+    const unlisted = stage.people.totalCount - stage.people.edges.length;
+    return h(
+      "td",
+      { class: "govuk-table__cell journey-map__cell" },
+      h("p", { class: "govuk-body-s journey-map__count" }, plural(stage.people.totalCount, "person", "people")),
+      stage.professions.length > 0 &&
+        h("ul", { class: "journey-map__professions", "aria-label": "Professions" }, stage.professions.map((p) => h("li", {}, `${p.profession.name} (${p.people})`))),
+      others.length > 0 && [h("p", { class: "govuk-body-s journey-map__subheading" }, "From other organisations"), h("ul", { class: "journey-map__people" }, others.map(personEntry))],
+      unlisted > 0 && h("p", { class: "govuk-body-s" }, `and ${plural(unlisted, "more person", "more people")}`),
+    );
+  }
+
+  function handoffCell(stage: JourneyStage): HTMLTableCellElement {
+    const handoff = stage.handoff;
+    if (!handoff) return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--empty" }, h("span", { class: "govuk-visually-hidden" }, "No hand-off"));
+    const names = (list: { id: string; name: string; acronym: string | null }[]) => list.map(shortName).join(", ");
+    const change =
+      handoff.from.length === 0 ? `${names(handoff.to)} joins` : handoff.to.length === 0 ? `${names(handoff.from)} steps out` : `${names(handoff.from)} hands over to ${names(handoff.to)}`;
+    return h(
+      "td",
+      { class: "govuk-table__cell journey-map__cell journey-map__cell--handoff" },
+      tag("Hand-off", "purple"),
+      h("p", { class: "govuk-body-s journey-map__handoff" }, change),
+      handoff.continuing.length > 0 && h("p", { class: "govuk-body-s journey-map__handoff" }, `${names(handoff.continuing)} continues`),
+    );
+  }
+
+  function gapCell(stage: JourneyStage): HTMLTableCellElement {
+    const gaps = stageGaps(stage);
+    if (gaps.length === 0) return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--empty" }, h("span", { class: "govuk-visually-hidden" }, "No gaps"));
+    return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--gap" }, h("ul", { class: "journey-map__gaps" }, gaps.map((g) => h("li", {}, tag("Gap", "orange"), " ", g.text))));
+  }
+
+  function renderSummary(journey: Journey): void {
+    const gaps = journey.stages.flatMap(stageGaps);
+    const organisations = new Set(journey.stages.flatMap((s) => s.responsibilities.map((r) => r.organisation.id)));
+    const professions = new Set(journey.stages.flatMap((s) => s.professions.map((p) => p.profession.id)));
+    const title = h("h2", { class: "govuk-notification-banner__title", id: "journey-summary-title" }, "How this journey works");
+    summary.replaceChildren(
+      h(
+        "div",
+        { class: "govuk-notification-banner", role: "region", "aria-labelledby": "journey-summary-title", "data-module": "govuk-notification-banner" },
+        h("div", { class: "govuk-notification-banner__header" }, title),
+        h(
+          "div",
+          { class: "govuk-notification-banner__content" },
+          h("p", { class: "govuk-notification-banner__heading" }, `${journey.service.name}: ${plural(journey.stages.length, "stage")}, ${plural(organisations.size, "organisation")} responsible, ${plural(journey.handoffCount, "hand-off")} between them`),
+          journey.service.description && h("p", { class: "govuk-body" }, journey.service.description),
+          h("p", { class: "govuk-body" }, `People from ${plural(professions.size, "profession")} work on it. Read the map from left to right: each column is a stage, each row a lane.`),
+          gaps.length
+            ? [h("p", { class: "govuk-body" }, `${plural(gaps.length, "gap")} to look at:`), bulletList(gaps.map((g) => `Stage ${g.stage.position}, ${g.stage.name}: ${g.text}`))]
+            : h("p", { class: "govuk-body" }, "No gaps: every stage has an organisation responsible, people working on it and the professions it expects."),
+          h("p", { class: "govuk-body" }, `As at ${journey.asAt}.`),
+        ),
+      ),
+    );
+  }
+
+  function renderMap(journey: Journey): void {
+    const stages = journey.stages;
+    const row = (heading: Node | string, cells: HTMLTableCellElement[], className = "") =>
+      h("tr", { class: `govuk-table__row ${className}` }, h("th", { scope: "row", class: "govuk-table__header journey-map__lane" }, heading), cells);
+    const table = h(
+      "table",
+      { class: "govuk-table journey-map", id: "journey-map-table" },
+      h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, `${journey.service.name}: who is responsible for each stage`),
+      h(
+        "thead",
+        { class: "govuk-table__head" },
+        h(
+          "tr",
+          { class: "govuk-table__row" },
+          h("td", { class: "govuk-table__header journey-map__corner" }),
+          stages.map((s) =>
+            h(
+              "th",
+              { scope: "col", class: `govuk-table__header journey-map__stage${stageGaps(s).length ? " journey-map__stage--gap" : ""}`, id: `stage-${s.stage.id}` },
+              h("span", { class: "journey-map__position" }, `Stage ${s.stage.position}`),
+              h("span", { class: "journey-map__stage-name" }, s.stage.name),
+            ),
+          ),
+        ),
+      ),
+      h(
+        "tbody",
+        { class: "govuk-table__body" },
+        row("Hand-offs", stages.map(handoffCell), "journey-map__row--handoffs"),
+        lanes.map((l) => row(h("span", {}, l.name, h("span", { class: "journey-map__lane-hint" }, l.hint)), stages.map((s) => laneCell(s, l.lane)), `journey-map__row--${l.lane.toLowerCase()}`)),
+        row("People and professions", stages.map(peopleCell)),
+        row("Gaps", stages.map(gapCell), "journey-map__row--gaps"),
+      ),
+    );
+    map.replaceChildren(
+      h("div", { class: "journey-map__scroller", role: "region", "aria-label": `${journey.service.name} journey map, scrolls sideways`, tabindex: "0" }, table),
+    );
+  }
+
+  function ensureOption(id: string, name: string): void {
+    if (![...select.options].some((o) => o.value === id)) select.append(h("option", { value: id }, name));
+    select.value = id;
+  }
+
+  const view: JourneyView = {
+    currentServiceId: () => serviceId,
+    async load(id) {
+      serviceId = id;
+      showStatus(map, "Loading the journey map…", "loading");
+      try {
+        const { journey } = await request(operations.journey, { serviceId: id, asAt: asAtInput.value || null });
+        if (!journey) {
+          showStatus(map, "There is no service with that id in the graph.", "error");
+          return false;
+        }
+        ensureOption(journey.service.id, journey.service.name);
+        renderSummary(journey);
+        renderMap(journey);
+        // Read by the end-to-end tests and the dashboard benchmark: the first useful view is on the page.
+        if (!performance.getEntriesByName("journey-map-rendered").length) performance.mark("journey-map-rendered");
+        map.dataset["serviceId"] = journey.service.id;
+        return true;
+      } catch (error) {
+        summary.replaceChildren();
+        showStatus(map, (error as Error).message, "error");
+        return true;
+      }
+    },
+    async loadServices() {
+      const { services } = await request(operations.services, {});
+      const shown = [...select.selectedOptions];
+      select.replaceChildren(...services.map((s) => h("option", { value: s.id }, s.name)));
+      // The service on show may lie beyond the list's limit: keep it selectable.
+      for (const option of shown) ensureOption(option.value, option.text);
+      select.value = serviceId;
+      return services.map((s) => s.id);
+    },
+  };
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void view.load(select.value);
+  });
+  return view;
+}

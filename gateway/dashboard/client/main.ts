@@ -1,0 +1,58 @@
+/**
+ * The dashboard: four views over the gateway's GraphQL API, one shown at a time and chosen by the
+ * address's #fragment (#journey, #network, #tables, #search). The journey map of Starting a Business
+ * loads first, before anyone has chosen anything.
+ */
+import { initAll } from "govuk-frontend";
+import { createDetailsPanel } from "./details.js";
+import { byId } from "./dom.js";
+import { createJourneyView, defaultServiceId } from "./journey.js";
+import { createNetworkView } from "./network.js";
+import { createSearchView } from "./search.js";
+import { createTablesView } from "./tables.js";
+
+const views = ["journey", "network", "tables", "search"] as const;
+type ViewName = (typeof views)[number];
+
+const journey = createJourneyView(createDetailsPanel(byId("journey-details")));
+const network = createNetworkView();
+const tables = createTablesView();
+createSearchView({ details: createDetailsPanel(byId("search-details")), openJourney: (serviceId) => void journey.load(serviceId) });
+
+const viewLoaders: Record<ViewName, () => Promise<void>> = {
+  journey: async () => {},
+  network: () => network.show(),
+  tables: () => tables.show(),
+  search: async () => {},
+};
+
+function currentView(): ViewName {
+  const name = location.hash.slice(1);
+  return (views as readonly string[]).includes(name) ? (name as ViewName) : "journey";
+}
+
+function showView(moveFocus: boolean): void {
+  const active = currentView();
+  for (const name of views) {
+    byId(`${name}-view`).hidden = name !== active;
+    const link = byId(`nav-${name}`);
+    link.parentElement?.classList.toggle("govuk-service-navigation__item--active", name === active);
+    if (name === active) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  const heading = byId(`${active}-view`).querySelector("h1");
+  document.title = `${heading?.textContent ?? "Dashboard"} – Service Graph`;
+  // Like a page load for a screen reader: focus lands on the new view's heading.
+  if (moveFocus) heading?.focus();
+  void viewLoaders[active]();
+}
+
+initAll();
+window.addEventListener("hashchange", () => showView(true));
+showView(false);
+const services = journey.loadServices();
+// A graph without the demo data shows its first service instead.
+void journey.load(defaultServiceId).then(async (found) => {
+  const first = (await services)[0];
+  if (!found && first) await journey.load(first);
+});

@@ -1,0 +1,206 @@
+/**
+ * The department network: organisations as nodes on a circle, a line for each linked pair, thicker
+ * for a stronger link; selecting a line (or its row in the table that describes the same links)
+ * shows the evidence. By default the nodes are the live departments, each counting its agencies and
+ * public bodies; choosing a department shows its own family instead.
+ */
+import { request } from "./api.js";
+import { bulletList, byId, h, linkButton, nameWithAcronym, plural, shortName, showStatus, summaryList, svg } from "./dom.js";
+import { operations, type Types } from "./operations.js";
+
+type Link = Types.DepartmentNetworkQuery["departmentMatrix"]["links"][number];
+interface NetworkNode {
+  id: string;
+  name: string;
+  acronym: string | null;
+}
+
+const width = 1000;
+const height = 720;
+const evidenceKinds: Record<Types.LinkKind, string> = { STAGE: "Shared stages", SERVICE: "Shared services", COMMUNITY: "Shared communities", PERSON: "People" };
+
+const linkName = (link: Link) => `${shortName(link.from)} and ${shortName(link.organisation)}`;
+
+/** The nodes in ring order, the linked ones spread evenly round it so their lines do not bunch. */
+function spreadLinked(nodes: NetworkNode[], linked: Set<string>): NetworkNode[] {
+  const withLinks = nodes.filter((n) => linked.has(n.id));
+  const without = nodes.filter((n) => !linked.has(n.id));
+  const slots: (NetworkNode | undefined)[] = new Array(nodes.length);
+  withLinks.forEach((node, k) => (slots[Math.floor((k * nodes.length) / withLinks.length)] = node));
+  return [...slots].map((slot) => slot ?? without.shift()!);
+}
+
+export interface NetworkView {
+  show(): Promise<void>;
+}
+
+export function createNetworkView(): NetworkView {
+  const form = byId<HTMLFormElement>("network-form");
+  const familySelect = byId<HTMLSelectElement>("network-family");
+  const figure = byId("network-figure");
+  const evidence = byId("network-evidence");
+  const linksTable = byId("network-links");
+  let departments: NetworkNode[] = [];
+
+  function selectLink(link: Link, index: number): void {
+    for (const line of figure.querySelectorAll(".network__link")) line.classList.toggle("network__link--selected", line.getAttribute("data-index") === String(index));
+    const byKind = (kind: Types.LinkKind) => link.evidence.filter((e) => e.kind === kind).map((e) => e.name);
+    const heading = h("h2", { class: "govuk-heading-m", tabindex: "-1" }, h("span", { class: "govuk-caption-m" }, "What links"), `${nameWithAcronym(link.from)} and ${nameWithAcronym(link.organisation)}`);
+    evidence.replaceChildren(
+      heading,
+      summaryList([
+        ["Strength", String(link.strength)],
+        ...(Object.keys(evidenceKinds) as Types.LinkKind[]).map((kind): [string, Node | string] => {
+          const count = { STAGE: link.sharedStages, SERVICE: link.sharedServices, COMMUNITY: link.sharedCommunities, PERSON: link.people }[kind];
+          const examples = byKind(kind);
+          return [evidenceKinds[kind], count === 0 ? "None" : h("div", {}, h("p", { class: "govuk-body" }, String(count), examples.length < count ? ` (${examples.length} shown)` : ""), bulletList(examples))];
+        }),
+      ]),
+    );
+    heading.focus();
+  }
+
+  function drawNetwork(nodes: NetworkNode[], links: Link[], centreId: string | undefined): void {
+    const centre = { x: width / 2, y: height / 2 };
+    const linked = new Set(links.flatMap((l) => [l.from.id, l.organisation.id]));
+    const ring = spreadLinked(nodes.filter((n) => n.id !== centreId), linked);
+    const radius = Math.min(width, height) / 2 - 90;
+    const positions = new Map<string, { x: number; y: number; angle: number }>();
+    if (centreId) positions.set(centreId, { ...centre, angle: 0 });
+    ring.forEach((node, i) => {
+      const angle = (2 * Math.PI * i) / ring.length - Math.PI / 2;
+      positions.set(node.id, { x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle), angle });
+    });
+    const strongest = Math.max(1, ...links.map((l) => l.strength));
+
+    const lines = links.map((link, index) => {
+      const a = positions.get(link.from.id);
+      const b = positions.get(link.organisation.id);
+      if (!a || !b) return null;
+      const select = () => selectLink(link, index);
+      return svg(
+        "g",
+        {
+          class: "network__link",
+          "data-index": index,
+          tabindex: "0",
+          role: "button",
+          "aria-label": `${linkName(link)}, strength ${link.strength}: show the evidence`,
+          onclick: select,
+          onkeydown: (event) => {
+            const key = (event as KeyboardEvent).key;
+            if (key === "Enter" || key === " ") {
+              event.preventDefault();
+              select();
+            }
+          },
+        },
+        svg("line", { class: "network__hit", x1: a.x, y1: a.y, x2: b.x, y2: b.y }),
+        svg("line", { class: "network__line", x1: a.x, y1: a.y, x2: b.x, y2: b.y, "stroke-width": (1.5 + (8 * link.strength) / strongest).toFixed(1) }),
+      );
+    });
+
+    const labels = nodes.map((node) => {
+      const p = positions.get(node.id)!;
+      const isCentre = node.id === centreId;
+      const outward = isCentre ? 0 : 16;
+      const anchor = isCentre ? "middle" : Math.abs(Math.cos(p.angle)) < 0.05 ? "middle" : Math.cos(p.angle) > 0 ? "start" : "end";
+      const label = shortName(node).length > 22 ? `${shortName(node).slice(0, 21)}…` : shortName(node);
+      return svg(
+        "g",
+        { class: `network__node${linked.has(node.id) ? "" : " network__node--unlinked"}` },
+        svg("title", {}, node.name),
+        svg("circle", { cx: p.x, cy: p.y, r: isCentre ? 12 : 8 }),
+        svg("text", { x: p.x + outward * Math.cos(p.angle), y: p.y + outward * Math.sin(p.angle) + (isCentre ? -18 : 5), "text-anchor": anchor }, label),
+      );
+    });
+
+    const description = `${plural(nodes.length, "organisation")}, ${plural(links.length, "linked pair")}. A thicker line is a stronger link. Select a line, or a row of the table below, to see what links the pair.`;
+    figure.replaceChildren(
+      h(
+        "figure",
+        { class: "network" },
+        svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "network__svg", role: "group", "aria-label": "Network of organisations and the links between them" }, svg("g", {}, lines), svg("g", { "aria-hidden": "true" }, labels)),
+        h("figcaption", { class: "govuk-body-s" }, description),
+      ),
+    );
+  }
+
+  function drawTable(links: Link[]): void {
+    const rows = links
+      .map((link, index) => ({ link, index }))
+      .sort((a, b) => b.link.strength - a.link.strength);
+    const cell = (value: string | number | Node, numeric = false) => h("td", { class: `govuk-table__cell${numeric ? " govuk-table__cell--numeric" : ""}` }, value);
+    const headings: [string, boolean][] = [["Organisations", false], ["Strength", true], ["Shared stages", true], ["Shared services", true], ["Shared communities", true], ["People", true], ["Evidence", false]];
+    linksTable.replaceChildren(
+      h(
+        "div",
+        { class: "dashboard-table-scroller", role: "region", "aria-label": "Links between organisations", tabindex: "0" },
+        h(
+          "table",
+          { class: "govuk-table", id: "network-links-table" },
+          h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, "The links in the network, strongest first"),
+          h("thead", { class: "govuk-table__head" }, h("tr", { class: "govuk-table__row" }, headings.map(([text, numeric]) => h("th", { scope: "col", class: `govuk-table__header${numeric ? " govuk-table__header--numeric" : ""}` }, text)))),
+          h(
+            "tbody",
+            { class: "govuk-table__body" },
+            rows.map(({ link, index }) =>
+              h(
+                "tr",
+                { class: "govuk-table__row" },
+                h("th", { scope: "row", class: "govuk-table__header" }, linkName(link)),
+                cell(link.strength, true),
+                cell(link.sharedStages, true),
+                cell(link.sharedServices, true),
+                cell(link.sharedCommunities, true),
+                cell(link.people, true),
+                cell(linkButton(h("span", {}, "Show evidence", h("span", { class: "govuk-visually-hidden" }, ` for ${linkName(link)}`)), () => selectLink(link, index))),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function draw(familyOf: string): Promise<void> {
+    showStatus(figure, "Loading the network…", "loading");
+    evidence.replaceChildren();
+    linksTable.replaceChildren();
+    try {
+      let nodes = departments;
+      if (familyOf) {
+        const { organisations: [department] } = await request(operations.departmentFamily, { id: familyOf });
+        if (!department) return showStatus(figure, "That department is no longer in the graph.", "error");
+        nodes = [department, ...department.children];
+      }
+      if (nodes.length < 2) return showStatus(figure, "This department has no live organisations below it, so there is no network to show.", "error");
+      // A family is shown as its members; the departments view counts each department's whole family.
+      const { departmentMatrix } = await request(operations.departmentNetwork, { organisationIds: nodes.map((n) => n.id), includeChildren: !familyOf });
+      drawNetwork(nodes, departmentMatrix.links, familyOf || undefined);
+      drawTable(departmentMatrix.links);
+    } catch (error) {
+      showStatus(figure, (error as Error).message, "error");
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void draw(familySelect.value);
+  });
+
+  let loaded: Promise<void> | undefined;
+  return {
+    show: () =>
+      (loaded ??= (async () => {
+        showStatus(figure, "Loading the departments…", "loading");
+        try {
+          departments = (await request(operations.departments, {})).organisations;
+        } catch (error) {
+          return showStatus(figure, (error as Error).message, "error");
+        }
+        familySelect.append(h("optgroup", { label: "One department's family" }, departments.map((d) => h("option", { value: d.id }, `${nameWithAcronym(d)} and the bodies below it`))));
+        await draw("");
+      })()),
+  };
+}

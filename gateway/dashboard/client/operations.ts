@@ -1,0 +1,28 @@
+/** The dashboard's operations (operations/*.graphql), each with the types generated for it. */
+import { operation } from "./api.js";
+import type * as T from "./generated/graphql.js";
+import departmentFamily from "./operations/department-family.graphql";
+import departmentMatrix from "./operations/department-matrix.graphql";
+import departments from "./operations/departments.graphql";
+import gaps from "./operations/gaps.graphql";
+import handoffs from "./operations/handoffs.graphql";
+import journey from "./operations/journey.graphql";
+import organisationDetails from "./operations/organisation-details.graphql";
+import personDetails from "./operations/person-details.graphql";
+import search from "./operations/search.graphql";
+import services from "./operations/services.graphql";
+
+export const operations = {
+  departmentFamily: operation<T.DepartmentFamilyQuery, T.DepartmentFamilyQueryVariables>(departmentFamily),
+  departmentNetwork: operation<T.DepartmentNetworkQuery, T.DepartmentNetworkQueryVariables>(departmentMatrix),
+  departments: operation<T.DepartmentsQuery, T.DepartmentsQueryVariables>(departments),
+  gaps: operation<T.GapsQuery, T.GapsQueryVariables>(gaps),
+  handoffs: operation<T.HandoffsQuery, T.HandoffsQueryVariables>(handoffs),
+  journey: operation<T.JourneyMapQuery, T.JourneyMapQueryVariables>(journey),
+  organisationDetails: operation<T.OrganisationDetailsQuery, T.OrganisationDetailsQueryVariables>(organisationDetails),
+  personDetails: operation<T.PersonDetailsQuery, T.PersonDetailsQueryVariables>(personDetails),
+  search: operation<T.SearchQuery, T.SearchQueryVariables>(search),
+  services: operation<T.DashboardServicesQuery, T.DashboardServicesQueryVariables>(services),
+};
+
+export type { T as Types };

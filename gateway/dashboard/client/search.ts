@@ -1,0 +1,97 @@
+/** Search across everything: organisations, people, services, stages, communities and professions. */
+import { request } from "./api.js";
+import type { DetailsPanel } from "./details.js";
+import { byId, h, linkButton, plural, showStatus, tag } from "./dom.js";
+import { operations, type Types } from "./operations.js";
+
+type Hit = Types.SearchQuery["search"]["edges"][number]["node"];
+
+const typeNames: Record<Types.SearchType, string> = {
+  ORGANISATION: "Organisation",
+  PERSON: "Person",
+  SERVICE: "Service",
+  STAGE: "Stage",
+  COMMUNITY: "Community",
+  PROFESSION: "Profession",
+};
+
+export interface SearchActions {
+  details: DetailsPanel;
+  /** Opens the journey map of a service. */
+  openJourney(serviceId: string): void;
+}
+
+export function createSearchView({ details, openJourney }: SearchActions): void {
+  const form = byId<HTMLFormElement>("search-form");
+  const input = byId<HTMLInputElement>("search-text");
+  const formGroup = byId("search-form-group");
+  const errorMessage = byId("search-text-error");
+  const errorSummary = byId("search-error-summary");
+  const results = byId("search-results");
+
+  function about(hit: Hit): string {
+    if (hit.organisation) return [hit.organisation.acronym, hit.organisation.type, hit.organisation.status === "closed" ? "closed" : null].filter(Boolean).join(", ");
+    if (hit.person) return hit.person.jobTitle ?? "";
+    if (hit.stage) return `Stage ${hit.stage.position} of ${hit.stage.service[0]?.name ?? "a service"}`;
+    if (hit.community) return hit.community.kind === "SERVICE_COMMUNITY" ? "Service community" : "Community of practice";
+    if (hit.profession) return hit.profession.family ? `${hit.profession.family} family` : "";
+    return hit.service?.description ?? "";
+  }
+
+  function nameCell(hit: Hit): Node | string {
+    if (hit.organisation) return linkButton(hit.name, () => void details.showOrganisation(hit.id));
+    if (hit.person) return linkButton(hit.name, () => void details.showPerson(hit.id));
+    const serviceId = hit.service?.id ?? hit.stage?.service[0]?.id;
+    if (serviceId) return h("a", { class: "govuk-link", href: "#journey", onclick: () => openJourney(serviceId) }, hit.name);
+    return hit.name;
+  }
+
+  function setError(message: string | undefined): void {
+    formGroup.classList.toggle("govuk-form-group--error", Boolean(message));
+    input.classList.toggle("govuk-input--error", Boolean(message));
+    errorMessage.hidden = !message;
+    errorSummary.hidden = !message;
+    if (message) {
+      errorMessage.replaceChildren(h("span", { class: "govuk-visually-hidden" }, "Error: "), message);
+      byId("search-error-summary-message").textContent = message;
+      input.setAttribute("aria-describedby", "search-text-hint search-text-error");
+      errorSummary.focus();
+    } else {
+      input.setAttribute("aria-describedby", "search-text-hint");
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (text.length < 2) return setError("Enter at least 2 letters to search for");
+    setError(undefined);
+    void (async () => {
+      showStatus(results, "Searching…", "loading");
+      try {
+        const { search } = await request(operations.search, { text, first: 25, types: null });
+        const hits = search.edges.map((e) => e.node);
+        results.replaceChildren(
+          h("p", { class: "govuk-body", role: "status" }, search.totalCount > hits.length ? `${plural(search.totalCount, "result")}; the best ${hits.length} are shown.` : `${plural(search.totalCount, "result")}.`),
+          hits.length === 0
+            ? ""
+            : h(
+              "table",
+              { class: "govuk-table", id: "search-results-table" },
+              h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, `Results for “${text}”, best first`),
+              h("thead", { class: "govuk-table__head" }, h("tr", { class: "govuk-table__row" }, ["Name", "Type", "About"].map((t) => h("th", { scope: "col", class: "govuk-table__header" }, t)))),
+              h(
+                "tbody",
+                { class: "govuk-table__body" },
+                hits.map((hit) =>
+                  h("tr", { class: "govuk-table__row" }, h("td", { class: "govuk-table__cell" }, nameCell(hit)), h("td", { class: "govuk-table__cell" }, tag(typeNames[hit.type], "grey")), h("td", { class: "govuk-table__cell" }, about(hit))),
+                ),
+              ),
+            ),
+        );
+      } catch (error) {
+        showStatus(results, (error as Error).message, "error");
+      }
+    })();
+  });
+}

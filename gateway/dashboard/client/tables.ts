@@ -1,0 +1,79 @@
+/** Hand-offs and gaps across every service, as sortable tables with CSV downloads. */
+import { request } from "./api.js";
+import { createDataTable, type Column, type DataTable } from "./data-table.js";
+import { byId, shortName, tag } from "./dom.js";
+import { operations, type Types } from "./operations.js";
+
+type Handoff = Types.HandoffsQuery["handoffs"]["edges"][number]["node"];
+type Gap = Types.GapsQuery["gaps"]["edges"][number]["node"];
+
+const pageSize = 100;
+const names = (list: { name: string; acronym: string | null }[]) => list.map(shortName).join(", ");
+
+const gapKinds: Record<Types.GapKind, string> = {
+  MISSING_PROFESSION: "Profession missing",
+  NO_RESPONSIBLE_ORGANISATION: "Nobody responsible",
+  NOBODY_WORKING: "Nobody working",
+  CLOSED_ORGANISATION_RESPONSIBLE: "Closed organisation responsible",
+};
+
+const handoffColumns: Column<Handoff>[] = [
+  { heading: "Service", value: (h) => h.service.name },
+  { heading: "From stage", value: (h) => `${h.fromStage.position}. ${h.fromStage.name}` },
+  { heading: "To stage", value: (h) => `${h.toStage.position}. ${h.toStage.name}` },
+  { heading: "Handed over by", value: (h) => names(h.from) },
+  { heading: "Taken over by", value: (h) => names(h.to) },
+  { heading: "Continuing", value: (h) => names(h.continuing) },
+];
+
+function gapDetail(gap: Gap): string {
+  if (gap.profession) return gap.profession.name;
+  if (gap.organisation) return `${shortName(gap.organisation)}${gap.successors.length ? `, succeeded by ${names(gap.successors)}` : ""}`;
+  return "";
+}
+
+const gapColumns: Column<Gap>[] = [
+  { heading: "Service", value: (g) => g.service.name },
+  { heading: "Stage", value: (g) => `${g.stage.position}. ${g.stage.name}` },
+  { heading: "Gap", value: (g) => gapKinds[g.kind], render: (g) => tag(gapKinds[g.kind], g.kind === "MISSING_PROFESSION" ? "orange" : "red") },
+  { heading: "Detail", value: gapDetail },
+];
+
+export interface TablesView {
+  show(): Promise<void>;
+}
+
+export function createTablesView(): TablesView {
+  const handoffs = createDataTable(byId("handoffs-table"), {
+    id: "handoffs",
+    caption: "Hand-offs between organisations, across all services",
+    rowName: "hand-off",
+    columns: handoffColumns,
+    csvFilename: "handoffs.csv",
+    async fetchPage(after) {
+      const { handoffs: page } = await request(operations.handoffs, { first: pageSize, after });
+      return { rows: page.edges.map((e) => e.node), totalCount: page.totalCount, ...page.pageInfo };
+    },
+  });
+  const kindSelect = byId<HTMLSelectElement>("gaps-kind");
+  const gaps: DataTable = createDataTable(byId("gaps-table"), {
+    id: "gaps",
+    caption: "Gaps in services, across all services",
+    rowName: "gap",
+    columns: gapColumns,
+    csvFilename: "gaps.csv",
+    async fetchPage(after) {
+      const kind = kindSelect.value as Types.GapKind | "";
+      const { gaps: page } = await request(operations.gaps, { kinds: kind ? [kind] : null, first: pageSize, after });
+      return { rows: page.edges.map((e) => e.node), totalCount: page.totalCount, ...page.pageInfo };
+    },
+  });
+  byId<HTMLFormElement>("gaps-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    void gaps.reload();
+  });
+  let loaded: Promise<void> | undefined;
+  return {
+    show: () => (loaded ??= Promise.all([handoffs.reload(), gaps.reload()]).then(() => undefined)),
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The dashboard's static files, served by the gateway process beside /graphql: the page, its browser
+ * code (bundled from client/ with esbuild when the gateway starts) and GOV.UK Frontend's styles, fonts
+ * and images from node_modules. Nothing comes from a CDN, so it works with no internet access.
+ */
+import { readFile } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import { dirname, extname, resolve, sep } from "node:path";
+import { build } from "esbuild";
+
+export const dashboardPath = "/dashboard";
+
+const here = import.meta.dirname;
+const govukDist = resolve(dirname(createRequire(import.meta.url).resolve("govuk-frontend/package.json")), "dist/govuk");
+const govukAssets = resolve(govukDist, "assets");
+
+const contentTypes: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".json": "application/json",
+};
+
+interface StaticFile {
+  body: Buffer | string;
+  type: string;
+}
+
+/** The browser code as one script, built in memory from client/main.ts. */
+export async function bundleDashboard(): Promise<string> {
+  const result = await build({
+    entryPoints: [resolve(here, "client/main.ts")],
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    write: false,
+    loader: { ".graphql": "text" },
+    logLevel: "silent",
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** Files that are the same for every request, read and built once. */
+async function loadFixedFiles(): Promise<Map<string, StaticFile>> {
+  const [page, styles, govukCss, script] = await Promise.all([
+    readFile(resolve(here, "index.html"), "utf8"),
+    readFile(resolve(here, "dashboard.css"), "utf8"),
+    readFile(resolve(govukDist, "govuk-frontend.min.css"), "utf8"),
+    bundleDashboard(),
+  ]);
+  return new Map<string, StaticFile>([
+    [dashboardPath, { body: page, type: contentTypes[".html"]! }],
+    [`${dashboardPath}/`, { body: page, type: contentTypes[".html"]! }],
+    [`${dashboardPath}/dashboard.css`, { body: styles, type: contentTypes[".css"]! }],
+    // The precompiled CSS expects its fonts and images under /assets/; here they live under /dashboard/assets/.
+    [`${dashboardPath}/govuk-frontend.min.css`, { body: govukCss.replaceAll("url(/assets/", `url(${dashboardPath}/assets/`), type: contentTypes[".css"]! }],
+    [`${dashboardPath}/dashboard.js`, { body: script, type: contentTypes[".js"]! }],
+  ]);
+}
+
+/** GOV.UK Frontend's fonts and images, refusing any path that leaves its assets folder. */
+async function readAsset(relativePath: string): Promise<StaticFile | undefined> {
+  const file = resolve(govukAssets, decodeURIComponent(relativePath));
+  if (!file.startsWith(govukAssets + sep)) return undefined;
+  const type = contentTypes[extname(file)];
+  if (!type) return undefined;
+  try {
+    return { body: await readFile(file), type };
+  } catch {
+    return undefined;
+  }
+}
+
+export type DashboardHandler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+
+/** A handler that answers /dashboard and the files under it, and returns false for every other path. */
+export async function createDashboardHandler(): Promise<DashboardHandler> {
+  const fixed = await loadFixedFiles();
+  return async (request, response) => {
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (path !== dashboardPath && !path.startsWith(`${dashboardPath}/`)) return false;
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      response.writeHead(405, { allow: "GET, HEAD" }).end();
+      return true;
+    }
+    const assetPrefix = `${dashboardPath}/assets/`;
+    const file = fixed.get(path) ?? (path.startsWith(assetPrefix) ? await readAsset(path.slice(assetPrefix.length)) : undefined);
+    if (!file) {
+      response.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found");
+      return true;
+    }
+    response.writeHead(200, {
+      "content-type": file.type,
+      // Fonts and images are named by their content; the page and its code change with each release.
+      "cache-control": path.startsWith(assetPrefix) ? "public, max-age=86400" : "no-cache",
+      "x-content-type-options": "nosniff",
+    });
+    response.end(request.method === "HEAD" ? undefined : file.body);
+    return true;
+  };
+}
