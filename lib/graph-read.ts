@@ -7,6 +7,8 @@ import neo4j, { type Driver } from "neo4j-driver";
 export interface GraphReader {
   /** Runs a read query and returns its rows as plain objects. */
   rows<T = Record<string, unknown>>(cypher: string, parameters?: Record<string, unknown>): Promise<T[]>;
+  /** Runs a read query and hands each row to `onRow` as it arrives, holding none of them. */
+  each<T = Record<string, unknown>>(cypher: string, parameters: Record<string, unknown>, onRow: (row: T) => void): Promise<void>;
   /** Registers a query to run once at start-up, with parameters of the types it will be run with. */
   plan(cypher: string, parameters: Record<string, unknown>): void;
   /**
@@ -33,6 +35,16 @@ export function graphReader(driver: Driver, database?: string): GraphReader {
     },
     async warmUp() {
       for (const { cypher, parameters } of planned) await driver.executeQuery(cypher, parameters, { database, routing: neo4j.routing.READ });
+    },
+    async each<T>(cypher: string, parameters: Record<string, unknown>, onRow: (row: T) => void): Promise<void> {
+      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ });
+      try {
+        await session.executeRead(async (tx) => {
+          for await (const record of tx.run(cypher, parameters)) onRow(plain(record.toObject()) as T);
+        });
+      } finally {
+        await session.close();
+      }
     },
     async rows<T>(cypher: string, parameters: Record<string, unknown> = {}): Promise<T[]> {
       const { records } = await driver.executeQuery(cypher, parameters, { database, routing: neo4j.routing.READ });

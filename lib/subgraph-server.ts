@@ -43,7 +43,7 @@ export interface SubgraphOptions {
   database?: string | undefined;
   /** Resolvers of this subgraph's own, merged over the generated ones. */
   resolvers?: Record<string, unknown>;
-  /** Prepares the database for this subgraph's own queries; run before listening, and only logged if it fails. */
+  /** Runs this subgraph's own queries once, so that Neo4j has compiled them before users ask; only logged if it fails. */
   warmUp?: () => Promise<void>;
 }
 
@@ -122,6 +122,8 @@ function requestLogging(): ApolloServerPlugin<SubgraphContext> {
 export interface RunningServer {
   url: string;
   port: number;
+  /** Settles once the subgraph's own queries have run once (SubgraphOptions.warmUp). */
+  warmedUp: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -153,13 +155,6 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
           res.status(503).json({ status: "unavailable", subgraph: name, reason: "the graph database does not answer" });
         }
       });
-      if (options.warmUp) {
-        const started = performance.now();
-        await options.warmUp().then(
-          () => logger.info({ ms: Math.round(performance.now() - started) }, "queries planned"),
-          (error: unknown) => logger.warn({ err: error }, "could not plan queries ahead; the first requests will plan them"),
-        );
-      }
       const httpServer: Server = createServer(app);
       const apollo = new ApolloServer<SubgraphContext>({
         schema,
@@ -186,9 +181,16 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
       const actualPort = (httpServer.address() as AddressInfo).port;
       const url = `http://${host}:${actualPort}/graphql`;
       logger.info({ url }, "subgraph listening");
+      // In the background: it takes seconds on a large graph, and the subgraph serves meanwhile.
+      const started = performance.now();
+      const warmedUp = (options.warmUp?.() ?? Promise.resolve()).then(
+        () => logger.info({ ms: Math.round(performance.now() - started) }, "queries compiled"),
+        (error: unknown) => logger.warn({ err: error }, "could not run the queries ahead; the first requests will compile them"),
+      );
       return {
         url,
         port: actualPort,
+        warmedUp,
         async close() {
           await apollo.stop();
         },

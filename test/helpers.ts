@@ -55,7 +55,10 @@ const factories: Record<SubgraphName, typeof createPeopleSubgraph> = {
 /** One subgraph, built and listening on a free port, over the test Neo4j. */
 export async function startSubgraph(name: SubgraphName, driver: Driver, port = 0): Promise<{ server: SubgraphServer; running: RunningServer }> {
   const server = await factories[name]({ driver, logger: silentLogger, database: testNeo4j().database });
-  return { server, running: await server.listen(port) };
+  const running = await server.listen(port);
+  // Tests time their requests (the gateway's timeout among them): start them on compiled queries.
+  await running.warmedUp;
+  return { server, running };
 }
 
 export interface TestStack {
@@ -78,6 +81,8 @@ export async function startStack(options: { subgraphTimeoutMs?: number; urlOverr
     createGateway({ supergraphSdl: readFileSync(supergraphPath, "utf8"), subgraphUrls: urls, subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000 }),
     0,
   );
+  // The runtime loads the supergraph on its first request: done here, not in the first test's time.
+  await postGraphQL(gateway.url, "{ __typename }");
   const stopped = new Set<SubgraphName>();
   return {
     gateway,

@@ -36,10 +36,14 @@ interface Candidate {
 
 /** A set of organisations as bits, so a person's span is a few word-wise ORs however large their communities. */
 class OrganisationSet {
-  readonly words: Uint32Array;
-  constructor(size: number) { this.words = new Uint32Array(Math.ceil(size / 32)); }
-  add(index: number): void { this.words[index >>> 5]! |= 1 << (index & 31); }
-  addAll(other: OrganisationSet): void { for (let i = 0; i < this.words.length; i++) this.words[i]! |= other.words[i]!; }
+  private words = new Uint32Array(64);
+  add(index: number): void {
+    this.fit(index >>> 5);
+    this.words[index >>> 5]! |= 1 << (index & 31);
+  }
+  addAll(indexes: readonly number[]): void {
+    for (const i of indexes) this.add(i);
+  }
   count(): number {
     let n = 0;
     for (let w of this.words) for (; w; w &= w - 1) n++;
@@ -49,6 +53,12 @@ class OrganisationSet {
     const out: number[] = [];
     this.words.forEach((w, i) => { for (let b = 0; b < 32; b++) if (w & (1 << b)) out.push(i * 32 + b); });
     return out;
+  }
+  private fit(word: number): void {
+    if (word < this.words.length) return;
+    const grown = new Uint32Array(Math.max(word + 1, this.words.length * 2));
+    grown.set(this.words);
+    this.words = grown;
   }
 }
 
@@ -82,25 +92,19 @@ export function peopleNetwork(driver: Driver, database?: string) {
     resolvers: { Query: {
       async brokers(_source: unknown, args: PageArgs & { organisationId?: string | null }) {
         const page = pageOf(args, 100);
-        const [communityRows, candidates] = await Promise.all([
-          graph.rows<{ community: string; organisations: string[] }>(communityOrganisationsQuery),
-          graph.rows<Candidate>(candidatesQuery, { organisationId: args.organisationId ?? null }),
-        ]);
         const index = new Map<string, number>();
         const indexOf = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
-        for (const row of communityRows) row.organisations.forEach(indexOf);
-        for (const c of candidates) [...c.own, ...c.stageOrganisations].forEach(indexOf);
-        const setOf = (ids: readonly string[]) => {
-          const set = new OrganisationSet(index.size);
-          for (const id of ids) set.add(index.get(id)!);
-          return set;
-        };
-        const byCommunity = new Map(communityRows.map((row) => [row.community, setOf(row.organisations)]));
-        const ranked = candidates.map((c) => {
-          const spanned = setOf([...c.own, ...c.stageOrganisations]);
-          for (const community of c.communities) { const orgs = byCommunity.get(community); if (orgs) spanned.addAll(orgs); }
-          return { candidate: c, spanned, organisations: spanned.count() };
-        }).sort((a, b) => b.organisations - a.organisations || a.candidate.person.name.localeCompare(b.candidate.person.name) || a.candidate.person.id.localeCompare(b.candidate.person.id));
+        const communityRows = await graph.rows<{ community: string; organisations: string[] }>(communityOrganisationsQuery);
+        const byCommunity = new Map(communityRows.map((row) => [row.community, row.organisations.map(indexOf)]));
+        // Streamed: tens of thousands of people at full scale, each kept only as a count and a bit set.
+        const ranked: { person: Candidate["person"]; communities: number; stages: number; spanned: OrganisationSet; organisations: number }[] = [];
+        await graph.each<Candidate>(candidatesQuery, { organisationId: args.organisationId ?? null }, (c) => {
+          const spanned = new OrganisationSet();
+          spanned.addAll([...c.own, ...c.stageOrganisations].map(indexOf));
+          for (const community of c.communities) spanned.addAll(byCommunity.get(community) ?? []);
+          ranked.push({ person: c.person, communities: c.communities.length, stages: c.stages, spanned, organisations: spanned.count() });
+        });
+        ranked.sort((a, b) => b.organisations - a.organisations || a.person.name.localeCompare(b.person.name) || a.person.id.localeCompare(b.person.id));
 
         const connection = sliceConnection(ranked, page);
         const ids = [...index.keys()];
@@ -109,13 +113,10 @@ export function peopleNetwork(driver: Driver, database?: string) {
           `UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`, { ids: [...new Set(sampleIds.flat())] })).map((r) => [r.o.id, r.o]));
         return {
           ...connection,
-          edges: connection.edges.map(({ cursor, candidate, organisations: count }, i) => ({
+          edges: connection.edges.map(({ cursor, person, communities, stages, organisations: count }, i) => ({
             cursor,
             node: {
-              person: candidate.person,
-              organisations: count,
-              communities: candidate.communities.length,
-              stages: candidate.stages,
+              person, organisations: count, communities, stages,
               sample: sampleIds[i]!.map((id) => organisations.get(id)!).filter(Boolean).sort((a, b) => a.name.localeCompare(b.name)).slice(0, 10),
             },
           })),

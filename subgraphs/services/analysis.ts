@@ -56,7 +56,8 @@ const responsibilitiesOf = `COLLECT {
 /** Cypher: the professions expected on stage `st` that nobody working on it has. */
 const missingProfessionsOf = `COLLECT {
     MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession)
-    WHERE NOT EXISTS { (x)<-[:HAS_PROFESSION]-(:Person)-[:WORKS_ON]->(st) }
+    // From the stage's few people, not from the profession's many (a NOT EXISTS here started from the profession).
+    WHERE NOT x.id IN COLLECT { MATCH (st)<-[:WORKS_ON]-(:Person)-[:HAS_PROFESSION]->(y:Profession) RETURN y.id }
     RETURN x {.id, .name, .family} ORDER BY x.name
   }`;
 
