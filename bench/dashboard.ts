@@ -38,9 +38,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilOk(url: string, timeoutMs = 120_000): Promise<void> {
+async function waitUntilOk(url: string, children: ChildProcess[], timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (children.some((c) => c.exitCode !== null)) throw new Error("A process of the stack stopped before it was ready (its error is above).");
     if (await fetch(url).then((r) => r.ok, () => false)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -65,10 +66,10 @@ async function startStack(neo4jUri: string): Promise<{ url: string; stop(): Prom
     const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (n) => [n, await freePort()] as const)));
     const portEnv = { PEOPLE_PORT: String(ports["people"]), ORGANISATIONS_PORT: String(ports["organisations"]), SERVICES_PORT: String(ports["services"]) };
     for (const name of subgraphNames) start(`subgraphs/${name}/index.ts`, portEnv);
-    await Promise.all(subgraphNames.map((n) => waitUntilOk(`http://127.0.0.1:${ports[n]}/readiness`)));
+    await Promise.all(subgraphNames.map((n) => waitUntilOk(`http://127.0.0.1:${ports[n]}/readiness`, children)));
     const gatewayPort = await freePort();
     start("gateway/index.ts", { ...portEnv, GATEWAY_PORT: String(gatewayPort) });
-    await waitUntilOk(`http://127.0.0.1:${gatewayPort}/readiness`);
+    await waitUntilOk(`http://127.0.0.1:${gatewayPort}/readiness`, children);
     return { url: `http://127.0.0.1:${gatewayPort}`, stop };
   } catch (error) {
     await stop();
@@ -108,18 +109,31 @@ async function measure(baseUrl: string): Promise<Run[]> {
   }
 }
 
+/** How big the graph behind the gateway is, counted through the API. */
+async function graphSize(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "{ peopleConnection(first: 1) { totalCount } servicesConnection(first: 1) { totalCount } organisationsConnection(first: 1) { totalCount } }" }),
+  });
+  const { data } = (await response.json()) as { data: Record<string, { totalCount: number }> };
+  const count = (field: string) => data[field]!.totalCount.toLocaleString("en-GB");
+  return `${count("peopleConnection")} people, ${count("servicesConnection")} services, ${count("organisationsConnection")} organisations`;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const stack = args.neo4j ? await startStack(args.neo4j) : undefined;
 try {
   const baseUrl = stack?.url ?? (args.url ?? "http://localhost:4000").replace(/\/$/, "");
   const target = args.neo4j ? `a stack of its own over ${args.neo4j}` : baseUrl;
+  const size = await graphSize(baseUrl);
   const results = await measure(baseUrl);
   const views = results.map((r) => r.firstUsefulViewMs);
   const lines = [
     "# Dashboard: time to the first useful view",
     "",
-    `Measured by \`npm run bench:dashboard\` against ${target}, ${new Date().toISOString().slice(0, 10)}: Debian's Chromium, headless,`,
+    `Measured by \`npm run bench:dashboard\` against ${target} (a graph of ${size}), ${new Date().toISOString().slice(0, 10)}: Debian's Chromium, headless,`,
     "no internet access, a cold cache each run. The first useful view is the journey map on the page (a performance mark the",
     "dashboard sets after rendering it), counted from the start of navigation.",
     "",
@@ -132,7 +146,7 @@ try {
   ];
   console.log(lines.join("\n"));
   mkdirSync(resolve(repoRoot, "docs/benchmarks"), { recursive: true });
-  const file = resolve(repoRoot, `docs/benchmarks/dashboard${args.neo4j ? "-" + new URL(args.neo4j.replace(/^bolt/, "http")).port : ""}.md`);
+  const file = resolve(repoRoot, "docs/benchmarks/dashboard.md");
   writeFileSync(file, lines.join("\n"));
   console.log(`Wrote ${file}`);
 } finally {

@@ -176,6 +176,22 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       await expect.poll(() => page.locator("#journey-details h2").innerText()).toContain("Department for Business and Trade");
     });
 
+    it("shows the journey as it was on a date, with the closed department and its successors", async () => {
+      await page.fill("#journey-as-at-day", "31");
+      await page.fill("#journey-as-at-month", "2");
+      await page.fill("#journey-as-at-year", "2022");
+      await page.getByRole("button", { name: "Show journey" }).click();
+      expect(await page.locator("#journey-as-at-error").innerText()).toContain("The date must be a real date");
+      await page.fill("#journey-as-at-day", "1");
+      await page.fill("#journey-as-at-month", "6");
+      await page.getByRole("button", { name: "Show journey" }).click();
+      await expect.poll(() => page.locator("#journey-summary").innerText()).toContain("As at 2022-06-01");
+      expect(await page.locator("#journey-as-at-error").isVisible()).toBe(false);
+      const firstStage = await page.locator(".journey-map__row--frontstage td").first().innerText();
+      expect(firstStage).toContain("BEIS");
+      expect(firstStage).toMatch(/Closed\s+now .*DBT/);
+    });
+
     it("has no serious or critical accessibility problems", async () => {
       expect(await seriousAccessibilityProblems(page)).toEqual([]);
     });

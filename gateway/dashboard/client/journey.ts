@@ -50,7 +50,7 @@ export interface JourneyView {
 export function createJourneyView(details: DetailsPanel): JourneyView {
   const form = byId<HTMLFormElement>("journey-form");
   const select = byId<HTMLSelectElement>("journey-service");
-  const asAtInput = byId<HTMLInputElement>("journey-as-at");
+  const asAtParts = (["day", "month", "year"] as const).map((part) => byId<HTMLInputElement>(`journey-as-at-${part}`));
   const summary = byId("journey-summary");
   const map = byId("journey-map");
   let serviceId = defaultServiceId;
@@ -195,6 +195,28 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
     );
   }
 
+  /** The "as at" date as YYYY-MM-DD, null when left empty; shows a GOV.UK error message when it is not a date. */
+  function readAsAt(): { date: string | null } | undefined {
+    const [day, month, year] = asAtParts.map((input) => input.value.trim());
+    const error = byId("journey-as-at-error");
+    const fail = (message: string) => {
+      byId("journey-as-at-group").classList.add("govuk-form-group--error");
+      for (const input of asAtParts) input.classList.add("govuk-input--error");
+      error.replaceChildren(h("span", { class: "govuk-visually-hidden" }, "Error: "), message);
+      error.hidden = false;
+      asAtParts[0]!.focus();
+      return undefined;
+    };
+    byId("journey-as-at-group").classList.remove("govuk-form-group--error");
+    for (const input of asAtParts) input.classList.remove("govuk-input--error");
+    error.hidden = true;
+    if (!day && !month && !year) return { date: null };
+    if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!)) return fail("The date must include a day, a month and a year, for example 1 6 2022");
+    const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+    if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return fail("The date must be a real date");
+    return { date: date.toISOString().slice(0, 10) };
+  }
+
   function ensureOption(id: string, name: string): void {
     if (![...select.options].some((o) => o.value === id)) select.append(h("option", { value: id }, name));
     select.value = id;
@@ -203,10 +225,12 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
   const view: JourneyView = {
     currentServiceId: () => serviceId,
     async load(id) {
+      const asAt = readAsAt();
+      if (!asAt) return true;
       serviceId = id;
       showStatus(map, "Loading the journey map…", "loading");
       try {
-        const { journey } = await request(operations.journey, { serviceId: id, asAt: asAtInput.value || null });
+        const { journey } = await request(operations.journey, { serviceId: id, asAt: asAt.date });
         if (!journey) {
           showStatus(map, "There is no service with that id in the graph.", "error");
           return false;
