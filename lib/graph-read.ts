@@ -34,6 +34,8 @@ export function graphReader(driver: Driver, database?: string): GraphReader {
       planned.push({ cypher, parameters });
     },
     async warmUp() {
+      // One try, no retries: with Neo4j away the queries would each retry for 30 s; the first requests will compile them.
+      await driver.getServerInfo({ database });
       for (const { cypher, parameters } of planned) await driver.executeQuery(cypher, parameters, { database, routing: neo4j.routing.READ });
     },
     async each<T>(cypher: string, parameters: Record<string, unknown>, onRow: (row: T) => void): Promise<void> {
