@@ -83,7 +83,7 @@ RETURN svc {.id, .name} AS service, collect(st {
   communities: communities,
   missingProfessions: COLLECT {
     MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession)
-    WHERE NOT EXISTS { (x)<-[:HAS_PROFESSION]-(:Person)-[:WORKS_ON]->(st) }
+    WHERE NOT x.id IN COLLECT { MATCH (st)<-[:WORKS_ON]-(:Person)-[:HAS_PROFESSION]->(y:Profession) RETURN y.id }
     RETURN x.name ORDER BY x.name
   },
   handoff: [h IN handoffs WHERE h.toStage.id = st.id][0]
@@ -112,7 +112,7 @@ MATCH (svc:Service)-[:HAS_STAGE]->(st:Stage)
 WITH svc, st ORDER BY svc.name, svc.id, st.position, st.id
 WITH svc, st,
   COLLECT {
-    MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession) WHERE NOT EXISTS { (x)<-[:HAS_PROFESSION]-(:Person)-[:WORKS_ON]->(st) }
+    MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession) WHERE NOT x.id IN COLLECT { MATCH (st)<-[:WORKS_ON]-(:Person)-[:HAS_PROFESSION]->(y:Profession) RETURN y.id }
     RETURN {kind: 'MISSING_PROFESSION', profession: x {.name}, organisation: null, successors: []} ORDER BY x.name
   }
   + CASE WHEN EXISTS { MATCH (:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holds("r")} } THEN []

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { repoRoot } from "../lib/paths.js";
+import { serverNodeArgs } from "../lib/server-process.js";
 
 const started: ChildProcess[] = [];
 let stopping = false;
@@ -21,7 +22,7 @@ export function freePort(): Promise<number> {
 
 /** Runs a TypeScript entry point as its own process; its output is kept only to explain a failure. */
 export function startNode(label: string, entry: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, entry), ...args], {
+  const child = spawn(process.execPath, [...serverNodeArgs(resolve(repoRoot, entry)), ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { Neo4jGraphQL } from "@neo4j/graphql";
 import { loadConfig, subgraphNames, type Config } from "../lib/config.js";
 import { ensureNeo4j } from "../lib/local-neo4j.js";
+import { serverNodeArgs } from "../lib/server-process.js";
 import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../lib/neo4j.js";
 import { migrate } from "../lib/migrate.js";
 import { repoRoot } from "../lib/paths.js";
@@ -30,7 +31,7 @@ process.once("SIGINT", () => void shutdown(0));
 process.once("SIGTERM", () => void shutdown(0));
 
 function startProcess(label: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, entry)], {
+  const child = spawn(process.execPath, serverNodeArgs(resolve(repoRoot, entry)), {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

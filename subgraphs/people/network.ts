@@ -3,7 +3,7 @@
  * organisations, and the shortest connection between two people or organisations.
  */
 import type { Driver } from "neo4j-driver";
-import { badInput, pageOf, sliceConnection, type PageArgs } from "../../lib/connection.js";
+import { badInput, connectionOf, pageOf, type PageArgs } from "../../lib/connection.js";
 import { graphReader, holdsNow, organisationFields } from "../../lib/graph-read.js";
 
 
@@ -96,17 +96,24 @@ export function peopleNetwork(driver: Driver, database?: string) {
         const indexOf = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
         const communityRows = await graph.rows<{ community: string; organisations: string[] }>(communityOrganisationsQuery);
         const byCommunity = new Map(communityRows.map((row) => [row.community, row.organisations.map(indexOf)]));
-        // Streamed: tens of thousands of people at full scale, each kept only as a count and a bit set.
-        const ranked: { person: Candidate["person"]; communities: number; stages: number; spanned: OrganisationSet; organisations: number }[] = [];
+        // Streamed, keeping only the best `offset + size` so far: tens of thousands of people at full
+        // scale would otherwise be held at once, by every request in flight.
+        type Ranked = { person: Candidate["person"]; communities: number; stages: number; spanned: OrganisationSet; organisations: number };
+        const byRank = (a: Ranked, b: Ranked) => b.organisations - a.organisations || a.person.name.localeCompare(b.person.name) || a.person.id.localeCompare(b.person.id);
+        const keep = page.offset + page.size;
+        let best: Ranked[] = [];
+        let total = 0;
         await graph.each<Candidate>(candidatesQuery, { organisationId: args.organisationId ?? null }, (c) => {
           const spanned = new OrganisationSet();
           spanned.addAll([...c.own, ...c.stageOrganisations].map(indexOf));
           for (const community of c.communities) spanned.addAll(byCommunity.get(community) ?? []);
-          ranked.push({ person: c.person, communities: c.communities.length, stages: c.stages, spanned, organisations: spanned.count() });
+          total++;
+          best.push({ person: c.person, communities: c.communities.length, stages: c.stages, spanned, organisations: spanned.count() });
+          if (best.length >= 2 * keep + 1000) best = best.sort(byRank).slice(0, keep);
         });
-        ranked.sort((a, b) => b.organisations - a.organisations || a.person.name.localeCompare(b.person.name) || a.person.id.localeCompare(b.person.id));
+        best.sort(byRank);
 
-        const connection = sliceConnection(ranked, page);
+        const connection = connectionOf(best.slice(page.offset, keep), page, total);
         const ids = [...index.keys()];
         const sampleIds = connection.edges.map((e) => e.spanned.indexes().map((i) => ids[i]!));
         const organisations = new Map((await graph.rows<{ o: { id: string; name: string } }>(
