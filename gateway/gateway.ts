@@ -123,6 +123,10 @@ export async function listenGateway(gateway: GatewayRuntime, port: number, host 
     server.listen(port, host, () => resolveListen());
   });
   const actualPort = (server.address() as AddressInfo).port;
+  // The runtime loads the supergraph on its first request: made here, so no user's request pays for it.
+  await gateway.fetch(`http://${host}:${actualPort}/graphql`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }),
+  });
   return {
     url: `http://${host}:${actualPort}/graphql`,
     port: actualPort,

@@ -81,8 +81,6 @@ export async function startStack(options: { subgraphTimeoutMs?: number; urlOverr
     createGateway({ supergraphSdl: readFileSync(supergraphPath, "utf8"), subgraphUrls: urls, subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000 }),
     0,
   );
-  // The runtime loads the supergraph on its first request: done here, not in the first test's time.
-  await postGraphQL(gateway.url, "{ __typename }");
   const stopped = new Set<SubgraphName>();
   return {
     gateway,
