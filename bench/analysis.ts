@@ -17,6 +17,8 @@ import { cacheDir, startLocalNeo4j, type LocalNeo4j } from "../lib/local-neo4j.j
 import { migrate } from "../lib/migrate.js";
 import { createDriver } from "../lib/neo4j.js";
 import { repoRoot } from "../lib/paths.js";
+import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../lib/auth.js";
+import { keysForThisRun } from "../lib/demo-auth.js";
 import { seedDemoData } from "../seed/seed.js";
 import { graphqlRequest, runCell, type CellResult, type LoadBudget, type Request } from "./load.js";
 import { operations, pickSubjects, type Operation, type Subjects } from "./operations.js";
@@ -106,6 +108,8 @@ interface Stack {
   members: Member[];
   /** Processes that stopped during the run, and when it was noticed. */
   incidents: string[];
+  /** The run's keys: every request is a reader's, who sees the people a journey names. */
+  keys: Awaited<ReturnType<typeof keysForThisRun>>;
 }
 
 async function launch(member: Omit<Member, "child" | "peakMB">): Promise<Member> {
@@ -116,6 +120,7 @@ async function launch(member: Omit<Member, "child" | "peakMB">): Promise<Member>
 
 /** The three subgraphs, our gateway and, when asked, @apollo/gateway, each its own process on a free port. */
 async function startStack(uri: string, withApollo: boolean): Promise<Stack> {
+  const keys = await keysForThisRun(parseConfig({}));
   const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await freePort()]))) as Record<SubgraphName, number>;
   const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
   const env = {
@@ -123,6 +128,9 @@ async function startStack(uri: string, withApollo: boolean): Promise<Stack> {
     PEOPLE_PORT: String(ports.people), ORGANISATIONS_PORT: String(ports.organisations), SERVICES_PORT: String(ports.services),
     PEOPLE_URL: subgraphUrls.people, ORGANISATIONS_URL: subgraphUrls.organisations, SERVICES_URL: subgraphUrls.services,
     SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs),
+    // The benchmark is one client asking as fast as the stack answers: the per-client rate limit would measure itself.
+    GATEWAY_RATE_LIMIT_PER_SECOND: "0",
+    ...keys.env,
   };
   const subgraphs = await Promise.all(subgraphNames.map((name) => launch({
     name: `${name} subgraph`,
@@ -137,7 +145,7 @@ async function startStack(uri: string, withApollo: boolean): Promise<Stack> {
     const typename = graphqlRequest(gatewayUrls[way], "{ __typename }", {});
     return launch({ name: way, start: () => startNode(way, entry, { ...env, GATEWAY_PORT: String(port) }), ready: async () => (await typename()) === null });
   }));
-  return { subgraphUrls, gatewayUrls, members: [...subgraphs, ...gatewayMembers], incidents: [] };
+  return { subgraphUrls, gatewayUrls, members: [...subgraphs, ...gatewayMembers], incidents: [], keys };
 }
 
 /** Restarts any process of the stack that has stopped, so one crash does not spoil every later cell; the crash is reported. */
@@ -158,7 +166,17 @@ function peakMemory(stack: Stack): Record<string, number | null> {
   }));
 }
 
-function requestFor(op: Operation, way: Way, stack: Stack, driver: Driver): Request | null {
+/**
+ * A reader's headers: the client token for our gateway, and the token a gateway signs for the
+ * subgraphs, for the subgraph alone and for @apollo/gateway, which passes it on without checking a client token.
+ */
+async function readerHeaders(stack: Stack): Promise<Record<string, string>> {
+  const reader = stack.keys.tokens.find((t) => t.role === "reader")!;
+  const gatewayToken = await signGatewayToken(viewerFromClaims({ sub: "bench-reader", roles: ["reader"] }), stack.keys.env["SUBGRAPH_SECRET"]!);
+  return { authorization: `Bearer ${reader.token}`, [gatewayTokenHeader]: gatewayToken };
+}
+
+function requestFor(op: Operation, way: Way, stack: Stack, driver: Driver, headers: Record<string, string>): Request | null {
   if (way === "floor") {
     if ("sameAs" in op.floor) return null;
     const { cypher, parameters } = op.floor;
@@ -168,10 +186,10 @@ function requestFor(op: Operation, way: Way, stack: Stack, driver: Driver): Requ
     };
   }
   if (way === "subgraph") {
-    return op.direct ? graphqlRequest(stack.subgraphUrls[op.direct], op.directQuery ?? op.query, op.variables) : null;
+    return op.direct ? graphqlRequest(stack.subgraphUrls[op.direct], op.directQuery ?? op.query, op.variables, headers) : null;
   }
   const url = stack.gatewayUrls[way];
-  return url ? graphqlRequest(url, op.query, op.variables) : null;
+  return url ? graphqlRequest(url, op.query, op.variables, headers) : null;
 }
 
 async function benchGraph(spec: GraphSpec): Promise<GraphResult> {
@@ -187,11 +205,12 @@ async function benchGraph(spec: GraphSpec): Promise<GraphResult> {
     const cells: Cell[] = [];
     // Neo4j starts with a cold page cache: one pass over every operation first, so the first cells are not the ones that load it.
     for (const op of operations(subjects)) {
-      for (const way of ["floor", "our gateway"] as const) await requestFor(op, way, stack, driver)?.();
+      for (const way of ["floor", "our gateway"] as const) await requestFor(op, way, stack, driver, await readerHeaders(stack))?.();
     }
     for (const op of operations(subjects)) {
       for (const way of spec.ways) {
-        const request = requestFor(op, way, stack, driver);
+        // Signed afresh for each cell: the subgraphs' token lives two minutes.
+        const request = requestFor(op, way, stack, driver, await readerHeaders(stack));
         const sameAs = "sameAs" in op.floor ? op.floor.sameAs : undefined;
         for (const budget of budgets) {
           let result: CellResult | undefined;

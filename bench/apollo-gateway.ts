@@ -9,6 +9,7 @@ import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { loadConfig, subgraphUrls, type SubgraphName } from "../lib/config.js";
 import { supergraphPath } from "../lib/paths.js";
+import { gatewayTokenHeader } from "../lib/auth.js";
 
 const config = loadConfig();
 const urls = subgraphUrls(config);
@@ -18,15 +19,29 @@ const supergraphSdl = readFileSync(supergraphPath, "utf8").replace(
   (_match, name: string) => `@join__graph(name: "${name}", url: "${urls[name as SubgraphName]}")`,
 );
 
+interface PeerContext {
+  gatewayToken?: string;
+}
+
+// It does not verify client tokens: the benchmark's client sends the token our gateway would sign, and it is passed on.
 const gateway = new ApolloGateway({
   supergraphSdl,
-  buildService: ({ url }) => new RemoteGraphQLDataSource({
+  buildService: ({ url }) => new RemoteGraphQLDataSource<PeerContext>({
     url,
     fetcher: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS) } as RequestInit),
+    willSendRequest({ request, context }) {
+      if (context.gatewayToken) request.http?.headers.set(gatewayTokenHeader, context.gatewayToken);
+    },
   }),
 });
-const server = new ApolloServer({ gateway });
-const { url } = await startStandaloneServer(server, { listen: { port: config.GATEWAY_PORT, host: config.HOST } });
+const server = new ApolloServer<PeerContext>({ gateway });
+const { url } = await startStandaloneServer(server, {
+  listen: { port: config.GATEWAY_PORT, host: config.HOST },
+  context: async ({ req }) => {
+    const token = req.headers[gatewayTokenHeader];
+    return typeof token === "string" ? { gatewayToken: token } : {};
+  },
+});
 console.log(JSON.stringify({ msg: "@apollo/gateway listening", url }));
 
 const shutdown = async () => {

@@ -13,7 +13,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { subgraphNames } from "../lib/config.js";
+import { parseConfig, subgraphNames } from "../lib/config.js";
+import { keysForThisRun } from "../lib/demo-auth.js";
 import { repoRoot } from "../lib/paths.js";
 import { launchChromium, offlineContext } from "../gateway/dashboard/browser.js";
 
@@ -49,11 +50,12 @@ async function waitUntilOk(url: string, children: ChildProcess[], timeoutMs = 12
 }
 
 /** The subgraphs and a gateway over the given Neo4j, as `npm start` runs them, on free ports. */
-async function startStack(neo4jUri: string): Promise<{ url: string; stop(): Promise<void> }> {
+async function startStack(neo4jUri: string): Promise<{ url: string; keys: Awaited<ReturnType<typeof keysForThisRun>>; stop(): Promise<void> }> {
   const children: ChildProcess[] = [];
+  const keys = await keysForThisRun(parseConfig({}));
   const start = (entry: string, env: Record<string, string>) => {
     const child = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, entry)], {
-      env: { ...process.env, NEO4J_URI: neo4jUri, LOG_LEVEL: "warn", ...env },
+      env: { ...process.env, NEO4J_URI: neo4jUri, LOG_LEVEL: "warn", ...keys.env, ...env },
       stdio: ["ignore", "ignore", "inherit"],
     });
     children.push(child);
@@ -70,7 +72,7 @@ async function startStack(neo4jUri: string): Promise<{ url: string; stop(): Prom
     const gatewayPort = await freePort();
     start("gateway/index.ts", { ...portEnv, GATEWAY_PORT: String(gatewayPort) });
     await waitUntilOk(`http://127.0.0.1:${gatewayPort}/readiness`, children);
-    return { url: `http://127.0.0.1:${gatewayPort}`, stop };
+    return { url: `http://127.0.0.1:${gatewayPort}`, keys, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -82,10 +82,10 @@ export async function runCell(request: Request, budget: LoadBudget): Promise<Cel
 }
 
 /** A GraphQL POST that counts as an error a non-200 status, a body with `errors`, or no data. */
-export function graphqlRequest(url: string, query: string, variables: Record<string, unknown>): Request {
+export function graphqlRequest(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}): Request {
   const body = JSON.stringify({ query, variables });
   return async () => {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
     const text = await response.text();
     if (!response.ok) return `HTTP ${response.status}: ${text}`;
     const json = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: unknown[] };

@@ -3,7 +3,7 @@
  * with a timeout on every subgraph call, masked errors, health endpoints and a GraphiQL whose
  * assets are served from here (no CDN), preloaded with the example operations.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -12,6 +12,10 @@ import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { GraphQLError } from "graphql";
 import type { SubgraphName } from "../lib/config.js";
 import { createDashboardHandler } from "./dashboard/server.js";
+import { useAuthentication, type TokenVerifier } from "./auth.js";
+import pino, { type Logger } from "pino";
+import { createGatewayMetrics, useRequestLogging } from "./observability.js";
+import { defaultPublicApiSettings, publicApiPlugins, publicApiRuntimeOptions, type PublicApiSettings } from "./public-api.js";
 
 const examplesDir = resolve(import.meta.dirname, "examples");
 
@@ -43,8 +47,8 @@ const publicErrorCodes = new Set([
   "FORBIDDEN", "UNAUTHENTICATED", "GATEWAY_TIMEOUT", "DATABASE_UNAVAILABLE", "PERSISTED_QUERY_NOT_FOUND",
 ]);
 
-/** The runtime's codes for a subgraph that could not be reached or failed to answer. */
-const subgraphFailureCodes = new Set(["SUBREQUEST_HTTP_ERROR", "DOWNSTREAM_SERVICE_ERROR"]);
+/** The runtime's codes for a subgraph that could not be reached or failed to answer (RESPONSE_VALIDATION_FAILED: not with GraphQL; its message quotes the body). */
+const subgraphFailureCodes = new Set(["SUBREQUEST_HTTP_ERROR", "DOWNSTREAM_SERVICE_ERROR", "RESPONSE_VALIDATION_FAILED"]);
 
 /**
  * Keeps the message and code of errors about the request (GraphQL's own, whose cause if any is a
@@ -78,10 +82,18 @@ export interface GatewayOptions {
   /** The longest one subgraph call may take before the gateway gives up on it. */
   subgraphTimeoutMs: number;
   logging?: boolean | "debug" | "info" | "warn" | "error";
+  /** Verifies client tokens; the subgraphs answer only calls signed with subgraphSecret (gateway/auth.ts). */
+  auth: { verify: TokenVerifier; subgraphSecret: string };
+  /** Production mode, trusted documents and limits (gateway/public-api.ts); development's defaults when left out. */
+  publicApi?: PublicApiSettings;
+  /** A JSON line per request (gateway/observability.ts); none when left out. */
+  logger?: Logger;
 }
 
 export function createGateway(options: GatewayOptions): GatewayRuntime {
   const supergraph = withSubgraphUrls(options.supergraphSdl, options.subgraphUrls);
+  const publicApi = options.publicApi ?? defaultPublicApiSettings();
+  const metrics = createGatewayMetrics();
   return createGatewayRuntime({
     supergraph,
     graphqlEndpoint: "/graphql",
@@ -89,14 +101,24 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     readinessCheckEndpoint: "/readiness",
     landingPage: false,
     logging: options.logging ?? false,
-    // Neither gateway sets a subgraph timeout by default: without one a hung subgraph hangs the client.
-    upstreamTimeout: options.subgraphTimeoutMs,
     maskedErrors: { maskError },
-    graphiql: {
+    graphiql: publicApi.graphiql && {
       title: "Service Graph",
       defaultTabs: exampleOperations().map((example) => ({ query: example.query })),
     },
     renderGraphiQL,
+    // Identical queries in flight are merged before useAuthentication signs each call with its caller:
+    // merged, an anonymous caller could get a reader's answer.
+    transportEntries: { "*.http": { options: { deduplicateInflightRequests: false } } },
+    ...publicApiRuntimeOptions(publicApi),
+    plugins: (context) => [
+      useRequestLogging(options.logger ?? pino({ level: "silent" }), "/graphql"),
+      metrics.endpoint("/graphql", publicApi.metricsToken),
+      metrics.plugin(context),
+      useAuthentication(options.auth.verify, options.auth.subgraphSecret),
+      // Neither gateway sets a subgraph timeout by default: without one a hung subgraph hangs the client.
+      ...publicApiPlugins(publicApi, "/graphql", options.subgraphTimeoutMs),
+    ],
   });
 }
 
@@ -109,10 +131,17 @@ export interface RunningGateway {
 /**
  * Serves the gateway on the port (0: any free one); GET /graphql in a browser opens the IDE and
  * GET /dashboard the dashboard, whose files are answered before the runtime sees the request.
+ * close() stops accepting, lets requests in flight finish for up to drainTimeoutMs, then closes.
  */
-export async function listenGateway(gateway: GatewayRuntime, port: number, host = "127.0.0.1"): Promise<RunningGateway> {
+export async function listenGateway(gateway: GatewayRuntime, port: number, host = "127.0.0.1", drainTimeoutMs = 10_000): Promise<RunningGateway> {
   const dashboard = await createDashboardHandler();
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
   const server: Server = createServer((request, response) => {
+    inFlight.add(response);
+    response.once("close", () => inFlight.delete(response));
+    // A request that comes on a kept-alive connection while draining is answered, and its connection closed.
+    if (draining) response.setHeader("connection", "close");
     dashboard(request, response).then(
       (handled) => (handled ? undefined : gateway(request, response)),
       () => response.writeHead(500).end(),
@@ -131,8 +160,17 @@ export async function listenGateway(gateway: GatewayRuntime, port: number, host 
     url: `http://${host}:${actualPort}/graphql`,
     port: actualPort,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      draining = true;
+      // Each answer still to come closes its connection once sent, so the server closes with the last.
+      for (const response of inFlight) if (!response.headersSent) response.setHeader("connection", "close");
+      const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolveTimeout) => { timer = setTimeout(() => resolveTimeout(true), drainTimeoutMs); });
+      if (await Promise.race([closed.then(() => false), timedOut])) server.closeAllConnections();
+      clearTimeout(timer);
+      await closed;
+      // Only now: disposing the runtime aborts the subgraph calls of requests still in flight.
       await gateway.dispose();
     },
   };

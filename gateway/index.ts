@@ -1,9 +1,13 @@
 import { readFileSync } from "node:fs";
-import { loadConfig, subgraphUrls } from "../lib/config.js";
+import { loadConfig, subgraphSecret, subgraphUrls } from "../lib/config.js";
 import { supergraphPath } from "../lib/paths.js";
 import { createGateway, listenGateway } from "./gateway.js";
+import { createTokenVerifier } from "./auth.js";
+import { createLogger } from "../lib/logger.js";
+import { publicApiSettings } from "./public-api.js";
 
 const config = loadConfig();
+const logger = createLogger(config.LOG_LEVEL, "gateway");
 // Hive Gateway's logger also reads LOG_LEVEL itself and throws on pino's "fatal" and "silent" (and,
 // despite its message, on "false"): it gets the level from the `logging` option below instead.
 delete process.env["LOG_LEVEL"];
@@ -11,13 +15,29 @@ const gateway = createGateway({
   supergraphSdl: readFileSync(supergraphPath, "utf8"),
   subgraphUrls: subgraphUrls(config),
   subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+  auth: {
+    verify: createTokenVerifier({
+      jwtSecret: config.AUTH_JWT_SECRET, jwksFile: config.AUTH_JWKS_FILE, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE,
+    }),
+    subgraphSecret: subgraphSecret(config),
+  },
   logging: config.LOG_LEVEL === "silent" ? false : config.LOG_LEVEL === "fatal" ? "error" : config.LOG_LEVEL === "trace" ? "debug" : config.LOG_LEVEL,
+  publicApi: publicApiSettings(config),
+  logger,
 });
-const running = await listenGateway(gateway, config.GATEWAY_PORT, config.HOST);
-console.log(JSON.stringify({ level: 30, name: "gateway", msg: "gateway listening", url: running.url }));
+const running = await listenGateway(gateway, config.GATEWAY_PORT, config.HOST, config.GATEWAY_DRAIN_TIMEOUT_MS);
+logger.info({ url: running.url, env: config.SERVICE_GRAPH_ENV }, "gateway listening");
 
-const shutdown = async () => {
+// The runtime's server adapter disposes it on SIGTERM and SIGINT at once (whatwg-node's
+// `terminateHandler`), which would abort the subgraph calls of requests in flight: close() below
+// disposes it once they have finished.
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  for (const listener of process.listeners(signal)) if (listener.name === "terminateHandler") process.removeListener(signal, listener);
+}
+const shutdown = async (signal: NodeJS.Signals) => {
+  logger.info({ signal, drainTimeoutMs: config.GATEWAY_DRAIN_TIMEOUT_MS }, "gateway stopping: finishing the requests in flight");
   await running.close();
+  logger.info("gateway stopped");
   process.exit(0);
 };
 process.once("SIGTERM", shutdown);

@@ -31,7 +31,57 @@ const schema = z.object({
   SERVICES_URL: z.string().url().optional(),
   /** The longest the gateway waits for one subgraph call. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /**
+   * Client tokens: HS256 with this shared secret, or RS256 with keys from AUTH_JWKS_FILE or AUTH_JWKS_URL
+   * (one of the three). Unset: every client is anonymous, and a request with a token is refused.
+   */
+  AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters (256 bits for HS256)").optional(),
+  AUTH_JWKS_FILE: z.string().min(1).optional(),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  /** The `iss` and `aud` a client token must carry; required once tokens are accepted. */
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** Shared by the gateway and the subgraphs: subgraphs answer only requests the gateway signed with it. */
+  SUBGRAPH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** production: the gateway's IDE and introspection are off unless switched on below. */
+  SERVICE_GRAPH_ENV: z.enum(["development", "production"]).default("development"),
+  /** Unset: on in development, off in production. */
+  GATEWAY_INTROSPECTION: z.stringbool().optional(),
+  GATEWAY_GRAPHIQL: z.stringbool().optional(),
+  /** On: the gateway runs only the documents of its manifest (the dashboard's), sent by their sha256 id. */
+  GATEWAY_TRUSTED_DOCUMENTS: z.stringbool().default(false),
+  /** Limits on one request at the gateway (gateway/limits.ts); the defaults pass every example and dashboard operation. */
+  GATEWAY_MAX_DEPTH: z.coerce.number().int().positive().default(12),
+  GATEWAY_MAX_ALIASES: z.coerce.number().int().nonnegative().default(15),
+  GATEWAY_MAX_TOKENS: z.coerce.number().int().positive().default(1000),
+  GATEWAY_MAX_COST: z.coerce.number().int().positive().default(5000),
+  GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(65_536),
+  /** Operations in one batched request (a JSON array); 0 refuses batches. */
+  GATEWAY_MAX_BATCH: z.coerce.number().int().nonnegative().default(0),
+  /** Per client (token subject, otherwise address): bursts of this many requests, refilled at this rate; 0 per second: no limit. */
+  GATEWAY_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
+  GATEWAY_RATE_LIMIT_PER_SECOND: z.coerce.number().nonnegative().default(10),
+  /** Reverse proxies in front of the gateway whose X-Forwarded-For is trusted for the client's address. */
+  GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().nonnegative().default(0),
+  /** Retries of a subgraph query that could not be reached (never of a mutation), all within SUBGRAPH_TIMEOUT_MS. */
+  SUBGRAPH_QUERY_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** How long a stopping gateway lets requests in flight finish before it closes their connections. */
+  GATEWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(10_000),
+  /** Set: the gateway's /metrics answers only `Authorization: Bearer <this>`. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+const checked = schema.superRefine((config, context) => {
+  const keySources = [config.AUTH_JWT_SECRET, config.AUTH_JWKS_FILE, config.AUTH_JWKS_URL].filter((v) => v !== undefined);
+  if (keySources.length > 1) {
+    context.addIssue({ code: "custom", path: ["AUTH_JWT_SECRET"], message: "set only one of AUTH_JWT_SECRET, AUTH_JWKS_FILE and AUTH_JWKS_URL" });
+  }
+  if (keySources.length > 0) {
+    for (const name of ["AUTH_ISSUER", "AUTH_AUDIENCE"] as const) {
+      if (!config[name]) context.addIssue({ code: "custom", path: [name], message: "is required when client tokens are accepted" });
+    }
+  }
 });
 
 export type Config = z.infer<typeof schema>;
@@ -44,7 +94,7 @@ export class ConfigError extends Error {
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "not set", as in most shells' `VAR= command`.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
-  const result = schema.safeParse(present);
+  const result = checked.safeParse(present);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${problems.join("\n")}`);
@@ -77,4 +127,11 @@ export type SubgraphName = (typeof subgraphNames)[number];
 /** The Neo4j to use: NEO4J_URI, or the local one that `npm start` runs. */
 export function neo4jUri(config: Config): string {
   return config.NEO4J_URI ?? `bolt://127.0.0.1:${config.NEO4J_LOCAL_PORT}`;
+}
+
+/** SUBGRAPH_SECRET, which the gateway and the subgraph processes cannot run without (`npm start` makes one per run). */
+export function subgraphSecret(config: Config): string {
+  if (config.SUBGRAPH_SECRET) return config.SUBGRAPH_SECRET;
+  console.error("Invalid configuration:\n  SUBGRAPH_SECRET: is required (at least 32 characters, the same for the gateway and every subgraph)");
+  process.exit(1);
 }

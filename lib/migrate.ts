@@ -17,6 +17,11 @@ export const schemaStatements: readonly string[] = [
   // Ranked search over everything a user may look for by name.
   `CREATE FULLTEXT INDEX search_names IF NOT EXISTS
      FOR (n:Organisation|Person|Profession|Community|Service|Stage) ON EACH [n.name, n.acronym, n.description]`,
+  // The audit trail (lib/audit.ts), read by entity or by caller, newest first.
+  "CREATE CONSTRAINT audit_event_id_unique IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.id IS UNIQUE",
+  "CREATE INDEX audit_event_entity_id IF NOT EXISTS FOR (n:AuditEvent) ON (n.entityId)",
+  "CREATE INDEX audit_event_actor IF NOT EXISTS FOR (n:AuditEvent) ON (n.actor)",
+  "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
 ];
 
 export async function migrate(driver: Driver, database?: string): Promise<void> {

@@ -21,7 +21,13 @@ import { Neo4jError, type Driver } from "neo4j-driver";
 import type { Logger } from "pino";
 import type { SubgraphName } from "./config.js";
 import { batchEntityResolution } from "./batched-entities.js";
+import { createSubgraphMetrics } from "./metrics.js";
+import { personalFilterGuard } from "./personal-filters.js";
+import { GatewayTokenError, gatewayTokenHeader, neo4jJwt, verifyGatewayToken, type Viewer } from "./auth.js";
 import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
+import { graphModel } from "./mutation-input.js";
+import { validateMutations } from "./mutation-validation.js";
+import { auditMutations, runMutationsInTransactions } from "./audit.js";
 import { hideStubRootFields, refreshServiceSdl, renameStubInputTypes, restoreShareableFields, shareAggregateSelections, stubTypeNames } from "./federation.js";
 
 /** schema/<name>.graphql, with the types all subgraphs share (schema/shared.graphql). */
@@ -34,6 +40,10 @@ export interface SubgraphContext {
   logger: Logger;
   /** Read by @neo4j/graphql: which database to use. */
   sessionConfig?: { database?: string };
+  /** The caller, as the gateway verified it; undefined for anonymous callers. */
+  viewer: Viewer | undefined;
+  /** The same, as @neo4j/graphql's @authentication and @authorization rules read it. */
+  jwt?: Record<string, unknown>;
 }
 
 export interface SubgraphOptions {
@@ -41,6 +51,8 @@ export interface SubgraphOptions {
   driver: Driver;
   logger: Logger;
   database?: string | undefined;
+  /** Only requests signed with it by the gateway are answered (lib/auth.ts). */
+  gatewaySecret: string;
   /** Resolvers of this subgraph's own, merged over the generated ones. */
   resolvers?: Record<string, unknown>;
   /** Runs this subgraph's own queries once, so that Neo4j has compiled them before users ask; only logged if it fails. */
@@ -74,16 +86,21 @@ export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" 
     batchEntityResolution(refreshServiceSdl(renameStubInputTypes(federated, stubs, prefix))),
     nodeTypeNames(document),
   );
+  // Every mutation runs in a transaction of its own: its input checked, then the change made and recorded in the audit trail.
+  const model = graphModel(document);
+  runMutationsInTransactions(validateMutations(auditMutations(schema, model), { model, driver: options.driver }), options.driver);
   return { schema, neoSchema };
 }
+
+const unauthenticatedMessage = "This needs a signed-in caller: send a bearer token (people's names and every change do).";
 
 /** What a client may learn from an error of @neo4j/graphql, by its class: these describe the request, not the server. */
 const neo4jGraphQLErrorCodes: Record<string, { code: string; message?: string }> = {
   // Neo4j's own message names the node's internal id; the client needs to know only which rule it broke.
   Neo4jGraphQLConstraintValidationError: { code: "CONFLICT", message: "An id given is already taken by another node of that type; nothing was changed." },
   Neo4jGraphQLRelationshipValidationError: { code: "BAD_USER_INPUT" },
-  Neo4jGraphQLForbiddenError: { code: "FORBIDDEN" },
-  Neo4jGraphQLAuthenticationError: { code: "UNAUTHENTICATED" },
+  Neo4jGraphQLForbiddenError: { code: "FORBIDDEN", message: "Your token's roles do not allow this: people's names need the reader role, contact details the admin role or being that person, and editors change only their own organisations' people and responsibilities." },
+  Neo4jGraphQLAuthenticationError: { code: "UNAUTHENTICATED", message: unauthenticatedMessage },
 };
 
 /** Database and unexpected errors say too much (Cypher, addresses, stacks): log them, send a plain message. */
@@ -91,7 +108,9 @@ function maskingFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const path = formatted.path ? { path: formatted.path } : {};
-    const known = original instanceof Error ? neo4jGraphQLErrorCodes[original.name] : undefined;
+    // @authentication's refusal at translation is a bare GraphQLError("Unauthenticated"), not its own class.
+    const unauthenticated = original instanceof GraphQLError && original.message === "Unauthenticated" && !original.extensions["code"];
+    const known = unauthenticated ? neo4jGraphQLErrorCodes["Neo4jGraphQLAuthenticationError"] : original instanceof Error ? neo4jGraphQLErrorCodes[original.name] : undefined;
     if (known) return { message: known.message ?? formatted.message, extensions: { code: known.code }, ...path };
     if (original instanceof Neo4jError) {
       logger.error({ err: original }, "database error");
@@ -102,6 +121,22 @@ function maskingFormatError(logger: Logger) {
       return { message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" }, ...path };
     }
     return formatted;
+  };
+}
+
+/** Refuses, with 401 and a GraphQL error body, any request the gateway did not sign; keeps the caller it names. */
+function requireGatewayToken(secret: string): express.RequestHandler {
+  return (req, res, next) => {
+    verifyGatewayToken(req.get(gatewayTokenHeader), secret).then(
+      (viewer) => {
+        res.locals["viewer"] = viewer;
+        next();
+      },
+      (error: unknown) => {
+        const message = error instanceof GatewayTokenError ? error.message : "This subgraph answers only the gateway.";
+        res.status(401).json({ errors: [{ message, extensions: { code: "UNAUTHENTICATED" } }] });
+      },
+    );
   };
 }
 
@@ -130,47 +165,85 @@ export interface RunningServer {
 export interface SubgraphServer {
   name: SubgraphName;
   neoSchema: Neo4jGraphQL;
-  /** Serves the subgraph on the port (0: any free one) of 127.0.0.1 unless a host is given; callable again after close. */
-  listen(port: number, host?: string): Promise<RunningServer>;
+  /**
+   * Serves the subgraph on the port (0: any free one) of 127.0.0.1 unless a host is given; callable again after close.
+   * With a start-up, it is not ready (and runs no warm-up) until the start-up has finished.
+   */
+  listen(port: number, host?: string, startUp?: StartUp): Promise<RunningServer>;
+}
+
+/**
+ * What a subgraph process does before it is ready, while it already listens: reach Neo4j, check it
+ * and migrate (lib/run-subgraph.ts). Until `finish`, /readiness answers 503 with `pending` as reason.
+ */
+export class StartUp {
+  /** What the start-up is waiting for; null once it has finished. */
+  pending: string | null = "starting";
+  #resolveFinished: () => void = () => {};
+  /** Settles when the start-up has finished. */
+  readonly finished = new Promise<void>((resolveFinished) => { this.#resolveFinished = resolveFinished; });
+
+  finish(): void {
+    this.pending = null;
+    this.#resolveFinished();
+  }
+}
+
+/** GET /readiness: 503 with the reason while the start-up runs, then whether Neo4j answers now. */
+function readinessHandler(name: SubgraphName, driver: Driver, database: string | undefined, startUp: StartUp | undefined): express.RequestHandler {
+  return async (_req, res) => {
+    if (startUp?.pending) {
+      res.status(503).json({ status: "starting", subgraph: name, reason: startUp.pending });
+      return;
+    }
+    try {
+      // One connection, no retries: a readiness probe must answer at once, not after 30 s of retrying.
+      await driver.getServerInfo({ database });
+      res.json({ status: "ready", subgraph: name });
+    } catch {
+      res.status(503).json({ status: "unavailable", subgraph: name, reason: "the graph database does not answer" });
+    }
+  };
 }
 
 export async function createSubgraphServer(options: SubgraphOptions): Promise<SubgraphServer> {
   const { name, driver, database } = options;
   const logger = options.logger.child({ subgraph: name });
   const { schema, neoSchema } = await buildSubgraphSchema(options);
+  // Kept across listen() calls, so a restarted subgraph keeps counting.
+  const metrics = createSubgraphMetrics(name);
 
   return {
     name,
     neoSchema,
-    async listen(port, host = "127.0.0.1") {
+    async listen(port, host = "127.0.0.1", startUp) {
       const app = express();
       app.disable("x-powered-by");
       app.get("/healthcheck", (_req, res) => { res.json({ status: "ok", subgraph: name }); });
-      app.get("/readiness", async (_req, res) => {
-        try {
-          // One connection, no retries: a readiness probe must answer at once, not after 30 s of retrying.
-          await driver.getServerInfo({ database });
-          res.json({ status: "ready", subgraph: name });
-        } catch {
-          res.status(503).json({ status: "unavailable", subgraph: name, reason: "the graph database does not answer" });
-        }
-      });
+      app.get("/metrics", metrics.handler);
+      app.get("/readiness", readinessHandler(name, driver, database, startUp));
       const httpServer: Server = createServer(app);
       const apollo = new ApolloServer<SubgraphContext>({
         schema,
         introspection: true,
         includeStacktraceInErrorResponses: false,
         formatError: maskingFormatError(logger),
-        plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLogging()],
+        plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLogging(), personalFilterGuard(), metrics.plugin],
+        // Its own SIGTERM handler would re-raise the signal once drained, killing the process before the
+        // driver is closed: the process's entry point (lib/run-subgraph.ts) orders the shutdown instead.
+        stopOnTerminationSignals: false,
       });
       await apollo.start();
       app.use(
         "/graphql",
+        requireGatewayToken(options.gatewaySecret),
         express.json({ limit: "1mb" }),
         expressMiddleware(apollo, {
-          context: async ({ req }) => {
+          context: async ({ req, res }) => {
             const requestId = req.get("x-request-id") ?? randomUUID();
-            return { requestId, logger: logger.child({ requestId }), ...(database ? { sessionConfig: { database } } : {}) };
+            const viewer = res.locals["viewer"] as Viewer | undefined;
+            const jwt = neo4jJwt(viewer);
+            return { requestId, logger: logger.child({ requestId }), viewer, ...(jwt ? { jwt } : {}), ...(database ? { sessionConfig: { database } } : {}) };
           },
         }),
       );
@@ -181,10 +254,13 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
       const actualPort = (httpServer.address() as AddressInfo).port;
       const url = `http://${host}:${actualPort}/graphql`;
       logger.info({ url }, "subgraph listening");
-      // In the background: it takes seconds on a large graph, and the subgraph serves meanwhile.
-      const started = performance.now();
-      const warmedUp = (options.warmUp?.() ?? Promise.resolve()).then(
-        () => logger.info({ ms: Math.round(performance.now() - started) }, "queries compiled"),
+      // In the background, once Neo4j is there: it takes seconds on a large graph, and the subgraph serves meanwhile.
+      const warmedUp = (startUp?.finished ?? Promise.resolve()).then(async () => {
+        const started = performance.now();
+        await options.warmUp?.();
+        return performance.now() - started;
+      }).then(
+        (ms) => logger.info({ ms: Math.round(ms) }, "queries compiled"),
         (error: unknown) => logger.warn({ err: error }, "could not run the queries ahead; the first requests will compile them"),
       );
       return {

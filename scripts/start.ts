@@ -12,6 +12,7 @@ import { serverNodeArgs } from "../lib/server-process.js";
 import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../lib/neo4j.js";
 import { migrate } from "../lib/migrate.js";
 import { repoRoot } from "../lib/paths.js";
+import { keysForThisRun, type DemoToken } from "../lib/demo-auth.js";
 import { subgraphTypeDefs } from "../lib/subgraph-server.js";
 import { graphIsEmpty, seedDemoData } from "../seed/seed.js";
 
@@ -77,12 +78,24 @@ async function prepareGraph(uri: string, settings: Config): Promise<void> {
   }
 }
 
+/** How to use this run's demo tokens; empty when the deployment has keys of its own. */
+function demoTokensText(tokens: DemoToken[]): string {
+  if (tokens.length === 0) return "";
+  const lines = tokens.map((t) => `  ${t.description}:\n    ${t.token}`).join("\n");
+  return `
+Without a token you see public facts and counts only. Demo tokens for this run (12 hours), to send as
+"Authorization: Bearer <token>" from the IDE's Headers tab, or to paste into the dashboard's "Sign in":
+${lines}
+`;
+}
+
 try {
   const neo4j = await ensureNeo4j(config);
   stopNeo4j = () => neo4j.stop();
   await prepareGraph(neo4j.uri, config);
 
-  const env = { NEO4J_URI: neo4j.uri };
+  const keys = await keysForThisRun(config);
+  const env = { NEO4J_URI: neo4j.uri, ...keys.env };
   const ports = { people: config.PEOPLE_PORT, organisations: config.ORGANISATIONS_PORT, services: config.SERVICES_PORT };
   for (const name of subgraphNames) startProcess(name, `subgraphs/${name}/index.ts`, env);
   await Promise.all(subgraphNames.map((name) => waitForHealth(`The ${name} subgraph`, `http://127.0.0.1:${ports[name]}/healthcheck`)));
@@ -94,7 +107,7 @@ Service Graph is running.
   Dashboard:            http://localhost:${config.GATEWAY_PORT}/dashboard
   GraphQL IDE and API:  http://localhost:${config.GATEWAY_PORT}/graphql
   Neo4j (Bolt):         ${neo4j.uri}
-Press Ctrl-C to stop.`);
+${demoTokensText(keys.tokens)}Press Ctrl-C to stop.`);
 } catch (error) {
   console.error(error instanceof Neo4jUnavailableError ? error.message : (error as Error).message);
   await shutdown(1);

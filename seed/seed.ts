@@ -8,7 +8,7 @@ import { runImport } from "../import/run-import.js";
 import { govukOrganisationsSource } from "../import/sources/govuk-organisations.js";
 import { stepByStepSource } from "../import/sources/step-by-step.js";
 import { professions } from "./professions.js";
-import { communities, people, startingABusiness } from "./starting-a-business.js";
+import { communities, people, startingABusiness, type PersonSeed } from "./starting-a-business.js";
 
 export interface SeedSummary {
   organisations: number;
@@ -92,7 +92,7 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
   await write(driver, database, `
     UNWIND $rows AS row
     MERGE (p:Person {id: row.id})
-    SET p.name = row.name, p.jobTitle = row.jobTitle, p.grade = row.grade
+    SET p.name = row.name, p.jobTitle = row.jobTitle, p.grade = row.grade, p.email = row.email, p.phone = row.phone
     WITH p, row
     MATCH (o:Organisation {id: row.organisation}), (prof:Profession {id: row.profession})
     MERGE (p)-[:WORKS_FOR]->(o)
@@ -109,7 +109,7 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
       MATCH (st:Stage {id: w.id})
       MERGE (p)-[r:WORKS_ON]->(st)
       SET r.role = w.role
-    }`, { rows: people });
+    }`, { rows: people.map((person, index) => ({ ...person, ...demoContact(person, index) })) });
 }
 
 /** The GOV.UK step-by-step journeys of seed/data, through the importer. */
@@ -137,4 +137,13 @@ export async function seedDemoData(driver: Driver, database?: string): Promise<S
 export async function graphIsEmpty(driver: Driver, database?: string): Promise<boolean> {
   const { records } = await driver.executeQuery("MATCH (o:Organisation) RETURN count(o) > 0 AS any", {}, { database, routing: "READ" });
   return records[0]?.get("any") !== true;
+}
+
+/**
+ * Contact details for the fictional demo people: addresses under the reserved `.example` domain and
+ * numbers from Ofcom's range kept for drama (020 7946 0000 to 0999), so none reaches anyone real.
+ */
+function demoContact(person: PersonSeed, index: number): { email: string; phone: string } {
+  const local = person.name.toLowerCase().replace(/[^a-z]+/g, ".").replace(/^\.|\.$/g, "");
+  return { email: `${local}@demo.service-graph.example`, phone: `020 7946 ${String(index + 1).padStart(4, "0")}` };
 }

@@ -1,5 +1,5 @@
 /** What the integration and end-to-end tests share: the test Neo4j, unique ids and a running stack. */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { inject } from "vitest";
 import pino from "pino";
@@ -9,6 +9,10 @@ import { createDriver } from "../lib/neo4j.js";
 import { supergraphPath } from "../lib/paths.js";
 import type { RunningServer, SubgraphServer } from "../lib/subgraph-server.js";
 import { createGateway, listenGateway, type RunningGateway } from "../gateway/gateway.js";
+import type { PublicApiSettings } from "../gateway/public-api.js";
+import { createTokenVerifier } from "../gateway/auth.js";
+import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../lib/auth.js";
+import { SignJWT } from "jose";
 import { createPeopleSubgraph } from "../subgraphs/people/server.js";
 import { createOrganisationsSubgraph } from "../subgraphs/organisations/server.js";
 import { createServicesSubgraph } from "../subgraphs/services/server.js";
@@ -28,6 +32,46 @@ export function testDriver(): Driver {
 /** An id no other test uses, so tests share one database without seeing each other's data. */
 export const uniqueId = (prefix: string): string => `test-${prefix}-${randomUUID().slice(0, 8)}`;
 
+/** This test run's keys: the gateway's client tokens and the gateway-to-subgraph secret. */
+export const testAuth = {
+  secret: randomBytes(32).toString("hex"),
+  issuer: "https://auth.service-graph.test",
+  audience: "service-graph",
+  subgraphSecret: randomBytes(32).toString("hex"),
+};
+
+/** Who a test request is from: the claims of its token, or null for an anonymous request. */
+export interface TestCaller {
+  sub?: string;
+  roles: string[];
+  organisations?: string[];
+}
+
+export const testAdmin: TestCaller = { sub: "test-admin", roles: ["admin"] };
+export const testReader: TestCaller = { sub: "test-reader", roles: ["reader"] };
+
+/** A client token for the caller, signed with this run's key unless the test changes something. */
+export async function tokenFor(caller: TestCaller, options: { secret?: string; issuer?: string; audience?: string; expiresAt?: number } = {}): Promise<string> {
+  const claims = { roles: caller.roles, ...(caller.organisations ? { organisations: caller.organisations } : {}) };
+  const token = new SignJWT(claims)
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuer(options.issuer ?? testAuth.issuer)
+    .setAudience(options.audience ?? testAuth.audience)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresAt ?? "10m");
+  if (caller.sub) token.setSubject(caller.sub);
+  return token.sign(new TextEncoder().encode(options.secret ?? testAuth.secret));
+}
+
+/**
+ * The headers a request from the caller carries: its client token, for the gateway, and the token
+ * the gateway would sign for it, for a subgraph called directly (the gateway replaces that one).
+ */
+export async function headersFor(caller: TestCaller | null): Promise<Record<string, string>> {
+  const gatewayToken = await signGatewayToken(caller ? viewerFromClaims({ ...caller }) : undefined, testAuth.subgraphSecret);
+  return { [gatewayTokenHeader]: gatewayToken, ...(caller ? { authorization: `Bearer ${await tokenFor(caller)}` } : {}) };
+}
+
 export interface GraphQLResponse<TData = Record<string, unknown>> {
   status: number;
   body: { data?: TData | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
@@ -37,10 +81,12 @@ export async function postGraphQL<TData = Record<string, any>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
+  /** Tests that are not about permissions ask as an admin. */
+  as: TestCaller | null = testAdmin,
 ): Promise<GraphQLResponse<TData>> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", ...(await headersFor(as)) },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as GraphQLResponse<TData>["body"] };
@@ -54,7 +100,7 @@ const factories: Record<SubgraphName, typeof createPeopleSubgraph> = {
 
 /** One subgraph, built and listening on a free port, over the test Neo4j. */
 export async function startSubgraph(name: SubgraphName, driver: Driver, port = 0): Promise<{ server: SubgraphServer; running: RunningServer }> {
-  const server = await factories[name]({ driver, logger: silentLogger, database: testNeo4j().database });
+  const server = await factories[name]({ driver, logger: silentLogger, database: testNeo4j().database, gatewaySecret: testAuth.subgraphSecret });
   const running = await server.listen(port);
   // Tests time their requests (the gateway's timeout among them): start them on compiled queries.
   await running.warmedUp;
@@ -68,19 +114,29 @@ export interface TestStack {
   stopSubgraph(name: SubgraphName): Promise<void>;
   /** Starts it again on the same port. */
   restartSubgraph(name: SubgraphName): Promise<void>;
+  /** Another gateway over the same subgraphs, with other settings (production mode, limits); closed with the stack. */
+  startGateway(publicApi: PublicApiSettings): Promise<RunningGateway>;
   close(): Promise<void>;
 }
 
 /** The three subgraphs and the gateway in this process, on free ports, as `npm start` runs them. */
-export async function startStack(options: { subgraphTimeoutMs?: number; urlOverrides?: Partial<Record<SubgraphName, string>> } = {}): Promise<TestStack> {
+export async function startStack(options: { subgraphTimeoutMs?: number; urlOverrides?: Partial<Record<SubgraphName, string>>; publicApi?: PublicApiSettings } = {}): Promise<TestStack> {
   const driver = testDriver();
   const entries = await Promise.all(subgraphNames.map(async (name) => [name, await startSubgraph(name, driver)] as const));
   const subgraphs = Object.fromEntries(entries) as TestStack["subgraphs"];
   const urls = Object.fromEntries(subgraphNames.map((name) => [name, options.urlOverrides?.[name] ?? subgraphs[name].running.url])) as Record<SubgraphName, string>;
-  const gateway = await listenGateway(
-    createGateway({ supergraphSdl: readFileSync(supergraphPath, "utf8"), subgraphUrls: urls, subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000 }),
+  const startGateway = (publicApi = options.publicApi) => listenGateway(
+    createGateway({
+      supergraphSdl: readFileSync(supergraphPath, "utf8"),
+      subgraphUrls: urls,
+      subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000,
+      auth: { verify: createTokenVerifier({ jwtSecret: testAuth.secret, issuer: testAuth.issuer, audience: testAuth.audience }), subgraphSecret: testAuth.subgraphSecret },
+      ...(publicApi ? { publicApi } : {}),
+    }),
     0,
   );
+  const gateway = await startGateway();
+  const otherGateways: RunningGateway[] = [];
   const stopped = new Set<SubgraphName>();
   return {
     gateway,
@@ -93,8 +149,12 @@ export async function startStack(options: { subgraphTimeoutMs?: number; urlOverr
       subgraphs[name].running = await subgraphs[name].server.listen(subgraphs[name].running.port);
       stopped.delete(name);
     },
+    async startGateway(publicApi) {
+      otherGateways.push(await startGateway(publicApi));
+      return otherGateways.at(-1)!;
+    },
     async close() {
-      await gateway.close();
+      await Promise.all([gateway, ...otherGateways].map((g) => g.close()));
       await Promise.all(subgraphNames.filter((n) => !stopped.has(n)).map((n) => subgraphs[n].running.close()));
       await driver.close();
     },

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { repoRoot } from "../../lib/paths.js";
-import { postGraphQL, startStack, type TestStack } from "../../test/helpers.js";
+import { postGraphQL, startStack, testReader, tokenFor, type TestStack } from "../../test/helpers.js";
 import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, type OfflineContext } from "./browser.js";
 
 // Each run's screenshots go to test-results/ (ignored); the reviewed set in docs/screenshots is
@@ -64,6 +64,8 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
     base = stack.gateway.url.replace(/\/graphql$/, "");
     browser = await launchChromium();
     offline = await offlineContext(browser);
+    // The views below show people: they are a reader's, signed in as the Sign in view would.
+    await offline.context.addInitScript((token) => sessionStorage.setItem("service-graph-token", token), await tokenFor(testReader));
     page = await offline.context.newPage();
     page.on("request", (request) => {
       if (request.url().endsWith("/graphql") && request.method() === "POST") graphqlBodies.push(request.postData() ?? "");
@@ -108,7 +110,8 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       expect(loadMs).toBeLessThan(2000);
       expect(await page.locator("#journey-service").inputValue()).toBe("starting-a-business");
       // The journey and the list of service names: nothing else is asked for before the map shows.
-      expect(graphqlBodies.map((body) => JSON.parse(body).query.match(/query (\w+)/)[1]).sort()).toEqual(["DashboardServices", "JourneyMap"]);
+      // The dashboard sends its trusted documents' ids and names, not their text.
+      expect(graphqlBodies.map((body) => JSON.parse(body).operationName).sort()).toEqual(["DashboardServices", "JourneyMap"]);
     });
 
     it("sets the nine stages across the page in order", async () => {
@@ -311,6 +314,38 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
 
     it("has no serious or critical accessibility problems", async () => {
       expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    });
+  });
+
+  describe("signing in", () => {
+    it("shows how many people work on each stage but not who, until a token is given", async () => {
+      const signedOut = await offlineContext(browser);
+      const visitor = await signedOut.context.newPage();
+      await openDashboard(visitor, base);
+      expect(await visitor.locator(".journey-map__person").count()).toBe(0);
+      expect(await visitor.locator("#journey-map-table").innerText()).toMatch(/\d+ (person|people)/);
+      await visitor.getByRole("link", { name: "Sign in to see who" }).first().click();
+      await visitor.locator("#signin-heading").waitFor();
+      expect(await visitor.locator("#signin-status").innerText()).toContain("You are not signed in");
+
+      await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
+      expect(await visitor.locator("#signin-token-error").innerText()).toContain("Enter your token");
+      await visitor.fill("#signin-token", "not a token");
+      await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
+      expect(await visitor.locator("#signin-token-error").innerText()).toContain("must be a JWT");
+      expect(await seriousAccessibilityProblems(visitor)).toEqual([]);
+
+      await visitor.fill("#signin-token", `Bearer ${await tokenFor(testReader)}`);
+      await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
+      await visitor.locator(".journey-map__person").first().waitFor({ timeout: 30_000 });
+      expect(await visitor.locator("#nav-signin").innerText()).toBe("Signed in");
+      await visitor.goto(`${base}/dashboard#signin`);
+      expect(await visitor.locator("#signin-status").innerText()).toContain("signed in as test-reader with the reader role");
+      await visitor.getByRole("button", { name: "Sign out" }).click();
+      await visitor.locator("#journey-map-table").waitFor();
+      expect(await visitor.locator(".journey-map__person").count()).toBe(0);
+      expect(signedOut.blocked).toEqual([]);
+      await signedOut.context.close();
     });
   });
 

@@ -6,6 +6,8 @@
 import neo4j, { type Driver, type Integer } from "neo4j-driver";
 import { badInput, connectionOf, pageOf, type PageArgs } from "../../lib/connection.js";
 import { graphReader, holdsNow, organisationFields } from "../../lib/graph-read.js";
+import { hasRole } from "../../lib/auth.js";
+import type { SubgraphContext } from "../../lib/subgraph-server.js";
 
 const now = holdsNow("r");
 
@@ -86,7 +88,8 @@ interface LinkRow {
 
 const kindOrder = ["STAGE", "SERVICE", "COMMUNITY", "PERSON"];
 
-function linkOf(row: LinkRow) {
+/** The link a row describes; people are counted for everyone but named only for readers. */
+function linkOf(row: LinkRow, namesShown: boolean) {
   const count = (kind: string) => row.kinds.find((k) => k.kind === kind)?.count ?? 0;
   return {
     from: row.from,
@@ -96,7 +99,10 @@ function linkOf(row: LinkRow) {
     sharedServices: count("SERVICE"),
     sharedCommunities: count("COMMUNITY"),
     people: count("PERSON"),
-    evidence: [...row.kinds].sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind)).flatMap((k) => k.evidence),
+    evidence: [...row.kinds]
+      .filter((k) => namesShown || k.kind !== "PERSON")
+      .sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind))
+      .flatMap((k) => k.evidence),
   };
 }
 
@@ -121,7 +127,7 @@ export function organisationLinks(driver: Driver, database?: string) {
   return {
     warmUp: () => graph.warmUp(),
     resolvers: { Query: {
-      async organisationLinks(_source: unknown, args: PageArgs & { organisationId: string; includeChildren?: boolean | null; evidencePerKind?: number | null }) {
+      async organisationLinks(_source: unknown, args: PageArgs & { organisationId: string; includeChildren?: boolean | null; evidencePerKind?: number | null }, context: SubgraphContext) {
         const page = pageOf(args, 200);
         const evidencePerKind = evidenceLimit(args.evidencePerKind);
         await organisationsExist([args.organisationId], "organisationId");
@@ -129,10 +135,11 @@ export function organisationLinks(driver: Driver, database?: string) {
           roots: [args.organisationId], targets: null, includeChildren: args.includeChildren ?? false, evidencePerKind,
           offset: page.skip, end: neo4j.int(page.offset + page.size),
         });
-        return connectionOf((row?.page ?? []).map((link) => ({ node: linkOf(link) })), page, row?.total ?? 0);
+        const namesShown = hasRole(context.viewer, "reader");
+        return connectionOf((row?.page ?? []).map((link) => ({ node: linkOf(link, namesShown) })), page, row?.total ?? 0);
       },
 
-      async departmentMatrix(_source: unknown, args: { organisationIds: string[]; includeChildren?: boolean | null; evidencePerKind?: number | null }) {
+      async departmentMatrix(_source: unknown, args: { organisationIds: string[]; includeChildren?: boolean | null; evidencePerKind?: number | null }, context: SubgraphContext) {
         const ids = [...new Set(args.organisationIds)];
         if (ids.length < 2 || ids.length > 50) throw badInput(`"organisationIds" must name 2 to 50 organisations; it names ${ids.length}.`, "organisationIds");
         const evidencePerKind = evidenceLimit(args.evidencePerKind);
@@ -142,7 +149,7 @@ export function organisationLinks(driver: Driver, database?: string) {
           offset: neo4j.int(0), end: neo4j.int(ids.length * ids.length),
         });
         const organisations = await graph.rows<{ o: { id: string } }>(`UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`, { ids });
-        return { organisations: organisations.map((r) => r.o), links: (row?.page ?? []).map(linkOf) };
+        return { organisations: organisations.map((r) => r.o), links: (row?.page ?? []).map((link) => linkOf(link, hasRole(context.viewer, "reader"))) };
       },
     } },
   };

@@ -5,6 +5,8 @@
 import type { Driver } from "neo4j-driver";
 import { badInput, connectionOf, pageOf, type PageArgs } from "../../lib/connection.js";
 import { graphReader, holdsNow, organisationFields } from "../../lib/graph-read.js";
+import { requireRole } from "../../lib/auth.js";
+import type { SubgraphContext } from "../../lib/subgraph-server.js";
 
 
 /** The organisations whose people belong to each community. */
@@ -90,7 +92,8 @@ export function peopleNetwork(driver: Driver, database?: string) {
   return {
     warmUp: () => graph.warmUp(),
     resolvers: { Query: {
-      async brokers(_source: unknown, args: PageArgs & { organisationId?: string | null }) {
+      async brokers(_source: unknown, args: PageArgs & { organisationId?: string | null }, context: SubgraphContext) {
+        requireRole(context.viewer, "reader", "Ranking people as brokers");
         const page = pageOf(args, 100);
         const index = new Map<string, number>();
         const indexOf = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
@@ -130,7 +133,9 @@ export function peopleNetwork(driver: Driver, database?: string) {
         };
       },
 
-      async path(_source: unknown, args: { fromId: string; toId: string; maxDepth?: number | null }) {
+      async path(_source: unknown, args: { fromId: string; toId: string; maxDepth?: number | null }, context: SubgraphContext) {
+        // Even a path between two organisations runs through the people who connect them.
+        requireRole(context.viewer, "reader", "Finding a path");
         const maxDepth = args.maxDepth ?? 4;
         if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 6) throw badInput(`"maxDepth" must be between 1 and 6; it was ${maxDepth}.`, "maxDepth");
         const ends = await graph.rows<{ argument: string; id: string; nodes: string[] }>(endpointQuery, { fromId: args.fromId, toId: args.toId });

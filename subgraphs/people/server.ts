@@ -1,8 +1,10 @@
 import { createSubgraphServer, type SubgraphOptions, type SubgraphServer } from "../../lib/subgraph-server.js";
+import { auditTrailResolvers } from "../../lib/audit.js";
 import { peopleNetwork } from "./network.js";
 
 /** The people subgraph (schema/people.graphql), built but not listening. */
 export function createPeopleSubgraph(deps: Omit<SubgraphOptions, "name">): Promise<SubgraphServer> {
   const { resolvers, warmUp } = peopleNetwork(deps.driver, deps.database);
-  return createSubgraphServer({ ...deps, name: "people", resolvers, warmUp });
+  const audit = auditTrailResolvers(deps.driver, deps.database);
+  return createSubgraphServer({ ...deps, name: "people", resolvers: { ...resolvers, Query: { ...resolvers.Query, ...audit.Query } }, warmUp });
 }

@@ -6,6 +6,8 @@
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { badInput, pageOf, sliceConnection, connectionOf, type PageArgs } from "../../lib/connection.js";
 import { graphReader, holdsAt, nearestDepartment, organisationFields } from "../../lib/graph-read.js";
+import { hasRole, requireRole } from "../../lib/auth.js";
+import type { SubgraphContext } from "../../lib/subgraph-server.js";
 
 type Row = Record<string, unknown>;
 interface Organisation extends Row { id: string; name: string }
@@ -195,6 +197,8 @@ export function servicesAnalysis(driver: Driver, database?: string) {
     professionIds: args.professionIds ?? null,
   });
   const peopleConnection = (row: PeopleRow, page: ReturnType<typeof pageOf>) => connectionOf(row.people, page, row.peopleCount);
+  // Anonymous callers get how many people work on a stage, not who: names are personal data.
+  const countOnly = (row: PeopleRow, page: ReturnType<typeof pageOf>) => ({ ...connectionOf([], page, 0), totalCount: row.peopleCount });
 
   async function servicesWithStages(serviceId: string | null | undefined, asAt: Neo4jDate | null | undefined) {
     return graph.rows<{ service: ServiceRow; stages: { stage: StageRow; organisations: Organisation[] }[] }>(responsibilitiesQuery, {
@@ -205,11 +209,12 @@ export function servicesAnalysis(driver: Driver, database?: string) {
   return {
     warmUp: () => graph.warmUp(),
     resolvers: { Query: {
-      async journey(_source: unknown, args: JourneyArgs) {
+      async journey(_source: unknown, args: JourneyArgs, context: SubgraphContext) {
         const page = pageOf({ first: args.peoplePerStage }, 100, "peoplePerStage");
+        const namesShown = hasRole(context.viewer, "reader");
         const asAt = args.asAt ?? today();
         const [row] = await graph.rows<{ service: ServiceRow; stages: (StageRow & PeopleRow & { responsibilities: (Row & { organisation: Organisation; lane: string })[] })[] }>(journeyQuery, {
-          serviceId: args.serviceId, asAt, skip: page.skip, limit: page.limit, ...personFilters(args),
+          serviceId: args.serviceId, asAt, skip: page.skip, limit: namesShown ? page.limit : neo4j.int(0), ...personFilters(args),
         });
         if (!row) return null;
         const handoffs = handoffsAlong(row.service, row.stages.map((s) => ({ stage: s, organisations: s.responsibilities.map((r) => r.organisation) })));
@@ -222,7 +227,7 @@ export function servicesAnalysis(driver: Driver, database?: string) {
           stages: row.stages.map(({ responsibilities, people, peopleCount, professions, communities, missingProfessions, ...stage }) => ({
             stage,
             responsibilities: responsibilities.filter(shown),
-            people: peopleConnection({ people, peopleCount }, page),
+            people: (namesShown ? peopleConnection : countOnly)({ people, peopleCount }, page),
             professions,
             communities,
             missingProfessions,
@@ -231,7 +236,8 @@ export function servicesAnalysis(driver: Driver, database?: string) {
         };
       },
 
-      async stagePeople(_source: unknown, args: PageArgs & { stageId: string; asAt?: Neo4jDate | null; organisationIds?: string[] | null; professionIds?: string[] | null }) {
+      async stagePeople(_source: unknown, args: PageArgs & { stageId: string; asAt?: Neo4jDate | null; organisationIds?: string[] | null; professionIds?: string[] | null }, context: SubgraphContext) {
+        requireRole(context.viewer, "reader", "Listing the people on a stage");
         const page = pageOf(args, 100);
         const [row] = await graph.rows<{ page: PeopleRow }>(stagePeopleQuery, {
           stageId: args.stageId, asAt: args.asAt ?? today(), skip: page.skip, limit: page.limit, ...personFilters(args),
@@ -277,9 +283,12 @@ export function servicesAnalysis(driver: Driver, database?: string) {
         return sliceConnection(gaps.map((node) => ({ node })), page);
       },
 
-      async search(_source: unknown, args: PageArgs & { text: string; types?: SearchType[] | null }) {
+      async search(_source: unknown, args: PageArgs & { text: string; types?: SearchType[] | null }, context: SubgraphContext) {
         const page = pageOf(args, 100);
-        const types = args.types?.length ? args.types : (Object.keys(searchLabels) as SearchType[]);
+        const asked = args.types?.length ? args.types : (Object.keys(searchLabels) as SearchType[]);
+        // People are found by name only by those who may read names; the rest search everything else.
+        if (asked.every((type) => type === "PERSON")) requireRole(context.viewer, "reader", "Searching people");
+        const types = hasRole(context.viewer, "reader") ? asked : asked.filter((type) => type !== "PERSON");
         const [row] = await graph.rows<{ total: number; page: { label: string; node: Row & { id: string; name: string }; score: number }[] }>(searchQuery, {
           query: searchQueryFor(args.text), labels: types.map((t) => searchLabels[t]), offset: page.skip, end: neo4j.int(page.offset + page.size),
         });

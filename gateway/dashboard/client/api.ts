@@ -1,24 +1,43 @@
 /** The gateway's public GraphQL API, with each operation's data and variables typed from the supergraph. */
+import trustedDocuments from "./generated/persisted-documents.json";
+import { currentToken } from "./session.js";
 
-/** An operation's text, carrying the types generated for it (generated/graphql.ts). */
+/**
+ * An operation as the dashboard sends it: the id of its trusted document (the gateway knows the
+ * text, and in production may run nothing else) and its name, carrying the types generated for it
+ * (generated/graphql.ts).
+ */
 export interface Operation<TData, TVariables> {
-  readonly query: string;
+  readonly documentId: string;
+  readonly operationName: string;
   readonly types?: [TData, TVariables];
 }
 
+const idByText = new Map(Object.entries(trustedDocuments as Record<string, string>).map(([id, text]) => [text, id]));
+
 export function operation<TData, TVariables>(query: string): Operation<TData, TVariables> {
-  return { query };
+  const documentId = idByText.get(query);
+  const operationName = /^\s*query\s+(\w+)/m.exec(query)?.[1];
+  // Both are fixed when the bundle is built: a miss means the manifest is stale, which a test reports too.
+  if (!documentId || !operationName) throw new Error("An operation is not in generated/persisted-documents.json: run npm run generate:dashboard-types.");
+  return { documentId, operationName };
 }
 
 export class ApiError extends Error {}
+
+/** The signed-in caller's token, when there is one (session.ts). */
+function signedIn(): Record<string, string> {
+  const token = currentToken();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
 
 export async function request<TData, TVariables>(op: Operation<TData, TVariables>, variables: TVariables): Promise<TData> {
   let response: Response;
   try {
     response = await fetch("/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
-      body: JSON.stringify({ query: op.query, variables }),
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", ...signedIn() },
+      body: JSON.stringify({ documentId: op.documentId, operationName: op.operationName, variables }),
     });
   } catch {
     throw new ApiError("The dashboard could not reach the Service Graph API. Check that it is running and try again.");

@@ -4,6 +4,7 @@
  * then the professions present, the hand-offs between organisations and the gaps, highlighted.
  */
 import { request } from "./api.js";
+import { currentToken } from "./session.js";
 import type { DetailsPanel } from "./details.js";
 import { bulletList, byId, h, linkButton, plural, shortName, showStatus, tag } from "./dom.js";
 import { operations, type Types } from "./operations.js";
@@ -106,7 +107,10 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
       stage.professions.length > 0 &&
         h("ul", { class: "journey-map__professions", "aria-label": "Professions" }, stage.professions.map((p) => h("li", {}, `${p.profession.name} (${p.people})`))),
       others.length > 0 && [h("p", { class: "govuk-body-s journey-map__subheading" }, "From other organisations"), h("ul", { class: "journey-map__people" }, others.map(personEntry))],
-      unlisted > 0 && h("p", { class: "govuk-body-s" }, `and ${plural(unlisted, "more person", "more people")}`),
+      // Names are not public: without a token the gateway sends the count and nobody's name.
+      unlisted > 0 && (currentToken() === null
+        ? h("p", { class: "govuk-body-s" }, h("a", { class: "govuk-link", href: "#signin" }, "Sign in to see who"))
+        : h("p", { class: "govuk-body-s" }, `and ${plural(unlisted, "more person", "more people")}`)),
     );
   }
 

@@ -1,6 +1,6 @@
 /**
  * The dashboard: four views over the gateway's GraphQL API, one shown at a time and chosen by the
- * address's #fragment (#journey, #network, #tables, #search). The journey map of Starting a Business
+ * address's #fragment (#journey, #network, #tables, #search, #signin). The journey map of Starting a Business
  * loads first, before anyone has chosen anything.
  */
 import { initAll } from "govuk-frontend";
@@ -10,13 +10,15 @@ import { createJourneyView, defaultServiceId } from "./journey.js";
 import { createNetworkView } from "./network.js";
 import { createSearchView } from "./search.js";
 import { createTablesView } from "./tables.js";
+import { createSignInView } from "./session.js";
 
-const views = ["journey", "network", "tables", "search"] as const;
+const views = ["journey", "network", "tables", "search", "signin"] as const;
 type ViewName = (typeof views)[number];
 
 const journey = createJourneyView(createDetailsPanel(byId("journey-details")));
 const network = createNetworkView();
 const tables = createTablesView();
+createSignInView();
 createSearchView({ details: createDetailsPanel(byId("search-details")), openJourney: (serviceId) => void journey.load(serviceId) });
 
 const viewLoaders: Record<ViewName, () => Promise<void>> = {
@@ -24,6 +26,7 @@ const viewLoaders: Record<ViewName, () => Promise<void>> = {
   network: () => network.show(),
   tables: () => tables.show(),
   search: async () => {},
+  signin: async () => {},
 };
 
 function currentView(): ViewName {

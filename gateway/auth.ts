@@ -1,0 +1,86 @@
+/**
+ * Client authentication at the gateway: a bearer token is verified (signature, algorithm, issuer,
+ * audience, expiry) with the configured key, and the caller it names is passed to every subgraph
+ * call in a token the gateway signs itself (lib/auth.ts). No token: the caller is anonymous.
+ */
+import { readFileSync } from "node:fs";
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { GraphQLError } from "graphql";
+import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import { gatewayTokenHeader, hmacKey, signGatewayToken, viewerFromClaims, type Viewer } from "../lib/auth.js";
+
+export interface TokenSettings {
+  /** HS256 with this shared secret… */
+  jwtSecret?: string | undefined;
+  /** …or RS256 with the keys of a JWKS file or URL. */
+  jwksFile?: string | undefined;
+  jwksUrl?: string | undefined;
+  issuer?: string | undefined;
+  audience?: string | undefined;
+}
+
+export type TokenVerifier = (authorization: string | null) => Promise<Viewer | undefined>;
+
+const unauthenticated = (message: string) =>
+  new GraphQLError(message, {
+    extensions: { code: "UNAUTHENTICATED", http: { status: 401, headers: { "www-authenticate": 'Bearer error="invalid_token"' } } },
+  });
+
+/** Why jose refused a token, in words a client can act on; never the token itself. */
+function refusal(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return "The bearer token has expired.";
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `The bearer token's "${error.claim}" claim is not accepted here.`;
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return "The bearer token is signed with an algorithm this gateway does not accept.";
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey) return "The bearer token's signature is not valid.";
+  return "The bearer token is not a valid JWT.";
+}
+
+/** Verifies `Authorization: Bearer …`; resolves to undefined for a request without one. */
+export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
+  const key: Promise<CryptoKey> | JWTVerifyGetKey | undefined = settings.jwtSecret
+    ? hmacKey(settings.jwtSecret)
+    : settings.jwksFile
+      ? createLocalJWKSet(JSON.parse(readFileSync(settings.jwksFile, "utf8")))
+      : settings.jwksUrl
+        ? createRemoteJWKSet(new URL(settings.jwksUrl))
+        : undefined;
+  // One algorithm per key kind: a token may not choose how it is checked (`alg: none`, HS256 signed with a public key).
+  const algorithms = settings.jwtSecret ? ["HS256"] : ["RS256"];
+  return async (authorization) => {
+    if (!authorization) return undefined;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+    if (!key) throw unauthenticated("This gateway does not accept tokens: it has no key configured (AUTH_JWT_SECRET, AUTH_JWKS_FILE or AUTH_JWKS_URL).");
+    try {
+      const { payload } = await jwtVerify(match[1]!, typeof key === "function" ? key : await key, {
+        algorithms,
+        ...(settings.issuer ? { issuer: settings.issuer } : {}),
+        ...(settings.audience ? { audience: settings.audience } : {}),
+        requiredClaims: ["exp"],
+      });
+      return viewerFromClaims(payload);
+    } catch (error) {
+      throw unauthenticated(refusal(error));
+    }
+  };
+}
+
+export interface AuthContext {
+  viewer?: Viewer | undefined;
+  gatewayToken?: string;
+}
+
+/** Verifies the client once per request and signs each subgraph call with the caller. */
+export function useAuthentication(verify: TokenVerifier, subgraphSecret: string): GatewayPlugin<AuthContext> {
+  return {
+    async onContextBuilding({ context, extendContext }) {
+      const viewer = await verify(context.request.headers.get("authorization"));
+      extendContext({ viewer, gatewayToken: await signGatewayToken(viewer, subgraphSecret) });
+    },
+    onFetch({ context, options, setOptions }) {
+      const gatewayToken = context && "gatewayToken" in context ? context.gatewayToken : undefined;
+      if (!gatewayToken) return;
+      setOptions({ ...options, headers: { ...options.headers, [gatewayTokenHeader]: gatewayToken } });
+    },
+  };
+}

@@ -1,0 +1,400 @@
+/**
+ * The gateway open to the public: what a hostile client sends, and what it gets back. Each case
+ * checks the HTTP status and the message, that nothing internal reaches the client, and that the
+ * servers still answer afterwards; the last checks that the stored data is as it was before the suite.
+ */
+import { createHash } from "node:crypto";
+import { buildASTSchema, getNamedType, getNullableType, isInputObjectType, isListType, parse, type GraphQLInputObjectType } from "graphql";
+import { transformSupergraphToPublicSchema } from "@theguild/federation-composition";
+import type { Driver } from "neo4j-driver";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../lib/config.js";
+import { readCommittedSupergraph } from "../lib/compose.js";
+import { startStack, testDriver, testNeo4j, testReader, tokenFor, type TestStack } from "../test/helpers.js";
+import type { RunningGateway } from "./gateway.js";
+import { publicApiSettings, type PublicApiSettings } from "./public-api.js";
+import { readPersistedDocuments } from "./dashboard/persisted-documents.js";
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+  text: string;
+}
+
+/** One raw request: the test chooses the method, headers and body as a hostile client would. */
+async function send(url: string, init: { method?: string; headers?: Record<string, string>; body?: BodyInit; duplex?: "half" } = {}): Promise<Answer> {
+  const response = await fetch(url, { method: init.method ?? "POST", headers: init.headers ?? {}, ...(init.body !== undefined ? { body: init.body } : {}), ...(init.duplex ? { duplex: init.duplex } : {}) } as RequestInit);
+  const text = await response.text();
+  let body: Answer["body"] = {};
+  try {
+    body = JSON.parse(text) as Answer["body"];
+  } catch {
+    // Not JSON: the assertions on the status and text say so.
+  }
+  return { status: response.status, headers: response.headers, body, text };
+}
+
+const json = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
+const postJson = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+  send(url, { headers: { ...json, ...headers }, body: JSON.stringify(payload) });
+
+/** Internal detail that must never reach a client: addresses, Cypher, stacks, driver errors, suggestions. */
+function expectNothingInternal(answer: Answer, echoed: string[] = []): void {
+  // The client's own input may come back in a message ("Variable "$text" got invalid value …"): it is not a leak.
+  const text = echoed.reduce((rest, input) => rest.split(JSON.stringify(input).slice(1, -1)).join(""), answer.text);
+  expect(text).not.toMatch(/127\.0\.0\.1|localhost|https?:\/\/|stacktrace|\bat [\w.<>]+ \(|MATCH \(|CALL \{|Neo4jError|Neo\.ClientError|ECONNREFUSED|Did you mean/i);
+}
+
+const messages = (answer: Answer) => answer.body.errors?.map((e) => e.message) ?? [];
+const codes = (answer: Answer) => answer.body.errors?.map((e) => e.extensions?.code) ?? [];
+
+/**
+ * Each node and relationship the tests did not make (ids starting "test-", audit events), by element
+ * id, with a hash of its labels or type, ends and properties. Other test files may run at the same time
+ * and write their own data: what existed before is what must be unchanged. The importers' timestamps
+ * (importedAt) are left out, as an importer test may load a file again.
+ */
+async function storedData(driver: Driver): Promise<Map<string, string>> {
+  const { records } = await driver.executeQuery(
+    `MATCH (n) WHERE NOT n:AuditEvent AND NOT coalesce(toString(n.id), "") STARTS WITH "test-"
+     RETURN elementId(n) AS key, labels(n) AS shape, properties(n) AS properties
+     UNION ALL
+     MATCH (a)-[r]->(b) WHERE NOT coalesce(toString(a.id), "") STARTS WITH "test-" AND NOT coalesce(toString(b.id), "") STARTS WITH "test-"
+     RETURN elementId(r) AS key, [type(r), elementId(a), elementId(b)] AS shape, properties(r) AS properties`,
+    {},
+    { database: testNeo4j().database },
+  );
+  return new Map(records.map((record) => {
+    const { importedAt: _, ...properties } = record.get("properties") as Record<string, unknown>;
+    const sorted = Object.keys(properties).sort().map((key) => [key, properties[key]]);
+    return [record.get("key") as string, createHash("sha256").update(JSON.stringify([record.get("shape"), sorted])).digest("hex")];
+  }));
+}
+
+/** What injection looks like to Cypher, Lucene (the full-text search) and C strings. */
+const injections = [
+  `"}) MATCH (n) DETACH DELETE n //`,
+  `' OR 1=1 --`,
+  "\u0000",
+  `*:* OR name:* AND "\\`,
+  "x` ) DETACH DELETE n //",
+  "%' UNION ALL CALL db.labels() YIELD label RETURN label //",
+];
+
+/**
+ * Every argument of the public queries that filters by text: the analysis fields' ids and search
+ * text, their cursors, and the generated fields' `where` on ids and names with each string operator.
+ * Each selects one field of what it finds, under an alias per injection.
+ */
+function filterOperations(): { name: string; type: string; field: (v: string) => string }[] {
+  const schema = buildASTSchema(transformSupergraphToPublicSchema(parse(readCommittedSupergraph())));
+  const analysis = [
+    { name: "search(text)", type: "String!", field: (v: string) => `search(text: ${v}, first: 5) { totalCount }` },
+    { name: "search(after)", type: "String", field: (v: string) => `search(text: "tax", first: 1, after: ${v}) { totalCount }` },
+    { name: "organisationLinks(organisationId)", type: "ID!", field: (v: string) => `organisationLinks(organisationId: ${v}, first: 5) { totalCount }` },
+    { name: "organisationLinks(after)", type: "String", field: (v: string) => `organisationLinks(organisationId: "companies-house", first: 1, after: ${v}) { totalCount }` },
+    { name: "departmentMatrix(organisationIds)", type: "ID!", field: (v: string) => `departmentMatrix(organisationIds: [${v}]) { links { strength } }` },
+    { name: "brokers(organisationId)", type: "ID", field: (v: string) => `brokers(organisationId: ${v}, first: 5) { edges { node { organisations } } }` },
+    { name: "brokers(after)", type: "String", field: (v: string) => `brokers(first: 1, after: ${v}) { edges { node { organisations } } }` },
+    { name: "path(fromId, toId)", type: "ID!", field: (v: string) => `path(fromId: ${v}, toId: ${v}) { length }` },
+    { name: "journey(serviceId)", type: "ID!", field: (v: string) => `journey(serviceId: ${v}) { handoffCount }` },
+    { name: "journey(organisationIds, professionIds)", type: "ID!", field: (v: string) => `journey(serviceId: "starting-a-business", organisationIds: [${v}], professionIds: [${v}]) { handoffCount }` },
+    { name: "stagePeople via journey(asAt)", type: "ID!", field: (v: string) => `journey(serviceId: ${v}, asAt: "2022-06-01") { asAt }` },
+    { name: "handoffs(serviceId)", type: "ID", field: (v: string) => `handoffs(serviceId: ${v}, first: 5) { totalCount }` },
+    { name: "handoffs(after)", type: "String", field: (v: string) => `handoffs(first: 1, after: ${v}) { totalCount }` },
+    { name: "servicesByHandoffs(after)", type: "String", field: (v: string) => `servicesByHandoffs(first: 1, after: ${v}) { edges { node { handoffs } } }` },
+    { name: "gaps(serviceId)", type: "ID", field: (v: string) => `gaps(serviceId: ${v}, first: 5) { totalCount }` },
+    { name: "gaps(after)", type: "String", field: (v: string) => `gaps(first: 1, after: ${v}) { totalCount }` },
+  ];
+  const generated = Object.values(schema.getQueryType()!.getFields()).flatMap((root) => {
+    const where = root.args.find((a) => a.name === "where");
+    if (!where) return [];
+    const whereType = getNamedType(where.type) as GraphQLInputObjectType;
+    const selection = root.name.endsWith("Connection") ? "{ totalCount }" : "{ id }";
+    return ["id", "name"].flatMap((property) => {
+      const filter = whereType.getFields()[property];
+      const filterType = filter && getNamedType(filter.type);
+      if (!filterType || !isInputObjectType(filterType)) return [];
+      return Object.values(filterType.getFields()).map((operator) => {
+        // `in` takes a list: the injection goes in as its one item.
+        const list = isListType(getNullableType(operator.type));
+        return {
+          name: `${root.name}(where: { ${property}: { ${operator.name} } })`,
+          type: list ? `${getNamedType(operator.type).name}!` : getNamedType(operator.type).name,
+          field: (v: string) => `${root.name}(where: { ${property}: { ${operator.name}: ${list ? `[${v}]` : v} } }, ${root.name.endsWith("Connection") ? "first" : "limit"}: 5) ${selection}`,
+        };
+      });
+    });
+  });
+  return [...analysis, ...generated];
+}
+
+describe("the gateway under hostile input", () => {
+  let stack: TestStack;
+  let driver: Driver;
+  let before: Map<string, string>;
+  /** Development settings, the rate limit off: the suite's own requests must not trip it. */
+  let url: string;
+  let production: RunningGateway;
+  let trusted: RunningGateway;
+  let limited: RunningGateway;
+  const development = publicApiSettings(parseConfig({}));
+  const withoutRateLimit = (settings: PublicApiSettings): PublicApiSettings => ({ ...settings, limits: { ...settings.limits, rateLimit: undefined } });
+  const normalQuery = `{ organisations(where: { id: { eq: "companies-house" } }) { name } }`;
+
+  beforeAll(async () => {
+    driver = testDriver();
+    before = await storedData(driver);
+    stack = await startStack({ publicApi: withoutRateLimit(development) });
+    url = stack.gateway.url;
+    production = await stack.startGateway(withoutRateLimit(publicApiSettings(parseConfig({ SERVICE_GRAPH_ENV: "production" }))));
+    trusted = await stack.startGateway(withoutRateLimit(publicApiSettings(parseConfig({ SERVICE_GRAPH_ENV: "production", GATEWAY_TRUSTED_DOCUMENTS: "true" }))));
+    limited = await stack.startGateway({ ...development, limits: { ...development.limits, rateLimit: { burst: 3, perSecond: 0.1 } } });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    await driver?.close();
+  });
+
+  // The servers stay up: an ordinary query still works after each case.
+  afterEach(async () => {
+    const answer = await postJson(url, { query: normalQuery });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ data: { organisations: [{ name: "Companies House" }] } });
+  });
+
+  describe("documents over a limit, refused before they run", () => {
+    it("deep nesting", async () => {
+      const query = `{ organisations(limit: 1) { ${"parents { ".repeat(30)}id${" }".repeat(30)} } }`;
+      const answer = await postJson(url, { query });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toContain("Query depth limit of 12 exceeded, found 32.");
+      expectNothingInternal(answer);
+    });
+
+    it("an alias flood", async () => {
+      const query = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: organisations(limit: 1000) { id }`).join(" ")} }`;
+      const answer = await postJson(url, { query });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toEqual(["Aliases limit of 15 exceeded, found 40."]);
+      expectNothingInternal(answer);
+    });
+
+    it("an alias flood of __typename (cheap for the server, but no exemption)", async () => {
+      const answer = await postJson(url, { query: `{ ${Array.from({ length: 200 }, (_, i) => `t${i}: __typename`).join(" ")} }` });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toEqual(["Aliases limit of 15 exceeded, found 200."]);
+    });
+
+    it("a field flood (one field repeated until the document is all tokens)", async () => {
+      const answer = await postJson(url, { query: `{ organisations(limit: 1) { ${"name ".repeat(5000)}} }` });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toEqual(["Syntax Error: Token limit of 1000 exceeded."]);
+      expectNothingInternal(answer);
+    });
+
+    it("a huge document (under the body limit, over the token limit)", async () => {
+      const query = `query Huge { ${Array.from({ length: 2000 }, (_, i) => `f${i}: __typename`).join(" ")} }`;
+      expect(query.length).toBeGreaterThan(20_000);
+      const answer = await postJson(url, { query });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toEqual(["Syntax Error: Token limit of 1000 exceeded."]);
+    });
+
+    it("a costly document (wide lists inside wide lists)", async () => {
+      const answer = await postJson(url, { query: "{ organisationsConnection(first: 1000) { edges { node { id name acronym children { id name } } } } }" });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toEqual(["Query Cost limit of 5000 exceeded, found 36500."]);
+    });
+
+    it("circular fragments", async () => {
+      const query = "query Loop { organisations(limit: 1) { ...A } } fragment A on Organisation { parents { ...B } } fragment B on Organisation { children { ...A } }";
+      const answer = await postJson(url, { query });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toContain('Cannot spread fragment "A" within itself via "B".');
+      expectNothingInternal(answer);
+    });
+
+    it("an unknown field, without suggesting the names it resembles", async () => {
+      const answer = await postJson(url, { query: "{ service { nam } }" });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toEqual(['Cannot query field "service" on type "Query".']);
+      expectNothingInternal(answer);
+    });
+
+    it("a misspelt enum value in a variable, without suggesting the right one", async () => {
+      const answer = await postJson(url, { query: "query ($lanes: [Lane!]) { journey(serviceId: \"starting-a-business\", lanes: $lanes) { asAt } }", variables: { lanes: ["FRONTSTAG"] } });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toEqual(['Variable "$lanes" got invalid value "FRONTSTAG" at "lanes[0]"; Value "FRONTSTAG" does not exist in "Lane" enum.']);
+      expectNothingInternal(answer);
+    });
+  });
+
+  describe("requests refused before they are parsed", () => {
+    it("a batch of operations (a JSON array)", async () => {
+      const answer = await postJson(url, [{ query: "{ __typename }" }, { query: "{ __typename }" }]);
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toEqual(["Batching is not supported."]);
+    });
+
+    it("a body over the limit, by its Content-Length", async () => {
+      const answer = await postJson(url, { query: "query ($text: String!) { search(text: $text, first: 1) { totalCount } }", variables: { text: "x".repeat(100_000) } });
+      expect(answer.status).toBe(413);
+      expect(messages(answer)).toEqual(["The request body is larger than the 65536 bytes this API accepts."]);
+      expect(codes(answer)).toEqual(["REQUEST_ENTITY_TOO_LARGE"]);
+    });
+
+    it("a body over the limit, streamed without a Content-Length", async () => {
+      const chunk = new TextEncoder().encode(`{"query":"{ __typename }","variables":{"pad":"${"x".repeat(20_000)}`);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < 5; i++) controller.enqueue(chunk);
+          controller.enqueue(new TextEncoder().encode(`"}}`));
+          controller.close();
+        },
+      });
+      const answer = await send(url, { headers: json, body, duplex: "half" });
+      expect(answer.status).toBe(413);
+      expect(messages(answer)).toEqual(["The request body is larger than the 65536 bytes this API accepts."]);
+    });
+
+    it("a mutation by GET", async () => {
+      const query = `mutation { deleteOrganisations(where: { id: { eq: "companies-house" } }) { nodesDeleted } }`;
+      const answer = await send(`${url}?query=${encodeURIComponent(query)}`, { method: "GET", headers: { accept: "application/json" } });
+      expect(answer.status).toBe(405);
+      expect(answer.headers.get("allow")).toBe("POST");
+      expect(messages(answer)).toEqual(["Can only perform a mutation operation from a POST request."]);
+    });
+
+    it.each([
+      ["text/plain", "text/plain;charset=UTF-8", JSON.stringify({ query: `mutation { deleteOrganisations(where: { id: { eq: "companies-house" } }) { nodesDeleted } }` })],
+      ["a form", "application/x-www-form-urlencoded", `query=${encodeURIComponent(`mutation { deleteOrganisations(where: { id: { eq: "companies-house" } }) { nodesDeleted } }`)}`],
+      ["multipart", "multipart/form-data; boundary=x", `--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"mutation { deleteOrganisations(where: { id: { eq: \\"companies-house\\" } }) { nodesDeleted } }"}\r\n--x--\r\n`],
+    ])("a mutation posted as %s (what a page on another site can send without asking)", async (_, contentType, body) => {
+      const answer = await send(url, { headers: { "content-type": contentType }, body });
+      expect(answer.status).toBe(415);
+      expect(messages(answer)).toEqual([`This API accepts a POST only as JSON (Content-Type: application/json), not as ${contentType.split(";")[0]}.`]);
+      expect(codes(answer)).toEqual(["UNSUPPORTED_MEDIA_TYPE"]);
+    });
+  });
+
+  describe("variables", () => {
+    it.each([
+      ["a string for an Int", { first: "ten" }, 'Variable "$first" got invalid value "ten"; Int cannot represent non-integer value: "ten"'],
+      ["an Int beyond 32 bits", { first: 2 ** 53 }, 'Variable "$first" got invalid value 9007199254740992; Int cannot represent non 32-bit signed integer value: 9007199254740992'],
+      ["an object for a String", { text: { $ne: null } }, 'Variable "$text" got invalid value { $ne: null }; String cannot represent a non string value: { $ne: null }'],
+      ["a list for a String", { text: ["a", "b"] }, 'Variable "$text" got invalid value ["a", "b"]; String cannot represent a non string value: ["a", "b"]'],
+    ])("refuses %s, naming the variable", async (_, variables, message) => {
+      const answer = await postJson(url, { query: "query ($text: String = \"tax\", $first: Int = 5) { search(text: $text, first: $first) { totalCount } }", variables });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toEqual([message]);
+      expect(codes(answer)).toEqual(["BAD_USER_INPUT"]);
+    });
+
+    it("answers an oversized string under the body limit without running it into the database", async () => {
+      const text = "tax ".repeat(15_000);
+      const answer = await postJson(url, { query: "query ($text: String!) { search(text: $text, first: 5) { totalCount } }", variables: { text } });
+      expect(answer.status).toBe(200);
+      expect(answer.body.errors?.map((e) => e.extensions?.code).filter((code) => code !== "BAD_USER_INPUT")).toEqual(answer.body.errors ? [] : undefined);
+      expectNothingInternal(answer, [text]);
+    });
+  });
+
+  describe("injection strings in every filter argument", () => {
+    const operations = filterOperations();
+
+    it("covers the analysis fields and every generated list's id and name filters", () => {
+      expect(operations.length).toBeGreaterThan(100);
+    });
+
+    it.each(operations.map((op) => [op.name, op] as const))("%s", async (_, op) => {
+      const variables = Object.fromEntries(injections.map((value, i) => [`v${i}`, value]));
+      const query = `query Injection(${injections.map((_, i) => `$v${i}: ${op.type}`).join(", ")}) { ${injections.map((_, i) => `a${i}: ${op.field(`$v${i}`)}`).join(" ")} }`;
+      const answer = await postJson(url, { query, variables }, { authorization: `Bearer ${await tokenFor(testReader)}` });
+      expect(answer.status).toBe(200);
+      // Nothing found, or the input refused as input: never a database or internal error.
+      expect(codes(answer).filter((code) => code !== "BAD_USER_INPUT")).toEqual([]);
+      expectNothingInternal(answer, injections);
+    });
+  });
+
+  describe("production mode", () => {
+    it("refuses introspection", async () => {
+      const answer = await postJson(production.url, { query: "{ __schema { types { name } } }" });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toEqual(['GraphQL introspection has been disabled, but the requested query contained the field "__schema".']);
+      const type = await postJson(production.url, { query: '{ __type(name: "Organisation") { fields { name } } }' });
+      expect(messages(type)).toEqual(['GraphQL introspection has been disabled, but the requested query contained the field "__type".']);
+    });
+
+    it("does not serve the IDE", async () => {
+      const answer = await send(production.url, { method: "GET", headers: { accept: "text/html" } });
+      expect(answer.status).toBe(404);
+      expect(messages(answer)).toEqual(["The GraphQL IDE is turned off on this server; send GraphQL requests as a POST with a JSON body."]);
+      expect(answer.text).not.toContain("<html");
+    });
+
+    it("still answers ordinary queries", async () => {
+      expect((await postJson(production.url, { query: normalQuery })).body).toEqual({ data: { organisations: [{ name: "Companies House" }] } });
+    });
+  });
+
+  describe("trusted documents", () => {
+    const documents = [...readPersistedDocuments()];
+    const journeyMap = documents.find(([, text]) => text.includes("query JourneyMap"))!;
+
+    it("refuses a document that is not in the manifest, by id or by text", async () => {
+      const unknown = await postJson(trusted.url, { documentId: createHash("sha256").update(normalQuery).digest("hex") });
+      expect(unknown.status).toBe(400);
+      expect(messages(unknown)).toEqual(["This API runs only its trusted documents, and the documentId sent is not one of them."]);
+      const text = await postJson(trusted.url, { query: normalQuery });
+      expect(text.status).toBe(400);
+      expect(messages(text)).toEqual(["This API runs only its trusted documents: send the documentId of one instead of a query."]);
+      // The text of a trusted document is no key either: only its id is.
+      const trustedText = await postJson(trusted.url, { query: journeyMap[1], variables: { serviceId: "starting-a-business" } });
+      expect(trustedText.status).toBe(400);
+    });
+
+    it("runs the dashboard's documents by id", async () => {
+      const answer = await postJson(trusted.url, { documentId: journeyMap[0], operationName: "JourneyMap", variables: { serviceId: "starting-a-business" } });
+      expect(answer.status).toBe(200);
+      expect(answer.body.errors).toBeUndefined();
+      expect((answer.body.data?.["journey"] as { stages: unknown[] }).stages).toHaveLength(9);
+    });
+
+    it("runs the same ids in development, where any document is accepted too", async () => {
+      const answer = await postJson(url, { documentId: journeyMap[0], variables: { serviceId: "starting-a-business" } });
+      expect(answer.body.errors).toBeUndefined();
+    });
+  });
+
+  describe("rate limit (a bucket of 3, refilled every 10 s)", () => {
+    it("refuses a client once its bucket is empty, with Retry-After, and keys a token's requests on its subject", async () => {
+      const anonymous = [];
+      for (let i = 0; i < 4; i++) anonymous.push(await postJson(limited.url, { query: "{ __typename }" }));
+      expect(anonymous.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+      const refused = anonymous[3]!;
+      expect(messages(refused)).toEqual([expect.stringMatching(/^Too many requests from this client: try again in \d+ s\.$/)]);
+      expect(codes(refused)).toEqual(["RATE_LIMITED"]);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+
+      // The same address, but a verified subject: a bucket of its own, which empties the same way.
+      const reader = { authorization: `Bearer ${await tokenFor(testReader)}` };
+      const signedIn = [];
+      for (let i = 0; i < 4; i++) signedIn.push(await postJson(limited.url, { query: "{ __typename }" }, reader));
+      expect(signedIn.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+      expect(messages(signedIn[3]!)).toEqual([expect.stringMatching(/^Too many requests from this client/)]);
+      expect(signedIn[3]!.headers.get("retry-after")).toMatch(/^\d+$/);
+    });
+  });
+
+  it("left every node and relationship it found as it was", async () => {
+    const after = await storedData(driver);
+    const changed = [...before].filter(([key, hash]) => after.get(key) !== hash).map(([key]) => key);
+    console.log(`stored data: ${before.size} nodes and relationships before, ${[...before.keys()].filter((k) => after.has(k)).length} of them after, ${changed.length} changed or gone`);
+    expect(changed).toEqual([]);
+    expect(before.size).toBeGreaterThan(1000);
+  });
+});

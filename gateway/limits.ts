@@ -1,0 +1,233 @@
+/**
+ * What the gateway refuses before it spends anything on a request: documents too deep, too wide
+ * (aliases, tokens) or too costly, bodies too large, batches, content types a browser sends from any
+ * web site without asking, and clients that ask too often. Each refusal is a GraphQL error whose
+ * HTTP status and message say why.
+ */
+import type { IncomingMessage } from "node:http";
+import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import { maxAliasesPlugin, maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDepthPlugin, maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
+import { costLimitPlugin, costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
+import { maxTokensPlugin, MaxTokensParserWLexer } from "@escape.tech/graphql-armor-max-tokens";
+import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-field-suggestions";
+import { GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationContext } from "graphql";
+import type { Config } from "../lib/config.js";
+
+export interface GatewayLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxBodyBytes: number;
+  /** Operations in one batched request (a JSON array); 0 refuses batches. */
+  maxBatch: number;
+  /** A bucket of `burst` requests per client, refilled at `perSecond`; undefined: no rate limit. */
+  rateLimit: { burst: number; perSecond: number } | undefined;
+  /** Reverse proxies in front of the gateway whose X-Forwarded-For names the client. */
+  trustedProxies: number;
+}
+
+export function limitsFromConfig(config: Config): GatewayLimits {
+  return {
+    maxDepth: config.GATEWAY_MAX_DEPTH,
+    maxAliases: config.GATEWAY_MAX_ALIASES,
+    maxTokens: config.GATEWAY_MAX_TOKENS,
+    maxCost: config.GATEWAY_MAX_COST,
+    maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+    maxBatch: config.GATEWAY_MAX_BATCH,
+    rateLimit: config.GATEWAY_RATE_LIMIT_PER_SECOND > 0
+      ? { burst: config.GATEWAY_RATE_LIMIT_BURST, perSecond: config.GATEWAY_RATE_LIMIT_PER_SECOND }
+      : undefined,
+    trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
+  };
+}
+
+/** A refusal as the runtime sends it: the message and code to the client, the status and headers to HTTP. */
+export function refusal(status: number, code: string, message: string, headers?: Record<string, string>): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status, ...(headers ? { headers } : {}) } } });
+}
+
+// graphql-armor words its refusals as syntax errors ("Syntax Error: Query depth limit of 12 exceeded,
+// found 30.", costs to 14 decimals); reported through the validation context instead, they read as what they are.
+const reportAsValidationError = (context: ValidationContext | null, error: GraphQLError) =>
+  context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, "").replace(/found (\d+)\.\d+/, "found $1")));
+
+/** The armor rules' options: the plugins below and documentLimitViolations use the same. */
+function armorOptions(limits: GatewayLimits) {
+  const rejection = { propagateOnRejection: false, onReject: [reportAsValidationError] };
+  return {
+    // Fragments are reuse, not nesting: a spread adds no depth of its own.
+    depth: { n: limits.maxDepth, flattenFragments: true, ...rejection },
+    // Aliased __typename counts too: its default exemption would let a flood of them through.
+    aliases: { n: limits.maxAliases, allowList: [], ...rejection },
+    cost: { maxCost: limits.maxCost, flattenFragments: true, ...rejection },
+    tokens: { n: limits.maxTokens },
+  };
+}
+
+/** graphql-armor's limits on the document: tokens while parsing, then depth, aliases and cost while validating. */
+export function documentLimitPlugins(limits: GatewayLimits): GatewayPlugin[] {
+  const options = armorOptions(limits);
+  return [
+    maxTokensPlugin(options.tokens),
+    maxDepthPlugin(options.depth),
+    maxAliasesPlugin(options.aliases),
+    costLimitPlugin(options.cost),
+    // Without a mask: the message just ends where the suggestion was.
+    blockFieldSuggestionsPlugin({ mask: "" }),
+  ] as GatewayPlugin[];
+}
+
+/** Why the document would be refused under the limits, as the gateway would say it; empty when it passes. */
+export function documentLimitViolations(schema: GraphQLSchema, text: string, limits: GatewayLimits): string[] {
+  const options = armorOptions(limits);
+  let document: DocumentNode;
+  try {
+    document = new MaxTokensParserWLexer(text, options.tokens).parseDocument();
+  } catch (error) {
+    return [(error as Error).message];
+  }
+  const rules = [maxDepthRule(options.depth), maxAliasesRule(options.aliases), costLimitRule(options.cost)];
+  return validate(schema, document, [...specifiedRules, ...rules]).map((error) => error.message);
+}
+
+/** graphql-js suggests names it knows ("Did you mean "services"?", "… the enum value "FRONTSTAGE"?"): they map the schema for a client that may not see it. */
+export const withoutSuggestions = (message: string): string => message.replace(/\s*Did you mean [^?]*\?/g, "");
+
+/**
+ * Removes suggestions from every error the gateway sends, whichever phase raised it. armor's plugin
+ * covers validation; variable values, enum values and the runtime's own errors suggest names too.
+ */
+export function useNoSuggestions(): GatewayPlugin {
+  const clean = (result: ExecutionResult) => {
+    for (const error of result.errors ?? []) {
+      // A GraphQLError's message is an own, writable property; the result is serialised after this hook.
+      (error as { message: string }).message = withoutSuggestions(error.message);
+    }
+  };
+  return {
+    onResultProcess({ result }) {
+      if (Array.isArray(result)) result.forEach(clean);
+      else if (!(Symbol.asyncIterator in result)) clean(result as ExecutionResult);
+    },
+  };
+}
+
+// What yoga parses as JSON. Anything else a browser may POST from any site without a preflight
+// (text/plain, application/x-www-form-urlencoded, multipart/form-data, no type at all): refused.
+const jsonContentTypes = new Set(["application/json", "application/graphql+json"]);
+
+/** The body, counted as it streams, failing once it passes the limit (a chunked body declares no length). */
+function withBodyLimit(request: Request, maxBytes: number, fetchAPI: { Request: typeof Request; TransformStream: typeof TransformStream }): Request {
+  let received = 0;
+  // A native stream must be piped through a native TransformStream (as yoga's own limit does).
+  const Transform = request.body instanceof ReadableStream ? TransformStream : fetchAPI.TransformStream;
+  const limited = request.body!.pipeThrough(
+    new Transform<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        received += chunk.byteLength;
+        if (received > maxBytes) controller.error(bodyTooLarge(maxBytes));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new fetchAPI.Request(request.url, {
+    method: request.method, headers: request.headers, signal: request.signal, body: limited, duplex: "half",
+  } as RequestInit);
+}
+
+const bodyTooLarge = (maxBytes: number) =>
+  refusal(413, "REQUEST_ENTITY_TOO_LARGE", `The request body is larger than the ${maxBytes} bytes this API accepts.`);
+
+/** Refuses, before anything is parsed, a POST that is not JSON and a body larger than the limit. */
+export function useRequestBodyLimits(limits: GatewayLimits): GatewayPlugin {
+  return {
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      if (request.method === "POST") {
+        const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+        if (!jsonContentTypes.has(type)) {
+          throw refusal(415, "UNSUPPORTED_MEDIA_TYPE", `This API accepts a POST only as JSON (Content-Type: application/json), not ${type ? `as ${type}` : "without a content type"}.`);
+        }
+      }
+      const declared = request.headers.get("content-length");
+      if (declared !== null && !/^\d+$/.test(declared)) throw refusal(400, "BAD_REQUEST", "The Content-Length header is not a number.");
+      if (declared !== null && Number(declared) > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
+      if (request.body && requestParser) {
+        setRequestParser((parsed) => requestParser(withBodyLimit(parsed, limits.maxBodyBytes, fetchAPI)));
+      }
+    },
+  };
+}
+
+/** Token buckets by key, at most maxKeys of them: the least recently used goes first (it has refilled the longest). */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(private readonly burst: number, private readonly perSecond: number, private readonly maxKeys = 100_000) {}
+
+  /** Takes a token for the key: undefined when there was one, otherwise the whole seconds until there is. */
+  take(key: string, now = Date.now()): number | undefined {
+    const bucket = this.buckets.get(key);
+    const tokens = bucket ? Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond) : this.burst;
+    this.buckets.delete(key);
+    if (tokens < 1) {
+      this.buckets.set(key, { tokens, at: now });
+      return Math.max(1, Math.ceil((1 - tokens) / this.perSecond));
+    }
+    this.buckets.set(key, { tokens: tokens - 1, at: now });
+    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
+    return undefined;
+  }
+}
+
+/** The client's address: the socket's peer, or with trusted proxies in front the address the farthest of them saw. */
+export function clientAddress(peer: string | undefined, forwardedFor: string | null, trustedProxies: number): string {
+  if (trustedProxies > 0 && forwardedFor) {
+    const hops = forwardedFor.split(",").map((hop) => hop.trim()).filter(Boolean);
+    const client = hops[hops.length - trustedProxies] ?? hops[0];
+    if (client) return client;
+  }
+  return peer ?? "unknown";
+}
+
+/** Whose bucket a request takes from: the verified caller's when its token names one, otherwise its address's. */
+export const rateLimitKey = (viewer: { sub?: string } | undefined, address: string): string =>
+  viewer?.sub ? `sub:${viewer.sub}` : `ip:${address}`;
+
+interface RateLimitContext {
+  viewer?: { sub?: string } | undefined;
+  req?: IncomingMessage;
+}
+
+/**
+ * A token bucket per client. A request without a token is counted as it arrives, before its body is
+ * read; one with a token once the token is verified (gateway/auth.ts, which must come first among the
+ * plugins), so that it is counted against its subject and not against a shared address.
+ */
+export function useRateLimit(limits: GatewayLimits): GatewayPlugin<RateLimitContext> {
+  const { rateLimit } = limits;
+  if (!rateLimit) return {};
+  const buckets = new TokenBuckets(rateLimit.burst, rateLimit.perSecond);
+  const address = (req: IncomingMessage | undefined, request: Request) =>
+    clientAddress(req?.socket.remoteAddress, request.headers.get("x-forwarded-for"), limits.trustedProxies);
+  const tooMany = (retryAfterSeconds: number) =>
+    refusal(429, "RATE_LIMITED", `Too many requests from this client: try again in ${retryAfterSeconds} s.`, { "retry-after": String(retryAfterSeconds) });
+  return {
+    onRequest({ request, serverContext, endResponse, fetchAPI }) {
+      if (request.headers.has("authorization")) return;
+      const wait = buckets.take(rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request)));
+      if (wait === undefined) return;
+      const error = tooMany(wait);
+      endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions: { code: "RATE_LIMITED" } }] }), {
+        status: 429,
+        headers: { "content-type": "application/json; charset=utf-8", "retry-after": String(wait) },
+      }));
+    },
+    onContextBuilding({ context }) {
+      if (!context.request.headers.has("authorization")) return;
+      const wait = buckets.take(rateLimitKey(context.viewer, address(context.req, context.request)));
+      if (wait !== undefined) throw tooMany(wait);
+    },
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * What the gateway tells its operators: a JSON log line per request (pino) under a request id that
+ * follows the request to every subgraph, and Prometheus metrics at /metrics: requests, errors and
+ * latency per operation and per subgraph.
+ */
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import type { GatewayConfigContext, GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import useMeshPrometheus, { createCounter, createHistogram } from "@graphql-mesh/plugin-prometheus";
+import { getOperationAST, type ExecutionResult } from "graphql";
+import type { Logger } from "pino";
+import { Counter, Registry } from "prom-client";
+import { boundedLabel, latencyBuckets } from "../lib/metrics.js";
+
+export const requestIdHeader = "x-request-id";
+
+/** An incoming request id is kept only if it is short and plain: it goes into logs and headers as it is. */
+export const isValidRequestId = (value: string | null): value is string => value !== null && /^[A-Za-z0-9._:-]{1,64}$/.test(value);
+
+/** The client's request id when it is valid, otherwise a new one. */
+export const requestIdFor = (request: Request): string => {
+  const given = request.headers.get(requestIdHeader);
+  return isValidRequestId(given) ? given : randomUUID();
+};
+
+interface RequestRecord {
+  id: string;
+  started: number;
+  operationNames: Set<string>;
+  errors?: number;
+}
+
+const errorCount = (result: unknown): number => {
+  if (Array.isArray(result)) return result.reduce((sum: number, each) => sum + errorCount(each), 0);
+  return (result as ExecutionResult | undefined)?.errors?.length ?? 0;
+};
+
+/**
+ * Gives each GraphQL request its id (in place of the runtime's own, which takes any header as it
+ * comes), sends it to every subgraph and back in the response, and logs one line when it is answered.
+ * First among the plugins, so that requests refused early are logged under their id too.
+ */
+export function useRequestLogging(logger: Logger, graphqlEndpoint: string): GatewayPlugin {
+  const records = new WeakMap<Request, RequestRecord>();
+  return {
+    onRequest({ request, url }) {
+      if (url.pathname !== graphqlEndpoint) return;
+      records.set(request, { id: requestIdFor(request), started: performance.now(), operationNames: new Set() });
+    },
+    onParams({ request, params }) {
+      if (typeof params.operationName === "string") records.get(request)?.operationNames.add(params.operationName);
+    },
+    onParse({ context }) {
+      return ({ result }) => {
+        const record = records.get(context.request);
+        if (!record || record.operationNames.size > 0 || result instanceof Error) return;
+        const name = getOperationAST(result)?.name?.value;
+        if (name) record.operationNames.add(name);
+      };
+    },
+    onFetch({ context, options, setOptions }) {
+      // A fetch outside a request (loading the supergraph) has no request to follow.
+      const record = context && "request" in context ? records.get(context.request) : undefined;
+      if (record) setOptions({ ...options, headers: { ...options.headers, [requestIdHeader]: record.id } });
+    },
+    onResultProcess({ request, result }) {
+      const record = records.get(request);
+      if (record) record.errors = errorCount(result);
+    },
+    onResponse({ request, response }) {
+      const record = records.get(request);
+      if (!record) return;
+      response.headers.set(requestIdHeader, record.id);
+      logger.info({
+        requestId: record.id,
+        operationName: [...record.operationNames].join(",") || undefined,
+        status: response.status,
+        ms: Math.round(performance.now() - record.started),
+        // A request refused before GraphQL ran (rate limit) carries one error.
+        errors: record.errors ?? (response.status >= 400 ? 1 : 0),
+      }, "request");
+    },
+  };
+}
+
+/**
+ * Prometheus metrics in the gateway's own registry: per operation, requests, errors (by phase) and
+ * latency; per subgraph and operation, calls, errors and latency; and every HTTP answer of the API by
+ * status, refusals included. Subgraph URLs (the runtime's fetch metric) are left out.
+ */
+export function createGatewayMetrics() {
+  const registry = new Registry();
+  const responses = new Counter({ name: "graphql_gateway_http_responses_total", help: "Answers of the GraphQL endpoint by HTTP status, refusals included", labelNames: ["status"], registers: [registry] });
+  const operationLabel = boundedLabel();
+  const operationLabels = (params: { operationName?: string; operationType?: string }) => ({
+    operationName: operationLabel(params.operationName),
+    operationType: params.operationType ?? "unknown",
+  });
+  const subgraphLabels = ({ subgraphName, executionRequest }: { subgraphName: string; executionRequest: { operationName?: string; operationType?: string } }) => ({
+    subgraphName,
+    ...operationLabels(executionRequest),
+  });
+  const operationLabelNames = ["operationName", "operationType"] as const;
+  const subgraphLabelNames = ["subgraphName", "operationName", "operationType"] as const;
+
+  const plugin = (context: GatewayConfigContext): GatewayPlugin =>
+    useMeshPrometheus({
+      log: context.log,
+      registry,
+      // Served by metricsEndpoint, which may require a token.
+      endpoint: false,
+      metrics: {
+        graphql_envelop_request: createCounter({ registry, counter: { name: "graphql_envelop_request", help: "Operations executed", labelNames: operationLabelNames }, fillLabelsFn: operationLabels }),
+        graphql_envelop_request_duration: createHistogram({
+          registry, histogram: { name: "graphql_envelop_request_duration", help: "Time to execute an operation", labelNames: operationLabelNames, buckets: latencyBuckets }, fillLabelsFn: operationLabels,
+        }),
+        graphql_envelop_error_result: createCounter({
+          registry,
+          counter: { name: "graphql_envelop_error_result", help: "Errors in answers, by the phase that raised them", labelNames: [...operationLabelNames, "phase"] },
+          fillLabelsFn: (params) => ({ ...operationLabels(params), phase: params.errorPhase ?? "unknown" }),
+        }),
+        graphql_gateway_subgraph_execute_duration: createHistogram({
+          registry, histogram: { name: "graphql_gateway_subgraph_execute_duration", help: "Time a subgraph took to answer", labelNames: subgraphLabelNames, buckets: latencyBuckets }, fillLabelsFn: subgraphLabels,
+        }),
+        graphql_gateway_subgraph_execute_errors: createCounter({
+          registry, counter: { name: "graphql_gateway_subgraph_execute_errors", help: "Errors in subgraph answers", labelNames: subgraphLabelNames }, fillLabelsFn: subgraphLabels,
+        }),
+        graphql_gateway_fetch_duration: false,
+        graphql_yoga_http_duration: false,
+        graphql_envelop_request_time_summary: false,
+        graphql_envelop_phase_parse: false,
+        graphql_envelop_phase_validate: false,
+        graphql_envelop_phase_context: false,
+        graphql_envelop_phase_execute: false,
+        graphql_envelop_phase_subscribe: false,
+        graphql_envelop_deprecated_field: false,
+        graphql_envelop_schema_change: false,
+      },
+    }) as GatewayPlugin;
+
+  /** GET /metrics, only with `Authorization: Bearer <token>` when a token is set; and the status counter. */
+  const endpoint = (graphqlEndpoint: string, token: string | undefined): GatewayPlugin => {
+    const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+    const authorised = (header: string | null) => {
+      if (!expected) return true;
+      const given = Buffer.from(header ?? "");
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    };
+    return {
+      onRequest({ url, request, endResponse, fetchAPI }) {
+        if (url.pathname !== "/metrics") return undefined;
+        if (!authorised(request.headers.get("authorization"))) {
+          endResponse(new fetchAPI.Response("Unauthorized\n", { status: 401, headers: { "www-authenticate": "Bearer" } }));
+          return undefined;
+        }
+        return registry.metrics().then((text) => endResponse(new fetchAPI.Response(text, { headers: { "content-type": registry.contentType } })));
+      },
+      onResponse({ request, response }) {
+        if (new URL(request.url).pathname === graphqlEndpoint) responses.inc({ status: String(response.status) });
+      },
+    };
+  };
+
+  return { registry, plugin, endpoint };
+}

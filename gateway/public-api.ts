@@ -1,0 +1,119 @@
+/**
+ * The gateway as a public API: production mode (no IDE, no introspection), trusted documents, the
+ * limits of gateway/limits.ts, and subgraph queries retried within the subgraph timeout.
+ */
+import { getRetryInfo, isRetryExecutionRequest, useUpstreamRetry, useUpstreamTimeout, type GatewayConfigBase, type GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import { parseConfig, type Config } from "../lib/config.js";
+import { readPersistedDocuments } from "./dashboard/persisted-documents.js";
+import { documentLimitPlugins, limitsFromConfig, refusal, useNoSuggestions, useRateLimit, useRequestBodyLimits, type GatewayLimits } from "./limits.js";
+
+export interface PublicApiSettings {
+  limits: GatewayLimits;
+  introspection: boolean;
+  graphiql: boolean;
+  /** On: only the manifest's documents run (gateway/dashboard/persisted-documents.ts). */
+  trustedDocuments: boolean;
+  /** Retries of a subgraph query that could not be reached. */
+  subgraphQueryRetries: number;
+  /** Set: /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+}
+
+export function publicApiSettings(config: Config): PublicApiSettings {
+  const development = config.SERVICE_GRAPH_ENV === "development";
+  return {
+    limits: limitsFromConfig(config),
+    introspection: config.GATEWAY_INTROSPECTION ?? development,
+    graphiql: config.GATEWAY_GRAPHIQL ?? development,
+    trustedDocuments: config.GATEWAY_TRUSTED_DOCUMENTS,
+    subgraphQueryRetries: config.SUBGRAPH_QUERY_RETRIES,
+    metricsToken: config.METRICS_TOKEN,
+  };
+}
+
+/** The settings of an environment with nothing set: development's. */
+export const defaultPublicApiSettings = (): PublicApiSettings => publicApiSettings(parseConfig({}));
+
+/**
+ * The runtime's own options for the settings. The manifest's documents are accepted by id in every
+ * mode, so the dashboard sends ids alone; trusted documents mode refuses everything else.
+ */
+export function publicApiRuntimeOptions(settings: PublicApiSettings): Pick<GatewayConfigBase<Record<string, unknown>>, "persistedDocuments" | "disableIntrospection" | "batching" | "requestId"> {
+  const documents = readPersistedDocuments();
+  return {
+    persistedDocuments: {
+      getPersistedOperation: (id) => documents.get(id) ?? null,
+      allowArbitraryDocuments: !settings.trustedDocuments,
+      customErrors: {
+        notFound: () => refusal(400, "PERSISTED_QUERY_NOT_FOUND", "This API runs only its trusted documents, and the documentId sent is not one of them."),
+        persistedQueryOnly: () => refusal(400, "PERSISTED_QUERY_ONLY", "This API runs only its trusted documents: send the documentId of one instead of a query."),
+        keyNotFound: () => refusal(400, "BAD_REQUEST", "The request has neither a query nor the documentId of a trusted document."),
+      },
+    },
+    ...(settings.introspection ? {} : { disableIntrospection: {} }),
+    // Without a limit the runtime refuses a JSON array body ("Batching is not supported.").
+    ...(settings.limits.maxBatch > 0 ? { batching: { limit: settings.limits.maxBatch } } : {}),
+    // Replaced by gateway/observability.ts, which checks a client's id before using it.
+    requestId: false,
+  };
+}
+
+/** Answers a subgraph could not give because it was not reached, or was restarting (502, 503, 504). */
+const retryableStatuses = new Set([502, 503, 504]);
+
+/**
+ * Retries a subgraph query (never a mutation) that could not be reached, a few times, all within one
+ * subgraph timeout. The runtime's `upstreamRetry` and `upstreamTimeout` options would wrap the retries
+ * around the timeout, giving each attempt a whole timeout of its own (and retrying a timed-out one):
+ * these plugins, in this order, put the timeout around all the attempts instead.
+ */
+export function subgraphRetryWithinTimeout(retries: number, timeoutMs: number): GatewayPlugin[] {
+  const retry = useUpstreamRetry(({ executionRequest }) =>
+    retries > 0 && executionRequest.operationType === "query"
+      ? {
+          maxRetries: retries,
+          retryDelay: 100,
+          retryDelayFactor: 2,
+          shouldRetry: ({ executionRequest: attempt, executionResult, response }) => {
+            // Aborted: the timeout has passed, or the client has gone.
+            if (attempt.signal?.aborted) return false;
+            // The runtime would wait once more after the last attempt before giving up.
+            if (isRetryExecutionRequest(attempt) && getRetryInfo(attempt).attempt >= retries) return false;
+            if (response) return retryableStatuses.has(response.status);
+            const failed = executionResult as { errors?: unknown[] } | undefined;
+            return (failed?.errors?.length ?? 0) > 0;
+          },
+        }
+      : undefined,
+  );
+  return [retry, useUpstreamTimeout(timeoutMs)];
+}
+
+/**
+ * With the IDE off, a browser opening the endpoint would get an empty 406 (it asks for HTML, the
+ * endpoint answers only GraphQL): this says why instead.
+ */
+function useIdeOff(graphqlEndpoint: string): GatewayPlugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      const opensIde = request.method === "GET" && url.pathname === graphqlEndpoint && !url.search && (request.headers.get("accept") ?? "").includes("text/html");
+      if (!opensIde) return;
+      const message = "The GraphQL IDE is turned off on this server; send GraphQL requests as a POST with a JSON body.";
+      endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: "NOT_FOUND" } }] }), {
+        status: 404, headers: { "content-type": "application/json; charset=utf-8" },
+      }));
+    },
+  };
+}
+
+/** The plugins that enforce the settings; after authentication, whose verified caller the rate limit keys on. */
+export function publicApiPlugins(settings: PublicApiSettings, graphqlEndpoint: string, subgraphTimeoutMs: number): GatewayPlugin[] {
+  return [
+    ...(settings.graphiql ? [] : [useIdeOff(graphqlEndpoint)]),
+    useRateLimit(settings.limits) as GatewayPlugin,
+    useRequestBodyLimits(settings.limits),
+    ...documentLimitPlugins(settings.limits),
+    useNoSuggestions(),
+    ...subgraphRetryWithinTimeout(settings.subgraphQueryRetries, subgraphTimeoutMs),
+  ];
+}

@@ -1,0 +1,108 @@
+/**
+ * Who is asking, as the gateway and the subgraphs both understand it.
+ *
+ * The gateway verifies the client's token (gateway/auth.ts) and passes the caller on to each subgraph
+ * in a short-lived token of its own, signed with SUBGRAPH_SECRET (`x-gateway-token`). A subgraph
+ * answers only requests that carry one, so calling it directly, `_entities` included, is refused.
+ */
+import { jwtVerify, SignJWT, errors as joseErrors } from "jose";
+import { GraphQLError } from "graphql";
+
+export const roleNames = ["reader", "editor", "admin"] as const;
+export type Role = (typeof roleNames)[number];
+
+/** The verified caller. Anonymous callers have no viewer at all. */
+export interface Viewer {
+  /** The token's subject: a person's id when the caller is a person in the graph. */
+  sub?: string;
+  /** Expanded: an admin is also an editor and a reader, an editor also a reader. */
+  roles: Role[];
+  /** For editors: the ids of the organisations whose people and responsibilities they may change. */
+  organisations: string[];
+}
+
+const implied: Record<Role, Role[]> = { reader: ["reader"], editor: ["editor", "reader"], admin: ["admin", "editor", "reader"] };
+
+/** The roles a token's `roles` claim grants, unknown names ignored, implied roles added. */
+export function expandRoles(claimed: unknown): Role[] {
+  const names = Array.isArray(claimed) ? claimed : typeof claimed === "string" ? claimed.split(/[\s,]+/) : [];
+  const granted = new Set<Role>();
+  for (const name of names) if ((roleNames as readonly unknown[]).includes(name)) for (const role of implied[name as Role]) granted.add(role);
+  return roleNames.filter((role) => granted.has(role));
+}
+
+/** The viewer a verified token describes. */
+export function viewerFromClaims(claims: Record<string, unknown>): Viewer {
+  const organisations = Array.isArray(claims["organisations"]) ? claims["organisations"].filter((id): id is string => typeof id === "string") : [];
+  return {
+    ...(typeof claims["sub"] === "string" ? { sub: claims["sub"] } : {}),
+    roles: expandRoles(claims["roles"]),
+    organisations,
+  };
+}
+
+export const hasRole = (viewer: Viewer | undefined, role: Role): boolean => viewer?.roles.includes(role) ?? false;
+
+/** The header the gateway signs for each subgraph call. */
+export const gatewayTokenHeader = "x-gateway-token";
+const gatewayIssuer = "service-graph-gateway";
+const subgraphAudience = "service-graph-subgraphs";
+/** Long enough for the slowest subgraph call, short enough that a captured header is soon useless. */
+const gatewayTokenLifetime = "2m";
+
+/**
+ * The secret as an HMAC key, imported once: given raw bytes, jose imports them again on every call,
+ * and the token work of a request takes 1.5 times as long (npm run bench:auth).
+ */
+export function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+/** Signs the caller (or no one) for the subgraphs. */
+export async function signGatewayToken(viewer: Viewer | undefined, secret: string): Promise<string> {
+  return new SignJWT({ viewer: viewer ?? null })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuer(gatewayIssuer)
+    .setAudience(subgraphAudience)
+    .setIssuedAt()
+    .setExpirationTime(gatewayTokenLifetime)
+    .sign(await hmacKey(secret));
+}
+
+export class GatewayTokenError extends Error {
+  override name = "GatewayTokenError";
+}
+
+/** The caller a gateway token carries; throws GatewayTokenError saying why one is refused. */
+export async function verifyGatewayToken(token: string | undefined, secret: string): Promise<Viewer | undefined> {
+  if (!token) throw new GatewayTokenError(`This subgraph answers only the gateway: the request has no ${gatewayTokenHeader} header.`);
+  try {
+    const { payload } = await jwtVerify(token, await hmacKey(secret), { algorithms: ["HS256"], issuer: gatewayIssuer, audience: subgraphAudience });
+    return payload["viewer"] && typeof payload["viewer"] === "object" ? viewerFromClaims(payload["viewer"] as Record<string, unknown>) : undefined;
+  } catch (error) {
+    const reason = error instanceof joseErrors.JWTExpired ? "it has expired" : "it is not signed by this deployment's gateway";
+    throw new GatewayTokenError(`This subgraph answers only the gateway: the ${gatewayTokenHeader} header was refused (${reason}).`);
+  }
+}
+
+/** The JWT payload @neo4j/graphql's @authentication and @authorization rules read (`$jwt.sub`, `jwt.roles`…). */
+export function neo4jJwt(viewer: Viewer | undefined): Record<string, unknown> | undefined {
+  return viewer ? { ...(viewer.sub ? { sub: viewer.sub } : {}), roles: viewer.roles, organisations: viewer.organisations } : undefined;
+}
+
+/**
+ * For hand-written resolvers, which @neo4j/graphql's rules do not cover: refuses a caller without the
+ * role, UNAUTHENTICATED when anonymous and FORBIDDEN otherwise, naming what needed it.
+ */
+export function requireRole(viewer: Viewer | undefined, role: Role, what: string): void {
+  if (hasRole(viewer, role)) return;
+  throw viewer
+    ? new GraphQLError(`${what} needs the ${role} role, which your token does not grant.`, { extensions: { code: "FORBIDDEN" } })
+    : new GraphQLError(`${what} needs a token with the ${role} role: people's names are not public.`, { extensions: { code: "UNAUTHENTICATED" } });
+}
