@@ -1,7 +1,9 @@
 /**
  * The gateway: Hive Gateway runtime over the committed supergraph (schema/supergraph.graphql),
  * with a timeout on every subgraph call, masked errors, health endpoints and a GraphiQL whose
- * assets are served from here (no CDN), preloaded with the example operations.
+ * assets are served from here (no CDN), preloaded with the example operations. What makes it safe
+ * to open to the public (limits, production mode, trusted documents, retries) is in public-api.ts,
+ * its request logs and metrics in observability.ts.
  */
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -309,14 +309,17 @@ describe("the gateway under hostile input", () => {
       expect(operations.length).toBeGreaterThan(100);
     });
 
+    // One request per string (aliases of one field would share one subgraph call and one error).
+    // As a reader: an anonymous caller's filters on people are refused before they reach the database.
     it.each(operations.map((op) => [op.name, op] as const))("%s", async (_, op) => {
-      const variables = Object.fromEntries(injections.map((value, i) => [`v${i}`, value]));
-      const query = `query Injection(${injections.map((_, i) => `$v${i}: ${op.type}`).join(", ")}) { ${injections.map((_, i) => `a${i}: ${op.field(`$v${i}`)}`).join(" ")} }`;
-      const answer = await postJson(url, { query, variables }, { authorization: `Bearer ${await tokenFor(testReader)}` });
-      expect(answer.status).toBe(200);
-      // Nothing found, or the input refused as input: never a database or internal error.
-      expect(codes(answer).filter((code) => code !== "BAD_USER_INPUT")).toEqual([]);
-      expectNothingInternal(answer, injections);
+      const reader = { authorization: `Bearer ${await tokenFor(testReader)}` };
+      for (const value of injections) {
+        const answer = await postJson(url, { query: `query Injection($v: ${op.type}) { ${op.field("$v")} }`, variables: { v: value } }, reader);
+        expect(answer.status, value).toBe(200);
+        // Nothing found, or the input refused as input: never a database or internal error.
+        expect(codes(answer).filter((code) => code !== "BAD_USER_INPUT"), value).toEqual([]);
+        expectNothingInternal(answer, [value]);
+      }
     });
   });
 
@@ -324,9 +327,9 @@ describe("the gateway under hostile input", () => {
     it("refuses introspection", async () => {
       const answer = await postJson(production.url, { query: "{ __schema { types { name } } }" });
       expect(answer.status).toBe(400);
-      expect(messages(answer)).toEqual(['GraphQL introspection has been disabled, but the requested query contained the field "__schema".']);
+      expect(messages(answer)).toContain('GraphQL introspection has been disabled, but the requested query contained the field "__schema".');
       const type = await postJson(production.url, { query: '{ __type(name: "Organisation") { fields { name } } }' });
-      expect(messages(type)).toEqual(['GraphQL introspection has been disabled, but the requested query contained the field "__type".']);
+      expect(messages(type)).toContain('GraphQL introspection has been disabled, but the requested query contained the field "__type".');
     });
 
     it("does not serve the IDE", async () => {

@@ -48,6 +48,15 @@ export function refusal(status: number, code: string, message: string, headers?:
   return new GraphQLError(message, { extensions: { code, http: { status, ...(headers ? { headers } : {}) } } });
 }
 
+/** The same, for a request answered before the GraphQL pipeline runs (from onRequest). */
+export function refusalResponse(fetchAPI: { Response: typeof Response }, error: GraphQLError): Response {
+  const { http, ...extensions } = error.extensions as { http: { status: number; headers?: Record<string, string> } };
+  return new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions }] }), {
+    status: http.status,
+    headers: { "content-type": "application/json; charset=utf-8", ...http.headers },
+  });
+}
+
 // graphql-armor words its refusals as syntax errors ("Syntax Error: Query depth limit of 12 exceeded,
 // found 30.", costs to 14 decimals); reported through the validation context instead, they read as what they are.
 const reportAsValidationError = (context: ValidationContext | null, error: GraphQLError) =>
@@ -217,12 +226,7 @@ export function useRateLimit(limits: GatewayLimits): GatewayPlugin<RateLimitCont
     onRequest({ request, serverContext, endResponse, fetchAPI }) {
       if (request.headers.has("authorization")) return;
       const wait = buckets.take(rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request)));
-      if (wait === undefined) return;
-      const error = tooMany(wait);
-      endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions: { code: "RATE_LIMITED" } }] }), {
-        status: 429,
-        headers: { "content-type": "application/json; charset=utf-8", "retry-after": String(wait) },
-      }));
+      if (wait !== undefined) endResponse(refusalResponse(fetchAPI, tooMany(wait)));
     },
     onContextBuilding({ context }) {
       if (!context.request.headers.has("authorization")) return;

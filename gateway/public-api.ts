@@ -5,7 +5,7 @@
 import { getRetryInfo, isRetryExecutionRequest, useUpstreamRetry, useUpstreamTimeout, type GatewayConfigBase, type GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { parseConfig, type Config } from "../lib/config.js";
 import { readPersistedDocuments } from "./dashboard/persisted-documents.js";
-import { documentLimitPlugins, limitsFromConfig, refusal, useNoSuggestions, useRateLimit, useRequestBodyLimits, type GatewayLimits } from "./limits.js";
+import { documentLimitPlugins, limitsFromConfig, refusal, refusalResponse, useNoSuggestions, useRateLimit, useRequestBodyLimits, type GatewayLimits } from "./limits.js";
 
 export interface PublicApiSettings {
   limits: GatewayLimits;
@@ -99,9 +99,7 @@ function useIdeOff(graphqlEndpoint: string): GatewayPlugin {
       const opensIde = request.method === "GET" && url.pathname === graphqlEndpoint && !url.search && (request.headers.get("accept") ?? "").includes("text/html");
       if (!opensIde) return;
       const message = "The GraphQL IDE is turned off on this server; send GraphQL requests as a POST with a JSON body.";
-      endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: "NOT_FOUND" } }] }), {
-        status: 404, headers: { "content-type": "application/json; charset=utf-8" },
-      }));
+      endResponse(refusalResponse(fetchAPI, refusal(404, "NOT_FOUND", message)));
     },
   };
 }

@@ -37,7 +37,7 @@ describe("start-up checks against Neo4j", () => {
   it("stop a subgraph process with that plain message and exit code 1, not a stack trace", () => {
     const { uri } = testNeo4j();
     const result = spawnSync(process.execPath, ["--import", "tsx", resolve(repoRoot, "subgraphs/people/index.ts")], {
-      env: { ...process.env, NEO4J_URI: uri, NEO4J_PASSWORD: "not-the-password", PEOPLE_PORT: "0", LOG_LEVEL: "silent" },
+      env: { ...process.env, NEO4J_URI: uri, NEO4J_PASSWORD: "not-the-password", PEOPLE_PORT: "0", LOG_LEVEL: "silent", SUBGRAPH_SECRET: "a-subgraph-secret-of-at-least-32-characters" },
       encoding: "utf8",
       timeout: 60_000,
     });

@@ -83,6 +83,11 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
     await page.locator('.graphiql-tab-button[title="JourneyTrace"]').focus();
     await page.keyboard.press("Enter");
     await expect.poll(() => editorText(page, ".graphiql-query-editor")).toContain("query JourneyTrace");
+    // The trace names people: as a reader, with the token in the Headers tab, as the README says.
+    await page.getByRole("button", { name: "Headers", exact: true }).click();
+    await page.locator(".graphiql-editor-tool .graphiql-editor:visible").click();
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${await tokenFor(testReader)}` }));
     await page.locator(".graphiql-execute-button").click();
     // The response editor shows only the lines in view: the first stage is among them.
     await expect.poll(() => editorText(page, ".graphiql-response"), { timeout: 20_000 }).toContain("Check you can start a business");

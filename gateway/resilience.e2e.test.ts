@@ -1,0 +1,253 @@
+/**
+ * The gateway's behaviour around its subgraphs and its own lifetime: queries retried within the
+ * subgraph timeout (mutations never), the request id from client to subgraph and back, the log line
+ * and metrics of each request, and a stop that lets requests in flight finish, in-process and as
+ * `gateway/index.ts` receiving SIGTERM.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, request as forward, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../lib/config.js";
+import { freePort } from "../bench/processes.js";
+import { repoRoot, supergraphPath } from "../lib/paths.js";
+import { postGraphQL, startStack, testAuth, testReader, tokenFor, type TestStack } from "../test/helpers.js";
+import { createTokenVerifier } from "./auth.js";
+import { createGateway, listenGateway, type RunningGateway } from "./gateway.js";
+import { publicApiSettings } from "./public-api.js";
+
+/** In front of the organisations subgraph: fails the next calls with 503, or delays them, and notes each call's request id. */
+class FlakyProxy {
+  failNext = 0;
+  delayMs = 0;
+  readonly requestIds: (string | undefined)[] = [];
+  target = "";
+  private readonly server: Server = createServer((req, res) => {
+    this.requestIds.push(req.headers["x-request-id"] as string | undefined);
+    if (this.failNext > 0) {
+      this.failNext--;
+      res.writeHead(503, { "content-type": "text/plain" }).end("Service Unavailable");
+      return;
+    }
+    setTimeout(() => {
+      const target = new URL(this.target);
+      const upstream = forward({ host: target.hostname, port: target.port, path: target.pathname, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      // The gateway gave up on the call (its drain timeout): so does the proxy.
+      upstream.on("error", () => res.destroy());
+      req.pipe(upstream);
+    }, this.delayMs);
+  });
+
+  async listen(): Promise<string> {
+    await new Promise<void>((done) => this.server.listen(0, "127.0.0.1", () => done()));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/graphql`;
+  }
+
+  close(): void {
+    this.server.closeAllConnections();
+    this.server.close();
+  }
+}
+
+const organisationsQuery = `query Orgs { organisations(where: { id: { eq: "companies-house" } }) { name } }`;
+
+describe("the gateway around its subgraphs", () => {
+  const proxy = new FlakyProxy();
+  let stack: TestStack;
+  let urls: Record<"people" | "organisations" | "services", string>;
+  const logLines: Record<string, unknown>[] = [];
+
+  /** A gateway over the stack's subgraphs (organisations behind the proxy), logging into logLines. */
+  const startGateway = (drainTimeoutMs?: number): Promise<RunningGateway> =>
+    listenGateway(
+      createGateway({
+        supergraphSdl: readFileSync(supergraphPath, "utf8"),
+        subgraphUrls: urls,
+        subgraphTimeoutMs: 5000,
+        auth: { verify: createTokenVerifier({ jwtSecret: testAuth.secret, issuer: testAuth.issuer, audience: testAuth.audience }), subgraphSecret: testAuth.subgraphSecret },
+        publicApi: publicApiSettings(parseConfig({ GATEWAY_RATE_LIMIT_PER_SECOND: "0" })),
+        logger: pino({ level: "info" }, { write: (line: string) => logLines.push(JSON.parse(line) as Record<string, unknown>) }),
+      }),
+      0,
+      "127.0.0.1",
+      drainTimeoutMs,
+    );
+
+  beforeAll(async () => {
+    const proxyUrl = await proxy.listen();
+    stack = await startStack({ urlOverrides: { organisations: proxyUrl } });
+    proxy.target = stack.subgraphs.organisations.running.url;
+    urls = { people: stack.subgraphs.people.running.url, organisations: proxyUrl, services: stack.subgraphs.services.running.url };
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    proxy.close();
+  });
+
+  beforeEach(() => {
+    proxy.failNext = 0;
+    proxy.delayMs = 0;
+    proxy.requestIds.length = 0;
+  });
+
+  describe("retries and request ids", () => {
+    let gateway: RunningGateway;
+
+    beforeAll(async () => {
+      gateway = await startGateway();
+    });
+
+    afterAll(async () => {
+      await gateway.close();
+    });
+
+    it("retries a query the subgraph could not answer, with the client's request id on every call", async () => {
+      proxy.failNext = 2;
+      const response = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "retry-probe-1" }, body: JSON.stringify({ query: organisationsQuery }) });
+      expect(await response.json()).toEqual({ data: { organisations: [{ name: "Companies House" }] } });
+      expect(response.headers.get("x-request-id")).toBe("retry-probe-1");
+      expect(proxy.requestIds).toEqual(["retry-probe-1", "retry-probe-1", "retry-probe-1"]);
+    });
+
+    it("gives up after two retries, well within the subgraph timeout, and says part of the graph is unavailable", async () => {
+      proxy.failNext = 10;
+      const started = Date.now();
+      const { body } = await postGraphQL(gateway.url, organisationsQuery);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(proxy.requestIds).toHaveLength(3);
+      expect(body.errors).toEqual([{ message: "Part of the graph is unavailable right now; the rest of the answer is complete.", path: ["organisations"], extensions: { code: "SUBGRAPH_UNAVAILABLE" } }]);
+      // The subgraph's own words ("Service Unavailable") do not reach the client.
+      expect(JSON.stringify(body)).not.toContain("Service Unavailable");
+    });
+
+    it("never retries a mutation", async () => {
+      proxy.failNext = 1;
+      const { body } = await postGraphQL(gateway.url, `mutation { deleteOrganisations(where: { id: { eq: "test-no-such-organisation" } }) { nodesDeleted } }`);
+      expect(proxy.requestIds).toHaveLength(1);
+      expect(body.errors?.[0]?.extensions?.["code"]).toBe("SUBGRAPH_UNAVAILABLE");
+    });
+
+    it("replaces a request id that is not short and plain, and sends its own to the subgraph", async () => {
+      const response = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "<script>alert(1)</script>" }, body: JSON.stringify({ query: organisationsQuery }) });
+      const id = response.headers.get("x-request-id");
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(proxy.requestIds).toEqual([id]);
+    });
+
+    it("logs one JSON line per request: id, operation, status, time and errors", async () => {
+      logLines.length = 0;
+      await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "log-probe-1" }, body: JSON.stringify({ query: organisationsQuery }) });
+      await fetch(gateway.url, { method: "POST", headers: { "content-type": "text/plain", "x-request-id": "log-probe-2" }, body: "{}" });
+      expect(logLines).toEqual([
+        expect.objectContaining({ level: 30, msg: "request", requestId: "log-probe-1", operationName: "Orgs", status: 200, errors: 0, ms: expect.any(Number) }),
+        expect.objectContaining({ level: 30, msg: "request", requestId: "log-probe-2", status: 415, errors: 1, ms: expect.any(Number) }),
+      ]);
+    });
+
+    it("serves Prometheus metrics per operation and per subgraph, and each subgraph its own", async () => {
+      await postGraphQL(gateway.url, organisationsQuery);
+      const metrics = await (await fetch(gateway.url.replace(/graphql$/, "metrics"))).text();
+      expect(metrics).toMatch(/^graphql_envelop_request\{operationName="Orgs",operationType="query"\} \d+$/m);
+      expect(metrics).toMatch(/^graphql_envelop_request_duration_count\{operationName="Orgs",operationType="query"\} \d+$/m);
+      expect(metrics).toMatch(/^graphql_gateway_subgraph_execute_duration_count\{subgraphName="organisations",operationName="Orgs",operationType="query"\} \d+$/m);
+      expect(metrics).toMatch(/^graphql_gateway_subgraph_execute_errors\{subgraphName="organisations",operationName="Anonymous",operationType="mutation"\} \d+$/m);
+      expect(metrics).toMatch(/^graphql_gateway_http_responses_total\{status="415"\} \d+$/m);
+      // No subgraph address in the gateway's metrics.
+      expect(metrics).not.toContain("127.0.0.1");
+      const subgraph = await (await fetch(stack.subgraphs.organisations.running.url.replace(/graphql$/, "metrics"))).text();
+      expect(subgraph).toMatch(/^subgraph_requests_total\{operationName="Orgs",subgraph="organisations"\} \d+$/m);
+      expect(subgraph).toMatch(/^subgraph_request_duration_seconds_count\{(?=[^}]*operationName="Orgs")(?=[^}]*subgraph="organisations")[^}]*\} \d+$/m);
+    });
+
+    it("asks for a token for /metrics when one is configured", async () => {
+      const guarded = await listenGateway(createGateway({
+        supergraphSdl: readFileSync(supergraphPath, "utf8"),
+        subgraphUrls: urls,
+        subgraphTimeoutMs: 5000,
+        auth: { verify: createTokenVerifier({}), subgraphSecret: testAuth.subgraphSecret },
+        publicApi: publicApiSettings(parseConfig({ METRICS_TOKEN: "metrics-token-for-tests" })),
+      }), 0);
+      try {
+        const metricsUrl = guarded.url.replace(/graphql$/, "metrics");
+        expect((await fetch(metricsUrl)).status).toBe(401);
+        expect((await fetch(metricsUrl, { headers: { authorization: "Bearer wrong-token-of-some-length" } })).status).toBe(401);
+        const allowed = await fetch(metricsUrl, { headers: { authorization: "Bearer metrics-token-for-tests" } });
+        expect(allowed.status).toBe(200);
+        expect(await allowed.text()).toContain("graphql_gateway_http_responses_total");
+      } finally {
+        await guarded.close();
+      }
+    });
+  });
+
+  describe("stopping", () => {
+    it("lets a request in flight finish, refusing new connections meanwhile", async () => {
+      const gateway = await startGateway(5000);
+      proxy.delayMs = 1500;
+      const inFlight = postGraphQL(gateway.url, organisationsQuery);
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      const closing = gateway.close();
+      await expect(fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).rejects.toThrow();
+      expect((await inFlight).body).toEqual({ data: { organisations: [{ name: "Companies House" }] } });
+      await closing;
+      expect(Date.now() - started).toBeLessThan(4000);
+    });
+
+    it("closes what is still in flight once the drain timeout has passed", async () => {
+      const gateway = await startGateway(300);
+      proxy.delayMs = 4000;
+      const inFlight = postGraphQL(gateway.url, organisationsQuery).then(() => "answered", () => "connection closed");
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      await gateway.close();
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(await inFlight).toBe("connection closed");
+    });
+
+    it("as a process: on SIGTERM, finishes the request in flight, logs it, and exits 0", async () => {
+      const port = await freePort();
+      const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, "gateway/index.ts")], {
+        env: {
+          ...process.env, HOST: "127.0.0.1", GATEWAY_PORT: String(port), LOG_LEVEL: "info", SUBGRAPH_SECRET: testAuth.subgraphSecret,
+          AUTH_JWT_SECRET: testAuth.secret, AUTH_ISSUER: testAuth.issuer, AUTH_AUDIENCE: testAuth.audience,
+          PEOPLE_URL: urls.people, ORGANISATIONS_URL: urls.organisations, SERVICES_URL: urls.services, GATEWAY_DRAIN_TIMEOUT_MS: "5000",
+        },
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let output = "";
+      child.stdout!.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+      const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+      try {
+        const deadline = Date.now() + 60_000;
+        while (!output.includes('"msg":"gateway listening"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+        expect(output).toContain('"msg":"gateway listening"');
+
+        proxy.delayMs = 1500;
+        const inFlight = fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-request-id": "sigterm-probe", authorization: `Bearer ${await tokenFor(testReader)}` },
+          body: JSON.stringify({ query: organisationsQuery }),
+        });
+        await new Promise((r) => setTimeout(r, 400));
+        child.kill("SIGTERM");
+        const response = await inFlight;
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({ data: { organisations: [{ name: "Companies House" }] } });
+        expect(await exited).toBe(0);
+        const lines = output.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(lines).toContainEqual(expect.objectContaining({ name: "gateway", msg: "request", requestId: "sigterm-probe", operationName: "Orgs", status: 200, errors: 0 }));
+        expect(lines.at(-1)).toMatchObject({ msg: "gateway stopped" });
+      } finally {
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+    });
+  });
+});
