@@ -24,7 +24,11 @@ beforeAll(async () => {
   driver = testDriver();
 });
 
+/** People the tests create, deleted afterwards so other tests' counts are not changed. */
+const created: string[] = [];
+
 afterAll(async () => {
+  await driver?.executeQuery("MATCH (p:Person) WHERE p.id IN $created DETACH DELETE p", { created });
   await stack?.close();
   await driver?.close();
 });
@@ -148,10 +152,11 @@ describe("roles", () => {
       createPeople(input: [{ id: "${id}", name: "Editor Test", organisations: { connect: [{ where: { node: { id: { eq: "${organisation}" } } } }] } }]) { people { id } }
     }`;
     const own = uniqueId("own");
+    const foreign = uniqueId("foreign");
+    created.push(own, foreign);
     expect((await postGraphQL(gateway, create(own, "companies-house"), {}, companiesHouseEditor)).body.errors).toBeUndefined();
     expect(await personExists(own)).toBe(true);
 
-    const foreign = uniqueId("foreign");
     const refused = await postGraphQL(gateway, create(foreign, "hm-revenue-customs"), {}, companiesHouseEditor);
     expect(refused.body.errors?.[0]?.extensions?.["code"]).toBe("FORBIDDEN");
     expect(await personExists(foreign)).toBe(false);

@@ -188,6 +188,13 @@ export class TokenBuckets {
     if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
     return undefined;
   }
+
+  /** Like take, without taking: the whole seconds until the key has a token, or undefined when it has one. */
+  wait(key: string, now = Date.now()): number | undefined {
+    const bucket = this.buckets.get(key);
+    const tokens = bucket ? Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond) : this.burst;
+    return tokens < 1 ? Math.max(1, Math.ceil((1 - tokens) / this.perSecond)) : undefined;
+  }
 }
 
 /** The client's address: the socket's peer, or with trusted proxies in front the address the farthest of them saw. */
@@ -212,21 +219,27 @@ interface RateLimitContext {
 /**
  * A token bucket per client. A request without a token is counted as it arrives, before its body is
  * read; one with a token once the token is verified (gateway/auth.ts, which must come first among the
- * plugins), so that it is counted against its subject and not against a shared address.
+ * plugins), so that it is counted against its subject and not against a shared address. A token
+ * refused with 401 is counted against its address afterwards, and an address out of those is refused
+ * before its token is checked: guessing tokens is limited too.
  */
 export function useRateLimit(limits: GatewayLimits): GatewayPlugin<RateLimitContext> {
   const { rateLimit } = limits;
   if (!rateLimit) return {};
   const buckets = new TokenBuckets(rateLimit.burst, rateLimit.perSecond);
+  const refusedTokens = new TokenBuckets(rateLimit.burst, rateLimit.perSecond);
   const address = (req: IncomingMessage | undefined, request: Request) =>
     clientAddress(req?.socket.remoteAddress, request.headers.get("x-forwarded-for"), limits.trustedProxies);
   const tooMany = (retryAfterSeconds: number) =>
     refusal(429, "RATE_LIMITED", `Too many requests from this client: try again in ${retryAfterSeconds} s.`, { "retry-after": String(retryAfterSeconds) });
   return {
     onRequest({ request, serverContext, endResponse, fetchAPI }) {
-      if (request.headers.has("authorization")) return;
-      const wait = buckets.take(rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request)));
+      const from = rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request));
+      const wait = request.headers.has("authorization") ? refusedTokens.wait(from) : buckets.take(from);
       if (wait !== undefined) endResponse(refusalResponse(fetchAPI, tooMany(wait)));
+    },
+    onResponse({ request, response, serverContext }) {
+      if (response.status === 401) refusedTokens.take(rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request)));
     },
     onContextBuilding({ context }) {
       if (!context.request.headers.has("authorization")) return;

@@ -1,17 +1,16 @@
 /**
  * Faults, on the real processes: the three subgraphs and the gateway as child processes (as
- * `npm start` runs them) over a Neo4j of this file's own (port 7695, data in .neo4j/faults, made
- * afresh each run) that it stops, starts and pauses. Under a steady load of reads and a writer, it
- * kills a subgraph, hangs one, restarts Neo4j, starts a subgraph while Neo4j is down and stops one
- * with requests in flight; then checks that every write the API acknowledged is in the graph.
+ * `npm start` runs them) over a Neo4j of this file's own (port 7695, data in .neo4j/faults) that it
+ * stops, starts and pauses. Under a steady load of reads and a writer, it kills a subgraph, hangs
+ * one, restarts Neo4j, starts a subgraph while Neo4j is down and stops one with requests in flight;
+ * then checks that every write the API acknowledged is in the graph.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Driver } from "neo4j-driver";
 import { subgraphNames, type SubgraphName } from "../lib/config.js";
-import { cacheDir, startLocalNeo4j, type LocalNeo4j } from "../lib/local-neo4j.js";
+import { startLocalNeo4j, type LocalNeo4j } from "../lib/local-neo4j.js";
 import { migrate } from "../lib/migrate.js";
 import { createDriver } from "../lib/neo4j.js";
 import { repoRoot } from "../lib/paths.js";
@@ -24,6 +23,7 @@ const neo4jName = "faults";
 const neo4jPort = 7695;
 const password = "service-graph-faults";
 const subgraphTimeoutMs = 5_000;
+const deleteWrites = "MATCH (n) WHERE n.id STARTS WITH 'test-faults-' DETACH DELETE n";
 /** What the gateway and the loopback add to a subgraph call's timeout before the client has its answer. */
 const slackMs = 1_500;
 
@@ -165,11 +165,12 @@ describe("faults: the real processes over a Neo4j that is stopped, started and p
 
   beforeAll(async () => {
     const started = Date.now();
-    rmSync(join(cacheDir, neo4jName), { recursive: true, force: true });
     neo4j = await startLocalNeo4j({ name: neo4jName, port: neo4jPort, password, log: () => {} });
     const neo4jStartedMs = Date.now() - started;
     driver = createDriver({ NEO4J_URI: neo4j.uri, NEO4J_USERNAME: "neo4j", NEO4J_PASSWORD: password });
     await migrate(driver);
+    // The graph is kept between runs (seeding again is quick and changes nothing); the writes of a run are not.
+    await driver.executeQuery(deleteWrites);
 
     subgraphPorts = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await freePort()]))) as Record<SubgraphName, number>;
     const gatewayPort = await freePort();
@@ -213,6 +214,7 @@ describe("faults: the real processes over a Neo4j that is stopped, started and p
     }
     await Promise.all(all.map((server) => Promise.race([server.exited, new Promise((r) => setTimeout(r, 15_000))])));
     for (const server of all) if (isRunning(server)) server.child.kill("SIGKILL");
+    await driver?.executeQuery(deleteWrites).catch(() => undefined);
     await driver?.close();
     neo4j?.process.kill("SIGCONT");
     await neo4j?.stop();
