@@ -80,8 +80,9 @@ export function subgraphRetryWithinTimeout(retries: number, timeoutMs: number): 
             // The runtime would wait once more after the last attempt before giving up.
             if (isRetryExecutionRequest(attempt) && getRetryInfo(attempt).attempt >= retries) return false;
             if (response) return retryableStatuses.has(response.status);
-            const failed = executionResult as { errors?: unknown[] } | undefined;
-            return (failed?.errors?.length ?? 0) > 0;
+            const errors = (executionResult as { errors?: { extensions?: { code?: unknown } }[] } | undefined)?.errors ?? [];
+            // The subgraph answered that Neo4j is away, after its driver's own retry: again would only make the client wait.
+            return errors.length > 0 && !errors.every((error) => error.extensions?.code === "DATABASE_UNAVAILABLE");
           },
         }
       : undefined,

@@ -346,6 +346,7 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       expect(await visitor.locator("#nav-signin").innerText()).toBe("Signed in");
       await visitor.goto(`${base}/dashboard#signin`);
       expect(await visitor.locator("#signin-status").innerText()).toContain("signed in as test-reader with the reader role");
+      await visitor.screenshot({ path: resolve(screenshots, "sign-in.png") });
       await visitor.getByRole("button", { name: "Sign out" }).click();
       await visitor.locator("#journey-map-table").waitFor();
       expect(await visitor.locator(".journey-map__person").count()).toBe(0);
