@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
@@ -74,7 +76,7 @@ describe("client tokens at the gateway", () => {
     await stillServing();
   });
 
-  it("accepts a good token, and RS256 tokens from a JWKS file, refusing HS256 ones there", async () => {
+  it("accepts a good token, and RS256 tokens from a JWKS file or URL, refusing HS256 ones there", async () => {
     expect((await withToken(await tokenFor(testReader))).status).toBe(200);
 
     const { publicKey, privateKey } = await generateKeyPair("RS256");
@@ -88,6 +90,20 @@ describe("client tokens at the gateway", () => {
     expect(await verify(`Bearer ${rs256}`)).toEqual({ sub: "rs-user", roles: ["reader", "editor"], organisations: ["companies-house"] });
     // An HS256 token "signed" with the public key must not pass where RS256 is expected.
     await expect(verify(`Bearer ${await tokenFor(testReader)}`)).rejects.toThrow("algorithm this gateway does not accept");
+
+    // The same keys from a JWKS URL, as an identity provider publishes them.
+    const jwksServer = createServer((_request, response) => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(jwks)));
+    await new Promise<void>((resolveListen) => jwksServer.listen(0, "127.0.0.1", resolveListen));
+    try {
+      const { port } = jwksServer.address() as AddressInfo;
+      const fromUrl = createTokenVerifier({ jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`, issuer: testAuth.issuer, audience: testAuth.audience });
+      expect(await fromUrl(`Bearer ${rs256}`)).toMatchObject({ sub: "rs-user" });
+      const otherKey = await new SignJWT({ roles: ["admin"] }).setProtectedHeader({ alg: "RS256", kid: "test-key" }).setIssuer(testAuth.issuer)
+        .setAudience(testAuth.audience).setExpirationTime("5m").sign((await generateKeyPair("RS256")).privateKey);
+      await expect(fromUrl(`Bearer ${otherKey}`)).rejects.toThrow("The bearer token's signature is not valid.");
+    } finally {
+      jwksServer.close();
+    }
   });
 });
 
