@@ -145,6 +145,15 @@ describe("roles", () => {
       const rows = Object.values(body.data ?? {})[0] as unknown[] | undefined;
       expect(body.errors?.[0]?.extensions?.["code"] === "UNAUTHENTICATED" || rows?.length === 0, JSON.stringify(body)).toBe(true);
     }
+    // Aggregation filters on names would give their lengths: there are none.
+    for (const query of [
+      `{ communities(where: { membersConnection: { aggregate: { node: { name: { shortestLength: { eq: 13 } } } } } }) { id } }`,
+      `{ stages(where: { peopleConnection: { aggregate: { node: { name: { longestLength: { gt: 10 } } } } } }) { id } }`,
+    ]) {
+      const { body } = await postGraphQL(gateway, query, {}, anonymous);
+      expect(body.errors?.[0]?.extensions?.["code"], query).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(body.data ?? null, query).toBeNull();
+    }
   });
 
   it("shows readers names but not contact details, which only admins and the person themself see", async () => {
@@ -161,6 +170,29 @@ describe("roles", () => {
 
     const admin = await postGraphQL(gateway, query, {});
     expect(admin.body.data!["people"][0].email).toBe("amara.example@demo.service-graph.example");
+
+    // Nor letter by letter, through a filter or a sort on them.
+    for (const probe of [
+      `{ people(where: { email: { startsWith: "amara" } }) { id } }`,
+      `{ people(where: { phone: { contains: "0001" } }) { id } }`,
+      `{ people(sort: [{ email: ASC }], limit: 1) { id } }`,
+      `{ communities(where: { membersConnection: { aggregate: { node: { email: { shortestLength: { lt: 100 } } } } } }) { id } }`,
+    ]) {
+      const { body } = await postGraphQL(gateway, probe, {}, testReader);
+      expect(body.errors?.[0]?.extensions?.["code"], probe).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(body.data ?? null, probe).toBeNull();
+    }
+  });
+
+  it("does not let an editor give one of their people their own subject to read the person's contact details", async () => {
+    // Chidi Placeholder works for Companies House; the editor's token's subject is `test-editor`.
+    const { body } = await postGraphQL(gateway, `mutation {
+      updatePeople(where: { id: { eq: "demo-person-03" } }, update: { id: { set: "test-editor" } }) { people { id email phone } }
+    }`, {}, companiesHouseEditor);
+    expect(body.errors?.[0]?.extensions?.["code"]).toBe("FORBIDDEN");
+    expect(JSON.stringify(body)).not.toContain("@");
+    expect(await personExists("demo-person-03")).toBe(true);
+    expect(await personExists("test-editor")).toBe(false);
   });
 
   it("lets an editor change people and responsibilities of their own organisations only", async () => {
