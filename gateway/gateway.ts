@@ -46,7 +46,7 @@ export function withSubgraphUrls(supergraphSdl: string, urls: Record<SubgraphNam
 /** Error codes whose message is about the request or a known state, written for clients; anything else is masked. */
 const publicErrorCodes = new Set([
   "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "CONFLICT",
-  "FORBIDDEN", "UNAUTHENTICATED", "GATEWAY_TIMEOUT", "DATABASE_UNAVAILABLE", "PERSISTED_QUERY_NOT_FOUND",
+  "FORBIDDEN", "UNAUTHENTICATED", "GATEWAY_TIMEOUT", "DATABASE_UNAVAILABLE", "QUERY_TIMEOUT", "PERSISTED_QUERY_NOT_FOUND",
 ]);
 
 /** The runtime's codes for a subgraph that could not be reached or failed to answer (RESPONSE_VALIDATION_FAILED: not with GraphQL; its message quotes the body). */

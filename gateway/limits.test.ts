@@ -18,7 +18,7 @@ const operationFiles = ["examples", "dashboard/client/operations"].flatMap((dir)
 describe("the gateway's default limits", () => {
   it("are the documented ones", () => {
     expect(defaults).toEqual({
-      maxDepth: 12, maxAliases: 15, maxTokens: 1000, maxCost: 5000, maxBodyBytes: 65_536, maxBatch: 0,
+      maxDepth: 12, maxAliases: 15, maxTokens: 1000, maxCost: 5000, maxListItems: 1_000_000_000, maxBodyBytes: 65_536, maxBatch: 0,
       rateLimit: { burst: 100, perSecond: 10 }, trustedProxies: 0,
     });
   });
@@ -34,7 +34,7 @@ describe("the gateway's default limits", () => {
   });
 
   it("refuse, each with a message that names its limit, a document over it", () => {
-    const nested = (depth: number) => `{ organisations(limit: 1) { ${"parents { ".repeat(depth)}id${" }".repeat(depth)} } }`;
+    const nested = (depth: number) => `{ organisations(limit: 1) { ${"parents(limit: 1) { ".repeat(depth)}id${" }".repeat(depth)} } }`;
     expect(documentLimitViolations(schema, nested(10), defaults)).toEqual([]);
     expect(documentLimitViolations(schema, nested(11), defaults)).toContain("Query depth limit of 12 exceeded, found 13.");
     const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(" ")} }`;
@@ -43,16 +43,24 @@ describe("the gateway's default limits", () => {
     expect(documentLimitViolations(schema, `{ ${"__typename ".repeat(1001)}}`, defaults)).toEqual(["Syntax Error: Token limit of 1000 exceeded."]);
     expect(documentLimitViolations(schema, "{ organisationsConnection(first: 1000) { edges { node { id name acronym children { id name } } } } }", defaults))
       .toEqual(["Query Cost limit of 5000 exceeded, found 36500."]);
+    // Lists in lists: within depth, cost and tokens, yet up to 10^13 organisations (45 MB when tried).
+    const fanOut = "{ organisations(limit: 1000) { parents { children(limit: 1000) { parents { children(limit: 1000) { id } } } } } }";
+    expect(documentLimitViolations(schema, fanOut, defaults)).toEqual([
+      "This document may ask for 10,010,100,101,000 list items, more than the 1,000,000,000 this API answers: give nested lists smaller limits, or ask for fewer lists inside lists.",
+    ]);
+    const byVariable = "query ($n: Int) { organisations(limit: $n) { children(limit: $n) { children(limit: $n) { id } } } }";
+    expect(documentLimitViolations(schema, byVariable, defaults, { n: 10 })).toEqual([]);
+    expect(documentLimitViolations(schema, byVariable, defaults, { n: 1000 })).toHaveLength(1);
   });
 });
 
 describe("the limits' configuration", () => {
   it("takes each limit from its variable", () => {
     const limits = limitsFromConfig(parseConfig({
-      GATEWAY_MAX_DEPTH: "8", GATEWAY_MAX_ALIASES: "0", GATEWAY_MAX_TOKENS: "500", GATEWAY_MAX_COST: "900", GATEWAY_MAX_BODY_BYTES: "1024",
+      GATEWAY_MAX_DEPTH: "8", GATEWAY_MAX_ALIASES: "0", GATEWAY_MAX_TOKENS: "500", GATEWAY_MAX_COST: "900", GATEWAY_MAX_LIST_ITEMS: "5000", GATEWAY_MAX_BODY_BYTES: "1024",
       GATEWAY_MAX_BATCH: "5", GATEWAY_RATE_LIMIT_BURST: "20", GATEWAY_RATE_LIMIT_PER_SECOND: "2.5", GATEWAY_TRUSTED_PROXIES: "1",
     }));
-    expect(limits).toEqual({ maxDepth: 8, maxAliases: 0, maxTokens: 500, maxCost: 900, maxBodyBytes: 1024, maxBatch: 5, rateLimit: { burst: 20, perSecond: 2.5 }, trustedProxies: 1 });
+    expect(limits).toEqual({ maxDepth: 8, maxAliases: 0, maxTokens: 500, maxCost: 900, maxListItems: 5000, maxBodyBytes: 1024, maxBatch: 5, rateLimit: { burst: 20, perSecond: 2.5 }, trustedProxies: 1 });
   });
 
   it("turns the rate limit off at 0 per second", () => {

@@ -11,6 +11,7 @@ import { maxDepthPlugin, maxDepthRule } from "@escape.tech/graphql-armor-max-dep
 import { costLimitPlugin, costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxTokensPlugin, MaxTokensParserWLexer } from "@escape.tech/graphql-armor-max-tokens";
 import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-field-suggestions";
+import { maxListItemsRule } from "./list-items.js";
 import { GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationContext } from "graphql";
 import type { Config } from "../lib/config.js";
 
@@ -19,6 +20,7 @@ export interface GatewayLimits {
   maxAliases: number;
   maxTokens: number;
   maxCost: number;
+  maxListItems: number;
   maxBodyBytes: number;
   /** Operations in one batched request (a JSON array); 0 refuses batches. */
   maxBatch: number;
@@ -34,6 +36,7 @@ export function limitsFromConfig(config: Config): GatewayLimits {
     maxAliases: config.GATEWAY_MAX_ALIASES,
     maxTokens: config.GATEWAY_MAX_TOKENS,
     maxCost: config.GATEWAY_MAX_COST,
+    maxListItems: config.GATEWAY_MAX_LIST_ITEMS,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
     maxBatch: config.GATEWAY_MAX_BATCH,
     rateLimit: config.GATEWAY_RATE_LIMIT_PER_SECOND > 0
@@ -85,11 +88,22 @@ export function documentLimitPlugins(limits: GatewayLimits): GatewayPlugin[] {
     costLimitPlugin(options.cost),
     // Without a mask: the message just ends where the suggestion was.
     blockFieldSuggestionsPlugin({ mask: "" }),
+    useMaxListItems(limits.maxListItems),
   ] as GatewayPlugin[];
 }
 
+/** The list-items bound, with the request's variables: `limit: $n` counts as what $n is. */
+function useMaxListItems(max: number): GatewayPlugin {
+  return {
+    onValidate({ context, addValidationRule }) {
+      const variables = (context as { params?: { variables?: Record<string, unknown> } }).params?.variables ?? {};
+      addValidationRule(maxListItemsRule(max, variables));
+    },
+  };
+}
+
 /** Why the document would be refused under the limits, as the gateway would say it; empty when it passes. */
-export function documentLimitViolations(schema: GraphQLSchema, text: string, limits: GatewayLimits): string[] {
+export function documentLimitViolations(schema: GraphQLSchema, text: string, limits: GatewayLimits, variables: Record<string, unknown> = {}): string[] {
   const options = armorOptions(limits);
   let document: DocumentNode;
   try {
@@ -97,7 +111,7 @@ export function documentLimitViolations(schema: GraphQLSchema, text: string, lim
   } catch (error) {
     return [(error as Error).message];
   }
-  const rules = [maxDepthRule(options.depth), maxAliasesRule(options.aliases), costLimitRule(options.cost)];
+  const rules = [maxDepthRule(options.depth), maxAliasesRule(options.aliases), costLimitRule(options.cost), maxListItemsRule(limits.maxListItems, variables)];
   return validate(schema, document, [...specifiedRules, ...rules]).map((error) => error.message);
 }
 
@@ -219,15 +233,17 @@ interface RateLimitContext {
 /**
  * A token bucket per client. A request without a token is counted as it arrives, before its body is
  * read; one with a token once the token is verified (gateway/auth.ts, which must come first among the
- * plugins), so that it is counted against its subject and not against a shared address. A token
- * refused with 401 is counted against its address afterwards, and an address out of those is refused
- * before its token is checked: guessing tokens is limited too.
+ * plugins), so that it is counted against its subject and not against a shared address. A request
+ * with a token that never got that far (its token refused, its document not parsed or not valid) is
+ * counted against its address once answered, and an address out of those is refused before its token
+ * is checked: guessing tokens, or sending junk with any Authorization header, is limited too.
  */
 export function useRateLimit(limits: GatewayLimits): GatewayPlugin<RateLimitContext> {
   const { rateLimit } = limits;
   if (!rateLimit) return {};
   const buckets = new TokenBuckets(rateLimit.burst, rateLimit.perSecond);
-  const refusedTokens = new TokenBuckets(rateLimit.burst, rateLimit.perSecond);
+  const uncountedWithToken = new TokenBuckets(rateLimit.burst, rateLimit.perSecond);
+  const counted = new WeakSet<Request>();
   const address = (req: IncomingMessage | undefined, request: Request) =>
     clientAddress(req?.socket.remoteAddress, request.headers.get("x-forwarded-for"), limits.trustedProxies);
   const tooMany = (retryAfterSeconds: number) =>
@@ -235,14 +251,17 @@ export function useRateLimit(limits: GatewayLimits): GatewayPlugin<RateLimitCont
   return {
     onRequest({ request, serverContext, endResponse, fetchAPI }) {
       const from = rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request));
-      const wait = request.headers.has("authorization") ? refusedTokens.wait(from) : buckets.take(from);
+      const wait = request.headers.has("authorization") ? uncountedWithToken.wait(from) : buckets.take(from);
       if (wait !== undefined) endResponse(refusalResponse(fetchAPI, tooMany(wait)));
     },
-    onResponse({ request, response, serverContext }) {
-      if (response.status === 401) refusedTokens.take(rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request)));
+    onResponse({ request, serverContext }) {
+      if (request.headers.has("authorization") && !counted.has(request)) {
+        uncountedWithToken.take(rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request)));
+      }
     },
     onContextBuilding({ context }) {
       if (!context.request.headers.has("authorization")) return;
+      counted.add(context.request);
       const wait = buckets.take(rateLimitKey(context.viewer, address(context.req, context.request)));
       if (wait !== undefined) throw tooMany(wait);
     },

@@ -61,6 +61,9 @@ export function publicApiRuntimeOptions(settings: PublicApiSettings): Pick<Gatew
 /** Answers a subgraph could not give because it was not reached, or was restarting (502, 503, 504). */
 const retryableStatuses = new Set([502, 503, 504]);
 
+/** Errors a subgraph gives when it was reached and answered, which trying again cannot change. */
+const answered = new Set(["DATABASE_UNAVAILABLE", "QUERY_TIMEOUT"]);
+
 /**
  * Retries a subgraph query (never a mutation) that could not be reached, a few times, all within one
  * subgraph timeout. The runtime's `upstreamRetry` and `upstreamTimeout` options would wrap the retries
@@ -81,8 +84,9 @@ export function subgraphRetryWithinTimeout(retries: number, timeoutMs: number): 
             if (isRetryExecutionRequest(attempt) && getRetryInfo(attempt).attempt >= retries) return false;
             if (response) return retryableStatuses.has(response.status);
             const errors = (executionResult as { errors?: { extensions?: { code?: unknown } }[] } | undefined)?.errors ?? [];
-            // The subgraph answered that Neo4j is away, after its driver's own retry: again would only make the client wait.
-            return errors.length > 0 && !errors.every((error) => error.extensions?.code === "DATABASE_UNAVAILABLE");
+            // The subgraph answered: Neo4j is away (after its driver's own retry) or stopped a query too big for
+            // its timeout. Again would only make the client wait.
+            return errors.length > 0 && !errors.every((error) => answered.has(String(error.extensions?.code)));
           },
         }
       : undefined,

@@ -55,6 +55,8 @@ const schema = z.object({
   GATEWAY_MAX_ALIASES: z.coerce.number().int().nonnegative().default(15),
   GATEWAY_MAX_TOKENS: z.coerce.number().int().positive().default(1000),
   GATEWAY_MAX_COST: z.coerce.number().int().positive().default(5000),
+  /** The most list items a document may ask for at worst (gateway/list-items.ts); the journey trace's worst is 4×10^8. */
+  GATEWAY_MAX_LIST_ITEMS: z.coerce.number().int().positive().default(1_000_000_000),
   GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(65_536),
   /** Operations in one batched request (a JSON array); 0 refuses batches. */
   GATEWAY_MAX_BATCH: z.coerce.number().int().nonnegative().default(0),

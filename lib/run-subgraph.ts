@@ -64,7 +64,7 @@ export async function runSubgraph(name: SubgraphName, create: SubgraphFactory): 
   };
   let stopping = false;
   try {
-    const subgraph = await create({ driver, logger, database: config.NEO4J_DATABASE, gatewaySecret: subgraphSecret(config) });
+    const subgraph = await create({ driver, logger, database: config.NEO4J_DATABASE, gatewaySecret: subgraphSecret(config), queryTimeoutMs: Math.max(500, config.SUBGRAPH_TIMEOUT_MS - 1000) });
     // Listening first: the process is up (and says why it is not ready) while Neo4j is still away.
     const startUp = new StartUp();
     const running = await subgraph.listen(ports[name], config.HOST, startUp);

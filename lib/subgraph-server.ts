@@ -40,6 +40,8 @@ export interface SubgraphContext {
   logger: Logger;
   /** Read by @neo4j/graphql: which database to use. */
   sessionConfig?: { database?: string };
+  /** Read by @neo4j/graphql: the timeout of each transaction it runs, after which Neo4j stops the query. */
+  transaction: { timeout: number };
   /** The caller, as the gateway verified it; undefined for anonymous callers. */
   viewer: Viewer | undefined;
   /** The same, as @neo4j/graphql's @authentication and @authorization rules read it. */
@@ -53,6 +55,13 @@ export interface SubgraphOptions {
   database?: string | undefined;
   /** Only requests signed with it by the gateway are answered (lib/auth.ts). */
   gatewaySecret: string;
+  /**
+   * The longest Neo4j may run one generated query (4 s unless given; the processes get a second less
+   * than SUBGRAPH_TIMEOUT_MS, so the client hears why rather than the gateway's timeout): a small
+   * document that fans out over nested lists would otherwise keep Neo4j and the subgraph busy long
+   * after the gateway has given up on it.
+   */
+  queryTimeoutMs?: number;
   /** Resolvers of this subgraph's own, merged over the generated ones. */
   resolvers?: Record<string, unknown>;
   /** Runs this subgraph's own queries once, so that Neo4j has compiled them before users ask; only logged if it fails. */
@@ -112,6 +121,13 @@ function maskingFormatError(logger: Logger) {
     const unauthenticated = original instanceof GraphQLError && original.message === "Unauthenticated" && !original.extensions["code"];
     const known = unauthenticated ? neo4jGraphQLErrorCodes["Neo4jGraphQLAuthenticationError"] : original instanceof Error ? neo4jGraphQLErrorCodes[original.name] : undefined;
     if (known) return { message: known.message ?? formatted.message, extensions: { code: known.code }, ...path };
+    if (original instanceof Neo4jError && original.code.startsWith("Neo.ClientError.Transaction.TransactionTimedOut")) {
+      logger.warn({ operationName: formatted.path?.[0] }, "query stopped at its timeout");
+      return {
+        message: "This request asked for more than the graph can answer in time, and was stopped: ask for less (smaller limits, fewer nested lists).",
+        extensions: { code: "QUERY_TIMEOUT" }, ...path,
+      };
+    }
     if (original instanceof Neo4jError) {
       logger.error({ err: original }, "database error");
       return { message: "The graph database could not answer this request.", extensions: { code: "DATABASE_UNAVAILABLE" }, ...path };
@@ -243,7 +259,10 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
             const requestId = req.get("x-request-id") ?? randomUUID();
             const viewer = res.locals["viewer"] as Viewer | undefined;
             const jwt = neo4jJwt(viewer);
-            return { requestId, logger: logger.child({ requestId }), viewer, ...(jwt ? { jwt } : {}), ...(database ? { sessionConfig: { database } } : {}) };
+            return {
+              requestId, logger: logger.child({ requestId }), viewer, transaction: { timeout: options.queryTimeoutMs ?? 4000 },
+              ...(jwt ? { jwt } : {}), ...(database ? { sessionConfig: { database } } : {}),
+            };
           },
         }),
       );
