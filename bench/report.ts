@@ -151,9 +151,9 @@ Four ways of answering each operation:
 - **floor**: one hand-written Cypher query through neo4j-driver returning the same data (\`bench/floor-queries.ts\`).
 
 Both gateways get a subgraph timeout of ${run.subgraphTimeoutMs / 1000} s (so slow operations are measured, not cut off); every process logs at \`warn\`.
-At concurrency 10 all ten clients send the same query: our gateway's subgraph client (\`@graphql-tools/executor-http\`)
-merges identical queries in flight by default, so it may make one subgraph call for several client requests; @apollo/gateway
-makes one each. Concurrency 1 compares the two request for request.
+Every request is a reader's: our gateway verifies the client's token and signs one for the subgraphs; @apollo/gateway is
+sent that subgraph token and passes it on without checking a client token. At concurrency 10 all ten clients send the same
+query; neither gateway merges identical subgraph calls in flight (ours would merge them before adding each caller's token, docs/adr/0005).
 A request counts as an error when its HTTP status is not 200, its body has \`errors\`, or its top-level field is null.
 Latencies in milliseconds, from the bench process (client side).
 
