@@ -6,14 +6,14 @@
 import { SignJWT, jwtVerify } from "jose";
 import { createTokenVerifier } from "../gateway/auth.js";
 import { signGatewayToken, verifyGatewayToken } from "../lib/auth.js";
+import { signClientToken } from "../lib/demo-auth.js";
 
 const rounds = Number(process.argv[2] ?? 5000);
 const clientSecret = "client-secret-of-the-benchmark-0123456789";
 const subgraphSecret = "subgraph-secret-of-the-benchmark-0123456789";
 const claims = { iss: "https://bench.example", aud: "service-graph" };
 const bytes = (secret: string) => new TextEncoder().encode(secret);
-const clientToken = await new SignJWT({ roles: ["reader"] }).setProtectedHeader({ alg: "HS256" })
-  .setIssuer(claims.iss).setAudience(claims.aud).setSubject("bench").setExpirationTime("1h").sign(bytes(clientSecret));
+const clientToken = await signClientToken(clientSecret, { sub: "bench", roles: ["reader"], issuer: claims.iss, audience: claims.aud, expiresAt: "1h" });
 
 const verifyClient = createTokenVerifier({ jwtSecret: clientSecret, issuer: claims.iss, audience: claims.aud });
 const withImportedKey = async () => {

@@ -18,7 +18,7 @@ import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ChildProcess } from "node:child_process";
-import { SignJWT } from "jose";
+import { signClientToken } from "../lib/demo-auth.js";
 import { subgraphNames, type SubgraphName } from "../lib/config.js";
 import { startLocalNeo4j, type LocalNeo4j } from "../lib/local-neo4j.js";
 import { migrate } from "../lib/migrate.js";
@@ -123,8 +123,7 @@ async function startStack(neo4jUri: string): Promise<{ gatewayUrl: string; membe
     ...subgraphNames.map((name, i) => waitUntilOk(`The ${name} subgraph`, async () => (await fetch(`http://127.0.0.1:${ports[name]}/readiness`)).ok, members[i]!.child, 120_000)),
     waitUntilOk("The gateway", async () => (await fetch(gatewayUrl.replace("/graphql", "/readiness"))).ok, members[3]!.child, 120_000),
   ]);
-  const token = await new SignJWT({ roles: ["admin"] }).setProtectedHeader({ alg: "HS256" }).setIssuer(auth.issuer).setAudience(auth.audience)
-    .setSubject("bench-soak").setIssuedAt().setExpirationTime("2h").sign(new TextEncoder().encode(auth.secret));
+  const token = await signClientToken(auth.secret, { sub: "bench-soak", roles: ["admin"], issuer: auth.issuer, audience: auth.audience, expiresAt: "2h" });
   return { gatewayUrl, members, token };
 }
 

@@ -246,6 +246,15 @@ describe("the gateway under hostile input", () => {
       expectNothingInternal(answer);
       expect((await postJson(url, { query: normalQuery })).status).toBe(200);
     });
+
+    it("counts sizes given as variables on every request, though the document was checked before", async () => {
+      const byVariable = "query Fan($n: Int) { organisations(limit: $n) { children(limit: $n) { children(limit: $n) { children(limit: $n) { id } } } } }";
+      expect((await postJson(url, { query: byVariable, variables: { n: 2 } })).status).toBe(200);
+      const large = await postJson(url, { query: byVariable, variables: { n: 1000 } });
+      expect(large.status).toBe(400);
+      expect(messages(large)[0]).toMatch(/^This document may ask for 1,001,001,001,000 list items/);
+      expect((await postJson(url, { query: byVariable, variables: { n: 2 } })).status).toBe(200);
+    });
   });
 
   describe("requests refused before they are parsed", () => {

@@ -11,7 +11,7 @@ import { maxDepthPlugin, maxDepthRule } from "@escape.tech/graphql-armor-max-dep
 import { costLimitPlugin, costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxTokensPlugin, MaxTokensParserWLexer } from "@escape.tech/graphql-armor-max-tokens";
 import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-field-suggestions";
-import { maxListItemsRule } from "./list-items.js";
+import { listItemsRefusals, useMaxListItems } from "./list-items.js";
 import { GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationContext } from "graphql";
 import type { Config } from "../lib/config.js";
 
@@ -92,16 +92,6 @@ export function documentLimitPlugins(limits: GatewayLimits): GatewayPlugin[] {
   ] as GatewayPlugin[];
 }
 
-/** The list-items bound, with the request's variables: `limit: $n` counts as what $n is. */
-function useMaxListItems(max: number): GatewayPlugin {
-  return {
-    onValidate({ context, addValidationRule }) {
-      const variables = (context as { params?: { variables?: Record<string, unknown> } }).params?.variables ?? {};
-      addValidationRule(maxListItemsRule(max, variables));
-    },
-  };
-}
-
 /** Why the document would be refused under the limits, as the gateway would say it; empty when it passes. */
 export function documentLimitViolations(schema: GraphQLSchema, text: string, limits: GatewayLimits, variables: Record<string, unknown> = {}): string[] {
   const options = armorOptions(limits);
@@ -111,8 +101,9 @@ export function documentLimitViolations(schema: GraphQLSchema, text: string, lim
   } catch (error) {
     return [(error as Error).message];
   }
-  const rules = [maxDepthRule(options.depth), maxAliasesRule(options.aliases), costLimitRule(options.cost), maxListItemsRule(limits.maxListItems, variables)];
-  return validate(schema, document, [...specifiedRules, ...rules]).map((error) => error.message);
+  const rules = [maxDepthRule(options.depth), maxAliasesRule(options.aliases), costLimitRule(options.cost)];
+  const invalid = validate(schema, document, [...specifiedRules, ...rules]);
+  return (invalid.length > 0 ? invalid : listItemsRefusals(schema, document, limits.maxListItems, variables)).map((error) => error.message);
 }
 
 /** graphql-js suggests names it knows ("Did you mean "services"?", "… the enum value "FRONTSTAGE"?"): they map the schema for a client that may not see it. */
@@ -191,12 +182,11 @@ export class TokenBuckets {
 
   /** Takes a token for the key: undefined when there was one, otherwise the whole seconds until there is. */
   take(key: string, now = Date.now()): number | undefined {
-    const bucket = this.buckets.get(key);
-    const tokens = bucket ? Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond) : this.burst;
+    const tokens = this.tokensAt(key, now);
     this.buckets.delete(key);
     if (tokens < 1) {
       this.buckets.set(key, { tokens, at: now });
-      return Math.max(1, Math.ceil((1 - tokens) / this.perSecond));
+      return this.secondsUntilOne(tokens);
     }
     this.buckets.set(key, { tokens: tokens - 1, at: now });
     if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
@@ -205,9 +195,17 @@ export class TokenBuckets {
 
   /** Like take, without taking: the whole seconds until the key has a token, or undefined when it has one. */
   wait(key: string, now = Date.now()): number | undefined {
+    const tokens = this.tokensAt(key, now);
+    return tokens < 1 ? this.secondsUntilOne(tokens) : undefined;
+  }
+
+  private tokensAt(key: string, now: number): number {
     const bucket = this.buckets.get(key);
-    const tokens = bucket ? Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond) : this.burst;
-    return tokens < 1 ? Math.max(1, Math.ceil((1 - tokens) / this.perSecond)) : undefined;
+    return bucket ? Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond) : this.burst;
+  }
+
+  private secondsUntilOne(tokens: number): number {
+    return Math.max(1, Math.ceil((1 - tokens) / this.perSecond));
   }
 }
 

@@ -10,8 +10,9 @@
  */
 import {
   GraphQLError, Kind, getNamedType, getNullableType, isCompositeType, isListType, isObjectType, isInterfaceType,
-  type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type SelectionSetNode, type ValidationRule,
+  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode,
 } from "graphql";
+import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 
 /** What a list without an explicit size gives: @neo4j/graphql's default page and the reverse fields' default limit. */
 const defaultListSize = 100;
@@ -62,33 +63,41 @@ function itemsOf(
   return total;
 }
 
-/** Refuses an operation that may ask for more than `max` list items, with the count in the message. */
-export function maxListItemsRule(max: number, variables: Record<string, unknown> = {}): ValidationRule {
-  return (context) => ({
-    Document: {
-      leave(document) {
-        const schema = context.getSchema();
-        const typeOf = (name: string) => {
-          const type = schema.getType(name);
-          return type && isCompositeType(type) ? type : undefined;
-        };
-        const fragments = Object.fromEntries(
-          document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-        );
-        for (const definition of document.definitions) {
-          if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-          const root = schema.getRootType(definition.operation);
-          if (!root) continue;
-          const items = itemsOf(definition.selectionSet, root, 1, fragments, variables, typeOf, new Set());
-          if (items > max) {
-            context.reportError(new GraphQLError(
-              `This document may ask for ${items.toLocaleString("en-GB")} list items, more than the ${max.toLocaleString("en-GB")} this API answers: ` +
-              "give nested lists smaller limits, or ask for fewer lists inside lists.",
-              { nodes: [definition] },
-            ));
-          }
-        }
-      },
+/** Why each operation of the document would be refused (more than `max` list items at worst); empty when none is. */
+export function listItemsRefusals(schema: GraphQLSchema, document: DocumentNode, max: number, variables: Record<string, unknown> = {}): GraphQLError[] {
+  const typeOf = (name: string) => {
+    const type = schema.getType(name);
+    return type && isCompositeType(type) ? type : undefined;
+  };
+  const fragments = Object.fromEntries(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const refusals: GraphQLError[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const root = schema.getRootType(definition.operation);
+    if (!root) continue;
+    const items = itemsOf(definition.selectionSet, root, 1, fragments, variables, typeOf, new Set());
+    if (items <= max) continue;
+    refusals.push(new GraphQLError(
+      `This document may ask for ${items.toLocaleString("en-GB")} list items, more than the ${max.toLocaleString("en-GB")} this API answers: ` +
+      "give nested lists smaller limits, or ask for fewer lists inside lists.",
+      { nodes: [definition], extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } },
+    ));
+  }
+  return refusals;
+}
+
+/**
+ * Refuses, before anything runs, an operation that may ask for more than `max` list items. At
+ * execution, not validation: the runtime caches a document's validation, and `limit: $n` counts as
+ * what $n is in each request.
+ */
+export function useMaxListItems(max: number): GatewayPlugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const refusals = listItemsRefusals(args.schema, args.document, max, args.variableValues ?? {});
+      if (refusals.length > 0) setResultAndStopExecution({ errors: refusals });
     },
-  });
+  };
 }

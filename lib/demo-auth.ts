@@ -17,16 +17,31 @@ export interface DemoToken {
 const demoIssuer = "https://demo.service-graph.example";
 const demoAudience = "service-graph";
 
+export interface ClientClaims {
+  sub?: string | undefined;
+  roles: string[];
+  organisations?: string[] | undefined;
+  issuer: string;
+  audience: string;
+  /** A time span ("12h") or seconds since the epoch. */
+  expiresAt: string | number;
+}
+
+/** A client token as an identity provider would sign it with a shared secret (HS256): for demo runs, benchmarks and tests. */
+export function signClientToken(secret: string, claims: ClientClaims): Promise<string> {
+  const token = new SignJWT({ roles: claims.roles, ...(claims.organisations?.length ? { organisations: claims.organisations } : {}) })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuer(claims.issuer)
+    .setAudience(claims.audience)
+    .setIssuedAt()
+    .setExpirationTime(claims.expiresAt);
+  if (claims.sub) token.setSubject(claims.sub);
+  return token.sign(new TextEncoder().encode(secret));
+}
+
 /** Signs one demo token, valid for twelve hours. */
 function demoToken(secret: string, sub: string, roles: Role[], organisations: string[] = []): Promise<string> {
-  return new SignJWT({ roles, ...(organisations.length ? { organisations } : {}) })
-    .setProtectedHeader({ alg: "HS256" })
-    .setIssuer(demoIssuer)
-    .setAudience(demoAudience)
-    .setSubject(sub)
-    .setIssuedAt()
-    .setExpirationTime("12h")
-    .sign(new TextEncoder().encode(secret));
+  return signClientToken(secret, { sub, roles, organisations, issuer: demoIssuer, audience: demoAudience, expiresAt: "12h" });
 }
 
 /** The environment the processes of this run share, and the demo tokens (none when keys are configured). */

@@ -156,6 +156,7 @@ function requireGatewayToken(secret: string): express.RequestHandler {
   };
 }
 
+/** One JSON line per operation, carrying the gateway's request id (the logger is the request's child), so a request can be followed across processes. */
 function requestLogging(): ApolloServerPlugin<SubgraphContext> {
   return {
     async requestDidStart({ contextValue }) {
@@ -163,7 +164,7 @@ function requestLogging(): ApolloServerPlugin<SubgraphContext> {
       return {
         async willSendResponse({ response, operationName }) {
           const errors = response.body.kind === "single" ? response.body.singleResult.errors?.length ?? 0 : 0;
-          contextValue.logger.debug({ operationName, errors, ms: Math.round(performance.now() - started) }, "operation");
+          contextValue.logger.info({ operationName, errors, ms: Math.round(performance.now() - started) }, "operation");
         },
       };
     },

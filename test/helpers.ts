@@ -12,7 +12,7 @@ import { createGateway, listenGateway, type RunningGateway } from "../gateway/ga
 import type { PublicApiSettings } from "../gateway/public-api.js";
 import { createTokenVerifier } from "../gateway/auth.js";
 import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../lib/auth.js";
-import { SignJWT } from "jose";
+import { signClientToken } from "../lib/demo-auth.js";
 import { createPeopleSubgraph } from "../subgraphs/people/server.js";
 import { createOrganisationsSubgraph } from "../subgraphs/organisations/server.js";
 import { createServicesSubgraph } from "../subgraphs/services/server.js";
@@ -52,15 +52,9 @@ export const testReader: TestCaller = { sub: "test-reader", roles: ["reader"] };
 
 /** A client token for the caller, signed with this run's key unless the test changes something. */
 export async function tokenFor(caller: TestCaller, options: { secret?: string; issuer?: string; audience?: string; expiresAt?: number } = {}): Promise<string> {
-  const claims = { roles: caller.roles, ...(caller.organisations ? { organisations: caller.organisations } : {}) };
-  const token = new SignJWT(claims)
-    .setProtectedHeader({ alg: "HS256" })
-    .setIssuer(options.issuer ?? testAuth.issuer)
-    .setAudience(options.audience ?? testAuth.audience)
-    .setIssuedAt()
-    .setExpirationTime(options.expiresAt ?? "10m");
-  if (caller.sub) token.setSubject(caller.sub);
-  return token.sign(new TextEncoder().encode(options.secret ?? testAuth.secret));
+  return signClientToken(options.secret ?? testAuth.secret, {
+    ...caller, issuer: options.issuer ?? testAuth.issuer, audience: options.audience ?? testAuth.audience, expiresAt: options.expiresAt ?? "10m",
+  });
 }
 
 /**

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Driver } from "neo4j-driver";
-import { postGraphQL, startSubgraph, testDriver, uniqueId } from "../../test/helpers.js";
+import pino from "pino";
+import { headersFor, postGraphQL, startSubgraph, testAuth, testDriver, testNeo4j, testReader, uniqueId } from "../../test/helpers.js";
 import type { RunningServer } from "../../lib/subgraph-server.js";
+import { createPeopleSubgraph } from "./server.js";
 
 describe("people subgraph", () => {
   let driver: Driver;
@@ -93,5 +95,21 @@ describe("people subgraph", () => {
     expect(body.errors?.[0]?.message).toMatch(/role/);
     const { records } = await driver.executeQuery("MATCH (p:Person {id: $id}) RETURN count(p) AS n", { id: stranger });
     expect(records[0]?.get("n").toNumber()).toBe(0);
+  });
+
+  it("logs each operation as a JSON line with the gateway's request id", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const logged = await (await createPeopleSubgraph({ driver, logger, database: testNeo4j().database, gatewaySecret: testAuth.subgraphSecret })).listen(0);
+    try {
+      await fetch(logged.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "trace-me-1", ...(await headersFor(testReader)) },
+        body: JSON.stringify({ query: "query Names { people(limit: 1) { name } }" }),
+      });
+      expect(lines).toContainEqual(expect.objectContaining({ subgraph: "people", requestId: "trace-me-1", msg: "operation", operationName: "Names", errors: 0 }));
+    } finally {
+      await logged.close();
+    }
   });
 });
