@@ -59,6 +59,8 @@ const startTimeoutMs = 180_000;
 export interface LocalNeo4j {
   uri: string;
   process: ChildProcess;
+  /** Settles when the server process exits, whoever stopped it. */
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -126,6 +128,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   return {
     uri,
     process: child,
+    exited,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
@@ -140,12 +143,12 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
 export async function ensureNeo4j(
   config: { NEO4J_URI?: string | undefined; NEO4J_LOCAL_PORT: number; NEO4J_PASSWORD: string },
   log: (line: string) => void = console.log,
-): Promise<{ uri: string; local: boolean; stop(): Promise<void> }> {
+): Promise<{ uri: string; local: boolean; stop(): Promise<void>; exited?: Promise<void> }> {
   if (config.NEO4J_URI) return { uri: config.NEO4J_URI, local: false, stop: async () => {} };
   if (await portInUse(config.NEO4J_LOCAL_PORT)) {
     return { uri: `bolt://127.0.0.1:${config.NEO4J_LOCAL_PORT}`, local: true, stop: async () => {} };
   }
   log(`Starting the local Neo4j on 127.0.0.1:${config.NEO4J_LOCAL_PORT} (data in .neo4j/data)…`);
   const neo4j = await startLocalNeo4j({ name: "data", port: config.NEO4J_LOCAL_PORT, password: config.NEO4J_PASSWORD, log });
-  return { uri: neo4j.uri, local: true, stop: () => neo4j.stop() };
+  return { uri: neo4j.uri, local: true, stop: () => neo4j.stop(), exited: neo4j.exited };
 }

@@ -17,16 +17,20 @@ import { subgraphTypeDefs } from "../lib/subgraph-server.js";
 import { graphIsEmpty, seedDemoData } from "../seed/seed.js";
 
 const config = loadConfig();
-const children: ChildProcess[] = [];
+/** Each child with a promise of its exit, made when it is spawned: an `exit` event that has fired does not fire again. */
+const children: { label: string; child: ChildProcess; exited: Promise<void> }[] = [];
 let stopNeo4j: () => Promise<void> = async () => {};
-let stopping = false;
+let shuttingDown: Promise<never> | undefined;
 
-async function shutdown(code: number): Promise<never> {
-  stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once("exit", r)) : undefined)));
-  await stopNeo4j();
-  process.exit(code);
+/** Stops every child still running, then Neo4j if this run started it, then exits; once, whoever asks first. */
+function shutdown(code: number): Promise<never> {
+  shuttingDown ??= (async () => {
+    for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await Promise.all(children.map(({ exited }) => exited));
+    await stopNeo4j();
+    process.exit(code);
+  })();
+  return shuttingDown;
 }
 process.once("SIGINT", () => void shutdown(0));
 process.once("SIGTERM", () => void shutdown(0));
@@ -39,13 +43,17 @@ function startProcess(label: string, entry: string, env: NodeJS.ProcessEnv): Chi
   const prefix = (line: string) => (line.trim() ? `${label.padEnd(13)} | ${line}\n` : "");
   child.stdout?.on("data", (chunk: Buffer) => { if (process.env["LOG_LEVEL"] !== "silent") process.stdout.write(chunk.toString().split("\n").map(prefix).join("")); });
   child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk.toString().split("\n").map(prefix).join("")));
-  child.once("exit", (code, signal) => {
-    if (!stopping) {
-      console.error(`${label} stopped (${signal ?? `exit code ${code}`}); stopping the stack.`);
-      void shutdown(1);
-    }
+  const exited = new Promise<void>((resolveExit) => {
+    child.once("exit", (code, signal) => {
+      resolveExit();
+      // A child that stops on its own (a crash, the kernel's OOM killer) takes the stack down with a reason, never a hang.
+      if (!shuttingDown) {
+        console.error(`The ${label} process stopped (${signal ? `killed by ${signal}` : `exit code ${code}`}); stopping the stack.`);
+        void shutdown(1);
+      }
+    });
   });
-  children.push(child);
+  children.push({ label, child, exited });
   return child;
 }
 
@@ -92,6 +100,12 @@ ${lines}
 try {
   const neo4j = await ensureNeo4j(config);
   stopNeo4j = () => neo4j.stop();
+  void neo4j.exited?.then(() => {
+    if (!shuttingDown) {
+      console.error("The local Neo4j stopped; stopping the stack.");
+      void shutdown(1);
+    }
+  });
   await prepareGraph(neo4j.uri, config);
 
   const keys = await keysForThisRun(config);
@@ -109,6 +123,8 @@ Service Graph is running.
   Neo4j (Bolt):         ${neo4j.uri}
 ${demoTokensText(keys.tokens)}Press Ctrl-C to stop.`);
 } catch (error) {
-  console.error(error instanceof Neo4jUnavailableError ? error.message : (error as Error).message);
-  await shutdown(1);
+  if (!shuttingDown) {
+    console.error(error instanceof Neo4jUnavailableError ? error.message : (error as Error).message);
+    await shutdown(1);
+  }
 }
