@@ -58,14 +58,32 @@ export function publicApiRuntimeOptions(settings: PublicApiSettings): Pick<Gatew
   };
 }
 
-/** Answers a subgraph could not give because it was not reached, or was restarting (502, 503, 504). */
-const retryableStatuses = new Set([502, 503, 504]);
+/** What a proxy or a restarting server in front of a subgraph answers, with no GraphQL in the body. */
+const unansweredStatuses = new Set([502, 503, 504]);
 
-/** Errors a subgraph gives when it was reached and answered, which trying again cannot change. */
-const answered = new Set(["DATABASE_UNAVAILABLE", "QUERY_TIMEOUT"]);
+interface SubgraphError {
+  extensions?: { code?: unknown; response?: { status?: unknown } };
+  originalError?: { name?: unknown } | null;
+}
 
 /**
- * Retries a subgraph query (never a mutation) that could not be reached, a few times, all within one
+ * True when the subgraph did not answer at all: the connection was refused or reset (the runtime's
+ * SUBREQUEST_HTTP_ERROR, but not its timeout's abort), or it answered 502–504 with no GraphQL body
+ * (RESPONSE_VALIDATION_FAILED). Any GraphQL answer, whatever its status or code, is the subgraph's
+ * word: FORBIDDEN or an internal error would only run again, and be paid for again.
+ */
+export function subgraphDidNotAnswer(result: unknown): boolean {
+  const { data, errors } = (result ?? {}) as { data?: unknown; errors?: readonly SubgraphError[] };
+  if (data != null || !errors?.length) return false;
+  return errors.every((error) => {
+    const code = error.extensions?.code;
+    if (code === "SUBREQUEST_HTTP_ERROR") return !["AbortError", "TimeoutError"].includes(String(error.originalError?.name));
+    return code === "RESPONSE_VALIDATION_FAILED" && unansweredStatuses.has(Number(error.extensions?.response?.status));
+  });
+}
+
+/**
+ * Retries a subgraph query (never a mutation) that did not answer, a few times, all within one
  * subgraph timeout. The runtime's `upstreamRetry` and `upstreamTimeout` options would wrap the retries
  * around the timeout, giving each attempt a whole timeout of its own (and retrying a timed-out one):
  * these plugins, in this order, put the timeout around all the attempts instead.
@@ -77,16 +95,13 @@ export function subgraphRetryWithinTimeout(retries: number, timeoutMs: number): 
           maxRetries: retries,
           retryDelay: 100,
           retryDelayFactor: 2,
-          shouldRetry: ({ executionRequest: attempt, executionResult, response }) => {
+          shouldRetry: ({ executionRequest: attempt, executionResult }) => {
             // Aborted: the timeout has passed, or the client has gone.
             if (attempt.signal?.aborted) return false;
             // The runtime would wait once more after the last attempt before giving up.
             if (isRetryExecutionRequest(attempt) && getRetryInfo(attempt).attempt >= retries) return false;
-            if (response) return retryableStatuses.has(response.status);
-            const errors = (executionResult as { errors?: { extensions?: { code?: unknown } }[] } | undefined)?.errors ?? [];
-            // The subgraph answered: Neo4j is away (after its driver's own retry) or stopped a query too big for
-            // its timeout. Again would only make the client wait.
-            return errors.length > 0 && !errors.every((error) => answered.has(String(error.extensions?.code)));
+            // The runtime's `response` is never set here (its map is keyed by another request object): the result says it all.
+            return subgraphDidNotAnswer(executionResult);
           },
         }
       : undefined,

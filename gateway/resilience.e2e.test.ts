@@ -14,22 +14,39 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../lib/config.js";
 import { freePort } from "../bench/processes.js";
 import { repoRoot, supergraphPath } from "../lib/paths.js";
-import { postGraphQL, startStack, testAuth, testReader, tokenFor, type TestStack } from "../test/helpers.js";
+import { postGraphQL, startStack, testAdmin, testAuth, testReader, tokenFor, type TestCaller, type TestStack } from "../test/helpers.js";
 import { createTokenVerifier } from "./auth.js";
 import { createGateway, listenGateway, type RunningGateway } from "./gateway.js";
 import { publicApiSettings } from "./public-api.js";
 
-/** In front of the organisations subgraph: fails the next calls with 503, or delays them, and notes each call's request id. */
+/**
+ * In front of a subgraph: fails the next calls (503 with no GraphQL body, a reset connection, or an
+ * answer of its own), delays them, or is down altogether, and notes each call's request id.
+ */
 class FlakyProxy {
   failNext = 0;
+  resetNext = 0;
+  /** Answers given in place of the subgraph's, as a subgraph would send them. */
+  readonly answerNext: { status: number; body: unknown }[] = [];
   delayMs = 0;
   readonly requestIds: (string | undefined)[] = [];
   target = "";
+  private port = 0;
   private readonly server: Server = createServer((req, res) => {
     this.requestIds.push(req.headers["x-request-id"] as string | undefined);
+    if (this.resetNext > 0) {
+      this.resetNext--;
+      req.socket.destroy();
+      return;
+    }
     if (this.failNext > 0) {
       this.failNext--;
       res.writeHead(503, { "content-type": "text/plain" }).end("Service Unavailable");
+      return;
+    }
+    const answer = this.answerNext.shift();
+    if (answer) {
+      res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body));
       return;
     }
     setTimeout(() => {
@@ -45,8 +62,15 @@ class FlakyProxy {
   });
 
   async listen(): Promise<string> {
-    await new Promise<void>((done) => this.server.listen(0, "127.0.0.1", () => done()));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/graphql`;
+    await new Promise<void>((done) => this.server.listen(this.port, "127.0.0.1", () => done()));
+    this.port = (this.server.address() as AddressInfo).port;
+    return `http://127.0.0.1:${this.port}/graphql`;
+  }
+
+  /** Stops listening, as a subgraph whose process has died: connections are refused. */
+  async down(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((done) => this.server.close(() => done()));
   }
 
   close(): void {
@@ -59,11 +83,12 @@ const organisationsQuery = `query Orgs { organisations(where: { id: { eq: "compa
 
 describe("the gateway around its subgraphs", () => {
   const proxy = new FlakyProxy();
+  const peopleProxy = new FlakyProxy();
   let stack: TestStack;
   let urls: Record<"people" | "organisations" | "services", string>;
   const logLines: Record<string, unknown>[] = [];
 
-  /** A gateway over the stack's subgraphs (organisations behind the proxy), logging into logLines. */
+  /** A gateway over the stack's subgraphs (organisations and people behind proxies), logging into logLines. */
   const startGateway = (drainTimeoutMs?: number): Promise<RunningGateway> =>
     listenGateway(
       createGateway({
@@ -81,20 +106,27 @@ describe("the gateway around its subgraphs", () => {
 
   beforeAll(async () => {
     const proxyUrl = await proxy.listen();
-    stack = await startStack({ urlOverrides: { organisations: proxyUrl } });
+    const peopleProxyUrl = await peopleProxy.listen();
+    stack = await startStack({ urlOverrides: { organisations: proxyUrl, people: peopleProxyUrl } });
     proxy.target = stack.subgraphs.organisations.running.url;
-    urls = { people: stack.subgraphs.people.running.url, organisations: proxyUrl, services: stack.subgraphs.services.running.url };
+    peopleProxy.target = stack.subgraphs.people.running.url;
+    urls = { people: peopleProxyUrl, organisations: proxyUrl, services: stack.subgraphs.services.running.url };
   });
 
   afterAll(async () => {
     await stack?.close();
     proxy.close();
+    peopleProxy.close();
   });
 
   beforeEach(() => {
-    proxy.failNext = 0;
-    proxy.delayMs = 0;
-    proxy.requestIds.length = 0;
+    for (const each of [proxy, peopleProxy]) {
+      each.failNext = 0;
+      each.resetNext = 0;
+      each.answerNext.length = 0;
+      each.delayMs = 0;
+      each.requestIds.length = 0;
+    }
   });
 
   describe("retries and request ids", () => {
@@ -125,6 +157,52 @@ describe("the gateway around its subgraphs", () => {
       expect(body.errors).toEqual([{ message: "Part of the graph is unavailable right now; the rest of the answer is complete.", path: ["organisations"], extensions: { code: "SUBGRAPH_UNAVAILABLE" } }]);
       // The subgraph's own words ("Service Unavailable") do not reach the client.
       expect(JSON.stringify(body)).not.toContain("Service Unavailable");
+    });
+
+    it("retries a query whose connection was reset", async () => {
+      proxy.resetNext = 1;
+      const { body } = await postGraphQL(gateway.url, organisationsQuery);
+      expect(body).toEqual({ data: { organisations: [{ name: "Companies House" }] } });
+      expect(proxy.requestIds).toHaveLength(2);
+    });
+
+    it("retries a query while its subgraph is down, and answers once it is back within the retries", async () => {
+      await proxy.down();
+      // The retries come 100 and 300 ms after the first call: back after 150 ms, the second one is answered.
+      const answer = postGraphQL(gateway.url, organisationsQuery);
+      await new Promise((r) => setTimeout(r, 150));
+      await proxy.listen();
+      expect((await answer).body).toEqual({ data: { organisations: [{ name: "Companies House" }] } });
+      expect(proxy.requestIds).toHaveLength(1);
+    });
+
+    /** Runs the query once under a request id of its own and gives the answer and how many times the people subgraph was called. */
+    const callsFor = async (query: string, as: TestCaller | null, requestId: string) => {
+      const response = await fetch(gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": requestId, ...(as ? { authorization: `Bearer ${await tokenFor(as)}` } : {}) },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+      // The id the gateway answers with is the one it sends each subgraph call.
+      const id = response.headers.get("x-request-id");
+      return { codes: body.errors?.map((error) => error.extensions?.code), calls: peopleProxy.requestIds.filter((each) => each === id).length };
+    };
+    const auditQuery = (args = "") => `query AuditProbe { auditTrail${args} { edges { node { at } } } }`;
+
+    it("runs a query the subgraph refused (FORBIDDEN, UNAUTHENTICATED, BAD_USER_INPUT) exactly once", async () => {
+      expect(await callsFor(auditQuery(), testReader, "no-retry-forbidden")).toEqual({ codes: ["FORBIDDEN"], calls: 1 });
+      expect(await callsFor(`query NamesProbe { people(limit: 1) { name } }`, null, "no-retry-anonymous")).toEqual({ codes: ["UNAUTHENTICATED"], calls: 1 });
+      expect(await callsFor(auditQuery('(after: "forged")'), testAdmin, "no-retry-bad-input")).toEqual({ codes: ["BAD_USER_INPUT"], calls: 1 });
+    });
+
+    it("runs a query that failed inside the subgraph exactly once, whatever the status of its GraphQL answer", async () => {
+      // As the subgraphs mask an unexpected error (lib/subgraph-server.ts), with 200 and with 500; and a 503 that carries GraphQL.
+      const internal = { data: null, errors: [{ message: "Unexpected error.", path: ["auditTrail"], extensions: { code: "INTERNAL_SERVER_ERROR" } }] };
+      for (const [status, id] of [[200, "no-retry-internal-200"], [500, "no-retry-internal-500"], [503, "no-retry-graphql-503"]] as const) {
+        peopleProxy.answerNext.push({ status, body: internal });
+        expect(await callsFor(auditQuery(), testAdmin, id)).toEqual({ codes: ["INTERNAL_SERVER_ERROR"], calls: 1 });
+      }
     });
 
     it("never retries a mutation", async () => {
