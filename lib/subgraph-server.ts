@@ -28,6 +28,8 @@ import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
 import { graphModel } from "./mutation-input.js";
 import { validateMutations } from "./mutation-validation.js";
 import { auditMutations, runMutationsInTransactions } from "./audit.js";
+import { boundListArguments, handWrittenFields, listBoundsByType } from "./argument-bounds.js";
+import { InvalidTemporalError, refuseInvalidDates } from "./dates.js";
 import { hideStubRootFields, refreshServiceSdl, renameStubInputTypes, restoreShareableFields, shareAggregateSelections, stubTypeNames } from "./federation.js";
 
 /** schema/<name>.graphql, with the types all subgraphs share (schema/shared.graphql). */
@@ -98,6 +100,9 @@ export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" 
   // Every mutation runs in a transaction of its own: its input checked, then the change made and recorded in the audit trail.
   const model = graphModel(document);
   runMutationsInTransactions(validateMutations(auditMutations(schema, model), { model, driver: options.driver }), options.driver);
+  // Last, so it wraps every other step: paging arguments checked and bounded before anything reads them.
+  boundListArguments(schema, { lists: listBoundsByType(document), handWritten: handWrittenFields(options.resolvers) });
+  refuseInvalidDates(schema);
   return { schema, neoSchema };
 }
 
@@ -112,11 +117,22 @@ const neo4jGraphQLErrorCodes: Record<string, { code: string; message?: string }>
   Neo4jGraphQLAuthenticationError: { code: "UNAUTHENTICATED", message: unauthenticatedMessage },
 };
 
+/** The error, or the first of its original errors, of the class. */
+function causeOfClass<T extends Error>(error: unknown, errorClass: new (...args: never[]) => T): T | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = (e as { originalError?: unknown }).originalError, depth++) {
+    if (e instanceof errorClass) return e;
+  }
+  return undefined;
+}
+
 /** Database and unexpected errors say too much (Cypher, addresses, stacks): log them, send a plain message. */
 function maskingFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const path = formatted.path ? { path: formatted.path } : {};
+    // A literal the Date scalar refuses fails validation, which Apollo would name GRAPHQL_VALIDATION_FAILED.
+    const invalidTemporal = causeOfClass(error, InvalidTemporalError);
+    if (invalidTemporal) return { message: invalidTemporal.message, extensions: { code: "BAD_USER_INPUT" }, ...path };
     // @authentication's refusal at translation is a bare GraphQLError("Unauthenticated"), not its own class.
     const unauthenticated = original instanceof GraphQLError && original.message === "Unauthenticated" && !original.extensions["code"];
     const known = unauthenticated ? neo4jGraphQLErrorCodes["Neo4jGraphQLAuthenticationError"] : original instanceof Error ? neo4jGraphQLErrorCodes[original.name] : undefined;
