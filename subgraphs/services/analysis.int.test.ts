@@ -159,7 +159,7 @@ describe("services analysis, on a hand-built graph", () => {
 
   it("refuses bad arguments by name, and answers unknown ids plainly", async () => {
     const cases: [string, Record<string, unknown>, string][] = [
-      [`query ($id: ID!) { journey(serviceId: $id, peoplePerStage: 0) { asAt } }`, { id: f.S }, "peoplePerStage"],
+      [`query ($id: ID!) { journey(serviceId: $id, peoplePerStage: -1) { asAt } }`, { id: f.S }, "peoplePerStage"],
       [`{ gaps(first: 501) { totalCount } }`, {}, "first"],
       [`{ handoffs(after: "not-a-cursor") { totalCount } }`, {}, "after"],
       [`{ search(text: "   ") { totalCount } }`, {}, "text"],
@@ -170,6 +170,9 @@ describe("services analysis, on a hand-built graph", () => {
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument });
       expect(body.errors?.[0]?.message).toContain(argument);
     }
+    // 0 is the default (20), as for every limit: never none, never an error.
+    const zero = await query(`query ($id: ID!) { journey(serviceId: $id, peoplePerStage: 0) { asAt } }`, { id: f.S });
+    expect(zero.errors).toBeUndefined();
     const hostile = await query(`query ($text: String!) { search(text: $text) { totalCount } }`, { text: '"(* AND OR: ~ [x TO y] \\ /re/' });
     expect(hostile.errors).toBeUndefined();
     expect(hostile.data!["search"].totalCount).toEqual(expect.any(Number));
