@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
 import { gatewayTokenHeader, signGatewayToken } from "../lib/auth.js";
 import { createTokenVerifier } from "./auth.js";
+import { overlongTokens } from "../bench/abuse/http-attacks.js";
 import { postGraphQL, startStack, testAuth, testDriver, testReader, tokenFor, uniqueId, type TestCaller, type TestStack } from "../test/helpers.js";
 
 let stack: TestStack;
@@ -73,6 +74,22 @@ describe("client tokens at the gateway", () => {
     const basic = await postWithHeaders(gateway, { authorization: "Basic dXNlcjpwYXNz" }, query);
     expect(basic.status).toBe(401);
     expect(basic.body.errors?.[0]?.message).toBe('The Authorization header must be "Bearer <token>".');
+    await stillServing();
+  });
+
+  it("refuses tokens valid for longer than the maximum age, or issued in the future, and accepts the demo tokens' 12 hours", async () => {
+    const observed = await overlongTokens(gateway, testAuth);
+    const tooLong = "The bearer token is valid for longer than the 24 hours this gateway accepts: ask for a new, shorter-lived one.";
+    expect(observed).toEqual([
+      { what: "iat a day ahead", status: 401, message: 'The bearer token\'s "iat" claim is in the future: it was issued by a clock ahead of this gateway\'s.' },
+      { what: "exp in the year 3000", status: 401, message: tooLong },
+      { what: "exp in the year 3000, no iat", status: 401, message: tooLong },
+      { what: "valid 48 hours", status: 401, message: tooLong },
+      { what: "valid 12 hours (as the demo tokens)", status: 200, message: undefined },
+    ]);
+    // The maximum is the deployment's: an hour refuses the 12-hour token.
+    const hour = createTokenVerifier({ jwtSecret: testAuth.secret, issuer: testAuth.issuer, audience: testAuth.audience, maxTokenAgeSeconds: 3600 });
+    await expect(hour(`Bearer ${await tokenFor(testReader, { expiresAt: Math.floor(Date.now() / 1000) + 12 * 3600 })}`)).rejects.toThrow("longer than the 1 hour this gateway accepts");
     await stillServing();
   });
 

@@ -1,13 +1,13 @@
 /**
  * Client authentication at the gateway: a bearer token is verified (signature, algorithm, issuer,
- * audience, expiry) with the configured key, and the caller it names is passed to every subgraph
+ * audience, expiry, how long it is valid for) with the configured key, and the caller it names is passed to every subgraph
  * call in a token the gateway signs itself (lib/auth.ts). No token: the caller is anonymous.
  */
 import { readFileSync } from "node:fs";
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { GraphQLError } from "graphql";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
-import { gatewayTokenHeader, hmacKey, signGatewayToken, viewerFromClaims, type Viewer } from "../lib/auth.js";
+import { gatewayTokenHeader, hmacKey, signGatewayToken, tokenLifetimeProblem, viewerFromClaims, type Viewer } from "../lib/auth.js";
 
 export interface TokenSettings {
   /** HS256 with this shared secret… */
@@ -17,6 +17,8 @@ export interface TokenSettings {
   jwksUrl?: string | undefined;
   issuer?: string | undefined;
   audience?: string | undefined;
+  /** The longest a token may be valid for (`exp` − `iat`); 24 hours when left out. */
+  maxTokenAgeSeconds?: number | undefined;
 }
 
 export type TokenVerifier = (authorization: string | null) => Promise<Viewer | undefined>;
@@ -35,6 +37,8 @@ function refusal(error: unknown): string {
   return "The bearer token is not a valid JWT.";
 }
 
+export const defaultMaxTokenAgeSeconds = 24 * 60 * 60;
+
 /** Verifies `Authorization: Bearer …`; resolves to undefined for a request without one. */
 export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
   const key: Promise<CryptoKey> | JWTVerifyGetKey | undefined = settings.jwtSecret
@@ -46,22 +50,26 @@ export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
         : undefined;
   // One algorithm per key kind: a token may not choose how it is checked (`alg: none`, HS256 signed with a public key).
   const algorithms = settings.jwtSecret ? ["HS256"] : ["RS256"];
+  const maxTokenAgeSeconds = settings.maxTokenAgeSeconds ?? defaultMaxTokenAgeSeconds;
   return async (authorization) => {
     if (!authorization) return undefined;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
     if (!key) throw unauthenticated("This gateway does not accept tokens: it has no key configured (AUTH_JWT_SECRET, AUTH_JWKS_FILE or AUTH_JWKS_URL).");
+    let payload;
     try {
-      const { payload } = await jwtVerify(match[1]!, typeof key === "function" ? key : await key, {
+      ({ payload } = await jwtVerify(match[1]!, typeof key === "function" ? key : await key, {
         algorithms,
         ...(settings.issuer ? { issuer: settings.issuer } : {}),
         ...(settings.audience ? { audience: settings.audience } : {}),
         requiredClaims: ["exp"],
-      });
-      return viewerFromClaims(payload);
+      }));
     } catch (error) {
       throw unauthenticated(refusal(error));
     }
+    const tooLong = tokenLifetimeProblem(payload, maxTokenAgeSeconds);
+    if (tooLong) throw unauthenticated(tooLong);
+    return viewerFromClaims(payload);
   };
 }
 

@@ -18,6 +18,7 @@ const gateway = createGateway({
   auth: {
     verify: createTokenVerifier({
       jwtSecret: config.AUTH_JWT_SECRET, jwksFile: config.AUTH_JWKS_FILE, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE,
+      maxTokenAgeSeconds: config.AUTH_MAX_TOKEN_AGE_SECONDS,
     }),
     subgraphSecret: subgraphSecret(config),
   },

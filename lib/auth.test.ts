@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expandRoles, signGatewayToken, verifyGatewayToken, viewerFromClaims } from "./auth.js";
+import { expandRoles, signGatewayToken, tokenLifetimeProblem, verifyGatewayToken, viewerFromClaims } from "./auth.js";
 
 describe("roles", () => {
   it("expands each role to those it implies and ignores names it does not know", () => {
@@ -29,5 +29,30 @@ describe("the gateway's token for subgraphs", () => {
     const forged = await signGatewayToken({ roles: ["admin"], organisations: [] }, "another-secret-of-at-least-thirty-two-chars");
     await expect(verifyGatewayToken(forged, secret)).rejects.toThrow("it is not signed by this deployment's gateway");
     await expect(verifyGatewayToken("admin", secret)).rejects.toThrow("refused");
+  });
+});
+
+describe("a client token's lifetime", () => {
+  const now = 1_750_000_000;
+  const day = 24 * 3600;
+
+  it("accepts a token valid up to the maximum, the demo tokens' 12 hours among them, and an iat within the clock skew", () => {
+    expect(tokenLifetimeProblem({ iat: now, exp: now + 12 * 3600 }, day, now)).toBeUndefined();
+    expect(tokenLifetimeProblem({ iat: now - 3600, exp: now - 3600 + day }, day, now)).toBeUndefined();
+    expect(tokenLifetimeProblem({ iat: now + 30, exp: now + 3600 }, day, now)).toBeUndefined();
+    expect(tokenLifetimeProblem({ exp: now + 300 }, day, now)).toBeUndefined();
+  });
+
+  it("refuses one valid for longer than the maximum, from its iat or, without one, from now", () => {
+    const tooLong = "The bearer token is valid for longer than the 24 hours this gateway accepts: ask for a new, shorter-lived one.";
+    expect(tokenLifetimeProblem({ iat: now, exp: now + day + 1 }, day, now)).toBe(tooLong);
+    expect(tokenLifetimeProblem({ iat: now, exp: 32_503_680_000 }, day, now)).toBe(tooLong);
+    expect(tokenLifetimeProblem({ exp: 32_503_680_000 }, day, now)).toBe(tooLong);
+    expect(tokenLifetimeProblem({ iat: now, exp: now + 601 }, 600, now)).toBe("The bearer token is valid for longer than the 600 seconds this gateway accepts: ask for a new, shorter-lived one.");
+  });
+
+  it("refuses one issued in the future beyond the clock skew", () => {
+    expect(tokenLifetimeProblem({ iat: now + 61, exp: now + 3600 }, day, now)).toBe('The bearer token\'s "iat" claim is in the future: it was issued by a clock ahead of this gateway\'s.');
+    expect(tokenLifetimeProblem({ iat: now + day, exp: now + day + 3600 }, day, now)).toMatch(/"iat" claim is in the future/);
   });
 });

@@ -43,6 +43,27 @@ export function viewerFromClaims(claims: Record<string, unknown>): Viewer {
 
 export const hasRole = (viewer: Viewer | undefined, role: Role): boolean => viewer?.roles.includes(role) ?? false;
 
+/** How far a token's clock may be ahead of the gateway's. */
+export const tokenClockSkewSeconds = 60;
+
+/**
+ * Why a client token lives too long to be accepted, or undefined when it does not: its `exp` more than
+ * maxAgeSeconds after its `iat` (after now when it has none), or its `iat` in the future beyond the clock skew. A token
+ * with no maximum age would let a stolen one (or one an insider signed for the year 3000) be used for ever.
+ */
+export function tokenLifetimeProblem(claims: { iat?: unknown; exp?: unknown }, maxAgeSeconds: number, now = Date.now() / 1000): string | undefined {
+  const hours = (seconds: number) => (seconds === 3600 ? "1 hour" : seconds % 3600 === 0 ? `${seconds / 3600} hours` : `${seconds} seconds`);
+  const iat = typeof claims.iat === "number" ? claims.iat : undefined;
+  const exp = typeof claims.exp === "number" ? claims.exp : undefined;
+  if (iat !== undefined && iat > now + tokenClockSkewSeconds) return 'The bearer token\'s "iat" claim is in the future: it was issued by a clock ahead of this gateway\'s.';
+  if (exp === undefined) return undefined;
+  // Without an `iat`, from now: still no more than the maximum ahead.
+  if (exp - (iat ?? now) > maxAgeSeconds) {
+    return `The bearer token is valid for longer than the ${hours(maxAgeSeconds)} this gateway accepts: ask for a new, shorter-lived one.`;
+  }
+  return undefined;
+}
+
 /** The header the gateway signs for each subgraph call. */
 export const gatewayTokenHeader = "x-gateway-token";
 const gatewayIssuer = "service-graph-gateway";

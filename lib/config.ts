@@ -41,6 +41,8 @@ const schema = z.object({
   /** The `iss` and `aud` a client token must carry; required once tokens are accepted. */
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** The longest a client token may be valid for (`exp` − `iat`); the demo tokens are valid 12 hours. */
+  AUTH_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
   /** Shared by the gateway and the subgraphs: subgraphs answer only requests the gateway signed with it. */
   SUBGRAPH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** production: the gateway's IDE and introspection are off unless switched on below. */
