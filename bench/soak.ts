@@ -12,14 +12,11 @@
  * memory at the start, middle and end of the run. Memory counts as flat when the second half of the
  * run grows it by less than `--flat-within` per cent: reported, not asserted.
  */
-import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { ChildProcess } from "node:child_process";
 import { signClientToken } from "../lib/demo-auth.js";
-import { subgraphNames, type SubgraphName } from "../lib/config.js";
 import { startLocalNeo4j, type LocalNeo4j } from "../lib/local-neo4j.js";
 import { migrate } from "../lib/migrate.js";
 import { createDriver } from "../lib/neo4j.js";
@@ -27,7 +24,7 @@ import { repoRoot } from "../lib/paths.js";
 import { serverNodeFlags } from "../lib/server-process.js";
 import { seedDemoData } from "../seed/seed.js";
 import { percentile } from "./load.js";
-import { freePort, startNode, stopAll, waitUntilOk } from "./processes.js";
+import { startProcessStack, stopAll, type StackMember } from "./processes.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -96,35 +93,15 @@ function nextWrite(n: number): { query: string; variables: Record<string, unknow
 
 // ── The stack ──────────────────────────────────────────────────────────────────────────────────────
 
-interface Member {
-  name: string;
-  child: ChildProcess;
-}
-
-async function startStack(neo4jUri: string): Promise<{ gatewayUrl: string; members: Member[]; token: string }> {
-  const auth = { secret: randomBytes(32).toString("hex"), issuer: "https://auth.soak.invalid", audience: "service-graph", subgraphSecret: randomBytes(32).toString("hex") };
-  const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await freePort()]))) as Record<SubgraphName, number>;
-  const gatewayPort = await freePort();
-  const env = {
-    NEO4J_URI: neo4jUri, NEO4J_PASSWORD: password, HOST: "127.0.0.1", LOG_LEVEL: "warn",
-    PEOPLE_PORT: String(ports.people), ORGANISATIONS_PORT: String(ports.organisations), SERVICES_PORT: String(ports.services),
-    PEOPLE_URL: `http://127.0.0.1:${ports.people}/graphql`,
-    ORGANISATIONS_URL: `http://127.0.0.1:${ports.organisations}/graphql`,
-    SERVICES_URL: `http://127.0.0.1:${ports.services}/graphql`,
-    GATEWAY_PORT: String(gatewayPort), SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs),
-    AUTH_JWT_SECRET: auth.secret, AUTH_ISSUER: auth.issuer, AUTH_AUDIENCE: auth.audience, SUBGRAPH_SECRET: auth.subgraphSecret,
+async function startStack(neo4jUri: string): Promise<{ gatewayUrl: string; members: StackMember[]; token: string }> {
+  const stack = await startProcessStack({
+    neo4jUri, password,
     // One client sends the whole load: the per-client rate limit would refuse most of it.
-    GATEWAY_RATE_LIMIT_PER_SECOND: "0",
-  };
-  const members: Member[] = subgraphNames.map((name) => ({ name: `${name} subgraph`, child: startNode(`The ${name} subgraph`, `subgraphs/${name}/index.ts`, env) }));
-  members.push({ name: "gateway", child: startNode("The gateway", "gateway/index.ts", env) });
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
-  await Promise.all([
-    ...subgraphNames.map((name, i) => waitUntilOk(`The ${name} subgraph`, async () => (await fetch(`http://127.0.0.1:${ports[name]}/readiness`)).ok, members[i]!.child, 120_000)),
-    waitUntilOk("The gateway", async () => (await fetch(gatewayUrl.replace("/graphql", "/readiness"))).ok, members[3]!.child, 120_000),
-  ]);
+    env: { SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs), GATEWAY_RATE_LIMIT_PER_SECOND: "0" },
+  });
+  const { auth } = stack;
   const token = await signClientToken(auth.secret, { sub: "bench-soak", roles: ["admin"], issuer: auth.issuer, audience: auth.audience, expiresAt: "2h" });
-  return { gatewayUrl, members, token };
+  return { gatewayUrl: stack.gatewayUrl, members: stack.members, token };
 }
 
 // ── Load and memory ────────────────────────────────────────────────────────────────────────────────
@@ -159,7 +136,7 @@ async function send(url: string, token: string, query: string, variables: Record
   return null;
 }
 
-async function runLoad(url: string, token: string, members: Member[], processes: Record<string, number | undefined>) {
+async function runLoad(url: string, token: string, members: StackMember[], processes: Record<string, number | undefined>) {
   let n = 0;
   const pick = (i: number): { operation: string; query: string; variables: Record<string, unknown> } => {
     if (settings.writeEvery > 0 && i % settings.writeEvery === settings.writeEvery - 1) return { operation: writeName, ...nextWrite(i) };

@@ -10,31 +10,48 @@ import { assertNeo4jReady, createDriver } from "../lib/neo4j.js";
 import { migrate } from "../lib/migrate.js";
 import { seedDemoData } from "../seed/seed.js";
 
-let local: LocalNeo4j | undefined;
+type Neo4jSettings = { uri: string; username: string; password: string; database: string | null };
+
+/**
+ * The int and e2e projects each call this set-up; they run in one process, so the first starts the
+ * Neo4j, the others wait for it, and the last to finish stops it.
+ */
+const shared = globalThis as { serviceGraphTestNeo4j?: { ready: Promise<Neo4jSettings>; users: number; local?: LocalNeo4j } };
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const config = parseConfig();
-  const port = Number(process.env["NEO4J_TEST_PORT"] ?? 7688);
-  if (!config.NEO4J_URI) {
-    local = await startLocalNeo4j({ name: "test", port, password: config.NEO4J_PASSWORD, log: () => {} });
-  }
-  const uri = config.NEO4J_URI ?? local!.uri;
-  const driver = createDriver(config, uri);
-  try {
-    await assertNeo4jReady(driver, uri);
-    await migrate(driver, config.NEO4J_DATABASE);
-    await seedDemoData(driver, config.NEO4J_DATABASE);
-  } finally {
-    await driver.close();
-  }
-  project.provide("neo4j", { uri, username: config.NEO4J_USERNAME, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE ?? null });
+  shared.serviceGraphTestNeo4j ??= { ready: start(), users: 0 };
+  const state = shared.serviceGraphTestNeo4j;
+  state.users++;
+  project.provide("neo4j", await state.ready);
   return async () => {
-    await local?.stop();
+    if (--state.users > 0) return;
+    delete shared.serviceGraphTestNeo4j;
+    await state.local?.stop();
   };
+
+  async function start(): Promise<Neo4jSettings> {
+    const config = parseConfig();
+    let local: LocalNeo4j | undefined;
+    const port = Number(process.env["NEO4J_TEST_PORT"] ?? 7688);
+    if (!config.NEO4J_URI) {
+      local = await startLocalNeo4j({ name: "test", port, password: config.NEO4J_PASSWORD, log: () => {} });
+      shared.serviceGraphTestNeo4j!.local = local;
+    }
+    const uri = config.NEO4J_URI ?? local!.uri;
+    const driver = createDriver(config, uri);
+    try {
+      await assertNeo4jReady(driver, uri);
+      await migrate(driver, config.NEO4J_DATABASE);
+      await seedDemoData(driver, config.NEO4J_DATABASE);
+    } finally {
+      await driver.close();
+    }
+    return { uri, username: config.NEO4J_USERNAME, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE ?? null };
+  }
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
-    neo4j: { uri: string; username: string; password: string; database: string | null };
+    neo4j: Neo4jSettings;
   }
 }
