@@ -10,7 +10,6 @@ import type { AddressInfo } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createGatewayRuntime, type GatewayRuntime } from "@graphql-hive/gateway-runtime";
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { GraphQLError } from "graphql";
 import type { SubgraphName } from "../lib/config.js";
 import { createDashboardHandler } from "./dashboard/server.js";
@@ -18,6 +17,8 @@ import { useAuthentication, type TokenVerifier } from "./auth.js";
 import pino, { type Logger } from "pino";
 import { createGatewayMetrics, useRequestLogging } from "./observability.js";
 import { defaultPublicApiSettings, publicApiPlugins, publicApiRuntimeOptions, type PublicApiSettings } from "./public-api.js";
+import { ideWithContentSecurityPolicy, setSecurityHeaders } from "./browser-access.js";
+import { normaliseMediaTypes, useMalformedRequestStatus } from "./http-semantics.js";
 
 const examplesDir = resolve(import.meta.dirname, "examples");
 
@@ -96,6 +97,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   const supergraph = withSubgraphUrls(options.supergraphSdl, options.subgraphUrls);
   const publicApi = options.publicApi ?? defaultPublicApiSettings();
   const metrics = createGatewayMetrics();
+  const ide = ideWithContentSecurityPolicy("/graphql");
   return createGatewayRuntime({
     supergraph,
     graphqlEndpoint: "/graphql",
@@ -108,18 +110,21 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       title: "Service Graph",
       defaultTabs: exampleOperations().map((example) => ({ query: example.query })),
     },
-    renderGraphiQL,
+    renderGraphiQL: ide.render,
     // Identical queries in flight are merged before useAuthentication signs each call with its caller:
     // merged, an anonymous caller could get a reader's answer.
     transportEntries: { "*.http": { options: { deduplicateInflightRequests: false } } },
     ...publicApiRuntimeOptions(publicApi),
     plugins: (context) => [
       useRequestLogging(options.logger ?? pino({ level: "silent" }), "/graphql"),
-      metrics.endpoint("/graphql", publicApi.metricsToken),
+      metrics.endpoint("/graphql", publicApi.metricsToken, publicApi.metricsWithoutToken),
       metrics.plugin(context),
       useAuthentication(options.auth.verify, options.auth.subgraphSecret),
       // Neither gateway sets a subgraph timeout by default: without one a hung subgraph hangs the client.
       ...publicApiPlugins(publicApi, "/graphql", options.subgraphTimeoutMs),
+      ide.plugin,
+      // Last: it wraps the request parser the plugins above have set.
+      useMalformedRequestStatus(),
     ],
   });
 }
@@ -144,6 +149,8 @@ export async function listenGateway(gateway: GatewayRuntime, port: number, host 
     response.once("close", () => inFlight.delete(response));
     // A request that comes on a kept-alive connection while draining is answered, and its connection closed.
     if (draining) response.setHeader("connection", "close");
+    setSecurityHeaders(response);
+    normaliseMediaTypes(request);
     dashboard(request, response).then(
       (handled) => (handled ? undefined : gateway(request, response)),
       () => response.writeHead(500).end(),

@@ -137,8 +137,11 @@ export function createGatewayMetrics() {
       },
     }) as GatewayPlugin;
 
-  /** GET /metrics, only with `Authorization: Bearer <token>` when a token is set; and the status counter. */
-  const endpoint = (graphqlEndpoint: string, token: string | undefined): GatewayPlugin => {
+  /**
+   * GET /metrics, only with `Authorization: Bearer <token>` when a token is set; without one, open or
+   * (in production) not there at all; and the status counter.
+   */
+  const endpoint = (graphqlEndpoint: string, token: string | undefined, withoutToken = true): GatewayPlugin => {
     const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
     const authorised = (header: string | null) => {
       if (!expected) return true;
@@ -148,6 +151,10 @@ export function createGatewayMetrics() {
     return {
       onRequest({ url, request, endResponse, fetchAPI }) {
         if (url.pathname !== "/metrics") return undefined;
+        if (!expected && !withoutToken) {
+          endResponse(new fetchAPI.Response("Not found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } }));
+          return undefined;
+        }
         if (!authorised(request.headers.get("authorization"))) {
           endResponse(new fetchAPI.Response("Unauthorized\n", { status: 401, headers: { "www-authenticate": "Bearer" } }));
           return undefined;

@@ -5,6 +5,7 @@
 import { getRetryInfo, isRetryExecutionRequest, useUpstreamRetry, useUpstreamTimeout, type GatewayConfigBase, type GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { parseConfig, type Config } from "../lib/config.js";
 import { readPersistedDocuments } from "./dashboard/persisted-documents.js";
+import { corsFor } from "./browser-access.js";
 import { documentLimitPlugins, limitsFromConfig, refusal, refusalResponse, useNoSuggestions, useRateLimit, useRequestBodyLimits, type GatewayLimits } from "./limits.js";
 
 export interface PublicApiSettings {
@@ -17,6 +18,10 @@ export interface PublicApiSettings {
   subgraphQueryRetries: number;
   /** Set: /metrics answers only `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** Without a token: whether /metrics answers anyone (development) or no one (production: 404). */
+  metricsWithoutToken: boolean;
+  /** Other sites' origins whose pages may call the API (gateway/browser-access.ts). */
+  corsOrigins: string[];
 }
 
 export function publicApiSettings(config: Config): PublicApiSettings {
@@ -28,6 +33,9 @@ export function publicApiSettings(config: Config): PublicApiSettings {
     trustedDocuments: config.GATEWAY_TRUSTED_DOCUMENTS,
     subgraphQueryRetries: config.SUBGRAPH_QUERY_RETRIES,
     metricsToken: config.METRICS_TOKEN,
+    // In production /metrics would tell anyone each operation's traffic and errors.
+    metricsWithoutToken: development,
+    corsOrigins: config.GATEWAY_CORS_ORIGINS,
   };
 }
 
@@ -38,7 +46,7 @@ export const defaultPublicApiSettings = (): PublicApiSettings => publicApiSettin
  * The runtime's own options for the settings. The manifest's documents are accepted by id in every
  * mode, so the dashboard sends ids alone; trusted documents mode refuses everything else.
  */
-export function publicApiRuntimeOptions(settings: PublicApiSettings): Pick<GatewayConfigBase<Record<string, unknown>>, "persistedDocuments" | "disableIntrospection" | "batching" | "requestId"> {
+export function publicApiRuntimeOptions(settings: PublicApiSettings): Pick<GatewayConfigBase<Record<string, unknown>>, "persistedDocuments" | "disableIntrospection" | "batching" | "requestId" | "cors"> {
   const documents = readPersistedDocuments();
   return {
     persistedDocuments: {
@@ -55,6 +63,8 @@ export function publicApiRuntimeOptions(settings: PublicApiSettings): Pick<Gatew
     ...(settings.limits.maxBatch > 0 ? { batching: { limit: settings.limits.maxBatch } } : {}),
     // Replaced by gateway/observability.ts, which checks a client's id before using it.
     requestId: false,
+    // The runtime's default echoes any Origin, with credentials.
+    cors: corsFor(settings.corsOrigins),
   };
 }
 

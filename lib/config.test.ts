@@ -34,6 +34,13 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ AUTH_JWT_SECRET: "short", SUBGRAPH_SECRET: "short" })).toThrowError(/AUTH_JWT_SECRET: must be at least 32 characters[\s\S]*SUBGRAPH_SECRET: must be at least 32 characters/);
   });
 
+  it("gives browser access and tokens safe defaults, and reads their variables", () => {
+    expect(parseConfig({})).toMatchObject({ GATEWAY_CORS_ORIGINS: [], AUTH_MAX_TOKEN_AGE_SECONDS: 86_400 });
+    expect(parseConfig({ GATEWAY_CORS_ORIGINS: "https://a.example,  https://b.example:8443 ,", AUTH_MAX_TOKEN_AGE_SECONDS: "3600" }))
+      .toMatchObject({ GATEWAY_CORS_ORIGINS: ["https://a.example", "https://b.example:8443"], AUTH_MAX_TOKEN_AGE_SECONDS: 3600 });
+    expect(() => parseConfig({ GATEWAY_CORS_ORIGINS: "*", AUTH_MAX_TOKEN_AGE_SECONDS: "0" })).toThrowError(/(?=[\s\S]*GATEWAY_CORS_ORIGINS.0: must list origins)(?=[\s\S]*AUTH_MAX_TOKEN_AGE_SECONDS)/);
+  });
+
   it("treats an empty variable as unset", () => {
     expect(parseConfig({ NEO4J_URI: "" }).NEO4J_URI).toBeUndefined();
   });

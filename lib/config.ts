@@ -71,8 +71,17 @@ const schema = z.object({
   SUBGRAPH_QUERY_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** How long a stopping gateway lets requests in flight finish before it closes their connections. */
   GATEWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(10_000),
-  /** Set: the gateway's /metrics answers only `Authorization: Bearer <this>`. */
+  /** Set: the gateway's /metrics answers only `Authorization: Bearer <this>`. Unset: open in development, 404 in production. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /**
+   * Other sites' origins (`https://host[:port]`, comma-separated) whose pages may call the API from a
+   * browser (CORS, without credentials). Unset: none; the gateway's own pages need no CORS.
+   */
+  GATEWAY_CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(",").map((origin) => origin.trim()).filter((origin) => origin !== ""))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, "must list origins such as https://dashboard.example.gov.uk (scheme, host and port only, lower case, no path)")))
+    .default([]),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, extname, resolve, sep } from "node:path";
 import { build } from "esbuild";
+import { dashboardContentSecurityPolicy } from "../browser-access.js";
 
 export const dashboardPath = "/dashboard";
 
@@ -47,6 +48,12 @@ export async function bundleDashboard(): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
+/**
+ * GOV.UK Frontend's snippet that marks the page as having JavaScript before it is drawn, as a file:
+ * the page's Content-Security-Policy allows no inline script.
+ */
+const jsEnabled = "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');\n";
+
 /** Files that are the same for every request, read and built once. */
 async function loadFixedFiles(): Promise<Map<string, StaticFile>> {
   const [page, styles, govukCss, script] = await Promise.all([
@@ -62,6 +69,7 @@ async function loadFixedFiles(): Promise<Map<string, StaticFile>> {
     // The precompiled CSS expects its fonts and images under /assets/; here they live under /dashboard/assets/.
     [`${dashboardPath}/govuk-frontend.min.css`, { body: govukCss.replaceAll("url(/assets/", `url(${dashboardPath}/assets/`), type: contentTypes[".css"]! }],
     [`${dashboardPath}/dashboard.js`, { body: script, type: contentTypes[".js"]! }],
+    [`${dashboardPath}/js-enabled.js`, { body: jsEnabled, type: contentTypes[".js"]! }],
   ]);
 }
 
@@ -101,6 +109,8 @@ export async function createDashboardHandler(): Promise<DashboardHandler> {
       // Fonts and images are named by their content; the page and its code change with each release.
       "cache-control": path.startsWith(assetPrefix) ? "public, max-age=86400" : "no-cache",
       "x-content-type-options": "nosniff",
+      // The gateway's other security headers (gateway/browser-access.ts) are set already; this page's policy is its own.
+      "content-security-policy": dashboardContentSecurityPolicy,
     });
     response.end(request.method === "HEAD" ? undefined : file.body);
     return true;
