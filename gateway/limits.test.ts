@@ -5,7 +5,9 @@ import { transformSupergraphToPublicSchema } from "@theguild/federation-composit
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../lib/config.js";
 import { readCommittedSupergraph } from "../lib/compose.js";
-import { clientAddress, documentLimitViolations, limitsFromConfig, rateLimitKey, TokenBuckets, withoutSuggestions } from "./limits.js";
+import { clientAddress, documentLimitViolations, limitsFromConfig, rateLimitCost, rateLimitKey, TokenBuckets, variablesProblem, withoutSuggestions } from "./limits.js";
+import { countListItems } from "./list-items.js";
+import { DocumentCache, estimatedBytes } from "./document-cache.js";
 import { publicApiSettings } from "./public-api.js";
 
 const schema = buildASTSchema(transformSupergraphToPublicSchema(parse(readCommittedSupergraph())));
@@ -18,8 +20,9 @@ const operationFiles = ["examples", "dashboard/client/operations"].flatMap((dir)
 describe("the gateway's default limits", () => {
   it("are the documented ones", () => {
     expect(defaults).toEqual({
-      maxDepth: 12, maxAliases: 15, maxTokens: 1000, maxCost: 5000, maxListItems: 1_000_000_000, maxBodyBytes: 65_536, maxBatch: 0,
-      rateLimit: { burst: 100, perSecond: 10 }, trustedProxies: 0,
+      maxDepth: 12, maxAliases: 15, maxTokens: 1000, maxCost: 10_000, maxListItems: 100_000, maxBodyBytes: 65_536, maxBatch: 0,
+      maxVariablesDepth: 16, maxVariableValues: 5000, documentCacheBytes: 16_000_000,
+      rateLimit: { burst: 300, perSecond: 10 }, trustedProxies: 0,
     });
   });
 
@@ -42,15 +45,55 @@ describe("the gateway's default limits", () => {
     expect(documentLimitViolations(schema, aliases(16), defaults)).toEqual(["Aliases limit of 15 exceeded, found 16."]);
     expect(documentLimitViolations(schema, `{ ${"__typename ".repeat(1001)}}`, defaults)).toEqual(["Syntax Error: Token limit of 1000 exceeded."]);
     expect(documentLimitViolations(schema, "{ organisationsConnection(first: 1000) { edges { node { id name acronym children { id name } } } } }", defaults))
-      .toEqual(["Query Cost limit of 5000 exceeded, found 36500."]);
+      .toEqual(["Query Cost limit of 10000 exceeded, found 36500."]);
     // Lists in lists: within depth, cost and tokens, yet up to 10^13 organisations (45 MB when tried).
     const fanOut = "{ organisations(limit: 1000) { parents { children(limit: 1000) { parents { children(limit: 1000) { id } } } } } }";
     expect(documentLimitViolations(schema, fanOut, defaults)).toEqual([
-      "This document may ask for 10,010,100,101,000 list items, more than the 1,000,000,000 this API answers: give nested lists smaller limits, or ask for fewer lists inside lists.",
+      "This document may ask for 10,010,100,101,000 list items, more than the 100,000 this API answers: give nested lists smaller limits, or ask for fewer lists inside lists.",
     ]);
     const byVariable = "query ($n: Int) { organisations(limit: $n) { children(limit: $n) { children(limit: $n) { id } } } }";
     expect(documentLimitViolations(schema, byVariable, defaults, { n: 10 })).toEqual([]);
     expect(documentLimitViolations(schema, byVariable, defaults, { n: 1000 })).toHaveLength(1);
+  });
+});
+
+describe("the count of list items", () => {
+  const items = (query: string, variables: Record<string, unknown> = {}) => [...countListItems(schema, parse(query), variables).items.values()][0];
+  const refused = (query: string, variables: Record<string, unknown> = {}) => countListItems(schema, parse(query), variables).badArguments.map((e) => [e.message, e.extensions]);
+
+  it("counts the fan-out that took the organisations subgraph down at what the server gives each list (10^7, not 1.37 million real, but over the bound)", () => {
+    // parents(limit: 1) is 1; children unset is @limit's default, 100, at each level.
+    expect(items("{ organisations(limit: 1000) { parents(limit: 1) { children { parents(limit: 1) { children { id } } } } } }")).toBe(1000 + 1000 + 100_000 + 100_000 + 10_000_000);
+    expect(documentLimitViolations(schema, "{ organisations(limit: 1000) { parents(limit: 1) { children { parents(limit: 1) { children { id } } } } } }", defaults)).toHaveLength(1);
+  });
+
+  it("counts limit: 0, first: 0 and no size as the default page, and more than the maximum as the maximum", () => {
+    expect(items("{ organisations(limit: 0) { id } }")).toBe(100);
+    expect(items("{ organisations { id } }")).toBe(100);
+    expect(items("{ organisations(limit: 5000) { id } }")).toBe(1000);
+    expect(items("query ($n: Int) { organisations(limit: $n) { id } }", { n: 0 })).toBe(100);
+    // The operation's own default for a variable counts as execution will use it.
+    expect(items("query ($n: Int = 700) { organisations(limit: $n) { id } }")).toBe(700);
+    // 0 as the outer list was counted as one item: the 45 MB fan-out went through with limit: 0.
+    expect(items("{ organisations(limit: 0) { parents { children(limit: 0) { id } } } }")).toBe(100 + 100 * 100 + 100 * 100 * 100);
+  });
+
+  it("gives a connection's first, or its default, to its edges", () => {
+    expect(items("{ organisationsConnection(first: 1000) { edges { node { id } } } }")).toBe(1000);
+    expect(items("{ organisationsConnection(first: 0) { edges { node { childrenConnection { edges { node { id } } } } } } }")).toBe(100 + 100 * 100);
+    // An analysis page: its schema default (first: Int = 20), and at most its resolver's maximum.
+    expect(items('{ search(text: "a") { edges { node { id } } } }')).toBe(20);
+    expect(items('{ search(text: "a", first: 5000) { edges { node { id } } } }')).toBe(100);
+    // The journey's peoplePerStage sizes each stage's people.
+    expect(items('{ journey(serviceId: "s", peoplePerStage: 10) { stages { people { edges { role } } } } }')).toBe(25 + 25 * 10);
+  });
+
+  it("refuses a negative limit, offset or first as BAD_USER_INPUT naming the argument, given or as a variable", () => {
+    expect(refused("{ organisations(limit: -1) { id } }")).toEqual([['"limit" of "organisations" must not be negative; it was -1.', { code: "BAD_USER_INPUT", argument: "limit", http: { status: 400 } }]]);
+    expect(refused("query ($o: Int) { organisations(offset: $o) { id } }", { o: -5 }).map(([m]) => m)).toEqual(['"offset" of "organisations" must not be negative; it was -5.']);
+    expect(refused("{ organisationsConnection(first: -2) { edges { node { children(limit: -3) { id } } } } }").map(([m]) => m))
+      .toEqual(['"first" of "organisationsConnection" must not be negative; it was -2.', '"limit" of "children" must not be negative; it was -3.']);
+    expect(documentLimitViolations(schema, "{ organisations(limit: -1) { id } }", defaults)).toEqual(['"limit" of "organisations" must not be negative; it was -1.']);
   });
 });
 
@@ -60,7 +103,10 @@ describe("the limits' configuration", () => {
       GATEWAY_MAX_DEPTH: "8", GATEWAY_MAX_ALIASES: "0", GATEWAY_MAX_TOKENS: "500", GATEWAY_MAX_COST: "900", GATEWAY_MAX_LIST_ITEMS: "5000", GATEWAY_MAX_BODY_BYTES: "1024",
       GATEWAY_MAX_BATCH: "5", GATEWAY_RATE_LIMIT_BURST: "20", GATEWAY_RATE_LIMIT_PER_SECOND: "2.5", GATEWAY_TRUSTED_PROXIES: "1",
     }));
-    expect(limits).toEqual({ maxDepth: 8, maxAliases: 0, maxTokens: 500, maxCost: 900, maxListItems: 5000, maxBodyBytes: 1024, maxBatch: 5, rateLimit: { burst: 20, perSecond: 2.5 }, trustedProxies: 1 });
+    expect(limits).toEqual({
+      maxDepth: 8, maxAliases: 0, maxTokens: 500, maxCost: 900, maxListItems: 5000, maxBodyBytes: 1024, maxBatch: 5, rateLimit: { burst: 20, perSecond: 2.5 }, trustedProxies: 1,
+      maxVariablesDepth: 16, maxVariableValues: 5000, documentCacheBytes: 16_000_000,
+    });
   });
 
   it("turns the rate limit off at 0 per second", () => {
@@ -97,6 +143,19 @@ describe("the rate limit", () => {
     expect(buckets.take("a", start + 2000)).toBe(2);
   });
 
+  it("takes a request's cost, one token per 1,000 list items, and refuses what the bucket does not hold without taking it", () => {
+    expect([0, 1, 1000, 1001, 57_400, 100_000].map(rateLimitCost)).toEqual([1, 1, 1, 2, 58, 100]);
+    const buckets = new TokenBuckets(100, 10);
+    expect(buckets.take("a", 0, 60)).toBeUndefined();
+    // 40 left: 60 more is 2 s away, and is not taken.
+    expect(buckets.take("a", 0, 60)).toBe(2);
+    expect(buckets.take("a", 0, 40)).toBeUndefined();
+    expect(buckets.take("a", 0, 1)).toBe(1);
+    // More than a whole bucket costs a whole bucket, so it can still run once the bucket is full.
+    expect(buckets.take("b", 0, 500)).toBeUndefined();
+    expect(buckets.take("b", 0, 1)).toBe(1);
+  });
+
   it("keeps at most the number of buckets it is given, forgetting the least recently used", () => {
     const buckets = new TokenBuckets(1, 1, 2);
     buckets.take("a", 0);
@@ -123,4 +182,58 @@ describe("the rate limit", () => {
 it("removes graphql-js's suggestions from a message", () => {
   expect(withoutSuggestions('Cannot query field "service" on type "Query". Did you mean "services"?')).toBe('Cannot query field "service" on type "Query".');
   expect(withoutSuggestions('Value "FRONTSTAG" does not exist in "Lane" enum. Did you mean the enum value "FRONTSTAGE"?')).toBe('Value "FRONTSTAG" does not exist in "Lane" enum.');
+});
+
+describe("the variables' limits", () => {
+  it("refuse variables nested deeper than the limit, walked without recursion however deep", () => {
+    let deep: unknown = {};
+    for (let i = 0; i < 100_000; i++) deep = { AND: [deep] };
+    expect(variablesProblem({ where: deep }, 16, 5000)).toBe("The variables are nested more than 16 levels deep, more than this API accepts.");
+    expect(variablesProblem({ where: { AND: [{ name: { eq: "x" } }] } }, 16, 5000)).toBeUndefined();
+  });
+
+  it("refuse variables holding more values than the limit", () => {
+    expect(variablesProblem({ ids: Array.from({ length: 5000 }, (_, i) => `id-${i}`) }, 16, 5000)).toBe(
+      "The variables hold more than 5,000 values (list items and object fields), more than this API accepts.",
+    );
+    expect(variablesProblem({ ids: Array.from({ length: 50 }, (_, i) => `id-${i}`) }, 16, 5000)).toBeUndefined();
+    expect(variablesProblem(undefined, 16, 5000)).toBeUndefined();
+  });
+});
+
+describe("the document cache", () => {
+  const documentOf = (n: number) => `{ ${Array.from({ length: 989 }, (_, i) => `f${n}x${i}`).join(" ")} }`;
+
+  it("keeps documents by their text until their estimated bytes reach its bound, then forgets the least recently used", () => {
+    const one = estimatedBytes(documentOf(0));
+    const cache = new DocumentCache(one * 3, one);
+    for (let n = 0; n < 3; n++) cache.set(documentOf(n), parse(documentOf(n)));
+    expect(cache.get(documentOf(0))).toBeDefined();
+    cache.set(documentOf(3), parse(documentOf(3)));
+    expect([cache.size, cache.bytes]).toEqual([3, one * 3]);
+    // 0 was used last but one: 1 went first.
+    expect([0, 1, 2, 3].map((n) => cache.get(documentOf(n)) !== undefined)).toEqual([true, false, true, true]);
+  });
+
+  it("never keeps a document heavier than its entry bound, nor any with a bound of 0", () => {
+    const small = "{ __typename }";
+    const cache = new DocumentCache(10_000_000, estimatedBytes(small));
+    cache.set(documentOf(0), parse(documentOf(0)));
+    cache.set(small, parse(small));
+    expect([cache.get(documentOf(0)), cache.get(small)?.kind]).toEqual([undefined, "Document"]);
+    const none = new DocumentCache(0);
+    none.set(small, parse(small));
+    expect([none.size, none.bytes]).toEqual([0, 0]);
+  });
+
+  it("remembers a validation only for a document it keeps, by schema and rules", () => {
+    const cache = new DocumentCache(10_000_000);
+    const document = parse("{ __typename }");
+    cache.set("{ __typename }", document);
+    cache.setValid(document, schema, "a,b");
+    expect([cache.isValid(document, schema, "a,b"), cache.isValid(document, schema, "a")]).toEqual([true, false]);
+    const other = parse("{ __typename }");
+    cache.setValid(other, schema, "a,b");
+    expect(cache.isValid(other, schema, "a,b")).toBe(false);
+  });
 });

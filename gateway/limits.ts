@@ -11,7 +11,8 @@ import { maxDepthPlugin, maxDepthRule } from "@escape.tech/graphql-armor-max-dep
 import { costLimitPlugin, costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxTokensPlugin, MaxTokensParserWLexer } from "@escape.tech/graphql-armor-max-tokens";
 import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-field-suggestions";
-import { listItemsRefusals, useMaxListItems } from "./list-items.js";
+import { DocumentCache, useDocumentCache } from "./document-cache.js";
+import { executionListItems, listItemsRefusals, useMaxListItems } from "./list-items.js";
 import { GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationContext } from "graphql";
 import type { Config } from "../lib/config.js";
 
@@ -22,9 +23,14 @@ export interface GatewayLimits {
   maxCost: number;
   maxListItems: number;
   maxBodyBytes: number;
+  /** Variables: how deep they may nest, and how many values (list items, object fields) they may hold in all. */
+  maxVariablesDepth: number;
+  maxVariableValues: number;
+  /** Estimated bytes of parsed and validated documents kept (gateway/document-cache.ts); 0 keeps none. */
+  documentCacheBytes: number;
   /** Operations in one batched request (a JSON array); 0 refuses batches. */
   maxBatch: number;
-  /** A bucket of `burst` requests per client, refilled at `perSecond`; undefined: no rate limit. */
+  /** A bucket of `burst` tokens per client, refilled at `perSecond`; a request takes one per 1,000 list items, at least one. Undefined: no rate limit. */
   rateLimit: { burst: number; perSecond: number } | undefined;
   /** Reverse proxies in front of the gateway whose X-Forwarded-For names the client. */
   trustedProxies: number;
@@ -38,6 +44,9 @@ export function limitsFromConfig(config: Config): GatewayLimits {
     maxCost: config.GATEWAY_MAX_COST,
     maxListItems: config.GATEWAY_MAX_LIST_ITEMS,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+    maxVariablesDepth: config.GATEWAY_MAX_VARIABLES_DEPTH,
+    maxVariableValues: config.GATEWAY_MAX_VARIABLE_VALUES,
+    documentCacheBytes: config.GATEWAY_DOCUMENT_CACHE_BYTES,
     maxBatch: config.GATEWAY_MAX_BATCH,
     rateLimit: config.GATEWAY_RATE_LIMIT_PER_SECOND > 0
       ? { burst: config.GATEWAY_RATE_LIMIT_BURST, perSecond: config.GATEWAY_RATE_LIMIT_PER_SECOND }
@@ -78,10 +87,46 @@ function armorOptions(limits: GatewayLimits) {
   };
 }
 
-/** graphql-armor's limits on the document: tokens while parsing, then depth, aliases and cost while validating. */
-export function documentLimitPlugins(limits: GatewayLimits): GatewayPlugin[] {
+/**
+ * What the variables hold, walked without recursion: a problem's message, or undefined. Deeply nested
+ * variables overflowed the stack of the recursive code downstream (graphql-js's coercion, the
+ * subgraph call), which answered a masked error, retried, as a 504.
+ */
+export function variablesProblem(variables: unknown, maxDepth: number, maxValues: number): string | undefined {
+  const pending: [unknown, number][] = [[variables, 0]];
+  let values = 0;
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    if (depth >= maxDepth) return `The variables are nested more than ${maxDepth} levels deep, more than this API accepts.`;
+    const children = Array.isArray(value) ? value : Object.values(value);
+    values += children.length;
+    if (values > maxValues) return `The variables hold more than ${maxValues.toLocaleString("en-GB")} values (list items and object fields), more than this API accepts.`;
+    for (const child of children) pending.push([child, depth + 1]);
+  }
+  return undefined;
+}
+
+/** Refuses, before anything is parsed, variables nested too deep or holding too many values (400, BAD_USER_INPUT). */
+export function useVariablesLimits(limits: GatewayLimits): GatewayPlugin {
+  return {
+    onParams({ params }) {
+      const problem = variablesProblem(params.variables, limits.maxVariablesDepth, limits.maxVariableValues);
+      if (problem) throw refusal(400, "BAD_USER_INPUT", problem);
+    },
+  };
+}
+
+/**
+ * The byte-bounded document cache in the place of yoga's, then graphql-armor's limits on the
+ * document: tokens while parsing, then depth, aliases and cost while validating; the variables and
+ * the list items a request may ask for.
+ */
+export function documentLimitPlugins(limits: GatewayLimits, cache = new DocumentCache(limits.documentCacheBytes)): GatewayPlugin[] {
   const options = armorOptions(limits);
   return [
+    useDocumentCache(cache),
+    useVariablesLimits(limits),
     maxTokensPlugin(options.tokens),
     maxDepthPlugin(options.depth),
     maxAliasesPlugin(options.aliases),
@@ -180,15 +225,19 @@ export class TokenBuckets {
 
   constructor(private readonly burst: number, private readonly perSecond: number, private readonly maxKeys = 100_000) {}
 
-  /** Takes a token for the key: undefined when there was one, otherwise the whole seconds until there is. */
-  take(key: string, now = Date.now()): number | undefined {
+  /**
+   * Takes `amount` tokens for the key (at most a whole bucket, so that anything allowed can run once
+   * the bucket is full): undefined when it had them, otherwise the whole seconds until it has.
+   */
+  take(key: string, now = Date.now(), amount = 1): number | undefined {
+    const needed = Math.min(amount, this.burst);
     const tokens = this.tokensAt(key, now);
     this.buckets.delete(key);
-    if (tokens < 1) {
+    if (tokens < needed) {
       this.buckets.set(key, { tokens, at: now });
-      return this.secondsUntilOne(tokens);
+      return this.secondsUntil(tokens, needed);
     }
-    this.buckets.set(key, { tokens: tokens - 1, at: now });
+    this.buckets.set(key, { tokens: tokens - needed, at: now });
     if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
     return undefined;
   }
@@ -196,7 +245,7 @@ export class TokenBuckets {
   /** Like take, without taking: the whole seconds until the key has a token, or undefined when it has one. */
   wait(key: string, now = Date.now()): number | undefined {
     const tokens = this.tokensAt(key, now);
-    return tokens < 1 ? this.secondsUntilOne(tokens) : undefined;
+    return tokens < 1 ? this.secondsUntil(tokens, 1) : undefined;
   }
 
   private tokensAt(key: string, now: number): number {
@@ -204,8 +253,8 @@ export class TokenBuckets {
     return bucket ? Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond) : this.burst;
   }
 
-  private secondsUntilOne(tokens: number): number {
-    return Math.max(1, Math.ceil((1 - tokens) / this.perSecond));
+  private secondsUntil(tokens: number, needed: number): number {
+    return Math.max(1, Math.ceil((needed - tokens) / this.perSecond));
   }
 }
 
@@ -223,6 +272,9 @@ export function clientAddress(peer: string | undefined, forwardedFor: string | n
 export const rateLimitKey = (viewer: { sub?: string } | undefined, address: string): string =>
   viewer?.sub ? `sub:${viewer.sub}` : `ip:${address}`;
 
+/** What a request costs the rate limit: one token per 1,000 list items it may ask for, at least one. */
+export const rateLimitCost = (listItems: number): number => Math.max(1, Math.ceil(listItems / 1000));
+
 interface RateLimitContext {
   viewer?: { sub?: string } | undefined;
   req?: IncomingMessage;
@@ -235,6 +287,9 @@ interface RateLimitContext {
  * with a token that never got that far (its token refused, its document not parsed or not valid) is
  * counted against its address once answered, and an address out of those is refused before its token
  * is checked: guessing tokens, or sending junk with any Authorization header, is limited too.
+ *
+ * Once its document is counted (gateway/list-items.ts, at execution), a request pays the rest of its
+ * cost, or is refused with 429 before anything runs: ten fan-outs at once cost ten times one.
  */
 export function useRateLimit(limits: GatewayLimits): GatewayPlugin<RateLimitContext> {
   const { rateLimit } = limits;
@@ -262,6 +317,15 @@ export function useRateLimit(limits: GatewayLimits): GatewayPlugin<RateLimitCont
       counted.add(context.request);
       const wait = buckets.take(rateLimitKey(context.viewer, address(context.req, context.request)));
       if (wait !== undefined) throw tooMany(wait);
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const context = args.contextValue as RateLimitContext & { request: Request };
+      const { count, items } = executionListItems(args);
+      // Refused by the list-items bound (useMaxListItems), having cost nothing.
+      if (count.badArguments.length > 0 || items > limits.maxListItems) return;
+      // The one token taken on arrival is part of the cost.
+      const wait = buckets.take(rateLimitKey(context.viewer, address(context.req, context.request)), Date.now(), rateLimitCost(items) - 1);
+      if (wait !== undefined) setResultAndStopExecution({ errors: [tooMany(wait)] });
     },
   };
 }

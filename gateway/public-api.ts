@@ -6,10 +6,13 @@ import { getRetryInfo, isRetryExecutionRequest, useUpstreamRetry, useUpstreamTim
 import { parseConfig, type Config } from "../lib/config.js";
 import { readPersistedDocuments } from "./dashboard/persisted-documents.js";
 import { corsFor } from "./browser-access.js";
+import type { DocumentCache } from "./document-cache.js";
 import { documentLimitPlugins, limitsFromConfig, refusal, refusalResponse, useNoSuggestions, useRateLimit, useRequestBodyLimits, type GatewayLimits } from "./limits.js";
 
 export interface PublicApiSettings {
   limits: GatewayLimits;
+  /** The parsed documents kept (gateway/document-cache.ts); one of `limits.documentCacheBytes` when left out. Tests read its size. */
+  documentCache?: DocumentCache;
   introspection: boolean;
   graphiql: boolean;
   /** On: only the manifest's documents run (gateway/dashboard/persisted-documents.ts). */
@@ -140,7 +143,7 @@ export function publicApiPlugins(settings: PublicApiSettings, graphqlEndpoint: s
     ...(settings.graphiql ? [] : [useIdeOff(graphqlEndpoint)]),
     useRateLimit(settings.limits) as GatewayPlugin,
     useRequestBodyLimits(settings.limits),
-    ...documentLimitPlugins(settings.limits),
+    ...documentLimitPlugins(settings.limits, settings.documentCache),
     useNoSuggestions(),
     ...subgraphRetryWithinTimeout(settings.subgraphQueryRetries, subgraphTimeoutMs),
   ];
