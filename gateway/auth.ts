@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { GraphQLError } from "graphql";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import { requestIdsOf } from "./observability.js";
 import { gatewayTokenHeader, hmacKey, signGatewayToken, tokenLifetimeProblem, viewerFromClaims, type Viewer } from "../lib/auth.js";
 
 export interface TokenSettings {
@@ -83,7 +84,8 @@ export function useAuthentication(verify: TokenVerifier, subgraphSecret: string)
   return {
     async onContextBuilding({ context, extendContext }) {
       const viewer = await verify(context.request.headers.get("authorization"));
-      extendContext({ viewer, gatewayToken: await signGatewayToken(viewer, subgraphSecret) });
+      // The request's ids travel signed, so a subgraph trusts no x-request-id header (gateway/observability.ts).
+      extendContext({ viewer, gatewayToken: await signGatewayToken(viewer, subgraphSecret, requestIdsOf(context.request)) });
     },
     onFetch({ context, options, setOptions }) {
       const gatewayToken = context && "gatewayToken" in context ? context.gatewayToken : undefined;

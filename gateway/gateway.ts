@@ -16,6 +16,7 @@ import { createDashboardHandler } from "./dashboard/server.js";
 import { useAuthentication, type TokenVerifier } from "./auth.js";
 import pino, { type Logger } from "pino";
 import { createGatewayMetrics, useRequestLogging } from "./observability.js";
+import { useOneMutationField } from "./mutations.js";
 import { defaultPublicApiSettings, publicApiPlugins, publicApiRuntimeOptions, type PublicApiSettings } from "./public-api.js";
 import { ideWithContentSecurityPolicy, setSecurityHeaders } from "./browser-access.js";
 import { normaliseMediaTypes, useMalformedRequestStatus } from "./http-semantics.js";
@@ -120,6 +121,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       metrics.endpoint("/graphql", publicApi.metricsToken, publicApi.metricsWithoutToken),
       metrics.plugin(context),
       useAuthentication(options.auth.verify, options.auth.subgraphSecret),
+      // Each mutation field is a subgraph request, and stored on its own: one per request (docs/adr/0006).
+      useOneMutationField(),
       // Neither gateway sets a subgraph timeout by default: without one a hung subgraph hangs the client.
       ...publicApiPlugins(publicApi, "/graphql", options.subgraphTimeoutMs),
       ide.plugin,

@@ -9,21 +9,33 @@ import useMeshPrometheus, { createCounter, createHistogram } from "@graphql-mesh
 import { getOperationAST, type ExecutionResult } from "graphql";
 import type { Logger } from "pino";
 import { Counter, Registry } from "prom-client";
+import type { GatewayRequest } from "../lib/auth.js";
 import { boundedLabel, latencyBuckets } from "../lib/metrics.js";
 
 export const requestIdHeader = "x-request-id";
 
-/** An incoming request id is kept only if it is short and plain: it goes into logs and headers as it is. */
+/** A client's request id is kept only if it is short and plain: it goes into logs as it is. */
 export const isValidRequestId = (value: string | null): value is string => value !== null && /^[A-Za-z0-9._:-]{1,64}$/.test(value);
 
-/** The client's request id when it is valid, otherwise a new one. */
-export const requestIdFor = (request: Request): string => {
+/**
+ * The request's ids: the gateway's own, new for every request, which the logs, the subgraphs and the
+ * audit trail know it by, and the client's, when valid, kept apart. A client's id is never the
+ * request's: any client may send any id, an admin's request's among them.
+ */
+export const requestIdsFor = (request: Request): GatewayRequest => {
   const given = request.headers.get(requestIdHeader);
-  return isValidRequestId(given) ? given : randomUUID();
+  return { requestId: randomUUID(), ...(isValidRequestId(given) ? { clientRequestId: given } : {}) };
 };
+
+// Module-wide, so the plugin that signs each subgraph call (gateway/auth.ts) finds a request's ids.
+const requestIds = new WeakMap<Request, GatewayRequest>();
+
+/** The ids useRequestLogging gave a request; undefined for a request it has not seen. */
+export const requestIdsOf = (request: Request): GatewayRequest | undefined => requestIds.get(request);
 
 interface RequestRecord {
   id: string;
+  clientId?: string | undefined;
   started: number;
   operationNames: Set<string>;
   errors?: number;
@@ -36,7 +48,8 @@ const errorCount = (result: unknown): number => {
 
 /**
  * Gives each GraphQL request its id (in place of the runtime's own, which takes any header as it
- * comes), sends it to every subgraph and back in the response, and logs one line when it is answered.
+ * comes), sends it to every subgraph (signed, in the gateway token, and as x-request-id for proxies'
+ * logs) and back in the response, and logs one line, with the client's id beside it, when answered.
  * First among the plugins, so that requests refused early are logged under their id too.
  */
 export function useRequestLogging(logger: Logger, graphqlEndpoint: string): GatewayPlugin {
@@ -44,7 +57,9 @@ export function useRequestLogging(logger: Logger, graphqlEndpoint: string): Gate
   return {
     onRequest({ request, url }) {
       if (url.pathname !== graphqlEndpoint) return;
-      records.set(request, { id: requestIdFor(request), started: performance.now(), operationNames: new Set() });
+      const ids = requestIdsFor(request);
+      requestIds.set(request, ids);
+      records.set(request, { id: ids.requestId, clientId: ids.clientRequestId, started: performance.now(), operationNames: new Set() });
     },
     onParams({ request, params }) {
       if (typeof params.operationName === "string") records.get(request)?.operationNames.add(params.operationName);
@@ -72,6 +87,7 @@ export function useRequestLogging(logger: Logger, graphqlEndpoint: string): Gate
       response.headers.set(requestIdHeader, record.id);
       logger.info({
         requestId: record.id,
+        ...(record.clientId ? { clientRequestId: record.clientId } : {}),
         operationName: [...record.operationNames].join(",") || undefined,
         status: response.status,
         ms: Math.round(performance.now() - record.started),

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql, type GraphQLSchema } from "graphql";
-import type { Driver } from "neo4j-driver";
-import { postGraphQL, startSubgraph, testAdmin, testDriver, testNeo4j, testReader, uniqueId } from "../test/helpers.js";
+import { int as neo4jInt, type Driver } from "neo4j-driver";
+import { headersFor, postGraphQL, startSubgraph, testAdmin, testAuth, testDriver, testNeo4j, testReader, uniqueId } from "../test/helpers.js";
+import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "./auth.js";
 import { buildSubgraphSchema, type RunningServer } from "./subgraph-server.js";
-import { auditTrailResolvers } from "./audit.js";
+import { auditTrailResolvers, executeRequest, maxRelationshipsPerDelete } from "./audit.js";
 
 interface Jwt {
   sub?: string;
@@ -58,7 +59,7 @@ describe("audit trail", () => {
   };
 
   const run = async (schema: GraphQLSchema, source: string, variableValues: Record<string, unknown>, jwt: Jwt | undefined) =>
-    graphql({ schema, source, variableValues, contextValue: jwt ? { jwt } : {} });
+    executeRequest({ schema, source, variableValues, contextValue: jwt ? { jwt } : {} });
 
   /** Runs a mutation that must succeed. */
   async function change(schema: GraphQLSchema, source: string, variableValues: Record<string, unknown>, jwt: Jwt = adminAs("test-admin")) {
@@ -281,6 +282,86 @@ describe("audit trail", () => {
     expect(mutations.filter((name) => /audit/i.test(name))).toEqual([]);
   });
 
+  describe("a request of several changes", () => {
+    const editor: Jwt = { sub: "test-editor", roles: ["editor", "reader"], organisations: ["companies-house"] };
+    const mixed = `mutation ($probe: ID!) {
+      a: createPeople(input: [{ id: $probe, name: "All Or Nothing", organisations: { connect: [{ where: { node: { id: { eq: "companies-house" } } } }] } }]) { people { id } }
+      b: updatePeople(where: { id: { eq: "demo-person-05" } }, update: { jobTitle: { set: "Changed by another organisation's editor" } }) { people { id } }
+    }`;
+    const events = async (ids: string[]) =>
+      (await driver.executeQuery("MATCH (e:AuditEvent) WHERE e.entityId IN $ids RETURN count(e) AS n", { ids })).records[0]!.get("n").toNumber() as number;
+
+    it("stores nothing, and records nothing, when a later change is refused, and says so at each field undone", async () => {
+      const probe = fresh("person");
+      const result = await run(people, mixed, { probe }, editor);
+      expect(result.data).toBeNull();
+      // Outside the server, a refusal is still @neo4j/graphql's error, not yet the FORBIDDEN the server makes of it.
+      expect(result.errors?.map((e) => [e.extensions["code"] ?? e.originalError?.name, e.path?.join(".")])).toEqual([["Neo4jGraphQLForbiddenError", "b"], ["ROLLED_BACK", "a"]]);
+      expect(result.errors?.[1]?.message).toBe("Nothing was stored: b failed (see its error), so the changes of a were undone too; a request's changes are stored all together or not at all.");
+      expect(await exists("Person", probe)).toBe(false);
+      expect(await events([probe])).toBe(0);
+    });
+
+    it("stores every change of a request together, a later one seeing what an earlier one made", async () => {
+      const [community, person] = [fresh("community"), fresh("person")];
+      const result = await run(people, `mutation ($community: ID!, $person: ID!) {
+        a: createCommunities(input: [{ id: $community, name: "Made first", kind: COMMUNITY_OF_PRACTICE }]) { communities { id } }
+        b: createPeople(input: [{ id: $person, name: "Joins It", communities: { connect: [{ where: { node: { id: { eq: $community } } }, edge: { role: "member" } }] } }]) { people { id communities { id } } }
+      }`, { community, person }, adminAs("test-admin"));
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({ a: { communities: [{ id: community }] }, b: { people: [{ id: person, communities: [{ id: community }] }] } });
+      expect((await trail(person))[0]!.changes).toContainEqual(relationship("RELATIONSHIP_ADDED", "communities", "MEMBER_OF", community, { role: "member" }));
+    });
+
+    it("refuses a mutation run without a request to settle its transaction, before it writes", async () => {
+      const probe = fresh("community");
+      const result = await graphql({ schema: people, source: `mutation ($probe: ID!) { createCommunities(input: [{ id: $probe, name: "Unsettled", kind: COMMUNITY_OF_PRACTICE }]) { communities { id } } }`, variableValues: { probe }, contextValue: { jwt: adminAs("test-admin") } });
+      expect(result.errors?.[0]?.message).toMatch(/^A mutation needs a request that settles its transaction/);
+      expect(await exists("Community", probe)).toBe(false);
+    });
+  });
+
+  describe("of a deleted node's relationships", () => {
+    it("records those of other subgraphs too, by type and direction, and the other end's type", async () => {
+      const organisations = (await buildSubgraphSchema({ name: "organisations", driver })).schema;
+      const [organisation, person, post] = [fresh("organisation"), fresh("person"), `hm-revenue-customs/${uniqueId("POST").toUpperCase()}`];
+      ids.push(post);
+      await driver.executeQuery(`
+        MATCH (parent:Organisation {id: "companies-house"}), (profession:Profession) WITH parent, profession LIMIT 1
+        CREATE (o:Organisation {id: $organisation, name: "Deleted with its links"})-[:PART_OF]->(parent)
+        CREATE (:Person {id: $person, name: "Works There"})-[:WORKS_FOR]->(o)
+        CREATE (o)-[:HAS_HEADCOUNT {count: 3}]->(profession)
+        CREATE (:Post {id: $post, name: "A post"})-[:IN_ORGANISATION]->(o)`, { organisation, person, post });
+      const deleted = await change(organisations, `mutation ($organisation: ID!) { deleteOrganisations(where: { id: { eq: $organisation } }) { nodesDeleted relationshipsDeleted } }`, { organisation });
+      expect(deleted["deleteOrganisations"]).toEqual({ nodesDeleted: 1, relationshipsDeleted: 4 });
+      const result = await run(people, `query ($organisation: ID!) { auditTrail(entityId: $organisation) { edges { node { action changes { kind field relatedId relatedType relationshipType after } } } } }`,
+        { organisation }, adminAs("test-admin"));
+      const [event] = (result.data!["auditTrail"] as { edges: { node: { action: string; changes: Record<string, unknown>[] } }[] }).edges.map((e) => e.node);
+      expect(event!.action).toBe("DELETE");
+      const removed = event!.changes.filter((c) => c["kind"] === "RELATIONSHIP_REMOVED").map((c) => [c["field"], c["relationshipType"], c["relatedType"], c["after"]]);
+      expect(removed.sort()).toEqual([
+        ["-HAS_HEADCOUNT->", "HAS_HEADCOUNT", "Profession", null],
+        ["<-IN_ORGANISATION-", "IN_ORGANISATION", "Post", null],
+        ["<-WORKS_FOR-", "WORKS_FOR", "Person", null],
+        ["parents", "PART_OF", "Organisation", null],
+      ]);
+      expect(event!.changes).toContainEqual(expect.objectContaining({ field: "<-WORKS_FOR-", relatedId: person }));
+    });
+
+    it(`refuses a delete that would remove more than ${maxRelationshipsPerDelete} relationships, before changing anything`, async () => {
+      const organisations = (await buildSubgraphSchema({ name: "organisations", driver })).schema;
+      const [organisation, person] = [fresh("organisation"), fresh("person")];
+      await driver.executeQuery(`
+        CREATE (o:Organisation {id: $organisation, name: "Too many links"}), (p:Person {id: $person, name: "Many Times"})
+        WITH o, p UNWIND range(0, $max) AS i CREATE (p)-[:WORKS_FOR]->(o)`, { organisation, person, max: neo4jInt(maxRelationshipsPerDelete) });
+      const result = await run(organisations, `mutation ($organisation: ID!) { deleteOrganisations(where: { id: { eq: $organisation } }) { nodesDeleted } }`, { organisation }, adminAs("test-admin"));
+      expect(result.errors?.[0]?.extensions["code"]).toBe("BAD_USER_INPUT");
+      expect(result.errors?.[0]?.message).toBe(`Deleting these Organisation nodes would remove ${maxRelationshipsPerDelete + 1} relationships; a mutation may remove at most ${maxRelationshipsPerDelete}, each recorded in the audit trail: remove some of their links first.`);
+      expect(await exists("Organisation", organisation)).toBe(true);
+      expect(await trail(organisation)).toEqual([]);
+    });
+  });
+
   describe("over HTTP", () => {
     let running: RunningServer;
     beforeAll(async () => {
@@ -288,6 +369,41 @@ describe("audit trail", () => {
     });
     afterAll(async () => {
       await running.close();
+    });
+
+    const post = async (query: string, variables: Record<string, unknown>, headers: Record<string, string>) => {
+      const response = await fetch(running.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables }) });
+      return (await response.json()) as { data?: unknown; errors?: { message: string; path?: string[]; extensions?: { code?: string } }[] };
+    };
+    const createCommunity = `mutation ($community: ID!) { createCommunities(input: [{ id: $community, name: "Over HTTP", kind: SERVICE_COMMUNITY }]) { communities { id } } }`;
+    const eventOf = async (community: string) => {
+      const { records } = await driver.executeQuery("MATCH (e:AuditEvent {entityId: $community}) RETURN e.requestId AS requestId, e.clientRequestId AS clientRequestId", { community });
+      expect(records).toHaveLength(1);
+      return records[0]!.toObject();
+    };
+
+    it("answers a request of several changes, one refused, with every field's data null and nothing stored", async () => {
+      const probe = fresh("person");
+      const body = await post(`mutation ($probe: ID!) {
+        a: createPeople(input: [{ id: $probe, name: "All Or Nothing", organisations: { connect: [{ where: { node: { id: { eq: "companies-house" } } } }] } }]) { people { id } }
+        b: updatePeople(where: { id: { eq: "demo-person-05" } }, update: { jobTitle: { set: "Changed" } }) { people { id } }
+      }`, { probe }, await headersFor({ sub: "test-editor", roles: ["editor"], organisations: ["companies-house"] }));
+      expect(body.data).toBeNull();
+      expect(body.errors?.map((e) => [e.extensions?.code, e.path?.join(".")])).toEqual([["FORBIDDEN", "b"], ["ROLLED_BACK", "a"]]);
+      expect(await exists("Person", probe)).toBe(false);
+    });
+
+    it("records the request id the gateway signed, never an x-request-id header", async () => {
+      const [unsigned, signed] = [fresh("community"), fresh("community")];
+      // A gateway token without a request (an older gateway): the subgraph's own id, not the header's.
+      await post(createCommunity, { community: unsigned }, { ...(await headersFor(testAdmin)), "x-request-id": "forged-by-a-client" });
+      const own = await eventOf(unsigned);
+      expect(own["requestId"]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(own["clientRequestId"]).toBeNull();
+
+      const gatewayToken = await signGatewayToken(viewerFromClaims({ ...testAdmin }), testAuth.subgraphSecret, { requestId: "gateway-request-1", clientRequestId: "client-chosen-1" });
+      await post(createCommunity, { community: signed }, { [gatewayTokenHeader]: gatewayToken, "x-request-id": "forged-by-a-client" });
+      expect(await eventOf(signed)).toEqual({ requestId: "gateway-request-1", clientRequestId: "client-chosen-1" });
     });
 
     it("records the caller the gateway names, and answers the trail to its admins only", async () => {

@@ -85,9 +85,18 @@ export function hmacKey(secret: string): Promise<CryptoKey> {
 }
 const hmacKeys = new Map<string, Promise<CryptoKey>>();
 
-/** Signs the caller (or no one) for the subgraphs. */
-export async function signGatewayToken(viewer: Viewer | undefined, secret: string): Promise<string> {
-  return new SignJWT({ viewer: viewer ?? null })
+/**
+ * The request a subgraph call belongs to, as the gateway tells it: its own id for the request, and the
+ * id the client sent, if any, kept apart (any client may send any id, an admin's among them).
+ */
+export interface GatewayRequest {
+  requestId: string;
+  clientRequestId?: string;
+}
+
+/** Signs the caller (or no one) for the subgraphs, with the request the call is part of. */
+export async function signGatewayToken(viewer: Viewer | undefined, secret: string, request?: GatewayRequest): Promise<string> {
+  return new SignJWT({ viewer: viewer ?? null, ...(request ? { request } : {}) })
     .setProtectedHeader({ alg: "HS256" })
     .setIssuer(gatewayIssuer)
     .setAudience(subgraphAudience)
@@ -102,10 +111,22 @@ export class GatewayTokenError extends Error {
 
 /** The caller a gateway token carries; throws GatewayTokenError saying why one is refused. */
 export async function verifyGatewayToken(token: string | undefined, secret: string): Promise<Viewer | undefined> {
+  return (await verifyGatewayCall(token, secret)).viewer;
+}
+
+const plainId = (value: unknown): value is string => typeof value === "string" && /^[A-Za-z0-9._:-]{1,64}$/.test(value);
+
+/** The caller and the request a gateway token carries; throws GatewayTokenError saying why one is refused. */
+export async function verifyGatewayCall(token: string | undefined, secret: string): Promise<{ viewer: Viewer | undefined; request: GatewayRequest | undefined }> {
   if (!token) throw new GatewayTokenError(`This subgraph answers only the gateway: the request has no ${gatewayTokenHeader} header.`);
   try {
     const { payload } = await jwtVerify(token, await hmacKey(secret), { algorithms: ["HS256"], issuer: gatewayIssuer, audience: subgraphAudience });
-    return payload["viewer"] && typeof payload["viewer"] === "object" ? viewerFromClaims(payload["viewer"] as Record<string, unknown>) : undefined;
+    const viewer = payload["viewer"] && typeof payload["viewer"] === "object" ? viewerFromClaims(payload["viewer"] as Record<string, unknown>) : undefined;
+    const claimed = (payload["request"] ?? {}) as Record<string, unknown>;
+    const request = plainId(claimed["requestId"])
+      ? { requestId: claimed["requestId"], ...(plainId(claimed["clientRequestId"]) ? { clientRequestId: claimed["clientRequestId"] } : {}) }
+      : undefined;
+    return { viewer, request };
   } catch (error) {
     const reason = error instanceof joseErrors.JWTExpired ? "it has expired" : "it is not signed by this deployment's gateway";
     throw new GatewayTokenError(`This subgraph answers only the gateway: the ${gatewayTokenHeader} header was refused (${reason}).`);

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql, type GraphQLSchema } from "graphql";
+import type { GraphQLSchema } from "graphql";
 import type { Driver } from "neo4j-driver";
 import { testDriver, uniqueId } from "../test/helpers.js";
 import { buildSubgraphSchema } from "./subgraph-server.js";
 import type { Problem } from "./mutation-validation.js";
+import { executeRequest } from "./audit.js";
 
 const admin = { sub: "test-admin", roles: ["admin", "editor", "reader"], organisations: [] };
 
 /** Runs an operation on a built subgraph schema as the admin, as the subgraph's server would. */
 async function run(schema: GraphQLSchema, source: string, variableValues: Record<string, unknown> = {}) {
-  return graphql({ schema, source, variableValues, contextValue: { jwt: admin } });
+  return executeRequest({ schema, source, variableValues, contextValue: { jwt: admin } });
 }
 
 /** The problems of a BAD_USER_INPUT error, as `path: message` lines. */

@@ -243,7 +243,8 @@ interface ValidationContext {
  * Wraps the resolver of every generated mutation of the schema with the checks above. The first
  * mutation field of a request checks every mutation field of the operation, so that an invalid
  * later field stops the request before the first writes anything; each field checks itself again
- * when its turn comes, in its own transaction (lib/audit.ts puts it in `executionContext`).
+ * when its turn comes, in the request's transaction (lib/audit.ts puts it in `executionContext`), so
+ * that it sees what the fields before it created.
  */
 export function validateMutations(schema: GraphQLSchema, options: { model: GraphModel; driver: Driver }): GraphQLSchema {
   const mutationType = schema.getMutationType();
@@ -262,8 +263,9 @@ export function validateMutations(schema: GraphQLSchema, options: { model: Graph
       const fields: { prefix: string; target: MutationTarget; args: Input }[] = [{ prefix: "", target, args }];
       if (!requestsChecked.has(info.variableValues)) {
         requestsChecked.add(info.variableValues);
-        const current = info.fieldNodes[0];
-        const others = rootFields(info.operation.selectionSet, info).filter((node) => node !== current && targets.has(node.name.value));
+        // By response key: a wrapper may hand the resolver copies of the field nodes.
+        const current = String(info.path.key);
+        const others = rootFields(info.operation.selectionSet, info).filter((node) => (node.alias?.value ?? node.name.value) !== current && targets.has(node.name.value));
         for (const node of others) {
           fields.push({
             prefix: `${node.alias?.value ?? node.name.value}.`,

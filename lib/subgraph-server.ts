@@ -23,11 +23,11 @@ import type { SubgraphName } from "./config.js";
 import { batchEntityResolution } from "./batched-entities.js";
 import { createSubgraphMetrics } from "./metrics.js";
 import { personalFilterGuard } from "./personal-filters.js";
-import { GatewayTokenError, gatewayTokenHeader, neo4jJwt, verifyGatewayToken, type Viewer } from "./auth.js";
+import { GatewayTokenError, gatewayTokenHeader, neo4jJwt, verifyGatewayCall, type GatewayRequest, type Viewer } from "./auth.js";
 import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
 import { graphModel } from "./mutation-input.js";
 import { validateMutations } from "./mutation-validation.js";
-import { auditMutations, runMutationsInTransactions } from "./audit.js";
+import { auditMutations, requestTransactions, runMutationsInRequestTransaction } from "./audit.js";
 import { boundListArguments, handWrittenFields, listBoundsByType } from "./argument-bounds.js";
 import { InvalidTemporalError, refuseInvalidDates } from "./dates.js";
 import { hideStubRootFields, refreshServiceSdl, renameStubInputTypes, restoreShareableFields, shareAggregateSelections, stubTypeNames } from "./federation.js";
@@ -38,7 +38,10 @@ export function subgraphTypeDefs(name: SubgraphName): string {
 }
 
 export interface SubgraphContext {
+  /** The gateway's id of the request, from its signed token (never a client's x-request-id). */
   requestId: string;
+  /** The id the client gave the gateway, if any, as the gateway signed it. */
+  clientRequestId?: string | undefined;
   logger: Logger;
   /** Read by @neo4j/graphql: which database to use. */
   sessionConfig?: { database?: string };
@@ -97,9 +100,9 @@ export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" 
     batchEntityResolution(refreshServiceSdl(renameStubInputTypes(federated, stubs, prefix))),
     nodeTypeNames(document),
   );
-  // Every mutation runs in a transaction of its own: its input checked, then the change made and recorded in the audit trail.
+  // A request's mutations run in one transaction (settled by requestTransactions): each input checked, then the change made and recorded in the audit trail.
   const model = graphModel(document);
-  runMutationsInTransactions(validateMutations(auditMutations(schema, model), { model, driver: options.driver }), options.driver);
+  runMutationsInRequestTransaction(validateMutations(auditMutations(schema, model), { model, driver: options.driver }), options.driver);
   // Last, so it wraps every other step: paging arguments checked and bounded before anything reads them.
   boundListArguments(schema, { lists: listBoundsByType(document), handWritten: handWrittenFields(options.resolvers) });
   refuseInvalidDates(schema);
@@ -159,9 +162,10 @@ function maskingFormatError(logger: Logger) {
 /** Refuses, with 401 and a GraphQL error body, any request the gateway did not sign; keeps the caller it names. */
 function requireGatewayToken(secret: string): express.RequestHandler {
   return (req, res, next) => {
-    verifyGatewayToken(req.get(gatewayTokenHeader), secret).then(
-      (viewer) => {
+    verifyGatewayCall(req.get(gatewayTokenHeader), secret).then(
+      ({ viewer, request }) => {
         res.locals["viewer"] = viewer;
+        res.locals["gatewayRequest"] = request;
         next();
       },
       (error: unknown) => {
@@ -261,7 +265,7 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
         introspection: true,
         includeStacktraceInErrorResponses: false,
         formatError: maskingFormatError(logger),
-        plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLogging(), personalFilterGuard(), metrics.plugin],
+        plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLogging(), personalFilterGuard(), metrics.plugin, requestTransactions()],
         // Its own SIGTERM handler would re-raise the signal once drained, killing the process before the
         // driver is closed: the process's entry point (lib/run-subgraph.ts) orders the shutdown instead.
         stopOnTerminationSignals: false,
@@ -272,12 +276,15 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
         requireGatewayToken(options.gatewaySecret),
         express.json({ limit: "1mb" }),
         expressMiddleware(apollo, {
-          context: async ({ req, res }) => {
-            const requestId = req.get("x-request-id") ?? randomUUID();
+          context: async ({ res }) => {
+            // Only the gateway's signed word: an x-request-id header could come from anyone.
+            const request = res.locals["gatewayRequest"] as GatewayRequest | undefined;
+            const requestId = request?.requestId ?? randomUUID();
+            const clientRequestId = request?.clientRequestId;
             const viewer = res.locals["viewer"] as Viewer | undefined;
             const jwt = neo4jJwt(viewer);
             return {
-              requestId, logger: logger.child({ requestId }), viewer, transaction: { timeout: options.queryTimeoutMs ?? 4000 },
+              requestId, clientRequestId, logger: logger.child({ requestId, ...(clientRequestId ? { clientRequestId } : {}) }), viewer, transaction: { timeout: options.queryTimeoutMs ?? 4000 },
               ...(jwt ? { jwt } : {}), ...(database ? { sessionConfig: { database } } : {}),
             };
           },
