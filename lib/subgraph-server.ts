@@ -30,6 +30,7 @@ import { validateMutations } from "./mutation-validation.js";
 import { auditMutations, requestTransactions, runMutationsInRequestTransaction } from "./audit.js";
 import { boundListArguments, handWrittenFields, listBoundsByType } from "./argument-bounds.js";
 import { InvalidTemporalError, refuseInvalidDates } from "./dates.js";
+import { boundOperations, ResultTooLargeError, SubgraphBusyError, type OperationBoundsOptions } from "./operation-bounds.js";
 import { hideStubRootFields, refreshServiceSdl, renameStubInputTypes, restoreShareableFields, shareAggregateSelections, stubTypeNames } from "./federation.js";
 
 /** schema/<name>.graphql, with the types all subgraphs share (schema/shared.graphql). */
@@ -69,16 +70,19 @@ export interface SubgraphOptions {
   queryTimeoutMs?: number;
   /** Resolvers of this subgraph's own, merged over the generated ones. */
   resolvers?: Record<string, unknown>;
+  /** What one request's generated queries may read and hold, and how many run at once (lib/operation-bounds.ts). */
+  operationBounds?: OperationBoundsOptions;
   /** Runs this subgraph's own queries once, so that Neo4j has compiled them before users ask; only logged if it fails. */
   warmUp?: () => Promise<void>;
 }
 
 /** The executable subgraph schema, with stub input types renamed (see lib/federation.ts). */
-export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" | "driver" | "resolvers">): Promise<{ schema: GraphQLSchema; neoSchema: Neo4jGraphQL }> {
+export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" | "driver" | "resolvers"> & { graphqlDriver?: Driver }): Promise<{ schema: GraphQLSchema; neoSchema: Neo4jGraphQL }> {
   const typeDefs = subgraphTypeDefs(options.name);
   const neoSchema = new Neo4jGraphQL({
     typeDefs,
-    driver: options.driver,
+    // The generated queries run through the bounded driver (lib/operation-bounds.ts) when one is given.
+    driver: options.graphqlDriver ?? options.driver,
     // A new API: only the current filter and mutation syntax, none of the deprecated aliases.
     features: {
       excludeDeprecatedFields: {
@@ -136,6 +140,10 @@ function maskingFormatError(logger: Logger) {
     // A literal the Date scalar refuses fails validation, which Apollo would name GRAPHQL_VALIDATION_FAILED.
     const invalidTemporal = causeOfClass(error, InvalidTemporalError);
     if (invalidTemporal) return { message: invalidTemporal.message, extensions: { code: "BAD_USER_INPUT" }, ...path };
+    if (original instanceof ResultTooLargeError || original instanceof SubgraphBusyError) {
+      logger.warn({ code: original.extensions["code"] }, original.message);
+      return { message: original.message, extensions: { code: original.extensions["code"] }, ...path };
+    }
     // @authentication's refusal at translation is a bare GraphQLError("Unauthenticated"), not its own class.
     const unauthenticated = original instanceof GraphQLError && original.message === "Unauthenticated" && !original.extensions["code"];
     const known = unauthenticated ? neo4jGraphQLErrorCodes["Neo4jGraphQLAuthenticationError"] : original instanceof Error ? neo4jGraphQLErrorCodes[original.name] : undefined;
@@ -246,7 +254,8 @@ function readinessHandler(name: SubgraphName, driver: Driver, database: string |
 export async function createSubgraphServer(options: SubgraphOptions): Promise<SubgraphServer> {
   const { name, driver, database } = options;
   const logger = options.logger.child({ subgraph: name });
-  const { schema, neoSchema } = await buildSubgraphSchema(options);
+  const bounds = boundOperations(driver, options.operationBounds);
+  const { schema, neoSchema } = await buildSubgraphSchema({ ...options, graphqlDriver: bounds.driver });
   // Kept across listen() calls, so a restarted subgraph keeps counting.
   const metrics = createSubgraphMetrics(name);
 
@@ -274,6 +283,7 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
       app.use(
         "/graphql",
         requireGatewayToken(options.gatewaySecret),
+        bounds.middleware,
         express.json({ limit: "1mb" }),
         expressMiddleware(apollo, {
           context: async ({ res }) => {
