@@ -73,16 +73,19 @@ export async function partialCommit(gatewayUrl: string, tokens: MutationAttackTo
   const probe = `abuse-partial-${randomUUID().slice(0, 8)}`;
   const jobTitleOf = async () => (await must(post(gatewayUrl, tokens.admin, `{ people(where: { id: { eq: "demo-person-05" } }) { jobTitle } }`), "reading demo-person-05"))["people"][0]?.jobTitle ?? null;
   const jobTitleBefore = await jobTitleOf();
-  const answer = await post(gatewayUrl, tokens.editor, `mutation ($probe: ID!) {
-    a: createPeople(input: [{ id: $probe, name: "Abuse Probe", organisations: { connect: [{ where: { node: { id: { eq: "companies-house" } } } }] } }]) { people { id } }
-    b: updatePeople(where: { id: { eq: "demo-person-05" } }, update: { jobTitle: { set: "Changed by another organisation's editor" } }) { people { id } }
-  }`, { probe });
-  const stored = await must(post(gatewayUrl, tokens.admin, "query ($probe: ID!) { people(where: { id: { eq: $probe } }) { id } }", { probe }), "looking for the probe");
-  const created = stored["people"].length > 0;
-  const auditEvents = (await auditEventsOf(gatewayUrl, tokens.admin, probe)).length;
-  const jobTitleAfter = await jobTitleOf();
-  if (created) await deletePeople(gatewayUrl, tokens.admin, [probe]);
-  return { probe, status: answer.status, data: answer.data, codes: answer.errors.map((e) => e.code), messages: answer.errors.map((e) => e.message), created, auditEvents, otherPersonChanged: jobTitleAfter !== jobTitleBefore };
+  try {
+    const answer = await post(gatewayUrl, tokens.editor, `mutation ($probe: ID!) {
+      a: createPeople(input: [{ id: $probe, name: "Abuse Probe", organisations: { connect: [{ where: { node: { id: { eq: "companies-house" } } } }] } }]) { people { id } }
+      b: updatePeople(where: { id: { eq: "demo-person-05" } }, update: { jobTitle: { set: "Changed by another organisation's editor" } }) { people { id } }
+    }`, { probe });
+    const stored = await must(post(gatewayUrl, tokens.admin, "query ($probe: ID!) { people(where: { id: { eq: $probe } }) { id } }", { probe }), "looking for the probe");
+    const created = stored["people"].length > 0;
+    const auditEvents = (await auditEventsOf(gatewayUrl, tokens.admin, probe)).length;
+    const jobTitleAfter = await jobTitleOf();
+    return { probe, status: answer.status, data: answer.data, codes: answer.errors.map((e) => e.code), messages: answer.errors.map((e) => e.message), created, auditEvents, otherPersonChanged: jobTitleAfter !== jobTitleBefore };
+  } finally {
+    await deletePeople(gatewayUrl, tokens.admin, [probe]);
+  }
 }
 
 /**

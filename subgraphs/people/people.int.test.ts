@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Driver } from "neo4j-driver";
 import pino from "pino";
-import { headersFor, postGraphQL, startSubgraph, testAuth, testDriver, testNeo4j, testReader, uniqueId } from "../../test/helpers.js";
+import { postGraphQL, startSubgraph, testAuth, testDriver, testNeo4j, testReader, uniqueId } from "../../test/helpers.js";
 import type { RunningServer } from "../../lib/subgraph-server.js";
 import { createPeopleSubgraph } from "./server.js";
+import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../../lib/auth.js";
 
 describe("people subgraph", () => {
   let driver: Driver;
@@ -97,17 +98,22 @@ describe("people subgraph", () => {
     expect(records[0]?.get("n").toNumber()).toBe(0);
   });
 
-  it("logs each operation as a JSON line with the gateway's request id", async () => {
+  it("logs each operation as a JSON line with the gateway's request id, signed in its token, and the client's", async () => {
     const lines: Record<string, unknown>[] = [];
     const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
     const logged = await (await createPeopleSubgraph({ driver, logger, database: testNeo4j().database, gatewaySecret: testAuth.subgraphSecret })).listen(0);
     try {
       await fetch(logged.url, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-request-id": "trace-me-1", ...(await headersFor(testReader)) },
+        headers: {
+          "content-type": "application/json",
+          // Any caller can send this header: only the gateway's signed token names the request.
+          "x-request-id": "forged-1",
+          [gatewayTokenHeader]: await signGatewayToken(viewerFromClaims({ ...testReader }), testAuth.subgraphSecret, { requestId: "trace-me-1", clientRequestId: "client-1" }),
+        },
         body: JSON.stringify({ query: "query Names { people(limit: 1) { name } }" }),
       });
-      expect(lines).toContainEqual(expect.objectContaining({ subgraph: "people", requestId: "trace-me-1", msg: "operation", operationName: "Names", errors: 0 }));
+      expect(lines).toContainEqual(expect.objectContaining({ subgraph: "people", requestId: "trace-me-1", clientRequestId: "client-1", msg: "operation", operationName: "Names", errors: 0 }));
     } finally {
       await logged.close();
     }
