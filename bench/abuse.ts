@@ -27,6 +27,8 @@ import { serverNodeFlags } from "../lib/server-process.js";
 import { signClientToken } from "../lib/demo-auth.js";
 import { seedDemoData } from "../seed/seed.js";
 import { percentile } from "./load.js";
+import { retriedSubgraphErrors } from "./abuse/http-attacks.js";
+import { deleteAudit, forgedRequestId, partialCommit, type MutationAttackTokens } from "./abuse/mutation-attacks.js";
 import { peakMemoryMB, startProcessStack, stopAll, type ProcessStack } from "./processes.js";
 
 const { values: args } = parseArgs({
@@ -76,10 +78,12 @@ const attacks: Attack[] = [
   { name: "2. nested fan-out (1.37 million nodes), ten at once", count: 20, concurrency: 10, request: () => ({ body: json(fanOut(1000)) }) },
   { name: "3. the same fan-out with limit: 0, ten at once", count: 20, concurrency: 10, request: () => ({ body: json(fanOut(0)) }) },
   {
-    name: "10. variables nested 5,000 deep",
+    name: "10. a filter variable nested 10,000 deep",
     count: 10, concurrency: 2,
     // Written out by hand: JSON.stringify itself overflows the stack at this depth.
-    request: () => ({ body: `{"query":"query ($v: String) { organisations(limit: 1) { id } }","variables":{"v":${'{"a":'.repeat(5_000)}"x"${"}".repeat(5_000)}}}` }),
+    request: () => ({
+      body: `{"query":"query ($where: OrganisationWhere) { organisations(limit: 1, where: $where) { id } }","variables":{"where":${'{"AND":['.repeat(10_000)}{}${"]}".repeat(10_000)}}}`,
+    }),
   },
 ];
 
@@ -213,6 +217,13 @@ interface Probe {
 const gatewayPost = (stack: ProcessStack, body: string, headers: Record<string, string> = {}) =>
   fetch(stack.gatewayUrl, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
 
+/** The Companies House editor's and an admin's tokens for the stack's keys. */
+async function mutationTokens(stack: ProcessStack): Promise<MutationAttackTokens> {
+  const { secret, issuer, audience } = stack.auth;
+  const sign = (sub: string, roles: string[], organisations?: string[]) => signClientToken(secret, { sub, roles, organisations, issuer, audience, expiresAt: "1h" });
+  return { editor: await sign("bench-abuse-editor", ["editor"], ["companies-house"]), admin: await sign("bench-abuse-admin", ["admin"]) };
+}
+
 const probes: Probe[] = [
   {
     name: "3. `{ organisations(limit: 0) { id } }`: items returned",
@@ -245,6 +256,34 @@ const probes: Probe[] = [
         after = connection.pageInfo.endCursor;
       }
       return `${seen} / ${total}`;
+    },
+  },
+  {
+    name: "5. one FORBIDDEN read: times the subgraph ran it",
+    async run(stack) {
+      const result = await retriedSubgraphErrors(stack.gatewayUrl, { peopleSubgraphUrl: stack.subgraphUrls.people });
+      return `${result.subgraphExecutions} (${result.codes?.join(", ")})`;
+    },
+  },
+  {
+    name: "6. the editor's createPeople beside a refused updatePeople",
+    async run(stack) {
+      const result = await partialCommit(stack.gatewayUrl, await mutationTokens(stack));
+      return `HTTP ${result.status} ${result.codes.join(", ")}; person ${result.created ? "**stored**" : "not stored"}, ${result.auditEvents} audit events`;
+    },
+  },
+  {
+    name: "7. an organisation with 4 links deleted: links recorded",
+    async run(stack) {
+      const result = await deleteAudit(stack.gatewayUrl, await mutationTokens(stack));
+      return `${result.recorded.length} of ${result.relationshipsDeleted} (${result.recorded.map((r) => r.split(" ")[0]).join(", ")})`;
+    },
+  },
+  {
+    name: "7. the admin's request id sent by the editor: the editor's event's request id",
+    async run(stack) {
+      const result = await forgedRequestId(stack.gatewayUrl, await mutationTokens(stack));
+      return result.groupedWithAdmin ? "**the admin's** (grouped with the admin's change)" : `the gateway's own${result.editorEventClientRequestId ? "; the forged one as clientRequestId" : ""}`;
     },
   },
   {
