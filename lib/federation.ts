@@ -113,10 +113,15 @@ export function restoreShareableFields(schema: GraphQLSchema, typeDefs: Document
 /**
  * Marks @inaccessible the root fields @neo4j/graphql generates for the stubs (`servicesOrganisationReferences`
  * and its connection): they exist so that `_entities` resolves a stub's representations with one query
- * (lib/batched-entities.ts), not for clients, who read the type from its owner.
+ * (lib/batched-entities.ts), not for clients, who read the type from its owner. The root fields the type
+ * definitions declare themselves (`stagePeople`, whose edges' nodes are Person stubs) are the subgraph's
+ * own API and stay visible.
  */
-export function hideStubRootFields(schema: GraphQLSchema, stubs: readonly string[]): GraphQLSchema {
+export function hideStubRootFields(schema: GraphQLSchema, stubs: readonly string[], typeDefs?: DocumentNode): GraphQLSchema {
   if (stubs.length === 0) return schema;
+  const declared = new Set(
+    (typeDefs?.definitions ?? []).flatMap((d) => (d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === "Query" ? (d.fields ?? []).map((f) => f.name.value) : [])),
+  );
   const inaccessible: ConstDirectiveNode = { kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: "inaccessible" } };
   const readsStub = (type: GraphQLOutputType): boolean => {
     const named = getNamedType(type);
@@ -131,7 +136,7 @@ export function hideStubRootFields(schema: GraphQLSchema, stubs: readonly string
       if (type.name !== schema.getQueryType()?.name) return type;
       const config = type.toConfig();
       for (const field of Object.values(config.fields)) {
-        if (readsStub(field.type) && field.astNode) field.astNode = { ...field.astNode, directives: [...(field.astNode.directives ?? []), inaccessible] };
+        if (readsStub(field.type) && field.astNode && !declared.has(field.astNode.name.value)) field.astNode = { ...field.astNode, directives: [...(field.astNode.directives ?? []), inaccessible] };
       }
       return new GraphQLObjectType(config);
     },

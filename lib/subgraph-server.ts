@@ -99,7 +99,7 @@ export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" 
   const prefix = options.name[0]!.toUpperCase() + options.name.slice(1);
   const document = parse(typeDefs);
   const stubs = stubTypeNames(document);
-  const federated = hideStubRootFields(restoreShareableFields(shareAggregateSelections(generated), document), stubs);
+  const federated = hideStubRootFields(restoreShareableFields(shareAggregateSelections(generated), document), stubs, document);
   const schema = completePartialEntities(
     batchEntityResolution(refreshServiceSdl(renameStubInputTypes(federated, stubs, prefix))),
     nodeTypeNames(document),
