@@ -32,6 +32,16 @@ const schema = z.object({
   /** The longest the gateway waits for one subgraph call. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /**
+   * What each subgraph process lets its generated queries read and hold (lib/operation-bounds.ts; the
+   * defaults are its defaultOperationBounds, measured on two cores): values one request may read
+   * (RESULT_TOO_LARGE past it), values all requests in flight may hold (SUBGRAPH_BUSY past it), queries
+   * run at once, and queries waiting for a slot (one more is SUBGRAPH_BUSY).
+   */
+  SUBGRAPH_MAX_RESULT_VALUES: z.coerce.number().int().positive().default(150_000),
+  SUBGRAPH_MAX_HELD_VALUES: z.coerce.number().int().positive().default(400_000),
+  SUBGRAPH_MAX_CONCURRENT_QUERIES: z.coerce.number().int().positive().default(2),
+  SUBGRAPH_MAX_QUEUED_QUERIES: z.coerce.number().int().nonnegative().default(8),
+  /**
    * Client tokens: HS256 with this shared secret, or RS256 with keys from AUTH_JWKS_FILE or AUTH_JWKS_URL
    * (one of the three). Unset: every client is anonymous, and a request with a token is refused.
    */

@@ -12,6 +12,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { RequestHandler } from "express";
 import { GraphQLError } from "graphql";
+import type { Config } from "./config.js";
 import type { Driver, QueryResult, Result, Session, ManagedTransaction, Record as Neo4jRecord, ResultSummary } from "neo4j-driver";
 
 export interface OperationBoundsOptions {
@@ -43,6 +44,17 @@ export const defaultOperationBounds: OperationBoundsOptions = {
   maxQueueWaitMs: 3_000,
   fetchSize: 10,
 };
+
+/** The bounds a subgraph process runs with: the SUBGRAPH_MAX_* variables (lib/config.ts), the rest as measured above. */
+export function operationBoundsFromConfig(config: Pick<Config, "SUBGRAPH_MAX_RESULT_VALUES" | "SUBGRAPH_MAX_HELD_VALUES" | "SUBGRAPH_MAX_CONCURRENT_QUERIES" | "SUBGRAPH_MAX_QUEUED_QUERIES">): OperationBoundsOptions {
+  return {
+    ...defaultOperationBounds,
+    maxValuesPerRequest: config.SUBGRAPH_MAX_RESULT_VALUES,
+    maxValuesInFlight: config.SUBGRAPH_MAX_HELD_VALUES,
+    maxConcurrentQueries: config.SUBGRAPH_MAX_CONCURRENT_QUERIES,
+    maxQueuedQueries: config.SUBGRAPH_MAX_QUEUED_QUERIES,
+  };
+}
 
 /** A request that asked the graph for more than its share: it must ask for less. */
 export class ResultTooLargeError extends GraphQLError {

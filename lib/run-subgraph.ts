@@ -8,6 +8,7 @@ import { loadConfig, neo4jUri, subgraphSecret, type SubgraphName } from "./confi
 import { createLogger } from "./logger.js";
 import { assertNeo4jReady, createDriver, isNeo4jUnreachable, Neo4jUnavailableError } from "./neo4j.js";
 import { migrate } from "./migrate.js";
+import { operationBoundsFromConfig } from "./operation-bounds.js";
 import { StartUp, type SubgraphOptions, type SubgraphServer } from "./subgraph-server.js";
 
 type SubgraphFactory = (deps: Omit<SubgraphOptions, "name">) => Promise<SubgraphServer>;
@@ -64,7 +65,7 @@ export async function runSubgraph(name: SubgraphName, create: SubgraphFactory): 
   };
   let stopping = false;
   try {
-    const subgraph = await create({ driver, logger, database: config.NEO4J_DATABASE, gatewaySecret: subgraphSecret(config), queryTimeoutMs: Math.max(500, config.SUBGRAPH_TIMEOUT_MS - 1000) });
+    const subgraph = await create({ driver, logger, database: config.NEO4J_DATABASE, gatewaySecret: subgraphSecret(config), queryTimeoutMs: Math.max(500, config.SUBGRAPH_TIMEOUT_MS - 1000), operationBounds: operationBoundsFromConfig(config) });
     // Listening first: the process is up (and says why it is not ready) while Neo4j is still away.
     const startUp = new StartUp();
     const running = await subgraph.listen(ports[name], config.HOST, startUp);
