@@ -30,7 +30,7 @@ const gateway = new ApolloGateway({
     url,
     fetcher: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS) } as RequestInit),
     willSendRequest({ request, context }) {
-      if (context.gatewayToken) request.http?.headers.set(gatewayTokenHeader, context.gatewayToken);
+      if (typeof context.gatewayToken === "string") request.http?.headers.set(gatewayTokenHeader, context.gatewayToken);
     },
   }),
 });
@@ -48,5 +48,5 @@ const shutdown = async () => {
   await server.stop();
   process.exit(0);
 };
-process.once("SIGTERM", shutdown);
-process.once("SIGINT", shutdown);
+process.once("SIGTERM", () => void shutdown());
+process.once("SIGINT", () => void shutdown());

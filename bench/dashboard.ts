@@ -63,7 +63,7 @@ async function startStack(neo4jUri: string): Promise<{ url: string; keys: Awaite
   };
   const stop = async () => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : undefined)));
+    await Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.once("exit", r))));
   };
   try {
     const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (n) => [n, await freePort()] as const)));

@@ -183,7 +183,7 @@ const median = (values: number[]) => percentile([...values].sort((a, b) => a - b
 /** The median of a process's samples taken between two fractions of the run, so that one collection does not decide. */
 function windowMB(memory: MemorySample[], name: string, from: number, to: number): number {
   const total = memory.at(-1)!.atMs;
-  const values = memory.filter((s) => s.atMs >= from * total && s.atMs <= to * total).flatMap((s) => (s.rssMB[name] == null ? [] : [s.rssMB[name]!]));
+  const values = memory.filter((s) => s.atMs >= from * total && s.atMs <= to * total).flatMap((s) => (s.rssMB[name] == null ? [] : [s.rssMB[name]]));
   return values.length ? median(values) : Number.NaN;
 }
 
@@ -202,7 +202,7 @@ function report(result: Awaited<ReturnType<typeof runLoad>>, processes: string[]
     const start = windowMB(memory, name, 0, 0.1);
     const middle = windowMB(memory, name, 0.45, 0.55);
     const end = windowMB(memory, name, 0.9, 1);
-    const peak = Math.max(...memory.flatMap((s) => (s.rssMB[name] == null ? [] : [s.rssMB[name]!])));
+    const peak = Math.max(...memory.flatMap((s) => (s.rssMB[name] == null ? [] : [s.rssMB[name]])));
     const secondHalf = end / middle - 1;
     const flat = Number.isFinite(secondHalf) ? (secondHalf < threshold ? "yes" : "**no**") : "–";
     return `| ${name} | ${fmt(start)} | ${fmt(middle)} | ${fmt(end)} | ${fmt(peak)} | ${fmt(end / start, 2)}× | ${secondHalf >= 0 ? "+" : ""}${fmt(100 * secondHalf)} % | ${flat} |`;

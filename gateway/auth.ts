@@ -4,7 +4,7 @@
  * call in a token the gateway signs itself (lib/auth.ts). No token: the caller is anonymous.
  */
 import { readFileSync } from "node:fs";
-import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
 import { GraphQLError } from "graphql";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { requestIdsOf } from "./observability.js";
@@ -45,7 +45,7 @@ export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
   const key: Promise<CryptoKey> | JWTVerifyGetKey | undefined = settings.jwtSecret
     ? hmacKey(settings.jwtSecret)
     : settings.jwksFile
-      ? createLocalJWKSet(JSON.parse(readFileSync(settings.jwksFile, "utf8")))
+      ? createLocalJWKSet(JSON.parse(readFileSync(settings.jwksFile, "utf8")) as JSONWebKeySet)
       : settings.jwksUrl
         ? createRemoteJWKSet(new URL(settings.jwksUrl))
         : undefined;

@@ -24,7 +24,7 @@ interface Answer {
 
 /** One raw request: the test chooses the method, headers and body as a hostile client would. */
 async function send(url: string, init: { method?: string; headers?: Record<string, string>; body?: BodyInit; duplex?: "half" } = {}): Promise<Answer> {
-  const response = await fetch(url, { method: init.method ?? "POST", headers: init.headers ?? {}, ...(init.body !== undefined ? { body: init.body } : {}), ...(init.duplex ? { duplex: init.duplex } : {}) } as RequestInit);
+  const response = await fetch(url, { method: init.method ?? "POST", headers: init.headers ?? {}, ...(init.body !== undefined ? { body: init.body } : {}), ...(init.duplex ? { duplex: init.duplex } : {}) });
   const text = await response.text();
   let body: Answer["body"] = {};
   try {

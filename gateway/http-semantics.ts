@@ -30,7 +30,7 @@ export function normaliseMediaTypes(request: IncomingMessage): void {
 export function useMalformedRequestStatus(): GatewayPlugin {
   const asBadRequest = (error: unknown): unknown => {
     if (!(error instanceof GraphQLError)) return error;
-    const http = error.extensions["http"] as { spec?: boolean; status?: number } | undefined;
+    const http = error.extensions["http"];
     if (!http?.spec) return error;
     const { spec: _spec, ...rest } = http;
     return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { ...rest, status: http.status ?? 400 } } });

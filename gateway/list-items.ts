@@ -213,7 +213,7 @@ const countsByContext = new WeakMap<object, { document: DocumentNode; count: Lis
 
 /** The count of the operation a request executes, made once for it (the bound and the rate limit both ask). */
 export function executionListItems(args: ExecutionArgs): { count: ListItemsCount; items: number } {
-  const key = (args.contextValue ?? args) as object;
+  const key = args.contextValue ?? args;
   const known = countsByContext.get(key);
   if (known?.document === args.document) return known;
   const count = countListItems(args.schema, args.document, args.variableValues ?? {});

@@ -4,7 +4,7 @@
  * all together or not at all (lib/audit.ts): so a second field refused after the first was stored
  * would leave the first stored. Refused before anything runs instead (docs/adr/0006).
  */
-import { GraphQLError, Kind, type ASTVisitor, type SelectionSetNode, type ValidationContext } from "graphql";
+import { GraphQLError, Kind, OperationTypeNode, type ASTVisitor, type SelectionSetNode, type ValidationContext } from "graphql";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 
 export const oneMutationFieldMessage =
@@ -30,7 +30,7 @@ function rootFieldCount(selectionSet: SelectionSetNode, context: ValidationConte
 export function oneMutationFieldRule(context: ValidationContext): ASTVisitor {
   return {
     OperationDefinition(operation) {
-      if (operation.operation !== "mutation" || rootFieldCount(operation.selectionSet, context) <= 1) return;
+      if (operation.operation !== OperationTypeNode.MUTATION || rootFieldCount(operation.selectionSet, context) <= 1) return;
       context.reportError(new GraphQLError(oneMutationFieldMessage, { nodes: [operation], extensions: { code: "BAD_USER_INPUT" } }));
     },
   };

@@ -6,7 +6,7 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { GatewayConfigContext, GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import useMeshPrometheus, { createCounter, createHistogram } from "@graphql-mesh/plugin-prometheus";
-import { getOperationAST, type ExecutionResult } from "graphql";
+import { getOperationAST, type DocumentNode, type ExecutionResult } from "graphql";
 import type { Logger } from "pino";
 import { Counter, Registry } from "prom-client";
 import type { GatewayRequest } from "../lib/auth.js";
@@ -68,7 +68,7 @@ export function useRequestLogging(logger: Logger, graphqlEndpoint: string): Gate
       return ({ result }) => {
         const record = records.get(context.request);
         if (!record || record.operationNames.size > 0 || result instanceof Error) return;
-        const name = getOperationAST(result)?.name?.value;
+        const name = getOperationAST(result as DocumentNode)?.name?.value;
         if (name) record.operationNames.add(name);
       };
     },

@@ -3,6 +3,7 @@
  * limits of gateway/limits.ts, and subgraph queries retried within the subgraph timeout.
  */
 import { getRetryInfo, isRetryExecutionRequest, useUpstreamRetry, useUpstreamTimeout, type GatewayConfigBase, type GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import { OperationTypeNode } from "graphql";
 import { parseConfig, type Config } from "../lib/config.js";
 import { readPersistedDocuments } from "./dashboard/persisted-documents.js";
 import { corsFor } from "./browser-access.js";
@@ -103,7 +104,7 @@ export function subgraphDidNotAnswer(result: unknown): boolean {
  */
 export function subgraphRetryWithinTimeout(retries: number, timeoutMs: number): GatewayPlugin[] {
   const retry = useUpstreamRetry(({ executionRequest }) =>
-    retries > 0 && executionRequest.operationType === "query"
+    retries > 0 && executionRequest.operationType === OperationTypeNode.QUERY
       ? {
           maxRetries: retries,
           retryDelay: 100,

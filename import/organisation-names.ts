@@ -23,7 +23,7 @@ export async function loadOrganisationNameIndex(driver: Driver, database: string
     {}, { database, routing: "READ" });
   const byName = new Map<string, string>();
   for (const record of records) byName.set(normaliseName(record.get("name") as string), record.get("id") as string);
-  const aliases = parse(readFileSync(resolve(import.meta.dirname, "data", "organisation-aliases.csv")), { columns: true }) as { name: string; slug: string }[];
+  const aliases = parse<{ name: string; slug: string }>(readFileSync(resolve(import.meta.dirname, "data", "organisation-aliases.csv")), { columns: true });
   for (const alias of aliases) byName.set(normaliseName(alias.name), alias.slug);
   return { match: (name) => byName.get(normaliseName(name)) };
 }

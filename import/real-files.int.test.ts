@@ -15,7 +15,7 @@ import { stepByStepSource } from "./sources/step-by-step.js";
 import { testDriver, testNeo4j } from "../test/helpers.js";
 
 const data = resolve(import.meta.dirname, "../../shared/data");
-const csvRows = (file: string) => parse(readFileSync(file), { columns: true, bom: true, relax_column_count: true, skip_empty_lines: true }) as Record<string, string>[];
+const csvRows = (file: string) => parse<Record<string, string>>(readFileSync(file), { columns: true, bom: true, relax_column_count: true, skip_empty_lines: true });
 
 describe.skipIf(!existsSync(data))("importing the real files of ../shared/data", () => {
   const driver = testDriver();

@@ -95,7 +95,10 @@ export async function runImport<T, C>(source: ImportSource<T, C>, files: string[
           if (key !== undefined) {
             const first = firstLocationOf.get(key);
             if (first === undefined) firstLocationOf.set(key, here);
-            else reject(raw.location, `duplicate: ${key} already stands at ${first.replace(/^.*\u0000/, "")}${first.startsWith(`${file}\u0000`) ? "" : ` of ${basename(first.split("\u0000")[0]!)}`}; only that one is imported`);
+            else {
+              const [firstFile = "", firstLocation = ""] = first.split("\u0000");
+              reject(raw.location, `duplicate: ${key} already stands at ${firstLocation}${firstFile === file ? "" : ` of ${basename(firstFile)}`}; only that one is imported`);
+            }
           }
           continue;
         }

@@ -169,7 +169,7 @@ export async function mergeLinks(tx: ManagedTransaction, shape: LinkShape, links
   for (const record of result.records) {
     const outcome = record.get("created") as boolean | null;
     if (outcome === null) {
-      const [label, id] = record.get("missingFrom") ? [shape.from, record.get("from")] : [shape.to, record.get("to")];
+      const [label, id] = record.get("missingFrom") ? [shape.from, record.get("from") as string] : [shape.to, record.get("to") as string];
       rejected.push({ index: toNumber(record.get("index")), reason: `${shape.type}: ${label} "${id}" does not exist` });
     } else if (outcome) {
       created++;

@@ -412,7 +412,7 @@ describe("audit trail", () => {
       expect(created.body.errors).toBeUndefined();
       const read = await postGraphQL(running.url, `query ($community: ID!) { auditTrail(entityId: $community) { edges { node { actor requestId action } } } }`, { community }, testAdmin);
       expect(read.body.errors).toBeUndefined();
-      const [event] = read.body.data?.["auditTrail"].edges.map((e: { node: unknown }) => e.node);
+      const [event] = read.body.data?.["auditTrail"].edges.map((e: { node: unknown }) => e.node) ?? [];
       expect(event).toMatchObject({ actor: testAdmin.sub, action: "CREATE" });
       expect(event.requestId).toEqual(expect.any(String));
       const refused = await postGraphQL(running.url, "{ auditTrail { totalCount } }", {}, testReader);

@@ -286,6 +286,7 @@ function plain(value: unknown): unknown {
   if (neo4j.isInt(value)) return value.inSafeRange() ? value.toNumber() : value.toString();
   if (Array.isArray(value)) return value.map(plain);
   if (typeof value === "object") {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the objects left are Neo4j's temporal and point values, whose toString is their ISO text
     return value.constructor === Object ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) : String(value);
   }
   return value;
@@ -310,7 +311,8 @@ async function idsMatching(run: AuditRun, node: NodeModel, filter: { value: Inpu
       schema: run.schema, document: run.finder(node), contextValue: { ...run.context, executionContext: run.tx },
       variableValues: { where: filter.value, first: maxNodesPerFilter },
     });
-    if (result.errors?.length) throw result.errors[0];
+    const [error] = result.errors ?? [];
+    if (error) throw error;
     found = result.data?.["found"] as typeof found;
   }
   if (found.totalCount > maxNodesPerFilter) {

@@ -90,7 +90,8 @@ export function batchEntityResolution(schema: GraphQLSchema): GraphQLSchema {
       }
       ${fragments.map((f) => print(f)).join("\n")}`;
       const result = await graphql({ schema, source: document, contextValue: context, variableValues: { ...info.variableValues, __ids: ids, __limit: ids.length } });
-      if (result.errors?.length) throw result.errors[0];
+      const [error] = result.errors ?? [];
+      if (error) throw error;
       const items = (result.data?.["__items"] ?? []) as { __id: string }[];
       const byId = new Map(items.map(({ __id, ...item }) => [__id, { __typename: typeName, ...item }]));
       for (const r of representations) found.set(r, byId.get(r.id as string) ?? null);

@@ -23,7 +23,7 @@ function run(command: string, args: string[], cwd: string): void {
   } catch (error) {
     const e = error as { stdout?: Buffer; stderr?: Buffer; message: string };
     const output = `${e.stdout?.toString() ?? ""}${e.stderr?.toString() ?? ""}`.split("\n").slice(-30).join("\n");
-    throw new Error(`${command} ${args.join(" ")} failed:\n${output || e.message}`);
+    throw new Error(`${command} ${args.join(" ")} failed:\n${output || e.message}`, { cause: error });
   }
 }
 

@@ -84,7 +84,7 @@ export function graphModel(document: DocumentNode): GraphModel {
         type: stringArgument(field, "relationship", "type")!,
         direction: stringArgument(field, "relationship", "direction") === "IN" ? "IN" : "OUT",
         target: unwrap(field.type).name,
-        properties: propertiesType && objects.has(propertiesType) ? propertiesOf(objects.get(propertiesType)!) : new Map(),
+        properties: propertiesType && objects.has(propertiesType) ? propertiesOf(objects.get(propertiesType)!) : new Map<string, PropertyModel>(),
         // @neo4j/graphql's default, when the argument is absent, is every operation.
         nestedOperations: new Set(operations?.kind === Kind.LIST ? operations.values.flatMap((v) => (v.kind === Kind.ENUM ? [v.value as NestedOperation] : [])) : allNestedOperations),
       });

@@ -177,7 +177,7 @@ async function existingIds(run: QueryRunner, references: readonly IdReference[])
   if (byLabel.size === 0) return new Set();
   const labels = [...byLabel.keys()];
   const cypher = labels.map((label, i) => `MATCH (n:\`${label}\`) WHERE n.id IN $ids${i} RETURN $label${i} AS label, n.id AS id`).join(" UNION ALL ");
-  const parameters = Object.fromEntries(labels.flatMap((label, i) => [[`ids${i}`, [...byLabel.get(label)!]], [`label${i}`, label]]));
+  const parameters = Object.fromEntries(labels.flatMap((label, i): [string, unknown][] => [[`ids${i}`, [...byLabel.get(label)!]], [`label${i}`, label]]));
   const { records } = await run(cypher, parameters);
   return new Set(records.map((r) => `${r.get("label") as string}\u0000${r.get("id") as string}`));
 }

@@ -103,6 +103,11 @@ export interface OperationBounds {
   state(): { valuesInFlight: number; running: number; queued: number };
 }
 
+/** A member of a proxied object as the object gives it, its methods bound to it. */
+function memberOf(target: object, property: string | symbol): unknown {
+  const value = Reflect.get(target, property, target) as unknown;
+  return typeof value === "function" ? (value.bind(target) as unknown) : value;
+}
 export function boundOperations(driver: Driver, options: OperationBoundsOptions = defaultOperationBounds): OperationBounds {
   const requests = new AsyncLocalStorage<Ledger>();
   let valuesInFlight = 0;
@@ -171,7 +176,7 @@ export function boundOperations(driver: Driver, options: OperationBoundsOptions 
           records.push(record);
         },
         onCompleted(summary: ResultSummary) {
-          if (!stopped) resolveResult({ records, summary } as QueryResult);
+          if (!stopped) resolveResult({ records, summary });
         },
         onError(error) {
           if (stopped) return;
@@ -187,8 +192,7 @@ export function boundOperations(driver: Driver, options: OperationBoundsOptions 
     new Proxy(tx, {
       get(target, property) {
         if (property === "run") return (query: string, parameters?: Record<string, unknown>) => collect(target.run(query, parameters));
-        const value = Reflect.get(target, property, target) as unknown;
-        return typeof value === "function" ? value.bind(target) : value;
+        return memberOf(target, property);
       },
     });
 
@@ -206,8 +210,7 @@ export function boundOperations(driver: Driver, options: OperationBoundsOptions 
             }
           };
         }
-        const value = Reflect.get(target, property, target) as unknown;
-        return typeof value === "function" ? value.bind(target) : value;
+        return memberOf(target, property);
       },
     });
 
@@ -215,8 +218,7 @@ export function boundOperations(driver: Driver, options: OperationBoundsOptions 
     get(target, property) {
       // Small batches: Neo4j computes a whole batch before it reads the rollback, so a stopped query stops within one.
       if (property === "session") return (config: Parameters<Driver["session"]>[0] = {}) => boundSession(target.session({ ...config, fetchSize: Math.min(config.fetchSize ?? options.fetchSize, options.fetchSize) }));
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === "function" ? value.bind(target) : value;
+      return memberOf(target, property);
     },
   });
 

@@ -42,7 +42,8 @@ export function completePartialEntities(schema: GraphQLSchema, nodeTypeNames: re
         ${fragments.map((f) => print(f)).join("\n")}`;
         const representations = [...ids].map((entityId) => ({ __typename: typeName, id: entityId }));
         const result = await graphql({ schema, source: document, contextValue: context, variableValues: { ...info.variableValues, __representations: representations } });
-        if (result.errors?.length) throw result.errors[0];
+        const [error] = result.errors ?? [];
+      if (error) throw error;
         const entities = (result.data?.["_entities"] ?? []) as ((Source & { __partialId: string }) | null)[];
         return new Map(entities.filter((e) => e !== null).map((e) => [e.__partialId, e]));
       });

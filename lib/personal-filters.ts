@@ -9,7 +9,7 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
-  TypeInfo, getNamedType, isInputObjectType, isListType, isNonNullType, visit, visitWithTypeInfo,
+  Kind, TypeInfo, getNamedType, isInputObjectType, isListType, isNonNullType, visit, visitWithTypeInfo,
   type DocumentNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
 } from "graphql";
 import { hasRole, requireRole, type Viewer } from "./auth.js";
@@ -54,7 +54,7 @@ export function personFilterInOperation(
   };
   // Fragments are visited where they are defined; their arguments count as much as the operation's.
   for (const definition of document.definitions) {
-    if (definition !== operation && definition.kind !== "FragmentDefinition") continue;
+    if (definition !== operation && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
     visit(definition, visitWithTypeInfo(typeInfo, {
       Argument: check,
       ObjectField: check,

@@ -29,7 +29,7 @@ export async function withGraph<T>(work: (graph: Graph) => Promise<T>, options: 
     return await work({ driver, database: config.NEO4J_DATABASE, uri: neo4j.uri, config });
   } catch (error) {
     const plain = error instanceof Error && (error.name === "Neo4jUnavailableError" || (options.plainErrors ?? []).some((c) => error instanceof c));
-    console.error(plain ? (error as Error).message : error);
+    console.error(plain ? error.message : error);
     process.exitCode = options.failureExitCode ?? 1;
     return undefined;
   } finally {

@@ -16,7 +16,7 @@ interface Answer {
   status: number;
   /** The gateway's id for the request (x-request-id of the answer). */
   requestId: string | null;
-  data: Record<string, any> | null | undefined;
+  data: Record<string, unknown> | null | undefined;
   errors: { message: string; code: string | undefined }[];
 }
 
@@ -26,7 +26,7 @@ async function post(gatewayUrl: string, token: string, query: string, variables:
     headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", authorization: `Bearer ${token}`, ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: Record<string, any> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+  const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
   return {
     status: response.status, requestId: response.headers.get("x-request-id"), data: body.data,
     errors: (body.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code })),
@@ -34,7 +34,7 @@ async function post(gatewayUrl: string, token: string, query: string, variables:
 }
 
 /** The answer's data, or an error saying what went wrong: for the attack's own set-up steps, which must work. */
-async function must(answer: Promise<Answer>, what: string): Promise<Record<string, any>> {
+async function must(answer: Promise<Answer>, what: string): Promise<Record<string, unknown>> {
   const { data, errors } = await answer;
   if (errors.length > 0 || !data) throw new Error(`${what}: ${errors.map((e) => `${e.code}: ${e.message}`).join("; ")}`);
   return data;
@@ -56,7 +56,7 @@ export async function auditEventsOf(gatewayUrl: string, adminToken: string, enti
   let answer = await read({ client: "clientRequestId", type: "relatedType" });
   if (answer.errors.some((e) => e.code === "GRAPHQL_VALIDATION_FAILED")) answer = await read({ client: "", type: "" });
   const data = await must(Promise.resolve(answer), "reading the audit trail");
-  return (data["auditTrail"].edges as { node: AuditEventSeen }[]).map((e) => ({ ...e.node, clientRequestId: e.node.clientRequestId ?? null }));
+  return (data["auditTrail"] as { edges: { node: AuditEventSeen }[] }).edges.map((e) => ({ ...e.node, clientRequestId: e.node.clientRequestId ?? null }));
 }
 
 const deletePeople = (gatewayUrl: string, token: string, ids: string[]) =>
@@ -71,7 +71,7 @@ const deletePeople = (gatewayUrl: string, token: string, ids: string[]) =>
  */
 export async function partialCommit(gatewayUrl: string, tokens: MutationAttackTokens) {
   const probe = `abuse-partial-${randomUUID().slice(0, 8)}`;
-  const jobTitleOf = async () => (await must(post(gatewayUrl, tokens.admin, `{ people(where: { id: { eq: "demo-person-05" } }) { jobTitle } }`), "reading demo-person-05"))["people"][0]?.jobTitle ?? null;
+  const jobTitleOf = async () => ((await must(post(gatewayUrl, tokens.admin, `{ people(where: { id: { eq: "demo-person-05" } }) { jobTitle } }`), "reading demo-person-05"))["people"] as { jobTitle: string | null }[])[0]?.jobTitle ?? null;
   const jobTitleBefore = await jobTitleOf();
   try {
     const answer = await post(gatewayUrl, tokens.editor, `mutation ($probe: ID!) {
@@ -79,7 +79,7 @@ export async function partialCommit(gatewayUrl: string, tokens: MutationAttackTo
       b: updatePeople(where: { id: { eq: "demo-person-05" } }, update: { jobTitle: { set: "Changed by another organisation's editor" } }) { people { id } }
     }`, { probe });
     const stored = await must(post(gatewayUrl, tokens.admin, "query ($probe: ID!) { people(where: { id: { eq: $probe } }) { id } }", { probe }), "looking for the probe");
-    const created = stored["people"].length > 0;
+    const created = (stored["people"] as unknown[]).length > 0;
     const auditEvents = (await auditEventsOf(gatewayUrl, tokens.admin, probe)).length;
     const jobTitleAfter = await jobTitleOf();
     return { probe, status: answer.status, data: answer.data, codes: answer.errors.map((e) => e.code), messages: answer.errors.map((e) => e.message), created, auditEvents, otherPersonChanged: jobTitleAfter !== jobTitleBefore };
@@ -114,7 +114,7 @@ export async function deleteAudit(gatewayUrl: string, tokens: MutationAttackToke
     const [event] = (await auditEventsOf(gatewayUrl, tokens.admin, organisation)).filter((e) => e.action === "DELETE");
     const removed = (event?.changes ?? []).filter((c) => c.kind === "RELATIONSHIP_REMOVED");
     return {
-      relationshipsDeleted: deleted["deleteOrganisations"].relationshipsDeleted as number,
+      relationshipsDeleted: (deleted["deleteOrganisations"] as { relationshipsDeleted: number }).relationshipsDeleted,
       recorded: removed.map((c) => `${c.relationshipType} ${c.relatedType ?? "?"} ${c.relatedId}`).sort(),
       expected: [`OWNS Service ${service}`, `PART_OF Organisation companies-house`, `RESPONSIBLE_FOR Stage ${stage}`, `WORKS_FOR Person ${person}`],
     };

@@ -16,6 +16,8 @@ export interface Answer {
   status: number;
   ms: number;
   codes: string[];
+  // The answer's data as the query shapes it, for the assertions of the e2e tests that send it.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON whose shape the caller's query decides
   data?: Record<string, any> | null;
   bytes: number;
 }
@@ -29,8 +31,8 @@ export async function send(target: string | { url: string; secret: string }, que
   try {
     const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(timeoutMs) });
     const text = await response.text();
-    let body: { data?: Record<string, any> | null; errors?: { extensions?: { code?: string } }[] } = {};
-    try { body = JSON.parse(text); } catch { /* not JSON: the status says enough */ }
+    let body: { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] } = {};
+    try { body = JSON.parse(text) as typeof body; } catch { /* not JSON: the status says enough */ }
     return { status: response.status, ms: Math.round(performance.now() - started), codes: (body.errors ?? []).map((e) => e.extensions?.code ?? "none"), data: body.data, bytes: text.length };
   } catch (error) {
     return { status: 0, ms: Math.round(performance.now() - started), codes: [(error as Error).name === "TimeoutError" ? "CLIENT_TIMEOUT" : "NO_ANSWER"], bytes: 0 };
@@ -52,7 +54,9 @@ export async function zeroAndNegativeLimits(targets: AttackTargets) {
     "{ organisations(limit: -1) { id } }", "{ organisations(offset: -1) { id } }", "{ organisationsConnection(first: -1) { totalCount } }",
     '{ organisationsConnection(after: "forged") { totalCount } }', "{ organisations(limit: 1) { childrenConnection(first: -1) { totalCount } } }",
   ].map(async (query) => ({ query, codes: (await send(target, query)).codes })));
-  return { limitZeroItems: zero.data?.["organisations"]?.length ?? null, firstZeroEdges: firstZero.data?.["organisationsConnection"]?.edges?.length ?? null, refusals };
+  const organisations = zero.data?.["organisations"] as unknown[] | null | undefined;
+  const connection = firstZero.data?.["organisationsConnection"] as { edges?: unknown[] | null } | null | undefined;
+  return { limitZeroItems: organisations?.length ?? null, firstZeroEdges: connection?.edges?.length ?? null, refusals };
 }
 
 /** Attack 4: walks organisationsConnection by endCursor with no `first`, and with first: 2000, and compares with totalCount. */
@@ -64,7 +68,7 @@ export async function pagingWalk(targets: AttackTargets) {
     let totalCount = 0;
     for (let pages = 0; pages < 50; pages++) {
       const answer = await send(target, "query ($first: Int, $after: String) { organisationsConnection(first: $first, after: $after) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }", { first, after });
-      const connection = answer.data?.["organisationsConnection"];
+      const connection = answer.data?.["organisationsConnection"] as { totalCount: number; edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | null | undefined;
       if (!connection) return { items, totalCount, error: answer.codes };
       totalCount = connection.totalCount;
       items += connection.edges.length;

@@ -270,7 +270,7 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
     it("downloads the hand-offs as CSV, the rows as the table shows them", async () => {
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Download these \d+ hand-offs as CSV/ }).click()]);
       expect(download.suggestedFilename()).toBe("handoffs.csv");
-      const lines = readFileSync((await download.path())!, "utf8").trimEnd().split("\r\n");
+      const lines = readFileSync(await download.path(), "utf8").trimEnd().split("\r\n");
       expect(lines[0]).toBe("Service,From stage,To stage,Handed over by,Taken over by,Continuing");
       expect(lines).toHaveLength((await page.locator("#handoffs tbody tr").count()) + 1);
       const tableServices = await columnTexts(page, "handoffs", 1);

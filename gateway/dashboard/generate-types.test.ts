@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parse, visit, type ArgumentNode } from "graphql";
+import { Kind, parse, visit, type ArgumentNode } from "graphql";
 import { generateDashboardTypes, generatedTypesPath, operationsDir } from "./generate-types.js";
 import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
@@ -18,7 +18,7 @@ describe("the dashboard's typed operations", () => {
       visit(document, {
         OperationDefinition(operation) {
           for (const selection of operation.selectionSet.selections) {
-            if (selection.kind !== "Field" || !paged.has(selection.name.value)) continue;
+            if (selection.kind !== Kind.FIELD || !paged.has(selection.name.value)) continue;
             const bounds = (selection.arguments ?? []).filter((a: ArgumentNode) => a.name.value === "limit" || a.name.value === "first");
             expect(bounds, `${file}: ${selection.name.value}`).toHaveLength(1);
           }

@@ -112,7 +112,7 @@ export const organogramSource: ImportSource<OrganogramRow, Context> = {
   snapshotOf,
   async prepare(driver, database) {
     const professions = new Set((await driver.executeQuery("MATCH (p:Profession) RETURN p.id AS id", {}, { database, routing: "READ" })).records.map((r) => r.get("id") as string));
-    const table = parse(readFileSync(resolve(import.meta.dirname, "..", "data", "organogram-professions.csv")), { columns: true }) as { group: string; profession: string }[];
+    const table = parse<{ group: string; profession: string }>(readFileSync(resolve(import.meta.dirname, "..", "data", "organogram-professions.csv")), { columns: true });
     const mapped = new Map(table.map((row) => [normaliseName(row.group), row.profession]));
     return {
       organisations: await loadOrganisationNameIndex(driver, database),

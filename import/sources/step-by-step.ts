@@ -97,7 +97,7 @@ async function* journeys(file: string): AsyncGenerator<RawRecord> {
   const first = await new Promise<string>((resolve, reject) => {
     const stream = createReadStream(file, { start: 0, end: 255, encoding: "utf8" });
     let text = "";
-    stream.on("data", (chunk) => { text += chunk; });
+    stream.on("data", (chunk) => { text += chunk.toString(); });
     stream.on("end", () => resolve(text.trimStart()[0] ?? ""));
     stream.on("error", reject);
   });

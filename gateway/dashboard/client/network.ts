@@ -25,7 +25,7 @@ const linkName = (link: Link) => `${shortName(link.from)} and ${shortName(link.o
 function spreadLinked(nodes: NetworkNode[], linked: Set<string>): NetworkNode[] {
   const withLinks = nodes.filter((n) => linked.has(n.id));
   const without = nodes.filter((n) => !linked.has(n.id));
-  const slots: (NetworkNode | undefined)[] = new Array(nodes.length);
+  const slots: (NetworkNode | undefined)[] = new Array<NetworkNode | undefined>(nodes.length);
   withLinks.forEach((node, k) => (slots[Math.floor((k * nodes.length) / withLinks.length)] = node));
   return [...slots].map((slot) => slot ?? without.shift()!);
 }
