@@ -13,7 +13,6 @@
  * same attacks run against that checkout's servers first, on the same Neo4j, so both columns come
  * from one run. Writes docs/benchmarks/abuse.md. Stops everything it started, also on failure.
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { basename, resolve } from "node:path";
@@ -27,6 +26,8 @@ import { serverNodeFlags } from "../lib/server-process.js";
 import { signClientToken } from "../lib/demo-auth.js";
 import { seedDemoData } from "../seed/seed.js";
 import { percentile } from "./load.js";
+import { graphChecksum } from "../test/helpers.js";
+import { deepFilterBody, distinctFieldsDocument, distinctIdsDocument, fanOutDocument } from "./abuse/gateway-attacks.js";
 import { retriedSubgraphErrors } from "./abuse/http-attacks.js";
 import { deleteAudit, forgedRequestId, partialCommit, type MutationAttackTokens } from "./abuse/mutation-attacks.js";
 import { peakMemoryMB, startProcessStack, stopAll, type ProcessStack } from "./processes.js";
@@ -59,31 +60,24 @@ interface Attack {
 }
 
 const json = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, ...(variables ? { variables } : {}) });
-const fanOut = (limit: number) =>
-  `{ organisations(limit: ${limit}) { parents(limit: 1) { children { parents(limit: 1) { children { id } } } } } }`;
 
 const attacks: Attack[] = [
   {
     name: "1a. distinct 990-field documents, 8 a second",
     count: 120, perSecond: 8,
-    request: (i, run) => ({ body: json(`{ ${Array.from({ length: 990 }, (_, k) => `f${run}${i}x${k}`).join(" ")} }`) }),
+    request: (i, run) => ({ body: json(distinctFieldsDocument(`${run}${i}`, 990)) }),
   },
   {
     name: "1b. distinct valid documents with 975 ids, 8 a second",
     count: 320, perSecond: 8,
-    request: (i, run) => ({
-      body: json(`{ organisations(limit: 1, where: { id: { in: [${Array.from({ length: 975 }, (_, k) => `"${run}-${i}-${k}"`).join(", ")}] } }) { id } }`),
-    }),
+    request: (i, run) => ({ body: json(distinctIdsDocument(`${run}-${i}`, 975)) }),
   },
-  { name: "2. nested fan-out (1.37 million nodes), ten at once", count: 20, concurrency: 10, request: () => ({ body: json(fanOut(1000)) }) },
-  { name: "3. the same fan-out with limit: 0, ten at once", count: 20, concurrency: 10, request: () => ({ body: json(fanOut(0)) }) },
+  { name: "2. nested fan-out (1.37 million nodes), ten at once", count: 20, concurrency: 10, request: () => ({ body: json(fanOutDocument(1000)) }) },
+  { name: "3. the same fan-out with limit: 0, ten at once", count: 20, concurrency: 10, request: () => ({ body: json(fanOutDocument(0)) }) },
   {
     name: "10. a filter variable nested 10,000 deep",
     count: 10, concurrency: 2,
-    // Written out by hand: JSON.stringify itself overflows the stack at this depth.
-    request: () => ({
-      body: `{"query":"query ($where: OrganisationWhere) { organisations(limit: 1, where: $where) { id } }","variables":{"where":${'{"AND":['.repeat(10_000)}{}${"]}".repeat(10_000)}}}`,
-    }),
+    request: () => ({ body: deepFilterBody(10_000) }),
   },
 ];
 
@@ -119,16 +113,6 @@ async function send(url: string, address: string, body: string, headers: Record<
   } catch (error) {
     return `no answer (${(error as Error).name === "TimeoutError" ? `none within ${timeoutMs / 1000} s` : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
   }
-}
-
-/** A fingerprint of everything in the graph: each node's labels and properties, each relationship's ends, type and properties. */
-async function graphChecksum(driver: Driver): Promise<string> {
-  const hash = createHash("sha256");
-  const nodes = await driver.executeQuery("MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props ORDER BY id");
-  for (const record of nodes.records) hash.update(JSON.stringify([record.get("id"), record.get("labels"), record.get("props")]));
-  const relationships = await driver.executeQuery("MATCH (a)-[r]->(b) RETURN elementId(r) AS id, elementId(a) AS a, type(r) AS type, elementId(b) AS b, properties(r) AS props ORDER BY id");
-  for (const record of relationships.records) hash.update(JSON.stringify(record.toObject()));
-  return hash.digest("hex");
 }
 
 async function runAttack(stack: ProcessStack, attack: Attack, index: number, driver: Driver, run: string): Promise<AttackResult> {

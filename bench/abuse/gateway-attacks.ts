@@ -30,10 +30,10 @@ const refusalOf = (answer: Awaited<ReturnType<typeof post>>): Refusal => ({
 });
 
 /** `{ f<n>x0 f<n>x1 … f<n>x988 }`: 990 tokens, a fresh name each time, so no two are the same document. */
-export const distinctFieldsDocument = (n: number, fields = 989): string => `{ ${Array.from({ length: fields }, (_, i) => `f${n}x${i}`).join(" ")} }`;
+export const distinctFieldsDocument = (n: number | string, fields = 989): string => `{ ${Array.from({ length: fields }, (_, i) => `f${n}x${i}`).join(" ")} }`;
 
 /** A valid one: an organisation by any of 975 ids, fresh each time. */
-export const distinctIdsDocument = (n: number, ids = 975): string =>
+export const distinctIdsDocument = (n: number | string, ids = 975): string =>
   `{ organisations(limit: 1, where: { id: { in: [${Array.from({ length: ids }, (_, i) => `"r${n}-${i}"`).join(",")}] } }) { id } }`;
 
 export interface FloodResult {
@@ -78,6 +78,17 @@ export async function runCacheFlood(gatewayUrl: string, options: { documents?: n
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { sent: documents, statuses, otherClients, otherClientsAnswered, ms: Date.now() - started };
 }
+
+/** The issue's nested fan-out: 1.37 million nodes for one request with `limit: 1000`; `limit: 0` asked for no bound at all. */
+export const fanOutDocument = (limit: number): string =>
+  `{ organisations(limit: ${limit}) { parents(limit: 1) { children { parents(limit: 1) { children { id } } } } } }`;
+
+/**
+ * A request body whose `OrganisationWhere` variable nests `AND` `depth` deep. Written out by hand:
+ * JSON.stringify itself overflows the stack at 10,000.
+ */
+export const deepFilterBody = (depth: number): string =>
+  `{"query":"query ($where: OrganisationWhere) { organisations(limit: 1, where: $where) { id } }","variables":{"where":${'{"AND":['.repeat(depth)}{}${"]}".repeat(depth)}}}`;
 
 /** The issue's fan-out (1.37 million nodes for one request) and the suite's 45 MB one with `limit: 0`. */
 export const fanOutDocuments = [
