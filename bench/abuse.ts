@@ -26,7 +26,7 @@ import { serverNodeFlags } from "../lib/server-process.js";
 import { signClientToken } from "../lib/demo-auth.js";
 import { seedDemoData } from "../seed/seed.js";
 import { percentile } from "./load.js";
-import { graphChecksum } from "../test/helpers.js";
+import { graphChecksum } from "../lib/graph-checksum.js";
 import { deepFilterBody, distinctFieldsDocument, distinctIdsDocument, fanOutDocument } from "./abuse/gateway-attacks.js";
 import { retriedSubgraphErrors } from "./abuse/http-attacks.js";
 import { deleteAudit, forgedRequestId, partialCommit, type MutationAttackTokens } from "./abuse/mutation-attacks.js";
@@ -92,7 +92,7 @@ interface AttackResult {
 /** How an answer is summed up: its status and its first error code. */
 async function outcome(response: Response): Promise<string> {
   const text = await response.text();
-  let code = "";
+  let code: string;
   try {
     const body = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
     code = body.errors?.[0]?.extensions?.code ?? (body.errors?.length ? "error" : "data");

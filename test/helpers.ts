@@ -1,5 +1,5 @@
 /** What the integration and end-to-end tests share: the test Neo4j, unique ids and a running stack. */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { inject } from "vitest";
 import pino from "pino";
@@ -71,6 +71,7 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
   body: { data?: TData | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers of any shape, and their assertions check it
 export async function postGraphQL<TData = Record<string, any>>(
   url: string,
   query: string,
@@ -155,35 +156,4 @@ export async function startStack(options: { subgraphTimeoutMs?: number; urlOverr
   };
 }
 
-/** A property value written out the same way whatever object the driver built for it (Integer, Date, a point, a list). */
-function canonicalValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonicalValue);
-  if (value === null || typeof value !== "object") return value;
-  const name = value.constructor?.name;
-  if (name && name !== "Object") return `${name}:${String(value)}`;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonicalValue(v)]));
-}
-
-/**
- * A sha256 fingerprint of everything in the graph, independent of the order Neo4j returns it in and
- * of internal ids: each node's labels and properties, each relationship's two end nodes (by their
- * labels and properties), type and properties, every line sorted. Equal before and after an attack
- * means the attack wrote nothing, deleted nothing and changed nothing.
- */
-export async function graphChecksum(driver: Driver, database?: string): Promise<string> {
-  const options = database ? { database } : {};
-  const nodes = await driver.executeQuery("MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props", {}, options);
-  const nodeLine = new Map<string, string>();
-  for (const record of nodes.records) {
-    nodeLine.set(record.get("id") as string, JSON.stringify([[...(record.get("labels") as string[])].sort(), canonicalValue(record.get("props"))]));
-  }
-  const relationships = await driver.executeQuery(
-    "MATCH (a)-[r]->(b) RETURN elementId(a) AS a, type(r) AS type, properties(r) AS props, elementId(b) AS b", {}, options,
-  );
-  const relationshipLines = relationships.records.map((record) =>
-    JSON.stringify([nodeLine.get(record.get("a") as string), record.get("type"), canonicalValue(record.get("props")), nodeLine.get(record.get("b") as string)]));
-  const hash = createHash("sha256");
-  for (const line of [...nodeLine.values()].sort()) hash.update(`node ${line}\n`);
-  for (const line of relationshipLines.sort()) hash.update(`relationship ${line}\n`);
-  return hash.digest("hex");
-}
+export { graphChecksum } from "../lib/graph-checksum.js";
