@@ -64,19 +64,22 @@ const json = (query: string, variables?: Record<string, unknown>) => JSON.string
 const attacks: Attack[] = [
   {
     name: "1a. distinct 990-field documents, 8 a second",
-    count: 120, perSecond: 8,
+    count: 120,
+    perSecond: 8,
     request: (i, run) => ({ body: json(distinctFieldsDocument(`${run}${i}`, 990)) }),
   },
   {
     name: "1b. distinct valid documents with 975 ids, 8 a second",
-    count: 320, perSecond: 8,
+    count: 320,
+    perSecond: 8,
     request: (i, run) => ({ body: json(distinctIdsDocument(`${run}-${i}`, 975)) }),
   },
   { name: "2. nested fan-out (1.37 million nodes), ten at once", count: 20, concurrency: 10, request: () => ({ body: json(fanOutDocument(1000)) }) },
   { name: "3. the same fan-out with limit: 0, ten at once", count: 20, concurrency: 10, request: () => ({ body: json(fanOutDocument(0)) }) },
   {
     name: "10. a filter variable nested 10,000 deep",
-    count: 10, concurrency: 2,
+    count: 10,
+    concurrency: 2,
     request: () => ({ body: deepFilterBody(10_000) }),
   },
 ];
@@ -107,11 +110,12 @@ async function send(url: string, address: string, body: string, headers: Record<
     const response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/graphql-response+json", "x-forwarded-for": address, ...headers },
-      body, signal: AbortSignal.timeout(timeoutMs),
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
     });
     return await outcome(response);
   } catch (error) {
-    return `no answer (${(error as Error).name === "TimeoutError" ? `none within ${timeoutMs / 1000} s` : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
+    return `no answer (${(error as Error).name === "TimeoutError" ? `none within ${timeoutMs / 1000} s` : (((error as Error).cause as Error | undefined)?.message ?? (error as Error).message)})`;
   }
 }
 
@@ -137,7 +141,9 @@ async function runAttack(stack: ProcessStack, attack: Attack, index: number, dri
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
-  const tally = (result: string) => { answers[result] = (answers[result] ?? 0) + 1; };
+  const tally = (result: string) => {
+    answers[result] = (answers[result] ?? 0) + 1;
+  };
   const one = (i: number) => {
     const { body, headers } = attack.request(i, run);
     return send(stack.gatewayUrl, address, body, headers).then(tally);
@@ -165,7 +171,9 @@ async function runAttack(stack: ProcessStack, attack: Attack, index: number, dri
   const sorted = [...bystanderMs].sort((a, b) => a - b);
   return {
     answers,
-    stopped: stack.members.filter((m) => m.child.exitCode !== null || m.child.signalCode !== null).map((m) => `${m.name} (${m.child.signalCode ?? `exit ${m.child.exitCode}`})`),
+    stopped: stack.members
+      .filter((m) => m.child.exitCode !== null || m.child.signalCode !== null)
+      .map((m) => `${m.name} (${m.child.signalCode ?? `exit ${m.child.exitCode}`})`),
     peakMB: Object.fromEntries(stack.members.map((m) => [m.name, peakMemoryMB(m.child.pid)])),
     bystander: { requests: sorted.length, failures, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? Number.NaN, firstFailure },
     graphUnchanged: before === (await graphChecksum(driver)),
@@ -178,7 +186,10 @@ async function runAll(label: string, root: string, neo4jUri: string, driver: Dri
   for (const [index, attack] of attacks.entries()) {
     log(`${label}: ${attack.name}…`);
     const stack = await startProcessStack({
-      neo4jUri, password, root, label,
+      neo4jUri,
+      password,
+      root,
+      label,
       env: { SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs), GATEWAY_TRUSTED_PROXIES: "1", SERVICE_GRAPH_ENV: "production" },
     });
     try {
@@ -204,7 +215,8 @@ const gatewayPost = (stack: ProcessStack, body: string, headers: Record<string, 
 /** The Companies House editor's and an admin's tokens for the stack's keys. */
 async function mutationTokens(stack: ProcessStack): Promise<MutationAttackTokens> {
   const { secret, issuer, audience } = stack.auth;
-  const sign = (sub: string, roles: string[], organisations?: string[]) => signClientToken(secret, { sub, roles, organisations, issuer, audience, expiresAt: "1h" });
+  const sign = (sub: string, roles: string[], organisations?: string[]) =>
+    signClientToken(secret, { sub, roles, organisations, issuer, audience, expiresAt: "1h" });
   return { editor: await sign("bench-abuse-editor", ["editor"], ["companies-house"]), admin: await sign("bench-abuse-admin", ["admin"]) };
 }
 
@@ -212,7 +224,10 @@ const probes: Probe[] = [
   {
     name: "3. `{ organisations(limit: 0) { id } }`: items returned",
     async run(stack) {
-      const body = (await (await gatewayPost(stack, json("{ organisations(limit: 0) { id } }"))).json()) as { data?: { organisations?: unknown[] }; errors?: { extensions?: { code?: string } }[] };
+      const body = (await (await gatewayPost(stack, json("{ organisations(limit: 0) { id } }"))).json()) as {
+        data?: { organisations?: unknown[] };
+        errors?: { extensions?: { code?: string } }[];
+      };
       return body.data?.organisations ? `${body.data.organisations.length} items` : `refused: ${body.errors?.[0]?.extensions?.code}`;
     },
   },
@@ -230,8 +245,15 @@ const probes: Probe[] = [
       let seen = 0;
       let total = 0;
       for (let page = 0; page < 100; page++) {
-        const response = await gatewayPost(stack, json("query ($after: String) { organisationsConnection(after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }", { after }));
-        const body = (await response.json()) as { data?: { organisationsConnection: { totalCount: number; edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
+        const response = await gatewayPost(
+          stack,
+          json("query ($after: String) { organisationsConnection(after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }", {
+            after,
+          }),
+        );
+        const body = (await response.json()) as {
+          data?: { organisationsConnection: { totalCount: number; edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+        };
         const connection = body.data?.organisationsConnection;
         if (!connection) return `page ${page + 1} failed`;
         total = connection.totalCount;
@@ -267,7 +289,9 @@ const probes: Probe[] = [
     name: "7. the admin's request id sent by the editor: the editor's event's request id",
     async run(stack) {
       const result = await forgedRequestId(stack.gatewayUrl, await mutationTokens(stack));
-      return result.groupedWithAdmin ? "**the admin's** (grouped with the admin's change)" : `the gateway's own${result.editorEventClientRequestId ? "; the forged one as clientRequestId" : ""}`;
+      return result.groupedWithAdmin
+        ? "**the admin's** (grouped with the admin's change)"
+        : `the gateway's own${result.editorEventClientRequestId ? "; the forged one as clientRequestId" : ""}`;
     },
   },
   {
@@ -307,14 +331,22 @@ const probes: Probe[] = [
     name: "10. a token that expires in the year 3000",
     async run(stack) {
       const { auth } = stack;
-      const token = await signClientToken(auth.secret, { sub: "bench-abuse", roles: ["reader"], issuer: auth.issuer, audience: auth.audience, expiresAt: Date.UTC(3000, 0, 1) / 1000 });
+      const token = await signClientToken(auth.secret, {
+        sub: "bench-abuse",
+        roles: ["reader"],
+        issuer: auth.issuer,
+        audience: auth.audience,
+        expiresAt: Date.UTC(3000, 0, 1) / 1000,
+      });
       return `HTTP ${(await gatewayPost(stack, json("{ __typename }"), { authorization: `Bearer ${token}` })).status}`;
     },
   },
   {
-    name: "10. `asAt: \"2024-02-30\"` on the journey",
+    name: '10. `asAt: "2024-02-30"` on the journey',
     async run(stack) {
-      const body = (await (await gatewayPost(stack, json(`{ journey(serviceId: "starting-a-business", asAt: "2024-02-30") { service { id } } }`))).json()) as { errors?: { extensions?: { code?: string } }[] };
+      const body = (await (await gatewayPost(stack, json(`{ journey(serviceId: "starting-a-business", asAt: "2024-02-30") { service { id } } }`))).json()) as {
+        errors?: { extensions?: { code?: string } }[];
+      };
       return body.errors?.[0]?.extensions?.code ?? "answered";
     },
   },
@@ -337,8 +369,13 @@ async function runProbes(label: string, root: string, neo4jUri: string): Promise
 const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-GB") : "–");
 
 function attackCell(result: AttackResult): string {
-  const answers = Object.entries(result.answers).sort((a, b) => b[1] - a[1]).map(([what, n]) => `${n}× ${what}`).join("; ");
-  const peaks = Object.entries(result.peakMB).map(([name, mb]) => `${name.replace(" subgraph", "")} ${mb ?? "gone"}`).join(", ");
+  const answers = Object.entries(result.answers)
+    .sort((a, b) => b[1] - a[1])
+    .map(([what, n]) => `${n}× ${what}`)
+    .join("; ");
+  const peaks = Object.entries(result.peakMB)
+    .map(([name, mb]) => `${name.replace(" subgraph", "")} ${mb ?? "gone"}`)
+    .join(", ");
   const bystander = result.bystander;
   return [
     `**${result.stopped.length ? `stopped: ${result.stopped.join(", ")}` : "all up"}**`,
@@ -349,10 +386,17 @@ function attackCell(result: AttackResult): string {
   ].join("<br>");
 }
 
-function report(after: { attacks: AttackResult[]; probes: string[] }, before: { attacks: AttackResult[]; probes: string[] } | undefined, neo4jVersion: string): string {
+function report(
+  after: { attacks: AttackResult[]; probes: string[] },
+  before: { attacks: AttackResult[]; probes: string[] } | undefined,
+  neo4jVersion: string,
+): string {
   const columns = before ? ["before", "after"] : ["now"];
   const head = `| attack | ${columns.join(" | ")} |\n| --- | ${columns.map(() => "---").join(" | ")} |`;
-  const attackRows = attacks.map((attack, i) => `| ${attack.name} (${Math.round(attack.count * scale)} requests) | ${[...(before ? [before.attacks[i]!] : []), after.attacks[i]!].map(attackCell).join(" | ")} |`);
+  const attackRows = attacks.map(
+    (attack, i) =>
+      `| ${attack.name} (${Math.round(attack.count * scale)} requests) | ${[...(before ? [before.attacks[i]!] : []), after.attacks[i]!].map(attackCell).join(" | ")} |`,
+  );
   const probeRows = probes.map((probe, i) => `| ${probe.name} | ${[...(before ? [before.probes[i]!] : []), after.probes[i]!].join(" | ")} |`);
   return `# Abuse: the attacks that took the stack down, run again
 
@@ -385,7 +429,10 @@ try {
     const version = await driver.executeQuery("CALL dbms.components() YIELD versions, edition RETURN 'Neo4j ' + versions[0] + ' ' + edition AS version");
     const neo4jVersion = String(version.records[0]?.get("version"));
     const before = args.before
-      ? { attacks: await runAll("before", resolve(args.before), neo4jServer.uri, driver), probes: await runProbes("before", resolve(args.before), neo4jServer.uri) }
+      ? {
+          attacks: await runAll("before", resolve(args.before), neo4jServer.uri, driver),
+          probes: await runProbes("before", resolve(args.before), neo4jServer.uri),
+        }
       : undefined;
     const root = args.only ? resolve(args.only) : repoRoot;
     const label = args.only ? basename(root) : "after";

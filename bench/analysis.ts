@@ -36,7 +36,10 @@ interface GraphSpec {
   ways: readonly Way[];
 }
 
-export interface Cell extends CellResult { operation: string; way: Way }
+export interface Cell extends CellResult {
+  operation: string;
+  way: Way;
+}
 export interface GraphResult {
   name: string;
   label: string;
@@ -51,8 +54,14 @@ export interface GraphResult {
 
 const quick = process.argv.includes("--quick");
 const budgets: LoadBudget[] = quick
-  ? [{ concurrency: 1, requests: 10, seconds: 1, warmup: 1 }, { concurrency: 10, requests: 30, seconds: 2, warmup: 1 }]
-  : [{ concurrency: 1, requests: 60, seconds: 5, warmup: 3 }, { concurrency: 10, requests: 200, seconds: 8, warmup: 3 }];
+  ? [
+      { concurrency: 1, requests: 10, seconds: 1, warmup: 1 },
+      { concurrency: 10, requests: 30, seconds: 2, warmup: 1 },
+    ]
+  : [
+      { concurrency: 1, requests: 60, seconds: 5, warmup: 3 },
+      { concurrency: 10, requests: 200, seconds: 8, warmup: 3 },
+    ];
 const graphs: GraphSpec[] = [
   { name: "bench-analysis-10k", label: "10,000-person graph", port: 7691, scale: "small", ways: ["floor", "our gateway"] },
   { name: "bench-analysis", label: "civil-service graph", port: 7690, scale: "civil-service", ways },
@@ -65,7 +74,13 @@ const log = (line: string) => console.error(line);
 
 /** What a built graph depends on: a change to any of it rebuilds the graph. */
 function graphStamp(spec: GraphSpec): string {
-  const sources = ["generate/generate.ts", "lib/migrate.ts", ...readdirSync(resolve(repoRoot, "seed")).filter((f) => f.endsWith(".ts")).map((f) => `seed/${f}`)];
+  const sources = [
+    "generate/generate.ts",
+    "lib/migrate.ts",
+    ...readdirSync(resolve(repoRoot, "seed"))
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => `seed/${f}`),
+  ];
   const hash = createHash("sha256");
   for (const file of sources.sort()) hash.update(readFileSync(resolve(repoRoot, file)));
   return JSON.stringify({ scale: spec.scale, seed: generatorSeed, version: hash.digest("hex").slice(0, 16) });
@@ -124,27 +139,43 @@ async function startStack(uri: string, withApollo: boolean): Promise<Stack> {
   const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await freePort()]))) as Record<SubgraphName, number>;
   const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
   const env = {
-    NEO4J_URI: uri, NEO4J_PASSWORD: password, HOST: "127.0.0.1", LOG_LEVEL: "warn",
-    PEOPLE_PORT: String(ports.people), ORGANISATIONS_PORT: String(ports.organisations), SERVICES_PORT: String(ports.services),
-    PEOPLE_URL: subgraphUrls.people, ORGANISATIONS_URL: subgraphUrls.organisations, SERVICES_URL: subgraphUrls.services,
+    NEO4J_URI: uri,
+    NEO4J_PASSWORD: password,
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    PEOPLE_PORT: String(ports.people),
+    ORGANISATIONS_PORT: String(ports.organisations),
+    SERVICES_PORT: String(ports.services),
+    PEOPLE_URL: subgraphUrls.people,
+    ORGANISATIONS_URL: subgraphUrls.organisations,
+    SERVICES_URL: subgraphUrls.services,
     SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs),
     // The benchmark is one client asking as fast as the stack answers: the per-client rate limit would measure itself.
     GATEWAY_RATE_LIMIT_PER_SECOND: "0",
     ...keys.env,
   };
-  const subgraphs = await Promise.all(subgraphNames.map((name) => launch({
-    name: `${name} subgraph`,
-    start: () => startNode(`The ${name} subgraph`, `subgraphs/${name}/index.ts`, env),
-    ready: async () => (await fetch(`http://127.0.0.1:${ports[name]}/readiness`)).ok,
-  })));
-  const gateways: [Way, string][] = [["our gateway", "gateway/index.ts"], ...(withApollo ? [["@apollo/gateway", "bench/apollo-gateway.ts"] as [Way, string]] : [])];
+  const subgraphs = await Promise.all(
+    subgraphNames.map((name) =>
+      launch({
+        name: `${name} subgraph`,
+        start: () => startNode(`The ${name} subgraph`, `subgraphs/${name}/index.ts`, env),
+        ready: async () => (await fetch(`http://127.0.0.1:${ports[name]}/readiness`)).ok,
+      }),
+    ),
+  );
+  const gateways: [Way, string][] = [
+    ["our gateway", "gateway/index.ts"],
+    ...(withApollo ? [["@apollo/gateway", "bench/apollo-gateway.ts"] as [Way, string]] : []),
+  ];
   const gatewayUrls: Partial<Record<Way, string>> = {};
-  const gatewayMembers = await Promise.all(gateways.map(async ([way, entry]) => {
-    const port = await freePort();
-    gatewayUrls[way] = `http://127.0.0.1:${port}/graphql`;
-    const typename = graphqlRequest(gatewayUrls[way], "{ __typename }", {});
-    return launch({ name: way, start: () => startNode(way, entry, { ...env, GATEWAY_PORT: String(port) }), ready: async () => (await typename()) === null });
-  }));
+  const gatewayMembers = await Promise.all(
+    gateways.map(async ([way, entry]) => {
+      const port = await freePort();
+      gatewayUrls[way] = `http://127.0.0.1:${port}/graphql`;
+      const typename = graphqlRequest(gatewayUrls[way], "{ __typename }", {});
+      return launch({ name: way, start: () => startNode(way, entry, { ...env, GATEWAY_PORT: String(port) }), ready: async () => (await typename()) === null });
+    }),
+  );
   return { subgraphUrls, gatewayUrls, members: [...subgraphs, ...gatewayMembers], incidents: [], keys };
 }
 
@@ -160,10 +191,12 @@ async function keepRunning(stack: Stack, after: string): Promise<void> {
 }
 
 function peakMemory(stack: Stack): Record<string, number | null> {
-  return Object.fromEntries(stack.members.map((m) => {
-    const now = peakMemoryMB(m.child.pid);
-    return [m.name, m.peakMB === null ? now : now === null ? m.peakMB : Math.max(now, m.peakMB)];
-  }));
+  return Object.fromEntries(
+    stack.members.map((m) => {
+      const now = peakMemoryMB(m.child.pid);
+      return [m.name, m.peakMB === null ? now : now === null ? m.peakMB : Math.max(now, m.peakMB)];
+    }),
+  );
 }
 
 /**
@@ -217,11 +250,12 @@ async function benchGraph(spec: GraphSpec): Promise<GraphResult> {
           if (request) {
             result = await runCell(request, budget);
             await keepRunning(stack, `${op.name}, ${way}, concurrency ${budget.concurrency}`);
-          }
-          else if (way === "floor" && sameAs) result = cells.find((c) => c.operation === sameAs && c.way === "floor" && c.concurrency === budget.concurrency);
+          } else if (way === "floor" && sameAs) result = cells.find((c) => c.operation === sameAs && c.way === "floor" && c.concurrency === budget.concurrency);
           if (!result) continue;
           cells.push({ ...result, operation: op.name, way });
-          log(`  ${op.name.padEnd(28)} ${way.padEnd(16)} c${String(budget.concurrency).padEnd(3)} p50 ${String(result.p50).padStart(8)} ms  p95 ${String(result.p95).padStart(8)} ms  ${result.requestsPerSecond} req/s${result.errors ? `  ${result.errors} errors: ${result.firstError}` : ""}`);
+          log(
+            `  ${op.name.padEnd(28)} ${way.padEnd(16)} c${String(budget.concurrency).padEnd(3)} p50 ${String(result.p50).padStart(8)} ms  p95 ${String(result.p95).padStart(8)} ms  ${result.requestsPerSecond} req/s${result.errors ? `  ${result.errors} errors: ${result.firstError}` : ""}`,
+          );
         }
       }
     }

@@ -26,13 +26,14 @@ interface PeerContext {
 // It does not verify client tokens: the benchmark's client sends the token our gateway would sign, and it is passed on.
 const gateway = new ApolloGateway({
   supergraphSdl,
-  buildService: ({ url }) => new RemoteGraphQLDataSource<PeerContext>({
-    url,
-    fetcher: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS) } as RequestInit),
-    willSendRequest({ request, context }) {
-      if (typeof context.gatewayToken === "string") request.http?.headers.set(gatewayTokenHeader, context.gatewayToken);
-    },
-  }),
+  buildService: ({ url }) =>
+    new RemoteGraphQLDataSource<PeerContext>({
+      url,
+      fetcher: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS) } as RequestInit),
+      willSendRequest({ request, context }) {
+        if (typeof context.gatewayToken === "string") request.http?.headers.set(gatewayTokenHeader, context.gatewayToken);
+      },
+    }),
 });
 const server = new ApolloServer<PeerContext>({ gateway });
 const { url } = await startStandaloneServer(server, {

@@ -22,7 +22,12 @@ const withImportedKey = async () => {
 };
 const withRawBytes = async () => {
   const { payload } = await jwtVerify(clientToken, bytes(clientSecret), { algorithms: ["HS256"], issuer: claims.iss, audience: claims.aud });
-  const signed = await new SignJWT({ viewer: payload }).setProtectedHeader({ alg: "HS256" }).setIssuer("g").setAudience("s").setExpirationTime("2m").sign(bytes(subgraphSecret));
+  const signed = await new SignJWT({ viewer: payload })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuer("g")
+    .setAudience("s")
+    .setExpirationTime("2m")
+    .sign(bytes(subgraphSecret));
   await jwtVerify(signed, bytes(subgraphSecret), { algorithms: ["HS256"], issuer: "g", audience: "s" });
 };
 

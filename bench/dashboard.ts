@@ -44,7 +44,13 @@ async function waitUntilOk(url: string, children: ChildProcess[], timeoutMs = 12
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (children.some((c) => c.exitCode !== null)) throw new Error("A process of the stack stopped before it was ready (its error is above).");
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
@@ -95,7 +101,11 @@ async function measure(baseUrl: string, token: string | undefined): Promise<Run[
         if (!request.url().endsWith("/graphql") || request.method() !== "POST") return;
         const timing = request.timing();
         const sizes = await request.sizes();
-        requests.push({ operation: /query (\w+)/.exec(request.postData() ?? "")?.[1] ?? "?", ms: Math.round(timing.responseEnd - timing.requestStart), bytes: sizes.responseBodySize });
+        requests.push({
+          operation: /query (\w+)/.exec(request.postData() ?? "")?.[1] ?? "?",
+          ms: Math.round(timing.responseEnd - timing.requestStart),
+          bytes: sizes.responseBodySize,
+        });
       });
       await page.goto(`${baseUrl}/dashboard`);
       await page.locator("#journey-map-table").waitFor({ timeout: 60_000 });
@@ -119,7 +129,9 @@ async function graphSize(baseUrl: string, token: string | undefined): Promise<st
   const response = await fetch(`${baseUrl}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query: "{ peopleConnection(first: 1) { totalCount } servicesConnection(first: 1) { totalCount } organisationsConnection(first: 1) { totalCount } }" }),
+    body: JSON.stringify({
+      query: "{ peopleConnection(first: 1) { totalCount } servicesConnection(first: 1) { totalCount } organisationsConnection(first: 1) { totalCount } }",
+    }),
   });
   const { data } = (await response.json()) as { data: Record<string, { totalCount: number }> };
   const count = (field: string) => data[field]!.totalCount.toLocaleString("en-GB");
@@ -147,7 +159,10 @@ try {
     "",
     "| run | first useful view (ms) | DOMContentLoaded (ms) | requests to /graphql (operation: ms, response bytes) |",
     "| --- | ---: | ---: | --- |",
-    ...results.map((r, i) => `| ${i + 1} | ${r.firstUsefulViewMs} | ${r.domContentLoadedMs} | ${r.requests.map((q) => `${q.operation}: ${q.ms} ms, ${q.bytes} B`).join("; ")} |`),
+    ...results.map(
+      (r, i) =>
+        `| ${i + 1} | ${r.firstUsefulViewMs} | ${r.domContentLoadedMs} | ${r.requests.map((q) => `${q.operation}: ${q.ms} ms, ${q.bytes} B`).join("; ")} |`,
+    ),
     "",
   ];
   console.log(lines.join("\n"));

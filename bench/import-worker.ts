@@ -10,7 +10,11 @@ import { importSources } from "../import/sources/index.js";
 import { createDriver } from "../lib/neo4j.js";
 
 const [mode, what, batch, ...files] = process.argv.slice(2);
-const driver = createDriver({ NEO4J_URI: process.env["NEO4J_URI"], NEO4J_USERNAME: process.env["NEO4J_USERNAME"] ?? "neo4j", NEO4J_PASSWORD: process.env["NEO4J_PASSWORD"] ?? "" });
+const driver = createDriver({
+  NEO4J_URI: process.env["NEO4J_URI"],
+  NEO4J_USERNAME: process.env["NEO4J_USERNAME"] ?? "neo4j",
+  NEO4J_PASSWORD: process.env["NEO4J_PASSWORD"] ?? "",
+});
 const batchSize = Number(batch);
 const started = performance.now();
 try {

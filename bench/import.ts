@@ -17,20 +17,66 @@ import { seedOrganisations, seedProfessions } from "../seed/seed.js";
 
 const shared = resolve(repoRoot, "..", "shared", "data");
 const cases: { name: string; mode: "import" | "generate"; what: string; files: string[]; base: "empty" | "reference"; naive: boolean }[] = [
-  { name: "GOV.UK organisations 2026-07-20", mode: "import", what: "govuk-organisations", files: [resolve(repoRoot, "seed/data/govuk-organisations-2026-07-20.json")], base: "empty", naive: true },
-  { name: "GOV.UK step-by-steps", mode: "import", what: "step-by-step", files: [resolve(repoRoot, "seed/data/step-by-steps-2024-11.json")], base: "reference", naive: true },
-  { name: "DWP and Defra service portfolios", mode: "import", what: "service-portfolio", files: [resolve(shared, "services/dwp-defra-digital-service-portfolios.json")], base: "reference", naive: true },
-  { name: "Headcount by organisation and profession 2022", mode: "import", what: "profession-statistics", files: [resolve(repoRoot, "seed/data/headcount-by-organisation-and-profession-2022.csv")], base: "reference", naive: true },
-  { name: "Senior posts, all organisations 2011-2016", mode: "import", what: "organogram", files: [resolve(shared, "organograms/senior-posts-all-organisations-2011-2016.csv")], base: "reference", naive: true },
+  {
+    name: "GOV.UK organisations 2026-07-20",
+    mode: "import",
+    what: "govuk-organisations",
+    files: [resolve(repoRoot, "seed/data/govuk-organisations-2026-07-20.json")],
+    base: "empty",
+    naive: true,
+  },
+  {
+    name: "GOV.UK step-by-steps",
+    mode: "import",
+    what: "step-by-step",
+    files: [resolve(repoRoot, "seed/data/step-by-steps-2024-11.json")],
+    base: "reference",
+    naive: true,
+  },
+  {
+    name: "DWP and Defra service portfolios",
+    mode: "import",
+    what: "service-portfolio",
+    files: [resolve(shared, "services/dwp-defra-digital-service-portfolios.json")],
+    base: "reference",
+    naive: true,
+  },
+  {
+    name: "Headcount by organisation and profession 2022",
+    mode: "import",
+    what: "profession-statistics",
+    files: [resolve(repoRoot, "seed/data/headcount-by-organisation-and-profession-2022.csv")],
+    base: "reference",
+    naive: true,
+  },
+  {
+    name: "Senior posts, all organisations 2011-2016",
+    mode: "import",
+    what: "organogram",
+    files: [resolve(shared, "organograms/senior-posts-all-organisations-2011-2016.csv")],
+    base: "reference",
+    naive: true,
+  },
   { name: "Generated graph, tiny scale", mode: "generate", what: "tiny", files: [], base: "reference", naive: true },
   // One person per transaction would take most of an hour at this size: the batched run alone.
   { name: "Generated graph, civil-service scale", mode: "generate", what: "civil-service", files: [], base: "reference", naive: false },
 ];
 
-interface Run { records: number; relationships: number; seconds: number; peakMemoryMB: number }
+interface Run {
+  records: number;
+  relationships: number;
+  seconds: number;
+  peakMemoryMB: number;
+}
 
 const config = parseConfig({ NEO4J_PASSWORD: process.env["NEO4J_PASSWORD"] ?? "" });
-const neo4j = await startLocalNeo4j({ name: "bench", port: Number(process.env["NEO4J_BENCH_PORT"] ?? 7689), password: config.NEO4J_PASSWORD, heap: "2g", log: (l) => console.error(l) });
+const neo4j = await startLocalNeo4j({
+  name: "bench",
+  port: Number(process.env["NEO4J_BENCH_PORT"] ?? 7689),
+  password: config.NEO4J_PASSWORD,
+  heap: "2g",
+  log: (l) => console.error(l),
+});
 const driver = createDriver(config, neo4j.uri);
 
 async function reset(base: "empty" | "reference"): Promise<void> {
@@ -87,7 +133,8 @@ try {
 const rate = (n: number, s: number) => Math.round(n / s).toLocaleString("en-GB");
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Neo4j 5.26 Community on the same machine (heap 2 GB)`;
 const rows = results.map(({ name, batched, naive }) => {
-  const cells = (r: Run | null) => (r ? [`${r.seconds.toFixed(2)} s`, rate(r.records, r.seconds), rate(r.relationships, r.seconds), `${r.peakMemoryMB} MB`] : ["–", "–", "–", "–"]);
+  const cells = (r: Run | null) =>
+    r ? [`${r.seconds.toFixed(2)} s`, rate(r.records, r.seconds), rate(r.relationships, r.seconds), `${r.peakMemoryMB} MB`] : ["–", "–", "–", "–"];
   const speedup = naive ? `${(naive.seconds / batched.seconds).toFixed(1)}×` : "–";
   return `| ${name} | ${batched.records.toLocaleString("en-GB")} | ${cells(batched).join(" | ")} | ${cells(naive).join(" | ")} | ${speedup} |`;
 });

@@ -29,9 +29,18 @@ if (generated.getMutationType()!.getFields()["updatePeople"]!.resolve === audite
 
 /** The operations of one round, for one fresh person: created, renamed, moved between organisations, deleted. */
 const operations: { name: string; source: string }[] = [
-  { name: "createPeople (with a connect)", source: `mutation ($id: ID!) { createPeople(input: [{ id: $id, name: "Bench Example", grade: "HEO", organisations: { connect: [{ where: { node: { id: { eq: "hm-revenue-customs" } } } }] } }]) { people { id } } }` },
-  { name: "updatePeople (a property, by id)", source: `mutation ($id: ID!) { updatePeople(where: { id: { eq: $id } }, update: { jobTitle: { set: "Analyst" } }) { people { id jobTitle } } }` },
-  { name: "updatePeople (connect and disconnect)", source: `mutation ($id: ID!) { updatePeople(where: { id: { eq: $id } }, update: { organisations: [{ disconnect: [{ where: { node: { id: { eq: "hm-revenue-customs" } } } }], connect: [{ where: { node: { id: { eq: "department-for-work-pensions" } } } }] }] }) { people { id } } }` },
+  {
+    name: "createPeople (with a connect)",
+    source: `mutation ($id: ID!) { createPeople(input: [{ id: $id, name: "Bench Example", grade: "HEO", organisations: { connect: [{ where: { node: { id: { eq: "hm-revenue-customs" } } } }] } }]) { people { id } } }`,
+  },
+  {
+    name: "updatePeople (a property, by id)",
+    source: `mutation ($id: ID!) { updatePeople(where: { id: { eq: $id } }, update: { jobTitle: { set: "Analyst" } }) { people { id jobTitle } } }`,
+  },
+  {
+    name: "updatePeople (connect and disconnect)",
+    source: `mutation ($id: ID!) { updatePeople(where: { id: { eq: $id } }, update: { organisations: [{ disconnect: [{ where: { node: { id: { eq: "hm-revenue-customs" } } } }], connect: [{ where: { node: { id: { eq: "department-for-work-pensions" } } } }] }] }) { people { id } } }`,
+  },
   { name: "deletePeople (by id)", source: `mutation ($id: ID!) { deletePeople(where: { id: { eq: $id } }) { nodesDeleted } }` },
 ];
 

@@ -41,11 +41,14 @@ export async function pickSubjects(driver: Driver): Promise<Subjects> {
   };
   const serviceId = await one<string>(`MATCH (s:Service) WHERE s.id STARTS WITH 'gen-'
     RETURN s.id ORDER BY COUNT { (s)-[:HAS_STAGE]->() } DESC, s.id LIMIT 1`);
-  const [fromPersonId, toPersonId] = await one<string[]>(`
+  const [fromPersonId, toPersonId] = await one<string[]>(
+    `
     MATCH (:Service {id: $serviceId})-[:HAS_STAGE]->(:Stage)<-[:WORKS_ON]-(a:Person)-[:WORKS_FOR]->(x:Organisation)
     MATCH (:Service {id: $serviceId})-[:HAS_STAGE]->(:Stage)<-[:WORKS_ON]-(b:Person)-[:WORKS_FOR]->(y:Organisation)
     WHERE x <> y AND NOT (b)-[:WORKS_FOR]->(x)
-    RETURN [a.id, b.id] ORDER BY a.id, b.id LIMIT 1`, { serviceId });
+    RETURN [a.id, b.id] ORDER BY a.id, b.id LIMIT 1`,
+    { serviceId },
+  );
   const departmentIds = await one<string[]>(`
     MATCH (d:Organisation) WHERE d.type IN ['Ministerial department', 'Non-ministerial department'] AND d.status = 'live'
     WITH d ORDER BY COUNT { (d)<-[:WORKS_FOR]-(:Person) } DESC, d.id LIMIT 5
@@ -77,16 +80,23 @@ const journeyQuery = `query Journey($serviceId: ID!) {
 }`;
 
 const linkFields = "strength sharedStages sharedServices sharedCommunities people evidence { kind id name }";
-const brokersQuery = (sample: string) => `query Brokers { brokers(first: 20) { totalCount edges { node { person { id name jobTitle } organisations communities stages sample { ${sample} } } } } }`;
+const brokersQuery = (sample: string) =>
+  `query Brokers { brokers(first: 20) { totalCount edges { node { person { id name jobTitle } organisations communities stages sample { ${sample} } } } } }`;
 
 export function operations(s: Subjects): Operation[] {
   const first = (n: number) => ({ first: neo4j.int(n) });
   const links = (roots: string[], targets: string[] | null, includeChildren: boolean, pageSize: number) => ({
-    roots, targets, includeChildren, evidencePerKind: neo4j.int(5), ...first(pageSize),
+    roots,
+    targets,
+    includeChildren,
+    evidencePerKind: neo4j.int(5),
+    ...first(pageSize),
   });
   return [
     {
-      name: "journey", query: journeyQuery, variables: { serviceId: s.serviceId },
+      name: "journey",
+      query: journeyQuery,
+      variables: { serviceId: s.serviceId },
       direct: "services",
       floor: { cypher: floor.journey, parameters: { serviceId: s.serviceId, peoplePerStage: neo4j.int(20) } },
     },
@@ -108,24 +118,32 @@ export function operations(s: Subjects): Operation[] {
     {
       name: "servicesByHandoffs",
       query: "query Ranked { servicesByHandoffs(first: 20) { totalCount edges { node { service { id name } handoffs stages organisations } } } }",
-      variables: {}, direct: "services", floor: { cypher: floor.servicesByHandoffs, parameters: first(20) },
+      variables: {},
+      direct: "services",
+      floor: { cypher: floor.servicesByHandoffs, parameters: first(20) },
     },
     {
       name: "gaps",
       query: `query Gaps { gaps(first: 50) { totalCount edges { node {
         kind service { id name } stage { id name position } profession { name } organisation { name } successors { name } } } } }`,
-      variables: {}, direct: "services", floor: { cypher: floor.gaps, parameters: first(50) },
+      variables: {},
+      direct: "services",
+      floor: { cypher: floor.gaps, parameters: first(50) },
     },
     {
       name: "search",
       query: `query Search { search(text: "hm revenue") { totalCount edges { node { type id name score } } } }`,
-      variables: {}, direct: "services", floor: { cypher: floor.search, parameters: { query: searchQueryFor("hm revenue"), ...first(20) } },
+      variables: {},
+      direct: "services",
+      floor: { cypher: floor.search, parameters: { query: searchQueryFor("hm revenue"), ...first(20) } },
     },
     {
       name: "organisationLinks",
       query: `query Links { organisationLinks(organisationId: "hm-revenue-customs", first: 20) { totalCount edges { node {
         organisation { id name acronym } ${linkFields} } } } }`,
-      variables: {}, direct: "organisations", floor: { cypher: floor.organisationLinks, parameters: links(["hm-revenue-customs"], null, false, 20) },
+      variables: {},
+      direct: "organisations",
+      floor: { cypher: floor.organisationLinks, parameters: links(["hm-revenue-customs"], null, false, 20) },
     },
     {
       name: "departmentMatrix",
@@ -136,9 +154,12 @@ export function operations(s: Subjects): Operation[] {
       floor: { cypher: floor.organisationLinks, parameters: links(s.departmentIds, s.departmentIds, true, s.departmentIds.length ** 2) },
     },
     {
-      name: "brokers", query: brokersQuery("id name"), variables: {},
+      name: "brokers",
+      query: brokersQuery("id name"),
+      variables: {},
       // The people subgraph's Organisation holds only the id: the gateway asks the organisations subgraph for names.
-      direct: "people", directQuery: brokersQuery("id"),
+      direct: "people",
+      directQuery: brokersQuery("id"),
       floor: { cypher: floor.brokers, parameters: first(20) },
     },
     {

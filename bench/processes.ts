@@ -33,7 +33,9 @@ export function startNode(label: string, entry: string, env: NodeJS.ProcessEnv, 
     stdio: ["ignore", "pipe", "pipe"],
   });
   let tail = "";
-  const keep = (chunk: Buffer) => { tail = (tail + chunk.toString()).slice(-4000); };
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   child.once("exit", (code, signal) => {
@@ -81,7 +83,9 @@ export async function stopAll(): Promise<void> {
   const running = started.splice(0).filter((child) => child.exitCode === null && child.signalCode === null);
   const gone = running.map((child) => new Promise((r) => child.once("exit", r)));
   for (const child of running) child.kill("SIGTERM");
-  const timer = setTimeout(() => { for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL"); }, 10_000);
+  const timer = setTimeout(() => {
+    for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }, 10_000);
   await Promise.all(gone);
   clearTimeout(timer);
   stopping = false;
@@ -104,27 +108,51 @@ export interface ProcessStack {
  * runs them, over the given Neo4j; resolves once every one is ready. `env` adds to or overrides the
  * settings (limits, production mode); `root` runs another checkout's servers.
  */
-export async function startProcessStack(options: { neo4jUri: string; password: string; env?: NodeJS.ProcessEnv; root?: string; label?: string }): Promise<ProcessStack> {
-  const auth = { secret: randomBytes(32).toString("hex"), issuer: "https://auth.bench.invalid", audience: "service-graph", subgraphSecret: randomBytes(32).toString("hex") };
+export async function startProcessStack(options: {
+  neo4jUri: string;
+  password: string;
+  env?: NodeJS.ProcessEnv;
+  root?: string;
+  label?: string;
+}): Promise<ProcessStack> {
+  const auth = {
+    secret: randomBytes(32).toString("hex"),
+    issuer: "https://auth.bench.invalid",
+    audience: "service-graph",
+    subgraphSecret: randomBytes(32).toString("hex"),
+  };
   const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await freePort()]))) as Record<SubgraphName, number>;
   const gatewayPort = await freePort();
   const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
   const env = {
-    NEO4J_URI: options.neo4jUri, NEO4J_PASSWORD: options.password, HOST: "127.0.0.1", LOG_LEVEL: "warn",
-    PEOPLE_PORT: String(ports.people), ORGANISATIONS_PORT: String(ports.organisations), SERVICES_PORT: String(ports.services),
-    PEOPLE_URL: subgraphUrls.people, ORGANISATIONS_URL: subgraphUrls.organisations, SERVICES_URL: subgraphUrls.services,
+    NEO4J_URI: options.neo4jUri,
+    NEO4J_PASSWORD: options.password,
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    PEOPLE_PORT: String(ports.people),
+    ORGANISATIONS_PORT: String(ports.organisations),
+    SERVICES_PORT: String(ports.services),
+    PEOPLE_URL: subgraphUrls.people,
+    ORGANISATIONS_URL: subgraphUrls.organisations,
+    SERVICES_URL: subgraphUrls.services,
     GATEWAY_PORT: String(gatewayPort),
-    AUTH_JWT_SECRET: auth.secret, AUTH_ISSUER: auth.issuer, AUTH_AUDIENCE: auth.audience, SUBGRAPH_SECRET: auth.subgraphSecret,
+    AUTH_JWT_SECRET: auth.secret,
+    AUTH_ISSUER: auth.issuer,
+    AUTH_AUDIENCE: auth.audience,
+    SUBGRAPH_SECRET: auth.subgraphSecret,
     ...options.env,
   };
   const label = options.label ? `${options.label}: ` : "";
   const members: StackMember[] = subgraphNames.map((name) => ({
-    name: `${name} subgraph`, child: startNode(`${label}The ${name} subgraph`, `subgraphs/${name}/index.ts`, env, [], options.root),
+    name: `${name} subgraph`,
+    child: startNode(`${label}The ${name} subgraph`, `subgraphs/${name}/index.ts`, env, [], options.root),
   }));
   members.push({ name: "gateway", child: startNode(`${label}The gateway`, "gateway/index.ts", env, [], options.root) });
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
   await Promise.all([
-    ...subgraphNames.map((name, i) => waitUntilOk(`The ${name} subgraph`, async () => (await fetch(`http://127.0.0.1:${ports[name]}/readiness`)).ok, members[i]!.child, 120_000)),
+    ...subgraphNames.map((name, i) =>
+      waitUntilOk(`The ${name} subgraph`, async () => (await fetch(`http://127.0.0.1:${ports[name]}/readiness`)).ok, members[i]!.child, 120_000),
+    ),
     waitUntilOk("The gateway", async () => (await fetch(gatewayUrl.replace("/graphql", "/readiness"))).ok, members[3]!.child, 120_000),
   ]);
   return { gatewayUrl, members, auth, subgraphUrls };

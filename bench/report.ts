@@ -13,7 +13,11 @@ export interface RunInfo {
   subgraphTimeoutMs: number;
 }
 
-interface Goal { goal: string; measured: string; met: boolean }
+interface Goal {
+  goal: string;
+  measured: string;
+  met: boolean;
+}
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toLocaleString("en-GB", { maximumFractionDigits: 1 }) : "–");
 const ratio = (a: number, b: number) => a / b;
@@ -26,30 +30,35 @@ function cell(graph: GraphResult | undefined, operation: string, way: Way, concu
 function goals(small: GraphResult | undefined, large: GraphResult | undefined): Goal[] {
   const out: Goal[] = [];
   const journey = cell(large, "journey", "our gateway", 10);
-  if (journey) out.push({ goal: "Journey trace p95 ≤ 50 ms at concurrency 10 through our gateway", measured: `p95 ${fmt(journey.p95)} ms`, met: journey.p95 <= 50 });
+  if (journey)
+    out.push({ goal: "Journey trace p95 ≤ 50 ms at concurrency 10 through our gateway", measured: `p95 ${fmt(journey.p95)} ms`, met: journey.p95 <= 50 });
 
   const floorRatios = [1, 10].flatMap((c) => {
     const ours = cell(large, "journey", "our gateway", c);
     const floor = cell(large, "journey", "floor", c);
     return ours && floor ? [{ c, r: ratio(ours.p50, floor.p50), ours, floor }] : [];
   });
-  if (floorRatios.length) out.push({
-    goal: "Journey p50 within 3× the raw-Cypher floor",
-    measured: floorRatios.map(({ c, r, ours, floor }) => `c${c}: ${fmt(ours.p50)} vs ${fmt(floor.p50)} ms = ${x(r)}`).join("; "),
-    met: floorRatios.every(({ r }) => r <= 3),
-  });
+  if (floorRatios.length)
+    out.push({
+      goal: "Journey p50 within 3× the raw-Cypher floor",
+      measured: floorRatios.map(({ c, r, ours, floor }) => `c${c}: ${fmt(ours.p50)} vs ${fmt(floor.p50)} ms = ${x(r)}`).join("; "),
+      met: floorRatios.every(({ r }) => r <= 3),
+    });
 
-  const versus = (large?.cells ?? []).filter((c) => c.way === "our gateway").flatMap((ours) => {
-    const apollo = cell(large, ours.operation, "@apollo/gateway", ours.concurrency);
-    return apollo ? [{ ours, apollo }] : [];
-  });
+  const versus = (large?.cells ?? [])
+    .filter((c) => c.way === "our gateway")
+    .flatMap((ours) => {
+      const apollo = cell(large, ours.operation, "@apollo/gateway", ours.concurrency);
+      return apollo ? [{ ours, apollo }] : [];
+    });
   if (versus.length) {
     const slower = versus.filter(({ ours, apollo }) => ours.p50 > apollo.p50);
     out.push({
       goal: "Our gateway never slower than @apollo/gateway (p50 per operation and concurrency)",
-      measured: slower.length === 0
-        ? `faster or equal in all ${versus.length} comparisons`
-        : `slower in ${slower.length} of ${versus.length}: ${slower.map(({ ours, apollo }) => `${ours.operation} c${ours.concurrency} ${fmt(ours.p50)} vs ${fmt(apollo.p50)} ms`).join("; ")}`,
+      measured:
+        slower.length === 0
+          ? `faster or equal in all ${versus.length} comparisons`
+          : `slower in ${slower.length} of ${versus.length}: ${slower.map(({ ours, apollo }) => `${ours.operation} c${ours.concurrency} ${fmt(ours.p50)} vs ${fmt(apollo.p50)} ms`).join("; ")}`,
       met: slower.length === 0,
     });
   }
@@ -59,14 +68,19 @@ function goals(small: GraphResult | undefined, large: GraphResult | undefined): 
     const over = growth.filter((g) => !(g.growth < 1.5));
     out.push({
       goal: "Latency growth < 1.5× from the 10k graph to civil-service (our gateway, p50, concurrency 1)",
-      measured: over.length === 0 ? `at most ${x(Math.max(...growth.map((g) => g.growth)))}` : `above in ${over.length} of ${growth.length}: ${over.map((g) => `${g.operation} ${x(g.growth)}`).join("; ")}`,
+      measured:
+        over.length === 0
+          ? `at most ${x(Math.max(...growth.map((g) => g.growth)))}`
+          : `above in ${over.length} of ${growth.length}: ${over.map((g) => `${g.operation} ${x(g.growth)}`).join("; ")}`,
       met: over.length === 0,
     });
   }
 
-  const servers = [small, large].flatMap((g) => Object.entries(g?.peakMemoryMB ?? {})
-    .filter(([name]) => name.endsWith("subgraph") || name === "our gateway")
-    .map(([name, mb]) => ({ name: `${name} (${g!.label})`, mb: mb ?? Number.NaN })));
+  const servers = [small, large].flatMap((g) =>
+    Object.entries(g?.peakMemoryMB ?? {})
+      .filter(([name]) => name.endsWith("subgraph") || name === "our gateway")
+      .map(([name, mb]) => ({ name: `${name} (${g!.label})`, mb: mb ?? Number.NaN })),
+  );
   if (servers.length) {
     const over = servers.filter((s) => !(s.mb < 250));
     out.push({
@@ -78,7 +92,14 @@ function goals(small: GraphResult | undefined, large: GraphResult | undefined): 
   return out;
 }
 
-interface Growth { operation: string; way: Way; concurrency: number; small: number; large: number; growth: number }
+interface Growth {
+  operation: string;
+  way: Way;
+  concurrency: number;
+  small: number;
+  large: number;
+  growth: number;
+}
 
 function growthRows(small: GraphResult | undefined, large: GraphResult | undefined): Growth[] {
   return (small?.cells ?? []).flatMap((s) => {
@@ -89,7 +110,10 @@ function growthRows(small: GraphResult | undefined, large: GraphResult | undefin
 
 function graphSection(graph: GraphResult): string {
   const s = graph.subjects;
-  const rows = graph.cells.map((c) => `| ${c.operation} | ${c.way} | ${c.concurrency} | ${fmt(c.p50)} | ${fmt(c.p95)} | ${fmt(c.p99)} | ${fmt(c.requestsPerSecond)} | ${c.requests} | ${c.errors} |`);
+  const rows = graph.cells.map(
+    (c) =>
+      `| ${c.operation} | ${c.way} | ${c.concurrency} | ${fmt(c.p50)} | ${fmt(c.p95)} | ${fmt(c.p99)} | ${fmt(c.requestsPerSecond)} | ${c.requests} | ${c.errors} |`,
+  );
   const memory = Object.entries(graph.peakMemoryMB).map(([name, mb]) => `| ${name} | ${mb ?? "–"} |`);
   const errors = graph.cells.filter((c) => c.firstError).map((c) => `- ${c.operation}, ${c.way}, c${c.concurrency}: ${c.firstError!.replaceAll("\n", " ")}`);
   const incidents = graph.incidents.map((i) => `- ${i}`);
@@ -132,10 +156,15 @@ export function writeReport(results: GraphResult[], run: RunInfo, code = codeVer
     neo4j: results[0]?.neo4jVersion ?? "unknown",
   };
   const goalList = goals(small, large);
-  writeFileSync(resolve(repoRoot, "docs/benchmarks/analysis.json"), `${JSON.stringify({ date, code, machine, run, goals: goalList, graphs: results }, null, 2)}\n`);
+  writeFileSync(
+    resolve(repoRoot, "docs/benchmarks/analysis.json"),
+    `${JSON.stringify({ date, code, machine, run, goals: goalList, graphs: results }, null, 2)}\n`,
+  );
 
   const growth = growthRows(small, large).map((g) => `| ${g.operation} | ${g.way} | ${g.concurrency} | ${fmt(g.small)} | ${fmt(g.large)} | ${x(g.growth)} |`);
-  const budgets = run.budgets.map((b) => `concurrency ${b.concurrency}: at most ${b.requests} requests or ${b.seconds} s after ${b.warmup} warm-up requests`).join("; ");
+  const budgets = run.budgets
+    .map((b) => `concurrency ${b.concurrency}: at most ${b.requests} requests or ${b.seconds} s after ${b.warmup} warm-up requests`)
+    .join("; ");
   const markdown = `# Benchmarks
 
 ## Analysis operations

@@ -95,7 +95,8 @@ function nextWrite(n: number): { query: string; variables: Record<string, unknow
 
 async function startStack(neo4jUri: string): Promise<{ gatewayUrl: string; members: StackMember[]; token: string }> {
   const stack = await startProcessStack({
-    neo4jUri, password,
+    neo4jUri,
+    password,
     // One client sends the whole load: the per-client rate limit would refuse most of it.
     env: { SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs), GATEWAY_RATE_LIMIT_PER_SECOND: "0" },
   });
@@ -106,8 +107,15 @@ async function startStack(neo4jUri: string): Promise<{ gatewayUrl: string; membe
 
 // ── Load and memory ────────────────────────────────────────────────────────────────────────────────
 
-interface Sample { operation: string; ms: number; error: string | null }
-interface MemorySample { atMs: number; rssMB: Record<string, number | null> }
+interface Sample {
+  operation: string;
+  ms: number;
+  error: string | null;
+}
+interface MemorySample {
+  atMs: number;
+  rssMB: Record<string, number | null>;
+}
 
 /** VmRSS of a running process, in MB; null once it has gone. */
 function residentMB(pid: number | undefined): number | null {
@@ -152,23 +160,30 @@ async function runLoad(url: string, token: string, members: StackMember[], proce
 
   log(`Warming up for ${settings.warmupSeconds} s…`);
   const warmupEnd = performance.now() + settings.warmupSeconds * 1000;
-  await Promise.all(Array.from({ length: settings.concurrency }, async () => { while (performance.now() < warmupEnd) await attempt(n++); }));
+  await Promise.all(
+    Array.from({ length: settings.concurrency }, async () => {
+      while (performance.now() < warmupEnd) await attempt(n++);
+    }),
+  );
 
   log(`Measuring for ${settings.seconds} s or ${settings.requests} requests, ${settings.concurrency} at a time…`);
   const samples: Sample[] = [];
   const memory: MemorySample[] = [];
   const begin = performance.now();
-  const sampleMemory = () => memory.push({ atMs: performance.now() - begin, rssMB: Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, residentMB(pid)])) });
+  const sampleMemory = () =>
+    memory.push({ atMs: performance.now() - begin, rssMB: Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, residentMB(pid)])) });
   sampleMemory();
   const sampler = setInterval(sampleMemory, settings.sampleMs);
   const deadline = begin + settings.seconds * 1000;
   let started = 0;
-  await Promise.all(Array.from({ length: settings.concurrency }, async () => {
-    while (started < settings.requests && performance.now() < deadline) {
-      started++;
-      samples.push(await attempt(n++));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: settings.concurrency }, async () => {
+      while (started < settings.requests && performance.now() < deadline) {
+        started++;
+        samples.push(await attempt(n++));
+      }
+    }),
+  );
   clearInterval(sampler);
   sampleMemory();
   const stopped = members.filter((m) => m.child.exitCode !== null || m.child.signalCode !== null).map((m) => m.name);
@@ -178,7 +193,11 @@ async function runLoad(url: string, token: string, members: StackMember[], proce
 // ── Report ─────────────────────────────────────────────────────────────────────────────────────────
 
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toLocaleString("en-GB", { maximumFractionDigits: digits }) : "–");
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 /** The median of a process's samples taken between two fractions of the run, so that one collection does not decide. */
 function windowMB(memory: MemorySample[], name: string, from: number, to: number): number {

@@ -26,7 +26,11 @@ describe("analysis of the demo data through the gateway", () => {
     expect(journey.stages.map((s: any) => s.stage.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(journey.handoffCount).toBe(7);
     const byName = Object.fromEntries(journey.stages.map((s: any) => [s.stage.name, s]));
-    expect(byName["Register the company"].responsibilities.map((r: any) => [r.lane, r.organisation.name, r.department?.acronym])).toContainEqual(["FRONTSTAGE", "Companies House", "DBT"]);
+    expect(byName["Register the company"].responsibilities.map((r: any) => [r.lane, r.organisation.name, r.department?.acronym])).toContainEqual([
+      "FRONTSTAGE",
+      "Companies House",
+      "DBT",
+    ]);
     expect(byName["Choose a business structure"].missingProfessions).toEqual([{ name: "Legal" }]);
     expect(byName["Choose a business structure"].handoff).toMatchObject({ from: [{ acronym: "BBB" }] });
     expect(journey.stages.every((s: any) => s.people.totalCount > 0)).toBe(true);
@@ -56,7 +60,13 @@ describe("analysis of the demo data through the gateway", () => {
     expect(data.handoffs.totalCount).toBe(7);
     expect(data.servicesByHandoffs.edges[0].node).toMatchObject({ service: { name: "Starting a Business" }, handoffs: 7, stages: 9 });
     const gaps = data.gaps.edges.map((e: any) => e.node);
-    expect(gaps).toContainEqual({ kind: "MISSING_PROFESSION", stage: { position: 2, name: "Choose a business structure" }, profession: { name: "Legal" }, organisation: null, successors: [] });
+    expect(gaps).toContainEqual({
+      kind: "MISSING_PROFESSION",
+      stage: { position: 2, name: "Choose a business structure" },
+      profession: { name: "Legal" },
+      organisation: null,
+      successors: [],
+    });
     expect(gaps.filter((g: any) => g.kind === "MISSING_PROFESSION")).toHaveLength(3);
   });
 
@@ -65,7 +75,8 @@ describe("analysis of the demo data through the gateway", () => {
     const strongest = data.organisationLinks.edges[0].node;
     expect(strongest.organisation.name).toBe("HM Revenue & Customs");
     expect(strongest.evidence).toContainEqual({ kind: "STAGE", name: "Register the company" });
-    const pair = (a: string, b: string) => data.departmentMatrix.links.find((l: any) => [l.from.acronym, l.organisation.acronym].sort().join() === [a, b].sort().join());
+    const pair = (a: string, b: string) =>
+      data.departmentMatrix.links.find((l: any) => [l.from.acronym, l.organisation.acronym].sort().join() === [a, b].sort().join());
     expect(pair("DBT", "HMRC").strength).toBeGreaterThan(pair("DBT", "DWP").strength);
     expect(data.brokers.edges).toHaveLength(5);
     expect(data.path.steps.at(-1)).toMatchObject({ kind: "ORGANISATION", name: "The Pensions Regulator" });

@@ -45,7 +45,7 @@ async function postWithHeaders(url: string, headers: Record<string, string>, que
 }
 
 async function stillServing(): Promise<void> {
-  const { body } = await postGraphQL(gateway, "{ organisations(where: { id: { eq: \"companies-house\" } }) { name } }", {}, anonymous);
+  const { body } = await postGraphQL(gateway, '{ organisations(where: { id: { eq: "companies-house" } }) { name } }', {}, anonymous);
   expect(body.data).toEqual({ organisations: [{ name: "Companies House" }] });
 }
 
@@ -53,16 +53,19 @@ const personExists = async (id: string) =>
   (await driver.executeQuery("MATCH (p:Person {id: $id}) RETURN count(p) AS n", { id })).records[0]!.get("n").toNumber() > 0;
 
 describe("client tokens at the gateway", () => {
-  const query = "{ services(where: { id: { eq: \"starting-a-business\" } }) { name } }";
+  const query = '{ services(where: { id: { eq: "starting-a-business" } }) { name } }';
   const withToken = (token: string) => postWithHeaders(gateway, { authorization: `Bearer ${token}` }, query);
 
   it("refuses forged, expired, unsigned and misaddressed tokens with 401 and says why", async () => {
     const refused = [
       { token: await tokenFor(testReader, { secret: "a-different-secret-of-at-least-32-characters" }), message: "The bearer token's signature is not valid." },
       { token: await tokenFor(testReader, { expiresAt: Math.floor(Date.now() / 1000) - 60 }), message: "The bearer token has expired." },
-      { token: await tokenFor(testReader, { audience: "another-api" }), message: "The bearer token's \"aud\" claim is not accepted here." },
-      { token: await tokenFor(testReader, { issuer: "https://someone-else.example" }), message: "The bearer token's \"iss\" claim is not accepted here." },
-      { token: unsignedToken({ sub: "x", roles: ["admin"], iss: testAuth.issuer, aud: testAuth.audience, exp: Math.floor(Date.now() / 1000) + 600 }), message: "The bearer token is signed with an algorithm this gateway does not accept." },
+      { token: await tokenFor(testReader, { audience: "another-api" }), message: 'The bearer token\'s "aud" claim is not accepted here.' },
+      { token: await tokenFor(testReader, { issuer: "https://someone-else.example" }), message: 'The bearer token\'s "iss" claim is not accepted here.' },
+      {
+        token: unsignedToken({ sub: "x", roles: ["admin"], iss: testAuth.issuer, aud: testAuth.audience, exp: Math.floor(Date.now() / 1000) + 600 }),
+        message: "The bearer token is signed with an algorithm this gateway does not accept.",
+      },
       { token: "not-a-jwt", message: "The bearer token is not a valid JWT." },
     ];
     for (const { token, message } of refused) {
@@ -81,7 +84,7 @@ describe("client tokens at the gateway", () => {
     const observed = await overlongTokens(gateway, testAuth);
     const tooLong = "The bearer token is valid for longer than the 24 hours this gateway accepts: ask for a new, shorter-lived one.";
     expect(observed).toEqual([
-      { what: "iat a day ahead", status: 401, message: 'The bearer token\'s "iat" claim is in the future: it was issued by a clock ahead of this gateway\'s.' },
+      { what: "iat a day ahead", status: 401, message: "The bearer token's \"iat\" claim is in the future: it was issued by a clock ahead of this gateway's." },
       { what: "exp in the year 3000", status: 401, message: tooLong },
       { what: "exp in the year 3000, no iat", status: 401, message: tooLong },
       { what: "valid 48 hours", status: 401, message: tooLong },
@@ -89,7 +92,9 @@ describe("client tokens at the gateway", () => {
     ]);
     // The maximum is the deployment's: an hour refuses the 12-hour token.
     const hour = createTokenVerifier({ jwtSecret: testAuth.secret, issuer: testAuth.issuer, audience: testAuth.audience, maxTokenAgeSeconds: 3600 });
-    await expect(hour(`Bearer ${await tokenFor(testReader, { expiresAt: Math.floor(Date.now() / 1000) + 12 * 3600 })}`)).rejects.toThrow("longer than the 1 hour this gateway accepts");
+    await expect(hour(`Bearer ${await tokenFor(testReader, { expiresAt: Math.floor(Date.now() / 1000) + 12 * 3600 })}`)).rejects.toThrow(
+      "longer than the 1 hour this gateway accepts",
+    );
     await stillServing();
   });
 
@@ -102,8 +107,12 @@ describe("client tokens at the gateway", () => {
     writeFileSync(file, JSON.stringify(jwks));
     const verify = createTokenVerifier({ jwksFile: file, issuer: testAuth.issuer, audience: testAuth.audience });
     const rs256 = await new SignJWT({ roles: ["editor"], organisations: ["companies-house"] })
-      .setProtectedHeader({ alg: "RS256", kid: "test-key" }).setIssuer(testAuth.issuer).setAudience(testAuth.audience)
-      .setSubject("rs-user").setExpirationTime("5m").sign(privateKey);
+      .setProtectedHeader({ alg: "RS256", kid: "test-key" })
+      .setIssuer(testAuth.issuer)
+      .setAudience(testAuth.audience)
+      .setSubject("rs-user")
+      .setExpirationTime("5m")
+      .sign(privateKey);
     expect(await verify(`Bearer ${rs256}`)).toEqual({ sub: "rs-user", roles: ["reader", "editor"], organisations: ["companies-house"] });
     // An HS256 token "signed" with the public key must not pass where RS256 is expected.
     await expect(verify(`Bearer ${await tokenFor(testReader)}`)).rejects.toThrow("algorithm this gateway does not accept");
@@ -115,8 +124,12 @@ describe("client tokens at the gateway", () => {
       const { port } = jwksServer.address() as AddressInfo;
       const fromUrl = createTokenVerifier({ jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`, issuer: testAuth.issuer, audience: testAuth.audience });
       expect(await fromUrl(`Bearer ${rs256}`)).toMatchObject({ sub: "rs-user" });
-      const otherKey = await new SignJWT({ roles: ["admin"] }).setProtectedHeader({ alg: "RS256", kid: "test-key" }).setIssuer(testAuth.issuer)
-        .setAudience(testAuth.audience).setExpirationTime("5m").sign((await generateKeyPair("RS256")).privateKey);
+      const otherKey = await new SignJWT({ roles: ["admin"] })
+        .setProtectedHeader({ alg: "RS256", kid: "test-key" })
+        .setIssuer(testAuth.issuer)
+        .setAudience(testAuth.audience)
+        .setExpirationTime("5m")
+        .sign((await generateKeyPair("RS256")).privateKey);
       await expect(fromUrl(`Bearer ${otherKey}`)).rejects.toThrow("The bearer token's signature is not valid.");
     } finally {
       jwksServer.close();
@@ -126,9 +139,14 @@ describe("client tokens at the gateway", () => {
 
 describe("roles", () => {
   it("shows anonymous callers public facts and counts, and no one's name", async () => {
-    const { body } = await postGraphQL(gateway, `{
+    const { body } = await postGraphQL(
+      gateway,
+      `{
       journey(serviceId: "starting-a-business") { stages { stage { name } people { totalCount edges { node { name } } } } }
-    }`, {}, anonymous);
+    }`,
+      {},
+      anonymous,
+    );
     const stages = body.data!["journey"].stages as { people: { totalCount: number; edges: unknown[] } }[];
     expect(stages).toHaveLength(9);
     expect(stages.reduce((sum, s) => sum + s.people.totalCount, 0)).toBeGreaterThan(0);
@@ -138,17 +156,22 @@ describe("roles", () => {
     expect(people.body.errors?.[0]?.extensions?.["code"]).toBe("UNAUTHENTICATED");
     expect(JSON.stringify(people.body)).not.toContain("Example");
 
-    const search = await postGraphQL(gateway, "{ search(text: \"amara\") { totalCount edges { node { type name } } } }", {}, anonymous);
+    const search = await postGraphQL(gateway, '{ search(text: "amara") { totalCount edges { node { type name } } } }', {}, anonymous);
     expect(search.body.data!["search"].totalCount).toBe(0);
-    const searchPeople = await postGraphQL(gateway, "{ search(text: \"amara\", types: [PERSON]) { totalCount } }", {}, anonymous);
+    const searchPeople = await postGraphQL(gateway, '{ search(text: "amara", types: [PERSON]) { totalCount } }', {}, anonymous);
     expect(searchPeople.body.errors?.[0]?.extensions?.["code"]).toBe("UNAUTHENTICATED");
 
-    for (const query of ["{ brokers { totalCount } }", "{ path(fromId: \"companies-house\", toId: \"hm-revenue-customs\") { length } }"]) {
+    for (const query of ["{ brokers { totalCount } }", '{ path(fromId: "companies-house", toId: "hm-revenue-customs") { length } }']) {
       const refused = await postGraphQL(gateway, query, {}, anonymous);
       expect(refused.body.errors?.[0]?.extensions?.["code"], query).toBe("UNAUTHENTICATED");
     }
 
-    const links = await postGraphQL(gateway, `{ organisationLinks(organisationId: "companies-house") { edges { node { people evidence { kind } } } } }`, {}, anonymous);
+    const links = await postGraphQL(
+      gateway,
+      `{ organisationLinks(organisationId: "companies-house") { edges { node { people evidence { kind } } } } }`,
+      {},
+      anonymous,
+    );
     const edges = links.body.data!["organisationLinks"].edges as { node: { people: number; evidence: { kind: string }[] } }[];
     expect(edges.some((e) => e.node.people > 0)).toBe(true);
     expect(edges.flatMap((e) => e.node.evidence).some((e) => e.kind === "PERSON")).toBe(false);
@@ -203,9 +226,14 @@ describe("roles", () => {
 
   it("does not let an editor give one of their people their own subject to read the person's contact details", async () => {
     // Chidi Placeholder works for Companies House; the editor's token's subject is `test-editor`.
-    const { body } = await postGraphQL(gateway, `mutation {
+    const { body } = await postGraphQL(
+      gateway,
+      `mutation {
       updatePeople(where: { id: { eq: "demo-person-03" } }, update: { id: { set: "test-editor" } }) { people { id email phone } }
-    }`, {}, companiesHouseEditor);
+    }`,
+      {},
+      companiesHouseEditor,
+    );
     expect(body.errors?.[0]?.extensions?.["code"]).toBe("FORBIDDEN");
     expect(JSON.stringify(body)).not.toContain("@");
     expect(await personExists("demo-person-03")).toBe(true);
@@ -227,14 +255,24 @@ describe("roles", () => {
     expect(await personExists(foreign)).toBe(false);
 
     // A person of another organisation (the Department for Business and Trade's Amara Example).
-    const rename = await postGraphQL(gateway, `mutation { updatePeople(where: { id: { eq: "demo-person-01" } }, update: { jobTitle: { set: "Changed" } }) { people { id } } }`, {}, companiesHouseEditor);
+    const rename = await postGraphQL(
+      gateway,
+      `mutation { updatePeople(where: { id: { eq: "demo-person-01" } }, update: { jobTitle: { set: "Changed" } }) { people { id } } }`,
+      {},
+      companiesHouseEditor,
+    );
     expect(rename.body.errors?.[0]?.extensions?.["code"]).toBe("FORBIDDEN");
     const stored = await driver.executeQuery("MATCH (p:Person {id: 'demo-person-01'}) RETURN p.jobTitle AS t");
     expect(stored.records[0]!.get("t")).toBe("Service owner, Starting a Business");
 
-    const membership = await postGraphQL(gateway, `mutation { updatePeople(where: { id: { eq: "${own}" } }, update: {
+    const membership = await postGraphQL(
+      gateway,
+      `mutation { updatePeople(where: { id: { eq: "${own}" } }, update: {
       communities: [{ connect: [{ where: { node: { id: { eq: "accessibility-community" } } }, edge: { role: "member" } }] }]
-    }) { people { id } } }`, {}, companiesHouseEditor);
+    }) { people { id } } }`,
+      {},
+      companiesHouseEditor,
+    );
     expect(membership.body.errors).toBeUndefined();
 
     const responsibility = (organisation: string) => `mutation { updateStages(where: { id: { eq: "sab-trade-abroad" } }, update: {
@@ -274,7 +312,10 @@ describe("subgraphs called directly", () => {
     const attempts: [string, Record<string, string>][] = [
       ["no header", {}],
       ["a client token instead", { authorization: `Bearer ${await tokenFor({ sub: "x", roles: ["admin"] })}` }],
-      ["a header signed with another secret", { [gatewayTokenHeader]: await signGatewayToken({ roles: ["admin", "editor", "reader"], organisations: [] }, "another-secret-another-secret-another") }],
+      [
+        "a header signed with another secret",
+        { [gatewayTokenHeader]: await signGatewayToken({ roles: ["admin", "editor", "reader"], organisations: [] }, "another-secret-another-secret-another") },
+      ],
       ["a header that is not a JWT", { [gatewayTokenHeader]: "admin" }],
     ];
     for (const [what, headers] of attempts) {

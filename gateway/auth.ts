@@ -34,7 +34,8 @@ function refusal(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return "The bearer token has expired.";
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `The bearer token's "${error.claim}" claim is not accepted here.`;
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return "The bearer token is signed with an algorithm this gateway does not accept.";
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey) return "The bearer token's signature is not valid.";
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey)
+    return "The bearer token's signature is not valid.";
   return "The bearer token is not a valid JWT.";
 }
 

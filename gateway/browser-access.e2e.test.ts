@@ -22,7 +22,13 @@ async function anotherSite(): Promise<{ origin: string; page: (html: string) => 
   let html = "";
   const server: Server = createServer((_request, response) => response.writeHead(200, { "content-type": "text/html" }).end(html));
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", () => done()));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, page: (next) => { html = next; }, close: () => server.close() };
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    page: (next) => {
+      html = next;
+    },
+    close: () => server.close(),
+  };
 }
 
 describe("browser access to the gateway", () => {
@@ -35,7 +41,9 @@ describe("browser access to the gateway", () => {
     site = await anotherSite();
     stack = await startStack({ publicApi: publicApiSettings(parseConfig(noRateLimit)) });
     production = await stack.startGateway(publicApiSettings(parseConfig({ ...noRateLimit, SERVICE_GRAPH_ENV: "production" })));
-    withCors = await stack.startGateway(publicApiSettings(parseConfig({ ...noRateLimit, GATEWAY_CORS_ORIGINS: `https://dashboard.example.gov.uk, ${site.origin}` })));
+    withCors = await stack.startGateway(
+      publicApiSettings(parseConfig({ ...noRateLimit, GATEWAY_CORS_ORIGINS: `https://dashboard.example.gov.uk, ${site.origin}` })),
+    );
   });
 
   afterAll(async () => {
@@ -56,21 +64,31 @@ describe("browser access to the gateway", () => {
     it("lets a configured origin send a token, never with credentials", async () => {
       const preflight = await fetch(withCors.url, {
         method: "OPTIONS",
-        headers: { origin: "https://dashboard.example.gov.uk", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+        headers: {
+          origin: "https://dashboard.example.gov.uk",
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization, content-type",
+        },
       });
       expect(preflight.headers.get("access-control-allow-origin")).toBe("https://dashboard.example.gov.uk");
       expect(preflight.headers.get("access-control-allow-headers")).toBe("authorization, content-type, x-request-id");
       expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
       expect(preflight.headers.get("vary")).toContain("Origin");
       // Not configured on the default gateway: none but its own origin.
-      const byDefault = await fetch(stack.gateway.url, { method: "OPTIONS", headers: { origin: "https://dashboard.example.gov.uk", "access-control-request-method": "POST" } });
+      const byDefault = await fetch(stack.gateway.url, {
+        method: "OPTIONS",
+        headers: { origin: "https://dashboard.example.gov.uk", "access-control-request-method": "POST" },
+      });
       expect(byDefault.headers.get("access-control-allow-origin")).toBeNull();
     });
 
     it("refuses in config an origin that is not one (a wildcard, a path)", () => {
       expect(() => parseConfig({ GATEWAY_CORS_ORIGINS: "*" })).toThrowError(/GATEWAY_CORS_ORIGINS/);
       expect(() => parseConfig({ GATEWAY_CORS_ORIGINS: "https://ok.example, https://bad.example/path" })).toThrowError(/GATEWAY_CORS_ORIGINS/);
-      expect(parseConfig({ GATEWAY_CORS_ORIGINS: "https://a.example, http://localhost:3000" }).GATEWAY_CORS_ORIGINS).toEqual(["https://a.example", "http://localhost:3000"]);
+      expect(parseConfig({ GATEWAY_CORS_ORIGINS: "https://a.example, http://localhost:3000" }).GATEWAY_CORS_ORIGINS).toEqual([
+        "https://a.example",
+        "http://localhost:3000",
+      ]);
     });
   });
 
@@ -95,7 +113,9 @@ describe("browser access to the gateway", () => {
       expect(dashboard).not.toContain("unsafe");
       const ide = (await fetch(stack.gateway.url, { headers: { accept: "text/html" } })).headers.get("content-security-policy");
       expect(ide).toMatch(/script-src 'sha256-[A-Za-z0-9+/]+=*';/);
-      const api = (await fetch(stack.gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ __typename }"}' })).headers.get("content-security-policy");
+      const api = (
+        await fetch(stack.gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ __typename }"}' })
+      ).headers.get("content-security-policy");
       expect(api).toContain("default-src 'none'");
     });
   });
@@ -114,7 +134,11 @@ describe("browser access to the gateway", () => {
     expect(status).toBe(200);
     expect(JSON.parse(body)).toEqual({ data: { __typename: "Query" } });
     // Still not JSON when it is not: a form stays refused.
-    const form = await fetch(stack.gateway.url, { method: "POST", headers: { "content-type": "APPLICATION/X-WWW-FORM-URLENCODED" }, body: "query={__typename}" });
+    const form = await fetch(stack.gateway.url, {
+      method: "POST",
+      headers: { "content-type": "APPLICATION/X-WWW-FORM-URLENCODED" },
+      body: "query={__typename}",
+    });
     expect(form.status).toBe(415);
   });
 
@@ -122,10 +146,18 @@ describe("browser access to the gateway", () => {
     const { status, body } = await malformedJson(stack.gateway.url);
     expect(status).toBe(400);
     expect(JSON.parse(body)).toEqual({ errors: [{ message: "POST body sent invalid JSON.", extensions: { code: "BAD_REQUEST" } }] });
-    const spec = await fetch(stack.gateway.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/graphql-response+json" }, body: "{" });
+    const spec = await fetch(stack.gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+      body: "{",
+    });
     expect(spec.status).toBe(400);
     // A document that does not validate is still 200 for application/json, as GraphQL over HTTP says.
-    const invalid = await fetch(stack.gateway.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: '{"query":"{ noSuchField }"}' });
+    const invalid = await fetch(stack.gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: '{"query":"{ noSuchField }"}',
+    });
     expect(invalid.status).toBe(200);
   });
 
@@ -173,16 +205,29 @@ describe("browser access to the gateway", () => {
       // Refused by frame-ancestors: the frame holds Chromium's error page, not the dashboard.
       await page.waitForTimeout(1500);
       const framed = page.frames().find((frame) => frame !== page.mainFrame())!;
-      expect(await framed.locator("#journey-form").count().catch(() => 0)).toBe(0);
+      expect(
+        await framed
+          .locator("#journey-form")
+          .count()
+          .catch(() => 0),
+      ).toBe(0);
 
-      const read = (url: string) => page.evaluate(async ({ url, token }) => {
-        try {
-          const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: "{ people(limit: 1) { name } }" }) });
-          return `read ${response.status}`;
-        } catch (error) {
-          return `refused: ${(error as Error).name}`;
-        }
-      }, { url, token });
+      const read = (url: string) =>
+        page.evaluate(
+          async ({ url, token }) => {
+            try {
+              const response = await fetch(url, {
+                method: "POST",
+                headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+                body: JSON.stringify({ query: "{ people(limit: 1) { name } }" }),
+              });
+              return `read ${response.status}`;
+            } catch (error) {
+              return `refused: ${(error as Error).name}`;
+            }
+          },
+          { url, token },
+        );
       expect(await read(stack.gateway.url)).toBe("refused: TypeError");
       // The same page, once its origin is configured, may.
       expect(await read(withCors.url)).toBe("read 200");

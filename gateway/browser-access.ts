@@ -38,8 +38,16 @@ export const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'no
 
 /** The dashboard's: its own scripts, styles, fonts and images, and its own API; no inline script or style. */
 export const dashboardContentSecurityPolicy = [
-  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'", "connect-src 'self'",
-  "manifest-src 'self'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join("; ");
 
 /**
@@ -49,8 +57,16 @@ export const dashboardContentSecurityPolicy = [
  */
 export function ideContentSecurityPolicy(scriptHashes: readonly string[]): string {
   return [
-    "default-src 'none'", `script-src ${scriptHashes.map((hash) => `'${hash}'`).join(" ")}`, "worker-src blob:", "style-src 'unsafe-inline'",
-    "img-src 'self' data:", "font-src data:", "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+    "default-src 'none'",
+    `script-src ${scriptHashes.map((hash) => `'${hash}'`).join(" ")}`,
+    "worker-src blob:",
+    "style-src 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
   ].join("; ");
 }
 

@@ -50,7 +50,9 @@ describe("cost and memory", () => {
     // Before: each kept ~1.1 MB (tree, tokens, validation errors), 1,024 of them; 75 took a 160 MB gateway down.
     const flood = await runCacheFlood(gateway.url, { documents: 160, concurrency: 8 });
     const grown = heapUsed() - before;
-    console.log(`document flood: ${flood.sent} documents, ${flood.otherClientsAnswered}/${flood.otherClients} other clients answered, cache ${cache.size} entries ${(cache.bytes / 1e6).toFixed(1)} MB estimated, heap grew ${(grown / 1e6).toFixed(1)} MB`);
+    console.log(
+      `document flood: ${flood.sent} documents, ${flood.otherClientsAnswered}/${flood.otherClients} other clients answered, cache ${cache.size} entries ${(cache.bytes / 1e6).toFixed(1)} MB estimated, heap grew ${(grown / 1e6).toFixed(1)} MB`,
+    );
     expect(flood.statuses.every((status) => status === 200 || status === 400)).toBe(true);
     expect(flood.otherClientsAnswered).toBe(flood.otherClients);
     expect(cache.bytes).toBeLessThanOrEqual(cacheBytes);
@@ -66,10 +68,12 @@ describe("cost and memory", () => {
     const started = Date.now();
     const answers = await runFanOut(gateway.url, { concurrency: 10 });
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(400));
-    expect(new Set(answers.map((a) => a.message))).toEqual(new Set([
-      "This document may ask for 10,202,000 list items, more than the 100,000 this API answers: give nested lists smaller limits, or ask for fewer lists inside lists.",
-      "This document may ask for 10,101,010,100 list items, more than the 100,000 this API answers: give nested lists smaller limits, or ask for fewer lists inside lists.",
-    ]));
+    expect(new Set(answers.map((a) => a.message))).toEqual(
+      new Set([
+        "This document may ask for 10,202,000 list items, more than the 100,000 this API answers: give nested lists smaller limits, or ask for fewer lists inside lists.",
+        "This document may ask for 10,101,010,100 list items, more than the 100,000 this API answers: give nested lists smaller limits, or ask for fewer lists inside lists.",
+      ]),
+    );
     // Refused before anything ran: it took 4.6 s to time out alone, and ten ended the subgraph.
     expect(Date.now() - started).toBeLessThan(5000);
     expect(await answeredNormally(gateway.url)).toBe(true);

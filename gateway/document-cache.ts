@@ -38,7 +38,10 @@ export class DocumentCache {
   private total = 0;
 
   /** `maxEntryBytes`: a document weighing more is never kept, so no one document evicts all the others. */
-  constructor(readonly maxBytes: number, readonly maxEntryBytes = Math.floor(maxBytes / 16)) {}
+  constructor(
+    readonly maxBytes: number,
+    readonly maxEntryBytes = Math.floor(maxBytes / 16),
+  ) {}
 
   /** Estimated bytes held, entries held. */
   get bytes(): number {
@@ -94,8 +97,13 @@ type AnyPlugin = Record<string, unknown> | null | undefined | false;
 function isYogaParserAndValidationCache(plugin: AnyPlugin): boolean {
   if (!plugin) return false;
   const { onParse, onValidate } = plugin as { onParse?: unknown; onValidate?: unknown };
-  return Object.keys(plugin).length === 2 && typeof onParse === "function" && typeof onValidate === "function" &&
-    String(onParse).includes("documentCache") && String(onValidate).includes("validationCacheByRules");
+  return (
+    Object.keys(plugin).length === 2 &&
+    typeof onParse === "function" &&
+    typeof onValidate === "function" &&
+    String(onParse).includes("documentCache") &&
+    String(onValidate).includes("validationCacheByRules")
+  );
 }
 
 /**
@@ -116,7 +124,13 @@ export function useDocumentCache(cache: DocumentCache): GatewayPlugin {
         if ((result as DocumentNode | null)?.kind === Kind.DOCUMENT) cache.set(source, result as DocumentNode);
       };
     },
-    onValidate({ params, setResult }: { params: { schema: GraphQLSchema; documentAST: DocumentNode; rules?: readonly { name: string }[] }; setResult: (errors: never[]) => void }) {
+    onValidate({
+      params,
+      setResult,
+    }: {
+      params: { schema: GraphQLSchema; documentAST: DocumentNode; rules?: readonly { name: string }[] };
+      setResult: (errors: never[]) => void;
+    }) {
       const rules = params.rules?.map((rule) => rule.name).join(",") ?? "";
       if (cache.isValid(params.documentAST, params.schema, rules)) {
         setResult([]);
@@ -131,7 +145,10 @@ export function useDocumentCache(cache: DocumentCache): GatewayPlugin {
     onPluginInit({ plugins }) {
       const list = plugins as AnyPlugin[];
       const index = list.findIndex(isYogaParserAndValidationCache);
-      if (index < 0) throw new Error("graphql-yoga's parser and validation cache was not found among the plugins: the byte-bounded cache (gateway/document-cache.ts) cannot replace it.");
+      if (index < 0)
+        throw new Error(
+          "graphql-yoga's parser and validation cache was not found among the plugins: the byte-bounded cache (gateway/document-cache.ts) cannot replace it.",
+        );
       list.splice(index, 1, replacement as AnyPlugin);
     },
   } as GatewayPlugin;

@@ -13,7 +13,10 @@ interface TraceStage {
     edges: { properties: { lane: string }; node: { id: string; name: string; department: { id: string } | null; successors: { id: string }[] } }[];
   };
   peopleConnection: {
-    edges: { properties: { role: string }; node: { name: string; professions: { name: string }[]; organisations: { id: string }[]; communitiesConnection: { edges: { node: { name: string } }[] } } }[];
+    edges: {
+      properties: { role: string };
+      node: { name: string; professions: { name: string }[]; organisations: { id: string }[]; communitiesConnection: { edges: { node: { name: string } }[] } };
+    }[];
   };
 }
 
@@ -53,9 +56,16 @@ describe("gateway over the three subgraphs", () => {
     it("reaches every organisation of the original service community", () => {
       const reached = new Set(stages.flatMap((s) => s.responsibleOrganisationsConnection.edges.map((e) => e.node.id)));
       for (const id of [
-        "hm-revenue-customs", "department-for-work-pensions", "department-for-business-energy-and-industrial-strategy",
-        "department-for-education", "companies-house", "department-for-international-trade", "the-pensions-regulator", "british-business-bank",
-      ]) expect(reached, id).toContain(id);
+        "hm-revenue-customs",
+        "department-for-work-pensions",
+        "department-for-business-energy-and-industrial-strategy",
+        "department-for-education",
+        "companies-house",
+        "department-for-international-trade",
+        "the-pensions-regulator",
+        "british-business-bank",
+      ])
+        expect(reached, id).toContain(id);
     });
 
     it("names each responsible organisation's department from the organisations subgraph", () => {
@@ -68,9 +78,13 @@ describe("gateway over the three subgraphs", () => {
       const all = stages.flatMap((s) => s.responsibleOrganisationsConnection.edges.map((e) => e.node));
       const beis = all.find((o) => o.id === "department-for-business-energy-and-industrial-strategy");
       expect(beis?.successors.map((s) => s.id).sort()).toEqual([
-        "department-for-business-and-trade", "department-for-energy-security-and-net-zero", "department-for-science-innovation-and-technology",
+        "department-for-business-and-trade",
+        "department-for-energy-security-and-net-zero",
+        "department-for-science-innovation-and-technology",
       ]);
-      expect(all.find((o) => o.id === "department-for-international-trade")?.successors).toEqual([{ id: "department-for-business-and-trade", name: "Department for Business and Trade" }]);
+      expect(all.find((o) => o.id === "department-for-international-trade")?.successors).toEqual([
+        { id: "department-for-business-and-trade", name: "Department for Business and Trade" },
+      ]);
     });
 
     it("shows who works on every stage, with role, profession, organisation and communities", () => {
@@ -87,15 +101,20 @@ describe("gateway over the three subgraphs", () => {
   });
 
   it("gives a person's stages with their role on each, across subgraphs", async () => {
-    const { body } = await postGraphQL(stack.gateway.url, `{ people(where: { id: { eq: "demo-person-05" } }) { name stageRoles { role stageName position serviceName } } }`);
+    const { body } = await postGraphQL(
+      stack.gateway.url,
+      `{ people(where: { id: { eq: "demo-person-05" } }) { name stageRoles { role stageName position serviceName } } }`,
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data?.["people"]).toEqual([{
-      name: "Eitan Mockingbird",
-      stageRoles: [
-        { role: "tax specialist", stageName: "Choose a business structure", position: 2, serviceName: "Starting a Business" },
-        { role: "tax specialist", stageName: "Register for taxes", position: 4, serviceName: "Starting a Business" },
-      ],
-    }]);
+    expect(body.data?.["people"]).toEqual([
+      {
+        name: "Eitan Mockingbird",
+        stageRoles: [
+          { role: "tax specialist", stageName: "Choose a business structure", position: 2, serviceName: "Starting a Business" },
+          { role: "tax specialist", stageName: "Register for taxes", position: 4, serviceName: "Starting a Business" },
+        ],
+      },
+    ]);
   });
 
   it("gives an empty list for an unknown service, not an error", async () => {
@@ -151,7 +170,9 @@ describe("gateway with a subgraph that accepts requests and never answers", () =
   let stack: TestStack;
 
   beforeAll(async () => {
-    hung = createServer(() => { /* never answers */ });
+    hung = createServer(() => {
+      /* never answers */
+    });
     await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", () => resolve()));
     const port = (hung.address() as AddressInfo).port;
     stack = await startStack({ urlOverrides: { people: `http://127.0.0.1:${port}/graphql` } });

@@ -30,7 +30,9 @@ export interface ExampleOperation {
 
 /** The example operations in gateway/examples, the journey trace first. */
 export function exampleOperations(): ExampleOperation[] {
-  const files = readdirSync(examplesDir).filter((f) => f.endsWith(".graphql")).sort();
+  const files = readdirSync(examplesDir)
+    .filter((f) => f.endsWith(".graphql"))
+    .sort();
   // The journey first: it is what most people come to see.
   const first = ["journey-map.graphql", "journey-trace.graphql"];
   const ordered = [...first.filter((f) => files.includes(f)), ...files.filter((f) => !first.includes(f))];
@@ -47,8 +49,17 @@ export function withSubgraphUrls(supergraphSdl: string, urls: Record<SubgraphNam
 
 /** Error codes whose message is about the request or a known state, written for clients; anything else is masked. */
 const publicErrorCodes = new Set([
-  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "CONFLICT",
-  "FORBIDDEN", "UNAUTHENTICATED", "GATEWAY_TIMEOUT", "DATABASE_UNAVAILABLE", "QUERY_TIMEOUT", "PERSISTED_QUERY_NOT_FOUND",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "CONFLICT",
+  "FORBIDDEN",
+  "UNAUTHENTICATED",
+  "GATEWAY_TIMEOUT",
+  "DATABASE_UNAVAILABLE",
+  "QUERY_TIMEOUT",
+  "PERSISTED_QUERY_NOT_FOUND",
 ]);
 
 /** The runtime's codes for a subgraph that could not be reached or failed to answer (RESPONSE_VALIDATION_FAILED: not with GraphQL; its message quotes the body). */
@@ -76,7 +87,7 @@ export function maskError(error: unknown, maskedMessage: string): Error {
   return new GraphQLError(isPublic ? graphqlError!.message : maskedMessage, {
     ...(graphqlError?.nodes ? { nodes: graphqlError.nodes } : {}),
     ...(graphqlError?.path ? { path: graphqlError.path } : {}),
-    extensions: { code: isPublic ? code ?? "BAD_USER_INPUT" : "INTERNAL_SERVER_ERROR", ...(http ? { http } : {}) },
+    extensions: { code: isPublic ? (code ?? "BAD_USER_INPUT") : "INTERNAL_SERVER_ERROR", ...(http ? { http } : {}) },
   });
 }
 
@@ -166,7 +177,9 @@ export async function listenGateway(gateway: GatewayRuntime, port: number, host 
   const actualPort = (server.address() as AddressInfo).port;
   // The runtime loads the supergraph on its first request: made here, so no user's request pays for it.
   await gateway.fetch(`http://${host}:${actualPort}/graphql`, {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }),
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "{ __typename }" }),
   });
   return {
     url: `http://${host}:${actualPort}/graphql`,
@@ -178,7 +191,9 @@ export async function listenGateway(gateway: GatewayRuntime, port: number, host 
       const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
       server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<boolean>((resolveTimeout) => { timer = setTimeout(() => resolveTimeout(true), drainTimeoutMs); });
+      const timedOut = new Promise<boolean>((resolveTimeout) => {
+        timer = setTimeout(() => resolveTimeout(true), drainTimeoutMs);
+      });
       if (await Promise.race([closed.then(() => false), timedOut])) server.closeAllConnections();
       clearTimeout(timer);
       await closed;

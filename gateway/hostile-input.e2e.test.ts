@@ -24,7 +24,12 @@ interface Answer {
 
 /** One raw request: the test chooses the method, headers and body as a hostile client would. */
 async function send(url: string, init: { method?: string; headers?: Record<string, string>; body?: BodyInit; duplex?: "half" } = {}): Promise<Answer> {
-  const response = await fetch(url, { method: init.method ?? "POST", headers: init.headers ?? {}, ...(init.body !== undefined ? { body: init.body } : {}), ...(init.duplex ? { duplex: init.duplex } : {}) });
+  const response = await fetch(url, {
+    method: init.method ?? "POST",
+    headers: init.headers ?? {},
+    ...(init.body !== undefined ? { body: init.body } : {}),
+    ...(init.duplex ? { duplex: init.duplex } : {}),
+  });
   const text = await response.text();
   let body: Answer["body"] = {};
   try {
@@ -43,7 +48,9 @@ const postJson = (url: string, payload: unknown, headers: Record<string, string>
 function expectNothingInternal(answer: Answer, echoed: string[] = []): void {
   // The client's own input may come back in a message ("Variable "$text" got invalid value …"): it is not a leak.
   const text = echoed.reduce((rest, input) => rest.split(JSON.stringify(input).slice(1, -1)).join(""), answer.text);
-  expect(text).not.toMatch(/127\.0\.0\.1|localhost|https?:\/\/|stacktrace|\bat [\w.<>]+ \(|MATCH \(|CALL \{|Neo4jError|Neo\.ClientError|ECONNREFUSED|Did you mean/i);
+  expect(text).not.toMatch(
+    /127\.0\.0\.1|localhost|https?:\/\/|stacktrace|\bat [\w.<>]+ \(|MATCH \(|CALL \{|Neo4jError|Neo\.ClientError|ECONNREFUSED|Did you mean/i,
+  );
 }
 
 const messages = (answer: Answer) => answer.body.errors?.map((e) => e.message) ?? [];
@@ -65,11 +72,20 @@ async function storedData(driver: Driver): Promise<Map<string, string>> {
     {},
     { database: testNeo4j().database },
   );
-  return new Map(records.map((record) => {
-    const { importedAt: _, ...properties } = record.get("properties") as Record<string, unknown>;
-    const sorted = Object.keys(properties).sort().map((key) => [key, properties[key]]);
-    return [record.get("key") as string, createHash("sha256").update(JSON.stringify([record.get("shape"), sorted])).digest("hex")];
-  }));
+  return new Map(
+    records.map((record) => {
+      const { importedAt: _, ...properties } = record.get("properties") as Record<string, unknown>;
+      const sorted = Object.keys(properties)
+        .sort()
+        .map((key) => [key, properties[key]]);
+      return [
+        record.get("key") as string,
+        createHash("sha256")
+          .update(JSON.stringify([record.get("shape"), sorted]))
+          .digest("hex"),
+      ];
+    }),
+  );
 }
 
 /** What injection looks like to Cypher, Lucene (the full-text search) and C strings. */
@@ -93,15 +109,27 @@ function filterOperations(): { name: string; type: string; field: (v: string) =>
     { name: "search(text)", type: "String!", field: (v: string) => `search(text: ${v}, first: 5) { totalCount }` },
     { name: "search(after)", type: "String", field: (v: string) => `search(text: "tax", first: 1, after: ${v}) { totalCount }` },
     { name: "organisationLinks(organisationId)", type: "ID!", field: (v: string) => `organisationLinks(organisationId: ${v}, first: 5) { totalCount }` },
-    { name: "organisationLinks(after)", type: "String", field: (v: string) => `organisationLinks(organisationId: "companies-house", first: 1, after: ${v}) { totalCount }` },
+    {
+      name: "organisationLinks(after)",
+      type: "String",
+      field: (v: string) => `organisationLinks(organisationId: "companies-house", first: 1, after: ${v}) { totalCount }`,
+    },
     // With a real id beside it: one id alone is refused before any query (the matrix needs two).
-    { name: "departmentMatrix(organisationIds)", type: "ID!", field: (v: string) => `departmentMatrix(organisationIds: [${v}, "hm-revenue-customs"]) { links { strength } }` },
+    {
+      name: "departmentMatrix(organisationIds)",
+      type: "ID!",
+      field: (v: string) => `departmentMatrix(organisationIds: [${v}, "hm-revenue-customs"]) { links { strength } }`,
+    },
     { name: "brokers(organisationId)", type: "ID", field: (v: string) => `brokers(organisationId: ${v}, first: 5) { edges { node { organisations } } }` },
     { name: "brokers(after)", type: "String", field: (v: string) => `brokers(first: 1, after: ${v}) { edges { node { organisations } } }` },
     { name: "path(fromId)", type: "ID!", field: (v: string) => `path(fromId: ${v}, toId: "companies-house") { length }` },
     { name: "path(toId)", type: "ID!", field: (v: string) => `path(fromId: "demo-person-01", toId: ${v}) { length }` },
     { name: "journey(serviceId)", type: "ID!", field: (v: string) => `journey(serviceId: ${v}) { handoffCount }` },
-    { name: "journey(organisationIds, professionIds)", type: "ID!", field: (v: string) => `journey(serviceId: "starting-a-business", organisationIds: [${v}], professionIds: [${v}]) { handoffCount }` },
+    {
+      name: "journey(organisationIds, professionIds)",
+      type: "ID!",
+      field: (v: string) => `journey(serviceId: "starting-a-business", organisationIds: [${v}], professionIds: [${v}]) { handoffCount }`,
+    },
     { name: "journey(serviceId, asAt)", type: "ID!", field: (v: string) => `journey(serviceId: ${v}, asAt: "2022-06-01") { asAt }` },
     { name: "handoffs(serviceId)", type: "ID", field: (v: string) => `handoffs(serviceId: ${v}, first: 5) { totalCount }` },
     { name: "handoffs(after)", type: "String", field: (v: string) => `handoffs(first: 1, after: ${v}) { totalCount }` },
@@ -124,7 +152,8 @@ function filterOperations(): { name: string; type: string; field: (v: string) =>
         return {
           name: `${root.name}(where: { ${property}: { ${operator.name} } })`,
           type: list ? `${getNamedType(operator.type).name}!` : getNamedType(operator.type).name,
-          field: (v: string) => `${root.name}(where: { ${property}: { ${operator.name}: ${list ? `[${v}]` : v} } }, ${root.name.endsWith("Connection") ? "first" : "limit"}: 5) ${selection}`,
+          field: (v: string) =>
+            `${root.name}(where: { ${property}: { ${operator.name}: ${list ? `[${v}]` : v} } }, ${root.name.endsWith("Connection") ? "first" : "limit"}: 5) ${selection}`,
         };
       });
     });
@@ -151,7 +180,9 @@ describe("the gateway under hostile input", () => {
     stack = await startStack({ publicApi: withoutRateLimit(development) });
     url = stack.gateway.url;
     production = await stack.startGateway(withoutRateLimit(publicApiSettings(parseConfig({ SERVICE_GRAPH_ENV: "production" }))));
-    trusted = await stack.startGateway(withoutRateLimit(publicApiSettings(parseConfig({ SERVICE_GRAPH_ENV: "production", GATEWAY_TRUSTED_DOCUMENTS: "true" }))));
+    trusted = await stack.startGateway(
+      withoutRateLimit(publicApiSettings(parseConfig({ SERVICE_GRAPH_ENV: "production", GATEWAY_TRUSTED_DOCUMENTS: "true" }))),
+    );
     limited = await stack.startGateway({ ...development, limits: { ...development.limits, rateLimit: { burst: 3, perSecond: 0.1 } } });
   });
 
@@ -212,7 +243,8 @@ describe("the gateway under hostile input", () => {
     });
 
     it("circular fragments", async () => {
-      const query = "query Loop { organisations(limit: 1) { ...A } } fragment A on Organisation { parents { ...B } } fragment B on Organisation { children { ...A } }";
+      const query =
+        "query Loop { organisations(limit: 1) { ...A } } fragment A on Organisation { parents { ...B } } fragment B on Organisation { children { ...A } }";
       const answer = await postJson(url, { query });
       expect(answer.status).toBe(400);
       expect(messages(answer)).toContain('Cannot spread fragment "A" within itself via "B".');
@@ -227,7 +259,10 @@ describe("the gateway under hostile input", () => {
     });
 
     it("a misspelt enum value in a variable, without suggesting the right one", async () => {
-      const answer = await postJson(url, { query: "query ($lanes: [Lane!]) { journey(serviceId: \"starting-a-business\", lanes: $lanes) { asAt } }", variables: { lanes: ["FRONTSTAG"] } });
+      const answer = await postJson(url, {
+        query: 'query ($lanes: [Lane!]) { journey(serviceId: "starting-a-business", lanes: $lanes) { asAt } }',
+        variables: { lanes: ["FRONTSTAG"] },
+      });
       expect(answer.status).toBe(400);
       expect(messages(answer)).toEqual(['Variable "$lanes" got invalid value "FRONTSTAG" at "lanes[0]"; Value "FRONTSTAG" does not exist in "Lane" enum.']);
       expectNothingInternal(answer);
@@ -265,7 +300,10 @@ describe("the gateway under hostile input", () => {
     });
 
     it("a body over the limit, by its Content-Length", async () => {
-      const answer = await postJson(url, { query: "query ($text: String!) { search(text: $text, first: 1) { totalCount } }", variables: { text: "x".repeat(100_000) } });
+      const answer = await postJson(url, {
+        query: "query ($text: String!) { search(text: $text, first: 1) { totalCount } }",
+        variables: { text: "x".repeat(100_000) },
+      });
       expect(answer.status).toBe(413);
       expect(messages(answer)).toEqual(["The request body is larger than the 65536 bytes this API accepts."]);
       expect(codes(answer)).toEqual(["REQUEST_ENTITY_TOO_LARGE"]);
@@ -294,9 +332,21 @@ describe("the gateway under hostile input", () => {
     });
 
     it.each([
-      ["text/plain", "text/plain;charset=UTF-8", JSON.stringify({ query: `mutation { deleteOrganisations(where: { id: { eq: "companies-house" } }) { nodesDeleted } }` })],
-      ["a form", "application/x-www-form-urlencoded", `query=${encodeURIComponent(`mutation { deleteOrganisations(where: { id: { eq: "companies-house" } }) { nodesDeleted } }`)}`],
-      ["multipart", "multipart/form-data; boundary=x", `--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"mutation { deleteOrganisations(where: { id: { eq: \\"companies-house\\" } }) { nodesDeleted } }"}\r\n--x--\r\n`],
+      [
+        "text/plain",
+        "text/plain;charset=UTF-8",
+        JSON.stringify({ query: `mutation { deleteOrganisations(where: { id: { eq: "companies-house" } }) { nodesDeleted } }` }),
+      ],
+      [
+        "a form",
+        "application/x-www-form-urlencoded",
+        `query=${encodeURIComponent(`mutation { deleteOrganisations(where: { id: { eq: "companies-house" } }) { nodesDeleted } }`)}`,
+      ],
+      [
+        "multipart",
+        "multipart/form-data; boundary=x",
+        `--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"mutation { deleteOrganisations(where: { id: { eq: \\"companies-house\\" } }) { nodesDeleted } }"}\r\n--x--\r\n`,
+      ],
     ])("a mutation posted as %s (what a page on another site can send without asking)", async (_, contentType, body) => {
       const answer = await send(url, { headers: { "content-type": contentType }, body });
       expect(answer.status).toBe(415);
@@ -308,11 +358,22 @@ describe("the gateway under hostile input", () => {
   describe("variables", () => {
     it.each([
       ["a string for an Int", { first: "ten" }, 'Variable "$first" got invalid value "ten"; Int cannot represent non-integer value: "ten"'],
-      ["an Int beyond 32 bits", { first: 2 ** 53 }, 'Variable "$first" got invalid value 9007199254740992; Int cannot represent non 32-bit signed integer value: 9007199254740992'],
-      ["an object for a String", { text: { $ne: null } }, 'Variable "$text" got invalid value { $ne: null }; String cannot represent a non string value: { $ne: null }'],
+      [
+        "an Int beyond 32 bits",
+        { first: 2 ** 53 },
+        'Variable "$first" got invalid value 9007199254740992; Int cannot represent non 32-bit signed integer value: 9007199254740992',
+      ],
+      [
+        "an object for a String",
+        { text: { $ne: null } },
+        'Variable "$text" got invalid value { $ne: null }; String cannot represent a non string value: { $ne: null }',
+      ],
       ["a list for a String", { text: ["a", "b"] }, 'Variable "$text" got invalid value ["a", "b"]; String cannot represent a non string value: ["a", "b"]'],
     ])("refuses %s, naming the variable", async (_, variables, message) => {
-      const answer = await postJson(url, { query: "query ($text: String = \"tax\", $first: Int = 5) { search(text: $text, first: $first) { totalCount } }", variables });
+      const answer = await postJson(url, {
+        query: 'query ($text: String = "tax", $first: Int = 5) { search(text: $text, first: $first) { totalCount } }',
+        variables,
+      });
       expect(answer.status).toBe(400);
       expect(messages(answer)).toEqual([message]);
       expect(codes(answer)).toEqual(["BAD_USER_INPUT"]);
@@ -343,7 +404,10 @@ describe("the gateway under hostile input", () => {
         const answer = await postJson(url, { query: `query Injection($v: ${op.type}) { ${op.field("$v")} }`, variables: { v: value } }, reader);
         expect(answer.status, value).toBe(200);
         // Nothing found, or the input refused as input: never a database or internal error.
-        expect(codes(answer).filter((code) => code !== "BAD_USER_INPUT"), value).toEqual([]);
+        expect(
+          codes(answer).filter((code) => code !== "BAD_USER_INPUT"),
+          value,
+        ).toEqual([]);
         expectNothingInternal(answer, [value]);
       }
     });
@@ -439,7 +503,9 @@ describe("the gateway under hostile input", () => {
   it("left every node and relationship it found as it was", async () => {
     const after = await storedData(driver);
     const changed = [...before].filter(([key, hash]) => after.get(key) !== hash).map(([key]) => key);
-    console.log(`stored data: ${before.size} nodes and relationships before, ${[...before.keys()].filter((k) => after.has(k)).length} of them after, ${changed.length} changed or gone`);
+    console.log(
+      `stored data: ${before.size} nodes and relationships before, ${[...before.keys()].filter((k) => after.has(k)).length} of them after, ${changed.length} changed or gone`,
+    );
     expect(changed).toEqual([]);
     expect(before.size).toBeGreaterThan(1000);
   });

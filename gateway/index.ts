@@ -17,7 +17,11 @@ const gateway = createGateway({
   subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
   auth: {
     verify: createTokenVerifier({
-      jwtSecret: config.AUTH_JWT_SECRET, jwksFile: config.AUTH_JWKS_FILE, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE,
+      jwtSecret: config.AUTH_JWT_SECRET,
+      jwksFile: config.AUTH_JWKS_FILE,
+      jwksUrl: config.AUTH_JWKS_URL,
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
       maxTokenAgeSeconds: config.AUTH_MAX_TOKEN_AGE_SECONDS,
     }),
     subgraphSecret: subgraphSecret(config),

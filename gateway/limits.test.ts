@@ -5,7 +5,16 @@ import { transformSupergraphToPublicSchema } from "@theguild/federation-composit
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../lib/config.js";
 import { readCommittedSupergraph } from "../lib/compose.js";
-import { clientAddress, documentLimitViolations, limitsFromConfig, rateLimitCost, rateLimitKey, TokenBuckets, variablesProblem, withoutSuggestions } from "./limits.js";
+import {
+  clientAddress,
+  documentLimitViolations,
+  limitsFromConfig,
+  rateLimitCost,
+  rateLimitKey,
+  TokenBuckets,
+  variablesProblem,
+  withoutSuggestions,
+} from "./limits.js";
 import { countListItems } from "./list-items.js";
 import { DocumentCache, estimatedBytes } from "./document-cache.js";
 import { publicApiSettings } from "./public-api.js";
@@ -14,15 +23,26 @@ const schema = buildASTSchema(transformSupergraphToPublicSchema(parse(readCommit
 const defaults = limitsFromConfig(parseConfig({}));
 
 const operationFiles = ["examples", "dashboard/client/operations"].flatMap((dir) =>
-  readdirSync(resolve(import.meta.dirname, dir)).filter((f) => f.endsWith(".graphql")).map((f) => resolve(import.meta.dirname, dir, f)),
+  readdirSync(resolve(import.meta.dirname, dir))
+    .filter((f) => f.endsWith(".graphql"))
+    .map((f) => resolve(import.meta.dirname, dir, f)),
 );
 
 describe("the gateway's default limits", () => {
   it("are the documented ones", () => {
     expect(defaults).toEqual({
-      maxDepth: 12, maxAliases: 15, maxTokens: 1000, maxCost: 10_000, maxListItems: 100_000, maxBodyBytes: 65_536, maxBatch: 0,
-      maxVariablesDepth: 16, maxVariableValues: 5000, documentCacheBytes: 16_000_000,
-      rateLimit: { burst: 300, perSecond: 10 }, trustedProxies: 0,
+      maxDepth: 12,
+      maxAliases: 15,
+      maxTokens: 1000,
+      maxCost: 10_000,
+      maxListItems: 100_000,
+      maxBodyBytes: 65_536,
+      maxBatch: 0,
+      maxVariablesDepth: 16,
+      maxVariableValues: 5000,
+      documentCacheBytes: 16_000_000,
+      rateLimit: { burst: 300, perSecond: 10 },
+      trustedProxies: 0,
     });
   });
 
@@ -44,8 +64,9 @@ describe("the gateway's default limits", () => {
     expect(documentLimitViolations(schema, aliases(15), defaults)).toEqual([]);
     expect(documentLimitViolations(schema, aliases(16), defaults)).toEqual(["Aliases limit of 15 exceeded, found 16."]);
     expect(documentLimitViolations(schema, `{ ${"__typename ".repeat(1001)}}`, defaults)).toEqual(["Syntax Error: Token limit of 1000 exceeded."]);
-    expect(documentLimitViolations(schema, "{ organisationsConnection(first: 1000) { edges { node { id name acronym children { id name } } } } }", defaults))
-      .toEqual(["Query Cost limit of 10000 exceeded, found 36500."]);
+    expect(
+      documentLimitViolations(schema, "{ organisationsConnection(first: 1000) { edges { node { id name acronym children { id name } } } } }", defaults),
+    ).toEqual(["Query Cost limit of 10000 exceeded, found 36500."]);
     // Lists in lists: within depth, cost and tokens, yet up to 10^13 organisations (45 MB when tried).
     const fanOut = "{ organisations(limit: 1000) { parents { children(limit: 1000) { parents { children(limit: 1000) { id } } } } } }";
     expect(documentLimitViolations(schema, fanOut, defaults)).toEqual([
@@ -59,12 +80,17 @@ describe("the gateway's default limits", () => {
 
 describe("the count of list items", () => {
   const items = (query: string, variables: Record<string, unknown> = {}) => [...countListItems(schema, parse(query), variables).items.values()][0];
-  const refused = (query: string, variables: Record<string, unknown> = {}) => countListItems(schema, parse(query), variables).badArguments.map((e) => [e.message, e.extensions]);
+  const refused = (query: string, variables: Record<string, unknown> = {}) =>
+    countListItems(schema, parse(query), variables).badArguments.map((e) => [e.message, e.extensions]);
 
   it("counts the fan-out that took the organisations subgraph down at what the server gives each list (10^7, not 1.37 million real, but over the bound)", () => {
     // parents(limit: 1) is 1; children unset is @limit's default, 100, at each level.
-    expect(items("{ organisations(limit: 1000) { parents(limit: 1) { children { parents(limit: 1) { children { id } } } } } }")).toBe(1000 + 1000 + 100_000 + 100_000 + 10_000_000);
-    expect(documentLimitViolations(schema, "{ organisations(limit: 1000) { parents(limit: 1) { children { parents(limit: 1) { children { id } } } } } }", defaults)).toHaveLength(1);
+    expect(items("{ organisations(limit: 1000) { parents(limit: 1) { children { parents(limit: 1) { children { id } } } } } }")).toBe(
+      1000 + 1000 + 100_000 + 100_000 + 10_000_000,
+    );
+    expect(
+      documentLimitViolations(schema, "{ organisations(limit: 1000) { parents(limit: 1) { children { parents(limit: 1) { children { id } } } } } }", defaults),
+    ).toHaveLength(1);
   });
 
   it("counts limit: 0, first: 0 and no size as the default page, and more than the maximum as the maximum", () => {
@@ -89,23 +115,51 @@ describe("the count of list items", () => {
   });
 
   it("refuses a negative limit, offset or first as BAD_USER_INPUT naming the argument, given or as a variable", () => {
-    expect(refused("{ organisations(limit: -1) { id } }")).toEqual([['"limit" of "organisations" must not be negative; it was -1.', { code: "BAD_USER_INPUT", argument: "limit", http: { status: 400 } }]]);
-    expect(refused("query ($o: Int) { organisations(offset: $o) { id } }", { o: -5 }).map(([m]) => m)).toEqual(['"offset" of "organisations" must not be negative; it was -5.']);
-    expect(refused("{ organisationsConnection(first: -2) { edges { node { children(limit: -3) { id } } } } }").map(([m]) => m))
-      .toEqual(['"first" of "organisationsConnection" must not be negative; it was -2.', '"limit" of "children" must not be negative; it was -3.']);
-    expect(documentLimitViolations(schema, "{ organisations(limit: -1) { id } }", defaults)).toEqual(['"limit" of "organisations" must not be negative; it was -1.']);
+    expect(refused("{ organisations(limit: -1) { id } }")).toEqual([
+      ['"limit" of "organisations" must not be negative; it was -1.', { code: "BAD_USER_INPUT", argument: "limit", http: { status: 400 } }],
+    ]);
+    expect(refused("query ($o: Int) { organisations(offset: $o) { id } }", { o: -5 }).map(([m]) => m)).toEqual([
+      '"offset" of "organisations" must not be negative; it was -5.',
+    ]);
+    expect(refused("{ organisationsConnection(first: -2) { edges { node { children(limit: -3) { id } } } } }").map(([m]) => m)).toEqual([
+      '"first" of "organisationsConnection" must not be negative; it was -2.',
+      '"limit" of "children" must not be negative; it was -3.',
+    ]);
+    expect(documentLimitViolations(schema, "{ organisations(limit: -1) { id } }", defaults)).toEqual([
+      '"limit" of "organisations" must not be negative; it was -1.',
+    ]);
   });
 });
 
 describe("the limits' configuration", () => {
   it("takes each limit from its variable", () => {
-    const limits = limitsFromConfig(parseConfig({
-      GATEWAY_MAX_DEPTH: "8", GATEWAY_MAX_ALIASES: "0", GATEWAY_MAX_TOKENS: "500", GATEWAY_MAX_COST: "900", GATEWAY_MAX_LIST_ITEMS: "5000", GATEWAY_MAX_BODY_BYTES: "1024",
-      GATEWAY_MAX_BATCH: "5", GATEWAY_RATE_LIMIT_BURST: "20", GATEWAY_RATE_LIMIT_PER_SECOND: "2.5", GATEWAY_TRUSTED_PROXIES: "1",
-    }));
+    const limits = limitsFromConfig(
+      parseConfig({
+        GATEWAY_MAX_DEPTH: "8",
+        GATEWAY_MAX_ALIASES: "0",
+        GATEWAY_MAX_TOKENS: "500",
+        GATEWAY_MAX_COST: "900",
+        GATEWAY_MAX_LIST_ITEMS: "5000",
+        GATEWAY_MAX_BODY_BYTES: "1024",
+        GATEWAY_MAX_BATCH: "5",
+        GATEWAY_RATE_LIMIT_BURST: "20",
+        GATEWAY_RATE_LIMIT_PER_SECOND: "2.5",
+        GATEWAY_TRUSTED_PROXIES: "1",
+      }),
+    );
     expect(limits).toEqual({
-      maxDepth: 8, maxAliases: 0, maxTokens: 500, maxCost: 900, maxListItems: 5000, maxBodyBytes: 1024, maxBatch: 5, rateLimit: { burst: 20, perSecond: 2.5 }, trustedProxies: 1,
-      maxVariablesDepth: 16, maxVariableValues: 5000, documentCacheBytes: 16_000_000,
+      maxDepth: 8,
+      maxAliases: 0,
+      maxTokens: 500,
+      maxCost: 900,
+      maxListItems: 5000,
+      maxBodyBytes: 1024,
+      maxBatch: 5,
+      rateLimit: { burst: 20, perSecond: 2.5 },
+      trustedProxies: 1,
+      maxVariablesDepth: 16,
+      maxVariableValues: 5000,
+      documentCacheBytes: 16_000_000,
     });
   });
 
@@ -124,9 +178,16 @@ describe("the limits' configuration", () => {
 
   it("turns the IDE and introspection off in production unless switched on, and trusted documents on only when asked", () => {
     expect(publicApiSettings(parseConfig({}))).toMatchObject({ introspection: true, graphiql: true, trustedDocuments: false });
-    expect(publicApiSettings(parseConfig({ SERVICE_GRAPH_ENV: "production" }))).toMatchObject({ introspection: false, graphiql: false, trustedDocuments: false });
-    expect(publicApiSettings(parseConfig({ SERVICE_GRAPH_ENV: "production", GATEWAY_GRAPHIQL: "true", GATEWAY_TRUSTED_DOCUMENTS: "true" })))
-      .toMatchObject({ introspection: false, graphiql: true, trustedDocuments: true });
+    expect(publicApiSettings(parseConfig({ SERVICE_GRAPH_ENV: "production" }))).toMatchObject({
+      introspection: false,
+      graphiql: false,
+      trustedDocuments: false,
+    });
+    expect(publicApiSettings(parseConfig({ SERVICE_GRAPH_ENV: "production", GATEWAY_GRAPHIQL: "true", GATEWAY_TRUSTED_DOCUMENTS: "true" }))).toMatchObject({
+      introspection: false,
+      graphiql: true,
+      trustedDocuments: true,
+    });
     expect(publicApiSettings(parseConfig({ GATEWAY_INTROSPECTION: "false" }))).toMatchObject({ introspection: false, graphiql: true });
     expect(() => parseConfig({ SERVICE_GRAPH_ENV: "staging" })).toThrowError(/SERVICE_GRAPH_ENV/);
   });
@@ -181,7 +242,9 @@ describe("the rate limit", () => {
 
 it("removes graphql-js's suggestions from a message", () => {
   expect(withoutSuggestions('Cannot query field "service" on type "Query". Did you mean "services"?')).toBe('Cannot query field "service" on type "Query".');
-  expect(withoutSuggestions('Value "FRONTSTAG" does not exist in "Lane" enum. Did you mean the enum value "FRONTSTAGE"?')).toBe('Value "FRONTSTAG" does not exist in "Lane" enum.');
+  expect(withoutSuggestions('Value "FRONTSTAG" does not exist in "Lane" enum. Did you mean the enum value "FRONTSTAGE"?')).toBe(
+    'Value "FRONTSTAG" does not exist in "Lane" enum.',
+  );
 });
 
 describe("the variables' limits", () => {

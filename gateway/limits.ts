@@ -48,9 +48,8 @@ export function limitsFromConfig(config: Config): GatewayLimits {
     maxVariableValues: config.GATEWAY_MAX_VARIABLE_VALUES,
     documentCacheBytes: config.GATEWAY_DOCUMENT_CACHE_BYTES,
     maxBatch: config.GATEWAY_MAX_BATCH,
-    rateLimit: config.GATEWAY_RATE_LIMIT_PER_SECOND > 0
-      ? { burst: config.GATEWAY_RATE_LIMIT_BURST, perSecond: config.GATEWAY_RATE_LIMIT_PER_SECOND }
-      : undefined,
+    rateLimit:
+      config.GATEWAY_RATE_LIMIT_PER_SECOND > 0 ? { burst: config.GATEWAY_RATE_LIMIT_BURST, perSecond: config.GATEWAY_RATE_LIMIT_PER_SECOND } : undefined,
     trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
   };
 }
@@ -101,7 +100,8 @@ export function variablesProblem(variables: unknown, maxDepth: number, maxValues
     if (depth >= maxDepth) return `The variables are nested more than ${maxDepth} levels deep, more than this API accepts.`;
     const children = Array.isArray(value) ? value : Object.values(value);
     values += children.length;
-    if (values > maxValues) return `The variables hold more than ${maxValues.toLocaleString("en-GB")} values (list items and object fields), more than this API accepts.`;
+    if (values > maxValues)
+      return `The variables hold more than ${maxValues.toLocaleString("en-GB")} values (list items and object fields), more than this API accepts.`;
     for (const child of children) pending.push([child, depth + 1]);
   }
   return undefined;
@@ -192,12 +192,15 @@ function withBodyLimit(request: Request, maxBytes: number, fetchAPI: { Request: 
     }),
   );
   return new fetchAPI.Request(request.url, {
-    method: request.method, headers: request.headers, signal: request.signal, body: limited, duplex: "half",
+    method: request.method,
+    headers: request.headers,
+    signal: request.signal,
+    body: limited,
+    duplex: "half",
   } as RequestInit);
 }
 
-const bodyTooLarge = (maxBytes: number) =>
-  refusal(413, "REQUEST_ENTITY_TOO_LARGE", `The request body is larger than the ${maxBytes} bytes this API accepts.`);
+const bodyTooLarge = (maxBytes: number) => refusal(413, "REQUEST_ENTITY_TOO_LARGE", `The request body is larger than the ${maxBytes} bytes this API accepts.`);
 
 /** Refuses, before anything is parsed, a POST that is not JSON and a body larger than the limit. */
 export function useRequestBodyLimits(limits: GatewayLimits): GatewayPlugin {
@@ -206,7 +209,11 @@ export function useRequestBodyLimits(limits: GatewayLimits): GatewayPlugin {
       if (request.method === "POST") {
         const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
         if (!jsonContentTypes.has(type)) {
-          throw refusal(415, "UNSUPPORTED_MEDIA_TYPE", `This API accepts a POST only as JSON (Content-Type: application/json), not ${type ? `as ${type}` : "without a content type"}.`);
+          throw refusal(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            `This API accepts a POST only as JSON (Content-Type: application/json), not ${type ? `as ${type}` : "without a content type"}.`,
+          );
         }
       }
       const declared = request.headers.get("content-length");
@@ -223,7 +230,11 @@ export function useRequestBodyLimits(limits: GatewayLimits): GatewayPlugin {
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly burst: number, private readonly perSecond: number, private readonly maxKeys = 100_000) {}
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    private readonly maxKeys = 100_000,
+  ) {}
 
   /**
    * Takes `amount` tokens for the key (at most a whole bucket, so that anything allowed can run once
@@ -261,7 +272,10 @@ export class TokenBuckets {
 /** The client's address: the socket's peer, or with trusted proxies in front the address the farthest of them saw. */
 export function clientAddress(peer: string | undefined, forwardedFor: string | null, trustedProxies: number): string {
   if (trustedProxies > 0 && forwardedFor) {
-    const hops = forwardedFor.split(",").map((hop) => hop.trim()).filter(Boolean);
+    const hops = forwardedFor
+      .split(",")
+      .map((hop) => hop.trim())
+      .filter(Boolean);
     const client = hops[hops.length - trustedProxies] ?? hops[0];
     if (client) return client;
   }
@@ -269,8 +283,7 @@ export function clientAddress(peer: string | undefined, forwardedFor: string | n
 }
 
 /** Whose bucket a request takes from: the verified caller's when its token names one, otherwise its address's. */
-export const rateLimitKey = (viewer: { sub?: string } | undefined, address: string): string =>
-  viewer?.sub ? `sub:${viewer.sub}` : `ip:${address}`;
+export const rateLimitKey = (viewer: { sub?: string } | undefined, address: string): string => (viewer?.sub ? `sub:${viewer.sub}` : `ip:${address}`);
 
 /** What a request costs the rate limit: one token per 1,000 list items it may ask for, at least one. */
 export const rateLimitCost = (listItems: number): number => Math.max(1, Math.ceil(listItems / 1000));

@@ -19,9 +19,24 @@
  * ten at once. Counted here it is 10^7 items.
  */
 import {
-  GraphQLError, Kind, getNamedType, getVariableValues, getNullableType, isCompositeType, isListType, isObjectType, isInterfaceType, valueFromAST,
-  type ArgumentNode, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField,
-  type GraphQLSchema, type SelectionSetNode,
+  GraphQLError,
+  Kind,
+  getNamedType,
+  getVariableValues,
+  getNullableType,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  valueFromAST,
+  type ArgumentNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type SelectionSetNode,
 } from "graphql";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 
@@ -31,7 +46,17 @@ const maxListSize = 1000;
 /** The analysis types' lists without a size: one service's stages, one stage's or one person's share of the graph. */
 const computedListSize = 25;
 const computedTypes = new Set([
-  "Journey", "JourneyStage", "StageResponsibility", "StagePersonEdge", "Handoff", "Gap", "ServiceHandoffs", "OrganisationLink", "DepartmentMatrix", "Path", "AuditEvent",
+  "Journey",
+  "JourneyStage",
+  "StageResponsibility",
+  "StagePersonEdge",
+  "Handoff",
+  "Gap",
+  "ServiceHandoffs",
+  "OrganisationLink",
+  "DepartmentMatrix",
+  "Path",
+  "AuditEvent",
 ]);
 
 /** Arguments that size a list (or, on a page, its edges). */
@@ -66,7 +91,8 @@ const fieldSizes: Record<string, { argument?: string; default?: number; max: num
 /** A refusal of a size argument the servers could not use: BAD_USER_INPUT, status 400, naming the argument. */
 function badArgument(field: FieldNode, argument: string, value: number): GraphQLError {
   return new GraphQLError(`"${argument}" of "${field.alias?.value ?? field.name.value}" must not be negative; it was ${value}.`, {
-    nodes: [field], extensions: { code: "BAD_USER_INPUT", argument, http: { status: 400 } },
+    nodes: [field],
+    extensions: { code: "BAD_USER_INPUT", argument, http: { status: 400 } },
   });
 }
 
@@ -104,7 +130,10 @@ function sizeOf(field: FieldNode, definition: GraphQLField<unknown, unknown>, pa
   if (names.length === 0) return rule?.max;
   const max = rule?.max ?? maxListSize;
   const given = names.map((name) => argumentValue(field, definition, name, counting)).find((value) => value !== undefined && value > 0);
-  const fallback = rule?.default ?? names.map((name) => definition.args.find((a) => a.name === name)?.defaultValue).find((v): v is number => typeof v === "number" && v > 0) ?? defaultListSize;
+  const fallback =
+    rule?.default ??
+    names.map((name) => definition.args.find((a) => a.name === name)?.defaultValue).find((v): v is number => typeof v === "number" && v > 0) ??
+    defaultListSize;
   return Math.min(given ?? fallback, max);
 }
 
@@ -183,11 +212,12 @@ export function countListItems(schema: GraphQLSchema, document: DocumentNode, va
   return { items, badArguments: counting.refusals };
 }
 
-const tooMany = (items: number, max: number) => new GraphQLError(
-  `This document may ask for ${items.toLocaleString("en-GB")} list items, more than the ${max.toLocaleString("en-GB")} this API answers: ` +
-  "give nested lists smaller limits, or ask for fewer lists inside lists.",
-  { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } },
-);
+const tooMany = (items: number, max: number) =>
+  new GraphQLError(
+    `This document may ask for ${items.toLocaleString("en-GB")} list items, more than the ${max.toLocaleString("en-GB")} this API answers: ` +
+      "give nested lists smaller limits, or ask for fewer lists inside lists.",
+    { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } },
+  );
 
 /** Why the document would be refused (a negative size, more than `max` list items at worst); empty when it would not. */
 export function listItemsRefusals(schema: GraphQLSchema, document: DocumentNode, max: number, variables: Record<string, unknown> = {}): GraphQLError[] {

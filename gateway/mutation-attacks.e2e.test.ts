@@ -54,7 +54,9 @@ describe("changes and their audit trail under attack", () => {
       `${alias}: createPeople(input: [{ id: "${id}", name: "All Or Nothing", organisations: { connect: [{ where: { node: { id: { eq: "companies-house" } } } }] } }]) { people { id } }`;
     const send = async (query: string) => {
       const response = await fetch(stack.gateway.url, {
-        method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tokens.editor}` }, body: JSON.stringify({ query }),
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${tokens.editor}` },
+        body: JSON.stringify({ query }),
       });
       return { requestId: response.headers.get("x-request-id"), body: (await response.json()) as { data?: unknown; errors?: { message: string }[] } };
     };
@@ -65,7 +67,10 @@ describe("changes and their audit trail under attack", () => {
 
     const one = await send(`mutation { ${create("a", first)} }`);
     const other = await send(`mutation { __typename ${create("b", second)} }`);
-    expect([one.body, other.body]).toEqual([{ data: { a: { people: [{ id: first }] } } }, { data: { __typename: "Mutation", b: { people: [{ id: second }] } } }]);
+    expect([one.body, other.body]).toEqual([
+      { data: { a: { people: [{ id: first }] } } },
+      { data: { __typename: "Mutation", b: { people: [{ id: second }] } } },
+    ]);
     const [firstEvent] = await auditEventsOf(stack.gateway.url, tokens.admin, first);
     const [secondEvent] = await auditEventsOf(stack.gateway.url, tokens.admin, second);
     expect([firstEvent?.requestId, secondEvent?.requestId]).toEqual([one.requestId, other.requestId]);

@@ -85,15 +85,18 @@ export function useRequestLogging(logger: Logger, graphqlEndpoint: string): Gate
       const record = records.get(request);
       if (!record) return;
       response.headers.set(requestIdHeader, record.id);
-      logger.info({
-        requestId: record.id,
-        ...(record.clientId ? { clientRequestId: record.clientId } : {}),
-        operationName: [...record.operationNames].join(",") || undefined,
-        status: response.status,
-        ms: Math.round(performance.now() - record.started),
-        // A request refused before GraphQL ran (rate limit) carries one error.
-        errors: record.errors ?? (response.status >= 400 ? 1 : 0),
-      }, "request");
+      logger.info(
+        {
+          requestId: record.id,
+          ...(record.clientId ? { clientRequestId: record.clientId } : {}),
+          operationName: [...record.operationNames].join(",") || undefined,
+          status: response.status,
+          ms: Math.round(performance.now() - record.started),
+          // A request refused before GraphQL ran (rate limit) carries one error.
+          errors: record.errors ?? (response.status >= 400 ? 1 : 0),
+        },
+        "request",
+      );
     },
   };
 }
@@ -105,13 +108,24 @@ export function useRequestLogging(logger: Logger, graphqlEndpoint: string): Gate
  */
 export function createGatewayMetrics() {
   const registry = new Registry();
-  const responses = new Counter({ name: "graphql_gateway_http_responses_total", help: "Answers of the GraphQL endpoint by HTTP status, refusals included", labelNames: ["status"], registers: [registry] });
+  const responses = new Counter({
+    name: "graphql_gateway_http_responses_total",
+    help: "Answers of the GraphQL endpoint by HTTP status, refusals included",
+    labelNames: ["status"],
+    registers: [registry],
+  });
   const operationLabel = boundedLabel();
   const operationLabels = (params: { operationName?: string; operationType?: string }) => ({
     operationName: operationLabel(params.operationName),
     operationType: params.operationType ?? "unknown",
   });
-  const subgraphLabels = ({ subgraphName, executionRequest }: { subgraphName: string; executionRequest: { operationName?: string; operationType?: string } }) => ({
+  const subgraphLabels = ({
+    subgraphName,
+    executionRequest,
+  }: {
+    subgraphName: string;
+    executionRequest: { operationName?: string; operationType?: string };
+  }) => ({
     subgraphName,
     ...operationLabels(executionRequest),
   });
@@ -125,20 +139,44 @@ export function createGatewayMetrics() {
       // Served by metricsEndpoint, which may require a token.
       endpoint: false,
       metrics: {
-        graphql_envelop_request: createCounter({ registry, counter: { name: "graphql_envelop_request", help: "Operations executed", labelNames: operationLabelNames }, fillLabelsFn: operationLabels }),
+        graphql_envelop_request: createCounter({
+          registry,
+          counter: { name: "graphql_envelop_request", help: "Operations executed", labelNames: operationLabelNames },
+          fillLabelsFn: operationLabels,
+        }),
         graphql_envelop_request_duration: createHistogram({
-          registry, histogram: { name: "graphql_envelop_request_duration", help: "Time to execute an operation", labelNames: operationLabelNames, buckets: latencyBuckets }, fillLabelsFn: operationLabels,
+          registry,
+          histogram: {
+            name: "graphql_envelop_request_duration",
+            help: "Time to execute an operation",
+            labelNames: operationLabelNames,
+            buckets: latencyBuckets,
+          },
+          fillLabelsFn: operationLabels,
         }),
         graphql_envelop_error_result: createCounter({
           registry,
-          counter: { name: "graphql_envelop_error_result", help: "Errors in answers, by the phase that raised them", labelNames: [...operationLabelNames, "phase"] },
+          counter: {
+            name: "graphql_envelop_error_result",
+            help: "Errors in answers, by the phase that raised them",
+            labelNames: [...operationLabelNames, "phase"],
+          },
           fillLabelsFn: (params) => ({ ...operationLabels(params), phase: params.errorPhase ?? "unknown" }),
         }),
         graphql_gateway_subgraph_execute_duration: createHistogram({
-          registry, histogram: { name: "graphql_gateway_subgraph_execute_duration", help: "Time a subgraph took to answer", labelNames: subgraphLabelNames, buckets: latencyBuckets }, fillLabelsFn: subgraphLabels,
+          registry,
+          histogram: {
+            name: "graphql_gateway_subgraph_execute_duration",
+            help: "Time a subgraph took to answer",
+            labelNames: subgraphLabelNames,
+            buckets: latencyBuckets,
+          },
+          fillLabelsFn: subgraphLabels,
         }),
         graphql_gateway_subgraph_execute_errors: createCounter({
-          registry, counter: { name: "graphql_gateway_subgraph_execute_errors", help: "Errors in subgraph answers", labelNames: subgraphLabelNames }, fillLabelsFn: subgraphLabels,
+          registry,
+          counter: { name: "graphql_gateway_subgraph_execute_errors", help: "Errors in subgraph answers", labelNames: subgraphLabelNames },
+          fillLabelsFn: subgraphLabels,
         }),
         graphql_gateway_fetch_duration: false,
         graphql_yoga_http_duration: false,

@@ -2,13 +2,29 @@
  * The gateway as a public API: production mode (no IDE, no introspection), trusted documents, the
  * limits of gateway/limits.ts, and subgraph queries retried within the subgraph timeout.
  */
-import { getRetryInfo, isRetryExecutionRequest, useUpstreamRetry, useUpstreamTimeout, type GatewayConfigBase, type GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import {
+  getRetryInfo,
+  isRetryExecutionRequest,
+  useUpstreamRetry,
+  useUpstreamTimeout,
+  type GatewayConfigBase,
+  type GatewayPlugin,
+} from "@graphql-hive/gateway-runtime";
 import { OperationTypeNode } from "graphql";
 import { parseConfig, type Config } from "../lib/config.js";
 import { readPersistedDocuments } from "./dashboard/persisted-documents.js";
 import { corsFor } from "./browser-access.js";
 import type { DocumentCache } from "./document-cache.js";
-import { documentLimitPlugins, limitsFromConfig, refusal, refusalResponse, useNoSuggestions, useRateLimit, useRequestBodyLimits, type GatewayLimits } from "./limits.js";
+import {
+  documentLimitPlugins,
+  limitsFromConfig,
+  refusal,
+  refusalResponse,
+  useNoSuggestions,
+  useRateLimit,
+  useRequestBodyLimits,
+  type GatewayLimits,
+} from "./limits.js";
 
 export interface PublicApiSettings {
   limits: GatewayLimits;
@@ -50,7 +66,9 @@ export const defaultPublicApiSettings = (): PublicApiSettings => publicApiSettin
  * The runtime's own options for the settings. The manifest's documents are accepted by id in every
  * mode, so the dashboard sends ids alone; trusted documents mode refuses everything else.
  */
-export function publicApiRuntimeOptions(settings: PublicApiSettings): Pick<GatewayConfigBase<Record<string, unknown>>, "persistedDocuments" | "disableIntrospection" | "batching" | "requestId" | "cors"> {
+export function publicApiRuntimeOptions(
+  settings: PublicApiSettings,
+): Pick<GatewayConfigBase<Record<string, unknown>>, "persistedDocuments" | "disableIntrospection" | "batching" | "requestId" | "cors"> {
   const documents = readPersistedDocuments();
   return {
     persistedDocuments: {
@@ -58,7 +76,8 @@ export function publicApiRuntimeOptions(settings: PublicApiSettings): Pick<Gatew
       allowArbitraryDocuments: !settings.trustedDocuments,
       customErrors: {
         notFound: () => refusal(400, "PERSISTED_QUERY_NOT_FOUND", "This API runs only its trusted documents, and the documentId sent is not one of them."),
-        persistedQueryOnly: () => refusal(400, "PERSISTED_QUERY_ONLY", "This API runs only its trusted documents: send the documentId of one instead of a query."),
+        persistedQueryOnly: () =>
+          refusal(400, "PERSISTED_QUERY_ONLY", "This API runs only its trusted documents: send the documentId of one instead of a query."),
         keyNotFound: () => refusal(400, "BAD_REQUEST", "The request has neither a query nor the documentId of a trusted document."),
       },
     },
@@ -130,7 +149,8 @@ export function subgraphRetryWithinTimeout(retries: number, timeoutMs: number): 
 function useIdeOff(graphqlEndpoint: string): GatewayPlugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      const opensIde = request.method === "GET" && url.pathname === graphqlEndpoint && !url.search && (request.headers.get("accept") ?? "").includes("text/html");
+      const opensIde =
+        request.method === "GET" && url.pathname === graphqlEndpoint && !url.search && (request.headers.get("accept") ?? "").includes("text/html");
       if (!opensIde) return;
       const message = "The GraphQL IDE is turned off on this server; send GraphQL requests as a POST with a JSON body.";
       endResponse(refusalResponse(fetchAPI, refusal(404, "NOT_FOUND", message)));

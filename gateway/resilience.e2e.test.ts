@@ -95,7 +95,10 @@ describe("the gateway around its subgraphs", () => {
         supergraphSdl: readFileSync(supergraphPath, "utf8"),
         subgraphUrls: urls,
         subgraphTimeoutMs: 5000,
-        auth: { verify: createTokenVerifier({ jwtSecret: testAuth.secret, issuer: testAuth.issuer, audience: testAuth.audience }), subgraphSecret: testAuth.subgraphSecret },
+        auth: {
+          verify: createTokenVerifier({ jwtSecret: testAuth.secret, issuer: testAuth.issuer, audience: testAuth.audience }),
+          subgraphSecret: testAuth.subgraphSecret,
+        },
         publicApi: publicApiSettings(parseConfig({ GATEWAY_RATE_LIMIT_PER_SECOND: "0" })),
         logger: pino({ level: "info" }, { write: (line: string) => logLines.push(JSON.parse(line) as Record<string, unknown>) }),
       }),
@@ -142,7 +145,11 @@ describe("the gateway around its subgraphs", () => {
 
     it("retries a query the subgraph could not answer, with the gateway's request id on every call", async () => {
       proxy.failNext = 2;
-      const response = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "retry-probe-1" }, body: JSON.stringify({ query: organisationsQuery }) });
+      const response = await fetch(gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "retry-probe-1" },
+        body: JSON.stringify({ query: organisationsQuery }),
+      });
       expect(await response.json()).toEqual({ data: { organisations: [{ name: "Companies House" }] } });
       // The gateway's own id, not the client's (which any client may choose): lib/audit.ts records it.
       const id = response.headers.get("x-request-id");
@@ -156,7 +163,13 @@ describe("the gateway around its subgraphs", () => {
       const { body } = await postGraphQL(gateway.url, organisationsQuery);
       expect(Date.now() - started).toBeLessThan(2000);
       expect(proxy.requestIds).toHaveLength(3);
-      expect(body.errors).toEqual([{ message: "Part of the graph is unavailable right now; the rest of the answer is complete.", path: ["organisations"], extensions: { code: "SUBGRAPH_UNAVAILABLE" } }]);
+      expect(body.errors).toEqual([
+        {
+          message: "Part of the graph is unavailable right now; the rest of the answer is complete.",
+          path: ["organisations"],
+          extensions: { code: "SUBGRAPH_UNAVAILABLE" },
+        },
+      ]);
       // The subgraph's own words ("Service Unavailable") do not reach the client.
       expect(JSON.stringify(body)).not.toContain("Service Unavailable");
     });
@@ -201,7 +214,11 @@ describe("the gateway around its subgraphs", () => {
     it("runs a query that failed inside the subgraph exactly once, whatever the status of its GraphQL answer", async () => {
       // As the subgraphs mask an unexpected error (lib/subgraph-server.ts), with 200 and with 500; and a 503 that carries GraphQL.
       const internal = { data: null, errors: [{ message: "Unexpected error.", path: ["auditTrail"], extensions: { code: "INTERNAL_SERVER_ERROR" } }] };
-      for (const [status, id] of [[200, "no-retry-internal-200"], [500, "no-retry-internal-500"], [503, "no-retry-graphql-503"]] as const) {
+      for (const [status, id] of [
+        [200, "no-retry-internal-200"],
+        [500, "no-retry-internal-500"],
+        [503, "no-retry-graphql-503"],
+      ] as const) {
         peopleProxy.answerNext.push({ status, body: internal });
         expect(await callsFor(auditQuery(), testAdmin, id)).toEqual({ codes: ["INTERNAL_SERVER_ERROR"], calls: 1 });
       }
@@ -215,7 +232,11 @@ describe("the gateway around its subgraphs", () => {
     });
 
     it("replaces a request id that is not short and plain, and sends its own to the subgraph", async () => {
-      const response = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "<script>alert(1)</script>" }, body: JSON.stringify({ query: organisationsQuery }) });
+      const response = await fetch(gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "<script>alert(1)</script>" },
+        body: JSON.stringify({ query: organisationsQuery }),
+      });
       const id = response.headers.get("x-request-id");
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       expect(proxy.requestIds).toEqual([id]);
@@ -223,11 +244,32 @@ describe("the gateway around its subgraphs", () => {
 
     it("logs one JSON line per request: id, operation, status, time and errors", async () => {
       logLines.length = 0;
-      await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "log-probe-1" }, body: JSON.stringify({ query: organisationsQuery }) });
+      await fetch(gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "log-probe-1" },
+        body: JSON.stringify({ query: organisationsQuery }),
+      });
       await fetch(gateway.url, { method: "POST", headers: { "content-type": "text/plain", "x-request-id": "log-probe-2" }, body: "{}" });
       expect(logLines).toEqual([
-        expect.objectContaining({ level: 30, msg: "request", requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), clientRequestId: "log-probe-1", operationName: "Orgs", status: 200, errors: 0, ms: expect.any(Number) }),
-        expect.objectContaining({ level: 30, msg: "request", requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), clientRequestId: "log-probe-2", status: 415, errors: 1, ms: expect.any(Number) }),
+        expect.objectContaining({
+          level: 30,
+          msg: "request",
+          requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          clientRequestId: "log-probe-1",
+          operationName: "Orgs",
+          status: 200,
+          errors: 0,
+          ms: expect.any(Number),
+        }),
+        expect.objectContaining({
+          level: 30,
+          msg: "request",
+          requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          clientRequestId: "log-probe-2",
+          status: 415,
+          errors: 1,
+          ms: expect.any(Number),
+        }),
       ]);
     });
 
@@ -236,8 +278,12 @@ describe("the gateway around its subgraphs", () => {
       const metrics = await (await fetch(gateway.url.replace(/graphql$/, "metrics"))).text();
       expect(metrics).toMatch(/^graphql_envelop_request\{operationName="Orgs",operationType="query"\} \d+$/m);
       expect(metrics).toMatch(/^graphql_envelop_request_duration_count\{operationName="Orgs",operationType="query"\} \d+$/m);
-      expect(metrics).toMatch(/^graphql_gateway_subgraph_execute_duration_count\{subgraphName="organisations",operationName="Orgs",operationType="query"\} \d+$/m);
-      expect(metrics).toMatch(/^graphql_gateway_subgraph_execute_errors\{subgraphName="organisations",operationName="Anonymous",operationType="mutation"\} \d+$/m);
+      expect(metrics).toMatch(
+        /^graphql_gateway_subgraph_execute_duration_count\{subgraphName="organisations",operationName="Orgs",operationType="query"\} \d+$/m,
+      );
+      expect(metrics).toMatch(
+        /^graphql_gateway_subgraph_execute_errors\{subgraphName="organisations",operationName="Anonymous",operationType="mutation"\} \d+$/m,
+      );
       expect(metrics).toMatch(/^graphql_gateway_http_responses_total\{status="415"\} \d+$/m);
       // No subgraph address in the gateway's metrics.
       expect(metrics).not.toContain("127.0.0.1");
@@ -247,13 +293,16 @@ describe("the gateway around its subgraphs", () => {
     });
 
     it("asks for a token for /metrics when one is configured", async () => {
-      const guarded = await listenGateway(createGateway({
-        supergraphSdl: readFileSync(supergraphPath, "utf8"),
-        subgraphUrls: urls,
-        subgraphTimeoutMs: 5000,
-        auth: { verify: createTokenVerifier({}), subgraphSecret: testAuth.subgraphSecret },
-        publicApi: publicApiSettings(parseConfig({ METRICS_TOKEN: "metrics-token-for-tests" })),
-      }), 0);
+      const guarded = await listenGateway(
+        createGateway({
+          supergraphSdl: readFileSync(supergraphPath, "utf8"),
+          subgraphUrls: urls,
+          subgraphTimeoutMs: 5000,
+          auth: { verify: createTokenVerifier({}), subgraphSecret: testAuth.subgraphSecret },
+          publicApi: publicApiSettings(parseConfig({ METRICS_TOKEN: "metrics-token-for-tests" })),
+        }),
+        0,
+      );
       try {
         const metricsUrl = guarded.url.replace(/graphql$/, "metrics");
         expect((await fetch(metricsUrl)).status).toBe(401);
@@ -284,7 +333,10 @@ describe("the gateway around its subgraphs", () => {
     it("closes what is still in flight once the drain timeout has passed", async () => {
       const gateway = await startGateway(300);
       proxy.delayMs = 4000;
-      const inFlight = postGraphQL(gateway.url, organisationsQuery).then(() => "answered", () => "connection closed");
+      const inFlight = postGraphQL(gateway.url, organisationsQuery).then(
+        () => "answered",
+        () => "connection closed",
+      );
       await new Promise((r) => setTimeout(r, 300));
       const started = Date.now();
       await gateway.close();
@@ -296,14 +348,25 @@ describe("the gateway around its subgraphs", () => {
       const port = await freePort();
       const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, "gateway/index.ts")], {
         env: {
-          ...process.env, HOST: "127.0.0.1", GATEWAY_PORT: String(port), LOG_LEVEL: "info", SUBGRAPH_SECRET: testAuth.subgraphSecret,
-          AUTH_JWT_SECRET: testAuth.secret, AUTH_ISSUER: testAuth.issuer, AUTH_AUDIENCE: testAuth.audience,
-          PEOPLE_URL: urls.people, ORGANISATIONS_URL: urls.organisations, SERVICES_URL: urls.services, GATEWAY_DRAIN_TIMEOUT_MS: "5000",
+          ...process.env,
+          HOST: "127.0.0.1",
+          GATEWAY_PORT: String(port),
+          LOG_LEVEL: "info",
+          SUBGRAPH_SECRET: testAuth.subgraphSecret,
+          AUTH_JWT_SECRET: testAuth.secret,
+          AUTH_ISSUER: testAuth.issuer,
+          AUTH_AUDIENCE: testAuth.audience,
+          PEOPLE_URL: urls.people,
+          ORGANISATIONS_URL: urls.organisations,
+          SERVICES_URL: urls.services,
+          GATEWAY_DRAIN_TIMEOUT_MS: "5000",
         },
         stdio: ["ignore", "pipe", "inherit"],
       });
       let output = "";
-      child.stdout!.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+      child.stdout!.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
       const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
       try {
         const deadline = Date.now() + 60_000;
@@ -322,8 +385,13 @@ describe("the gateway around its subgraphs", () => {
         expect(response.status).toBe(200);
         expect(await response.json()).toEqual({ data: { organisations: [{ name: "Companies House" }] } });
         expect(await exited).toBe(0);
-        const lines = output.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-        expect(lines).toContainEqual(expect.objectContaining({ name: "gateway", msg: "request", clientRequestId: "sigterm-probe", operationName: "Orgs", status: 200, errors: 0 }));
+        const lines = output
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(lines).toContainEqual(
+          expect.objectContaining({ name: "gateway", msg: "request", clientRequestId: "sigterm-probe", operationName: "Orgs", status: 200, errors: 0 }),
+        );
         expect(lines.at(-1)).toMatchObject({ msg: "gateway stopped" });
       } finally {
         if (child.exitCode === null) child.kill("SIGKILL");

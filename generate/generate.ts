@@ -46,15 +46,118 @@ function random(seed: number): () => number {
   };
 }
 
-const firstNames = ["Alex", "Sam", "Jo", "Priya", "Chidi", "Mei", "Tomasz", "Aisha", "Owen", "Fatima", "Liam", "Nia", "Ravi", "Elena", "Kwame", "Sofia", "Dev", "Hana", "Iain", "Zara"];
-const fictionalSurnames = ["Example", "Sample", "Placeholder", "Testcase", "Mockingbird", "Dummy", "Fixture", "Stub", "Specimen", "Prototype", "Synthetic", "Madeup"];
-const grades = [["AA", 4], ["AO", 20], ["EO", 25], ["HEO", 18], ["SEO", 14], ["Grade 7", 11], ["Grade 6", 5], ["SCS1", 2], ["SCS2", 0.7], ["SCS3", 0.3]] as const;
-const roles = ["service owner", "product manager", "delivery manager", "user researcher", "designer", "developer", "policy lead", "operations lead", "analyst", "content designer", "caseworker", "legal adviser"];
+const firstNames = [
+  "Alex",
+  "Sam",
+  "Jo",
+  "Priya",
+  "Chidi",
+  "Mei",
+  "Tomasz",
+  "Aisha",
+  "Owen",
+  "Fatima",
+  "Liam",
+  "Nia",
+  "Ravi",
+  "Elena",
+  "Kwame",
+  "Sofia",
+  "Dev",
+  "Hana",
+  "Iain",
+  "Zara",
+];
+const fictionalSurnames = [
+  "Example",
+  "Sample",
+  "Placeholder",
+  "Testcase",
+  "Mockingbird",
+  "Dummy",
+  "Fixture",
+  "Stub",
+  "Specimen",
+  "Prototype",
+  "Synthetic",
+  "Madeup",
+];
+const grades = [
+  ["AA", 4],
+  ["AO", 20],
+  ["EO", 25],
+  ["HEO", 18],
+  ["SEO", 14],
+  ["Grade 7", 11],
+  ["Grade 6", 5],
+  ["SCS1", 2],
+  ["SCS2", 0.7],
+  ["SCS3", 0.3],
+] as const;
+const roles = [
+  "service owner",
+  "product manager",
+  "delivery manager",
+  "user researcher",
+  "designer",
+  "developer",
+  "policy lead",
+  "operations lead",
+  "analyst",
+  "content designer",
+  "caseworker",
+  "legal adviser",
+];
 const stageVerbs = ["Check", "Apply", "Register", "Pay", "Prove", "Report", "Renew", "Appeal", "Book", "Claim", "Update", "Find"];
-const stageObjects = ["eligibility", "an account", "identity", "a licence", "a payment", "changes", "a decision", "an appointment", "evidence", "support", "a certificate", "records"];
-const serviceSubjects = ["a grant", "a permit", "benefits", "a licence", "funding", "a registration", "a certificate", "an allowance", "a scheme", "an exemption"];
+const stageObjects = [
+  "eligibility",
+  "an account",
+  "identity",
+  "a licence",
+  "a payment",
+  "changes",
+  "a decision",
+  "an appointment",
+  "evidence",
+  "support",
+  "a certificate",
+  "records",
+];
+const serviceSubjects = [
+  "a grant",
+  "a permit",
+  "benefits",
+  "a licence",
+  "funding",
+  "a registration",
+  "a certificate",
+  "an allowance",
+  "a scheme",
+  "an exemption",
+];
 const lanes = ["FRONTSTAGE", "BACKSTAGE", "SUPPORT"] as const;
-const practiceNames = ["Accessibility", "Agile delivery", "User research", "Service design", "Content design", "Data science", "Cyber security", "Performance analysis", "Product management", "Technical architecture", "Policy design", "Behavioural insight", "Casework", "Commercial", "Risk and assurance", "Open standards", "Interaction design", "Digital inclusion", "Evaluation", "Complaints handling"];
+const practiceNames = [
+  "Accessibility",
+  "Agile delivery",
+  "User research",
+  "Service design",
+  "Content design",
+  "Data science",
+  "Cyber security",
+  "Performance analysis",
+  "Product management",
+  "Technical architecture",
+  "Policy design",
+  "Behavioural insight",
+  "Casework",
+  "Commercial",
+  "Risk and assurance",
+  "Open standards",
+  "Interaction design",
+  "Digital inclusion",
+  "Evaluation",
+  "Complaints handling",
+];
 
 interface Block {
   organisation: string;
@@ -114,20 +217,31 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
   // People, with their organisation and profession, a block at a time.
   let rows: { id: string; name: string; grade: string; organisation: string; profession: string }[] = [];
   const flushPeople = async () => {
-    created += await write(options, `
+    created += await write(
+      options,
+      `
       UNWIND $rows AS row
       MATCH (o:Organisation {id: row.organisation}), (p:Profession {id: row.profession})
       MERGE (person:Person {id: row.id})
       SET person.name = row.name, person.grade = row.grade, person.jobTitle = p.name + ' professional', person.source = $source
       MERGE (person)-[:WORKS_FOR]->(o)
-      MERGE (person)-[:HAS_PROFESSION]->(p)`, rows, source);
+      MERGE (person)-[:HAS_PROFESSION]->(p)`,
+      rows,
+      source,
+    );
     rows = [];
   };
   let done = 0;
   for (const block of blocks) {
     for (let i = 0; i < block.count; i++) {
       const n = block.first + i;
-      rows.push({ id: personId(n), name: `${pick(firstNames)} ${pick(fictionalSurnames)}`, grade: gradeOf(), organisation: block.organisation, profession: block.profession });
+      rows.push({
+        id: personId(n),
+        name: `${pick(firstNames)} ${pick(fictionalSurnames)}`,
+        grade: gradeOf(),
+        organisation: block.organisation,
+        profession: block.profession,
+      });
       if (rows.length >= batchSize) {
         await flushPeople();
         options.onProgress?.("people", (done += batchSize));
@@ -156,20 +270,33 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
 
   const serviceCount = Math.max(10, Math.round(400 * Math.sqrt(scales[options.scale])));
   let stageCount = 0;
-  const services: { id: string; name: string; owner: string; stages: { id: string; name: string; position: number; responsible: { organisation: string; lane: string }[]; people: { id: string; role: string }[] }[] }[] = [];
+  const services: {
+    id: string;
+    name: string;
+    owner: string;
+    stages: { id: string; name: string; position: number; responsible: { organisation: string; lane: string }[]; people: { id: string; role: string }[] }[];
+  }[] = [];
   for (let s = 0; s < serviceCount; s++) {
     const owner = weightedOrganisation();
     const partners = [owner, ...Array.from({ length: 1 + Math.floor(rand() * 4) }, weightedOrganisation)];
     const stages = Array.from({ length: 5 + Math.floor(rand() * 11) }, (_, i) => {
-      const responsible = [...new Set([pick(partners), ...(rand() < 0.4 ? [pick(partners)] : [])])].map((organisation, k) => ({ organisation, lane: k === 0 ? "FRONTSTAGE" : pick(lanes) }));
-      const people = [...new Set(Array.from({ length: 3 + Math.floor(rand() * 10) }, () => personFrom(pick(responsible).organisation)))].map((id) => ({ id, role: pick(roles) }));
+      const responsible = [...new Set([pick(partners), ...(rand() < 0.4 ? [pick(partners)] : [])])].map((organisation, k) => ({
+        organisation,
+        lane: k === 0 ? "FRONTSTAGE" : pick(lanes),
+      }));
+      const people = [...new Set(Array.from({ length: 3 + Math.floor(rand() * 10) }, () => personFrom(pick(responsible).organisation)))].map((id) => ({
+        id,
+        role: pick(roles),
+      }));
       return { id: `gen-service-${s}-stage-${i + 1}`, name: `${pick(stageVerbs)} ${pick(stageObjects)}`, position: i + 1, responsible, people };
     });
     stageCount += stages.length;
     services.push({ id: `gen-service-${s}`, name: `Get ${pick(serviceSubjects)} (generated ${s})`, owner, stages });
   }
   for (let i = 0; i < services.length; i += 50) {
-    created += await write(options, `
+    created += await write(
+      options,
+      `
       UNWIND $rows AS row
       MATCH (owner:Organisation {id: row.owner})
       MERGE (s:Service {id: row.id})
@@ -190,23 +317,37 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
         UNWIND stage.people AS w
         MATCH (p:Person {id: w.id})
         MERGE (p)-[rel:WORKS_ON]->(st) SET rel.role = w.role
-      }`, services.slice(i, i + 50), source);
+      }`,
+      services.slice(i, i + 50),
+      source,
+    );
     options.onProgress?.("services", Math.min(i + 50, services.length));
   }
 
   // Communities: one service community per service (its stages' people), and communities of practice across departments.
   const communityRows = [
     ...services.map((s) => ({
-      id: `gen-community-${s.id}`, name: `${s.name} service community`, kind: "SERVICE_COMMUNITY", focusesOn: [s.id],
+      id: `gen-community-${s.id}`,
+      name: `${s.name} service community`,
+      kind: "SERVICE_COMMUNITY",
+      focusesOn: [s.id],
       members: [...new Set(s.stages.flatMap((st) => st.people.map((p) => p.id)))].slice(0, 60).map((id, k) => ({ id, role: k === 0 ? "lead" : "member" })),
     })),
     ...practiceNames.map((name, c) => ({
-      id: `gen-community-practice-${c}`, name: `${name} community of practice (generated)`, kind: "COMMUNITY_OF_PRACTICE", focusesOn: [] as string[],
-      members: [...new Set(Array.from({ length: Math.max(5, Math.round(totalPeople * 0.004)) }, () => personFrom(weightedOrganisation())))].map((id, k) => ({ id, role: k === 0 ? "convenor" : "member" })),
+      id: `gen-community-practice-${c}`,
+      name: `${name} community of practice (generated)`,
+      kind: "COMMUNITY_OF_PRACTICE",
+      focusesOn: [] as string[],
+      members: [...new Set(Array.from({ length: Math.max(5, Math.round(totalPeople * 0.004)) }, () => personFrom(weightedOrganisation())))].map((id, k) => ({
+        id,
+        role: k === 0 ? "convenor" : "member",
+      })),
     })),
   ];
   for (let i = 0; i < communityRows.length; i += 20) {
-    created += await write(options, `
+    created += await write(
+      options,
+      `
       UNWIND $rows AS row
       MERGE (c:Community {id: row.id})
       SET c.name = row.name, c.kind = row.kind, c.source = $source
@@ -220,11 +361,20 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
         UNWIND row.members AS m
         MATCH (p:Person {id: m.id})
         MERGE (p)-[r:MEMBER_OF]->(c) SET r.role = m.role
-      }`, communityRows.slice(i, i + 20), source);
+      }`,
+      communityRows.slice(i, i + 20),
+      source,
+    );
   }
 
   return {
-    scale: options.scale, seed, people: totalPeople, services: services.length, stages: stageCount,
-    communities: communityRows.length, created, seconds: Math.round((performance.now() - started) / 10) / 100,
+    scale: options.scale,
+    seed,
+    people: totalPeople,
+    services: services.length,
+    stages: stageCount,
+    communities: communityRows.length,
+    created,
+    seconds: Math.round((performance.now() - started) / 10) / 100,
   };
 }

@@ -32,7 +32,10 @@ describe("a broken file", () => {
 
   async function expectRefused(run: () => Promise<unknown>, message: RegExp): Promise<void> {
     const before = await state();
-    const error = await run().then(() => undefined, (e: unknown) => e);
+    const error = await run().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ImportFileError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).toMatch(/nothing was imported$/);
@@ -47,35 +50,58 @@ describe("a broken file", () => {
 
   it("a file that is not UTF-8 is refused whole", async () => {
     const file = join(dir, "latin1.json");
-    writeFileSync(file, Buffer.concat([Buffer.from(JSON.stringify(organisations(3)).slice(0, -2)), Buffer.from(',{"title":"Caf\xe9","details":{"slug":"x","govuk_status":"live"}}]', "latin1")]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(JSON.stringify(organisations(3)).slice(0, -2)),
+        Buffer.from(',{"title":"Caf\xe9","details":{"slug":"x","govuk_status":"live"}}]', "latin1"),
+      ]),
+    );
     await expectRefused(() => runImport(govukOrganisationsSource, [file], { driver, database }), /^latin1\.json: it is not UTF-8 text/);
   });
 
   it("a CSV with a renamed column is refused whole, naming the column", async () => {
     const file = join(dir, "headcount-2022.csv");
     writeFileSync(file, "parent_department,organisation,profession,staff,suppressed\nHM Treasury,HM Treasury,Policy,900,0\n");
-    await expectRefused(() => runImport(professionStatisticsSource, [file], { driver, database }), /^headcount-2022\.csv: its header lacks the column "headcount"/);
+    await expectRefused(
+      () => runImport(professionStatisticsSource, [file], { driver, database }),
+      /^headcount-2022\.csv: its header lacks the column "headcount"/,
+    );
   });
 
   it("an organogram missing its reporting column is refused whole", async () => {
     const file = join(dir, "tpr-senior.csv");
-    writeFileSync(file, [
-      `"Post Unique Reference","Name","Grade (or equivalent)","Job Title","Organisation","Unit","Boss","FTE","Professional/Occupational Group"`,
-      `"1","N/D","SCS2","Chief Executive","The Pensions Regulator","Executive","XX","1","Policy"`,
-    ].join("\n"));
+    writeFileSync(
+      file,
+      [
+        `"Post Unique Reference","Name","Grade (or equivalent)","Job Title","Organisation","Unit","Boss","FTE","Professional/Occupational Group"`,
+        `"1","N/D","SCS2","Chief Executive","The Pensions Regulator","Executive","XX","1","Policy"`,
+      ].join("\n"),
+    );
     await expectRefused(() => runImport(organogramSource, [file], { driver, database }), /its header lacks the column "Reports to Senior Post"/);
   });
 
   it("duplicate ids and an unknown parent are reported by place; the rest is imported", async () => {
     const file = join(dir, "duplicates.json");
     const records = organisations(3);
-    writeFileSync(file, JSON.stringify([...records, { ...records[1], title: "Impostor" }, { ...organisations(4)[3], parent_organisations: [{ id: `https://www.gov.uk/api/organisations/${prefix}nowhere` }] }]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        ...records,
+        { ...records[1], title: "Impostor" },
+        { ...organisations(4)[3], parent_organisations: [{ id: `https://www.gov.uk/api/organisations/${prefix}nowhere` }] },
+      ]),
+    );
     const summary = await runImport(govukOrganisationsSource, [file], { driver, database });
     expect(summary.rejections.map((r) => [r.location, r.reason])).toEqual([
       ["$[3]", `duplicate: organisation "${prefix}1" already stands at $[1]; only that one is imported`],
       ["$[4]", `PART_OF: Organisation "${prefix}nowhere" does not exist`],
     ]);
-    const { records: names } = await driver.executeQuery("MATCH (o:Organisation) WHERE o.id STARTS WITH $prefix RETURN o.name AS name ORDER BY name", { prefix }, { database });
+    const { records: names } = await driver.executeQuery(
+      "MATCH (o:Organisation) WHERE o.id STARTS WITH $prefix RETURN o.name AS name ORDER BY name",
+      { prefix },
+      { database },
+    );
     expect(names.map((r) => r.get("name"))).toEqual(["Broken 0", "Broken 1", "Broken 2", "Broken 3"]);
   });
 });

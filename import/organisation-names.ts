@@ -9,7 +9,13 @@ import type { Driver } from "neo4j-driver";
 import { parse } from "csv-parse/sync";
 
 export const normaliseName = (name: string): string =>
-  name.toLowerCase().replace(/&/g, "and").replace(/[^a-z0-9 ]/g, " ").replace(/\s+/g, " ").trim().replace(/^the /, "");
+  name
+    .toLowerCase()
+    .replace(/&/g, "and")
+    .replace(/[^a-z0-9 ]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^the /, "");
 
 export interface OrganisationNameIndex {
   /** The GOV.UK slug for a name, or undefined. */
@@ -20,7 +26,9 @@ export async function loadOrganisationNameIndex(driver: Driver, database: string
   const { records } = await driver.executeQuery(
     // Live organisations first, so a name a closed body shared with a live one goes to the live one.
     "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name ORDER BY CASE o.status WHEN 'closed' THEN 1 ELSE 0 END DESC",
-    {}, { database, routing: "READ" });
+    {},
+    { database, routing: "READ" },
+  );
   const byName = new Map<string, string>();
   for (const record of records) byName.set(normaliseName(record.get("name") as string), record.get("id") as string);
   const aliases = parse<{ name: string; slug: string }>(readFileSync(resolve(import.meta.dirname, "data", "organisation-aliases.csv")), { columns: true });

@@ -37,7 +37,9 @@ function strictUtf8(file: string): Transform {
         offset += chunk.length;
         callback(null, text);
       } catch {
-        callback(new ImportFileError(file, `it is not UTF-8 text (an invalid byte within bytes ${offset}–${offset + chunk.length}); convert it to UTF-8 first`));
+        callback(
+          new ImportFileError(file, `it is not UTF-8 text (an invalid byte within bytes ${offset}–${offset + chunk.length}); convert it to UTF-8 first`),
+        );
       }
     },
     flush(callback) {
@@ -50,7 +52,11 @@ function strictUtf8(file: string): Transform {
   });
 }
 
-async function* jsonRecords(file: string, streamer: ReturnType<typeof streamArray> | ReturnType<typeof streamValues>, location: (key: unknown) => string): AsyncGenerator<RawRecord> {
+async function* jsonRecords(
+  file: string,
+  streamer: ReturnType<typeof streamArray> | ReturnType<typeof streamValues>,
+  location: (key: unknown) => string,
+): AsyncGenerator<RawRecord> {
   const pipeline = chain([createReadStream(file), strictUtf8(file), parser(), streamer]);
   try {
     for await (const { key, value } of pipeline as AsyncIterable<{ key: unknown; value: unknown }>) yield { value, location: location(key) };
@@ -75,22 +81,24 @@ export function readJsonDocument(file: string): AsyncGenerator<RawRecord> {
  * lists alternatives: the header must hold every column of at least one of them.
  */
 export async function* readCsv(file: string, requiredColumns: string[][] = []): AsyncGenerator<RawRecord> {
-  const rows = createReadStream(file).pipe(strictUtf8(file)).pipe(
-    parseCsv({
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      columns: (header: string[]) => {
-        const present = new Set(header.map((h) => h.trim()));
-        if (requiredColumns.length > 0 && !requiredColumns.some((set) => set.every((c) => present.has(c)))) {
-          const closest = requiredColumns.map((set) => set.filter((c) => !present.has(c))).sort((a, b) => a.length - b.length)[0]!;
-          throw new ImportFileError(file, `its header lacks the column${closest.length > 1 ? "s" : ""} ${closest.map((c) => `"${c}"`).join(", ")}`);
-        }
-        return header.map((h) => h.trim());
-      },
-    }),
-  );
+  const rows = createReadStream(file)
+    .pipe(strictUtf8(file))
+    .pipe(
+      parseCsv({
+        bom: true,
+        info: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        columns: (header: string[]) => {
+          const present = new Set(header.map((h) => h.trim()));
+          if (requiredColumns.length > 0 && !requiredColumns.some((set) => set.every((c) => present.has(c)))) {
+            const closest = requiredColumns.map((set) => set.filter((c) => !present.has(c))).sort((a, b) => a.length - b.length)[0]!;
+            throw new ImportFileError(file, `its header lacks the column${closest.length > 1 ? "s" : ""} ${closest.map((c) => `"${c}"`).join(", ")}`);
+          }
+          return header.map((h) => h.trim());
+        },
+      }),
+    );
   try {
     for await (const { record, info } of rows as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       yield { value: record, location: `line ${info.lines}` };

@@ -15,16 +15,21 @@ import { stepByStepSource } from "./sources/step-by-step.js";
 import { testDriver, testNeo4j } from "../test/helpers.js";
 
 const data = resolve(import.meta.dirname, "../../shared/data");
-const csvRows = (file: string) => parse<Record<string, string>>(readFileSync(file), { columns: true, bom: true, relax_column_count: true, skip_empty_lines: true });
+const csvRows = (file: string) =>
+  parse<Record<string, string>>(readFileSync(file), { columns: true, bom: true, relax_column_count: true, skip_empty_lines: true });
 
 describe.skipIf(!existsSync(data))("importing the real files of ../shared/data", () => {
   const driver = testDriver();
   const database = testNeo4j().database;
-  const query = async (cypher: string, params: Record<string, unknown> = {}) => (await driver.executeQuery(cypher, params, { database })).records.map((r) => r.toObject());
+  const query = async (cypher: string, params: Record<string, unknown> = {}) =>
+    (await driver.executeQuery(cypher, params, { database })).records.map((r) => r.toObject());
   afterAll(async () => {
     // What these imports added, by its provenance; the demo data's own imports are left alone.
     await driver.executeQuery(
-      `MATCH (n) WHERE n.source STARTS WITH 'organogram:' OR n.source = 'service-portfolio:dwp-defra-digital-service-portfolios.json' DETACH DELETE n`, {}, { database });
+      `MATCH (n) WHERE n.source STARTS WITH 'organogram:' OR n.source = 'service-portfolio:dwp-defra-digital-service-portfolios.json' DETACH DELETE n`,
+      {},
+      { database },
+    );
     await driver.executeQuery(`MATCH ()-[h:HAS_HEADCOUNT {year: 2022}]->() DELETE h`, {}, { database });
     await driver.close();
   });
@@ -36,15 +41,24 @@ describe.skipIf(!existsSync(data))("importing the real files of ../shared/data",
     const [employ] = await query(`MATCH (s:Service {id: 'employ-someone'})-[:HAS_STAGE]->(st) OPTIONAL MATCH (o)-[:OWNS]->(s)
       RETURN count(DISTINCT st) AS stages, apoc.coll.sort(collect(DISTINCT o.id)) AS owners`);
     expect(Number(employ!["stages"])).toBe(7);
-    expect(employ!["owners"]).toEqual(["department-for-business-and-trade", "department-for-business-energy-and-industrial-strategy", "department-for-work-pensions", "hm-revenue-customs"]);
+    expect(employ!["owners"]).toEqual([
+      "department-for-business-and-trade",
+      "department-for-business-energy-and-industrial-strategy",
+      "department-for-work-pensions",
+      "hm-revenue-customs",
+    ]);
   });
 
   it("the Content API step_by_step_nav examples: the same journey in two formats is one service", async () => {
     const dir = join(data, "step-by-step/content-schema");
-    const files = readdirSync(dir).filter((f) => /__(learn_to_drive_a_car|step_by_step_nav)\.json$/.test(f)).map((f) => join(dir, f));
+    const files = readdirSync(dir)
+      .filter((f) => /__(learn_to_drive_a_car|step_by_step_nav)\.json$/.test(f))
+      .map((f) => join(dir, f));
     const summary = await runImport(stepByStepSource, files, { driver, database });
     expect(summary).toMatchObject({ read: 3, rejected: 1 });
-    expect(summary.rejections[0]?.reason).toBe('duplicate: service "get-a-divorce" already stands at $ of step_by_step_nav__frontend__step_by_step_nav.json; only that one is imported');
+    expect(summary.rejections[0]?.reason).toBe(
+      'duplicate: service "get-a-divorce" already stands at $ of step_by_step_nav__frontend__step_by_step_nav.json; only that one is imported',
+    );
     const [divorce] = await query("MATCH (:Service {id: 'get-a-divorce'})-[:HAS_STAGE]->(st) RETURN count(st) AS stages");
     expect(Number(divorce!["stages"])).toBe(3);
   });
@@ -57,7 +71,8 @@ describe.skipIf(!existsSync(data))("importing the real files of ../shared/data",
     const byDepartment = await query(`MATCH (o:Organisation)-[:OWNS]->(s:Service {source: 'service-portfolio:dwp-defra-digital-service-portfolios.json'})
       RETURN o.name AS department, count(s) AS services ORDER BY department`);
     expect(byDepartment.map((r) => [r["department"], Number(r["services"])])).toEqual(
-      [...new Set(projects.map((p) => p._department))].sort().map((d) => [d, projects.filter((p) => p._department === d).length]));
+      [...new Set(projects.map((p) => p._department))].sort().map((d) => [d, projects.filter((p) => p._department === d).length]),
+    );
   });
 
   it("headcount by organisation and profession 2022: figures as published, suppressed ones marked, unmatched names reported", async () => {
@@ -70,7 +85,9 @@ describe.skipIf(!existsSync(data))("importing the real files of ../shared/data",
     expect(unmatched.has(undefined)).toBe(false);
     expect(unmatched).toContain("Transport Scotland");
     const published = rows.find((r) => r["organisation"] === "HM Revenue and Customs (excl. agencies)" && r["profession"] === "Tax")!;
-    const [tax] = await query("MATCH (:Organisation {id: 'hm-revenue-customs'})-[h:HAS_HEADCOUNT {year: 2022}]->(:Profession {id: 'tax'}) RETURN h.headcount AS headcount");
+    const [tax] = await query(
+      "MATCH (:Organisation {id: 'hm-revenue-customs'})-[h:HAS_HEADCOUNT {year: 2022}]->(:Profession {id: 'tax'}) RETURN h.headcount AS headcount",
+    );
     expect(Number(tax!["headcount"])).toBe(Number(published["headcount"]));
     const [suppressed] = await query("MATCH ()-[h:HAS_HEADCOUNT {year: 2022, suppressed: true}]->() RETURN count(h) AS n, count(h.headcount) AS withNumber");
     expect(Number(suppressed!["n"])).toBeGreaterThan(0);
@@ -88,10 +105,15 @@ describe.skipIf(!existsSync(data))("importing the real files of ../shared/data",
     const [tpr] = await query("MATCH (p:Post)-[:IN_ORGANISATION]->(:Organisation {id: 'the-pensions-regulator'}) RETURN count(p) AS posts");
     expect(Number(tpr!["posts"])).toBe(new Set(tprRows.map((r) => r["Post Unique Reference"])).size);
     const [line] = await query("MATCH (:Post {id: 'cabinet-office/24'})-[:REPORTS_TO]->(boss:Post) RETURN boss.reference AS boss");
-    expect(line!["boss"]).toBe(csvRows(join(dir, "cabinet_office-2011-09-30-senior.csv")).find((r) => r["Post Unique Reference"] === "24")!["Reports to Senior Post"]);
+    expect(line!["boss"]).toBe(
+      csvRows(join(dir, "cabinet_office-2011-09-30-senior.csv")).find((r) => r["Post Unique Reference"] === "24")!["Reports to Senior Post"],
+    );
     const juniorRows = csvRows(join(dir, "hm_treasury-2011-09-30-junior.csv"));
     const [fte] = await query("MATCH (j:JuniorPosts)-[:IN_ORGANISATION]->(:Organisation {id: 'hm-treasury'}) RETURN sum(j.fte) AS fte");
-    expect(Number(fte!["fte"])).toBeCloseTo(juniorRows.reduce((n, r) => n + Number(r["Number of Posts in FTE"] || 0), 0), 5);
+    expect(Number(fte!["fte"])).toBeCloseTo(
+      juniorRows.reduce((n, r) => n + Number(r["Number of Posts in FTE"] || 0), 0),
+      5,
+    );
   });
 
   it("the senior posts of 193 organisations, 2011-2016, again idempotently", async () => {

@@ -40,9 +40,19 @@ export interface ImportOptions {
 export async function runImport<T, C>(source: ImportSource<T, C>, files: string[], options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   const summary: ImportSummary = {
-    source: source.name, files, dryRun: options.dryRun ?? false, read: 0, skipped: 0,
-    created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0,
-    rejected: 0, rejections: [], seconds: 0,
+    source: source.name,
+    files,
+    dryRun: options.dryRun ?? false,
+    read: 0,
+    skipped: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    relationshipsCreated: 0,
+    relationshipsDeleted: 0,
+    rejected: 0,
+    rejections: [],
+    seconds: 0,
   };
   const batchSize = options.batchSize ?? 1000;
   const context = (await source.prepare?.(options.driver, options.database)) as C;
@@ -97,7 +107,10 @@ export async function runImport<T, C>(source: ImportSource<T, C>, files: string[
             if (first === undefined) firstLocationOf.set(key, here);
             else {
               const [firstFile = "", firstLocation = ""] = first.split("\u0000");
-              reject(raw.location, `duplicate: ${key} already stands at ${firstLocation}${firstFile === file ? "" : ` of ${basename(firstFile)}`}; only that one is imported`);
+              reject(
+                raw.location,
+                `duplicate: ${key} already stands at ${firstLocation}${firstFile === file ? "" : ` of ${basename(firstFile)}`}; only that one is imported`,
+              );
             }
           }
           continue;

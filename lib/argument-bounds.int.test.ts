@@ -24,29 +24,50 @@ describe("paging arguments on the subgraphs", () => {
 
   beforeAll(async () => {
     driver = testDriver();
-    await driver.executeQuery(`
+    await driver.executeQuery(
+      `
       CREATE (p:Organisation {id: $parent, name: "Paging Department"})
       WITH p UNWIND range(1, $childCount) AS i
       CREATE (:Organisation {id: $parent + "-child-" + right("000" + i, 4), name: "Paging Agency " + i})-[:PART_OF]->(p)`,
-    { parent, childCount }, { database: testNeo4j().database });
-    await driver.executeQuery("MATCH (p:Organisation {id: $parent}) UNWIND $stages AS id CREATE (p)-[:RESPONSIBLE_FOR {lane: 'FRONTSTAGE'}]->(:Stage {id: id, name: id, position: 1})",
-      { parent, stages }, { database: testNeo4j().database });
+      { parent, childCount },
+      { database: testNeo4j().database },
+    );
+    await driver.executeQuery(
+      "MATCH (p:Organisation {id: $parent}) UNWIND $stages AS id CREATE (p)-[:RESPONSIBLE_FOR {lane: 'FRONTSTAGE'}]->(:Stage {id: id, name: id, position: 1})",
+      { parent, stages },
+      { database: testNeo4j().database },
+    );
     // The organisations subgraph with a logger the test reads: refusals of bad input are not errors of the server.
-    const sink = new Writable({ write(chunk: Buffer, _encoding, done) { logged.push(JSON.parse(chunk.toString())); done(); } });
-    const server = await createOrganisationsSubgraph({ driver, logger: pino({ level: "info" }, sink), database: testNeo4j().database, gatewaySecret: testAuth.subgraphSecret });
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logged.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const server = await createOrganisationsSubgraph({
+      driver,
+      logger: pino({ level: "info" }, sink),
+      database: testNeo4j().database,
+      gatewaySecret: testAuth.subgraphSecret,
+    });
     organisations = await server.listen(0);
     ({ running: services } = await startSubgraph("services", driver));
   });
 
   afterAll(async () => {
-    await driver.executeQuery("MATCH (n) WHERE n.id STARTS WITH $parent OR n.id IN $stages DETACH DELETE n", { parent, stages }, { database: testNeo4j().database });
+    await driver.executeQuery(
+      "MATCH (n) WHERE n.id STARTS WITH $parent OR n.id IN $stages DETACH DELETE n",
+      { parent, stages },
+      { database: testNeo4j().database },
+    );
     await organisations?.close();
     await services?.close();
     await driver.close();
   });
 
   const ofParent = `where: { parents: { some: { id: { eq: "${parent}" } } } }`;
-  const query = async (document: string, variables: Record<string, unknown> = {}, url = organisations.url) => (await postGraphQL(url, document, variables)).body;
+  const query = async (document: string, variables: Record<string, unknown> = {}, url = organisations.url) =>
+    (await postGraphQL(url, document, variables)).body;
   const refusal = async (document: string, variables: Record<string, unknown> = {}, url = organisations.url) => {
     const body = await query(document, variables, url);
     expect(body.errors?.map((e) => e.extensions?.["code"])).toEqual(["BAD_USER_INPUT"]);
@@ -62,13 +83,22 @@ describe("paging arguments on the subgraphs", () => {
     }`);
     expect(body.errors).toBeUndefined();
     const nested = body.data!["nested"][0];
-    expect([body.data!["zero"].length, body.data!["none"].length, nested.zero.length, nested.none.length, nested.connection.edges.length, body.data!["connection"].edges.length])
-      .toEqual([100, 100, 100, 100, 100, 100]);
+    expect([
+      body.data!["zero"].length,
+      body.data!["none"].length,
+      nested.zero.length,
+      nested.none.length,
+      nested.connection.edges.length,
+      body.data!["connection"].edges.length,
+    ]).toEqual([100, 100, 100, 100, 100, 100]);
   });
 
   it("reads limit: 0 of a hand-written @cypher list as its default, not as none", async () => {
-    const body = await query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Organisation { zero: stages(limit: 0) { id } none: stages { id } } } }`,
-      { r: [{ __typename: "Organisation", id: parent }] }, services.url);
+    const body = await query(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Organisation { zero: stages(limit: 0) { id } none: stages { id } } } }`,
+      { r: [{ __typename: "Organisation", id: parent }] },
+      services.url,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data!["_entities"][0].zero).toHaveLength(2);
     expect(body.data!["_entities"][0].none).toHaveLength(2);
@@ -99,7 +129,11 @@ describe("paging arguments on the subgraphs", () => {
   });
 
   it("reaches every item by following endCursor, at the root and nested", async () => {
-    const walk = async (page: (after: string | null) => Promise<{ totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>) => {
+    const walk = async (
+      page: (
+        after: string | null,
+      ) => Promise<{ totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>,
+    ) => {
       const ids: string[] = [];
       let after: string | null = null;
       let totalCount = 0;
@@ -113,10 +147,22 @@ describe("paging arguments on the subgraphs", () => {
       return { ids: new Set(ids), count: ids.length, totalCount };
     };
     const connectionFields = "totalCount edges { node { id } } pageInfo { hasNextPage endCursor }";
-    const root = await walk(async (after) => (await query(`query ($after: String) { organisationsConnection(${ofParent}, after: $after, sort: [{ id: ASC }]) { ${connectionFields} } }`, { after })).data!["organisationsConnection"]);
+    const root = await walk(
+      async (after) =>
+        (await query(`query ($after: String) { organisationsConnection(${ofParent}, after: $after, sort: [{ id: ASC }]) { ${connectionFields} } }`, { after }))
+          .data!["organisationsConnection"],
+    );
     expect(root).toEqual({ ids: expect.any(Set), count: childCount, totalCount: childCount });
     expect(root.ids.size).toBe(childCount);
-    const nested = await walk(async (after) => (await query(`query ($after: String) { organisations(where: { id: { eq: "${parent}" } }) { childrenConnection(first: 400, after: $after, sort: [{ node: { id: ASC } }]) { ${connectionFields} } } }`, { after })).data!["organisations"][0].childrenConnection);
+    const nested = await walk(
+      async (after) =>
+        (
+          await query(
+            `query ($after: String) { organisations(where: { id: { eq: "${parent}" } }) { childrenConnection(first: 400, after: $after, sort: [{ node: { id: ASC } }]) { ${connectionFields} } } }`,
+            { after },
+          )
+        ).data!["organisations"][0].childrenConnection,
+    );
     expect([nested.count, nested.ids.size, nested.totalCount]).toEqual([childCount, childCount, childCount]);
   });
 

@@ -10,9 +10,23 @@
  * get the same `first`, from which pageInfo is computed.
  */
 import {
-  GraphQLError, Kind, getArgumentValues, getNamedType, isObjectType, isInterfaceType,
-  type ArgumentNode, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLFieldResolver,
-  type GraphQLNamedType, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode,
+  GraphQLError,
+  Kind,
+  getArgumentValues,
+  getNamedType,
+  isObjectType,
+  isInterfaceType,
+  type ArgumentNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
 } from "graphql";
 
 export interface ListBounds {
@@ -41,8 +55,7 @@ export function listBoundsByType(document: DocumentNode): Map<string, ListBounds
 
 /** How a field's paging arguments are read: a generated (or @cypher) list or connection of nodes, or a hand-written page. */
 type FieldPaging =
-  | { kind: "nodes"; size: "limit" | "first"; bounds: ListBounds; connection: boolean }
-  | { kind: "custom"; sizes: { name: string; default: number }[] };
+  { kind: "nodes"; size: "limit" | "first"; bounds: ListBounds; connection: boolean } | { kind: "custom"; sizes: { name: string; default: number }[] };
 
 const relayCursorPrefix = "arrayconnection:";
 
@@ -96,7 +109,8 @@ function boundedArguments(fieldName: string, paging: FieldPaging, args: Record<s
   if (paging.kind === "custom") {
     for (const { name, default: defaultSize } of paging.sizes) {
       const value = args[name];
-      if (typeof value === "number" && value < 0) throw badArgument(`"${name}" of ${fieldName} must not be negative; it was ${value} (0 or none gives the default, ${defaultSize}).`, name);
+      if (typeof value === "number" && value < 0)
+        throw badArgument(`"${name}" of ${fieldName} must not be negative; it was ${value} (0 or none gives the default, ${defaultSize}).`, name);
       if (value === 0 || value === null) result[name] = defaultSize;
     }
     return result;
@@ -104,7 +118,10 @@ function boundedArguments(fieldName: string, paging: FieldPaging, args: Record<s
   const { size, bounds } = paging;
   const value = args[size];
   if (typeof value === "number" && value < 0) {
-    throw badArgument(`"${size}" of ${fieldName} must be from 0 to ${bounds.max}; it was ${value} (0 or none gives the default, ${bounds.default}; more than ${bounds.max} gives ${bounds.max}).`, size);
+    throw badArgument(
+      `"${size}" of ${fieldName} must be from 0 to ${bounds.max}; it was ${value} (0 or none gives the default, ${bounds.default}; more than ${bounds.max} gives ${bounds.max}).`,
+      size,
+    );
   }
   result[size] = typeof value === "number" && value > 0 ? Math.min(value, bounds.max) : bounds.default;
   const offset = args["offset"];
@@ -117,7 +134,9 @@ function boundedArguments(fieldName: string, paging: FieldPaging, args: Record<s
 }
 
 const intArgument = (name: string, value: number): ArgumentNode => ({
-  kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: name }, value: { kind: Kind.INT, value: String(value) },
+  kind: Kind.ARGUMENT,
+  name: { kind: Kind.NAME, value: name },
+  value: { kind: Kind.INT, value: String(value) },
 });
 
 /** The field's argument nodes with the bounded sizes written in as literals. */
@@ -160,7 +179,7 @@ class SelectionBounds {
       selections: set.selections.map((selection) => {
         if (selection.kind === Kind.FIELD) return this.field(selection, parent);
         if (selection.kind === Kind.INLINE_FRAGMENT) {
-          const type = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) ?? parent : parent;
+          const type = selection.typeCondition ? (this.schema.getType(selection.typeCondition.name.value) ?? parent) : parent;
           return { ...selection, selectionSet: this.selectionSet(selection.selectionSet, type) };
         }
         this.fragment(selection.name.value);
@@ -194,9 +213,11 @@ export function boundListArguments(schema: GraphQLSchema, bounds: ArgumentBounds
       const resolve = field.resolve as Resolver;
       const paging = pagingOf(root.name, field, bounds);
       const type = getNamedType(field.type);
-      field.resolve = (source, args, context, info) => {
+      field.resolve = (source, args: Record<string, unknown>, context, info) => {
         const selection = new SelectionBounds(schema, bounds, info);
-        const fieldNodes = info.fieldNodes.map((node) => (node.selectionSet ? { ...node, selectionSet: selection.selectionSet(node.selectionSet, type) } : node));
+        const fieldNodes = info.fieldNodes.map((node) =>
+          node.selectionSet ? { ...node, selectionSet: selection.selectionSet(node.selectionSet, type) } : node,
+        );
         const bounded = paging ? boundedArguments(field.name, paging, args) : args;
         return resolve(source, bounded, context, { ...info, fieldNodes, fragments: { ...info.fragments, ...selection.fragments } });
       };
@@ -209,7 +230,8 @@ export function boundListArguments(schema: GraphQLSchema, bounds: ArgumentBounds
       const paging = pagingOf(type.name, field, bounds);
       if (!field.resolve || paging?.kind !== "nodes" || !paging.connection) continue;
       const resolve = field.resolve as Resolver;
-      field.resolve = (source, args, context, info) => resolve(source, boundedArguments(`${type.name}.${field.name}`, paging, args), context, info);
+      field.resolve = (source, args: Record<string, unknown>, context, info) =>
+        resolve(source, boundedArguments(`${type.name}.${field.name}`, paging, args), context, info);
     }
   }
   return schema;

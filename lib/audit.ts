@@ -24,14 +24,30 @@
 import { randomUUID } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
-  execute, getNamedType, graphql, GraphQLError, isObjectType, parse,
-  type DocumentNode, type ExecutionResult, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema,
+  execute,
+  getNamedType,
+  graphql,
+  GraphQLError,
+  isObjectType,
+  parse,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
 } from "graphql";
 import neo4j, { type Driver, type Session, type Transaction } from "neo4j-driver";
 import { connectionOf, pageOf, type PageArgs } from "./connection.js";
 import {
-  filtersOnlyByIds, mutationPositions, mutationTargets, namedIds,
-  type GraphModel, type Input, type NodeModel, type NodePosition, type RelationshipModel,
+  filtersOnlyByIds,
+  mutationPositions,
+  mutationTargets,
+  namedIds,
+  type GraphModel,
+  type Input,
+  type NodeModel,
+  type NodePosition,
+  type RelationshipModel,
 } from "./mutation-input.js";
 
 /** The most nodes one filter of a mutation may name (the largest page @limit allows): the audit reads each of them twice. */
@@ -83,12 +99,18 @@ export function runMutationsInRequestTransaction(schema: GraphQLSchema, driver: 
       if (!requests.has(context)) throw new Error("A mutation needs a request that settles its transaction (requestTransactions or executeRequest).");
       let writes = requests.get(context);
       if (writes?.failed) {
-        throw new GraphQLError(`Not run: ${writes.failed} failed before it, and a request's changes are stored all together or not at all.`, { extensions: { code: "ROLLED_BACK" } });
+        throw new GraphQLError(`Not run: ${writes.failed} failed before it, and a request's changes are stored all together or not at all.`, {
+          extensions: { code: "ROLLED_BACK" },
+        });
       }
       if (!writes) {
         // As @neo4j/graphql's own sessions: a database named, so that no routing table is asked for, and
         // the driver's bookmarks, so that later requests read the change.
-        const session = driver.session({ database: context.sessionConfig?.database ?? "neo4j", defaultAccessMode: "WRITE", bookmarkManager: driver.executeQueryBookmarkManager });
+        const session = driver.session({
+          database: context.sessionConfig?.database ?? "neo4j",
+          defaultAccessMode: "WRITE",
+          bookmarkManager: driver.executeQueryBookmarkManager,
+        });
         // The whole request within the one timeout a generated query would have had.
         const timeout = context.transaction?.timeout;
         writes = { session, transaction: session.beginTransaction(timeout === undefined ? {} : { timeout }), written: [] };
@@ -130,8 +152,15 @@ export async function settleRequestWrites(context: object, succeeded: boolean): 
         return { wrote: true, stored: true, errors: [] };
       } catch {
         return {
-          wrote: true, stored: false,
-          errors: writes.written.map((key) => new GraphQLError("Nothing was stored: the graph database could not commit this request's changes; try again.", { path: [key], extensions: { code: "DATABASE_UNAVAILABLE" } })),
+          wrote: true,
+          stored: false,
+          errors: writes.written.map(
+            (key) =>
+              new GraphQLError("Nothing was stored: the graph database could not commit this request's changes; try again.", {
+                path: [key],
+                extensions: { code: "DATABASE_UNAVAILABLE" },
+              }),
+          ),
         };
       }
     }
@@ -139,10 +168,18 @@ export async function settleRequestWrites(context: object, succeeded: boolean): 
     await writes.transaction.rollback().catch(() => undefined);
     const reason = writes.failed ? `${writes.failed} failed` : "part of the answer failed";
     return {
-      wrote: true, stored: false,
-      errors: writes.written.map((key) => new GraphQLError(`Nothing was stored: ${reason} (see its error), so the changes of ${key} were undone too; a request's changes are stored all together or not at all.`, {
-        path: [key], extensions: { code: "ROLLED_BACK" },
-      })),
+      wrote: true,
+      stored: false,
+      errors: writes.written.map(
+        (key) =>
+          new GraphQLError(
+            `Nothing was stored: ${reason} (see its error), so the changes of ${key} were undone too; a request's changes are stored all together or not at all.`,
+            {
+              path: [key],
+              extensions: { code: "ROLLED_BACK" },
+            },
+          ),
+      ),
     };
   } finally {
     await writes.session.close();
@@ -166,7 +203,12 @@ export function requestTransactions(): ApolloServerPlugin<object> {
               const body = requestContext.response.body;
               const result = body?.kind === "single" ? body.singleResult : undefined;
               const settled = await settleRequestWrites(contextValue, !error && result !== undefined && !result.errors?.length);
-              if (body?.kind === "single") body.singleResult = undone(body.singleResult, settled, settled.errors.map((e) => e.toJSON()));
+              if (body?.kind === "single")
+                body.singleResult = undone(
+                  body.singleResult,
+                  settled,
+                  settled.errors.map((e) => e.toJSON()),
+                );
             },
           };
         },
@@ -180,7 +222,12 @@ export function requestTransactions(): ApolloServerPlugin<object> {
 }
 
 /** Runs an operation on a subgraph schema outside a server (tests, benchmarks), its writes settled as the server settles them. */
-export async function executeRequest(args: { schema: GraphQLSchema; source: string; variableValues?: Record<string, unknown>; contextValue: object }): Promise<ExecutionResult> {
+export async function executeRequest(args: {
+  schema: GraphQLSchema;
+  source: string;
+  variableValues?: Record<string, unknown>;
+  contextValue: object;
+}): Promise<ExecutionResult> {
   requests.set(args.contextValue, null);
   const result = await graphql(args);
   const settled = await settleRequestWrites(args.contextValue, !result.errors?.length);
@@ -217,11 +264,13 @@ function planFor(model: GraphModel, positions: readonly NodePosition[]): Snapsho
   // A node created or deleted gains or loses every relationship this subgraph writes.
   if (positions.some((p) => p.action === "create" || p.action === "delete")) {
     for (const relationship of node.relationships.values()) {
-      if (relationship.nestedOperations.size > 0) plan.relationships.set(relationship.field, { relationship, target: model.get(relationship.target)!, nested: undefined });
+      if (relationship.nestedOperations.size > 0)
+        plan.relationships.set(relationship.field, { relationship, target: model.get(relationship.target)!, nested: undefined });
     }
   }
   const byField = new Map<string, NodePosition[]>();
-  for (const child of positions.flatMap((p) => p.children)) byField.set(child.via!.relationship.field, [...(byField.get(child.via!.relationship.field) ?? []), child]);
+  for (const child of positions.flatMap((p) => p.children))
+    byField.set(child.via!.relationship.field, [...(byField.get(child.via!.relationship.field) ?? []), child]);
   for (const [field, children] of byField) {
     const relationship = children[0]!.via!.relationship;
     const changed = children.filter(changesNodes);
@@ -308,7 +357,9 @@ async function idsMatching(run: AuditRun, node: NodeModel, filter: { value: Inpu
     found = { totalCount: ids.length, edges: ids };
   } else {
     const result = await execute({
-      schema: run.schema, document: run.finder(node), contextValue: { ...run.context, executionContext: run.tx },
+      schema: run.schema,
+      document: run.finder(node),
+      contextValue: { ...run.context, executionContext: run.tx },
       variableValues: { where: filter.value, first: maxNodesPerFilter },
     });
     const [error] = result.errors ?? [];
@@ -335,12 +386,17 @@ async function takeSnapshot(run: AuditRun, plan: SnapshotPlan, reached: Iterable
   into.set(plan, states);
   if (eids.size === 0 && ids.length === 0) return;
   if (plan.deletes && !before) {
-    const { records: [degree] } = await run.tx.run(`${nodesOfPlan(name(plan.node.label))} RETURN sum(COUNT { (n)--() }) AS n`, { eids: [...eids], ids });
+    const {
+      records: [degree],
+    } = await run.tx.run(`${nodesOfPlan(name(plan.node.label))} RETURN sum(COUNT { (n)--() }) AS n`, { eids: [...eids], ids });
     const relationships = plain(degree?.get("n")) as number;
     if (relationships > maxRelationshipsPerDelete) {
-      throw new GraphQLError(`Deleting these ${plan.node.name} nodes would remove ${relationships} relationships; a mutation may remove at most ${maxRelationshipsPerDelete}, each recorded in the audit trail: remove some of their links first.`, {
-        extensions: { code: "BAD_USER_INPUT" },
-      });
+      throw new GraphQLError(
+        `Deleting these ${plan.node.name} nodes would remove ${relationships} relationships; a mutation may remove at most ${maxRelationshipsPerDelete}, each recorded in the audit trail: remove some of their links first.`,
+        {
+          extensions: { code: "BAD_USER_INPUT" },
+        },
+      );
     }
   }
   const { records } = await run.tx.run(snapshotCypher(plan), { eids: [...eids], ids });
@@ -397,7 +453,15 @@ function changesOf(plan: SnapshotPlan, before: NodeState | undefined, after: Nod
     const was = new Map((before?.relationships[field] ?? []).map((r) => [r.eid, r]));
     const is = new Map((after?.relationships[field] ?? []).map((r) => [r.eid, r]));
     const change = (kind: ChangeKind, r: RelationshipState, beforeValue: unknown, afterValue: unknown) =>
-      changes.push({ kind, field, relatedId: r.otherId, relatedType: target.label, relationshipType: relationship.type, before: beforeValue, after: afterValue });
+      changes.push({
+        kind,
+        field,
+        relatedId: r.otherId,
+        relatedType: target.label,
+        relationshipType: relationship.type,
+        before: beforeValue,
+        after: afterValue,
+      });
     for (const [eid, r] of is) {
       const old = was.get(eid);
       if (!old) change("RELATIONSHIP_ADDED", r, null, r.properties);
@@ -413,8 +477,13 @@ function changesOf(plan: SnapshotPlan, before: NodeState | undefined, after: Nod
     if (recorded.has(r.eid) || still.has(r.eid)) continue;
     recorded.add(r.eid);
     changes.push({
-      kind: "RELATIONSHIP_REMOVED", field: fieldNaming(plan.node, r) ?? (r.outgoing ? `-${r.type}->` : `<-${r.type}-`),
-      relatedId: r.otherId, ...(r.otherLabels[0] ? { relatedType: r.otherLabels[0] } : {}), relationshipType: r.type, before: r.properties, after: null,
+      kind: "RELATIONSHIP_REMOVED",
+      field: fieldNaming(plan.node, r) ?? (r.outgoing ? `-${r.type}->` : `<-${r.type}-`),
+      relatedId: r.otherId,
+      ...(r.otherLabels[0] ? { relatedType: r.otherLabels[0] } : {}),
+      relationshipType: r.type,
+      before: r.properties,
+      after: null,
     });
   }
   return changes;
@@ -458,9 +527,12 @@ function finders(schema: GraphQLSchema): (node: NodeModel) => DocumentNode {
     const node = edge && isObjectType(edge) ? getNamedType(edge.getFields()["node"]?.type) : undefined;
     const where = field.args.find((a) => a.name === "where");
     if (!node || !where || !field.args.some((a) => a.name === "first") || documents.has(node.name)) continue;
-    documents.set(node.name, parse(`query ($where: ${String(where.type)}, $first: Int) {
+    documents.set(
+      node.name,
+      parse(`query ($where: ${String(where.type)}, $first: Int) {
       found: ${field.name}(where: $where, first: $first) { totalCount edges { node { id } } }
-    }`));
+    }`),
+    );
   }
   return (node) => {
     const document = documents.get(node.name);
@@ -533,7 +605,11 @@ export function auditTrailResolvers(driver: Driver, database?: string) {
         const options = { database, routing: "READ" as const };
         const [counted, listed] = await Promise.all([
           driver.executeQuery(`MATCH (e:AuditEvent) ${where} RETURN count(e) AS total`, parameters, options),
-          driver.executeQuery(`MATCH (e:AuditEvent) ${where} WITH e ORDER BY e.at DESC, e.id DESC SKIP $skip LIMIT $limit RETURN e { .* } AS event`, parameters, options),
+          driver.executeQuery(
+            `MATCH (e:AuditEvent) ${where} WITH e ORDER BY e.at DESC, e.id DESC SKIP $skip LIMIT $limit RETURN e { .* } AS event`,
+            parameters,
+            options,
+          ),
         ]);
         const edges = listed.records.map((record) => {
           const event = record.get("event") as Record<string, unknown> & { changes: string };

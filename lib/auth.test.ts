@@ -10,8 +10,11 @@ describe("roles", () => {
   });
 
   it("keeps only string organisations from a token's claims", () => {
-    expect(viewerFromClaims({ sub: "p1", roles: ["editor"], organisations: ["companies-house", 7, null] }))
-      .toEqual({ sub: "p1", roles: ["reader", "editor"], organisations: ["companies-house"] });
+    expect(viewerFromClaims({ sub: "p1", roles: ["editor"], organisations: ["companies-house", 7, null] })).toEqual({
+      sub: "p1",
+      roles: ["reader", "editor"],
+      organisations: ["companies-house"],
+    });
   });
 });
 
@@ -48,11 +51,15 @@ describe("a client token's lifetime", () => {
     expect(tokenLifetimeProblem({ iat: now, exp: now + day + 1 }, day, now)).toBe(tooLong);
     expect(tokenLifetimeProblem({ iat: now, exp: 32_503_680_000 }, day, now)).toBe(tooLong);
     expect(tokenLifetimeProblem({ exp: 32_503_680_000 }, day, now)).toBe(tooLong);
-    expect(tokenLifetimeProblem({ iat: now, exp: now + 601 }, 600, now)).toBe("The bearer token is valid for longer than the 600 seconds this gateway accepts: ask for a new, shorter-lived one.");
+    expect(tokenLifetimeProblem({ iat: now, exp: now + 601 }, 600, now)).toBe(
+      "The bearer token is valid for longer than the 600 seconds this gateway accepts: ask for a new, shorter-lived one.",
+    );
   });
 
   it("refuses one issued in the future beyond the clock skew", () => {
-    expect(tokenLifetimeProblem({ iat: now + 61, exp: now + 3600 }, day, now)).toBe('The bearer token\'s "iat" claim is in the future: it was issued by a clock ahead of this gateway\'s.');
+    expect(tokenLifetimeProblem({ iat: now + 61, exp: now + 3600 }, day, now)).toBe(
+      "The bearer token's \"iat\" claim is in the future: it was issued by a clock ahead of this gateway's.",
+    );
     expect(tokenLifetimeProblem({ iat: now + day, exp: now + day + 3600 }, day, now)).toMatch(/"iat" claim is in the future/);
   });
 });

@@ -55,7 +55,8 @@ export function tokenLifetimeProblem(claims: { iat?: unknown; exp?: unknown }, m
   const hours = (seconds: number) => (seconds === 3600 ? "1 hour" : seconds % 3600 === 0 ? `${seconds / 3600} hours` : `${seconds} seconds`);
   const iat = typeof claims.iat === "number" ? claims.iat : undefined;
   const exp = typeof claims.exp === "number" ? claims.exp : undefined;
-  if (iat !== undefined && iat > now + tokenClockSkewSeconds) return 'The bearer token\'s "iat" claim is in the future: it was issued by a clock ahead of this gateway\'s.';
+  if (iat !== undefined && iat > now + tokenClockSkewSeconds)
+    return "The bearer token's \"iat\" claim is in the future: it was issued by a clock ahead of this gateway's.";
   if (exp === undefined) return undefined;
   // Without an `iat`, from now: still no more than the maximum ahead.
   if (exp - (iat ?? now) > maxAgeSeconds) {
@@ -117,7 +118,10 @@ export async function verifyGatewayToken(token: string | undefined, secret: stri
 const plainId = (value: unknown): value is string => typeof value === "string" && /^[A-Za-z0-9._:-]{1,64}$/.test(value);
 
 /** The caller and the request a gateway token carries; throws GatewayTokenError saying why one is refused. */
-export async function verifyGatewayCall(token: string | undefined, secret: string): Promise<{ viewer: Viewer | undefined; request: GatewayRequest | undefined }> {
+export async function verifyGatewayCall(
+  token: string | undefined,
+  secret: string,
+): Promise<{ viewer: Viewer | undefined; request: GatewayRequest | undefined }> {
   if (!token) throw new GatewayTokenError(`This subgraph answers only the gateway: the request has no ${gatewayTokenHeader} header.`);
   try {
     const { payload } = await jwtVerify(token, await hmacKey(secret), { algorithms: ["HS256"], issuer: gatewayIssuer, audience: subgraphAudience });

@@ -8,12 +8,22 @@ function countingDriver(driver: Driver): { driver: Driver; sessions: () => numbe
   let sessions = 0;
   const counting = new Proxy(driver, {
     get(target, property, receiver) {
-      if (property === "session") return (...args: Parameters<Driver["session"]>) => { sessions++; return target.session(...args); };
+      if (property === "session")
+        return (...args: Parameters<Driver["session"]>) => {
+          sessions++;
+          return target.session(...args);
+        };
       const value = Reflect.get(target, property, receiver);
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { driver: counting, sessions: () => sessions, reset: () => { sessions = 0; } };
+  return {
+    driver: counting,
+    sessions: () => sessions,
+    reset: () => {
+      sessions = 0;
+    },
+  };
 }
 
 describe("batched entity resolution", () => {
@@ -38,9 +48,12 @@ describe("batched entity resolution", () => {
     const representations = [...organisationIds].reverse().map((id) => ({ __typename: "Organisation", id }));
     representations.splice(3, 0, { __typename: "Organisation", id: "no-such-organisation" });
     counter.reset();
-    const { body } = await postGraphQL(running.url, `
+    const { body } = await postGraphQL(
+      running.url,
+      `
       query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Organisation { id name parents { id } } } }`,
-      { representations });
+      { representations },
+    );
     expect(body.errors).toBeUndefined();
     const entities = body.data?.["_entities"] as ({ id: string } | null)[];
     expect(entities.map((e) => e?.id ?? null)).toEqual(representations.map((r) => (r.id === "no-such-organisation" ? null : r.id)));
@@ -48,14 +61,19 @@ describe("batched entity resolution", () => {
   });
 
   it("keeps the operation's variables and fragments, whatever the representations' variable is called", async () => {
-    const { body } = await postGraphQL(running.url, `
+    const { body } = await postGraphQL(
+      running.url,
+      `
       query ($_v0_representations: [_Any!]!, $live: String!) {
         _entities(representations: $_v0_representations) { ...Named }
       }
       fragment Named on Organisation { id name children(where: { status: { eq: $live } }, limit: 1) { id } }`,
-      { _v0_representations: [{ __typename: "Organisation", id: "department-for-business-and-trade" }], live: "live" });
+      { _v0_representations: [{ __typename: "Organisation", id: "department-for-business-and-trade" }], live: "live" },
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data?.["_entities"]).toEqual([{ id: "department-for-business-and-trade", name: "Department for Business and Trade", children: [expect.objectContaining({ id: expect.any(String) })] }]);
+    expect(body.data?.["_entities"]).toEqual([
+      { id: "department-for-business-and-trade", name: "Department for Business and Trade", children: [expect.objectContaining({ id: expect.any(String) })] },
+    ]);
   });
 
   describe("of a stub (the services subgraph's Organisation and Person)", () => {
@@ -73,16 +91,17 @@ describe("batched entity resolution", () => {
     });
 
     it("resolves every representation of each type with one query, whatever the type's owner", async () => {
-      const representations = [
-        ...organisationIds.map((id) => ({ __typename: "Organisation", id })),
-        ...personIds.map((id) => ({ __typename: "Person", id })),
-      ];
+      const representations = [...organisationIds.map((id) => ({ __typename: "Organisation", id })), ...personIds.map((id) => ({ __typename: "Person", id }))];
       counter.reset();
-      const { body } = await postGraphQL(services.url, `
+      const { body } = await postGraphQL(
+        services.url,
+        `
         query ($representations: [_Any!]!) { _entities(representations: $representations) {
           ... on Organisation { id stages(limit: 5) { id } }
           ... on Person { id stageRoles { role stageId } }
-        } }`, { representations });
+        } }`,
+        { representations },
+      );
       expect(body.errors).toBeUndefined();
       const entities = body.data?.["_entities"] as { id: string; stageRoles?: unknown[] }[];
       expect(entities.map((e) => e.id)).toEqual(representations.map((r) => r.id));

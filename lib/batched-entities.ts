@@ -5,8 +5,19 @@
  * Types with no root field of their own (the stubs) keep the generated per-reference resolution.
  */
 import {
-  graphql, Kind, print, type FragmentDefinitionNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema,
-  getNamedType, isListType, isNonNullType, type SelectionNode, type VariableDefinitionNode, visit,
+  graphql,
+  Kind,
+  print,
+  type FragmentDefinitionNode,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  getNamedType,
+  isListType,
+  isNonNullType,
+  type SelectionNode,
+  type VariableDefinitionNode,
+  visit,
 } from "graphql";
 
 interface Representation {
@@ -29,8 +40,10 @@ function rootFieldsByType(schema: GraphQLSchema): Map<string, string> {
 /** The selections under `_entities` that apply to one type. */
 function selectionFor(typeName: string, info: GraphQLResolveInfo): SelectionNode[] {
   const applies = (s: SelectionNode) =>
-    s.kind === Kind.INLINE_FRAGMENT ? !s.typeCondition || s.typeCondition.name.value === typeName
-      : s.kind === Kind.FRAGMENT_SPREAD ? info.fragments[s.name.value]?.typeCondition.name.value === typeName
+    s.kind === Kind.INLINE_FRAGMENT
+      ? !s.typeCondition || s.typeCondition.name.value === typeName
+      : s.kind === Kind.FRAGMENT_SPREAD
+        ? info.fragments[s.name.value]?.typeCondition.name.value === typeName
         : true;
   return info.fieldNodes.flatMap((f) => f.selectionSet?.selections ?? []).filter(applies);
 }
@@ -40,7 +53,10 @@ function selectionFor(typeName: string, info: GraphQLResolveInfo): SelectionNode
  * fragments they spread and the definitions of the variables they use. The gateway batches several
  * fetches into one operation, so the operation may define variables these selections never use.
  */
-export function dependenciesOf(selections: readonly SelectionNode[], info: GraphQLResolveInfo): { fragments: FragmentDefinitionNode[]; variables: VariableDefinitionNode[] } {
+export function dependenciesOf(
+  selections: readonly SelectionNode[],
+  info: GraphQLResolveInfo,
+): { fragments: FragmentDefinitionNode[]; variables: VariableDefinitionNode[] } {
   const used = new Map<string, FragmentDefinitionNode>();
   const collect = (nodes: readonly SelectionNode[]) => {
     for (const node of nodes) {
@@ -58,7 +74,12 @@ export function dependenciesOf(selections: readonly SelectionNode[], info: Graph
   collect(selections);
   const fragments = [...used.values()];
   const variableNames = new Set<string>();
-  for (const node of [...selections, ...fragments]) visit(node, { Variable: (v) => { variableNames.add(v.name.value); } });
+  for (const node of [...selections, ...fragments])
+    visit(node, {
+      Variable: (v) => {
+        variableNames.add(v.name.value);
+      },
+    });
   const variables = (info.operation.variableDefinitions ?? []).filter((v) => variableNames.has(v.variable.name.value));
   return { fragments, variables };
 }
@@ -89,7 +110,12 @@ export function batchEntityResolution(schema: GraphQLSchema): GraphQLSchema {
         __items: ${root}(where: { id: { in: $__ids } }, limit: $__limit) { __id: id ${selections.map((s) => print(s)).join(" ")} }
       }
       ${fragments.map((f) => print(f)).join("\n")}`;
-      const result = await graphql({ schema, source: document, contextValue: context, variableValues: { ...info.variableValues, __ids: ids, __limit: ids.length } });
+      const result = await graphql({
+        schema,
+        source: document,
+        contextValue: context,
+        variableValues: { ...info.variableValues, __ids: ids, __limit: ids.length },
+      });
       const [error] = result.errors ?? [];
       if (error) throw error;
       const items = (result.data?.["__items"] ?? []) as { __id: string }[];

@@ -28,17 +28,24 @@ describe("parseConfig", () => {
   it("accepts one source of client keys, with the issuer and audience it needs", () => {
     const secret = "s".repeat(32);
     expect(parseConfig({ AUTH_JWT_SECRET: secret, AUTH_ISSUER: "https://auth.example", AUTH_AUDIENCE: "service-graph" }).AUTH_JWT_SECRET).toBe(secret);
-    expect(() => parseConfig({ AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: "https://auth.example/jwks.json", AUTH_ISSUER: "i", AUTH_AUDIENCE: "a" }))
-      .toThrowError("AUTH_JWT_SECRET: set only one of AUTH_JWT_SECRET, AUTH_JWKS_FILE and AUTH_JWKS_URL");
+    expect(() => parseConfig({ AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: "https://auth.example/jwks.json", AUTH_ISSUER: "i", AUTH_AUDIENCE: "a" })).toThrowError(
+      "AUTH_JWT_SECRET: set only one of AUTH_JWT_SECRET, AUTH_JWKS_FILE and AUTH_JWKS_URL",
+    );
     expect(() => parseConfig({ AUTH_JWKS_FILE: "keys.json" })).toThrowError(/AUTH_ISSUER: is required when client tokens are accepted[\s\S]*AUTH_AUDIENCE/);
-    expect(() => parseConfig({ AUTH_JWT_SECRET: "short", SUBGRAPH_SECRET: "short" })).toThrowError(/AUTH_JWT_SECRET: must be at least 32 characters[\s\S]*SUBGRAPH_SECRET: must be at least 32 characters/);
+    expect(() => parseConfig({ AUTH_JWT_SECRET: "short", SUBGRAPH_SECRET: "short" })).toThrowError(
+      /AUTH_JWT_SECRET: must be at least 32 characters[\s\S]*SUBGRAPH_SECRET: must be at least 32 characters/,
+    );
   });
 
   it("gives browser access and tokens safe defaults, and reads their variables", () => {
     expect(parseConfig({})).toMatchObject({ GATEWAY_CORS_ORIGINS: [], AUTH_MAX_TOKEN_AGE_SECONDS: 86_400 });
-    expect(parseConfig({ GATEWAY_CORS_ORIGINS: "https://a.example,  https://b.example:8443 ,", AUTH_MAX_TOKEN_AGE_SECONDS: "3600" }))
-      .toMatchObject({ GATEWAY_CORS_ORIGINS: ["https://a.example", "https://b.example:8443"], AUTH_MAX_TOKEN_AGE_SECONDS: 3600 });
-    expect(() => parseConfig({ GATEWAY_CORS_ORIGINS: "*", AUTH_MAX_TOKEN_AGE_SECONDS: "0" })).toThrowError(/(?=[\s\S]*GATEWAY_CORS_ORIGINS.0: must list origins)(?=[\s\S]*AUTH_MAX_TOKEN_AGE_SECONDS)/);
+    expect(parseConfig({ GATEWAY_CORS_ORIGINS: "https://a.example,  https://b.example:8443 ,", AUTH_MAX_TOKEN_AGE_SECONDS: "3600" })).toMatchObject({
+      GATEWAY_CORS_ORIGINS: ["https://a.example", "https://b.example:8443"],
+      AUTH_MAX_TOKEN_AGE_SECONDS: 3600,
+    });
+    expect(() => parseConfig({ GATEWAY_CORS_ORIGINS: "*", AUTH_MAX_TOKEN_AGE_SECONDS: "0" })).toThrowError(
+      /(?=[\s\S]*GATEWAY_CORS_ORIGINS.0: must list origins)(?=[\s\S]*AUTH_MAX_TOKEN_AGE_SECONDS)/,
+    );
   });
 
   it("treats an empty variable as unset", () => {

@@ -6,9 +6,7 @@ import { z } from "zod";
 
 const port = z.coerce.number().int().min(0).max(65535);
 
-const neo4jUriSchema = z
-  .string()
-  .regex(/^(bolt|bolt\+s|bolt\+ssc|neo4j|neo4j\+s|neo4j\+ssc):\/\/[^\s]+$/, "must be a bolt://, neo4j:// or neo4j+s:// URI");
+const neo4jUriSchema = z.string().regex(/^(bolt|bolt\+s|bolt\+ssc|neo4j|neo4j\+s|neo4j\+ssc):\/\/[^\s]+$/, "must be a bolt://, neo4j:// or neo4j+s:// URI");
 
 const schema = z.object({
   /** Unset: `npm start` and the tests run a local Neo4j (lib/local-neo4j.ts). */
@@ -52,7 +50,11 @@ const schema = z.object({
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).optional(),
   /** The longest a client token may be valid for (`exp` − `iat`); the demo tokens are valid 12 hours. */
-  AUTH_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
+  AUTH_MAX_TOKEN_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 60 * 60),
   /** Shared by the gateway and the subgraphs: subgraphs answer only requests the gateway signed with it. */
   SUBGRAPH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** production: the gateway's IDE and introspection are off unless switched on below. */
@@ -109,8 +111,22 @@ const schema = z.object({
    */
   GATEWAY_CORS_ORIGINS: z
     .string()
-    .transform((value) => value.split(",").map((origin) => origin.trim()).filter((origin) => origin !== ""))
-    .pipe(z.array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, "must list origins such as https://dashboard.example.gov.uk (scheme, host and port only, lower case, no path)")))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ""),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/,
+            "must list origins such as https://dashboard.example.gov.uk (scheme, host and port only, lower case, no path)",
+          ),
+      ),
+    )
     .default([]),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

@@ -35,7 +35,8 @@ function decodeCursor(cursor: string): number | undefined {
 /** The page asked for, or a BAD_USER_INPUT error naming the argument that is out of range. */
 export function pageOf(args: PageArgs, max: number, firstArgument = "first"): Page {
   const size = args.first ?? max;
-  if (!Number.isInteger(size) || size < 1 || size > max) throw badInput(`"${firstArgument}" must be from 0 to ${max} (0 gives the default); it was ${size}.`, firstArgument);
+  if (!Number.isInteger(size) || size < 1 || size > max)
+    throw badInput(`"${firstArgument}" must be from 0 to ${max} (0 gives the default); it was ${size}.`, firstArgument);
   let offset = 0;
   if (args.after != null) {
     const position = decodeCursor(args.after);

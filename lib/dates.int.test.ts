@@ -42,8 +42,12 @@ describe("dates that do not exist", () => {
   });
 
   it("refuses them in mutations, and stores nothing", async () => {
-    await refused(organisations.url, `mutation ($input: [OrganisationCreateInput!]!) { createOrganisations(input: $input) { organisations { id closedAt } } }`,
-      { input: [{ id, name: "Dates Test", closedAt: "2024-02-30" }] }, "2024-02-30");
+    await refused(
+      organisations.url,
+      `mutation ($input: [OrganisationCreateInput!]!) { createOrganisations(input: $input) { organisations { id closedAt } } }`,
+      { input: [{ id, name: "Dates Test", closedAt: "2024-02-30" }] },
+      "2024-02-30",
+    );
     const { records } = await driver.executeQuery("MATCH (o:Organisation {id: $id}) RETURN o", { id }, { database: testNeo4j().database });
     expect(records).toHaveLength(0);
   });

@@ -51,9 +51,21 @@ export async function keysForThisRun(config: Config): Promise<{ env: Record<stri
   const secret = randomBytes(32).toString("hex");
   Object.assign(env, { AUTH_JWT_SECRET: secret, AUTH_ISSUER: demoIssuer, AUTH_AUDIENCE: demoAudience });
   const tokens = [
-    { role: "reader" as const, description: "reader, signed in as Amara Example (sees names, and her own contact details)", token: await demoToken(secret, "demo-person-01", ["reader"]) },
-    { role: "editor" as const, description: "editor for Companies House (changes its people and responsibilities)", token: await demoToken(secret, "demo-editor", ["editor"], ["companies-house"]) },
-    { role: "admin" as const, description: "admin (changes anything, reads contact details and the audit trail)", token: await demoToken(secret, "demo-admin", ["admin"]) },
+    {
+      role: "reader" as const,
+      description: "reader, signed in as Amara Example (sees names, and her own contact details)",
+      token: await demoToken(secret, "demo-person-01", ["reader"]),
+    },
+    {
+      role: "editor" as const,
+      description: "editor for Companies House (changes its people and responsibilities)",
+      token: await demoToken(secret, "demo-editor", ["editor"], ["companies-house"]),
+    },
+    {
+      role: "admin" as const,
+      description: "admin (changes anything, reads contact details and the audit trail)",
+      token: await demoToken(secret, "demo-admin", ["admin"]),
+    },
   ];
   return { env, tokens };
 }

@@ -1,7 +1,21 @@
 import {
-  getNamedType, type GraphQLOutputType,
-  type ASTNode, type ConstDirectiveNode, type NameNode, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, GraphQLInputObjectType, GraphQLInterfaceType,
-  GraphQLObjectType, isInputObjectType, isInterfaceType, isObjectType, Kind, parse, visit,
+  getNamedType,
+  type GraphQLOutputType,
+  type ASTNode,
+  type ConstDirectiveNode,
+  type NameNode,
+  type DocumentNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  GraphQLInputObjectType,
+  GraphQLInterfaceType,
+  GraphQLObjectType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  parse,
+  visit,
 } from "graphql";
 import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import { printSubgraphSchema } from "@apollo/subgraph";
@@ -37,12 +51,18 @@ export function renameStubInputTypes(schema: GraphQLSchema, stubs: readonly stri
   const isStubInput = (type: GraphQLNamedType) =>
     (isInputObjectType(type) && stubs.some((stub) => type.name.startsWith(stub) && /^[A-Z]/.test(type.name.slice(stub.length)))) ||
     (isObjectType(type) && stubs.some((stub) => type.name === `${stub}Edge`));
-  const renames = new Map(Object.values(schema.getTypeMap()).filter(isStubInput).map((t) => [t.name, `${prefix}${t.name}`]));
+  const renames = new Map(
+    Object.values(schema.getTypeMap())
+      .filter(isStubInput)
+      .map((t) => [t.name, `${prefix}${t.name}`]),
+  );
   const renameNode = <N extends { name: NameNode }>(node: N): N | undefined =>
     renames.has(node.name.value) ? { ...node, name: { ...node.name, value: renames.get(node.name.value)! } } : undefined;
   // printSubgraphSchema reads the AST nodes too, so their type references are renamed with the types.
   const renameInAst = <T extends ASTNode | undefined | null>(node: T): T =>
-    node ? visit(node, { NamedType: renameNode, InputObjectTypeDefinition: renameNode, InputObjectTypeExtension: renameNode, ObjectTypeDefinition: renameNode }) : node;
+    node
+      ? visit(node, { NamedType: renameNode, InputObjectTypeDefinition: renameNode, InputObjectTypeExtension: renameNode, ObjectTypeDefinition: renameNode })
+      : node;
   const renameInAsts = <T extends ASTNode>(nodes: readonly T[] | undefined) => nodes?.map((n) => renameInAst(n));
   const renamed = mapSchema(schema, {
     [MapperKind.TYPE]: (type) => {
@@ -120,7 +140,9 @@ export function restoreShareableFields(schema: GraphQLSchema, typeDefs: Document
 export function hideStubRootFields(schema: GraphQLSchema, stubs: readonly string[], typeDefs?: DocumentNode): GraphQLSchema {
   if (stubs.length === 0) return schema;
   const declared = new Set(
-    (typeDefs?.definitions ?? []).flatMap((d) => (d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === "Query" ? (d.fields ?? []).map((f) => f.name.value) : [])),
+    (typeDefs?.definitions ?? []).flatMap((d) =>
+      d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === "Query" ? (d.fields ?? []).map((f) => f.name.value) : [],
+    ),
   );
   const inaccessible: ConstDirectiveNode = { kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: "inaccessible" } };
   const readsStub = (type: GraphQLOutputType): boolean => {
@@ -136,7 +158,8 @@ export function hideStubRootFields(schema: GraphQLSchema, stubs: readonly string
       if (type.name !== schema.getQueryType()?.name) return type;
       const config = type.toConfig();
       for (const field of Object.values(config.fields)) {
-        if (readsStub(field.type) && field.astNode && !declared.has(field.astNode.name.value)) field.astNode = { ...field.astNode, directives: [...(field.astNode.directives ?? []), inaccessible] };
+        if (readsStub(field.type) && field.astNode && !declared.has(field.astNode.name.value))
+          field.astNode = { ...field.astNode, directives: [...(field.astNode.directives ?? []), inaccessible] };
       }
       return new GraphQLObjectType(config);
     },

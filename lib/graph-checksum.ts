@@ -9,7 +9,11 @@ function canonicalValue(value: unknown): unknown {
   const name = value.constructor?.name;
   // The driver's Integer, temporal and spatial values each write themselves out with toString.
   if (name && name !== "Object") return `${name}:${(value as { toString(): string }).toString()}`;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonicalValue(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, canonicalValue(v)]),
+  );
 }
 
 /**
@@ -26,10 +30,13 @@ export async function graphChecksum(driver: Driver, database?: string): Promise<
     nodeLine.set(record.get("id") as string, JSON.stringify([[...(record.get("labels") as string[])].sort(), canonicalValue(record.get("props"))]));
   }
   const relationships = await driver.executeQuery(
-    "MATCH (a)-[r]->(b) RETURN elementId(a) AS a, type(r) AS type, properties(r) AS props, elementId(b) AS b", {}, options,
+    "MATCH (a)-[r]->(b) RETURN elementId(a) AS a, type(r) AS type, properties(r) AS props, elementId(b) AS b",
+    {},
+    options,
   );
   const relationshipLines = relationships.records.map((record) =>
-    JSON.stringify([nodeLine.get(record.get("a") as string), record.get("type"), canonicalValue(record.get("props")), nodeLine.get(record.get("b") as string)]));
+    JSON.stringify([nodeLine.get(record.get("a") as string), record.get("type"), canonicalValue(record.get("props")), nodeLine.get(record.get("b") as string)]),
+  );
   const hash = createHash("sha256");
   for (const line of [...nodeLine.values()].sort()) hash.update(`node ${line}\n`);
   for (const line of relationshipLines.sort()) hash.update(`relationship ${line}\n`);

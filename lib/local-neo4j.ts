@@ -43,7 +43,11 @@ export function installNeo4j(log: (line: string) => void = console.log): void {
   rmSync(apocDownloads, { recursive: true, force: true });
   run("mvn", [...mvn, "-P", "plugins", "dependency:copy-dependencies", `-DoutputDirectory=${apocDownloads}`], root);
   // Only APOC's own jars go to the plugins folder: the rest are Neo4j's, already on the classpath.
-  const neo4jJars = new Set(readFileSync(classpathFile, "utf8").split(":").map((p) => basename(p)));
+  const neo4jJars = new Set(
+    readFileSync(classpathFile, "utf8")
+      .split(":")
+      .map((p) => basename(p)),
+  );
   rmSync(pluginsDir, { recursive: true, force: true });
   mkdirSync(pluginsDir, { recursive: true });
   for (const jar of readdirSync(apocDownloads)) {
@@ -77,7 +81,10 @@ export interface LocalNeo4jOptions {
 function portInUse(port: number): Promise<boolean> {
   return new Promise((resolvePort) => {
     const socket = createConnection({ host: "127.0.0.1", port });
-    socket.once("connect", () => { socket.destroy(); resolvePort(true); });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolvePort(true);
+    });
     socket.once("error", () => resolvePort(false));
   });
 }
@@ -87,8 +94,10 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   const log = options.log ?? console.log;
   installNeo4j(log);
   if (await portInUse(options.port)) {
-    throw new Error(`Port ${options.port} is already in use, so the local Neo4j cannot start there. ` +
-      `Stop whatever listens on it, or set NEO4J_URI to use a running Neo4j.`);
+    throw new Error(
+      `Port ${options.port} is already in use, so the local Neo4j cannot start there. ` +
+        `Stop whatever listens on it, or set NEO4J_URI to use a running Neo4j.`,
+    );
   }
   const home = join(cacheDir, options.name);
   mkdirSync(home, { recursive: true });

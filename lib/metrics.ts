@@ -39,7 +39,13 @@ export function createSubgraphMetrics(subgraph: string): SubgraphMetrics {
   const labelNames = ["operationName"] as const;
   const requests = new Counter({ name: "subgraph_requests_total", help: "GraphQL requests answered", labelNames, registers: [registry] });
   const errors = new Counter({ name: "subgraph_request_errors_total", help: "Errors in the answers", labelNames, registers: [registry] });
-  const duration = new Histogram({ name: "subgraph_request_duration_seconds", help: "Time to answer a request", labelNames, buckets: latencyBuckets, registers: [registry] });
+  const duration = new Histogram({
+    name: "subgraph_request_duration_seconds",
+    help: "Time to answer a request",
+    labelNames,
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
   const operationLabel = boundedLabel();
   return {
     plugin: {
@@ -49,7 +55,7 @@ export function createSubgraphMetrics(subgraph: string): SubgraphMetrics {
           async willSendResponse({ response, operationName }) {
             const labels = { operationName: operationLabel(operationName ?? undefined) };
             requests.inc(labels);
-            const errorCount = response.body.kind === "single" ? response.body.singleResult.errors?.length ?? 0 : 0;
+            const errorCount = response.body.kind === "single" ? (response.body.singleResult.errors?.length ?? 0) : 0;
             if (errorCount > 0) errors.inc(labels, errorCount);
             duration.observe(labels, (performance.now() - started) / 1000);
           },

@@ -9,7 +9,8 @@ export const nodeLabels = ["Organisation", "Person", "Profession", "Community", 
  */
 export const schemaStatements: readonly string[] = [
   ...nodeLabels.map(
-    (label) => `CREATE CONSTRAINT ${label.replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase())}_id_unique IF NOT EXISTS FOR (n:${label}) REQUIRE n.id IS UNIQUE`,
+    (label) =>
+      `CREATE CONSTRAINT ${label.replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase())}_id_unique IF NOT EXISTS FOR (n:${label}) REQUIRE n.id IS UNIQUE`,
   ),
   "CREATE INDEX organisation_status IF NOT EXISTS FOR (n:Organisation) ON (n.status)",
   "CREATE INDEX organisation_type IF NOT EXISTS FOR (n:Organisation) ON (n.type)",

@@ -62,14 +62,18 @@ function stringArgument(field: FieldDefinitionNode, directiveName: string, argum
 
 /** The @node and @relationshipProperties types of a subgraph's type definitions. */
 export function graphModel(document: DocumentNode): GraphModel {
-  const objects = new Map(document.definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION).map((d) => [d.name.value, d]));
+  const objects = new Map(
+    document.definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION).map((d) => [d.name.value, d]),
+  );
   const propertiesOf = (definition: ObjectTypeDefinitionNode) =>
-    new Map((definition.fields ?? [])
-      .filter((f) => !directive(f, "cypher") && !directive(f, "relationship") && !directive(f, "customResolver") && !objects.has(unwrap(f.type).name))
-      .map((f) => {
-        const { name: type, list, required } = unwrap(f.type);
-        return [f.name.value, { name: f.name.value, type, list, required }];
-      }));
+    new Map(
+      (definition.fields ?? [])
+        .filter((f) => !directive(f, "cypher") && !directive(f, "relationship") && !directive(f, "customResolver") && !objects.has(unwrap(f.type).name))
+        .map((f) => {
+          const { name: type, list, required } = unwrap(f.type);
+          return [f.name.value, { name: f.name.value, type, list, required }];
+        }),
+    );
 
   const model: GraphModel = new Map();
   for (const definition of objects.values()) {
@@ -86,7 +90,9 @@ export function graphModel(document: DocumentNode): GraphModel {
         target: unwrap(field.type).name,
         properties: propertiesType && objects.has(propertiesType) ? propertiesOf(objects.get(propertiesType)!) : new Map<string, PropertyModel>(),
         // @neo4j/graphql's default, when the argument is absent, is every operation.
-        nestedOperations: new Set(operations?.kind === Kind.LIST ? operations.values.flatMap((v) => (v.kind === Kind.ENUM ? [v.value as NestedOperation] : [])) : allNestedOperations),
+        nestedOperations: new Set(
+          operations?.kind === Kind.LIST ? operations.values.flatMap((v) => (v.kind === Kind.ENUM ? [v.value as NestedOperation] : [])) : allNestedOperations,
+        ),
       });
     }
     model.set(definition.name.value, { name: definition.name.value, label: definition.name.value, properties: propertiesOf(definition), relationships });
@@ -139,7 +145,13 @@ const inputs = (value: unknown): Input[] => (Array.isArray(value) ? value.filter
 const part = (value: unknown, path: string) => (isInput(value) ? { value, path } : undefined);
 
 /** The positions below a node's input object: one per relationship field operation it holds. */
-function relationshipPositions(model: GraphModel, node: NodeModel, value: Input, path: string, mode: "create" | "update" | "connect" | "disconnect" | "delete"): NodePosition[] {
+function relationshipPositions(
+  model: GraphModel,
+  node: NodeModel,
+  value: Input,
+  path: string,
+  mode: "create" | "update" | "connect" | "disconnect" | "delete",
+): NodePosition[] {
   const positions: NodePosition[] = [];
   for (const [key, fieldValue] of Object.entries(value)) {
     const relationship = node.relationships.get(key);
@@ -147,18 +159,27 @@ function relationshipPositions(model: GraphModel, node: NodeModel, value: Input,
     if (!relationship || !target || fieldValue == null) continue;
     const at = `${path}.${key}`;
     const operations: [string, Input][] =
-      mode === "create" && isInput(fieldValue) ? [[at, fieldValue]]
-        : mode === "update" ? inputs(fieldValue).map((v, i) => [`${at}[${i}]`, v])
-          : [];
+      mode === "create" && isInput(fieldValue) ? [[at, fieldValue]] : mode === "update" ? inputs(fieldValue).map((v, i) => [`${at}[${i}]`, v]) : [];
     for (const [operationsPath, ops] of operations) {
       inputs(ops["connect"]).forEach((item, i) => positions.push(connectPosition(model, target, relationship, item, `${operationsPath}.connect[${i}]`)));
-      inputs(ops["disconnect"]).forEach((item, i) => positions.push(disconnectPosition(model, target, relationship, item, `${operationsPath}.disconnect[${i}]`)));
-      inputs(ops["create"]).forEach((item, i) => positions.push(createPosition(model, target, item["node"], `${operationsPath}.create[${i}].node`, { relationship, edge: part(item["edge"], `${operationsPath}.create[${i}].edge`) })));
+      inputs(ops["disconnect"]).forEach((item, i) =>
+        positions.push(disconnectPosition(model, target, relationship, item, `${operationsPath}.disconnect[${i}]`)),
+      );
+      inputs(ops["create"]).forEach((item, i) =>
+        positions.push(
+          createPosition(model, target, item["node"], `${operationsPath}.create[${i}].node`, {
+            relationship,
+            edge: part(item["edge"], `${operationsPath}.create[${i}].edge`),
+          }),
+        ),
+      );
       // `update` under a relationship is one object, not a list.
       for (const item of inputs(ops["update"])) {
         const itemPath = `${operationsPath}.update`;
         positions.push({
-          node: target, action: "update", path: itemPath,
+          node: target,
+          action: "update",
+          path: itemPath,
           fields: part(item["node"], `${itemPath}.node`) ?? { value: {}, path: `${itemPath}.node` },
           filter: part((item["where"] as Input | undefined)?.["node"], `${itemPath}.where.node`),
           via: { relationship, edge: part(item["edge"], `${itemPath}.edge`) },
@@ -176,12 +197,21 @@ function relationshipPositions(model: GraphModel, node: NodeModel, value: Input,
 
 function createPosition(model: GraphModel, node: NodeModel, value: unknown, path: string, via?: NodePosition["via"]): NodePosition {
   const fields = isInput(value) ? value : {};
-  return { node, action: "create", path, fields: { value: fields, path }, ...(via ? { via } : {}), children: relationshipPositions(model, node, fields, path, "create") };
+  return {
+    node,
+    action: "create",
+    path,
+    fields: { value: fields, path },
+    ...(via ? { via } : {}),
+    children: relationshipPositions(model, node, fields, path, "create"),
+  };
 }
 
 function connectPosition(model: GraphModel, node: NodeModel, relationship: RelationshipModel, item: Input, path: string): NodePosition {
   return {
-    node, action: "connect", path,
+    node,
+    action: "connect",
+    path,
     filter: part((item["where"] as Input | undefined)?.["node"], `${path}.where.node`),
     via: { relationship, edge: part(item["edge"], `${path}.edge`) },
     // A nested `connect` is a list of connect inputs of the node connected.
@@ -191,7 +221,9 @@ function connectPosition(model: GraphModel, node: NodeModel, relationship: Relat
 
 function disconnectPosition(model: GraphModel, node: NodeModel, relationship: RelationshipModel, item: Input, path: string): NodePosition {
   return {
-    node, action: "disconnect", path,
+    node,
+    action: "disconnect",
+    path,
     filter: part((item["where"] as Input | undefined)?.["node"], `${path}.where.node`),
     via: { relationship },
     children: isInput(item["disconnect"]) ? relationshipPositions(model, node, item["disconnect"], `${path}.disconnect`, "disconnect") : [],
@@ -200,7 +232,9 @@ function disconnectPosition(model: GraphModel, node: NodeModel, relationship: Re
 
 function deletePosition(model: GraphModel, node: NodeModel, relationship: RelationshipModel, item: Input, path: string): NodePosition {
   return {
-    node, action: "delete", path,
+    node,
+    action: "delete",
+    path,
     filter: part((item["where"] as Input | undefined)?.["node"], `${path}.where.node`),
     via: { relationship },
     children: isInput(item["delete"]) ? relationshipPositions(model, node, item["delete"], `${path}.delete`, "delete") : [],
@@ -217,7 +251,16 @@ export function mutationPositions(model: GraphModel, target: MutationTarget, arg
   const filter = part(args["where"], "where");
   if (target.operation === "update") {
     const update = isInput(args["update"]) ? args["update"] : {};
-    return [{ node, action: "update", path: "", fields: { value: update, path: "update" }, ...(filter ? { filter } : {}), children: relationshipPositions(model, node, update, "update", "update") }];
+    return [
+      {
+        node,
+        action: "update",
+        path: "",
+        fields: { value: update, path: "update" },
+        ...(filter ? { filter } : {}),
+        children: relationshipPositions(model, node, update, "update", "update"),
+      },
+    ];
   }
   const cascade = isInput(args["delete"]) ? relationshipPositions(model, node, args["delete"], "delete", "delete") : [];
   return [{ node, action: "delete", path: "", ...(filter ? { filter } : {}), children: cascade }];

@@ -11,12 +11,29 @@
  * anything is written.
  */
 import {
-  getArgumentValues, getDirectiveValues, GraphQLError, GraphQLIncludeDirective, GraphQLSkipDirective, Kind,
-  type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode,
+  getArgumentValues,
+  getDirectiveValues,
+  GraphQLError,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  type FieldNode,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
 } from "graphql";
 import type { Driver } from "neo4j-driver";
 import {
-  flatten, mutationPositions, mutationTargets, namedIds, type GraphModel, type Input, type MutationTarget, type NodeModel, type PropertyModel,
+  flatten,
+  mutationPositions,
+  mutationTargets,
+  namedIds,
+  type GraphModel,
+  type Input,
+  type MutationTarget,
+  type NodeModel,
+  type PropertyModel,
 } from "./mutation-input.js";
 
 export interface Problem {
@@ -36,13 +53,19 @@ interface TextRule {
 // Ids are slugs as the importers make them (import/source.ts slugPattern); GOV.UK has one with an
 // underscore (`victoria-climbi_-inquiry`), and a step's id is its journey's slug plus `-step-N`.
 const slug = "[a-z0-9][a-z0-9_-]{0,149}";
-const slugRule: TextRule = { pattern: new RegExp(`^${slug}$`), expected: "a slug: lower-case letters, digits, - and _, starting with a letter or digit, at most 150 characters" };
+const slugRule: TextRule = {
+  pattern: new RegExp(`^${slug}$`),
+  expected: "a slug: lower-case letters, digits, - and _, starting with a letter or digit, at most 150 characters",
+};
 
 /** Text rules by `Type.field`, then by field name; other text is at most 500 characters. */
 const textRules: Record<string, TextRule> = {
   id: slugRule,
   // A post is `<organisation>/<post reference>`, junior posts `<organisation>/junior/<slug>` (import/sources/organogram.ts).
-  "Post.id": { pattern: new RegExp(`^${slug}/[^\\s\\p{Cc}](?:[^\\p{Cc}]{0,98}[^\\s\\p{Cc}])?$`, "u"), expected: "`<organisation slug>/<post reference>`, the reference at most 100 characters" },
+  "Post.id": {
+    pattern: new RegExp(`^${slug}/[^\\s\\p{Cc}](?:[^\\p{Cc}]{0,98}[^\\s\\p{Cc}])?$`, "u"),
+    expected: "`<organisation slug>/<post reference>`, the reference at most 100 characters",
+  },
   "JuniorPosts.id": { pattern: new RegExp(`^${slug}/junior/${slug}$`), expected: "`<organisation slug>/junior/<slug>`" },
   // The importers take GOV.UK titles of up to 300 characters and portfolio descriptions of up to 4000.
   name: { max: 300 },
@@ -82,7 +105,11 @@ const numberRules: Record<string, { min: number; max: number }> = {
 };
 
 /** Pairs whose second must not be less than the first, when both are given together. */
-const orderedPairs: readonly (readonly [string, string])[] = [["since", "until"], ["payFloor", "payCeiling"], ["payMin", "payMax"]];
+const orderedPairs: readonly (readonly [string, string])[] = [
+  ["since", "until"],
+  ["payFloor", "payCeiling"],
+  ["payMin", "payMax"],
+];
 const earliestYear = 1800;
 const latestYear = 2100;
 const maxProblemsReported = 100;
@@ -111,7 +138,8 @@ function checkScalar(owner: string, property: PropertyModel, value: unknown, pat
   }
   if (property.type === "Date" || property.type === "DateTime") {
     const year = Number(/^([+-]?\d+)-/.exec(temporalText(value))?.[1]);
-    if (!(year >= earliestYear && year <= latestYear)) problem(`must be a date between the years ${earliestYear} and ${latestYear}; it was ${temporalText(value)}`);
+    if (!(year >= earliestYear && year <= latestYear))
+      problem(`must be a date between the years ${earliestYear} and ${latestYear}; it was ${temporalText(value)}`);
   }
 }
 
@@ -125,7 +153,13 @@ function checkValue(owner: string, property: PropertyModel, value: unknown, path
  * The properties of one object written by a create (`{ name: "x" }`) or changed by an update
  * (`{ name: { set: "x" } }`), checked one by one and in their ordered pairs.
  */
-function checkProperties(owner: string, properties: Map<string, PropertyModel>, written: { value: Input; path: string }, mode: "create" | "update", problems: Problem[]): void {
+function checkProperties(
+  owner: string,
+  properties: Map<string, PropertyModel>,
+  written: { value: Input; path: string },
+  mode: "create" | "update",
+  problems: Problem[],
+): void {
   const values = new Map<string, { value: unknown; path: string }>();
   for (const [key, raw] of Object.entries(written.value)) {
     const property = properties.get(key);
@@ -177,7 +211,12 @@ async function existingIds(run: QueryRunner, references: readonly IdReference[])
   if (byLabel.size === 0) return new Set();
   const labels = [...byLabel.keys()];
   const cypher = labels.map((label, i) => `MATCH (n:\`${label}\`) WHERE n.id IN $ids${i} RETURN $label${i} AS label, n.id AS id`).join(" UNION ALL ");
-  const parameters = Object.fromEntries(labels.flatMap((label, i): [string, unknown][] => [[`ids${i}`, [...byLabel.get(label)!]], [`label${i}`, label]]));
+  const parameters = Object.fromEntries(
+    labels.flatMap((label, i): [string, unknown][] => [
+      [`ids${i}`, [...byLabel.get(label)!]],
+      [`label${i}`, label],
+    ]),
+  );
   const { records } = await run(cypher, parameters);
   return new Set(records.map((r) => `${r.get("label") as string}\u0000${r.get("id") as string}`));
 }
@@ -190,15 +229,24 @@ function staticProblems(model: GraphModel, target: MutationTarget, args: Input, 
   for (const top of mutationPositions(model, target, args)) {
     const positions = flatten([top]);
     for (const position of positions) {
-      if (position.fields) checkProperties(position.node.name, position.node.properties, position.fields, position.action === "create" ? "create" : "update", problems);
+      if (position.fields)
+        checkProperties(position.node.name, position.node.properties, position.fields, position.action === "create" ? "create" : "update", problems);
       const edge = position.via?.edge;
-      if (edge) checkProperties(position.via!.relationship.type, position.via!.relationship.properties, edge, position.action === "update" ? "update" : "create", problems);
+      if (edge)
+        checkProperties(
+          position.via!.relationship.type,
+          position.via!.relationship.properties,
+          edge,
+          position.action === "update" ? "update" : "create",
+          problems,
+        );
       // Without a filter, a connect would link every node of the type.
       if (position.action === "connect" && Object.keys(position.filter?.value ?? {}).length === 0) {
         problems.push({ field: `${position.path}.where.node`, message: "must name the nodes to connect, for example by id" });
       }
       if (position.action !== "create") {
-        for (const { id, path } of namedIds(position.filter)) references.push({ node: position.node, id, path, createdBefore: created.has(idKey(position.node, id)) });
+        for (const { id, path } of namedIds(position.filter))
+          references.push({ node: position.node, id, path, createdBefore: created.has(idKey(position.node, id)) });
       }
     }
     for (const position of positions) {
@@ -265,7 +313,9 @@ export function validateMutations(schema: GraphQLSchema, options: { model: Graph
         requestsChecked.add(info.variableValues);
         // By response key: a wrapper may hand the resolver copies of the field nodes.
         const current = String(info.path.key);
-        const others = rootFields(info.operation.selectionSet, info).filter((node) => (node.alias?.value ?? node.name.value) !== current && targets.has(node.name.value));
+        const others = rootFields(info.operation.selectionSet, info).filter(
+          (node) => (node.alias?.value ?? node.name.value) !== current && targets.has(node.name.value),
+        );
         for (const node of others) {
           fields.push({
             prefix: `${node.alias?.value ?? node.name.value}.`,
@@ -281,7 +331,9 @@ export function validateMutations(schema: GraphQLSchema, options: { model: Graph
       const existing = await existingIds(run, references);
       const problems = [
         ...checked.flatMap((f) => f.problems.map((p) => ({ ...p, field: f.prefix + p.field }))),
-        ...references.filter((r) => !existing.has(idKey(r.node, r.id))).map((r) => ({ field: r.prefix + r.path, message: `no ${r.node.name} has id ${JSON.stringify(r.id)}` })),
+        ...references
+          .filter((r) => !existing.has(idKey(r.node, r.id)))
+          .map((r) => ({ field: r.prefix + r.path, message: `no ${r.node.name} has id ${JSON.stringify(r.id)}` })),
       ];
       if (problems.length > 0) throw invalidInput(problems);
       return resolve(source, args, context, info);

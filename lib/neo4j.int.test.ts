@@ -31,13 +31,22 @@ describe("start-up checks against Neo4j", () => {
   });
 
   it("name an unreachable address", async () => {
-    expect(await startUpError("bolt://127.0.0.1:1", "whatever-password")).toMatch(/^Cannot reach Neo4j at bolt:\/\/127\.0\.0\.1:1: is it running, and is NEO4J_URI right\?/);
+    expect(await startUpError("bolt://127.0.0.1:1", "whatever-password")).toMatch(
+      /^Cannot reach Neo4j at bolt:\/\/127\.0\.0\.1:1: is it running, and is NEO4J_URI right\?/,
+    );
   });
 
   it("stop a subgraph process with that plain message and exit code 1, not a stack trace", () => {
     const { uri } = testNeo4j();
     const result = spawnSync(process.execPath, ["--import", "tsx", resolve(repoRoot, "subgraphs/people/index.ts")], {
-      env: { ...process.env, NEO4J_URI: uri, NEO4J_PASSWORD: "not-the-password", PEOPLE_PORT: "0", LOG_LEVEL: "silent", SUBGRAPH_SECRET: "a-subgraph-secret-of-at-least-32-characters" },
+      env: {
+        ...process.env,
+        NEO4J_URI: uri,
+        NEO4J_PASSWORD: "not-the-password",
+        PEOPLE_PORT: "0",
+        LOG_LEVEL: "silent",
+        SUBGRAPH_SECRET: "a-subgraph-secret-of-at-least-32-characters",
+      },
       encoding: "utf8",
       timeout: 60_000,
     });

@@ -54,7 +54,9 @@ export function createDriver(
 export function isNeo4jUnreachable(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
   if (e.code === "ServiceUnavailable" || e.code === "SessionExpired" || e.code?.startsWith("Neo.TransientError.")) return true;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|Could not perform discovery|Failed to connect|Failed to establish connection|Connection acquisition timed out/i.test(e.message ?? "");
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|Could not perform discovery|Failed to connect|Failed to establish connection|Connection acquisition timed out/i.test(
+    e.message ?? "",
+  );
 }
 
 /** Turns a driver error into a sentence naming what is wrong, for start-up messages. */

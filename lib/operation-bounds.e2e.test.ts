@@ -19,11 +19,14 @@ describe("a subgraph process under fan-outs", () => {
 
   beforeAll(async () => {
     driver = testDriver();
-    await driver.executeQuery(`
+    await driver.executeQuery(
+      `
       CREATE (p:Organisation {id: $parent, name: "Fan-out Department"})
       WITH p UNWIND range(1, 1000) AS i
       CREATE (:Organisation {id: $parent + "-" + i, name: "Fan-out Agency " + i})-[:PART_OF]->(p)`,
-    { parent }, { database: testNeo4j().database });
+      { parent },
+      { database: testNeo4j().database },
+    );
     subgraph = await spawnSubgraph("organisations", testNeo4j());
   });
 
@@ -35,7 +38,8 @@ describe("a subgraph process under fan-outs", () => {
 
   const target = () => ({ url: subgraph.url, secret: subgraph.secret });
   // For each of the 1,000 children, its parent's 1,000 children: a million organisations (ten million values) for one request, in 1,000 records.
-  const fanOut = () => `{ organisations(where: { id: { startsWith: "${parent}-" } }, limit: 1000) { parents { children(limit: 1000) { id name acronym type status closedStatus closedAt url source snapshot } } } }`;
+  const fanOut = () =>
+    `{ organisations(where: { id: { startsWith: "${parent}-" } }, limit: 1000) { parents { children(limit: 1000) { id name acronym type status closedStatus closedAt url source snapshot } } } }`;
   const simple = () => `{ organisations(where: { id: { eq: "${parent}" } }) { id name } }`;
 
   it("stops one fan-out as too large, and still answers a large ordinary list", async () => {

@@ -46,7 +46,9 @@ export const defaultOperationBounds: OperationBoundsOptions = {
 };
 
 /** The bounds a subgraph process runs with: the SUBGRAPH_MAX_* variables (lib/config.ts), the rest as measured above. */
-export function operationBoundsFromConfig(config: Pick<Config, "SUBGRAPH_MAX_RESULT_VALUES" | "SUBGRAPH_MAX_HELD_VALUES" | "SUBGRAPH_MAX_CONCURRENT_QUERIES" | "SUBGRAPH_MAX_QUEUED_QUERIES">): OperationBoundsOptions {
+export function operationBoundsFromConfig(
+  config: Pick<Config, "SUBGRAPH_MAX_RESULT_VALUES" | "SUBGRAPH_MAX_HELD_VALUES" | "SUBGRAPH_MAX_CONCURRENT_QUERIES" | "SUBGRAPH_MAX_QUEUED_QUERIES">,
+): OperationBoundsOptions {
   return {
     ...defaultOperationBounds,
     maxValuesPerRequest: config.SUBGRAPH_MAX_RESULT_VALUES,
@@ -59,7 +61,10 @@ export function operationBoundsFromConfig(config: Pick<Config, "SUBGRAPH_MAX_RES
 /** A request that asked the graph for more than its share: it must ask for less. */
 export class ResultTooLargeError extends GraphQLError {
   constructor(max: number) {
-    super(`This request asked the graph for more than ${max.toLocaleString("en-GB")} values, and was stopped: ask for less (smaller limits, fewer nested lists).`, { extensions: { code: "RESULT_TOO_LARGE" } });
+    super(
+      `This request asked the graph for more than ${max.toLocaleString("en-GB")} values, and was stopped: ask for less (smaller limits, fewer nested lists).`,
+      { extensions: { code: "RESULT_TOO_LARGE" } },
+    );
     this.name = "ResultTooLargeError";
   }
 }
@@ -124,7 +129,11 @@ export function boundOperations(driver: Driver, options: OperationBoundsOptions 
     await new Promise<void>((resolveStart, rejectStart) => {
       const entry = {
         ledger,
-        start: () => { clearTimeout(entry.timer); running++; resolveStart(); },
+        start: () => {
+          clearTimeout(entry.timer);
+          running++;
+          resolveStart();
+        },
         timer: setTimeout(() => {
           queue.splice(queue.indexOf(entry), 1);
           rejectStart(new SubgraphBusyError(`no query slot within ${options.maxQueueWaitMs} ms`));
@@ -165,8 +174,12 @@ export function boundOperations(driver: Driver, options: OperationBoundsOptions 
             ledger.values += values;
             valuesInFlight += values;
           }
-          const error = ledger && ledger.values > options.maxValuesPerRequest ? new ResultTooLargeError(options.maxValuesPerRequest)
-            : valuesInFlight > options.maxValuesInFlight ? new SubgraphBusyError("holding as much as it may for other requests") : undefined;
+          const error =
+            ledger && ledger.values > options.maxValuesPerRequest
+              ? new ResultTooLargeError(options.maxValuesPerRequest)
+              : valuesInFlight > options.maxValuesInFlight
+                ? new SubgraphBusyError("holding as much as it may for other requests")
+                : undefined;
           if (error) {
             stopped = true;
             records.length = 0;
@@ -217,7 +230,9 @@ export function boundOperations(driver: Driver, options: OperationBoundsOptions 
   const bounded = new Proxy(driver, {
     get(target, property) {
       // Small batches: Neo4j computes a whole batch before it reads the rollback, so a stopped query stops within one.
-      if (property === "session") return (config: Parameters<Driver["session"]>[0] = {}) => boundSession(target.session({ ...config, fetchSize: Math.min(config.fetchSize ?? options.fetchSize, options.fetchSize) }));
+      if (property === "session")
+        return (config: Parameters<Driver["session"]>[0] = {}) =>
+          boundSession(target.session({ ...config, fetchSize: Math.min(config.fetchSize ?? options.fetchSize, options.fetchSize) }));
       return memberOf(target, property);
     },
   });

@@ -41,9 +41,14 @@ export function completePartialEntities(schema: GraphQLSchema, nodeTypeNames: re
         }
         ${fragments.map((f) => print(f)).join("\n")}`;
         const representations = [...ids].map((entityId) => ({ __typename: typeName, id: entityId }));
-        const result = await graphql({ schema, source: document, contextValue: context, variableValues: { ...info.variableValues, __representations: representations } });
+        const result = await graphql({
+          schema,
+          source: document,
+          contextValue: context,
+          variableValues: { ...info.variableValues, __representations: representations },
+        });
         const [error] = result.errors ?? [];
-      if (error) throw error;
+        if (error) throw error;
         const entities = (result.data?.["_entities"] ?? []) as ((Source & { __partialId: string }) | null)[];
         return new Map(entities.filter((e) => e !== null).map((e) => [e.__partialId, e]));
       });
@@ -71,5 +76,7 @@ export function completePartialEntities(schema: GraphQLSchema, nodeTypeNames: re
 
 /** The object types a subgraph's type definitions mark with @node. */
 export function nodeTypeNames(document: DocumentNode): string[] {
-  return document.definitions.flatMap((d) => (d.kind === Kind.OBJECT_TYPE_DEFINITION && d.directives?.some((x) => x.name.value === "node") ? [d.name.value] : []));
+  return document.definitions.flatMap((d) =>
+    d.kind === Kind.OBJECT_TYPE_DEFINITION && d.directives?.some((x) => x.name.value === "node") ? [d.name.value] : [],
+  );
 }

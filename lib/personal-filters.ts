@@ -9,8 +9,18 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
-  Kind, TypeInfo, getNamedType, isInputObjectType, isListType, isNonNullType, visit, visitWithTypeInfo,
-  type DocumentNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
+  Kind,
+  TypeInfo,
+  getNamedType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
 } from "graphql";
 import { hasRole, requireRole, type Viewer } from "./auth.js";
 
@@ -55,14 +65,17 @@ export function personFilterInOperation(
   // Fragments are visited where they are defined; their arguments count as much as the operation's.
   for (const definition of document.definitions) {
     if (definition !== operation && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
-    visit(definition, visitWithTypeInfo(typeInfo, {
-      Argument: check,
-      ObjectField: check,
-      Variable(node) {
-        const type = typeInfo.getInputType();
-        if (!found && type) found = personFilterIn(variables[node.name.value], type);
-      },
-    }));
+    visit(
+      definition,
+      visitWithTypeInfo(typeInfo, {
+        Argument: check,
+        ObjectField: check,
+        Variable(node) {
+          const type = typeInfo.getInputType();
+          if (!found && type) found = personFilterIn(variables[node.name.value], type);
+        },
+      }),
+    );
     if (found) return found;
   }
   return found;

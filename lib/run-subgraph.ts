@@ -45,7 +45,8 @@ async function prepareNeo4j({ driver, uri, database, subgraph, logger, startUp, 
     } catch (error) {
       const retryable = error instanceof Neo4jUnavailableError ? error.retryable : isNeo4jUnreachable(error);
       if (!retryable) throw error;
-      const message = error instanceof Neo4jUnavailableError ? error.message : `Neo4j at ${uri} went away while migrating: ${(error as Error).message.split("\n")[0]}`;
+      const message =
+        error instanceof Neo4jUnavailableError ? error.message : `Neo4j at ${uri} went away while migrating: ${(error as Error).message.split("\n")[0]}`;
       startUp.pending = "the graph database does not answer yet";
       logger.warn({ attempt, retryInMs: waitMs }, `${message} Trying again in ${waitMs / 1000} s.`);
       await new Promise((resolveWait) => setTimeout(resolveWait, waitMs));
@@ -65,7 +66,14 @@ export async function runSubgraph(name: SubgraphName, create: SubgraphFactory): 
   };
   let stopping = false;
   try {
-    const subgraph = await create({ driver, logger, database: config.NEO4J_DATABASE, gatewaySecret: subgraphSecret(config), queryTimeoutMs: Math.max(500, config.SUBGRAPH_TIMEOUT_MS - 1000), operationBounds: operationBoundsFromConfig(config) });
+    const subgraph = await create({
+      driver,
+      logger,
+      database: config.NEO4J_DATABASE,
+      gatewaySecret: subgraphSecret(config),
+      queryTimeoutMs: Math.max(500, config.SUBGRAPH_TIMEOUT_MS - 1000),
+      operationBounds: operationBoundsFromConfig(config),
+    });
     // Listening first: the process is up (and says why it is not ready) while Neo4j is still away.
     const startUp = new StartUp();
     const running = await subgraph.listen(ports[name], config.HOST, startUp);
@@ -80,8 +88,8 @@ export async function runSubgraph(name: SubgraphName, create: SubgraphFactory): 
       logger.info("stopped");
       process.exit(0);
     };
-    process.once("SIGTERM", shutdown);
-    process.once("SIGINT", shutdown);
+    process.once("SIGTERM", (signal) => void shutdown(signal));
+    process.once("SIGINT", (signal) => void shutdown(signal));
     await prepareNeo4j({ driver, uri, database: config.NEO4J_DATABASE, subgraph, logger, startUp, stopping: () => stopping });
     if (!stopping) startUp.finish();
   } catch (error) {

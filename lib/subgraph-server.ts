@@ -77,7 +77,9 @@ export interface SubgraphOptions {
 }
 
 /** The executable subgraph schema, with stub input types renamed (see lib/federation.ts). */
-export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" | "driver" | "resolvers"> & { graphqlDriver?: Driver }): Promise<{ schema: GraphQLSchema; neoSchema: Neo4jGraphQL }> {
+export async function buildSubgraphSchema(
+  options: Pick<SubgraphOptions, "name" | "driver" | "resolvers"> & { graphqlDriver?: Driver },
+): Promise<{ schema: GraphQLSchema; neoSchema: Neo4jGraphQL }> {
   const typeDefs = subgraphTypeDefs(options.name);
   const neoSchema = new Neo4jGraphQL({
     typeDefs,
@@ -100,10 +102,7 @@ export async function buildSubgraphSchema(options: Pick<SubgraphOptions, "name" 
   const document = parse(typeDefs);
   const stubs = stubTypeNames(document);
   const federated = hideStubRootFields(restoreShareableFields(shareAggregateSelections(generated), document), stubs, document);
-  const schema = completePartialEntities(
-    batchEntityResolution(refreshServiceSdl(renameStubInputTypes(federated, stubs, prefix))),
-    nodeTypeNames(document),
-  );
+  const schema = completePartialEntities(batchEntityResolution(refreshServiceSdl(renameStubInputTypes(federated, stubs, prefix))), nodeTypeNames(document));
   // A request's mutations run in one transaction (settled by requestTransactions): each input checked, then the change made and recorded in the audit trail.
   const model = graphModel(document);
   runMutationsInRequestTransaction(validateMutations(auditMutations(schema, model), { model, driver: options.driver }), options.driver);
@@ -120,7 +119,11 @@ const neo4jGraphQLErrorCodes: Record<string, { code: string; message?: string }>
   // Neo4j's own message names the node's internal id; the client needs to know only which rule it broke.
   Neo4jGraphQLConstraintValidationError: { code: "CONFLICT", message: "An id given is already taken by another node of that type; nothing was changed." },
   Neo4jGraphQLRelationshipValidationError: { code: "BAD_USER_INPUT" },
-  Neo4jGraphQLForbiddenError: { code: "FORBIDDEN", message: "Your token's roles do not allow this: people's names need the reader role, contact details the admin role or being that person, and editors change only their own organisations' people and responsibilities." },
+  Neo4jGraphQLForbiddenError: {
+    code: "FORBIDDEN",
+    message:
+      "Your token's roles do not allow this: people's names need the reader role, contact details the admin role or being that person, and editors change only their own organisations' people and responsibilities.",
+  },
   Neo4jGraphQLAuthenticationError: { code: "UNAUTHENTICATED", message: unauthenticatedMessage },
 };
 
@@ -146,13 +149,18 @@ function maskingFormatError(logger: Logger) {
     }
     // @authentication's refusal at translation is a bare GraphQLError("Unauthenticated"), not its own class.
     const unauthenticated = original instanceof GraphQLError && original.message === "Unauthenticated" && !original.extensions["code"];
-    const known = unauthenticated ? neo4jGraphQLErrorCodes["Neo4jGraphQLAuthenticationError"] : original instanceof Error ? neo4jGraphQLErrorCodes[original.name] : undefined;
+    const known = unauthenticated
+      ? neo4jGraphQLErrorCodes["Neo4jGraphQLAuthenticationError"]
+      : original instanceof Error
+        ? neo4jGraphQLErrorCodes[original.name]
+        : undefined;
     if (known) return { message: known.message ?? formatted.message, extensions: { code: known.code }, ...path };
     if (original instanceof Neo4jError && original.code.startsWith("Neo.ClientError.Transaction.TransactionTimedOut")) {
       logger.warn({ operationName: formatted.path?.[0] }, "query stopped at its timeout");
       return {
         message: "This request asked for more than the graph can answer in time, and was stopped: ask for less (smaller limits, fewer nested lists).",
-        extensions: { code: "QUERY_TIMEOUT" }, ...path,
+        extensions: { code: "QUERY_TIMEOUT" },
+        ...path,
       };
     }
     if (original instanceof Neo4jError) {
@@ -191,7 +199,7 @@ function requestLogging(): ApolloServerPlugin<SubgraphContext> {
       const started = performance.now();
       return {
         async willSendResponse({ response, operationName }) {
-          const errors = response.body.kind === "single" ? response.body.singleResult.errors?.length ?? 0 : 0;
+          const errors = response.body.kind === "single" ? (response.body.singleResult.errors?.length ?? 0) : 0;
           contextValue.logger.info({ operationName, errors, ms: Math.round(performance.now() - started) }, "operation");
         },
       };
@@ -226,7 +234,9 @@ export class StartUp {
   pending: string | null = "starting";
   #resolveFinished: () => void = () => {};
   /** Settles when the start-up has finished. */
-  readonly finished = new Promise<void>((resolveFinished) => { this.#resolveFinished = resolveFinished; });
+  readonly finished = new Promise<void>((resolveFinished) => {
+    this.#resolveFinished = resolveFinished;
+  });
 
   finish(): void {
     this.pending = null;
@@ -265,7 +275,9 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
     async listen(port, host = "127.0.0.1", startUp) {
       const app = express();
       app.disable("x-powered-by");
-      app.get("/healthcheck", (_req, res) => { res.json({ status: "ok", subgraph: name }); });
+      app.get("/healthcheck", (_req, res) => {
+        res.json({ status: "ok", subgraph: name });
+      });
       app.get("/metrics", metrics.handler);
       app.get("/readiness", readinessHandler(name, driver, database, startUp));
       const httpServer: Server = createServer(app);
@@ -274,7 +286,14 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
         introspection: true,
         includeStacktraceInErrorResponses: false,
         formatError: maskingFormatError(logger),
-        plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLogging(), personalFilterGuard(), metrics.plugin, requestTransactions()],
+        plugins: [
+          ApolloServerPluginDrainHttpServer({ httpServer }),
+          ApolloServerPluginInlineTraceDisabled(),
+          requestLogging(),
+          personalFilterGuard(),
+          metrics.plugin,
+          requestTransactions(),
+        ],
         // Its own SIGTERM handler would re-raise the signal once drained, killing the process before the
         // driver is closed: the process's entry point (lib/run-subgraph.ts) orders the shutdown instead.
         stopOnTerminationSignals: false,
@@ -294,8 +313,13 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
             const viewer = res.locals["viewer"] as Viewer | undefined;
             const jwt = neo4jJwt(viewer);
             return {
-              requestId, clientRequestId, logger: logger.child({ requestId, ...(clientRequestId ? { clientRequestId } : {}) }), viewer, transaction: { timeout: options.queryTimeoutMs ?? 4000 },
-              ...(jwt ? { jwt } : {}), ...(database ? { sessionConfig: { database } } : {}),
+              requestId,
+              clientRequestId,
+              logger: logger.child({ requestId, ...(clientRequestId ? { clientRequestId } : {}) }),
+              viewer,
+              transaction: { timeout: options.queryTimeoutMs ?? 4000 },
+              ...(jwt ? { jwt } : {}),
+              ...(database ? { sessionConfig: { database } } : {}),
             };
           },
         }),
@@ -308,14 +332,16 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
       const url = `http://${host}:${actualPort}/graphql`;
       logger.info({ url }, "subgraph listening");
       // In the background, once Neo4j is there: it takes seconds on a large graph, and the subgraph serves meanwhile.
-      const warmedUp = (startUp?.finished ?? Promise.resolve()).then(async () => {
-        const started = performance.now();
-        await options.warmUp?.();
-        return performance.now() - started;
-      }).then(
-        (ms) => logger.info({ ms: Math.round(ms) }, "queries compiled"),
-        (error: unknown) => logger.warn({ err: error }, "could not run the queries ahead; the first requests will compile them"),
-      );
+      const warmedUp = (startUp?.finished ?? Promise.resolve())
+        .then(async () => {
+          const started = performance.now();
+          await options.warmUp?.();
+          return performance.now() - started;
+        })
+        .then(
+          (ms) => logger.info({ ms: Math.round(ms) }, "queries compiled"),
+          (error: unknown) => logger.warn({ err: error }, "could not run the queries ahead; the first requests will compile them"),
+        );
       return {
         url,
         port: actualPort,

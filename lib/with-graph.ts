@@ -19,7 +19,10 @@ export interface Graph {
  * Runs `work` against the graph. An error of a class in `plainErrors` (and Neo4jUnavailableError,
  * ConfigError and the like, whose message is written for people) is printed without a stack trace.
  */
-export async function withGraph<T>(work: (graph: Graph) => Promise<T>, options: { failureExitCode?: number; plainErrors?: (new (...args: never[]) => Error)[] } = {}): Promise<T | undefined> {
+export async function withGraph<T>(
+  work: (graph: Graph) => Promise<T>,
+  options: { failureExitCode?: number; plainErrors?: (new (...args: never[]) => Error)[] } = {},
+): Promise<T | undefined> {
   const config = loadConfig();
   const neo4j = await ensureNeo4j(config, (line) => console.error(line));
   const driver = createDriver(config, neo4j.uri);

@@ -19,8 +19,13 @@ await withGraph(async ({ driver, database }) => {
   // The generated graph stands on the real organisations and professions.
   if (await graphIsEmpty(driver, database)) await seedDemoData(driver, database);
   const summary = await generate({
-    driver, database, scale: values.scale as Scale, seed,
-    onProgress: (stage, done) => { if (process.stderr.isTTY) process.stderr.write(`\r${stage}: ${done.toLocaleString("en-GB")}      `); },
+    driver,
+    database,
+    scale: values.scale as Scale,
+    seed,
+    onProgress: (stage, done) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r${stage}: ${done.toLocaleString("en-GB")}      `);
+    },
   });
   if (process.stderr.isTTY) process.stderr.write("\n");
   console.log(JSON.stringify(summary));

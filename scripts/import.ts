@@ -13,7 +13,9 @@ function usage(problem?: string): never {
   if (problem) console.error(problem);
   console.error(`Usage: npm run import -- <source> <file…> [--dry-run] [--json] [--batch-size N] [--snapshot YYYY-MM-DD]
 Sources:
-${Object.values(importSources).map((s) => `  ${s.name.padEnd(22)} ${s.description}`).join("\n")}`);
+${Object.values(importSources)
+  .map((s) => `  ${s.name.padEnd(22)} ${s.description}`)
+  .join("\n")}`);
   process.exit(2);
 }
 
@@ -52,7 +54,9 @@ const progress = (written: number, total: number) => {
   const seconds = (performance.now() - started) / 1000;
   const share = total > 0 ? Math.min(1, written / total) : 1;
   const bar = "█".repeat(Math.round(share * 30)).padEnd(30, "░");
-  process.stderr.write(`\r${source.name} ${bar} ${Math.round(share * 100)}% ${written.toLocaleString("en-GB")}/${total.toLocaleString("en-GB")} records, ${Math.round(written / Math.max(seconds, 0.001)).toLocaleString("en-GB")} per second `);
+  process.stderr.write(
+    `\r${source.name} ${bar} ${Math.round(share * 100)}% ${written.toLocaleString("en-GB")}/${total.toLocaleString("en-GB")} records, ${Math.round(written / Math.max(seconds, 0.001)).toLocaleString("en-GB")} per second `,
+  );
 };
 
 const summary: ImportSummary | undefined = await withGraph(
@@ -79,7 +83,9 @@ if (summary) {
     const byReason = new Map<string, string[]>();
     for (const r of summary.rejections) byReason.set(`${r.file}: ${r.reason}`, [...(byReason.get(`${r.file}: ${r.reason}`) ?? []), r.location]);
     for (const [reason, where] of byReason) {
-      console.error(`rejected ${where.length === 1 ? where[0] : `${where.length} records (${where.slice(0, 3).join(", ")}${where.length > 3 ? ", …" : ""})`} of ${reason}`);
+      console.error(
+        `rejected ${where.length === 1 ? where[0] : `${where.length} records (${where.slice(0, 3).join(", ")}${where.length > 3 ? ", …" : ""})`} of ${reason}`,
+      );
     }
     console.log(
       `${summary.dryRun ? "dry run, nothing written: " : ""}${summary.source}: ${summary.read} read, ${summary.created} created, ` +

@@ -4,5 +4,9 @@ import { seedDemoData } from "../seed/seed.js";
 
 await withGraph(async ({ driver, database, uri }) => {
   const summary = await seedDemoData(driver, database);
-  console.log(`Seeded ${uri}: ${Object.entries(summary).map(([k, v]) => `${v} ${k}`).join(", ")}`);
+  console.log(
+    `Seeded ${uri}: ${Object.entries(summary)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ")}`,
+  );
 });

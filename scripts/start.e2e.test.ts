@@ -12,10 +12,13 @@ import { testNeo4j } from "../test/helpers.js";
 /** The children of a process, with their command lines. */
 function childrenOf(pid: number): { pid: number; args: string }[] {
   const out = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(pid)], { encoding: "utf8" });
-  return out.split("\n").filter((line) => line.trim()).map((line) => {
-    const [, childPid, args] = /^\s*(\d+)\s+(.*)$/.exec(line)!;
-    return { pid: Number(childPid), args: args! };
-  });
+  return out
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => {
+      const [, childPid, args] = /^\s*(\d+)\s+(.*)$/.exec(line)!;
+      return { pid: Number(childPid), args: args! };
+    });
 }
 
 const isAlive = (pid: number): boolean => {
@@ -38,13 +41,24 @@ describe("npm start, when one of its processes dies", () => {
     start = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, "scripts/start.ts")], {
       cwd: repoRoot,
       env: {
-        ...process.env, NEO4J_URI: uri, NEO4J_USERNAME: username, NEO4J_PASSWORD: password, LOG_LEVEL: "warn",
-        PEOPLE_PORT: String(people), ORGANISATIONS_PORT: String(organisations), SERVICES_PORT: String(services), GATEWAY_PORT: String(gateway),
+        ...process.env,
+        NEO4J_URI: uri,
+        NEO4J_USERNAME: username,
+        NEO4J_PASSWORD: password,
+        LOG_LEVEL: "warn",
+        PEOPLE_PORT: String(people),
+        ORGANISATIONS_PORT: String(organisations),
+        SERVICES_PORT: String(services),
+        GATEWAY_PORT: String(gateway),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    start.stdout!.on("data", (chunk: Buffer) => { output += chunk.toString(); });
-    start.stderr!.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+    start.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    start.stderr!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     exit = new Promise((resolveExit) => start.once("exit", (code, signal) => resolveExit({ code, signal })));
     const deadline = Date.now() + 100_000;
     while (!output.includes("Service Graph is running")) {

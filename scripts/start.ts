@@ -41,7 +41,9 @@ function startProcess(label: string, entry: string, env: NodeJS.ProcessEnv): Chi
     stdio: ["ignore", "pipe", "pipe"],
   });
   const prefix = (line: string) => (line.trim() ? `${label.padEnd(13)} | ${line}\n` : "");
-  child.stdout?.on("data", (chunk: Buffer) => { if (process.env["LOG_LEVEL"] !== "silent") process.stdout.write(chunk.toString().split("\n").map(prefix).join("")); });
+  child.stdout?.on("data", (chunk: Buffer) => {
+    if (process.env["LOG_LEVEL"] !== "silent") process.stdout.write(chunk.toString().split("\n").map(prefix).join(""));
+  });
   child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk.toString().split("\n").map(prefix).join("")));
   const exited = new Promise<void>((resolveExit) => {
     child.once("exit", (code, signal) => {
@@ -79,7 +81,11 @@ async function prepareGraph(uri: string, settings: Config): Promise<void> {
     if (await graphIsEmpty(driver, settings.NEO4J_DATABASE)) {
       console.log("The graph is empty: loading the demo data…");
       const summary = await seedDemoData(driver, settings.NEO4J_DATABASE);
-      console.log(`Loaded ${Object.entries(summary).map(([k, v]) => `${v} ${k}`).join(", ")}.`);
+      console.log(
+        `Loaded ${Object.entries(summary)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(", ")}.`,
+      );
     }
   } finally {
     await driver.close();

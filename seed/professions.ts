@@ -14,7 +14,11 @@ export interface ProfessionRow {
 }
 
 export const slugify = (text: string): string =>
-  text.toLowerCase().replace(/&/g, "and").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  text
+    .toLowerCase()
+    .replace(/&/g, "and")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 
 /**
  * Our grouping of the professions into families, for analysis by broad kind of work; Civil Service
@@ -55,14 +59,16 @@ const professionFamilies: Record<string, string> = {
 };
 
 export function professions(): ProfessionRow[] {
-  return readFileSync(resolve(dataDir, "civil-service-professions-2022.txt"), "utf8")
-    .split("\n")
-    .map((line) => line.trim())
-    // "No reported profession" is the absence of one, not a profession.
-    .filter((line) => line && !line.startsWith("#") && line !== "No reported profession")
-    .map((name) => {
-      const family = professionFamilies[name];
-      if (!family) throw new Error(`No family for the profession "${name}": add it to seed/professions.ts`);
-      return { id: slugify(name), name, family };
-    });
+  return (
+    readFileSync(resolve(dataDir, "civil-service-professions-2022.txt"), "utf8")
+      .split("\n")
+      .map((line) => line.trim())
+      // "No reported profession" is the absence of one, not a profession.
+      .filter((line) => line && !line.startsWith("#") && line !== "No reported profession")
+      .map((name) => {
+        const family = professionFamilies[name];
+        if (!family) throw new Error(`No family for the profession "${name}": add it to seed/professions.ts`);
+        return { id: slugify(name), name, family };
+      })
+  );
 }

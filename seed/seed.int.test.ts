@@ -20,10 +20,14 @@ describe("demo data", () => {
   });
 
   it("links every announced organisation's closed departments to their successors", async () => {
-    const { records } = await driver.executeQuery(`
+    const { records } = await driver.executeQuery(
+      `
       MATCH (o:Organisation) WHERE o.id IN ['department-for-business-energy-and-industrial-strategy', 'department-for-international-trade']
       MATCH (o)-[:SUPERSEDED_BY]->(s)
-      RETURN o.id AS id, o.status AS status, collect(s.id) AS successors`, {}, { database: testNeo4j().database });
+      RETURN o.id AS id, o.status AS status, collect(s.id) AS successors`,
+      {},
+      { database: testNeo4j().database },
+    );
     const byId = Object.fromEntries(records.map((r) => [r.get("id"), { status: r.get("status"), successors: (r.get("successors") as string[]).sort() }]));
     expect(byId["department-for-international-trade"]).toEqual({ status: "closed", successors: ["department-for-business-and-trade"] });
     expect(byId["department-for-business-energy-and-industrial-strategy"]?.successors).toContain("department-for-business-and-trade");

@@ -24,16 +24,24 @@ async function write(driver: Driver, database: string | undefined, cypher: strin
 
 /** The GOV.UK organisations, through the importer, so they carry its provenance. */
 export async function seedOrganisations(driver: Driver, database?: string): Promise<number> {
-  const summary = await runImport(govukOrganisationsSource, [resolve(import.meta.dirname, "data", "govuk-organisations-2026-07-20.json")], { driver, database });
+  const summary = await runImport(govukOrganisationsSource, [resolve(import.meta.dirname, "data", "govuk-organisations-2026-07-20.json")], {
+    driver,
+    database,
+  });
   return summary.created + summary.updated + summary.unchanged;
 }
 
 export async function seedProfessions(driver: Driver, database?: string): Promise<number> {
   const rows = professions();
-  await write(driver, database, `
+  await write(
+    driver,
+    database,
+    `
     UNWIND $rows AS row
     MERGE (p:Profession {id: row.id})
-    SET p.name = row.name, p.family = row.family`, { rows });
+    SET p.name = row.name, p.family = row.family`,
+    { rows },
+  );
   return rows.length;
 }
 
@@ -47,7 +55,10 @@ interface ServiceRow {
 }
 
 async function seedServices(driver: Driver, database: string | undefined, services: ServiceRow[]): Promise<void> {
-  await write(driver, database, `
+  await write(
+    driver,
+    database,
+    `
     UNWIND $services AS row
     MERGE (s:Service {id: row.id})
     SET s.name = row.name, s.description = row.description, s.url = row.url
@@ -62,34 +73,57 @@ async function seedServices(driver: Driver, database: string | undefined, servic
       MERGE (st:Stage {id: stage.id})
       SET st.name = stage.name, st.position = stage.position, st.description = stage.description
       MERGE (s)-[:HAS_STAGE]->(st)
-    }`, { services });
+    }`,
+    { services },
+  );
 }
 
 export async function seedStartingABusiness(driver: Driver, database?: string): Promise<void> {
   const { stages, ...service } = startingABusiness;
-  await seedServices(driver, database, [{ ...service, stages: stages.map((s, i) => ({ id: s.id, position: i + 1, name: s.name, description: s.description })) }]);
+  await seedServices(driver, database, [
+    { ...service, stages: stages.map((s, i) => ({ id: s.id, position: i + 1, name: s.name, description: s.description })) },
+  ]);
   const responsibilities = stages.flatMap((stage) =>
-    stage.responsible.map((r) => ({ stage: stage.id, organisation: r.organisation, lane: r.lane, since: r.since ?? null, until: r.until ?? null })));
-  await write(driver, database, `
+    stage.responsible.map((r) => ({ stage: stage.id, organisation: r.organisation, lane: r.lane, since: r.since ?? null, until: r.until ?? null })),
+  );
+  await write(
+    driver,
+    database,
+    `
     UNWIND $rows AS row
     MATCH (o:Organisation {id: row.organisation}), (st:Stage {id: row.stage})
     MERGE (o)-[r:RESPONSIBLE_FOR]->(st)
-    SET r.lane = row.lane, r.since = date(row.since), r.until = date(row.until)`, { rows: responsibilities });
-  await write(driver, database, `
+    SET r.lane = row.lane, r.since = date(row.since), r.until = date(row.until)`,
+    { rows: responsibilities },
+  );
+  await write(
+    driver,
+    database,
+    `
     UNWIND $rows AS row
     MATCH (st:Stage {id: row.stage}), (p:Profession {id: row.profession})
-    MERGE (st)-[:EXPECTS_PROFESSION]->(p)`, { rows: stages.flatMap((stage) => stage.expects.map((profession) => ({ stage: stage.id, profession }))) });
+    MERGE (st)-[:EXPECTS_PROFESSION]->(p)`,
+    { rows: stages.flatMap((stage) => stage.expects.map((profession) => ({ stage: stage.id, profession }))) },
+  );
 
-  await write(driver, database, `
+  await write(
+    driver,
+    database,
+    `
     UNWIND $rows AS row
     MERGE (c:Community {id: row.id})
     SET c.name = row.name, c.kind = row.kind, c.description = row.description
     WITH c, row
     UNWIND row.focusesOn AS serviceId
     MATCH (s:Service {id: serviceId})
-    MERGE (c)-[:FOCUSES_ON]->(s)`, { rows: communities });
+    MERGE (c)-[:FOCUSES_ON]->(s)`,
+    { rows: communities },
+  );
 
-  await write(driver, database, `
+  await write(
+    driver,
+    database,
+    `
     UNWIND $rows AS row
     MERGE (p:Person {id: row.id})
     SET p.name = row.name, p.jobTitle = row.jobTitle, p.grade = row.grade, p.email = row.email, p.phone = row.phone
@@ -109,7 +143,9 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
       MATCH (st:Stage {id: w.id})
       MERGE (p)-[r:WORKS_ON]->(st)
       SET r.role = w.role
-    }`, { rows: people.map((person, index) => ({ ...person, ...demoContact(person, index) })) });
+    }`,
+    { rows: people.map((person, index) => ({ ...person, ...demoContact(person, index) })) },
+  );
 }
 
 /** The GOV.UK step-by-step journeys of seed/data, through the importer. */
@@ -144,6 +180,9 @@ export async function graphIsEmpty(driver: Driver, database?: string): Promise<b
  * numbers from Ofcom's range kept for drama (020 7946 0000 to 0999), so none reaches anyone real.
  */
 function demoContact(person: PersonSeed, index: number): { email: string; phone: string } {
-  const local = person.name.toLowerCase().replace(/[^a-z]+/g, ".").replace(/^\.|\.$/g, "");
+  const local = person.name
+    .toLowerCase()
+    .replace(/[^a-z]+/g, ".")
+    .replace(/^\.|\.$/g, "");
   return { email: `${local}@demo.service-graph.example`, phone: `020 7946 ${String(index + 1).padStart(4, "0")}` };
 }

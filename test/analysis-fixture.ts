@@ -22,10 +22,21 @@ import { postGraphQL, startSubgraph, testDriver, uniqueId } from "./helpers.js";
 
 export interface AnalysisFixture {
   word: string;
-  D: string; A: string; B: string; C: string;
-  S: string; st1: string; st2: string; st3: string; st4: string;
-  p1: string; p2: string; p3: string;
-  X: string; Y: string; K: string;
+  D: string;
+  A: string;
+  B: string;
+  C: string;
+  S: string;
+  st1: string;
+  st2: string;
+  st3: string;
+  st4: string;
+  p1: string;
+  p2: string;
+  p3: string;
+  X: string;
+  Y: string;
+  K: string;
   remove(): Promise<void>;
 }
 
@@ -33,11 +44,24 @@ export async function createAnalysisFixture(driver: Driver): Promise<AnalysisFix
   // A word no other node's name has, for search.
   const word = `zq${uniqueId("w").slice(-8)}`;
   const ids = {
-    D: uniqueId("dept"), A: uniqueId("a"), B: uniqueId("b"), C: uniqueId("c"),
-    S: uniqueId("service"), st1: uniqueId("st1"), st2: uniqueId("st2"), st3: uniqueId("st3"), st4: uniqueId("st4"),
-    p1: uniqueId("p1"), p2: uniqueId("p2"), p3: uniqueId("p3"), X: uniqueId("prof-x"), Y: uniqueId("prof-y"), K: uniqueId("community"),
+    D: uniqueId("dept"),
+    A: uniqueId("a"),
+    B: uniqueId("b"),
+    C: uniqueId("c"),
+    S: uniqueId("service"),
+    st1: uniqueId("st1"),
+    st2: uniqueId("st2"),
+    st3: uniqueId("st3"),
+    st4: uniqueId("st4"),
+    p1: uniqueId("p1"),
+    p2: uniqueId("p2"),
+    p3: uniqueId("p3"),
+    X: uniqueId("prof-x"),
+    Y: uniqueId("prof-y"),
+    K: uniqueId("community"),
   };
-  await driver.executeQuery(`
+  await driver.executeQuery(
+    `
     CREATE (d:Organisation {id: $D, name: 'Department ' + $word, type: 'Ministerial department', status: 'live'})
     CREATE (a:Organisation {id: $A, name: 'Agency A ' + $word, acronym: 'AA', type: 'Executive agency', status: 'live'})-[:PART_OF]->(d)
     CREATE (b:Organisation {id: $B, name: 'Body B', type: 'Executive agency', status: 'live'})
@@ -64,7 +88,9 @@ export async function createAnalysisFixture(driver: Driver): Promise<AnalysisFix
     CREATE (p2)-[:WORKS_ON {role: 'designer'}]->(st2), (p3)-[:WORKS_ON {role: 'analyst'}]->(st2)
     CREATE (p2)-[:WORKS_ON {role: 'designer'}]->(st3)
     CREATE (p1)-[:MEMBER_OF {role: 'lead', since: date('2022-01-01')}]->(k)
-    CREATE (p2)-[:MEMBER_OF {role: 'member'}]->(k)`, { ...ids, word });
+    CREATE (p2)-[:MEMBER_OF {role: 'member'}]->(k)`,
+    { ...ids, word },
+  );
   return {
     ...ids,
     word,

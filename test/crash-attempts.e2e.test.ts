@@ -62,13 +62,18 @@ async function send(address: string, body: string, timeoutMs: number): Promise<A
     }
     return { outcome: `${response.status} ${code}`, ...(message ? { message } : {}), ms: performance.now() - started };
   } catch (error) {
-    const reason = (error as Error).name === "TimeoutError" ? `none within ${timeoutMs} ms` : (((error as Error).cause as Error | undefined)?.message ?? (error as Error).message);
+    const reason =
+      (error as Error).name === "TimeoutError"
+        ? `none within ${timeoutMs} ms`
+        : (((error as Error).cause as Error | undefined)?.message ?? (error as Error).message);
     return { outcome: `no answer (${reason})`, ms: performance.now() - started };
   }
 }
 
 const stopped = () =>
-  stack.members.filter((m) => m.child.exitCode !== null || m.child.signalCode !== null).map((m) => `${m.name} (${m.child.signalCode ?? `exit code ${m.child.exitCode}`})`);
+  stack.members
+    .filter((m) => m.child.exitCode !== null || m.child.signalCode !== null)
+    .map((m) => `${m.name} (${m.child.signalCode ?? `exit code ${m.child.exitCode}`})`);
 
 interface AttackOutcome {
   /** How many answers of each kind the attacker got. */
@@ -85,7 +90,13 @@ interface AttackOutcome {
  * (or `count` in rounds of `concurrency` when `rounds`, all of a round at once); meanwhile a
  * bystander polls every 250 ms. Stops sending as soon as a process has gone.
  */
-async function underAttack(options: { address: string; count: number; concurrency: number; rounds?: boolean; body(i: number): string }): Promise<AttackOutcome> {
+async function underAttack(options: {
+  address: string;
+  count: number;
+  concurrency: number;
+  rounds?: boolean;
+  body(i: number): string;
+}): Promise<AttackOutcome> {
   const checksumBefore = await graphChecksum(driver, database);
   const answers: Record<string, number> = {};
   const messages = new Map<string, string>();
@@ -120,7 +131,9 @@ async function underAttack(options: { address: string; count: number; concurrenc
   await polling;
   const checksumAfter = await graphChecksum(driver, database);
   bystanderWorstMs = Math.max(bystanderWorstMs, ...bystander.map((a) => a.ms));
-  console.log(`  answers: ${JSON.stringify(answers)} (${[...messages].map(([k, m]) => `${k}: "${m}"`).join("; ")}); bystander: ${bystander.length} requests, slowest ${Math.round(Math.max(...bystander.map((a) => a.ms)))} ms`);
+  console.log(
+    `  answers: ${JSON.stringify(answers)} (${[...messages].map(([k, m]) => `${k}: "${m}"`).join("; ")}); bystander: ${bystander.length} requests, slowest ${Math.round(Math.max(...bystander.map((a) => a.ms)))} ms`,
+  );
   return { answers, sent, stopped: stopped(), bystander, checksumBefore, checksumAfter };
 }
 
@@ -144,10 +157,16 @@ describe("crash attempts against the real processes with their production heap (
     driver = testDriver();
     const starting = performance.now();
     stack = await startProcessStack({
-      neo4jUri: neo4j.uri, password: neo4j.password, root, label: "crash attempts",
+      neo4jUri: neo4j.uri,
+      password: neo4j.password,
+      root,
+      label: "crash attempts",
       env: {
-        NEO4J_USERNAME: neo4j.username, ...(neo4j.database ? { NEO4J_DATABASE: neo4j.database } : {}),
-        SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs), GATEWAY_TRUSTED_PROXIES: "1", SERVICE_GRAPH_ENV: "production",
+        NEO4J_USERNAME: neo4j.username,
+        ...(neo4j.database ? { NEO4J_DATABASE: neo4j.database } : {}),
+        SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs),
+        GATEWAY_TRUSTED_PROXIES: "1",
+        SERVICE_GRAPH_ENV: "production",
       },
     });
     // The bystander's first answer is not slowed by compiling its query.
@@ -158,7 +177,9 @@ describe("crash attempts against the real processes with their production heap (
   afterAll(async () => {
     if (stack) {
       const peaks = stack.members.map((m) => `${m.name} ${peakMemoryMB(m.child.pid) ?? "gone"} MB`).join(", ");
-      console.log(`Peak resident memory (VmHWM) after the crash attempts${root === repoRoot ? "" : ` (servers of ${root})`}: ${peaks}; the bystander's slowest answer ${Math.round(bystanderWorstMs)} ms`);
+      console.log(
+        `Peak resident memory (VmHWM) after the crash attempts${root === repoRoot ? "" : ` (servers of ${root})`}: ${peaks}; the bystander's slowest answer ${Math.round(bystanderWorstMs)} ms`,
+      );
     }
     await stopAll();
     await driver?.close();
@@ -166,7 +187,12 @@ describe("crash attempts against the real processes with their production heap (
 
   it("1a. 150 distinct 990-field documents (a 160 MB gateway died at about 75)", async () => {
     const salt = Date.now().toString(36);
-    const outcome = await underAttack({ address: "198.51.100.11", count: 150, concurrency: 4, body: (i) => JSON.stringify({ query: distinctFieldsDocument(`${salt}${i}`, 990) }) });
+    const outcome = await underAttack({
+      address: "198.51.100.11",
+      count: 150,
+      concurrency: 4,
+      body: (i) => JSON.stringify({ query: distinctFieldsDocument(`${salt}${i}`, 990) }),
+    });
     expectSurvived(outcome);
     expect(outcome.sent).toBe(150);
     // Every one was answered (refused as invalid, or rate-limited), none left hanging.
@@ -175,14 +201,25 @@ describe("crash attempts against the real processes with their production heap (
 
   it("1b. 300 distinct valid documents with 975 fresh ids each (a 160 MB gateway died at about 277)", async () => {
     const salt = Date.now().toString(36);
-    const outcome = await underAttack({ address: "198.51.100.12", count: 300, concurrency: 4, body: (i) => JSON.stringify({ query: distinctIdsDocument(`${salt}-${i}`, 975) }) });
+    const outcome = await underAttack({
+      address: "198.51.100.12",
+      count: 300,
+      concurrency: 4,
+      body: (i) => JSON.stringify({ query: distinctIdsDocument(`${salt}-${i}`, 975) }),
+    });
     expectSurvived(outcome);
     expect(outcome.sent).toBe(300);
     expect(Object.keys(outcome.answers).filter((k) => k.startsWith("no answer"))).toEqual([]);
   }, 60_000);
 
   it("2. the nested fan-out, ten at once, twice; then the same with limit: 0", async () => {
-    const outcome = await underAttack({ address: "198.51.100.13", count: 40, concurrency: 10, rounds: true, body: (i) => JSON.stringify({ query: fanOutDocument(i < 20 ? 1000 : 0) }) });
+    const outcome = await underAttack({
+      address: "198.51.100.13",
+      count: 40,
+      concurrency: 10,
+      rounds: true,
+      body: (i) => JSON.stringify({ query: fanOutDocument(i < 20 ? 1000 : 0) }),
+    });
     expectSurvived(outcome);
     expect(outcome.sent).toBe(40);
     expect(Object.keys(outcome.answers).filter((k) => k.startsWith("no answer"))).toEqual([]);

@@ -39,7 +39,9 @@ interface ServerProcess {
 function startServer(label: string, entry: string, env: NodeJS.ProcessEnv): ServerProcess {
   const child = spawn(process.execPath, serverNodeArgs(resolve(repoRoot, entry)), { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let tail = "";
-  const keep = (chunk: Buffer) => { tail = (tail + chunk.toString()).slice(-6000); };
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-6000);
+  };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
@@ -71,7 +73,12 @@ interface Answer {
 
 let adminToken = "";
 
-async function ask(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = { authorization: `Bearer ${adminToken}` }): Promise<Answer> {
+async function ask(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = { authorization: `Bearer ${adminToken}` },
+): Promise<Answer> {
   const started = performance.now();
   const response = await fetch(url, {
     method: "POST",
@@ -125,13 +132,18 @@ function startWriter(url: string) {
   const loop = (async () => {
     for (let n = 0; running; n++) {
       const id = `test-faults-${n % 2 ? "community" : "organisation"}-${n}`;
-      const [field, mutation] = n % 2
-        ? ["createCommunities", `mutation ($input: [CommunityCreateInput!]!) { createCommunities(input: $input) { communities { id } } }`]
-        : ["createOrganisations", `mutation ($input: [OrganisationCreateInput!]!) { createOrganisations(input: $input) { organisations { id } } }`];
+      const [field, mutation] =
+        n % 2
+          ? ["createCommunities", `mutation ($input: [CommunityCreateInput!]!) { createCommunities(input: $input) { communities { id } } }`]
+          : ["createOrganisations", `mutation ($input: [OrganisationCreateInput!]!) { createOrganisations(input: $input) { organisations { id } } }`];
       const input = n % 2 ? { id, name: `Faults test community ${n}`, kind: "COMMUNITY_OF_PRACTICE" } : { id, name: `Faults test organisation ${n}` };
       const answer = await ask(url, mutation, { input: [input] }).catch(() => undefined);
       const created = answer?.data?.[field] as Record<string, { id: string }[]> | undefined;
-      const ids = created ? Object.values(created).flat().map((node) => node.id) : [];
+      const ids = created
+        ? Object.values(created)
+            .flat()
+            .map((node) => node.id)
+        : [];
       (answer && answer.errors.length === 0 && ids.includes(id) ? acknowledged : refused).push(id);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -176,13 +188,23 @@ describe("faults: the real processes over a Neo4j that is stopped, started and p
     const gatewayPort = await freePort();
     gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     env = {
-      NEO4J_URI: neo4j.uri, NEO4J_USERNAME: "neo4j", NEO4J_PASSWORD: password, HOST: "127.0.0.1", LOG_LEVEL: "warn",
-      PEOPLE_PORT: String(subgraphPorts.people), ORGANISATIONS_PORT: String(subgraphPorts.organisations), SERVICES_PORT: String(subgraphPorts.services),
+      NEO4J_URI: neo4j.uri,
+      NEO4J_USERNAME: "neo4j",
+      NEO4J_PASSWORD: password,
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      PEOPLE_PORT: String(subgraphPorts.people),
+      ORGANISATIONS_PORT: String(subgraphPorts.organisations),
+      SERVICES_PORT: String(subgraphPorts.services),
       PEOPLE_URL: subgraphUrl(subgraphPorts.people, "/graphql"),
       ORGANISATIONS_URL: subgraphUrl(subgraphPorts.organisations, "/graphql"),
       SERVICES_URL: subgraphUrl(subgraphPorts.services, "/graphql"),
-      GATEWAY_PORT: String(gatewayPort), SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs),
-      AUTH_JWT_SECRET: testAuth.secret, AUTH_ISSUER: testAuth.issuer, AUTH_AUDIENCE: testAuth.audience, SUBGRAPH_SECRET: testAuth.subgraphSecret,
+      GATEWAY_PORT: String(gatewayPort),
+      SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs),
+      AUTH_JWT_SECRET: testAuth.secret,
+      AUTH_ISSUER: testAuth.issuer,
+      AUTH_AUDIENCE: testAuth.audience,
+      SUBGRAPH_SECRET: testAuth.subgraphSecret,
       // One client sends all of this file's load: the per-client rate limit would refuse most of it.
       GATEWAY_RATE_LIMIT_PER_SECOND: "0",
     };
@@ -256,7 +278,9 @@ describe("faults: the real processes over a Neo4j that is stopped, started and p
       expect(hung.ms).toBeLessThan(subgraphTimeoutMs + slackMs);
       expectNothingInternal(hung);
       expect(other.errors).toEqual([]);
-      console.info(`subgraph hung: answered in ${hung.ms} ms, ${hung.status}, ${codes(hung).join(", ")}: ${hung.errors[0]?.message}; search meanwhile in ${other.ms} ms`);
+      console.info(
+        `subgraph hung: answered in ${hung.ms} ms, ${hung.status}, ${codes(hung).join(", ")}: ${hung.errors[0]?.message}; search meanwhile in ${other.ms} ms`,
+      );
     } finally {
       subgraphs.people.child.kill("SIGCONT");
     }
@@ -285,7 +309,9 @@ describe("faults: the real processes over a Neo4j that is stopped, started and p
     }
     const unavailable = outage.filter((answer) => codes(answer).every((code) => code === "DATABASE_UNAVAILABLE"));
     const slowest = Math.max(...outage.map((a) => a.ms));
-    console.info(`Neo4j down (stopped in ${neo4jStopMs} ms): ${unavailable.length}/${outage.length} answered DATABASE_UNAVAILABLE ("${unavailable[0]?.errors[0]?.message}"), others ${[...new Set(outage.filter((a) => !unavailable.includes(a)).flatMap(codes))].join(", ") || "none"}; ${Math.min(...outage.map((a) => a.ms))}–${slowest} ms`);
+    console.info(
+      `Neo4j down (stopped in ${neo4jStopMs} ms): ${unavailable.length}/${outage.length} answered DATABASE_UNAVAILABLE ("${unavailable[0]?.errors[0]?.message}"), others ${[...new Set(outage.filter((a) => !unavailable.includes(a)).flatMap(codes))].join(", ") || "none"}; ${Math.min(...outage.map((a) => a.ms))}–${slowest} ms`,
+    );
     expect(unavailable.length).toBeGreaterThan(outage.length / 2);
 
     await waitFor("the late subgraph listening", () => ok(subgraphUrl(latePort, "/healthcheck")), 60_000, late);
@@ -296,12 +322,18 @@ describe("faults: the real processes over a Neo4j that is stopped, started and p
     const startedAt = Date.now();
     neo4j = await startLocalNeo4j({ name: neo4jName, port: neo4jPort, password, log: () => {} });
     const neo4jStartMs = Date.now() - startedAt;
-    const recoveredMs = await waitFor("the gateway answering from Neo4j again", async () => {
-      const answers = await Promise.all([ask(gatewayUrl, organisationAndPeople), ask(gatewayUrl, servicesOnly)]);
-      return answers.every((answer) => answer.errors.length === 0);
-    }, 60_000);
+    const recoveredMs = await waitFor(
+      "the gateway answering from Neo4j again",
+      async () => {
+        const answers = await Promise.all([ask(gatewayUrl, organisationAndPeople), ask(gatewayUrl, servicesOnly)]);
+        return answers.every((answer) => answer.errors.length === 0);
+      },
+      60_000,
+    );
     const lateReadyMs = await waitFor("the late subgraph ready", () => ok(subgraphUrl(latePort, "/readiness")), 30_000, late);
-    console.info(`Neo4j restart: started in ${neo4jStartMs} ms; gateway answering again ${recoveredMs} ms later; the subgraph started while it was down ready ${recoveredMs + lateReadyMs} ms after Neo4j`);
+    console.info(
+      `Neo4j restart: started in ${neo4jStartMs} ms; gateway answering again ${recoveredMs} ms later; the subgraph started while it was down ready ${recoveredMs + lateReadyMs} ms after Neo4j`,
+    );
     expect([...Object.values(subgraphs), gateway].map((server) => server.child.pid)).toEqual(pids);
     for (const server of [...Object.values(subgraphs), gateway]) expect(isRunning(server), server.label).toBe(true);
   }, 240_000);
@@ -313,7 +345,9 @@ describe("faults: the real processes over a Neo4j that is stopped, started and p
     const inGraph = new Set<string>(records[0]?.get("ids") as string[]);
     const lost = acknowledged.filter((id) => !inGraph.has(id));
     const refusedButWritten = refused.filter((id) => inGraph.has(id)).length;
-    console.info(`writes: ${acknowledged.length} acknowledged, all but ${lost.length} in the graph; ${refused.length} refused or unanswered, ${refusedButWritten} of them written anyway`);
+    console.info(
+      `writes: ${acknowledged.length} acknowledged, all but ${lost.length} in the graph; ${refused.length} refused or unanswered, ${refusedButWritten} of them written anyway`,
+    );
     expect(acknowledged.length).toBeGreaterThan(10);
     expect(refused.length).toBeGreaterThan(0);
     expect(lost).toEqual([]);
@@ -331,11 +365,18 @@ describe("faults: the real processes over a Neo4j that is stopped, started and p
     let refusedNewConnection: boolean;
     const sentAt = performance.now();
     try {
-      inFlight = Promise.all([servicesOnly, servicesOnly, `{ services(where: { id: { eq: "starting-a-business" } }) { name } }`].map((query) => ask(subgraphUrl(latePort, "/graphql"), query, {}, headers)));
+      inFlight = Promise.all(
+        [servicesOnly, servicesOnly, `{ services(where: { id: { eq: "starting-a-business" } }) { name } }`].map((query) =>
+          ask(subgraphUrl(latePort, "/graphql"), query, {}, headers),
+        ),
+      );
       await new Promise((r) => setTimeout(r, 300));
       late.child.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 300));
-      refusedNewConnection = await fetch(subgraphUrl(latePort, "/healthcheck")).then(() => false, () => true);
+      refusedNewConnection = await fetch(subgraphUrl(latePort, "/healthcheck")).then(
+        () => false,
+        () => true,
+      );
     } finally {
       neo4j.process.kill("SIGCONT");
     }
@@ -351,7 +392,9 @@ describe("faults: the real processes over a Neo4j that is stopped, started and p
     expect(answers[2]?.data?.["services"]).toEqual([{ name: "Starting a Business" }]);
     expect(exitCode).toBe(0);
     expect(exitedAt).toBeGreaterThanOrEqual(answeredAt);
-    console.info(`SIGTERM: ${answers.length} requests in flight all answered ${Math.round(answeredAt - sentAt)} ms after they were sent; new connections refused meanwhile; exit code ${exitCode} ${Math.round(exitedAt - answeredAt)} ms after the last answer`);
+    console.info(
+      `SIGTERM: ${answers.length} requests in flight all answered ${Math.round(answeredAt - sentAt)} ms after they were sent; new connections refused meanwhile; exit code ${exitCode} ${Math.round(exitedAt - answeredAt)} ms after the last answer`,
+    );
   }, 60_000);
 
   it("keeps every reader's answer within the gateway's bounds throughout", async () => {

@@ -53,7 +53,10 @@ export const testReader: TestCaller = { sub: "test-reader", roles: ["reader"] };
 /** A client token for the caller, signed with this run's key unless the test changes something. */
 export async function tokenFor(caller: TestCaller, options: { secret?: string; issuer?: string; audience?: string; expiresAt?: number } = {}): Promise<string> {
   return signClientToken(options.secret ?? testAuth.secret, {
-    ...caller, issuer: options.issuer ?? testAuth.issuer, audience: options.audience ?? testAuth.audience, expiresAt: options.expiresAt ?? "10m",
+    ...caller,
+    issuer: options.issuer ?? testAuth.issuer,
+    audience: options.audience ?? testAuth.audience,
+    expiresAt: options.expiresAt ?? "10m",
   });
 }
 
@@ -115,21 +118,30 @@ export interface TestStack {
 }
 
 /** The three subgraphs and the gateway in this process, on free ports, as `npm start` runs them. */
-export async function startStack(options: { subgraphTimeoutMs?: number; urlOverrides?: Partial<Record<SubgraphName, string>>; publicApi?: PublicApiSettings } = {}): Promise<TestStack> {
+export async function startStack(
+  options: { subgraphTimeoutMs?: number; urlOverrides?: Partial<Record<SubgraphName, string>>; publicApi?: PublicApiSettings } = {},
+): Promise<TestStack> {
   const driver = testDriver();
   const entries = await Promise.all(subgraphNames.map(async (name) => [name, await startSubgraph(name, driver)] as const));
   const subgraphs = Object.fromEntries(entries) as TestStack["subgraphs"];
-  const urls = Object.fromEntries(subgraphNames.map((name) => [name, options.urlOverrides?.[name] ?? subgraphs[name].running.url])) as Record<SubgraphName, string>;
-  const startGateway = (publicApi = options.publicApi) => listenGateway(
-    createGateway({
-      supergraphSdl: readFileSync(supergraphPath, "utf8"),
-      subgraphUrls: urls,
-      subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000,
-      auth: { verify: createTokenVerifier({ jwtSecret: testAuth.secret, issuer: testAuth.issuer, audience: testAuth.audience }), subgraphSecret: testAuth.subgraphSecret },
-      ...(publicApi ? { publicApi } : {}),
-    }),
-    0,
-  );
+  const urls = Object.fromEntries(subgraphNames.map((name) => [name, options.urlOverrides?.[name] ?? subgraphs[name].running.url])) as Record<
+    SubgraphName,
+    string
+  >;
+  const startGateway = (publicApi = options.publicApi) =>
+    listenGateway(
+      createGateway({
+        supergraphSdl: readFileSync(supergraphPath, "utf8"),
+        subgraphUrls: urls,
+        subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000,
+        auth: {
+          verify: createTokenVerifier({ jwtSecret: testAuth.secret, issuer: testAuth.issuer, audience: testAuth.audience }),
+          subgraphSecret: testAuth.subgraphSecret,
+        },
+        ...(publicApi ? { publicApi } : {}),
+      }),
+      0,
+    );
   const gateway = await startGateway();
   const otherGateways: RunningGateway[] = [];
   const stopped = new Set<SubgraphName>();

@@ -16,8 +16,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  buildSchema, getNamedType, isEnumType, isLeafType, isListType, isNonNullType, isObjectType, parse,
-  type GraphQLField, type GraphQLObjectType,
+  buildSchema,
+  getNamedType,
+  isEnumType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  parse,
+  type GraphQLField,
+  type GraphQLObjectType,
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listBoundsByType, type ListBounds } from "../lib/argument-bounds.js";
@@ -35,7 +44,7 @@ const inaccessible = (item: { astNode?: { directives?: readonly { name: { value:
 function graphOf(field: GraphQLField<unknown, unknown>): string {
   const join = field.astNode?.directives?.find((d) => d.name.value === "join__field");
   const graph = join?.arguments?.find((a) => a.name.value === "graph")?.value;
-  if (graph?.kind !== "EnumValue") throw new Error(`Query.${field.name} has no @join__field(graph:)`);
+  if (graph?.kind !== Kind.ENUM) throw new Error(`Query.${field.name} has no @join__field(graph:)`);
   return graph.value.toLowerCase();
 }
 
@@ -52,7 +61,9 @@ function nodeBounds(graph: string, type: string): ListBounds | undefined {
  * object it points to (a hand-off is its service and its two stages).
  */
 function identitySelection(type: GraphQLObjectType): string {
-  const fields = Object.values(type.getFields()).filter((f) => !inaccessible(f) && !f.args.some((a) => isNonNullType(a.type)) && !isListType(isNonNullType(f.type) ? f.type.ofType : f.type));
+  const fields = Object.values(type.getFields()).filter(
+    (f) => !inaccessible(f) && !f.args.some((a) => isNonNullType(a.type)) && !isListType(isNonNullType(f.type) ? f.type.ofType : f.type),
+  );
   if (type.getFields()["id"]) {
     return ["id", ...fields.filter((f) => isNonNullType(f.type) && isEnumType(getNamedType(f.type))).map((f) => f.name)].join(" ");
   }
@@ -106,7 +117,9 @@ function pagedFields(): { walked: PagedField[]; unwalkable: string[] } {
     const declared = field.args.find((a) => a.name === "first")!.defaultValue;
     const documentedMax = /\(1 to (\d+) a page\)/.exec(field.description ?? "")?.[1];
     const bounds = nodeBounds(graph, nodeType.name);
-    const requiredArguments = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined).map((a) => `${a.name}: ${requiredArgumentValues[`${field.name}.${a.name}`] ?? "undefined"}`);
+    const requiredArguments = field.args
+      .filter((a) => isNonNullType(a.type) && a.defaultValue === undefined)
+      .map((a) => `${a.name}: ${requiredArgumentValues[`${field.name}.${a.name}`] ?? "undefined"}`);
     if (requiredArguments.some((a) => a.endsWith(": undefined"))) {
       unwalkable.push(`${field.name}: give its required arguments a value in requiredArgumentValues (${requiredArguments.join(", ")})`);
     } else if (documentedMax && typeof declared === "number") {
@@ -165,7 +178,13 @@ describe("paging through the gateway: every connection walked to its end gives t
    * hasNextPage is false; every page but the last must hold `size` items. Walked again (at most twice
    * more) if totalCount changed on the way, as it may while other tests write to the shared database.
    */
-  async function walk(document: string, pick: (data: Record<string, any>) => Page, key: (node: Record<string, unknown>) => string, size: number, url = stack.gateway.url): Promise<Walk> {
+  async function walk(
+    document: string,
+    pick: (data: Record<string, any>) => Page,
+    key: (node: Record<string, unknown>) => string,
+    size: number,
+    url = stack.gateway.url,
+  ): Promise<Walk> {
     for (let attempt = 1; ; attempt++) {
       const result: Walk = { keys: [], totalCounts: [], pageSizes: [] };
       let after: string | null = null;
@@ -203,13 +222,28 @@ describe("paging through the gateway: every connection walked to its end gives t
     expect(new Set(result.totalCounts), `${label}: totalCount on every page`).toEqual(new Set([totalCount]));
     expect(result.keys.length - new Set(result.keys).size, `${label}: items seen twice`).toBe(0);
     expect(result.keys.length, `${label}: items seen, of totalCount ${totalCount}`).toBe(totalCount);
-    expect(result.pageSizes.slice(0, -1).every((s) => s === size), `${label}: full pages before the last (${result.pageSizes.join(", ")})`).toBe(true);
+    expect(
+      result.pageSizes.slice(0, -1).every((s) => s === size),
+      `${label}: full pages before the last (${result.pageSizes.join(", ")})`,
+    ).toBe(true);
     expect(result.pageSizes.length, `${label}: pages`).toBe(Math.max(1, Math.ceil(totalCount / size)));
   }
 
   it("finds the paged root fields in the supergraph, and can walk each", () => {
     expect(unwalkable).toEqual([]);
-    expect(walked.map((f) => f.name)).toEqual(expect.arrayContaining(["organisationsConnection", "peopleConnection", "servicesConnection", "stagesConnection", "handoffs", "gaps", "servicesByHandoffs", "stagePeople", "auditTrail"]));
+    expect(walked.map((f) => f.name)).toEqual(
+      expect.arrayContaining([
+        "organisationsConnection",
+        "peopleConnection",
+        "servicesConnection",
+        "stagesConnection",
+        "handoffs",
+        "gaps",
+        "servicesByHandoffs",
+        "stagePeople",
+        "auditTrail",
+      ]),
+    );
   });
 
   describe.each(walked.map((field) => [field.name, field] as const))("%s", (_name, field) => {

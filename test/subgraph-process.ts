@@ -38,35 +38,58 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function spawnSubgraph(name: SubgraphName, neo4j: { uri: string; username: string; password: string; database?: string | undefined }, env: NodeJS.ProcessEnv = {}): Promise<SubgraphProcess> {
+export async function spawnSubgraph(
+  name: SubgraphName,
+  neo4j: { uri: string; username: string; password: string; database?: string | undefined },
+  env: NodeJS.ProcessEnv = {},
+): Promise<SubgraphProcess> {
   const port = await freePort();
   const secret = randomBytes(32).toString("hex");
   const portVariable = `${name.toUpperCase()}_PORT`;
   const child = spawn(process.execPath, serverNodeArgs(resolve(repoRoot, `subgraphs/${name}/index.ts`)), {
     cwd: repoRoot,
     env: {
-      ...process.env, NEO4J_URI: neo4j.uri, NEO4J_USERNAME: neo4j.username, NEO4J_PASSWORD: neo4j.password,
-      ...(neo4j.database ? { NEO4J_DATABASE: neo4j.database } : {}), SUBGRAPH_SECRET: secret, [portVariable]: String(port), LOG_LEVEL: "warn", ...env,
+      ...process.env,
+      NEO4J_URI: neo4j.uri,
+      NEO4J_USERNAME: neo4j.username,
+      NEO4J_PASSWORD: neo4j.password,
+      ...(neo4j.database ? { NEO4J_DATABASE: neo4j.database } : {}),
+      SUBGRAPH_SECRET: secret,
+      [portVariable]: String(port),
+      LOG_LEVEL: "warn",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-20_000); };
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => child.once("exit", (code, signal) => resolveExit({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
+    child.once("exit", (code, signal) => resolveExit({ code, signal })),
+  );
   let ended = false;
-  void exited.then(() => { ended = true; });
+  void exited.then(() => {
+    ended = true;
+  });
   const url = `http://127.0.0.1:${port}/graphql`;
   for (let waited = 0; ; waited += 200) {
     if (ended) throw new Error(`The ${name} subgraph process ended while starting:\n${output}`);
-    const ready = await fetch(url.replace("/graphql", "/readiness")).then((r) => r.ok, () => false);
+    const ready = await fetch(url.replace("/graphql", "/readiness")).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (waited > 60_000) throw new Error(`The ${name} subgraph process was not ready within 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
-    url, secret, child, exited,
+    url,
+    secret,
+    child,
+    exited,
     alive: () => !ended,
     peakRssMb() {
       try {

@@ -10,7 +10,12 @@ export interface Refusal {
   message: string | undefined;
 }
 
-async function post(url: string, body: string, timeoutMs = 30_000): Promise<{ status: number; json: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } }> {
+interface Answer {
+  data?: unknown;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+async function post(url: string, body: string, timeoutMs = 30_000): Promise<{ status: number; json: Answer }> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
@@ -19,14 +24,16 @@ async function post(url: string, body: string, timeoutMs = 30_000): Promise<{ st
   });
   const text = await response.text();
   try {
-    return { status: response.status, json: JSON.parse(text) };
+    return { status: response.status, json: JSON.parse(text) as Answer };
   } catch {
     return { status: response.status, json: {} };
   }
 }
 
 const refusalOf = (answer: Awaited<ReturnType<typeof post>>): Refusal => ({
-  status: answer.status, code: answer.json.errors?.[0]?.extensions?.code, message: answer.json.errors?.[0]?.message,
+  status: answer.status,
+  code: answer.json.errors?.[0]?.extensions?.code,
+  message: answer.json.errors?.[0]?.message,
 });
 
 /** `{ f<n>x0 f<n>x1 … f<n>x988 }`: 990 tokens, a fresh name each time, so no two are the same document. */
@@ -70,7 +77,11 @@ export async function runCacheFlood(gatewayUrl: string, options: { documents?: n
       statuses.push((await post(gatewayUrl, JSON.stringify({ query }))).status);
       if (n % 20 === 0) {
         otherClients++;
-        const normal = await post(gatewayUrl, JSON.stringify({ query: '{ organisations(where: { id: { eq: "companies-house" } }, limit: 1) { name } }' }), 10_000);
+        const normal = await post(
+          gatewayUrl,
+          JSON.stringify({ query: '{ organisations(where: { id: { eq: "companies-house" } }, limit: 1) { name } }' }),
+          10_000,
+        );
         if (normal.status === 200 && normal.json.data) otherClientsAnswered++;
       }
     }

@@ -99,13 +99,21 @@ export async function metricsWithoutToken(gatewayUrl: string) {
 
 /** Item 8: `Content-Type: APPLICATION/JSON` (media types are case-insensitive). Before: 415. After: 200. */
 export async function uppercaseMediaType(gatewayUrl: string) {
-  const response = await fetch(gatewayUrl, { method: "POST", headers: { "content-type": "APPLICATION/JSON; charset=UTF-8" }, body: JSON.stringify({ query: "{ __typename }" }) });
+  const response = await fetch(gatewayUrl, {
+    method: "POST",
+    headers: { "content-type": "APPLICATION/JSON; charset=UTF-8" },
+    body: JSON.stringify({ query: "{ __typename }" }),
+  });
   return { status: response.status, body: await response.text() };
 }
 
 /** Item 10: a body that is not JSON, from a client that accepts application/json. Before: 200. After: 400. */
 export async function malformedJson(gatewayUrl: string) {
-  const response = await fetch(gatewayUrl, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: '{"query": "{ __typename }"' });
+  const response = await fetch(gatewayUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: '{"query": "{ __typename }"',
+  });
   return { status: response.status, body: await response.text() };
 }
 
@@ -117,7 +125,12 @@ export async function malformedJson(gatewayUrl: string) {
 export async function overlongTokens(gatewayUrl: string, keys: ClientKeys) {
   const now = Math.floor(Date.now() / 1000);
   const sign = (iat: number | undefined, exp: number) => {
-    const token = new SignJWT({ roles: ["reader"] }).setProtectedHeader({ alg: "HS256" }).setIssuer(keys.issuer).setAudience(keys.audience).setSubject("abuse-probe").setExpirationTime(exp);
+    const token = new SignJWT({ roles: ["reader"] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer(keys.issuer)
+      .setAudience(keys.audience)
+      .setSubject("abuse-probe")
+      .setExpirationTime(exp);
     if (iat !== undefined) token.setIssuedAt(iat);
     return token.sign(new TextEncoder().encode(keys.secret));
   };

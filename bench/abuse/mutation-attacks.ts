@@ -20,15 +20,28 @@ interface Answer {
   errors: { message: string; code: string | undefined }[];
 }
 
-async function post(gatewayUrl: string, token: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Answer> {
+async function post(
+  gatewayUrl: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(gatewayUrl, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", authorization: `Bearer ${token}`, ...headers },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json, application/json",
+      authorization: `Bearer ${token}`,
+      ...headers,
+    },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
   return {
-    status: response.status, requestId: response.headers.get("x-request-id"), data: body.data,
+    status: response.status,
+    requestId: response.headers.get("x-request-id"),
+    data: body.data,
     errors: (body.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code })),
   };
 }
@@ -50,9 +63,15 @@ export interface AuditEventSeen {
 
 /** The audit events of an entity, newest first, as an admin reads them (on a stack from before issue 11, without the fields it added). */
 export async function auditEventsOf(gatewayUrl: string, adminToken: string, entityId: string): Promise<AuditEventSeen[]> {
-  const read = (fields: { client: string; type: string }) => post(gatewayUrl, adminToken, `query ($entityId: ID!) {
+  const read = (fields: { client: string; type: string }) =>
+    post(
+      gatewayUrl,
+      adminToken,
+      `query ($entityId: ID!) {
     auditTrail(entityId: $entityId, first: 20) { edges { node { requestId ${fields.client} operation action changes { kind field relatedId ${fields.type} relationshipType } } } }
-  }`, { entityId });
+  }`,
+      { entityId },
+    );
   let answer = await read({ client: "clientRequestId", type: "relatedType" });
   if (answer.errors.some((e) => e.code === "GRAPHQL_VALIDATION_FAILED")) answer = await read({ client: "", type: "" });
   const data = await must(Promise.resolve(answer), "reading the audit trail");
@@ -71,18 +90,40 @@ const deletePeople = (gatewayUrl: string, token: string, ids: string[]) =>
  */
 export async function partialCommit(gatewayUrl: string, tokens: MutationAttackTokens) {
   const probe = `abuse-partial-${randomUUID().slice(0, 8)}`;
-  const jobTitleOf = async () => ((await must(post(gatewayUrl, tokens.admin, `{ people(where: { id: { eq: "demo-person-05" } }) { jobTitle } }`), "reading demo-person-05"))["people"] as { jobTitle: string | null }[])[0]?.jobTitle ?? null;
+  const jobTitleOf = async () =>
+    (
+      (await must(post(gatewayUrl, tokens.admin, `{ people(where: { id: { eq: "demo-person-05" } }) { jobTitle } }`), "reading demo-person-05"))["people"] as {
+        jobTitle: string | null;
+      }[]
+    )[0]?.jobTitle ?? null;
   const jobTitleBefore = await jobTitleOf();
   try {
-    const answer = await post(gatewayUrl, tokens.editor, `mutation ($probe: ID!) {
+    const answer = await post(
+      gatewayUrl,
+      tokens.editor,
+      `mutation ($probe: ID!) {
       a: createPeople(input: [{ id: $probe, name: "Abuse Probe", organisations: { connect: [{ where: { node: { id: { eq: "companies-house" } } } }] } }]) { people { id } }
       b: updatePeople(where: { id: { eq: "demo-person-05" } }, update: { jobTitle: { set: "Changed by another organisation's editor" } }) { people { id } }
-    }`, { probe });
-    const stored = await must(post(gatewayUrl, tokens.admin, "query ($probe: ID!) { people(where: { id: { eq: $probe } }) { id } }", { probe }), "looking for the probe");
+    }`,
+      { probe },
+    );
+    const stored = await must(
+      post(gatewayUrl, tokens.admin, "query ($probe: ID!) { people(where: { id: { eq: $probe } }) { id } }", { probe }),
+      "looking for the probe",
+    );
     const created = (stored["people"] as unknown[]).length > 0;
     const auditEvents = (await auditEventsOf(gatewayUrl, tokens.admin, probe)).length;
     const jobTitleAfter = await jobTitleOf();
-    return { probe, status: answer.status, data: answer.data, codes: answer.errors.map((e) => e.code), messages: answer.errors.map((e) => e.message), created, auditEvents, otherPersonChanged: jobTitleAfter !== jobTitleBefore };
+    return {
+      probe,
+      status: answer.status,
+      data: answer.data,
+      codes: answer.errors.map((e) => e.code),
+      messages: answer.errors.map((e) => e.message),
+      created,
+      auditEvents,
+      otherPersonChanged: jobTitleAfter !== jobTitleBefore,
+    };
   } finally {
     await deletePeople(gatewayUrl, tokens.admin, [probe]);
   }
@@ -95,22 +136,59 @@ export async function partialCommit(gatewayUrl: string, tokens: MutationAttackTo
  */
 export async function deleteAudit(gatewayUrl: string, tokens: MutationAttackTokens) {
   const suffix = randomUUID().slice(0, 8);
-  const [organisation, person, service, stage] = ["organisation", "person", "service", "stage"].map((kind) => `abuse-delete-${kind}-${suffix}`) as [string, string, string, string];
+  const [organisation, person, service, stage] = ["organisation", "person", "service", "stage"].map((kind) => `abuse-delete-${kind}-${suffix}`) as [
+    string,
+    string,
+    string,
+    string,
+  ];
   try {
-    await must(post(gatewayUrl, tokens.admin, `mutation ($organisation: ID!) {
+    await must(
+      post(
+        gatewayUrl,
+        tokens.admin,
+        `mutation ($organisation: ID!) {
       createOrganisations(input: [{ id: $organisation, name: "Abuse Probe Agency", parents: { connect: [{ where: { node: { id: { eq: "companies-house" } } } }] } }]) { organisations { id } }
-    }`, { organisation }), "creating the organisation");
-    await must(post(gatewayUrl, tokens.admin, `mutation ($person: ID!, $organisation: ID!) {
+    }`,
+        { organisation },
+      ),
+      "creating the organisation",
+    );
+    await must(
+      post(
+        gatewayUrl,
+        tokens.admin,
+        `mutation ($person: ID!, $organisation: ID!) {
       createPeople(input: [{ id: $person, name: "Abuse Probe", organisations: { connect: [{ where: { node: { id: { eq: $organisation } } } }] } }]) { people { id } }
-    }`, { person, organisation }), "creating the person");
-    await must(post(gatewayUrl, tokens.admin, `mutation ($service: ID!, $stage: ID!, $organisation: ID!) {
+    }`,
+        { person, organisation },
+      ),
+      "creating the person",
+    );
+    await must(
+      post(
+        gatewayUrl,
+        tokens.admin,
+        `mutation ($service: ID!, $stage: ID!, $organisation: ID!) {
       createServices(input: [{ id: $service, name: "Abuse probe service", phase: "alpha",
         owners: { connect: [{ where: { node: { id: { eq: $organisation } } } }] },
         stages: { create: [{ node: { id: $stage, name: "Probe stage", position: 1,
           responsibleOrganisations: { connect: [{ where: { node: { id: { eq: $organisation } } }, edge: { lane: FRONTSTAGE } }] } } }] }
       }]) { services { id } }
-    }`, { service, stage, organisation }), "creating the service");
-    const deleted = await must(post(gatewayUrl, tokens.admin, "mutation ($organisation: ID!) { deleteOrganisations(where: { id: { eq: $organisation } }) { nodesDeleted relationshipsDeleted } }", { organisation }), "deleting the organisation");
+    }`,
+        { service, stage, organisation },
+      ),
+      "creating the service",
+    );
+    const deleted = await must(
+      post(
+        gatewayUrl,
+        tokens.admin,
+        "mutation ($organisation: ID!) { deleteOrganisations(where: { id: { eq: $organisation } }) { nodesDeleted relationshipsDeleted } }",
+        { organisation },
+      ),
+      "deleting the organisation",
+    );
     const [event] = (await auditEventsOf(gatewayUrl, tokens.admin, organisation)).filter((e) => e.action === "DELETE");
     const removed = (event?.changes ?? []).filter((c) => c.kind === "RELATIONSHIP_REMOVED");
     return {
@@ -122,7 +200,9 @@ export async function deleteAudit(gatewayUrl: string, tokens: MutationAttackToke
     await post(gatewayUrl, tokens.admin, "mutation ($ids: [ID!]!) { deleteStages(where: { id: { in: $ids } }) { nodesDeleted } }", { ids: [stage] });
     await post(gatewayUrl, tokens.admin, "mutation ($ids: [ID!]!) { deleteServices(where: { id: { in: $ids } }) { nodesDeleted } }", { ids: [service] });
     await deletePeople(gatewayUrl, tokens.admin, [person]);
-    await post(gatewayUrl, tokens.admin, "mutation ($ids: [ID!]!) { deleteOrganisations(where: { id: { in: $ids } }) { nodesDeleted } }", { ids: [organisation] });
+    await post(gatewayUrl, tokens.admin, "mutation ($ids: [ID!]!) { deleteOrganisations(where: { id: { in: $ids } }) { nodesDeleted } }", {
+      ids: [organisation],
+    });
   }
 }
 
@@ -134,7 +214,8 @@ export async function deleteAudit(gatewayUrl: string, tokens: MutationAttackToke
 export async function forgedRequestId(gatewayUrl: string, tokens: MutationAttackTokens) {
   const suffix = randomUUID().slice(0, 8);
   const [adminPerson, editorPerson] = [`abuse-admin-${suffix}`, `abuse-editor-${suffix}`];
-  const create = (id: string) => `mutation { createPeople(input: [{ id: "${id}", name: "Abuse Probe", organisations: { connect: [{ where: { node: { id: { eq: "companies-house" } } } }] } }]) { people { id } } }`;
+  const create = (id: string) =>
+    `mutation { createPeople(input: [{ id: "${id}", name: "Abuse Probe", organisations: { connect: [{ where: { node: { id: { eq: "companies-house" } } } }] } }]) { people { id } } }`;
   try {
     const admin = await post(gatewayUrl, tokens.admin, create(adminPerson));
     const [adminEvent] = await auditEventsOf(gatewayUrl, tokens.admin, adminPerson);

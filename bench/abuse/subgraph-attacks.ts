@@ -23,7 +23,12 @@ export interface Answer {
 }
 
 /** One POST of a GraphQL document to the gateway, or to a subgraph as the gateway (anonymous caller). */
-export async function send(target: string | { url: string; secret: string }, query: string, variables: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<Answer> {
+export async function send(
+  target: string | { url: string; secret: string },
+  query: string,
+  variables: Record<string, unknown> = {},
+  timeoutMs = 30_000,
+): Promise<Answer> {
   const started = performance.now();
   const url = typeof target === "string" ? target : target.url;
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
@@ -32,10 +37,25 @@ export async function send(target: string | { url: string; secret: string }, que
     const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(timeoutMs) });
     const text = await response.text();
     let body: { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] } = {};
-    try { body = JSON.parse(text) as typeof body; } catch { /* not JSON: the status says enough */ }
-    return { status: response.status, ms: Math.round(performance.now() - started), codes: (body.errors ?? []).map((e) => e.extensions?.code ?? "none"), data: body.data, bytes: text.length };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      /* not JSON: the status says enough */
+    }
+    return {
+      status: response.status,
+      ms: Math.round(performance.now() - started),
+      codes: (body.errors ?? []).map((e) => e.extensions?.code ?? "none"),
+      data: body.data,
+      bytes: text.length,
+    };
   } catch (error) {
-    return { status: 0, ms: Math.round(performance.now() - started), codes: [(error as Error).name === "TimeoutError" ? "CLIENT_TIMEOUT" : "NO_ANSWER"], bytes: 0 };
+    return {
+      status: 0,
+      ms: Math.round(performance.now() - started),
+      codes: [(error as Error).name === "TimeoutError" ? "CLIENT_TIMEOUT" : "NO_ANSWER"],
+      bytes: 0,
+    };
   }
 }
 
@@ -50,10 +70,15 @@ export async function zeroAndNegativeLimits(targets: AttackTargets) {
   const target = targetOf(targets);
   const zero = await send(target, "{ organisations(limit: 0) { id } }");
   const firstZero = await send(target, "{ organisationsConnection(first: 0) { edges { cursor } } }");
-  const refusals = await Promise.all([
-    "{ organisations(limit: -1) { id } }", "{ organisations(offset: -1) { id } }", "{ organisationsConnection(first: -1) { totalCount } }",
-    '{ organisationsConnection(after: "forged") { totalCount } }', "{ organisations(limit: 1) { childrenConnection(first: -1) { totalCount } } }",
-  ].map(async (query) => ({ query, codes: (await send(target, query)).codes })));
+  const refusals = await Promise.all(
+    [
+      "{ organisations(limit: -1) { id } }",
+      "{ organisations(offset: -1) { id } }",
+      "{ organisationsConnection(first: -1) { totalCount } }",
+      '{ organisationsConnection(after: "forged") { totalCount } }',
+      "{ organisations(limit: 1) { childrenConnection(first: -1) { totalCount } } }",
+    ].map(async (query) => ({ query, codes: (await send(target, query)).codes })),
+  );
   const organisations = zero.data?.["organisations"] as unknown[] | null | undefined;
   const connection = firstZero.data?.["organisationsConnection"] as { edges?: unknown[] | null } | null | undefined;
   return { limitZeroItems: organisations?.length ?? null, firstZeroEdges: connection?.edges?.length ?? null, refusals };
@@ -67,8 +92,13 @@ export async function pagingWalk(targets: AttackTargets) {
     let items = 0;
     let totalCount = 0;
     for (let pages = 0; pages < 50; pages++) {
-      const answer = await send(target, "query ($first: Int, $after: String) { organisationsConnection(first: $first, after: $after) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }", { first, after });
-      const connection = answer.data?.["organisationsConnection"] as { totalCount: number; edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | null | undefined;
+      const answer = await send(
+        target,
+        "query ($first: Int, $after: String) { organisationsConnection(first: $first, after: $after) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }",
+        { first, after },
+      );
+      const connection = answer.data?.["organisationsConnection"] as
+        { totalCount: number; edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | null | undefined;
       if (!connection) return { items, totalCount, error: answer.codes };
       totalCount = connection.totalCount;
       items += connection.edges.length;
@@ -83,7 +113,12 @@ export async function pagingWalk(targets: AttackTargets) {
 /** Attack 10: dates that do not exist, in a filter. */
 export async function invalidDates(targets: AttackTargets) {
   const target = targetOf(targets);
-  return Promise.all(["2024-02-30", "-0001-01-01"].map(async (date) => ({ date, codes: (await send(target, `{ organisations(where: { closedAt: { gt: "${date}" } }, limit: 1) { id } }`)).codes })));
+  return Promise.all(
+    ["2024-02-30", "-0001-01-01"].map(async (date) => ({
+      date,
+      codes: (await send(target, `{ organisations(where: { closedAt: { gt: "${date}" } }, limit: 1) { id } }`)).codes,
+    })),
+  );
 }
 
 export const fanOutQuery = "{ organisations(limit: 1000) { parents(limit: 1) { children { parents(limit: 1) { children { id } } } } } }";
@@ -110,8 +145,17 @@ export async function fanOut(targets: AttackTargets, options: { concurrency?: nu
   const after = await send(target, '{ organisations(where: { id: { eq: "cabinet-office" } }) { id name } }', {}, timeoutMs);
   const count = (codes: string[]) => codes.reduce<Record<string, number>>((n, code) => ({ ...n, [code]: (n[code] ?? 0) + 1 }), {});
   return {
-    attacks: { codes: count(attacks.flatMap((a) => (a.codes.length > 0 ? a.codes : [a.status === 200 ? "OK" : `HTTP_${a.status}`]))), maxMs: Math.max(...attacks.map((a) => a.ms)), maxBytes: Math.max(...attacks.map((a) => a.bytes)) },
-    simpleQueries: { count: simple.length, answered: simple.filter((s) => s.status === 200 && s.codes.length === 0).length, maxMs: Math.max(0, ...simple.map((s) => s.ms)), codes: count(simple.flatMap((s) => s.codes)) },
+    attacks: {
+      codes: count(attacks.flatMap((a) => (a.codes.length > 0 ? a.codes : [a.status === 200 ? "OK" : `HTTP_${a.status}`]))),
+      maxMs: Math.max(...attacks.map((a) => a.ms)),
+      maxBytes: Math.max(...attacks.map((a) => a.bytes)),
+    },
+    simpleQueries: {
+      count: simple.length,
+      answered: simple.filter((s) => s.status === 200 && s.codes.length === 0).length,
+      maxMs: Math.max(0, ...simple.map((s) => s.ms)),
+      codes: count(simple.flatMap((s) => s.codes)),
+    },
     afterwards: { answered: after.status === 200 && after.codes.length === 0, ms: after.ms },
     ...(options.alive ? { alive: options.alive() } : {}),
   };

@@ -10,13 +10,20 @@ import { freePort, peakMemoryMB, startNode, stopAll, waitUntilOk } from "../proc
 const secret = randomBytes(32).toString("hex");
 const port = await freePort();
 const child = startNode("organisations", "subgraphs/organisations/index.ts", {
-  ORGANISATIONS_PORT: String(port), SUBGRAPH_SECRET: secret, LOG_LEVEL: "warn",
-  NEO4J_URI: process.env["NEO4J_URI"] ?? "bolt://127.0.0.1:7687", NEO4J_PASSWORD: process.env["NEO4J_PASSWORD"] ?? "service-graph-local",
+  ORGANISATIONS_PORT: String(port),
+  SUBGRAPH_SECRET: secret,
+  LOG_LEVEL: "warn",
+  NEO4J_URI: process.env["NEO4J_URI"] ?? "bolt://127.0.0.1:7687",
+  NEO4J_PASSWORD: process.env["NEO4J_PASSWORD"] ?? "service-graph-local",
 });
 const url = `http://127.0.0.1:${port}/graphql`;
 const token = await signGatewayToken(undefined, secret);
 const post = async (query: string) => {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", [gatewayTokenHeader]: token }, body: JSON.stringify({ query }) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", [gatewayTokenHeader]: token },
+    body: JSON.stringify({ query }),
+  });
   return { status: response.status, text: await response.text() };
 };
 try {
@@ -30,7 +37,18 @@ try {
     const ok = answers.filter((a) => a.status === "fulfilled" && a.value.status === 200 && !a.value.text.includes('"errors"'));
     const nodes = ok.length > 0 ? ((ok[0] as PromiseFulfilledResult<{ text: string }>).value.text.match(/"id"/g)?.length ?? 0) : 0;
     const errors = answers.map((a) => (a.status === "rejected" ? String(a.reason) : (/"code":"(\w+)"/.exec(a.value.text)?.[1] ?? a.value.status)));
-    console.log(JSON.stringify({ outer, concurrency, nodesPerRequest: nodes, ok: ok.length, ms, alive: child.exitCode === null && child.signalCode === null, peakMB: peakMemoryMB(child.pid), errors: [...new Set(errors)] }));
+    console.log(
+      JSON.stringify({
+        outer,
+        concurrency,
+        nodesPerRequest: nodes,
+        ok: ok.length,
+        ms,
+        alive: child.exitCode === null && child.signalCode === null,
+        peakMB: peakMemoryMB(child.pid),
+        errors: [...new Set(errors)],
+      }),
+    );
     if (child.exitCode !== null || child.signalCode !== null) break;
   }
 } finally {

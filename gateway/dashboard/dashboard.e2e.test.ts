@@ -34,7 +34,13 @@ async function seriousAccessibilityProblems(page: Page): Promise<string[]> {
   });
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join("; ")})`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 5)
+          .join("; ")})`,
+    );
 }
 
 /** Monaco, the IDE's editor, lays text out with no-break spaces. */
@@ -112,7 +118,9 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
     });
 
     it("shows Starting a Business without anything chosen, within 2 s, in two bounded requests", async () => {
-      console.log(`journey map of Starting a Business on the page ${Math.round(firstVisitMs)} ms after navigation on the first visit after start-up, ${Math.round(loadMs)} ms on the next`);
+      console.log(
+        `journey map of Starting a Business on the page ${Math.round(firstVisitMs)} ms after navigation on the first visit after start-up, ${Math.round(loadMs)} ms on the next`,
+      );
       expect(loadMs).toBeLessThan(2000);
       expect(await page.locator("#journey-service").inputValue()).toBe("starting-a-business");
       // The journey and the list of service names: nothing else is asked for before the map shows.
@@ -126,17 +134,25 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       expect(stages[0]).toBe("Check you can start a business");
       expect(stages[2]).toBe("Register the company");
       expect(stages[8]).toBe("Trade abroad");
-      expect(await page.locator("#journey-map-table thead .journey-map__position").allInnerTexts()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `Stage ${n}`));
+      expect(await page.locator("#journey-map-table thead .journey-map__position").allInnerTexts()).toEqual(
+        [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `Stage ${n}`),
+      );
     });
 
     it("puts the organisations responsible in their lanes, with their people", async () => {
       const registerTheCompany = 4; // column: the lane heading, then stages 1, 2, 3
       const frontstage = page.locator(".journey-map__row--frontstage td").nth(registerTheCompany - 2);
       await expect.poll(() => frontstage.innerText()).toContain("Companies House");
-      const backstage = await page.locator(".journey-map__row--backstage td").nth(registerTheCompany - 2).innerText();
+      const backstage = await page
+        .locator(".journey-map__row--backstage td")
+        .nth(registerTheCompany - 2)
+        .innerText();
       expect(backstage).toContain("HMRC");
-      const organisations = await page.locator("#journey-map-table .journey-map__organisation > button").evaluateAll((buttons) => buttons.map((b) => b.getAttribute("title")));
-      for (const organisation of ["Department for Work and Pensions", "Department for Education", "The Pensions Regulator", "British Business Bank"]) expect(organisations).toContain(organisation);
+      const organisations = await page
+        .locator("#journey-map-table .journey-map__organisation > button")
+        .evaluateAll((buttons) => buttons.map((b) => b.getAttribute("title")));
+      for (const organisation of ["Department for Work and Pensions", "Department for Education", "The Pensions Regulator", "British Business Bank"])
+        expect(organisations).toContain(organisation);
       expect(await page.locator(".journey-map__person").count()).toBeGreaterThan(9);
     });
 
@@ -153,7 +169,10 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
     });
 
     it("shows an organisation's details and links when it is selected, then a person's", async () => {
-      await page.getByRole("button", { name: /^Companies House\b.*show details/ }).first().click();
+      await page
+        .getByRole("button", { name: /^Companies House\b.*show details/ })
+        .first()
+        .click();
       const details = page.locator("#journey-details");
       await expect.poll(() => details.locator("h2").innerText()).toContain("Companies House");
       const text = await details.innerText();
@@ -223,7 +242,9 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
     });
 
     it("shows a link's evidence when it is selected with the keyboard", async () => {
-      const link = page.locator(".network__link", { has: page.locator("xpath=self::*[contains(@aria-label, 'DBT and HMRC') or contains(@aria-label, 'HMRC and DBT')]") });
+      const link = page.locator(".network__link", {
+        has: page.locator("xpath=self::*[contains(@aria-label, 'DBT and HMRC') or contains(@aria-label, 'HMRC and DBT')]"),
+      });
       await link.focus();
       await page.keyboard.press("Enter");
       const evidence = page.locator("#network-evidence");
@@ -270,7 +291,9 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
     it("downloads the hand-offs as CSV, the rows as the table shows them", async () => {
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Download these \d+ hand-offs as CSV/ }).click()]);
       expect(download.suggestedFilename()).toBe("handoffs.csv");
-      const lines = readFileSync(await download.path(), "utf8").trimEnd().split("\r\n");
+      const lines = readFileSync(await download.path(), "utf8")
+        .trimEnd()
+        .split("\r\n");
       expect(lines[0]).toBe("Service,From stage,To stage,Handed over by,Taken over by,Continuing");
       expect(lines).toHaveLength((await page.locator("#handoffs tbody tr").count()) + 1);
       const tableServices = await columnTexts(page, "handoffs", 1);
@@ -285,7 +308,7 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       await page.selectOption("#gaps-kind", "MISSING_PROFESSION");
       await page.getByRole("button", { name: "Show gaps" }).click();
       await expect.poll(async () => new Set(await columnTexts(page, "gaps", 3))).toEqual(new Set(["Profession missing"]));
-      const startingABusiness = (await page.locator("#gaps tbody tr", { hasText: "Starting a Business" }).allInnerTexts());
+      const startingABusiness = await page.locator("#gaps tbody tr", { hasText: "Starting a Business" }).allInnerTexts();
       expect(startingABusiness).toHaveLength(3);
       expect(startingABusiness.join("\n")).toContain("Legal");
       await page.screenshot({ path: resolve(screenshots, "handoffs-and-gaps.png"), fullPage: true });

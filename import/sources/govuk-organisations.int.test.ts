@@ -41,7 +41,9 @@ describe("import govuk-organisations", () => {
        RETURN substring(o.id, size($idPrefix)) AS id, o.name AS name, o.status AS status, toString(o.closedAt) AS closedAt,
               o.type AS type, o.acronym AS acronym, o.source AS source, o.snapshot AS snapshot, apoc.coll.sort(links) AS links
        ORDER BY id`,
-      { idPrefix }, { database: database() });
+      { idPrefix },
+      { database: database() },
+    );
     return records.map((r) => r.toObject());
   }
 
@@ -64,7 +66,9 @@ describe("import govuk-organisations", () => {
     const stage = uniqueId("stage");
     await driver.executeQuery(
       `MATCH (beis:Organisation {id: $beis}) CREATE (s:Stage {id: $stage, name: 'A stage', position: 1})<-[:RESPONSIBLE_FOR {lane: 'FRONTSTAGE'}]-(beis)`,
-      { beis: id("department-for-business-energy-and-industrial-strategy"), stage }, { database: database() });
+      { beis: id("department-for-business-energy-and-industrial-strategy"), stage },
+      { database: database() },
+    );
     let state = Object.fromEntries((await graphState(prefix)).map((o) => [o["id"], o]));
     expect(state["department-for-business-energy-and-industrial-strategy"]?.["status"]).toBe("live");
     expect(state["companies-house"]?.["links"]).toContain("PART_OF>department-for-business-energy-and-industrial-strategy");
@@ -86,7 +90,10 @@ describe("import govuk-organisations", () => {
 
     const { records } = await driver.executeQuery(
       `MATCH (:Stage {id: $stage})<-[:RESPONSIBLE_FOR]-(beis:Organisation)-[:SUPERSEDED_BY]->(successor)
-       RETURN beis.id AS beis, collect(successor.id) AS successors`, { stage }, { database: database() });
+       RETURN beis.id AS beis, collect(successor.id) AS successors`,
+      { stage },
+      { database: database() },
+    );
     expect(records[0]?.get("beis")).toBe(id("department-for-business-energy-and-industrial-strategy"));
     expect(records[0]?.get("successors")).toContain(id("department-for-business-and-trade"));
     await driver.executeQuery("MATCH (s:Stage {id: $stage}) DETACH DELETE s", { stage }, { database: database() });
@@ -113,10 +120,16 @@ describe("import govuk-organisations", () => {
     const whole = `${uniqueId("gov")}-`;
     const killedFile = prefixedSnapshot("2026-07-20", killed, mkdtempSync(join(tmpdir(), "killed-")));
     const wholeFile = prefixedSnapshot("2026-07-20", whole, mkdtempSync(join(tmpdir(), "whole-")));
-    await expect(runImport(govukOrganisationsSource, [killedFile], {
-      driver, database: database(), batchSize: 100,
-      onProgress: (read) => { if (read >= 500) throw new Error("killed"); },
-    })).rejects.toThrow("killed");
+    await expect(
+      runImport(govukOrganisationsSource, [killedFile], {
+        driver,
+        database: database(),
+        batchSize: 100,
+        onProgress: (read) => {
+          if (read >= 500) throw new Error("killed");
+        },
+      }),
+    ).rejects.toThrow("killed");
     expect((await graphState(killed)).length).toBeGreaterThan(0);
     expect((await graphState(killed)).length).toBeLessThan(1256);
 
@@ -129,13 +142,20 @@ describe("import govuk-organisations", () => {
   it("rejects bad records with their JSON path and reason, writing the good ones; a dry run writes nothing", async () => {
     const bad = join(dir, "bad.json");
     const good = id("good-one");
-    writeFileSync(bad, JSON.stringify([
-      { title: "Good One", format: "Other", details: { slug: good, govuk_status: "live" }, parent_organisations: [] },
-      { title: "", details: { slug: id("no-title"), govuk_status: "live" } },
-      { title: "Bad Slug", details: { slug: "Not A Slug!", govuk_status: "live" } },
-      "not an object",
-      { title: "Orphan", details: { slug: id("orphan"), govuk_status: "live" }, parent_organisations: [{ id: `https://www.gov.uk/api/organisations/${id("nowhere")}` }] },
-    ]));
+    writeFileSync(
+      bad,
+      JSON.stringify([
+        { title: "Good One", format: "Other", details: { slug: good, govuk_status: "live" }, parent_organisations: [] },
+        { title: "", details: { slug: id("no-title"), govuk_status: "live" } },
+        { title: "Bad Slug", details: { slug: "Not A Slug!", govuk_status: "live" } },
+        "not an object",
+        {
+          title: "Orphan",
+          details: { slug: id("orphan"), govuk_status: "live" },
+          parent_organisations: [{ id: `https://www.gov.uk/api/organisations/${id("nowhere")}` }],
+        },
+      ]),
+    );
     const dry = await runImport(govukOrganisationsSource, [bad], { driver, database: database(), dryRun: true });
     expect(dry.rejections.map((r) => [r.location, r.reason])).toEqual([
       ["$[1]", "title is missing"],

@@ -5,7 +5,20 @@
 import { basename } from "node:path";
 import neo4j from "neo4j-driver";
 import { readJsonArray } from "../read.js";
-import { check, mergeLinks, parsing, pruneLinks, RecordError, slugPattern, upsertNodes, type ImportSource, type Link, type WriteCounts, addCounts, type LinkResult } from "../source.js";
+import {
+  check,
+  mergeLinks,
+  parsing,
+  pruneLinks,
+  RecordError,
+  slugPattern,
+  upsertNodes,
+  type ImportSource,
+  type Link,
+  type WriteCounts,
+  addCounts,
+  type LinkResult,
+} from "../source.js";
 
 export interface GovukOrganisation {
   id: string;
@@ -81,9 +94,19 @@ export const govukOrganisationsSource: ImportSource<GovukOrganisation> = {
   async writeLinks(tx, batch, provenance) {
     const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
     const rejected: LinkResult["rejected"] = [];
-    for (const [type, field] of [["PART_OF", "parents"], ["SUPERSEDED_BY", "successors"]] as const) {
+    for (const [type, field] of [
+      ["PART_OF", "parents"],
+      ["SUPERSEDED_BY", "successors"],
+    ] as const) {
       const shape = { from: "Organisation", type, to: "Organisation" };
-      addCounts(counts, await pruneLinks(tx, shape, batch.map((o) => ({ id: o.id, targets: o[field] }))));
+      addCounts(
+        counts,
+        await pruneLinks(
+          tx,
+          shape,
+          batch.map((o) => ({ id: o.id, targets: o[field] })),
+        ),
+      );
       const links: Link[] = batch.flatMap((o, index) => o[field].map((to) => ({ index, from: o.id, to })));
       const result = await mergeLinks(tx, shape, links, provenance);
       addCounts(counts, result.counts);

@@ -10,7 +10,20 @@ import { basename, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import { readCsv } from "../read.js";
 import { loadOrganisationNameIndex, normaliseName, type OrganisationNameIndex } from "../organisation-names.js";
-import { addCounts, check, mergeLinks, parsing, pruneLinks, RecordError, SkipRecord, upsertNodes, type ImportSource, type LinkResult, type NodeRow, type WriteCounts } from "../source.js";
+import {
+  addCounts,
+  check,
+  mergeLinks,
+  parsing,
+  pruneLinks,
+  RecordError,
+  SkipRecord,
+  upsertNodes,
+  type ImportSource,
+  type LinkResult,
+  type NodeRow,
+  type WriteCounts,
+} from "../source.js";
 import { slugify } from "../../seed/professions.js";
 
 export interface OrganogramRow {
@@ -63,7 +76,11 @@ function parseRow(raw: unknown, context: Context, location: string): OrganogramR
       node: {
         id: `${organisation}/${reference}`,
         props: {
-          reference, grade, unit, snapshot, professionGroup: group || null,
+          reference,
+          grade,
+          unit,
+          snapshot,
+          professionGroup: group || null,
           jobTitle: check.text(raw, "Job Title", { max: 500 }),
           fte: number(check.text(raw, "FTE"), "FTE"),
           payFloor: number(check.text(raw, "Actual Pay Floor (£)"), "Actual Pay Floor (£)"),
@@ -90,7 +107,12 @@ function parseRow(raw: unknown, context: Context, location: string): OrganogramR
         // Junior rows repeat (unit, grade, title) freely: each row is a count of its own, keyed by its place in the publication.
         id: `${organisation}/junior/${slugify(location)}`,
         props: {
-          unit, grade, jobTitle: title, fte, snapshot, professionGroup: group || null,
+          unit,
+          grade,
+          jobTitle: title,
+          fte,
+          snapshot,
+          professionGroup: group || null,
           payMin: number(check.text(raw, "Payscale Minimum (£)"), "Payscale Minimum (£)"),
           payMax: number(check.text(raw, "Payscale Maximum (£)"), "Payscale Maximum (£)"),
         },
@@ -103,16 +125,21 @@ function parseRow(raw: unknown, context: Context, location: string): OrganogramR
 export const organogramSource: ImportSource<OrganogramRow, Context> = {
   name: "organogram",
   description: "data.gov.uk organogram CSVs: senior posts with grade, title, profession and reporting line; junior posts as counts",
-  records: (file) => readCsv(file, [
-    ["Post Unique Reference", "Organisation", "Grade (or equivalent)", "Job Title", "Reports to Senior Post", "Professional/Occupational Group"],
-    ["Organisation", "Unit", "Reporting Senior Post", "Grade", "Generic Job Title", "Number of Posts in FTE", "Professional/Occupational Group"],
-  ]),
+  records: (file) =>
+    readCsv(file, [
+      ["Post Unique Reference", "Organisation", "Grade (or equivalent)", "Job Title", "Reports to Senior Post", "Professional/Occupational Group"],
+      ["Organisation", "Unit", "Reporting Senior Post", "Grade", "Generic Job Title", "Number of Posts in FTE", "Professional/Occupational Group"],
+    ]),
   // A post reference twice in one organisation is a job share or a slip: its first row is the post.
   keyOf: (row) => `post "${row.node.id}"`,
   snapshotOf,
   async prepare(driver, database) {
-    const professions = new Set((await driver.executeQuery("MATCH (p:Profession) RETURN p.id AS id", {}, { database, routing: "READ" })).records.map((r) => r.get("id") as string));
-    const table = parse<{ group: string; profession: string }>(readFileSync(resolve(import.meta.dirname, "..", "data", "organogram-professions.csv")), { columns: true });
+    const professions = new Set(
+      (await driver.executeQuery("MATCH (p:Profession) RETURN p.id AS id", {}, { database, routing: "READ" })).records.map((r) => r.get("id") as string),
+    );
+    const table = parse<{ group: string; profession: string }>(readFileSync(resolve(import.meta.dirname, "..", "data", "organogram-professions.csv")), {
+      columns: true,
+    });
     const mapped = new Map(table.map((row) => [normaliseName(row.group), row.profession]));
     return {
       organisations: await loadOrganisationNameIndex(driver, database),
@@ -145,7 +172,14 @@ export const organogramSource: ImportSource<OrganogramRow, Context> = {
         [{ from: label, type: "HAS_PROFESSION", to: "Profession" }, (r: OrganogramRow) => r.profession],
         [{ from: label, type: "REPORTS_TO", to: "Post" }, (r: OrganogramRow) => r.reportsTo],
       ] as const) {
-        addCounts(counts, await pruneLinks(tx, shape, rows.map(({ row }) => ({ id: row.node.id, targets: [target(row)].filter((t): t is string => t !== null) }))));
+        addCounts(
+          counts,
+          await pruneLinks(
+            tx,
+            shape,
+            rows.map(({ row }) => ({ id: row.node.id, targets: [target(row)].filter((t): t is string => t !== null) })),
+          ),
+        );
         const links = rows.flatMap(({ row, index }) => (target(row) ? [{ index, from: row.node.id, to: target(row)! }] : []));
         const result = await mergeLinks(tx, shape, links, provenance);
         addCounts(counts, result.counts);

@@ -12,17 +12,20 @@ describe("import profession-statistics", () => {
   // A year of its own keeps this test's headcount facts apart from any other.
   const year = 1900 + Math.floor(Math.random() * 99);
   const file = join(mkdtempSync(join(tmpdir(), "stats-")), `headcount-${year}.csv`);
-  writeFileSync(file, [
-    "parent_department,organisation,profession,headcount,suppressed",
-    "HM Revenue and Customs,HM Revenue and Customs (excl. agencies) [Note 4],Tax,25860,0",
-    "HM Revenue and Customs,HM Revenue and Customs (excl. agencies) [Note 4],Legal,,1",
-    "Charity Commission,Charity Commission,Legal,40,0",
-    "HM Treasury,HM Treasury overall,Policy,900,0",
-    "Scottish Government,Transport Scotland,Policy,50,0",
-    "HM Treasury,HM Treasury (excl. agencies),Astrology,5,0",
-    "HM Treasury,HM Treasury (excl. agencies),No reported profession,5,0",
-    "HM Treasury,HM Treasury (excl. agencies),Policy,lots,0",
-  ].join("\n"));
+  writeFileSync(
+    file,
+    [
+      "parent_department,organisation,profession,headcount,suppressed",
+      "HM Revenue and Customs,HM Revenue and Customs (excl. agencies) [Note 4],Tax,25860,0",
+      "HM Revenue and Customs,HM Revenue and Customs (excl. agencies) [Note 4],Legal,,1",
+      "Charity Commission,Charity Commission,Legal,40,0",
+      "HM Treasury,HM Treasury overall,Policy,900,0",
+      "Scottish Government,Transport Scotland,Policy,50,0",
+      "HM Treasury,HM Treasury (excl. agencies),Astrology,5,0",
+      "HM Treasury,HM Treasury (excl. agencies),No reported profession,5,0",
+      "HM Treasury,HM Treasury (excl. agencies),Policy,lots,0",
+    ].join("\n"),
+  );
 
   afterAll(async () => {
     await driver.executeQuery("MATCH ()-[h:HAS_HEADCOUNT {year: $year}]->() DELETE h", { year }, { database });
@@ -40,7 +43,9 @@ describe("import profession-statistics", () => {
     const { records } = await driver.executeQuery(
       `MATCH (o:Organisation)-[h:HAS_HEADCOUNT {year: $year}]->(p:Profession)
        RETURN o.id AS organisation, p.id AS profession, h.headcount AS headcount, h.suppressed AS suppressed ORDER BY organisation, profession`,
-      { year }, { database });
+      { year },
+      { database },
+    );
     expect(records.map((r) => ({ ...r.toObject(), headcount: r.get("headcount") === null ? null : Number(r.get("headcount")) }))).toEqual([
       { organisation: "charity-commission", profession: "legal", headcount: 40, suppressed: false },
       { organisation: "hm-revenue-customs", profession: "legal", headcount: null, suppressed: true },

@@ -33,7 +33,9 @@ export const professionStatisticsSource: ImportSource<HeadcountFact, Context> = 
   snapshotOf: (file) => /((?:19|20)\d\d)/.exec(basename(file))?.[1] ?? null,
   prepare: async (driver, database) => ({
     organisations: await loadOrganisationNameIndex(driver, database),
-    professions: new Set((await driver.executeQuery("MATCH (p:Profession) RETURN p.id AS id", {}, { database, routing: "READ" })).records.map((r) => r.get("id") as string)),
+    professions: new Set(
+      (await driver.executeQuery("MATCH (p:Profession) RETURN p.id AS id", {}, { database, routing: "READ" })).records.map((r) => r.get("id") as string),
+    ),
   }),
 
   parse: (raw, { organisations, professions }) =>
@@ -75,7 +77,8 @@ export const professionStatisticsSource: ImportSource<HeadcountFact, Context> = 
        FOREACH (_ IN CASE WHEN outcome <> 'unchanged' THEN [1] ELSE [] END |
          SET h.headcount = row.headcount, h.suppressed = row.suppressed, h.source = $source, h.snapshot = $snapshot, h.importedAt = datetime())
        RETURN outcome, count(*) AS n`,
-      { rows: batch, year, ...provenance });
+      { rows: batch, year, ...provenance },
+    );
     const counts: Partial<WriteCounts> = {};
     for (const record of result.records) counts[record.get("outcome") as "created" | "updated" | "unchanged"] = toNumber(record.get("n"));
     return counts;

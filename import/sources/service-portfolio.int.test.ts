@@ -12,15 +12,32 @@ describe("import service-portfolio", () => {
   const owner = uniqueId("portfolio");
   const file = join(mkdtempSync(join(tmpdir(), "portfolio-")), "portfolio.json");
   const project = (name: string, extra: Record<string, unknown>) => ({
-    name, description: `${name}, for testing`, theme: "Testing", _department: "Department for Work and Pensions",
-    _source_repo: `${owner}/portfolio`, _source_path: `lib/projects/${name.toLowerCase().replace(/ /g, "-")}.json`, ...extra,
+    name,
+    description: `${name}, for testing`,
+    theme: "Testing",
+    _department: "Department for Work and Pensions",
+    _source_repo: `${owner}/portfolio`,
+    _source_path: `lib/projects/${name.toLowerCase().replace(/ /g, "-")}.json`,
+    ...extra,
   });
-  writeFileSync(file, JSON.stringify([
-    project("Apply for a thing", { phase: "beta", "phase-history": { alpha: [{ label: "Completed", date: "October 2015" }], beta: [{ label: "Started", date: "November 2015" }, { label: "", date: "" }] } }),
-    project("Not started", { phase: "backlog" }),
-    project("Bad phase", { phase: "gamma" }),
-    project("Nobody's", { phase: "live", _department: "Ministry of Nowhere" }),
-  ]));
+  writeFileSync(
+    file,
+    JSON.stringify([
+      project("Apply for a thing", {
+        phase: "beta",
+        "phase-history": {
+          alpha: [{ label: "Completed", date: "October 2015" }],
+          beta: [
+            { label: "Started", date: "November 2015" },
+            { label: "", date: "" },
+          ],
+        },
+      }),
+      project("Not started", { phase: "backlog" }),
+      project("Bad phase", { phase: "gamma" }),
+      project("Nobody's", { phase: "live", _department: "Ministry of Nowhere" }),
+    ]),
+  );
 
   afterAll(async () => {
     await driver.executeQuery("MATCH (s:Service) WHERE s.id STARTS WITH $owner DETACH DELETE s", { owner }, { database });
@@ -37,9 +54,17 @@ describe("import service-portfolio", () => {
     const { records } = await driver.executeQuery(
       `MATCH (o:Organisation)-[:OWNS]->(s:Service) WHERE s.id STARTS WITH $owner
        RETURN s.id AS id, s.phase AS phase, s.phaseHistory AS history, o.id AS department, s.source AS source ORDER BY id`,
-      { owner }, { database });
+      { owner },
+      { database },
+    );
     expect(records.map((r) => r.toObject())).toEqual([
-      { id: `${owner}-apply-for-a-thing`, phase: "beta", history: ["alpha: Completed (October 2015)", "beta: Started (November 2015)"], department: "department-for-work-pensions", source: "service-portfolio:portfolio.json" },
+      {
+        id: `${owner}-apply-for-a-thing`,
+        phase: "beta",
+        history: ["alpha: Completed (October 2015)", "beta: Started (November 2015)"],
+        department: "department-for-work-pensions",
+        source: "service-portfolio:portfolio.json",
+      },
       { id: `${owner}-not-started`, phase: "backlog", history: [], department: "department-for-work-pensions", source: "service-portfolio:portfolio.json" },
     ]);
   });

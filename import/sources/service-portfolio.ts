@@ -65,13 +65,32 @@ export const servicePortfolioSource: ImportSource<PortfolioService, Organisation
     }),
 
   keyOf: (s) => `service "${s.service.id}"`,
-  writeNodes: (tx, batch, provenance) => upsertNodes(tx, "Service", batch.map((s) => s.service), provenance),
+  writeNodes: (tx, batch, provenance) =>
+    upsertNodes(
+      tx,
+      "Service",
+      batch.map((s) => s.service),
+      provenance,
+    ),
 
   async writeLinks(tx, batch, provenance) {
     const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
     const owns = { from: "Organisation", type: "OWNS", to: "Service" };
-    addCounts(counts, await pruneLinks(tx, owns, batch.map((s) => ({ id: s.service.id, targets: [s.department] })), true));
-    const result = await mergeLinks(tx, owns, batch.map((s, index) => ({ index, from: s.department, to: s.service.id })), provenance);
+    addCounts(
+      counts,
+      await pruneLinks(
+        tx,
+        owns,
+        batch.map((s) => ({ id: s.service.id, targets: [s.department] })),
+        true,
+      ),
+    );
+    const result = await mergeLinks(
+      tx,
+      owns,
+      batch.map((s, index) => ({ index, from: s.department, to: s.service.id })),
+      provenance,
+    );
     addCounts(counts, result.counts);
     return { counts, rejected: result.rejected };
   },

@@ -18,20 +18,33 @@ describe("import step-by-step", () => {
     await driver.close();
   });
 
-  const stagesOf = async (serviceId: string) => (await driver.executeQuery(
-    `MATCH (s:Service {id: $serviceId})-[:HAS_STAGE]->(st:Stage)
+  const stagesOf = async (serviceId: string) =>
+    (
+      await driver.executeQuery(
+        `MATCH (s:Service {id: $serviceId})-[:HAS_STAGE]->(st:Stage)
      OPTIONAL MATCH (o:Organisation)-[:OWNS]->(s)
      RETURN st.id AS id, st.name AS name, st.position AS position, collect(DISTINCT o.id) AS owners ORDER BY st.id`,
-    { serviceId }, { database })).records.map((r) => ({ id: r.get("id"), name: r.get("name"), position: Number(r.get("position")), owners: r.get("owners") }));
+        { serviceId },
+        { database },
+      )
+    ).records.map((r) => ({ id: r.get("id"), name: r.get("name"), position: Number(r.get("position")), owners: r.get("owners") }));
 
   it("imports a journey of the shared extract with its ordered stages and owners, Welsh paths stripped, and again changes nothing", async () => {
     const file = join(dir, "extract.json");
-    writeFileSync(file, JSON.stringify([{
-      title: "Test journey: step by step",
-      base_path: `/${journey}`,
-      organisations: [{ slug: "department-for-work-pensions.cy" }, { slug: "hm-revenue-customs" }],
-      steps: [{ number: 1, title: "First", text: ["Do this first."] }, { number: 2, title: "Second", text: [] }],
-    }]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        {
+          title: "Test journey: step by step",
+          base_path: `/${journey}`,
+          organisations: [{ slug: "department-for-work-pensions.cy" }, { slug: "hm-revenue-customs" }],
+          steps: [
+            { number: 1, title: "First", text: ["Do this first."] },
+            { number: 2, title: "Second", text: [] },
+          ],
+        },
+      ]),
+    );
     const first = await runImport(stepByStepSource, [file], { driver, database });
     expect(first).toMatchObject({ read: 1, created: 3, rejected: 0, relationshipsCreated: 4 });
     expect(await stagesOf(journey)).toEqual([
@@ -53,10 +66,13 @@ describe("import step-by-step", () => {
 
   it("rejects a journey without steps, naming the field, and one whose owner is unknown", async () => {
     const file = join(dir, "bad.json");
-    writeFileSync(file, JSON.stringify([
-      { title: "No steps", base_path: `/${journey}-none`, steps: [] },
-      { title: "Unknown owner", base_path: `/${journey}-owner`, organisations: [{ slug: "no-such-organisation" }], steps: [{ title: "Only" }] },
-    ]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { title: "No steps", base_path: `/${journey}-none`, steps: [] },
+        { title: "Unknown owner", base_path: `/${journey}-owner`, organisations: [{ slug: "no-such-organisation" }], steps: [{ title: "Only" }] },
+      ]),
+    );
     const summary = await runImport(stepByStepSource, [file], { driver, database });
     expect(summary.rejections.map((r) => [r.location, r.reason])).toEqual([
       ["$[0]", "steps is missing or empty"],

@@ -5,7 +5,20 @@
  */
 import { createReadStream } from "node:fs";
 import { readJsonArray, readJsonDocument, type RawRecord } from "../read.js";
-import { addCounts, check, mergeLinks, parsing, pruneLinks, RecordError, slugPattern, upsertNodes, type ImportSource, type LinkResult, type NodeRow, type WriteCounts } from "../source.js";
+import {
+  addCounts,
+  check,
+  mergeLinks,
+  parsing,
+  pruneLinks,
+  RecordError,
+  slugPattern,
+  upsertNodes,
+  type ImportSource,
+  type LinkResult,
+  type NodeRow,
+  type WriteCounts,
+} from "../source.js";
 
 export interface StepByStepJourney {
   service: NodeRow;
@@ -43,7 +56,9 @@ function contentApiSteps(nav: Record<string, unknown>): Step[] {
   return steps.map((step, i) => {
     if (!check.object(step)) throw new RecordError(`details.step_by_step_nav.steps[${i}] is not an object`);
     const paragraphs = Array.isArray(step["contents"])
-      ? (step["contents"] as unknown[]).filter((c): c is { type: string; text: string } => check.object(c) && c["type"] === "paragraph" && typeof c["text"] === "string").map((c) => c.text)
+      ? (step["contents"] as unknown[])
+          .filter((c): c is { type: string; text: string } => check.object(c) && c["type"] === "paragraph" && typeof c["text"] === "string")
+          .map((c) => c.text)
       : [];
     return {
       title: check.text(step, "title", { required: true, max: 300 })!,
@@ -56,12 +71,16 @@ function contentApiSteps(nav: Record<string, unknown>): Step[] {
 function ownersOf(list: unknown, field: string): string[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw new RecordError(`${field} must be a list`);
-  return [...new Set(list.map((o, i) => {
-    if (!check.object(o)) throw new RecordError(`${field}[${i}] is not an object`);
-    const slug = check.text(o, "slug") ?? check.text(o, "base_path");
-    if (!slug) throw new RecordError(`${field}[${i}] has neither slug nor base_path`);
-    return idOf(slug, `${field}[${i}]`);
-  }))];
+  return [
+    ...new Set(
+      list.map((o, i) => {
+        if (!check.object(o)) throw new RecordError(`${field}[${i}] is not an object`);
+        const slug = check.text(o, "slug") ?? check.text(o, "base_path");
+        if (!slug) throw new RecordError(`${field}[${i}] has neither slug nor base_path`);
+        return idOf(slug, `${field}[${i}]`);
+      }),
+    ),
+  ];
 }
 
 function parseJourney(raw: unknown): StepByStepJourney {
@@ -97,7 +116,9 @@ async function* journeys(file: string): AsyncGenerator<RawRecord> {
   const first = await new Promise<string>((resolve, reject) => {
     const stream = createReadStream(file, { start: 0, end: 255, encoding: "utf8" });
     let text = "";
-    stream.on("data", (chunk) => { text += chunk.toString(); });
+    stream.on("data", (chunk) => {
+      text += chunk.toString();
+    });
     stream.on("end", () => resolve(text.trimStart()[0] ?? ""));
     stream.on("error", reject);
   });
@@ -113,8 +134,24 @@ export const stepByStepSource: ImportSource<StepByStepJourney> = {
 
   async writeNodes(tx, batch, provenance) {
     const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
-    addCounts(counts, await upsertNodes(tx, "Service", batch.map((j) => j.service), provenance));
-    addCounts(counts, await upsertNodes(tx, "Stage", batch.flatMap((j) => j.stages), provenance));
+    addCounts(
+      counts,
+      await upsertNodes(
+        tx,
+        "Service",
+        batch.map((j) => j.service),
+        provenance,
+      ),
+    );
+    addCounts(
+      counts,
+      await upsertNodes(
+        tx,
+        "Stage",
+        batch.flatMap((j) => j.stages),
+        provenance,
+      ),
+    );
     return counts;
   },
 
@@ -123,8 +160,23 @@ export const stepByStepSource: ImportSource<StepByStepJourney> = {
     const rejected: LinkResult["rejected"] = [];
     const hasStage = { from: "Service", type: "HAS_STAGE", to: "Stage" };
     const owns = { from: "Organisation", type: "OWNS", to: "Service" };
-    addCounts(counts, await pruneLinks(tx, hasStage, batch.map((j) => ({ id: j.service.id, targets: j.stages.map((s) => s.id) }))));
-    addCounts(counts, await pruneLinks(tx, owns, batch.map((j) => ({ id: j.service.id, targets: j.owners })), true));
+    addCounts(
+      counts,
+      await pruneLinks(
+        tx,
+        hasStage,
+        batch.map((j) => ({ id: j.service.id, targets: j.stages.map((s) => s.id) })),
+      ),
+    );
+    addCounts(
+      counts,
+      await pruneLinks(
+        tx,
+        owns,
+        batch.map((j) => ({ id: j.service.id, targets: j.owners })),
+        true,
+      ),
+    );
     for (const [shape, links] of [
       [hasStage, batch.flatMap((j, index) => j.stages.map((s) => ({ index, from: j.service.id, to: s.id })))],
       [owns, batch.flatMap((j, index) => j.owners.map((owner) => ({ index, from: owner, to: j.service.id })))],

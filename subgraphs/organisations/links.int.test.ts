@@ -7,7 +7,9 @@ describe("links between organisations, on a hand-built graph", () => {
   const context = onAnalysisFixture("organisations");
   const { query } = context;
   let f: AnalysisFixture;
-  beforeAll(() => { f = context.fixture; });
+  beforeAll(() => {
+    f = context.fixture;
+  });
 
   it("gives each linked organisation with its strength, counts and evidence, strongest first", async () => {
     const body = await query(`query ($id: ID!) { organisationLinks(organisationId: $id) { totalCount edges { node { ${linkFields} } } } }`, { id: f.A });
@@ -16,10 +18,21 @@ describe("links between organisations, on a hand-built graph", () => {
     expect(links.totalCount).toBe(2);
     // A and B: stage st2, service S, community K, and p2 (B's, on A's st2) and p3 (A's, on B's st2).
     expect(links.edges[0].node).toEqual({
-      from: { id: f.A }, organisation: { id: f.B }, strength: 5, sharedStages: 1, sharedServices: 1, sharedCommunities: 1, people: 2,
+      from: { id: f.A },
+      organisation: { id: f.B },
+      strength: 5,
+      sharedStages: 1,
+      sharedServices: 1,
+      sharedCommunities: 1,
+      people: 2,
       evidence: [
-        { kind: "STAGE", id: f.st2 }, { kind: "SERVICE", id: f.S }, { kind: "COMMUNITY", id: f.K },
-        ...[{ kind: "PERSON", id: f.p3 }, { kind: "PERSON", id: f.p2 }],
+        { kind: "STAGE", id: f.st2 },
+        { kind: "SERVICE", id: f.S },
+        { kind: "COMMUNITY", id: f.K },
+        ...[
+          { kind: "PERSON", id: f.p3 },
+          { kind: "PERSON", id: f.p2 },
+        ],
       ],
     });
     // A and closed C share only the service (A's st4 responsibility ended in 2020).
@@ -27,17 +40,26 @@ describe("links between organisations, on a hand-built graph", () => {
   });
 
   it("counts the organisations below one when asked", async () => {
-    const body = await query(`query ($id: ID!) {
+    const body = await query(
+      `query ($id: ID!) {
       alone: organisationLinks(organisationId: $id) { totalCount }
       withChildren: organisationLinks(organisationId: $id, includeChildren: true) { totalCount edges { node { organisation { id } strength } } }
-    }`, { id: f.D });
+    }`,
+      { id: f.D },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data!["alone"].totalCount).toBe(0);
-    expect(body.data!["withChildren"].edges.map((e: any) => [e.node.organisation.id, e.node.strength])).toEqual([[f.B, 5], [f.C, 1]]);
+    expect(body.data!["withChildren"].edges.map((e: any) => [e.node.organisation.id, e.node.strength])).toEqual([
+      [f.B, 5],
+      [f.C, 1],
+    ]);
   });
 
   it("builds the matrix of a chosen set, one link per pair", async () => {
-    const body = await query(`query ($ids: [ID!]!) { departmentMatrix(organisationIds: $ids, evidencePerKind: 0) { organisations { id } links { ${linkFields} } } }`, { ids: [f.D, f.B, f.C] });
+    const body = await query(
+      `query ($ids: [ID!]!) { departmentMatrix(organisationIds: $ids, evidencePerKind: 0) { organisations { id } links { ${linkFields} } } }`,
+      { ids: [f.D, f.B, f.C] },
+    );
     expect(body.errors).toBeUndefined();
     const matrix = body.data!["departmentMatrix"];
     expect(matrix.organisations.map((o: any) => o.id)).toEqual([f.D, f.B, f.C]);
@@ -52,10 +74,16 @@ describe("links between organisations, on a hand-built graph", () => {
   });
 
   it("pages with cursors and refuses bad arguments by name", async () => {
-    const first = await query(`query ($id: ID!) { organisationLinks(organisationId: $id, first: 1) { edges { node { organisation { id } } } pageInfo { hasNextPage endCursor } } }`, { id: f.A });
+    const first = await query(
+      `query ($id: ID!) { organisationLinks(organisationId: $id, first: 1) { edges { node { organisation { id } } } pageInfo { hasNextPage endCursor } } }`,
+      { id: f.A },
+    );
     const { endCursor, hasNextPage } = first.data!["organisationLinks"].pageInfo;
     expect(hasNextPage).toBe(true);
-    const second = await query(`query ($id: ID!, $after: String) { organisationLinks(organisationId: $id, first: 1, after: $after) { edges { node { organisation { id } } } pageInfo { hasNextPage } } }`, { id: f.A, after: endCursor });
+    const second = await query(
+      `query ($id: ID!, $after: String) { organisationLinks(organisationId: $id, first: 1, after: $after) { edges { node { organisation { id } } } pageInfo { hasNextPage } } }`,
+      { id: f.A, after: endCursor },
+    );
     expect(second.data!["organisationLinks"]).toEqual({ edges: [{ node: { organisation: { id: f.C } } }], pageInfo: { hasNextPage: false } });
 
     for (const [source, argument] of [

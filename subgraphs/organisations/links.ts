@@ -119,38 +119,63 @@ export function organisationLinks(driver: Driver, database?: string) {
   }
 
   async function organisationsExist(ids: readonly string[], argument: string): Promise<void> {
-    const [row] = await graph.rows<{ missing: string[] }>(
-      "RETURN [id IN $ids WHERE NOT EXISTS { MATCH (:Organisation {id: id}) }] AS missing", { ids });
+    const [row] = await graph.rows<{ missing: string[] }>("RETURN [id IN $ids WHERE NOT EXISTS { MATCH (:Organisation {id: id}) }] AS missing", { ids });
     if (row && row.missing.length > 0) throw badInput(`"${argument}": no organisation has the id ${row.missing.map((id) => `"${id}"`).join(", ")}.`, argument);
   }
 
   return {
     warmUp: () => graph.warmUp(),
-    resolvers: { Query: {
-      async organisationLinks(_source: unknown, args: PageArgs & { organisationId: string; includeChildren?: boolean | null; evidencePerKind?: number | null }, context: SubgraphContext) {
-        const page = pageOf(args, 200);
-        const evidencePerKind = evidenceLimit(args.evidencePerKind);
-        await organisationsExist([args.organisationId], "organisationId");
-        const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(linksQuery, {
-          roots: [args.organisationId], targets: null, includeChildren: args.includeChildren ?? false, evidencePerKind,
-          offset: page.skip, end: neo4j.int(page.offset + page.size),
-        });
-        const namesShown = hasRole(context.viewer, "reader");
-        return connectionOf((row?.page ?? []).map((link) => ({ node: linkOf(link, namesShown) })), page, row?.total ?? 0);
-      },
+    resolvers: {
+      Query: {
+        async organisationLinks(
+          _source: unknown,
+          args: PageArgs & { organisationId: string; includeChildren?: boolean | null; evidencePerKind?: number | null },
+          context: SubgraphContext,
+        ) {
+          const page = pageOf(args, 200);
+          const evidencePerKind = evidenceLimit(args.evidencePerKind);
+          await organisationsExist([args.organisationId], "organisationId");
+          const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(linksQuery, {
+            roots: [args.organisationId],
+            targets: null,
+            includeChildren: args.includeChildren ?? false,
+            evidencePerKind,
+            offset: page.skip,
+            end: neo4j.int(page.offset + page.size),
+          });
+          const namesShown = hasRole(context.viewer, "reader");
+          return connectionOf(
+            (row?.page ?? []).map((link) => ({ node: linkOf(link, namesShown) })),
+            page,
+            row?.total ?? 0,
+          );
+        },
 
-      async departmentMatrix(_source: unknown, args: { organisationIds: string[]; includeChildren?: boolean | null; evidencePerKind?: number | null }, context: SubgraphContext) {
-        const ids = [...new Set(args.organisationIds)];
-        if (ids.length < 2 || ids.length > 50) throw badInput(`"organisationIds" must name 2 to 50 organisations; it names ${ids.length}.`, "organisationIds");
-        const evidencePerKind = evidenceLimit(args.evidencePerKind);
-        await organisationsExist(ids, "organisationIds");
-        const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(linksQuery, {
-          roots: ids, targets: ids, includeChildren: args.includeChildren ?? true, evidencePerKind,
-          offset: neo4j.int(0), end: neo4j.int(ids.length * ids.length),
-        });
-        const organisations = await graph.rows<{ o: { id: string } }>(`UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`, { ids });
-        return { organisations: organisations.map((r) => r.o), links: (row?.page ?? []).map((link) => linkOf(link, hasRole(context.viewer, "reader"))) };
+        async departmentMatrix(
+          _source: unknown,
+          args: { organisationIds: string[]; includeChildren?: boolean | null; evidencePerKind?: number | null },
+          context: SubgraphContext,
+        ) {
+          const ids = [...new Set(args.organisationIds)];
+          if (ids.length < 2 || ids.length > 50)
+            throw badInput(`"organisationIds" must name 2 to 50 organisations; it names ${ids.length}.`, "organisationIds");
+          const evidencePerKind = evidenceLimit(args.evidencePerKind);
+          await organisationsExist(ids, "organisationIds");
+          const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(linksQuery, {
+            roots: ids,
+            targets: ids,
+            includeChildren: args.includeChildren ?? true,
+            evidencePerKind,
+            offset: neo4j.int(0),
+            end: neo4j.int(ids.length * ids.length),
+          });
+          const organisations = await graph.rows<{ o: { id: string } }>(
+            `UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`,
+            { ids },
+          );
+          return { organisations: organisations.map((r) => r.o), links: (row?.page ?? []).map((link) => linkOf(link, hasRole(context.viewer, "reader"))) };
+        },
       },
-    } },
+    },
   };
 }

@@ -13,13 +13,17 @@ describe("organisations subgraph", () => {
   beforeAll(async () => {
     driver = testDriver();
     ({ running } = await startSubgraph("organisations", driver));
-    const created = await postGraphQL(running.url, `
-      mutation Create($input: [OrganisationCreateInput!]!) { createOrganisations(input: $input) { organisations { id } } }`, {
-      input: [
-        { id: parent, name: "Test Department", type: "Ministerial department", status: "live" },
-        { id: child, name: "Test Agency", type: "Executive agency", status: "live", parents: { connect: [{ where: { node: { id: { eq: parent } } } }] } },
-      ],
-    });
+    const created = await postGraphQL(
+      running.url,
+      `
+      mutation Create($input: [OrganisationCreateInput!]!) { createOrganisations(input: $input) { organisations { id } } }`,
+      {
+        input: [
+          { id: parent, name: "Test Department", type: "Ministerial department", status: "live" },
+          { id: child, name: "Test Agency", type: "Executive agency", status: "live", parents: { connect: [{ where: { node: { id: { eq: parent } } } }] } },
+        ],
+      },
+    );
     expect(created.body.errors).toBeUndefined();
   });
 
@@ -51,12 +55,21 @@ describe("organisations subgraph", () => {
   });
 
   it("resolves Organisation entities by id through _entities, with their parents and department", async () => {
-    const { body } = await postGraphQL(running.url, `
+    const { body } = await postGraphQL(
+      running.url,
+      `
       query ($representations: [_Any!]!) {
         _entities(representations: $representations) {
           ... on Organisation { id name parents { id } department { id } }
         }
-      }`, { representations: [{ __typename: "Organisation", id: child }, { __typename: "Organisation", id: parent }] });
+      }`,
+      {
+        representations: [
+          { __typename: "Organisation", id: child },
+          { __typename: "Organisation", id: parent },
+        ],
+      },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data?.["_entities"]).toEqual([
       { id: child, name: "Test Agency", parents: [{ id: parent }], department: { id: parent } },
@@ -65,32 +78,40 @@ describe("organisations subgraph", () => {
   });
 
   it("gives null for an entity that does not exist", async () => {
-    const { body } = await postGraphQL(running.url, `
+    const { body } = await postGraphQL(
+      running.url,
+      `
       query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Organisation { id } } }`,
-      { representations: [{ __typename: "Organisation", id: uniqueId("missing") }] });
+      { representations: [{ __typename: "Organisation", id: uniqueId("missing") }] },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data?.["_entities"]).toEqual([null]);
   });
 
   it("holds the GOV.UK organisations of the demo data, with parents and successors", async () => {
-    const { body } = await postGraphQL(running.url, `{
+    const { body } = await postGraphQL(
+      running.url,
+      `{
       companiesHouse: organisations(where: { id: { eq: "companies-house" } }) { parents { id } }
       beis: organisations(where: { id: { eq: "department-for-business-energy-and-industrial-strategy" } }) {
         status closedStatus successors(sort: [{ id: ASC }]) { id }
       }
       organisationsConnection { totalCount }
-    }`);
+    }`,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data?.["companiesHouse"]).toEqual([{ parents: [{ id: "department-for-business-and-trade" }] }]);
-    expect(body.data?.["beis"]).toEqual([{
-      status: "closed",
-      closedStatus: "split",
-      successors: [
-        { id: "department-for-business-and-trade" },
-        { id: "department-for-energy-security-and-net-zero" },
-        { id: "department-for-science-innovation-and-technology" },
-      ],
-    }]);
+    expect(body.data?.["beis"]).toEqual([
+      {
+        status: "closed",
+        closedStatus: "split",
+        successors: [
+          { id: "department-for-business-and-trade" },
+          { id: "department-for-energy-security-and-net-zero" },
+          { id: "department-for-science-innovation-and-technology" },
+        ],
+      },
+    ]);
     expect(body.data?.["organisationsConnection"].totalCount).toBeGreaterThanOrEqual(1256);
   });
 
@@ -102,8 +123,11 @@ describe("organisations subgraph", () => {
   });
 
   it("refuses a second organisation with an existing id, keeping the first", async () => {
-    const { body } = await postGraphQL(running.url, `
-      mutation { createOrganisations(input: [{ id: "${parent}", name: "Impostor" }]) { organisations { id } } }`);
+    const { body } = await postGraphQL(
+      running.url,
+      `
+      mutation { createOrganisations(input: [{ id: "${parent}", name: "Impostor" }]) { organisations { id } } }`,
+    );
     expect(body.errors?.[0]?.message).toBe("An id given is already taken by another node of that type; nothing was changed.");
     expect(body.errors?.[0]?.extensions?.["code"]).toBe("CONFLICT");
     const { records } = await driver.executeQuery("MATCH (o:Organisation {id: $id}) RETURN o.name AS name", { id: parent });

@@ -8,7 +8,6 @@ import { graphReader, holdsNow, organisationFields } from "../../lib/graph-read.
 import { requireRole } from "../../lib/auth.js";
 import type { SubgraphContext } from "../../lib/subgraph-server.js";
 
-
 /** The organisations whose people belong to each community. */
 const communityOrganisationsQuery = `
 MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[:WORKS_FOR]->(o:Organisation) WHERE ${holdsNow("r")}
@@ -53,7 +52,9 @@ class OrganisationSet {
   }
   indexes(): number[] {
     const out: number[] = [];
-    this.words.forEach((w, i) => { for (let b = 0; b < 32; b++) if (w & (1 << b)) out.push(i * 32 + b); });
+    this.words.forEach((w, i) => {
+      for (let b = 0; b < 32; b++) if (w & (1 << b)) out.push(i * 32 + b);
+    });
     return out;
   }
   private fit(word: number): void {
@@ -91,70 +92,93 @@ export function peopleNetwork(driver: Driver, database?: string) {
 
   return {
     warmUp: () => graph.warmUp(),
-    resolvers: { Query: {
-      async brokers(_source: unknown, args: PageArgs & { organisationId?: string | null }, context: SubgraphContext) {
-        requireRole(context.viewer, "reader", "Ranking people as brokers");
-        const page = pageOf(args, 100);
-        const index = new Map<string, number>();
-        const indexOf = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
-        const communityRows = await graph.rows<{ community: string; organisations: string[] }>(communityOrganisationsQuery);
-        const byCommunity = new Map(communityRows.map((row) => [row.community, row.organisations.map(indexOf)]));
-        // Streamed, keeping only the best `offset + size` so far: tens of thousands of people at full
-        // scale would otherwise be held at once, by every request in flight.
-        type Ranked = { person: Candidate["person"]; communities: number; stages: number; spanned: OrganisationSet; organisations: number };
-        const byRank = (a: Ranked, b: Ranked) => b.organisations - a.organisations || a.person.name.localeCompare(b.person.name) || a.person.id.localeCompare(b.person.id);
-        const keep = page.offset + page.size;
-        let best: Ranked[] = [];
-        let total = 0;
-        await graph.each<Candidate>(candidatesQuery, { organisationId: args.organisationId ?? null }, (c) => {
-          const spanned = new OrganisationSet();
-          spanned.addAll([...c.own, ...c.stageOrganisations].map(indexOf));
-          for (const community of c.communities) spanned.addAll(byCommunity.get(community) ?? []);
-          total++;
-          best.push({ person: c.person, communities: c.communities.length, stages: c.stages, spanned, organisations: spanned.count() });
-          if (best.length >= 2 * keep + 1000) best = best.sort(byRank).slice(0, keep);
-        });
-        best.sort(byRank);
+    resolvers: {
+      Query: {
+        async brokers(_source: unknown, args: PageArgs & { organisationId?: string | null }, context: SubgraphContext) {
+          requireRole(context.viewer, "reader", "Ranking people as brokers");
+          const page = pageOf(args, 100);
+          const index = new Map<string, number>();
+          const indexOf = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
+          const communityRows = await graph.rows<{ community: string; organisations: string[] }>(communityOrganisationsQuery);
+          const byCommunity = new Map(communityRows.map((row) => [row.community, row.organisations.map(indexOf)]));
+          // Streamed, keeping only the best `offset + size` so far: tens of thousands of people at full
+          // scale would otherwise be held at once, by every request in flight.
+          type Ranked = { person: Candidate["person"]; communities: number; stages: number; spanned: OrganisationSet; organisations: number };
+          const byRank = (a: Ranked, b: Ranked) =>
+            b.organisations - a.organisations || a.person.name.localeCompare(b.person.name) || a.person.id.localeCompare(b.person.id);
+          const keep = page.offset + page.size;
+          let best: Ranked[] = [];
+          let total = 0;
+          await graph.each<Candidate>(candidatesQuery, { organisationId: args.organisationId ?? null }, (c) => {
+            const spanned = new OrganisationSet();
+            spanned.addAll([...c.own, ...c.stageOrganisations].map(indexOf));
+            for (const community of c.communities) spanned.addAll(byCommunity.get(community) ?? []);
+            total++;
+            best.push({ person: c.person, communities: c.communities.length, stages: c.stages, spanned, organisations: spanned.count() });
+            if (best.length >= 2 * keep + 1000) best = best.sort(byRank).slice(0, keep);
+          });
+          best.sort(byRank);
 
-        const connection = connectionOf(best.slice(page.offset, keep), page, total);
-        const ids = [...index.keys()];
-        const sampleIds = connection.edges.map((e) => e.spanned.indexes().map((i) => ids[i]!));
-        const organisations = new Map((await graph.rows<{ o: { id: string; name: string } }>(
-          `UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`, { ids: [...new Set(sampleIds.flat())] })).map((r) => [r.o.id, r.o]));
-        return {
-          ...connection,
-          edges: connection.edges.map(({ cursor, person, communities, stages, organisations: count }, i) => ({
-            cursor,
-            node: {
-              person, organisations: count, communities, stages,
-              sample: sampleIds[i]!.map((id) => organisations.get(id)!).filter(Boolean).sort((a, b) => a.name.localeCompare(b.name)).slice(0, 10),
-            },
-          })),
-        };
-      },
+          const connection = connectionOf(best.slice(page.offset, keep), page, total);
+          const ids = [...index.keys()];
+          const sampleIds = connection.edges.map((e) => e.spanned.indexes().map((i) => ids[i]!));
+          const organisations = new Map(
+            (
+              await graph.rows<{ o: { id: string; name: string } }>(`UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`, {
+                ids: [...new Set(sampleIds.flat())],
+              })
+            ).map((r) => [r.o.id, r.o]),
+          );
+          return {
+            ...connection,
+            edges: connection.edges.map(({ cursor, person, communities, stages, organisations: count }, i) => ({
+              cursor,
+              node: {
+                person,
+                organisations: count,
+                communities,
+                stages,
+                sample: sampleIds[i]!.map((id) => organisations.get(id)!)
+                  .filter(Boolean)
+                  .sort((a, b) => a.name.localeCompare(b.name))
+                  .slice(0, 10),
+              },
+            })),
+          };
+        },
 
-      async path(_source: unknown, args: { fromId: string; toId: string; maxDepth?: number | null }, context: SubgraphContext) {
-        // Even a path between two organisations runs through the people who connect them.
-        requireRole(context.viewer, "reader", "Finding a path");
-        const maxDepth = args.maxDepth ?? 4;
-        if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 6) throw badInput(`"maxDepth" must be between 1 and 6; it was ${maxDepth}.`, "maxDepth");
-        const ends = await graph.rows<{ argument: string; id: string; nodes: string[] }>(endpointQuery, { fromId: args.fromId, toId: args.toId });
-        for (const end of ends) {
-          if (end.nodes.length === 0) throw badInput(`"${end.argument}": no person or organisation has the id "${end.id}".`, end.argument);
-          if (end.nodes.length > 1) throw badInput(`"${end.argument}": both a person and an organisation have the id "${end.id}"; use another end.`, end.argument);
-        }
-        const [from, to] = ends.map((e) => e.nodes[0]!);
-        if (from === to) {
-          const [self] = await graph.rows<{ node: PathNode }>("MATCH (n) WHERE elementId(n) = $id RETURN {labels: labels(n), id: n.id, name: n.name} AS node", { id: from });
-          return { length: 0, steps: [{ ...stepOf(self!.node), via: null, forward: null }] };
-        }
-        const [found] = await graph.rows<{ nodes: PathNode[]; links: { via: string; forward: boolean }[] }>(pathQuery(maxDepth), { from, to });
-        if (!found) return null;
-        return {
-          length: found.links.length,
-          steps: found.nodes.map((node, i) => ({ ...stepOf(node), via: i === 0 ? null : found.links[i - 1]!.via, forward: i === 0 ? null : found.links[i - 1]!.forward })),
-        };
+        async path(_source: unknown, args: { fromId: string; toId: string; maxDepth?: number | null }, context: SubgraphContext) {
+          // Even a path between two organisations runs through the people who connect them.
+          requireRole(context.viewer, "reader", "Finding a path");
+          const maxDepth = args.maxDepth ?? 4;
+          if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 6)
+            throw badInput(`"maxDepth" must be between 1 and 6; it was ${maxDepth}.`, "maxDepth");
+          const ends = await graph.rows<{ argument: string; id: string; nodes: string[] }>(endpointQuery, { fromId: args.fromId, toId: args.toId });
+          for (const end of ends) {
+            if (end.nodes.length === 0) throw badInput(`"${end.argument}": no person or organisation has the id "${end.id}".`, end.argument);
+            if (end.nodes.length > 1)
+              throw badInput(`"${end.argument}": both a person and an organisation have the id "${end.id}"; use another end.`, end.argument);
+          }
+          const [from, to] = ends.map((e) => e.nodes[0]!);
+          if (from === to) {
+            const [self] = await graph.rows<{ node: PathNode }>(
+              "MATCH (n) WHERE elementId(n) = $id RETURN {labels: labels(n), id: n.id, name: n.name} AS node",
+              { id: from },
+            );
+            return { length: 0, steps: [{ ...stepOf(self!.node), via: null, forward: null }] };
+          }
+          const [found] = await graph.rows<{ nodes: PathNode[]; links: { via: string; forward: boolean }[] }>(pathQuery(maxDepth), { from, to });
+          if (!found) return null;
+          return {
+            length: found.links.length,
+            steps: found.nodes.map((node, i) => ({
+              ...stepOf(node),
+              via: i === 0 ? null : found.links[i - 1]!.via,
+              forward: i === 0 ? null : found.links[i - 1]!.forward,
+            })),
+          };
+        },
       },
-    } },
+    },
   };
 }

@@ -18,7 +18,9 @@ describe("people subgraph", () => {
     ({ running } = await startSubgraph("people", driver));
     // The organisation belongs to the organisations subgraph: created here directly, as that subgraph would.
     await driver.executeQuery("CREATE (:Organisation {id: $organisation, name: 'Test Organisation'})", { organisation });
-    const { body } = await postGraphQL(running.url, `
+    const { body } = await postGraphQL(
+      running.url,
+      `
       mutation ($community: ID!, $person: ID!, $organisation: ID!) {
         createCommunities(input: [{ id: $community, name: "Test community", kind: COMMUNITY_OF_PRACTICE }]) { communities { id } }
         createPeople(input: [{
@@ -27,7 +29,9 @@ describe("people subgraph", () => {
           professions: { connect: [{ where: { node: { id: { eq: "policy" } } } }] }
           communities: { connect: [{ where: { node: { id: { eq: $community } } }, edge: { role: "convenor" } }] }
         }]) { people { id } }
-      }`, { community, person, organisation });
+      }`,
+      { community, person, organisation },
+    );
     expect(body.errors).toBeUndefined();
   });
 
@@ -38,33 +42,45 @@ describe("people subgraph", () => {
   });
 
   it("resolves Person entities through _entities, with professions and community roles", async () => {
-    const { body } = await postGraphQL(running.url, `
+    const { body } = await postGraphQL(
+      running.url,
+      `
       query ($representations: [_Any!]!) {
         _entities(representations: $representations) {
           ... on Person { name grade professions { name } communitiesConnection { edges { properties { role } node { id kind } } } }
         }
-      }`, { representations: [{ __typename: "Person", id: person }] });
+      }`,
+      { representations: [{ __typename: "Person", id: person }] },
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data?.["_entities"]).toEqual([{
-      name: "Test Person",
-      grade: "HEO",
-      professions: [{ name: "Policy" }],
-      communitiesConnection: { edges: [{ properties: { role: "convenor" }, node: { id: community, kind: "COMMUNITY_OF_PRACTICE" } }] },
-    }]);
+    expect(body.data?.["_entities"]).toEqual([
+      {
+        name: "Test Person",
+        grade: "HEO",
+        professions: [{ name: "Policy" }],
+        communitiesConnection: { edges: [{ properties: { role: "convenor" }, node: { id: community, kind: "COMMUNITY_OF_PRACTICE" } }] },
+      },
+    ]);
   });
 
   it("resolves the Organisation stub to the people who work for it", async () => {
-    const { body } = await postGraphQL(running.url, `
+    const { body } = await postGraphQL(
+      running.url,
+      `
       query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Organisation { id people { id } } } }`,
-      { representations: [{ __typename: "Organisation", id: organisation }] });
+      { representations: [{ __typename: "Organisation", id: organisation }] },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data?.["_entities"]).toEqual([{ id: organisation, people: [{ id: person }] }]);
   });
 
   it("gives the first `limit` of an organisation's people by name, at most 1000", async () => {
-    const { body } = await postGraphQL(running.url, `
+    const { body } = await postGraphQL(
+      running.url,
+      `
       query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Organisation { one: people(limit: 1) { name } all: people { name } } } }`,
-      { representations: [{ __typename: "Organisation", id: "hm-revenue-customs" }] });
+      { representations: [{ __typename: "Organisation", id: "hm-revenue-customs" }] },
+    );
     expect(body.errors).toBeUndefined();
     const [hmrc] = body.data?.["_entities"] as { one: { name: string }[]; all: { name: string }[] }[];
     expect(hmrc!.one).toEqual(hmrc!.all.slice(0, 1));
@@ -79,10 +95,13 @@ describe("people subgraph", () => {
   });
 
   it("holds the 31 Civil Service professions and fictional people across at least eight of them", async () => {
-    const { body } = await postGraphQL(running.url, `{
+    const { body } = await postGraphQL(
+      running.url,
+      `{
       professionsConnection { totalCount }
       people(where: { id: { startsWith: "demo-person-" } }) { professions { id } }
-    }`);
+    }`,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data?.["professionsConnection"].totalCount).toBe(31);
     const professions = new Set(body.data?.["people"].flatMap((p: { professions: { id: string }[] }) => p.professions.map((x) => x.id)));
@@ -91,8 +110,11 @@ describe("people subgraph", () => {
 
   it("rejects a membership without its required role, storing nothing", async () => {
     const stranger = uniqueId("person");
-    const { body } = await postGraphQL(running.url, `
-      mutation { createPeople(input: [{ id: "${stranger}", name: "No Role", communities: { connect: [{ where: { node: { id: { eq: "${community}" } } }, edge: {} }] } }]) { people { id } } }`);
+    const { body } = await postGraphQL(
+      running.url,
+      `
+      mutation { createPeople(input: [{ id: "${stranger}", name: "No Role", communities: { connect: [{ where: { node: { id: { eq: "${community}" } } }, edge: {} }] } }]) { people { id } } }`,
+    );
     expect(body.errors?.[0]?.message).toMatch(/role/);
     const { records } = await driver.executeQuery("MATCH (p:Person {id: $id}) RETURN count(p) AS n", { id: stranger });
     expect(records[0]?.get("n").toNumber()).toBe(0);
@@ -109,11 +131,23 @@ describe("people subgraph", () => {
           "content-type": "application/json",
           // Any caller can send this header: only the gateway's signed token names the request.
           "x-request-id": "forged-1",
-          [gatewayTokenHeader]: await signGatewayToken(viewerFromClaims({ ...testReader }), testAuth.subgraphSecret, { requestId: "trace-me-1", clientRequestId: "client-1" }),
+          [gatewayTokenHeader]: await signGatewayToken(viewerFromClaims({ ...testReader }), testAuth.subgraphSecret, {
+            requestId: "trace-me-1",
+            clientRequestId: "client-1",
+          }),
         },
         body: JSON.stringify({ query: "query Names { people(limit: 1) { name } }" }),
       });
-      expect(lines).toContainEqual(expect.objectContaining({ subgraph: "people", requestId: "trace-me-1", clientRequestId: "client-1", msg: "operation", operationName: "Names", errors: 0 }));
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          subgraph: "people",
+          requestId: "trace-me-1",
+          clientRequestId: "client-1",
+          msg: "operation",
+          operationName: "Names",
+          errors: 0,
+        }),
+      );
     } finally {
       await logged.close();
     }

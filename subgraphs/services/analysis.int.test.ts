@@ -22,7 +22,9 @@ describe("services analysis, on a hand-built graph", () => {
   const context = onAnalysisFixture("services");
   const { query } = context;
   let f: AnalysisFixture;
-  beforeAll(() => { f = context.fixture; });
+  beforeAll(() => {
+    f = context.fixture;
+  });
   const journey = async (variables: Record<string, unknown> = {}) => {
     const body = await query(journeyQuery, { serviceId: f.S, ...variables });
     expect(body.errors).toBeUndefined();
@@ -35,11 +37,16 @@ describe("services analysis, on a hand-built graph", () => {
     expect(trace.stages.map((s: any) => s.stage.position)).toEqual([1, 2, 3, 4]);
     const [st1, st2, st3, st4] = trace.stages;
     expect(st1.responsibilities).toEqual([{ lane: "FRONTSTAGE", organisation: { id: f.A }, department: { id: f.D }, successors: [] }]);
-    expect(st2.responsibilities.map((r: any) => [r.lane, r.organisation.id])).toEqual([["FRONTSTAGE", f.A], ["BACKSTAGE", f.B]]);
+    expect(st2.responsibilities.map((r: any) => [r.lane, r.organisation.id])).toEqual([
+      ["FRONTSTAGE", f.A],
+      ["BACKSTAGE", f.B],
+    ]);
     expect(st3.responsibilities.find((r: any) => r.organisation.id === f.C)).toMatchObject({ lane: "SUPPORT", successors: [{ id: f.B }] });
     // A's responsibility for the fourth stage ended in 2020.
     expect(st4.responsibilities).toEqual([]);
-    expect(st1.people.edges).toEqual([{ role: "owner", node: { id: f.p1 }, professions: [{ id: f.X }], organisations: [{ id: f.A }], memberships: [{ role: "lead", community: { id: f.K } }] }]);
+    expect(st1.people.edges).toEqual([
+      { role: "owner", node: { id: f.p1 }, professions: [{ id: f.X }], organisations: [{ id: f.A }], memberships: [{ role: "lead", community: { id: f.K } }] },
+    ]);
     expect(st2.people.totalCount).toBe(2);
     expect(st2.professions).toEqual([{ people: 2, profession: { id: f.Y } }]);
     expect(st2.communities).toEqual([{ people: 1, community: { id: f.K } }]);
@@ -85,8 +92,11 @@ describe("services analysis, on a hand-built graph", () => {
     const first = trace.stages[1].people;
     expect(first.edges).toHaveLength(1);
     expect(first.pageInfo.hasNextPage).toBe(true);
-    const body = await query(`query ($stageId: ID!, $after: String) { stagePeople(stageId: $stageId, first: 1, after: $after) {
-      totalCount edges { node { id } } pageInfo { hasNextPage hasPreviousPage } } }`, { stageId: f.st2, after: first.pageInfo.endCursor });
+    const body = await query(
+      `query ($stageId: ID!, $after: String) { stagePeople(stageId: $stageId, first: 1, after: $after) {
+      totalCount edges { node { id } } pageInfo { hasNextPage hasPreviousPage } } }`,
+      { stageId: f.st2, after: first.pageInfo.endCursor },
+    );
     expect(body.errors).toBeUndefined();
     const rest = body.data!["stagePeople"];
     expect(rest.totalCount).toBe(2);
@@ -95,13 +105,22 @@ describe("services analysis, on a hand-built graph", () => {
   });
 
   it("lists a service's hand-offs and ranks services by them", async () => {
-    const body = await query(`query ($serviceId: ID!) {
+    const body = await query(
+      `query ($serviceId: ID!) {
       handoffs(serviceId: $serviceId) { totalCount edges { node { service { id } fromStage { id } toStage { id } from { id } to { id } } } }
       servicesByHandoffs(first: 500) { edges { node { service { id } handoffs stages organisations } } }
-    }`, { serviceId: f.S });
+    }`,
+      { serviceId: f.S },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data!["handoffs"].totalCount).toBe(2);
-    expect(body.data!["handoffs"].edges[1].node).toEqual({ service: { id: f.S }, fromStage: { id: f.st2 }, toStage: { id: f.st3 }, from: [{ id: f.A }], to: [{ id: f.C }] });
+    expect(body.data!["handoffs"].edges[1].node).toEqual({
+      service: { id: f.S },
+      fromStage: { id: f.st2 },
+      toStage: { id: f.st3 },
+      from: [{ id: f.A }],
+      to: [{ id: f.C }],
+    });
     const ranked = body.data!["servicesByHandoffs"].edges.map((e: any) => e.node);
     expect(ranked.find((r: any) => r.service.id === f.S)).toEqual({ service: { id: f.S }, handoffs: 2, stages: 4, organisations: 3 });
     const counts = ranked.map((r: any) => r.handoffs);
@@ -109,10 +128,13 @@ describe("services analysis, on a hand-built graph", () => {
   });
 
   it("finds each kind of gap", async () => {
-    const body = await query(`query ($serviceId: ID!) {
+    const body = await query(
+      `query ($serviceId: ID!) {
       gaps(serviceId: $serviceId) { totalCount edges { node { kind stage { id } profession { id } organisation { id } successors { id } } } }
       closed: gaps(serviceId: $serviceId, kinds: [CLOSED_ORGANISATION_RESPONSIBLE]) { totalCount }
-    }`, { serviceId: f.S });
+    }`,
+      { serviceId: f.S },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data!["gaps"].edges.map((e: any) => e.node)).toEqual([
       { kind: "MISSING_PROFESSION", stage: { id: f.st2 }, profession: { id: f.X }, organisation: null, successors: [] },
@@ -124,11 +146,14 @@ describe("services analysis, on a hand-built graph", () => {
   });
 
   it("searches names, ranked, by type, a page at a time", async () => {
-    const body = await query(`query ($text: String!) {
+    const body = await query(
+      `query ($text: String!) {
       all: search(text: $text) { totalCount edges { node { type id name organisation { id acronym } person { id } } } }
       people: search(text: $text, types: [PERSON]) { totalCount edges { node { type id } } }
       page: search(text: $text, first: 2) { edges { cursor } pageInfo { hasNextPage endCursor } }
-    }`, { text: f.word.slice(0, 7) });
+    }`,
+      { text: f.word.slice(0, 7) },
+    );
     expect(body.errors).toBeUndefined();
     const all = body.data!["all"];
     expect(all.totalCount).toBe(5);
@@ -146,10 +171,13 @@ describe("services analysis, on a hand-built graph", () => {
   });
 
   it("answers fields the analysis did not read by asking the graph, not with null", async () => {
-    const body = await query(`query ($serviceId: ID!) { journey(serviceId: $serviceId) {
+    const body = await query(
+      `query ($serviceId: ID!) { journey(serviceId: $serviceId) {
       service { communities { id } }
       stages { stage { expectedProfessions { id } } responsibilities { organisation { stages(limit: 10) { id } } } }
-    } }`, { serviceId: f.S });
+    } }`,
+      { serviceId: f.S },
+    );
     expect(body.errors).toBeUndefined();
     const trace = body.data!["journey"];
     expect(trace.service.communities).toEqual([{ id: f.K }]);

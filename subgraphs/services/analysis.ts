@@ -10,9 +10,19 @@ import { hasRole, requireRole } from "../../lib/auth.js";
 import type { SubgraphContext } from "../../lib/subgraph-server.js";
 
 type Row = Record<string, unknown>;
-interface Organisation extends Row { id: string; name: string }
-interface StageRow extends Row { id: string; name: string; position: number }
-interface ServiceRow extends Row { id: string; name: string }
+interface Organisation extends Row {
+  id: string;
+  name: string;
+}
+interface StageRow extends Row {
+  id: string;
+  name: string;
+  position: number;
+}
+interface ServiceRow extends Row {
+  id: string;
+  name: string;
+}
 
 /** Cypher projections: what each analysis reads of a node, so the gateway rarely has to ask again. */
 const serviceFields = "{.id, .name, .description, .phase, .theme, .url}";
@@ -122,7 +132,14 @@ RETURN svc ${serviceFields} AS service, st ${stageFields} AS stage,
     ORDER BY o.name
   } AS closed`;
 
-const searchLabels = { ORGANISATION: "Organisation", PERSON: "Person", SERVICE: "Service", STAGE: "Stage", COMMUNITY: "Community", PROFESSION: "Profession" } as const;
+const searchLabels = {
+  ORGANISATION: "Organisation",
+  PERSON: "Person",
+  SERVICE: "Service",
+  STAGE: "Stage",
+  COMMUNITY: "Community",
+  PROFESSION: "Profession",
+} as const;
 type SearchType = keyof typeof searchLabels;
 
 const searchQuery = `
@@ -182,7 +199,10 @@ interface JourneyArgs {
   peoplePerStage?: number | null;
 }
 
-interface PeopleRow { peopleCount: number; people: Row[] }
+interface PeopleRow {
+  peopleCount: number;
+  people: Row[];
+}
 
 export function servicesAnalysis(driver: Driver, database?: string) {
   const graph = graphReader(driver, database);
@@ -202,103 +222,142 @@ export function servicesAnalysis(driver: Driver, database?: string) {
 
   async function servicesWithStages(serviceId: string | null | undefined, asAt: Neo4jDate | null | undefined) {
     return graph.rows<{ service: ServiceRow; stages: { stage: StageRow; organisations: Organisation[] }[] }>(responsibilitiesQuery, {
-      serviceId: serviceId ?? null, asAt: asAt ?? today(),
+      serviceId: serviceId ?? null,
+      asAt: asAt ?? today(),
     });
   }
 
   return {
     warmUp: () => graph.warmUp(),
-    resolvers: { Query: {
-      async journey(_source: unknown, args: JourneyArgs, context: SubgraphContext) {
-        const page = pageOf({ first: args.peoplePerStage }, 100, "peoplePerStage");
-        const namesShown = hasRole(context.viewer, "reader");
-        const asAt = args.asAt ?? today();
-        const [row] = await graph.rows<{ service: ServiceRow; stages: (StageRow & PeopleRow & { responsibilities: (Row & { organisation: Organisation; lane: string })[] })[] }>(journeyQuery, {
-          serviceId: args.serviceId, asAt, skip: page.skip, limit: namesShown ? page.limit : neo4j.int(0), ...personFilters(args),
-        });
-        if (!row) return null;
-        const handoffs = handoffsAlong(row.service, row.stages.map((s) => ({ stage: s, organisations: s.responsibilities.map((r) => r.organisation) })));
-        const shown = (r: { organisation: Organisation; lane: string }) =>
-          (!args.lanes || args.lanes.includes(r.lane)) && (!args.organisationIds || args.organisationIds.includes(r.organisation.id));
-        return {
-          service: row.service,
-          asAt,
-          handoffCount: handoffs.length,
-          stages: row.stages.map(({ responsibilities, people, peopleCount, professions, communities, missingProfessions, ...stage }) => ({
-            stage,
-            responsibilities: responsibilities.filter(shown),
-            people: (namesShown ? peopleConnection : countOnly)({ people, peopleCount }, page),
-            professions,
-            communities,
-            missingProfessions,
-            handoff: handoffs.find((h) => h.toStage.id === stage.id) ?? null,
-          })),
-        };
-      },
+    resolvers: {
+      Query: {
+        async journey(_source: unknown, args: JourneyArgs, context: SubgraphContext) {
+          const page = pageOf({ first: args.peoplePerStage }, 100, "peoplePerStage");
+          const namesShown = hasRole(context.viewer, "reader");
+          const asAt = args.asAt ?? today();
+          const [row] = await graph.rows<{
+            service: ServiceRow;
+            stages: (StageRow & PeopleRow & { responsibilities: (Row & { organisation: Organisation; lane: string })[] })[];
+          }>(journeyQuery, {
+            serviceId: args.serviceId,
+            asAt,
+            skip: page.skip,
+            limit: namesShown ? page.limit : neo4j.int(0),
+            ...personFilters(args),
+          });
+          if (!row) return null;
+          const handoffs = handoffsAlong(
+            row.service,
+            row.stages.map((s) => ({ stage: s, organisations: s.responsibilities.map((r) => r.organisation) })),
+          );
+          const shown = (r: { organisation: Organisation; lane: string }) =>
+            (!args.lanes || args.lanes.includes(r.lane)) && (!args.organisationIds || args.organisationIds.includes(r.organisation.id));
+          return {
+            service: row.service,
+            asAt,
+            handoffCount: handoffs.length,
+            stages: row.stages.map(({ responsibilities, people, peopleCount, professions, communities, missingProfessions, ...stage }) => ({
+              stage,
+              responsibilities: responsibilities.filter(shown),
+              people: (namesShown ? peopleConnection : countOnly)({ people, peopleCount }, page),
+              professions,
+              communities,
+              missingProfessions,
+              handoff: handoffs.find((h) => h.toStage.id === stage.id) ?? null,
+            })),
+          };
+        },
 
-      async stagePeople(_source: unknown, args: PageArgs & { stageId: string; asAt?: Neo4jDate | null; organisationIds?: string[] | null; professionIds?: string[] | null }, context: SubgraphContext) {
-        requireRole(context.viewer, "reader", "Listing the people on a stage");
-        const page = pageOf(args, 100);
-        const [row] = await graph.rows<{ page: PeopleRow }>(stagePeopleQuery, {
-          stageId: args.stageId, asAt: args.asAt ?? today(), skip: page.skip, limit: page.limit, ...personFilters(args),
-        });
-        if (!row) throw badInput(`"stageId": no stage has the id "${args.stageId}".`, "stageId");
-        return peopleConnection(row.page, page);
-      },
+        async stagePeople(
+          _source: unknown,
+          args: PageArgs & { stageId: string; asAt?: Neo4jDate | null; organisationIds?: string[] | null; professionIds?: string[] | null },
+          context: SubgraphContext,
+        ) {
+          requireRole(context.viewer, "reader", "Listing the people on a stage");
+          const page = pageOf(args, 100);
+          const [row] = await graph.rows<{ page: PeopleRow }>(stagePeopleQuery, {
+            stageId: args.stageId,
+            asAt: args.asAt ?? today(),
+            skip: page.skip,
+            limit: page.limit,
+            ...personFilters(args),
+          });
+          if (!row) throw badInput(`"stageId": no stage has the id "${args.stageId}".`, "stageId");
+          return peopleConnection(row.page, page);
+        },
 
-      async handoffs(_source: unknown, args: PageArgs & { serviceId?: string | null; asAt?: Neo4jDate | null }) {
-        const page = pageOf(args, 500);
-        const services = await servicesWithStages(args.serviceId, args.asAt);
-        return sliceConnection(services.flatMap((s) => handoffsAlong(s.service, s.stages)).map((node) => ({ node })), page);
-      },
+        async handoffs(_source: unknown, args: PageArgs & { serviceId?: string | null; asAt?: Neo4jDate | null }) {
+          const page = pageOf(args, 500);
+          const services = await servicesWithStages(args.serviceId, args.asAt);
+          return sliceConnection(
+            services.flatMap((s) => handoffsAlong(s.service, s.stages)).map((node) => ({ node })),
+            page,
+          );
+        },
 
-      async servicesByHandoffs(_source: unknown, args: PageArgs & { asAt?: Neo4jDate | null }) {
-        const page = pageOf(args, 500);
-        const ranked = (await servicesWithStages(null, args.asAt))
-          .map((s) => ({
-            service: s.service,
-            handoffs: handoffsAlong(s.service, s.stages).length,
-            stages: s.stages.length,
-            organisations: new Set(s.stages.flatMap((st) => st.organisations.map((o) => o.id))).size,
-          }))
-          .sort((a, b) => b.handoffs - a.handoffs || a.service.name.localeCompare(b.service.name));
-        return sliceConnection(ranked.map((node) => ({ node })), page);
-      },
+        async servicesByHandoffs(_source: unknown, args: PageArgs & { asAt?: Neo4jDate | null }) {
+          const page = pageOf(args, 500);
+          const ranked = (await servicesWithStages(null, args.asAt))
+            .map((s) => ({
+              service: s.service,
+              handoffs: handoffsAlong(s.service, s.stages).length,
+              stages: s.stages.length,
+              organisations: new Set(s.stages.flatMap((st) => st.organisations.map((o) => o.id))).size,
+            }))
+            .sort((a, b) => b.handoffs - a.handoffs || a.service.name.localeCompare(b.service.name));
+          return sliceConnection(
+            ranked.map((node) => ({ node })),
+            page,
+          );
+        },
 
-      async gaps(_source: unknown, args: PageArgs & { serviceId?: string | null; kinds?: string[] | null; asAt?: Neo4jDate | null }) {
-        const page = pageOf(args, 500);
-        const rows = await graph.rows<{
-          service: ServiceRow; stage: StageRow; noResponsibleOrganisation: boolean; nobodyWorking: boolean;
-          missingProfessions: Row[]; closed: { organisation: Organisation; successors: Organisation[] }[];
-        }>(gapsQuery, { serviceId: args.serviceId ?? null, asAt: args.asAt ?? today() });
-        const gaps = rows.flatMap(({ service, stage, ...found }) => {
-          const at = { service, stage, profession: null, organisation: null, successors: [] };
-          return [
-            ...found.missingProfessions.map((profession) => ({ ...at, kind: "MISSING_PROFESSION", profession })),
-            ...(found.noResponsibleOrganisation ? [{ ...at, kind: "NO_RESPONSIBLE_ORGANISATION" }] : []),
-            ...(found.nobodyWorking ? [{ ...at, kind: "NOBODY_WORKING" }] : []),
-            ...found.closed.map((c) => ({ ...at, kind: "CLOSED_ORGANISATION_RESPONSIBLE", organisation: c.organisation, successors: c.successors })),
-          ];
-        }).filter((gap) => !args.kinds || args.kinds.includes(gap.kind));
-        return sliceConnection(gaps.map((node) => ({ node })), page);
-      },
+        async gaps(_source: unknown, args: PageArgs & { serviceId?: string | null; kinds?: string[] | null; asAt?: Neo4jDate | null }) {
+          const page = pageOf(args, 500);
+          const rows = await graph.rows<{
+            service: ServiceRow;
+            stage: StageRow;
+            noResponsibleOrganisation: boolean;
+            nobodyWorking: boolean;
+            missingProfessions: Row[];
+            closed: { organisation: Organisation; successors: Organisation[] }[];
+          }>(gapsQuery, { serviceId: args.serviceId ?? null, asAt: args.asAt ?? today() });
+          const gaps = rows
+            .flatMap(({ service, stage, ...found }) => {
+              const at = { service, stage, profession: null, organisation: null, successors: [] };
+              return [
+                ...found.missingProfessions.map((profession) => ({ ...at, kind: "MISSING_PROFESSION", profession })),
+                ...(found.noResponsibleOrganisation ? [{ ...at, kind: "NO_RESPONSIBLE_ORGANISATION" }] : []),
+                ...(found.nobodyWorking ? [{ ...at, kind: "NOBODY_WORKING" }] : []),
+                ...found.closed.map((c) => ({ ...at, kind: "CLOSED_ORGANISATION_RESPONSIBLE", organisation: c.organisation, successors: c.successors })),
+              ];
+            })
+            .filter((gap) => !args.kinds || args.kinds.includes(gap.kind));
+          return sliceConnection(
+            gaps.map((node) => ({ node })),
+            page,
+          );
+        },
 
-      async search(_source: unknown, args: PageArgs & { text: string; types?: SearchType[] | null }, context: SubgraphContext) {
-        const page = pageOf(args, 100);
-        const asked = args.types?.length ? args.types : (Object.keys(searchLabels) as SearchType[]);
-        // People are found by name only by those who may read names; the rest search everything else.
-        if (asked.every((type) => type === "PERSON")) requireRole(context.viewer, "reader", "Searching people");
-        const types = hasRole(context.viewer, "reader") ? asked : asked.filter((type) => type !== "PERSON");
-        const [row] = await graph.rows<{ total: number; page: { label: string; node: Row & { id: string; name: string }; score: number }[] }>(searchQuery, {
-          query: searchQueryFor(args.text), labels: types.map((t) => searchLabels[t]), offset: page.skip, end: neo4j.int(page.offset + page.size),
-        });
-        const typeOf = Object.fromEntries(Object.entries(searchLabels).map(([type, label]) => [label, type])) as Record<string, SearchType>;
-        const edges = (row?.page ?? []).map(({ label, node, score }) => {
-          const type = typeOf[label]!;
-          return { node: { type, id: node.id, name: node.name, score, [type.toLowerCase()]: node } };
-        });
-        return connectionOf(edges, page, row?.total ?? 0);
+        async search(_source: unknown, args: PageArgs & { text: string; types?: SearchType[] | null }, context: SubgraphContext) {
+          const page = pageOf(args, 100);
+          const asked = args.types?.length ? args.types : (Object.keys(searchLabels) as SearchType[]);
+          // People are found by name only by those who may read names; the rest search everything else.
+          if (asked.every((type) => type === "PERSON")) requireRole(context.viewer, "reader", "Searching people");
+          const types = hasRole(context.viewer, "reader") ? asked : asked.filter((type) => type !== "PERSON");
+          const [row] = await graph.rows<{ total: number; page: { label: string; node: Row & { id: string; name: string }; score: number }[] }>(searchQuery, {
+            query: searchQueryFor(args.text),
+            labels: types.map((t) => searchLabels[t]),
+            offset: page.skip,
+            end: neo4j.int(page.offset + page.size),
+          });
+          const typeOf = Object.fromEntries(Object.entries(searchLabels).map(([type, label]) => [label, type])) as Record<string, SearchType>;
+          const edges = (row?.page ?? []).map(({ label, node, score }) => {
+            const type = typeOf[label]!;
+            return { node: { type, id: node.id, name: node.name, score, [type.toLowerCase()]: node } };
+          });
+          return connectionOf(edges, page, row?.total ?? 0);
+        },
       },
-    } },
+    },
   };
 }

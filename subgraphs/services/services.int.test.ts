@@ -16,9 +16,13 @@ describe("services subgraph", () => {
     driver = testDriver();
     ({ running } = await startSubgraph("services", driver));
     // Nodes of the other subgraphs, created directly as those subgraphs would.
-    await driver.executeQuery("CREATE (:Organisation {id: $organisation, name: 'Test Organisation'}), (:Person {id: $person, name: 'Test Person'}), (:Community {id: $community, name: 'Test community', kind: 'SERVICE_COMMUNITY'})",
-      { organisation, person, community });
-    const { body } = await postGraphQL(running.url, `
+    await driver.executeQuery(
+      "CREATE (:Organisation {id: $organisation, name: 'Test Organisation'}), (:Person {id: $person, name: 'Test Person'}), (:Community {id: $community, name: 'Test community', kind: 'SERVICE_COMMUNITY'})",
+      { organisation, person, community },
+    );
+    const { body } = await postGraphQL(
+      running.url,
+      `
       mutation ($service: ID!, $first: ID!, $second: ID!, $organisation: ID!, $person: ID!, $community: ID!) {
         createServices(input: [{
           id: $service, name: "Test service"
@@ -30,7 +34,9 @@ describe("services subgraph", () => {
                 people: { connect: [{ where: { node: { id: { eq: $person } } }, edge: { role: "designer" } }] } } }
           ] }
         }]) { services { id } }
-      }`, { service, first, second, organisation, person, community });
+      }`,
+      { service, first, second, organisation, person, community },
+    );
     expect(body.errors).toBeUndefined();
   });
 
@@ -41,14 +47,18 @@ describe("services subgraph", () => {
   });
 
   it("gives a service's stages in order, with lanes and roles", async () => {
-    const { body } = await postGraphQL(running.url, `
+    const { body } = await postGraphQL(
+      running.url,
+      `
       query ($id: ID!) { services(where: { id: { eq: $id } }) {
         stages(sort: [{ position: ASC }]) {
           id
           responsibleOrganisationsConnection { edges { properties { lane } node { id } } }
           peopleConnection { edges { properties { role } node { id } } }
         }
-      } }`, { id: service });
+      } }`,
+      { id: service },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data?.["services"][0].stages).toEqual([
       {
@@ -61,7 +71,9 @@ describe("services subgraph", () => {
   });
 
   it("resolves Stage and Service entities, and the stubs' reverse fields, through _entities", async () => {
-    const { body } = await postGraphQL(running.url, `
+    const { body } = await postGraphQL(
+      running.url,
+      `
       query ($representations: [_Any!]!) {
         _entities(representations: $representations) {
           ... on Stage { name position }
@@ -70,15 +82,17 @@ describe("services subgraph", () => {
           ... on Person { stages { id } }
           ... on Community { services { id } }
         }
-      }`, {
-      representations: [
-        { __typename: "Stage", id: first },
-        { __typename: "Service", id: service },
-        { __typename: "Organisation", id: organisation },
-        { __typename: "Person", id: person },
-        { __typename: "Community", id: community },
-      ],
-    });
+      }`,
+      {
+        representations: [
+          { __typename: "Stage", id: first },
+          { __typename: "Service", id: service },
+          { __typename: "Organisation", id: organisation },
+          { __typename: "Person", id: person },
+          { __typename: "Community", id: community },
+        ],
+      },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data?.["_entities"]).toEqual([
       { name: "First", position: 1 },
@@ -91,23 +105,33 @@ describe("services subgraph", () => {
 
   it("rejects an unknown lane, naming the value, and stores nothing", async () => {
     const stage = uniqueId("stage");
-    const { body } = await postGraphQL(running.url, `
+    const { body } = await postGraphQL(
+      running.url,
+      `
       mutation { createStages(input: [{ id: "${stage}", name: "Bad", position: 1,
-        responsibleOrganisations: { connect: [{ where: { node: { id: { eq: "${organisation}" } } }, edge: { lane: SIDEWAYS } }] } }]) { stages { id } } }`);
+        responsibleOrganisations: { connect: [{ where: { node: { id: { eq: "${organisation}" } } }, edge: { lane: SIDEWAYS } }] } }]) { stages { id } } }`,
+    );
     expect(body.errors?.[0]?.message).toContain("SIDEWAYS");
     const { records } = await driver.executeQuery("MATCH (s:Stage {id: $id}) RETURN count(s) AS n", { id: stage });
     expect(records[0]?.get("n").toNumber()).toBe(0);
   });
 
   it("holds the Starting a Business journey and the two step-by-steps of the demo data", async () => {
-    const { body } = await postGraphQL(running.url, `{
+    const { body } = await postGraphQL(
+      running.url,
+      `{
       services(where: { id: { in: ["starting-a-business", "employ-someone", "get-ready-to-employ-someone"] } }, sort: [{ id: ASC }]) {
         id owners { id } stagesConnection { totalCount }
       }
-    }`);
+    }`,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data?.["services"]).toEqual([
-      { id: "employ-someone", owners: expect.arrayContaining([{ id: "hm-revenue-customs" }, { id: "department-for-work-pensions" }]), stagesConnection: { totalCount: 7 } },
+      {
+        id: "employ-someone",
+        owners: expect.arrayContaining([{ id: "hm-revenue-customs" }, { id: "department-for-work-pensions" }]),
+        stagesConnection: { totalCount: 7 },
+      },
       { id: "get-ready-to-employ-someone", owners: expect.arrayContaining([{ id: "department-for-business-and-trade" }]), stagesConnection: { totalCount: 7 } },
       { id: "starting-a-business", owners: [{ id: "department-for-business-and-trade" }], stagesConnection: { totalCount: 9 } },
     ]);

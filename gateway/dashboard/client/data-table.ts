@@ -51,7 +51,11 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
     { type: "button", class: "govuk-button govuk-button--secondary", "data-module": "govuk-button", onclick: () => downloadCsv(options.csvFilename, csv()) },
     "Download as CSV",
   );
-  container.replaceChildren(status, h("div", { class: "dashboard-table-scroller", role: "region", "aria-label": options.caption, tabindex: "0" }, table), h("div", { class: "govuk-button-group" }, more, download));
+  container.replaceChildren(
+    status,
+    h("div", { class: "dashboard-table-scroller", role: "region", "aria-label": options.caption, tabindex: "0" }, table),
+    h("div", { class: "govuk-button-group" }, more, download),
+  );
 
   function sortedRows(): Row[] {
     if (!sort) return rows;
@@ -65,7 +69,10 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
   }
 
   function csv(): string {
-    return toCsv(options.columns.map((c) => c.heading), sortedRows().map((row) => options.columns.map((c) => c.value(row))));
+    return toCsv(
+      options.columns.map((c) => c.heading),
+      sortedRows().map((row) => options.columns.map((c) => c.value(row))),
+    );
   }
 
   function toggleSort(column: number): void {
@@ -94,7 +101,13 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
       h(
         "tr",
         { class: "govuk-table__row" },
-        options.columns.map((column) => h("td", { class: `govuk-table__cell${column.numeric ? " govuk-table__cell--numeric" : ""}` }, column.render ? column.render(row) : String(column.value(row)))),
+        options.columns.map((column) =>
+          h(
+            "td",
+            { class: `govuk-table__cell${column.numeric ? " govuk-table__cell--numeric" : ""}` },
+            column.render ? column.render(row) : String(column.value(row)),
+          ),
+        ),
       ),
     );
     table.replaceChildren(

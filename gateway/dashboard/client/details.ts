@@ -46,7 +46,13 @@ export function createDetailsPanel(panel: HTMLElement): DetailsPanel {
           show("Organisation", nameWithAcronym(organisation), [
             summaryList([
               ["Type", organisation.type],
-              ["Status", tag(closed ? `Closed${organisation.closedAt ? ` ${organisation.closedAt}` : ""}` : organisation.status ?? "unknown", closed ? "red" : "green")],
+              [
+                "Status",
+                tag(
+                  closed ? `Closed${organisation.closedAt ? ` ${organisation.closedAt}` : ""}` : (organisation.status ?? "unknown"),
+                  closed ? "red" : "green",
+                ),
+              ],
               ["Department", organisation.department && organisation.department.id !== organisation.id ? organisationButton(organisation.department) : null],
               ["Part of", organisation.parents.length ? bulletList(organisation.parents.map(organisationButton)) : null],
               ["Succeeded by", organisation.successors.length ? bulletList(organisation.successors.map(organisationButton)) : null],
@@ -69,7 +75,15 @@ export function createDetailsPanel(panel: HTMLElement): DetailsPanel {
               ],
               [
                 "On GOV.UK",
-                h("a", { class: "govuk-link", href: organisation.url ?? `https://www.gov.uk/government/organisations/${encodeURIComponent(organisation.id)}`, rel: "noreferrer" }, `${organisation.name} on GOV.UK`),
+                h(
+                  "a",
+                  {
+                    class: "govuk-link",
+                    href: organisation.url ?? `https://www.gov.uk/government/organisations/${encodeURIComponent(organisation.id)}`,
+                    rel: "noreferrer",
+                  },
+                  `${organisation.name} on GOV.UK`,
+                ),
               ],
             ]),
           ]);

@@ -58,12 +58,23 @@ export function summaryList(rows: [string, Child | Child[]][]): HTMLElement {
   return h(
     "dl",
     { class: "govuk-summary-list" },
-    present.map(([key, value]) => h("div", { class: "govuk-summary-list__row" }, h("dt", { class: "govuk-summary-list__key" }, key), h("dd", { class: "govuk-summary-list__value" }, value))),
+    present.map(([key, value]) =>
+      h(
+        "div",
+        { class: "govuk-summary-list__row" },
+        h("dt", { class: "govuk-summary-list__key" }, key),
+        h("dd", { class: "govuk-summary-list__value" }, value),
+      ),
+    ),
   );
 }
 
 export function bulletList(items: Child[]): HTMLElement {
-  return h("ul", { class: "govuk-list govuk-list--bullet" }, items.map((item) => h("li", {}, item)));
+  return h(
+    "ul",
+    { class: "govuk-list govuk-list--bullet" },
+    items.map((item) => h("li", {}, item)),
+  );
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {
@@ -74,10 +85,16 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 export function showStatus(region: HTMLElement, message: string, kind: "loading" | "error"): void {
   region.replaceChildren(
     kind === "error"
-      ? h("div", { class: "govuk-error-summary", "data-module": "govuk-error-summary" },
-          h("div", { role: "alert" },
+      ? h(
+          "div",
+          { class: "govuk-error-summary", "data-module": "govuk-error-summary" },
+          h(
+            "div",
+            { role: "alert" },
             h("h2", { class: "govuk-error-summary__title" }, "There is a problem"),
-            h("div", { class: "govuk-error-summary__body" }, h("p", { class: "govuk-body" }, message))))
+            h("div", { class: "govuk-error-summary__body" }, h("p", { class: "govuk-body" }, message)),
+          ),
+        )
       : h("p", { class: "govuk-body dashboard-loading", role: "status" }, message),
   );
 }

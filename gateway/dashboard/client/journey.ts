@@ -87,12 +87,22 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
 
   function laneCell(stage: JourneyStage, lane: Types.Lane): HTMLTableCellElement {
     const held = stage.responsibilities.filter((r) => r.lane === lane);
-    if (held.length === 0) return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--empty" }, h("span", { class: "govuk-visually-hidden" }, "None"));
+    if (held.length === 0)
+      return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--empty" }, h("span", { class: "govuk-visually-hidden" }, "None"));
     const worksFor = (edge: StagePerson, organisationId: string) => edge.organisations.some((o) => o.id === organisationId);
     return h(
       "td",
       { class: "govuk-table__cell journey-map__cell" },
-      h("ul", { class: "journey-map__list" }, held.map((r) => responsibilityEntry(r, stage.people.edges.filter((e) => worksFor(e, r.organisation.id))))),
+      h(
+        "ul",
+        { class: "journey-map__list" },
+        held.map((r) =>
+          responsibilityEntry(
+            r,
+            stage.people.edges.filter((e) => worksFor(e, r.organisation.id)),
+          ),
+        ),
+      ),
     );
   }
 
@@ -105,21 +115,34 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
       { class: "govuk-table__cell journey-map__cell" },
       h("p", { class: "govuk-body-s journey-map__count" }, plural(stage.people.totalCount, "person", "people")),
       stage.professions.length > 0 &&
-        h("ul", { class: "journey-map__professions", "aria-label": "Professions" }, stage.professions.map((p) => h("li", {}, `${p.profession.name} (${p.people})`))),
-      others.length > 0 && [h("p", { class: "govuk-body-s journey-map__subheading" }, "From other organisations"), h("ul", { class: "journey-map__people" }, others.map(personEntry))],
+        h(
+          "ul",
+          { class: "journey-map__professions", "aria-label": "Professions" },
+          stage.professions.map((p) => h("li", {}, `${p.profession.name} (${p.people})`)),
+        ),
+      others.length > 0 && [
+        h("p", { class: "govuk-body-s journey-map__subheading" }, "From other organisations"),
+        h("ul", { class: "journey-map__people" }, others.map(personEntry)),
+      ],
       // Names are not public: without a token the gateway sends the count and nobody's name.
-      unlisted > 0 && (currentToken() === null
-        ? h("p", { class: "govuk-body-s" }, h("a", { class: "govuk-link", href: "#signin" }, "Sign in to see who"))
-        : h("p", { class: "govuk-body-s" }, `and ${plural(unlisted, "more person", "more people")}`)),
+      unlisted > 0 &&
+        (currentToken() === null
+          ? h("p", { class: "govuk-body-s" }, h("a", { class: "govuk-link", href: "#signin" }, "Sign in to see who"))
+          : h("p", { class: "govuk-body-s" }, `and ${plural(unlisted, "more person", "more people")}`)),
     );
   }
 
   function handoffCell(stage: JourneyStage): HTMLTableCellElement {
     const handoff = stage.handoff;
-    if (!handoff) return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--empty" }, h("span", { class: "govuk-visually-hidden" }, "No hand-off"));
+    if (!handoff)
+      return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--empty" }, h("span", { class: "govuk-visually-hidden" }, "No hand-off"));
     const names = (list: { id: string; name: string; acronym: string | null }[]) => list.map(shortName).join(", ");
     const change =
-      handoff.from.length === 0 ? `${names(handoff.to)} joins` : handoff.to.length === 0 ? `${names(handoff.from)} steps out` : `${names(handoff.from)} hands over to ${names(handoff.to)}`;
+      handoff.from.length === 0
+        ? `${names(handoff.to)} joins`
+        : handoff.to.length === 0
+          ? `${names(handoff.from)} steps out`
+          : `${names(handoff.from)} hands over to ${names(handoff.to)}`;
     return h(
       "td",
       { class: "govuk-table__cell journey-map__cell journey-map__cell--handoff" },
@@ -131,8 +154,17 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
 
   function gapCell(stage: JourneyStage): HTMLTableCellElement {
     const gaps = stageGaps(stage);
-    if (gaps.length === 0) return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--empty" }, h("span", { class: "govuk-visually-hidden" }, "No gaps"));
-    return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--gap" }, h("ul", { class: "journey-map__gaps" }, gaps.map((g) => h("li", {}, tag("Gap", "orange"), " ", g.text))));
+    if (gaps.length === 0)
+      return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--empty" }, h("span", { class: "govuk-visually-hidden" }, "No gaps"));
+    return h(
+      "td",
+      { class: "govuk-table__cell journey-map__cell journey-map__cell--gap" },
+      h(
+        "ul",
+        { class: "journey-map__gaps" },
+        gaps.map((g) => h("li", {}, tag("Gap", "orange"), " ", g.text)),
+      ),
+    );
   }
 
   function renderSummary(journey: Journey): void {
@@ -148,11 +180,22 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
         h(
           "div",
           { class: "govuk-notification-banner__content" },
-          h("p", { class: "govuk-notification-banner__heading" }, `${journey.service.name}: ${plural(journey.stages.length, "stage")}, ${plural(organisations.size, "organisation")} responsible, ${plural(journey.handoffCount, "hand-off")} between them`),
+          h(
+            "p",
+            { class: "govuk-notification-banner__heading" },
+            `${journey.service.name}: ${plural(journey.stages.length, "stage")}, ${plural(organisations.size, "organisation")} responsible, ${plural(journey.handoffCount, "hand-off")} between them`,
+          ),
           journey.service.description && h("p", { class: "govuk-body" }, journey.service.description),
-          h("p", { class: "govuk-body" }, `People from ${plural(professions.size, "profession")} work on it. Read the map from left to right: each column is a stage, each row a lane.`),
+          h(
+            "p",
+            { class: "govuk-body" },
+            `People from ${plural(professions.size, "profession")} work on it. Read the map from left to right: each column is a stage, each row a lane.`,
+          ),
           gaps.length
-            ? [h("p", { class: "govuk-body" }, `${plural(gaps.length, "gap")} to look at:`), bulletList(gaps.map((g) => `Stage ${g.stage.position}, ${g.stage.name}: ${g.text}`))]
+            ? [
+                h("p", { class: "govuk-body" }, `${plural(gaps.length, "gap")} to look at:`),
+                bulletList(gaps.map((g) => `Stage ${g.stage.position}, ${g.stage.name}: ${g.text}`)),
+              ]
             : h("p", { class: "govuk-body" }, "No gaps: every stage has an organisation responsible, people working on it and the professions it expects."),
           h("p", { class: "govuk-body" }, `As at ${journey.asAt}.`),
         ),
@@ -178,7 +221,11 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
           stages.map((s) =>
             h(
               "th",
-              { scope: "col", class: `govuk-table__header journey-map__stage${stageGaps(s).length ? " journey-map__stage--gap" : ""}`, id: `stage-${s.stage.id}` },
+              {
+                scope: "col",
+                class: `govuk-table__header journey-map__stage${stageGaps(s).length ? " journey-map__stage--gap" : ""}`,
+                id: `stage-${s.stage.id}`,
+              },
               h("span", { class: "journey-map__position" }, `Stage ${s.stage.position}`),
               h("span", { class: "journey-map__stage-name" }, s.stage.name),
             ),
@@ -189,7 +236,13 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
         "tbody",
         { class: "govuk-table__body" },
         row("Hand-offs", stages.map(handoffCell), "journey-map__row--handoffs"),
-        lanes.map((l) => row(h("span", {}, l.name, h("span", { class: "journey-map__lane-hint" }, l.hint)), stages.map((s) => laneCell(s, l.lane)), `journey-map__row--${l.lane.toLowerCase()}`)),
+        lanes.map((l) =>
+          row(
+            h("span", {}, l.name, h("span", { class: "journey-map__lane-hint" }, l.hint)),
+            stages.map((s) => laneCell(s, l.lane)),
+            `journey-map__row--${l.lane.toLowerCase()}`,
+          ),
+        ),
         row("People and professions", stages.map(peopleCell)),
         row("Gaps", stages.map(gapCell), "journey-map__row--gaps"),
       ),
@@ -215,7 +268,8 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
     for (const input of asAtParts) input.classList.remove("govuk-input--error");
     error.hidden = true;
     if (!day && !month && !year) return { date: null };
-    if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!)) return fail("The date must include a day, a month and a year, for example 1 6 2022");
+    if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!))
+      return fail("The date must include a day, a month and a year, for example 1 6 2022");
     const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
     if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return fail("The date must be a real date");
     return { date: date.toISOString().slice(0, 10) };

@@ -43,9 +43,15 @@ export function createNetworkView(): NetworkView {
   let departments: NetworkNode[] = [];
 
   function selectLink(link: Link, index: number): void {
-    for (const line of figure.querySelectorAll(".network__link")) line.classList.toggle("network__link--selected", line.getAttribute("data-index") === String(index));
+    for (const line of figure.querySelectorAll(".network__link"))
+      line.classList.toggle("network__link--selected", line.getAttribute("data-index") === String(index));
     const byKind = (kind: Types.LinkKind) => link.evidence.filter((e) => e.kind === kind).map((e) => e.name);
-    const heading = h("h2", { class: "govuk-heading-m", tabindex: "-1" }, h("span", { class: "govuk-caption-m" }, "What links"), `${nameWithAcronym(link.from)} and ${nameWithAcronym(link.organisation)}`);
+    const heading = h(
+      "h2",
+      { class: "govuk-heading-m", tabindex: "-1" },
+      h("span", { class: "govuk-caption-m" }, "What links"),
+      `${nameWithAcronym(link.from)} and ${nameWithAcronym(link.organisation)}`,
+    );
     evidence.replaceChildren(
       heading,
       summaryList([
@@ -53,7 +59,17 @@ export function createNetworkView(): NetworkView {
         ...(Object.keys(evidenceKinds) as Types.LinkKind[]).map((kind): [string, Node | string] => {
           const count = { STAGE: link.sharedStages, SERVICE: link.sharedServices, COMMUNITY: link.sharedCommunities, PERSON: link.people }[kind];
           const examples = byKind(kind);
-          return [evidenceKinds[kind], count === 0 ? "None" : h("div", {}, h("p", { class: "govuk-body" }, String(count), examples.length < count ? ` (${examples.length} shown)` : ""), bulletList(examples))];
+          return [
+            evidenceKinds[kind],
+            count === 0
+              ? "None"
+              : h(
+                  "div",
+                  {},
+                  h("p", { class: "govuk-body" }, String(count), examples.length < count ? ` (${examples.length} shown)` : ""),
+                  bulletList(examples),
+                ),
+          ];
         }),
       ]),
     );
@@ -63,7 +79,10 @@ export function createNetworkView(): NetworkView {
   function drawNetwork(nodes: NetworkNode[], links: Link[], centreId: string | undefined): void {
     const centre = { x: width / 2, y: height / 2 };
     const linked = new Set(links.flatMap((l) => [l.from.id, l.organisation.id]));
-    const ring = spreadLinked(nodes.filter((n) => n.id !== centreId), linked);
+    const ring = spreadLinked(
+      nodes.filter((n) => n.id !== centreId),
+      linked,
+    );
     const radius = Math.min(width, height) / 2 - 90;
     const positions = new Map<string, { x: number; y: number; angle: number }>();
     if (centreId) positions.set(centreId, { ...centre, angle: 0 });
@@ -120,18 +139,30 @@ export function createNetworkView(): NetworkView {
       h(
         "figure",
         { class: "network" },
-        svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "network__svg", role: "group", "aria-label": "Network of organisations and the links between them" }, svg("g", {}, lines), svg("g", { "aria-hidden": "true" }, labels)),
+        svg(
+          "svg",
+          { viewBox: `0 0 ${width} ${height}`, class: "network__svg", role: "group", "aria-label": "Network of organisations and the links between them" },
+          svg("g", {}, lines),
+          svg("g", { "aria-hidden": "true" }, labels),
+        ),
         h("figcaption", { class: "govuk-body-s" }, description),
       ),
     );
   }
 
   function drawTable(links: Link[]): void {
-    const rows = links
-      .map((link, index) => ({ link, index }))
-      .sort((a, b) => b.link.strength - a.link.strength);
-    const cell = (value: string | number | Node, numeric = false) => h("td", { class: `govuk-table__cell${numeric ? " govuk-table__cell--numeric" : ""}` }, value);
-    const headings: [string, boolean][] = [["Organisations", false], ["Strength", true], ["Shared stages", true], ["Shared services", true], ["Shared communities", true], ["People", true], ["Evidence", false]];
+    const rows = links.map((link, index) => ({ link, index })).sort((a, b) => b.link.strength - a.link.strength);
+    const cell = (value: string | number | Node, numeric = false) =>
+      h("td", { class: `govuk-table__cell${numeric ? " govuk-table__cell--numeric" : ""}` }, value);
+    const headings: [string, boolean][] = [
+      ["Organisations", false],
+      ["Strength", true],
+      ["Shared stages", true],
+      ["Shared services", true],
+      ["Shared communities", true],
+      ["People", true],
+      ["Evidence", false],
+    ];
     linksTable.replaceChildren(
       h(
         "div",
@@ -140,7 +171,15 @@ export function createNetworkView(): NetworkView {
           "table",
           { class: "govuk-table", id: "network-links-table" },
           h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, "The links in the network, strongest first"),
-          h("thead", { class: "govuk-table__head" }, h("tr", { class: "govuk-table__row" }, headings.map(([text, numeric]) => h("th", { scope: "col", class: `govuk-table__header${numeric ? " govuk-table__header--numeric" : ""}` }, text)))),
+          h(
+            "thead",
+            { class: "govuk-table__head" },
+            h(
+              "tr",
+              { class: "govuk-table__row" },
+              headings.map(([text, numeric]) => h("th", { scope: "col", class: `govuk-table__header${numeric ? " govuk-table__header--numeric" : ""}` }, text)),
+            ),
+          ),
           h(
             "tbody",
             { class: "govuk-table__body" },
@@ -154,7 +193,11 @@ export function createNetworkView(): NetworkView {
                 cell(link.sharedServices, true),
                 cell(link.sharedCommunities, true),
                 cell(link.people, true),
-                cell(linkButton(h("span", {}, "Show evidence", h("span", { class: "govuk-visually-hidden" }, ` for ${linkName(link)}`)), () => selectLink(link, index))),
+                cell(
+                  linkButton(h("span", {}, "Show evidence", h("span", { class: "govuk-visually-hidden" }, ` for ${linkName(link)}`)), () =>
+                    selectLink(link, index),
+                  ),
+                ),
               ),
             ),
           ),
@@ -170,7 +213,9 @@ export function createNetworkView(): NetworkView {
     try {
       let nodes = departments;
       if (familyOf) {
-        const { organisations: [department] } = await request(operations.departmentFamily, { id: familyOf });
+        const {
+          organisations: [department],
+        } = await request(operations.departmentFamily, { id: familyOf });
         if (!department) return showStatus(figure, "That department is no longer in the graph.", "error");
         nodes = [department, ...department.children];
       }
@@ -199,7 +244,13 @@ export function createNetworkView(): NetworkView {
         } catch (error) {
           return showStatus(figure, (error as Error).message, "error");
         }
-        familySelect.append(h("optgroup", { label: "One department's family" }, departments.map((d) => h("option", { value: d.id }, `${nameWithAcronym(d)} and the bodies below it`))));
+        familySelect.append(
+          h(
+            "optgroup",
+            { label: "One department's family" },
+            departments.map((d) => h("option", { value: d.id }, `${nameWithAcronym(d)} and the bodies below it`)),
+          ),
+        );
         await draw("");
       })()),
   };

@@ -30,7 +30,8 @@ export function createSearchView({ details, openJourney }: SearchActions): void 
   const results = byId("search-results");
 
   function about(hit: Hit): string {
-    if (hit.organisation) return [hit.organisation.acronym, hit.organisation.type, hit.organisation.status === "closed" ? "closed" : null].filter(Boolean).join(", ");
+    if (hit.organisation)
+      return [hit.organisation.acronym, hit.organisation.type, hit.organisation.status === "closed" ? "closed" : null].filter(Boolean).join(", ");
     if (hit.person) return hit.person.jobTitle ?? "";
     if (hit.stage) return `Stage ${hit.stage.position} of ${hit.stage.service[0]?.name ?? "a service"}`;
     if (hit.community) return hit.community.kind === "SERVICE_COMMUNITY" ? "Service community" : "Community of practice";
@@ -72,22 +73,42 @@ export function createSearchView({ details, openJourney }: SearchActions): void 
         const { search } = await request(operations.search, { text, first: 25, types: null });
         const hits = search.edges.map((e) => e.node);
         results.replaceChildren(
-          h("p", { class: "govuk-body", role: "status" }, search.totalCount > hits.length ? `${plural(search.totalCount, "result")}; the best ${hits.length} are shown.` : `${plural(search.totalCount, "result")}.`),
+          h(
+            "p",
+            { class: "govuk-body", role: "status" },
+            search.totalCount > hits.length
+              ? `${plural(search.totalCount, "result")}; the best ${hits.length} are shown.`
+              : `${plural(search.totalCount, "result")}.`,
+          ),
           hits.length === 0
             ? ""
             : h(
-              "table",
-              { class: "govuk-table", id: "search-results-table" },
-              h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, `Results for “${text}”, best first`),
-              h("thead", { class: "govuk-table__head" }, h("tr", { class: "govuk-table__row" }, ["Name", "Type", "About"].map((t) => h("th", { scope: "col", class: "govuk-table__header" }, t)))),
-              h(
-                "tbody",
-                { class: "govuk-table__body" },
-                hits.map((hit) =>
-                  h("tr", { class: "govuk-table__row" }, h("td", { class: "govuk-table__cell" }, nameCell(hit)), h("td", { class: "govuk-table__cell" }, tag(typeNames[hit.type], "grey")), h("td", { class: "govuk-table__cell" }, about(hit))),
+                "table",
+                { class: "govuk-table", id: "search-results-table" },
+                h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, `Results for “${text}”, best first`),
+                h(
+                  "thead",
+                  { class: "govuk-table__head" },
+                  h(
+                    "tr",
+                    { class: "govuk-table__row" },
+                    ["Name", "Type", "About"].map((t) => h("th", { scope: "col", class: "govuk-table__header" }, t)),
+                  ),
+                ),
+                h(
+                  "tbody",
+                  { class: "govuk-table__body" },
+                  hits.map((hit) =>
+                    h(
+                      "tr",
+                      { class: "govuk-table__row" },
+                      h("td", { class: "govuk-table__cell" }, nameCell(hit)),
+                      h("td", { class: "govuk-table__cell" }, tag(typeNames[hit.type], "grey")),
+                      h("td", { class: "govuk-table__cell" }, about(hit)),
+                    ),
+                  ),
                 ),
               ),
-            ),
         );
       } catch (error) {
         showStatus(results, (error as Error).message, "error");
