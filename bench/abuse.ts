@@ -18,19 +18,16 @@ import { cpus, totalmem } from "node:os";
 import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Driver } from "neo4j-driver";
-import { startLocalNeo4j, type LocalNeo4j } from "../lib/local-neo4j.js";
-import { migrate } from "../lib/migrate.js";
-import { createDriver } from "../lib/neo4j.js";
+import type { LocalNeo4j } from "../lib/local-neo4j.js";
 import { repoRoot } from "../lib/paths.js";
 import { serverNodeFlags } from "../lib/server-process.js";
 import { signClientToken } from "../lib/demo-auth.js";
-import { seedDemoData } from "../seed/seed.js";
 import { percentile } from "./load.js";
 import { graphChecksum } from "../lib/graph-checksum.js";
 import { deepFilterBody, distinctFieldsDocument, distinctIdsDocument, fanOutDocument } from "./abuse/gateway-attacks.js";
 import { retriedSubgraphErrors } from "./abuse/http-attacks.js";
 import { deleteAudit, forgedRequestId, partialCommit, type MutationAttackTokens } from "./abuse/mutation-attacks.js";
-import { peakMemoryMB, startProcessStack, stopAll, type ProcessStack } from "./processes.js";
+import { peakMemoryMB, type ProcessStack, startDemoNeo4j, startProcessStack, stopAll } from "./processes.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -420,23 +417,19 @@ ${probeRows.join("\n")}
 
 let neo4jServer: LocalNeo4j | undefined;
 try {
-  log(`Starting a Neo4j of its own on 127.0.0.1:${neo4jPort} (data in .neo4j/bench-abuse)…`);
-  neo4jServer = await startLocalNeo4j({ name: "bench-abuse", port: neo4jPort, password, log });
-  const driver = createDriver({ NEO4J_URI: neo4jServer.uri, NEO4J_USERNAME: "neo4j", NEO4J_PASSWORD: password });
+  const neo4j = await startDemoNeo4j({ name: "bench-abuse", port: neo4jPort, password, log });
+  neo4jServer = neo4j.server;
+  const { driver, neo4jVersion } = neo4j;
   try {
-    await migrate(driver);
-    await seedDemoData(driver);
-    const version = await driver.executeQuery("CALL dbms.components() YIELD versions, edition RETURN 'Neo4j ' + versions[0] + ' ' + edition AS version");
-    const neo4jVersion = String(version.records[0]?.get("version"));
     const before = args.before
       ? {
-          attacks: await runAll("before", resolve(args.before), neo4jServer.uri, driver),
-          probes: await runProbes("before", resolve(args.before), neo4jServer.uri),
+          attacks: await runAll("before", resolve(args.before), neo4j.server.uri, driver),
+          probes: await runProbes("before", resolve(args.before), neo4j.server.uri),
         }
       : undefined;
     const root = args.only ? resolve(args.only) : repoRoot;
     const label = args.only ? basename(root) : "after";
-    const after = { attacks: await runAll(label, root, neo4jServer.uri, driver), probes: await runProbes(label, root, neo4jServer.uri) };
+    const after = { attacks: await runAll(label, root, neo4j.server.uri, driver), probes: await runProbes(label, root, neo4j.server.uri) };
     const markdown = report(after, before, neo4jVersion);
     mkdirSync(resolve(repoRoot, "docs/benchmarks"), { recursive: true });
     writeFileSync(resolve(repoRoot, "docs/benchmarks/abuse.md"), markdown);

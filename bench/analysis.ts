@@ -22,7 +22,7 @@ import { keysForThisRun } from "../lib/demo-auth.js";
 import { seedDemoData } from "../seed/seed.js";
 import { graphqlRequest, runCell, type CellResult, type LoadBudget, type Request } from "./load.js";
 import { operations, pickSubjects, type Operation, type Subjects } from "./operations.js";
-import { exited, freePort, peakMemoryMB, startNode, stopAll, waitUntilOk } from "./processes.js";
+import { exited, freePort, peakMemoryMB, startNode, stopAll, subgraphPorts, waitUntilOk } from "./processes.js";
 import { writeReport } from "./report.js";
 
 export const ways = ["floor", "subgraph", "our gateway", "@apollo/gateway"] as const;
@@ -136,19 +136,9 @@ async function launch(member: Omit<Member, "child" | "peakMB">): Promise<Member>
 /** The three subgraphs, our gateway and, when asked, @apollo/gateway, each its own process on a free port. */
 async function startStack(uri: string, withApollo: boolean): Promise<Stack> {
   const keys = await keysForThisRun(parseConfig({}));
-  const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await freePort()]))) as Record<SubgraphName, number>;
-  const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
+  const { ports, subgraphUrls, env: shared } = await subgraphPorts(uri, password);
   const env = {
-    NEO4J_URI: uri,
-    NEO4J_PASSWORD: password,
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "warn",
-    PEOPLE_PORT: String(ports.people),
-    ORGANISATIONS_PORT: String(ports.organisations),
-    SERVICES_PORT: String(ports.services),
-    PEOPLE_URL: subgraphUrls.people,
-    ORGANISATIONS_URL: subgraphUrls.organisations,
-    SERVICES_URL: subgraphUrls.services,
+    ...shared,
     SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs),
     // The benchmark is one client asking as fast as the stack answers: the per-client rate limit would measure itself.
     GATEWAY_RATE_LIMIT_PER_SECOND: "0",

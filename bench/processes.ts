@@ -5,7 +5,11 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { subgraphNames, type SubgraphName } from "../lib/config.js";
+import { startLocalNeo4j } from "../lib/local-neo4j.js";
+import { migrate } from "../lib/migrate.js";
+import { createDriver } from "../lib/neo4j.js";
 import { repoRoot } from "../lib/paths.js";
+import { seedDemoData } from "../seed/seed.js";
 import { serverNodeArgs } from "../lib/server-process.js";
 
 const started: ChildProcess[] = [];
@@ -91,6 +95,42 @@ export async function stopAll(): Promise<void> {
   stopping = false;
 }
 
+/** Free loopback ports for the three subgraphs, their URLs, and the environment every process of a stack shares. */
+export async function subgraphPorts(neo4jUri: string, password: string) {
+  const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await freePort()]))) as Record<SubgraphName, number>;
+  const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
+  const env = {
+    NEO4J_URI: neo4jUri,
+    NEO4J_PASSWORD: password,
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    PEOPLE_PORT: String(ports.people),
+    ORGANISATIONS_PORT: String(ports.organisations),
+    SERVICES_PORT: String(ports.services),
+    PEOPLE_URL: subgraphUrls.people,
+    ORGANISATIONS_URL: subgraphUrls.organisations,
+    SERVICES_URL: subgraphUrls.services,
+  };
+  return { ports, subgraphUrls, env };
+}
+
+/** A Neo4j of the benchmark's own (data in .neo4j/<name>), migrated and holding the demo data, with a driver to it. */
+export async function startDemoNeo4j(options: { name: string; port: number; password: string; log: (line: string) => void }) {
+  options.log(`Starting a Neo4j of its own on 127.0.0.1:${options.port} (data in .neo4j/${options.name})…`);
+  const server = await startLocalNeo4j(options);
+  const driver = createDriver({ NEO4J_URI: server.uri, NEO4J_USERNAME: "neo4j", NEO4J_PASSWORD: options.password });
+  try {
+    await migrate(driver);
+    await seedDemoData(driver);
+    const version = await driver.executeQuery("CALL dbms.components() YIELD versions, edition RETURN 'Neo4j ' + versions[0] + ' ' + edition AS version");
+    return { server, driver, neo4jVersion: String(version.records[0]?.get("version")) };
+  } catch (error) {
+    await driver.close();
+    await server.stop();
+    throw error;
+  }
+}
+
 export interface StackMember {
   name: string;
   child: ChildProcess;
@@ -121,20 +161,10 @@ export async function startProcessStack(options: {
     audience: "service-graph",
     subgraphSecret: randomBytes(32).toString("hex"),
   };
-  const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (name) => [name, await freePort()]))) as Record<SubgraphName, number>;
+  const { ports, subgraphUrls, env: shared } = await subgraphPorts(options.neo4jUri, options.password);
   const gatewayPort = await freePort();
-  const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
   const env = {
-    NEO4J_URI: options.neo4jUri,
-    NEO4J_PASSWORD: options.password,
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "warn",
-    PEOPLE_PORT: String(ports.people),
-    ORGANISATIONS_PORT: String(ports.organisations),
-    SERVICES_PORT: String(ports.services),
-    PEOPLE_URL: subgraphUrls.people,
-    ORGANISATIONS_URL: subgraphUrls.organisations,
-    SERVICES_URL: subgraphUrls.services,
+    ...shared,
     GATEWAY_PORT: String(gatewayPort),
     AUTH_JWT_SECRET: auth.secret,
     AUTH_ISSUER: auth.issuer,

@@ -17,14 +17,11 @@ import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { signClientToken } from "../lib/demo-auth.js";
-import { startLocalNeo4j, type LocalNeo4j } from "../lib/local-neo4j.js";
-import { migrate } from "../lib/migrate.js";
-import { createDriver } from "../lib/neo4j.js";
+import type { LocalNeo4j } from "../lib/local-neo4j.js";
 import { repoRoot } from "../lib/paths.js";
 import { serverNodeFlags } from "../lib/server-process.js";
-import { seedDemoData } from "../seed/seed.js";
 import { percentile } from "./load.js";
-import { startProcessStack, stopAll, type StackMember } from "./processes.js";
+import { type StackMember, startDemoNeo4j, startProcessStack, stopAll } from "./processes.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -267,19 +264,15 @@ ${seriesRows.join("\n")}
 
 let neo4jServer: LocalNeo4j | undefined;
 try {
-  log(`Starting a Neo4j of its own on 127.0.0.1:${settings.neo4jPort} (data in .neo4j/bench-soak)…`);
-  neo4jServer = await startLocalNeo4j({ name: "bench-soak", port: settings.neo4jPort, password, log });
-  const driver = createDriver({ NEO4J_URI: neo4jServer.uri, NEO4J_USERNAME: "neo4j", NEO4J_PASSWORD: password });
+  const neo4j = await startDemoNeo4j({ name: "bench-soak", port: settings.neo4jPort, password, log });
+  neo4jServer = neo4j.server;
+  const { driver, neo4jVersion } = neo4j;
   try {
-    await migrate(driver);
-    await seedDemoData(driver);
-    const version = await driver.executeQuery("CALL dbms.components() YIELD versions, edition RETURN 'Neo4j ' + versions[0] + ' ' + edition AS version");
-    const neo4jVersion = String(version.records[0]?.get("version"));
     log("Starting the subgraphs and the gateway…");
-    const { gatewayUrl, members, token } = await startStack(neo4jServer.uri);
+    const { gatewayUrl, members, token } = await startStack(neo4j.server.uri);
     const processes: Record<string, number | undefined> = {
       ...Object.fromEntries(members.map((m) => [m.name, m.child.pid])),
-      "Neo4j (JVM)": neo4jServer.process.pid,
+      "Neo4j (JVM)": neo4j.server.process.pid,
     };
     const result = await runLoad(gatewayUrl, token, members, processes);
     const markdown = report(result, Object.keys(processes), neo4jVersion);

@@ -52,6 +52,8 @@ describe("npm start, when one of its processes dies", () => {
         GATEWAY_PORT: String(gateway),
       },
       stdio: ["ignore", "pipe", "pipe"],
+      // A group of its own, so that a failed test can stop npm start and every server it started at once.
+      detached: true,
     });
     start.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString();
@@ -68,7 +70,11 @@ describe("npm start, when one of its processes dies", () => {
   });
 
   afterAll(() => {
-    if (start.exitCode === null && start.signalCode === null) start.kill("SIGKILL");
+    try {
+      process.kill(-start.pid!, "SIGKILL");
+    } catch {
+      // the group has gone: npm start stopped everything, as it should
+    }
   });
 
   it("names the process, stops the others and exits non-zero", async () => {
