@@ -38,7 +38,7 @@ const schema = z.object({
   SUBGRAPH_MAX_RESULT_VALUES: z.coerce.number().int().positive().default(150_000),
   SUBGRAPH_MAX_HELD_VALUES: z.coerce.number().int().positive().default(400_000),
   SUBGRAPH_MAX_CONCURRENT_QUERIES: z.coerce.number().int().positive().default(2),
-  SUBGRAPH_MAX_QUEUED_QUERIES: z.coerce.number().int().nonnegative().default(8),
+  SUBGRAPH_MAX_QUEUED_QUERIES: z.coerce.number().int().nonnegative().default(16),
   /**
    * Client tokens: HS256 with this shared secret, or RS256 with keys from AUTH_JWKS_FILE or AUTH_JWKS_URL
    * (one of the three). Unset: every client is anonymous, and a request with a token is refused.

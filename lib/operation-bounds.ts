@@ -34,13 +34,15 @@ export interface OperationBoundsOptions {
  * Measured with ten fan-outs at once against the organisations process on two cores
  * (bench/abuse/subgraph-attacks.ts): a value read costs roughly 100 bytes of heap until the answer is
  * sent; the largest dashboard and example answers read under 20,000; two queries at once keep both
- * cores busy, and a fan-out is stopped within about a second.
+ * cores busy, and a fan-out is stopped within about a second. Waiting costs nothing held, so the queue
+ * is long enough for ten fan-outs at once and other clients' queries beside them: with eight, ten
+ * fan-outs filled it and a bystander's small query was refused SUBGRAPH_BUSY; queued, it runs first.
  */
 export const defaultOperationBounds: OperationBoundsOptions = {
   maxValuesPerRequest: 150_000,
   maxValuesInFlight: 400_000,
   maxConcurrentQueries: 2,
-  maxQueuedQueries: 8,
+  maxQueuedQueries: 16,
   maxQueueWaitMs: 3_000,
   fetchSize: 10,
 };
