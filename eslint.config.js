@@ -12,7 +12,7 @@ export default defineConfig(
     // The local Neo4j, test reports and any build output.
     ".neo4j/",
     "test-results/",
-    "dist/",
+    "**/dist/",
     "coverage/",
     "tmp/",
   ]),
@@ -23,7 +23,7 @@ export default defineConfig(
     languageOptions: {
       parserOptions: {
         // Each file is checked with the nearest tsconfig.json, so the dashboard's browser
-        // code (gateway/dashboard/client) uses its own DOM settings.
+        // code (dashboard/client) uses its own DOM settings.
         projectService: true,
         tsconfigRootDir: import.meta.dirname,
       },

@@ -11,15 +11,15 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join, resolve } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import neo4j, { type Driver } from "neo4j-driver";
-import type { Scale } from "../generate/generate.js";
-import { parseConfig, subgraphNames, type SubgraphName } from "../lib/config.js";
-import { cacheDir, startLocalNeo4j, type LocalNeo4j } from "../lib/local-neo4j.js";
-import { migrate } from "../lib/migrate.js";
-import { createDriver } from "../lib/neo4j.js";
-import { repoRoot } from "../lib/paths.js";
-import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../lib/auth.js";
-import { keysForThisRun } from "../lib/demo-auth.js";
-import { seedDemoData } from "../seed/seed.js";
+import type { Scale } from "../data/generate/generate.js";
+import { parseConfig, subgraphNames, type SubgraphName } from "../platform/config.js";
+import { cacheDir, startLocalNeo4j, type LocalNeo4j } from "../graph/local-neo4j.js";
+import { migrate } from "../graph/migrate.js";
+import { createDriver } from "../graph/neo4j.js";
+import { repoRoot } from "../platform/paths.js";
+import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../platform/caller.js";
+import { keysForThisRun } from "../platform/demo-tokens.js";
+import { seedDemoData } from "../data/seed/seed.js";
 import { graphqlRequest, runCell, type CellResult, type LoadBudget, type Request } from "./load.js";
 import { operations, pickSubjects, type Operation, type Subjects } from "./operations.js";
 import { exited, freePort, peakMemoryMB, startNode, stopAll, subgraphPorts, waitUntilOk } from "./processes.js";
@@ -75,11 +75,11 @@ const log = (line: string) => console.error(line);
 /** What a built graph depends on: a change to any of it rebuilds the graph. */
 function graphStamp(spec: GraphSpec): string {
   const sources = [
-    "generate/generate.ts",
-    "lib/migrate.ts",
+    "data/generate/generate.ts",
+    "graph/migrate.ts",
     ...readdirSync(resolve(repoRoot, "seed"))
       .filter((f) => f.endsWith(".ts"))
-      .map((f) => `seed/${f}`),
+      .map((f) => `data/seed/${f}`),
   ];
   const hash = createHash("sha256");
   for (const file of sources.sort()) hash.update(readFileSync(resolve(repoRoot, file)));

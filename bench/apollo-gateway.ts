@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
-import { loadConfig, subgraphUrls, type SubgraphName } from "../lib/config.js";
-import { supergraphPath } from "../lib/paths.js";
-import { gatewayTokenHeader } from "../lib/auth.js";
+import { loadConfig, subgraphUrls, type SubgraphName } from "../platform/config.js";
+import { supergraphPath } from "../platform/paths.js";
+import { gatewayTokenHeader } from "../platform/caller.js";
 
 const config = loadConfig();
 const urls = subgraphUrls(config);

@@ -5,8 +5,8 @@
  */
 import { SignJWT, jwtVerify } from "jose";
 import { createTokenVerifier } from "../gateway/auth.js";
-import { signGatewayToken, verifyGatewayToken } from "../lib/auth.js";
-import { signClientToken } from "../lib/demo-auth.js";
+import { signGatewayToken, verifyGatewayToken } from "../platform/caller.js";
+import { signClientToken } from "../platform/demo-tokens.js";
 
 const rounds = Number(process.argv[2] ?? 5000);
 const clientSecret = "client-secret-of-the-benchmark-0123456789";

@@ -13,10 +13,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parseConfig, subgraphNames } from "../lib/config.js";
-import { keysForThisRun } from "../lib/demo-auth.js";
-import { repoRoot } from "../lib/paths.js";
-import { launchChromium, offlineContext } from "../gateway/dashboard/browser.js";
+import { parseConfig, subgraphNames } from "../platform/config.js";
+import { keysForThisRun } from "../platform/demo-tokens.js";
+import { repoRoot } from "../platform/paths.js";
+import { launchChromium, offlineContext } from "../dashboard/browser.js";
 
 const { values: args } = parseArgs({
   // --token: a reader's, for a running stack (npm start prints one); with --neo4j the bench makes its own.

@@ -4,10 +4,10 @@
  *   import-worker.ts generate <scale> <batchSize>
  * Prints one JSON line: what it did, its seconds and its peak resident memory.
  */
-import { generate, type Scale } from "../generate/generate.js";
-import { runImport } from "../import/run-import.js";
-import { importSources } from "../import/sources/index.js";
-import { createDriver } from "../lib/neo4j.js";
+import { generate, type Scale } from "../data/generate/generate.js";
+import { runImport } from "../data/import/run-import.js";
+import { importSources } from "../data/import/sources/index.js";
+import { createDriver } from "../graph/neo4j.js";
 
 const [mode, what, batch, ...files] = process.argv.slice(2);
 const driver = createDriver({

@@ -8,12 +8,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
-import { parseConfig } from "../lib/config.js";
-import { startLocalNeo4j } from "../lib/local-neo4j.js";
-import { createDriver } from "../lib/neo4j.js";
-import { migrate } from "../lib/migrate.js";
-import { repoRoot } from "../lib/paths.js";
-import { seedOrganisations, seedProfessions } from "../seed/seed.js";
+import { parseConfig } from "../platform/config.js";
+import { startLocalNeo4j } from "../graph/local-neo4j.js";
+import { createDriver } from "../graph/neo4j.js";
+import { migrate } from "../graph/migrate.js";
+import { repoRoot } from "../platform/paths.js";
+import { seedOrganisations, seedProfessions } from "../data/seed/seed.js";
 
 const shared = resolve(repoRoot, "..", "shared", "data");
 const cases: { name: string; mode: "import" | "generate"; what: string; files: string[]; base: "empty" | "reference"; naive: boolean }[] = [
@@ -21,7 +21,7 @@ const cases: { name: string; mode: "import" | "generate"; what: string; files: s
     name: "GOV.UK organisations 2026-07-20",
     mode: "import",
     what: "govuk-organisations",
-    files: [resolve(repoRoot, "seed/data/govuk-organisations-2026-07-20.json")],
+    files: [resolve(repoRoot, "data/seed/data/govuk-organisations-2026-07-20.json")],
     base: "empty",
     naive: true,
   },
@@ -29,7 +29,7 @@ const cases: { name: string; mode: "import" | "generate"; what: string; files: s
     name: "GOV.UK step-by-steps",
     mode: "import",
     what: "step-by-step",
-    files: [resolve(repoRoot, "seed/data/step-by-steps-2024-11.json")],
+    files: [resolve(repoRoot, "data/seed/data/step-by-steps-2024-11.json")],
     base: "reference",
     naive: true,
   },
@@ -45,7 +45,7 @@ const cases: { name: string; mode: "import" | "generate"; what: string; files: s
     name: "Headcount by organisation and profession 2022",
     mode: "import",
     what: "profession-statistics",
-    files: [resolve(repoRoot, "seed/data/headcount-by-organisation-and-profession-2022.csv")],
+    files: [resolve(repoRoot, "data/seed/data/headcount-by-organisation-and-profession-2022.csv")],
     base: "reference",
     naive: true,
   },

@@ -9,9 +9,9 @@
 import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
 import { graphql, type GraphQLSchema } from "graphql";
-import { parseConfig } from "../lib/config.js";
-import { createDriver } from "../lib/neo4j.js";
-import { buildSubgraphSchema } from "../lib/subgraph-server.js";
+import { parseConfig } from "../platform/config.js";
+import { createDriver } from "../graph/neo4j.js";
+import { buildSubgraphSchema } from "../subgraph-kit/server.js";
 import { percentile } from "./load.js";
 
 const { values } = parseArgs({ options: { neo4j: { type: "string" }, rounds: { type: "string", default: "40" } } });

@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import neo4j, { type Driver } from "neo4j-driver";
-import type { SubgraphName } from "../lib/config.js";
-import { repoRoot } from "../lib/paths.js";
-import { searchQueryFor } from "../subgraphs/services/analysis.js";
+import type { SubgraphName } from "../platform/config.js";
+import { repoRoot } from "../platform/paths.js";
+import { searchQueryFor } from "../subgraphs/services/resolvers/analysis.js";
 import * as floor from "./floor-queries.js";
 
 export interface Operation {

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
-import { repoRoot } from "../lib/paths.js";
+import { repoRoot } from "../platform/paths.js";
 import type { Cell, GraphResult, Way } from "./analysis.js";
 import type { LoadBudget } from "./load.js";
 

@@ -16,10 +16,10 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { signClientToken } from "../lib/demo-auth.js";
-import type { LocalNeo4j } from "../lib/local-neo4j.js";
-import { repoRoot } from "../lib/paths.js";
-import { serverNodeFlags } from "../lib/server-process.js";
+import { signClientToken } from "../platform/demo-tokens.js";
+import type { LocalNeo4j } from "../graph/local-neo4j.js";
+import { repoRoot } from "../platform/paths.js";
+import { serverNodeFlags } from "../platform/server-process.js";
 import { percentile } from "./load.js";
 import { type StackMember, startDemoNeo4j, startProcessStack, stopAll } from "./processes.js";
 

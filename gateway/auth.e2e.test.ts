@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
-import { gatewayTokenHeader, signGatewayToken } from "../lib/auth.js";
+import { gatewayTokenHeader, signGatewayToken } from "../platform/caller.js";
 import { createTokenVerifier } from "./auth.js";
 import { overlongTokens } from "../bench/abuse/http-attacks.js";
 import { postGraphQL, startStack, testAuth, testDriver, testReader, tokenFor, uniqueId, type TestCaller, type TestStack } from "../test/helpers.js";

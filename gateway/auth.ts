@@ -1,14 +1,14 @@
 /**
  * Client authentication at the gateway: a bearer token is verified (signature, algorithm, issuer,
  * audience, expiry, how long it is valid for) with the configured key, and the caller it names is passed to every subgraph
- * call in a token the gateway signs itself (lib/auth.ts). No token: the caller is anonymous.
+ * call in a token the gateway signs itself (platform/caller.ts). No token: the caller is anonymous.
  */
 import { readFileSync } from "node:fs";
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
 import { GraphQLError } from "graphql";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { requestIdsOf } from "./observability.js";
-import { gatewayTokenHeader, hmacKey, signGatewayToken, tokenLifetimeProblem, viewerFromClaims, type Viewer } from "../lib/auth.js";
+import { gatewayTokenHeader, hmacKey, signGatewayToken, tokenLifetimeProblem, viewerFromClaims, type Viewer } from "../platform/caller.js";
 
 export interface TokenSettings {
   /** HS256 with this shared secret… */

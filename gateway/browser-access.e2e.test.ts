@@ -8,10 +8,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { parseConfig } from "../lib/config.js";
+import { parseConfig } from "../platform/config.js";
 import { corsFromAnotherSite, malformedJson, metricsWithoutToken, securityHeadersEverywhere, uppercaseMediaType } from "../bench/abuse/http-attacks.js";
 import { postGraphQL, startStack, testReader, tokenFor, type TestStack } from "../test/helpers.js";
-import { chromiumInstalled, launchChromium, offlineContext } from "./dashboard/browser.js";
+import { chromiumInstalled, launchChromium, offlineContext } from "../dashboard/browser.js";
 import { publicApiSettings } from "./public-api.js";
 import type { RunningGateway } from "./gateway.js";
 

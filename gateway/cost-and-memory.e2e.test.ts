@@ -7,7 +7,7 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../lib/config.js";
+import { parseConfig } from "../platform/config.js";
 import { postGraphQL, startStack, type TestStack } from "../test/helpers.js";
 import { DocumentCache } from "./document-cache.js";
 import type { RunningGateway } from "./gateway.js";

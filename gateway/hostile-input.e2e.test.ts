@@ -8,12 +8,12 @@ import { buildASTSchema, getNamedType, getNullableType, isInputObjectType, isLis
 import { transformSupergraphToPublicSchema } from "@theguild/federation-composition";
 import type { Driver } from "neo4j-driver";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../lib/config.js";
-import { readCommittedSupergraph } from "../lib/compose.js";
+import { parseConfig } from "../platform/config.js";
+import { readCommittedSupergraph } from "../schema/compose.js";
 import { startStack, testDriver, testNeo4j, testReader, tokenFor, type TestStack } from "../test/helpers.js";
 import type { RunningGateway } from "./gateway.js";
 import { publicApiSettings, type PublicApiSettings } from "./public-api.js";
-import { readPersistedDocuments } from "./dashboard/persisted-documents.js";
+import { readPersistedDocuments } from "../dashboard/persisted-documents.js";
 
 interface Answer {
   status: number;

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { loadConfig, subgraphSecret, subgraphUrls } from "../lib/config.js";
-import { supergraphPath } from "../lib/paths.js";
+import { loadConfig, subgraphSecret, subgraphUrls } from "../platform/config.js";
+import { supergraphPath } from "../platform/paths.js";
 import { createGateway, listenGateway } from "./gateway.js";
 import { createTokenVerifier } from "./auth.js";
-import { createLogger } from "../lib/logger.js";
+import { createLogger } from "../platform/logger.js";
 import { publicApiSettings } from "./public-api.js";
 
 const config = loadConfig();

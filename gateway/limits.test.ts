@@ -3,8 +3,8 @@ import { resolve } from "node:path";
 import { buildASTSchema, getIntrospectionQuery, parse } from "graphql";
 import { transformSupergraphToPublicSchema } from "@theguild/federation-composition";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../lib/config.js";
-import { readCommittedSupergraph } from "../lib/compose.js";
+import { ConfigError, parseConfig } from "../platform/config.js";
+import { readCommittedSupergraph } from "../schema/compose.js";
 import {
   clientAddress,
   documentLimitViolations,

@@ -14,7 +14,7 @@ import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-fi
 import { DocumentCache, useDocumentCache } from "./document-cache.js";
 import { executionListItems, listItemsRefusals, useMaxListItems } from "./list-items.js";
 import { GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationContext } from "graphql";
-import type { Config } from "../lib/config.js";
+import type { Config } from "../platform/config.js";
 
 export interface GatewayLimits {
   maxDepth: number;

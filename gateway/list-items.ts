@@ -8,7 +8,7 @@
  *   `@limit(default: 100, max: 1000)`, so unset or 0 is 100 and more than 1000 is 1000
  *   (OperationsFactory.getOptions, ConnectionFactory.getConnectionOptions);
  * - the @cypher lists (`limit: Int = 100`) clamp at 1000 in their Cypher;
- * - the analysis pages (`first: Int = 20`, …) refuse more than their maximum (lib/connection.ts);
+ * - the analysis pages (`first: Int = 20`, …) refuse more than their maximum (subgraph-kit/connection.ts);
  * - a list with no size argument gives what the graph holds: the hand-written analysis answers'
  *   per-stage and per-person lists (a stage's responsibilities, a person's professions) as 25, at
  *   most 22 on the demo graph; any other as the default page.
@@ -66,7 +66,7 @@ const countArguments = new Set(["limit", "offset", "first", "last", "peoplePerSt
 
 /**
  * Fields whose size the subgraph decides otherwise: the analysis pages' maximum `first`
- * (lib/connection.ts `pageOf`), the journey's people per stage, and lists the resolvers cut.
+ * (subgraph-kit/connection.ts `pageOf`), the journey's people per stage, and lists the resolvers cut.
  * `argument` sizes the field (or the `edges` below it); without one, `max` is the list's own size;
  * `perKind`: four kinds of evidence, `evidencePerKind` (default 5) of each, as the root field asked.
  */
@@ -80,10 +80,10 @@ const fieldSizes: Record<string, { argument?: string; default?: number; max: num
   "Query.servicesByHandoffs": { argument: "first", max: 500 },
   "Query.gaps": { argument: "first", max: 500 },
   "Query.search": { argument: "first", max: 100 },
-  // subgraphs/people/network.ts keeps ten; subgraphs/organisations/links.ts up to 20 of each of four kinds.
+  // subgraphs/people/resolvers/network.ts keeps ten; subgraphs/organisations/resolvers/links.ts up to 20 of each of four kinds.
   "Broker.sample": { max: 10 },
   "OrganisationLink.evidence": { max: 80, perKind: true },
-  // 2 to 50 organisations, and a link for each pair (subgraphs/organisations/links.ts).
+  // 2 to 50 organisations, and a link for each pair (subgraphs/organisations/resolvers/links.ts).
   "DepartmentMatrix.organisations": { max: 50 },
   "DepartmentMatrix.links": { max: 1225 },
 };

@@ -1,7 +1,7 @@
 /**
  * One mutation field per request. Hive Gateway sends each mutation root field to its subgraph as a
  * request of its own, even two fields of one subgraph, and a subgraph stores each request's changes
- * all together or not at all (lib/audit.ts): so a second field refused after the first was stored
+ * all together or not at all (subgraph-kit/mutations/audit.ts): so a second field refused after the first was stored
  * would leave the first stored. Refused before anything runs instead (docs/adr/0006).
  */
 import { GraphQLError, Kind, OperationTypeNode, type ASTVisitor, type SelectionSetNode, type ValidationContext } from "graphql";

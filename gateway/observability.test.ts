@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundedLabel } from "../lib/metrics.js";
+import { boundedLabel } from "../platform/metrics.js";
 import { isValidRequestId, requestIdsFor } from "./observability.js";
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

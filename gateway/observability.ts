@@ -9,8 +9,8 @@ import useMeshPrometheus, { createCounter, createHistogram } from "@graphql-mesh
 import { getOperationAST, type DocumentNode, type ExecutionResult } from "graphql";
 import type { Logger } from "pino";
 import { Counter, Registry } from "prom-client";
-import type { GatewayRequest } from "../lib/auth.js";
-import { boundedLabel, latencyBuckets } from "../lib/metrics.js";
+import type { GatewayRequest } from "../platform/caller.js";
+import { boundedLabel, latencyBuckets } from "../platform/metrics.js";
 
 export const requestIdHeader = "x-request-id";
 

@@ -11,8 +11,8 @@ import {
   type GatewayPlugin,
 } from "@graphql-hive/gateway-runtime";
 import { OperationTypeNode } from "graphql";
-import { parseConfig, type Config } from "../lib/config.js";
-import { readPersistedDocuments } from "./dashboard/persisted-documents.js";
+import { parseConfig, type Config } from "../platform/config.js";
+import { readPersistedDocuments } from "../dashboard/persisted-documents.js";
 import { corsFor } from "./browser-access.js";
 import type { DocumentCache } from "./document-cache.js";
 import {
@@ -32,7 +32,7 @@ export interface PublicApiSettings {
   documentCache?: DocumentCache;
   introspection: boolean;
   graphiql: boolean;
-  /** On: only the manifest's documents run (gateway/dashboard/persisted-documents.ts). */
+  /** On: only the manifest's documents run (dashboard/persisted-documents.ts). */
   trustedDocuments: boolean;
   /** Retries of a subgraph query that could not be reached. */
   subgraphQueryRetries: number;

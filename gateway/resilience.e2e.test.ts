@@ -11,9 +11,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../lib/config.js";
+import { parseConfig } from "../platform/config.js";
 import { freePort } from "../bench/processes.js";
-import { repoRoot, supergraphPath } from "../lib/paths.js";
+import { repoRoot, supergraphPath } from "../platform/paths.js";
 import { postGraphQL, startStack, testAdmin, testAuth, testReader, tokenFor, type TestCaller, type TestStack } from "../test/helpers.js";
 import { createTokenVerifier } from "./auth.js";
 import { createGateway, listenGateway, type RunningGateway } from "./gateway.js";
@@ -151,7 +151,7 @@ describe("the gateway around its subgraphs", () => {
         body: JSON.stringify({ query: organisationsQuery }),
       });
       expect(await response.json()).toEqual({ data: { organisations: [{ name: "Companies House" }] } });
-      // The gateway's own id, not the client's (which any client may choose): lib/audit.ts records it.
+      // The gateway's own id, not the client's (which any client may choose): subgraph-kit/mutations/audit.ts records it.
       const id = response.headers.get("x-request-id");
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       expect(proxy.requestIds).toEqual([id, id, id]);
@@ -212,7 +212,7 @@ describe("the gateway around its subgraphs", () => {
     });
 
     it("runs a query that failed inside the subgraph exactly once, whatever the status of its GraphQL answer", async () => {
-      // As the subgraphs mask an unexpected error (lib/subgraph-server.ts), with 200 and with 500; and a 503 that carries GraphQL.
+      // As the subgraphs mask an unexpected error (subgraph-kit/server.ts), with 200 and with 500; and a 503 that carries GraphQL.
       const internal = { data: null, errors: [{ message: "Unexpected error.", path: ["auditTrail"], extensions: { code: "INTERNAL_SERVER_ERROR" } }] };
       for (const [status, id] of [
         [200, "no-retry-internal-200"],

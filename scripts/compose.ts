@@ -1,6 +1,6 @@
 /** npm run compose: writes schema/supergraph.graphql from schema/<subgraph>.graphql. */
 import { writeFileSync } from "node:fs";
-import { composeSupergraph, supergraphPath } from "../lib/compose.js";
+import { composeSupergraph, supergraphPath } from "../schema/compose.js";
 
 try {
   writeFileSync(supergraphPath, await composeSupergraph());

@@ -1,8 +1,8 @@
-/** npm run generate -- --scale tiny|small|medium|civil-service [--seed N]: the synthetic graph (generate/generate.ts). */
+/** npm run generate -- --scale tiny|small|medium|civil-service [--seed N]: the synthetic graph (data/generate/generate.ts). */
 import { parseArgs } from "node:util";
-import { withGraph } from "../lib/with-graph.js";
-import { generate, scales, type Scale } from "../generate/generate.js";
-import { graphIsEmpty, seedDemoData } from "../seed/seed.js";
+import { withGraph } from "../graph/with-graph.js";
+import { generate, scales, type Scale } from "../data/generate/generate.js";
+import { graphIsEmpty, seedDemoData } from "../data/seed/seed.js";
 
 const { values } = parseArgs({ options: { scale: { type: "string", default: "small" }, seed: { type: "string", default: "2026" } } });
 if (!(values.scale in scales)) {

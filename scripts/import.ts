@@ -4,10 +4,10 @@
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { withGraph } from "../lib/with-graph.js";
-import { ImportFileError } from "../import/read.js";
-import { runImport, type ImportSummary } from "../import/run-import.js";
-import { importSources } from "../import/sources/index.js";
+import { withGraph } from "../graph/with-graph.js";
+import { ImportFileError } from "../data/import/read.js";
+import { runImport, type ImportSummary } from "../data/import/run-import.js";
+import { importSources } from "../data/import/sources/index.js";
 
 function usage(problem?: string): never {
   if (problem) console.error(problem);

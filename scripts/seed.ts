@@ -1,6 +1,6 @@
 /** npm run seed: loads the demo data into the graph (idempotent). */
-import { withGraph } from "../lib/with-graph.js";
-import { seedDemoData } from "../seed/seed.js";
+import { withGraph } from "../graph/with-graph.js";
+import { seedDemoData } from "../data/seed/seed.js";
 
 await withGraph(async ({ driver, database, uri }) => {
   const summary = await seedDemoData(driver, database);

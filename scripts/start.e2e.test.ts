@@ -5,7 +5,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../lib/paths.js";
+import { repoRoot } from "../platform/paths.js";
 import { freePort } from "../bench/processes.js";
 import { testNeo4j } from "../test/helpers.js";
 

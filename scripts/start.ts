@@ -6,15 +6,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { Neo4jGraphQL } from "@neo4j/graphql";
-import { loadConfig, subgraphNames, type Config } from "../lib/config.js";
-import { ensureNeo4j } from "../lib/local-neo4j.js";
-import { serverNodeArgs } from "../lib/server-process.js";
-import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../lib/neo4j.js";
-import { migrate } from "../lib/migrate.js";
-import { repoRoot } from "../lib/paths.js";
-import { keysForThisRun, type DemoToken } from "../lib/demo-auth.js";
-import { subgraphTypeDefs } from "../lib/subgraph-server.js";
-import { graphIsEmpty, seedDemoData } from "../seed/seed.js";
+import { loadConfig, subgraphNames, type Config } from "../platform/config.js";
+import { ensureNeo4j } from "../graph/local-neo4j.js";
+import { serverNodeArgs } from "../platform/server-process.js";
+import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../graph/neo4j.js";
+import { migrate } from "../graph/migrate.js";
+import { repoRoot } from "../platform/paths.js";
+import { keysForThisRun, type DemoToken } from "../platform/demo-tokens.js";
+import { subgraphTypeDefs } from "../subgraph-kit/server.js";
+import { graphIsEmpty, seedDemoData } from "../data/seed/seed.js";
 
 const config = loadConfig();
 /** Each child with a promise of its exit, made when it is spawned: an `exit` event that has fired does not fire again. */

@@ -16,8 +16,8 @@
  */
 import { afterAll, beforeAll } from "vitest";
 import type { Driver } from "neo4j-driver";
-import type { SubgraphName } from "../lib/config.js";
-import type { RunningServer } from "../lib/subgraph-server.js";
+import type { SubgraphName } from "../platform/config.js";
+import type { RunningServer } from "../subgraph-kit/server.js";
 import { postGraphQL, startSubgraph, testDriver, uniqueId } from "./helpers.js";
 
 export interface AnalysisFixture {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildASTSchema, isInputObjectType, parse } from "graphql";
 import { transformSupergraphToPublicSchema } from "@theguild/federation-composition";
-import { composeSupergraph, readCommittedSupergraph } from "../lib/compose.js";
+import { composeSupergraph, readCommittedSupergraph } from "../schema/compose.js";
 
 describe("supergraph", () => {
   it("the committed schema/supergraph.graphql is what schema/*.graphql compose to (run `npm run compose`)", async () => {
@@ -9,7 +9,7 @@ describe("supergraph", () => {
   });
 
   it("keeps the owner's filters on entities that other subgraphs reference", () => {
-    // Federation merges input types by intersection: without the stub renaming in lib/federation.ts
+    // Federation merges input types by intersection: without the stub renaming in subgraph-kit/federation.ts
     // the stubs' OrganisationWhere { id } would leave only `id` here.
     const api = buildASTSchema(transformSupergraphToPublicSchema(parse(readCommittedSupergraph())));
     const organisationWhere = api.getType("OrganisationWhere");

@@ -1,6 +1,6 @@
 /**
  * Issue 11's crash attempts against the real processes: the three subgraphs and the gateway each
- * spawned as `npm start` runs them (lib/server-process.ts: a 160 MB old space), in production mode,
+ * spawned as `npm start` runs them (platform/server-process.ts: a 160 MB old space), in production mode,
  * on loopback over the test Neo4j. Each attack is bounded in count (a few requests in flight, sent as
  * fast as the stack answers) and, for each, the test asserts that every process is still running,
  * that a bystander asking for one organisation every 250 ms from an address of its own got every
@@ -19,7 +19,7 @@ import type { Driver } from "neo4j-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deepFilterBody, distinctFieldsDocument, distinctIdsDocument, fanOutDocument } from "../bench/abuse/gateway-attacks.js";
 import { peakMemoryMB, startProcessStack, stopAll, type ProcessStack } from "../bench/processes.js";
-import { repoRoot } from "../lib/paths.js";
+import { repoRoot } from "../platform/paths.js";
 import { graphChecksum, testDriver, testNeo4j } from "./helpers.js";
 
 const subgraphTimeoutMs = 5_000;

@@ -4,11 +4,11 @@
  * with unique ids (test/helpers.ts), so the database is shared and never wiped.
  */
 import type { TestProject } from "vitest/node";
-import { parseConfig } from "../lib/config.js";
-import { startLocalNeo4j, type LocalNeo4j } from "../lib/local-neo4j.js";
-import { assertNeo4jReady, createDriver } from "../lib/neo4j.js";
-import { migrate } from "../lib/migrate.js";
-import { seedDemoData } from "../seed/seed.js";
+import { parseConfig } from "../platform/config.js";
+import { startLocalNeo4j, type LocalNeo4j } from "../graph/local-neo4j.js";
+import { assertNeo4jReady, createDriver } from "../graph/neo4j.js";
+import { migrate } from "../graph/migrate.js";
+import { seedDemoData } from "../data/seed/seed.js";
 
 type Neo4jSettings = { uri: string; username: string; password: string; database: string | null };
 

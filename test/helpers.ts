@@ -4,15 +4,15 @@ import { readFileSync } from "node:fs";
 import { inject } from "vitest";
 import pino from "pino";
 import type { Driver } from "neo4j-driver";
-import { subgraphNames, type SubgraphName } from "../lib/config.js";
-import { createDriver } from "../lib/neo4j.js";
-import { supergraphPath } from "../lib/paths.js";
-import type { RunningServer, SubgraphServer } from "../lib/subgraph-server.js";
+import { subgraphNames, type SubgraphName } from "../platform/config.js";
+import { createDriver } from "../graph/neo4j.js";
+import { supergraphPath } from "../platform/paths.js";
+import type { RunningServer, SubgraphServer } from "../subgraph-kit/server.js";
 import { createGateway, listenGateway, type RunningGateway } from "../gateway/gateway.js";
 import type { PublicApiSettings } from "../gateway/public-api.js";
 import { createTokenVerifier } from "../gateway/auth.js";
-import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../lib/auth.js";
-import { signClientToken } from "../lib/demo-auth.js";
+import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../platform/caller.js";
+import { signClientToken } from "../platform/demo-tokens.js";
 import { createPeopleSubgraph } from "../subgraphs/people/server.js";
 import { createOrganisationsSubgraph } from "../subgraphs/organisations/server.js";
 import { createServicesSubgraph } from "../subgraphs/services/server.js";
@@ -168,4 +168,4 @@ export async function startStack(
   };
 }
 
-export { graphChecksum } from "../lib/graph-checksum.js";
+export { graphChecksum } from "../graph/checksum.js";

@@ -29,9 +29,9 @@ import {
   type GraphQLObjectType,
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listBoundsByType, type ListBounds } from "../lib/argument-bounds.js";
-import { parseConfig } from "../lib/config.js";
-import { repoRoot, supergraphPath } from "../lib/paths.js";
+import { listBoundsByType, type ListBounds } from "../subgraph-kit/paging.js";
+import { parseConfig } from "../platform/config.js";
+import { repoRoot, supergraphPath } from "../platform/paths.js";
 import { publicApiSettings } from "../gateway/public-api.js";
 import type { RunningGateway } from "../gateway/gateway.js";
 import { postGraphQL, startStack, type TestStack } from "./helpers.js";
@@ -48,7 +48,7 @@ function graphOf(field: GraphQLField<unknown, unknown>): string {
   return graph.value.toLowerCase();
 }
 
-/** Each subgraph's @limit bounds of its @node types, as lib/argument-bounds.ts applies them. */
+/** Each subgraph's @limit bounds of its @node types, as subgraph-kit/paging.ts applies them. */
 const boundsByGraph = new Map<string, Map<string, ListBounds>>();
 function nodeBounds(graph: string, type: string): ListBounds | undefined {
   if (!boundsByGraph.has(graph)) boundsByGraph.set(graph, listBoundsByType(parse(readFileSync(join(repoRoot, "schema", `${graph}.graphql`), "utf8"))));
@@ -83,7 +83,7 @@ interface PagedField {
   /** Sizes that `first` unset, or above `max`, gives. */
   defaultSize: number;
   max: number;
-  /** @neo4j/graphql's connections give `max` for more; the analysis pages refuse more (lib/connection.ts). */
+  /** @neo4j/graphql's connections give `max` for more; the analysis pages refuse more (subgraph-kit/connection.ts). */
   aboveMax: "clamped" | "refused";
   requiredArguments: string[];
 }

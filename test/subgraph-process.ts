@@ -1,5 +1,5 @@
 /**
- * One subgraph as a real child process, as `npm start` runs it (lib/server-process.ts: bounded heap,
+ * One subgraph as a real child process, as `npm start` runs it (platform/server-process.ts: bounded heap,
  * tsx), on a free port over the given Neo4j: for attacks that must show the process stays up.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
-import type { SubgraphName } from "../lib/config.js";
-import { serverNodeArgs } from "../lib/server-process.js";
+import type { SubgraphName } from "../platform/config.js";
+import { serverNodeArgs } from "../platform/server-process.js";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 

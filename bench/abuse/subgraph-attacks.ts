@@ -3,7 +3,7 @@
  * each returns what it observed. `gateway` is the public API; a subgraph's address with its secret
  * (SUBGRAPH_SECRET) calls it directly, as the gateway would for an anonymous caller.
  */
-import { gatewayTokenHeader, signGatewayToken } from "../../lib/auth.js";
+import { gatewayTokenHeader, signGatewayToken } from "../../platform/caller.js";
 
 export interface AttackTargets {
   /** The gateway's /graphql. */

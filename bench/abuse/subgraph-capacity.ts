@@ -1,10 +1,10 @@
 /**
  * How many nodes one request may make a subgraph produce when ten arrive at once, within its
- * 160 MB heap (lib/server-process.ts): the organisations subgraph, started as `npm start` starts it,
+ * 160 MB heap (platform/server-process.ts): the organisations subgraph, started as `npm start` starts it,
  * is sent ten copies at a time of a nested fan-out of growing size, until it fails or dies.
  */
 import { randomBytes } from "node:crypto";
-import { signGatewayToken, gatewayTokenHeader } from "../../lib/auth.js";
+import { signGatewayToken, gatewayTokenHeader } from "../../platform/caller.js";
 import { freePort, peakMemoryMB, startNode, stopAll, waitUntilOk } from "../processes.js";
 
 const secret = randomBytes(32).toString("hex");

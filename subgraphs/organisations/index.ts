@@ -1,4 +1,4 @@
-import { runSubgraph } from "../../lib/run-subgraph.js";
+import { runSubgraph } from "../../subgraph-kit/run.js";
 import { createOrganisationsSubgraph } from "./server.js";
 
 await runSubgraph("organisations", createOrganisationsSubgraph);

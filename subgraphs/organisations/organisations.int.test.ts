@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Driver } from "neo4j-driver";
 import { postGraphQL, startSubgraph, testDriver, uniqueId } from "../../test/helpers.js";
-import type { RunningServer } from "../../lib/subgraph-server.js";
-import { createDriver } from "../../lib/neo4j.js";
+import type { RunningServer } from "../../subgraph-kit/server.js";
+import { createDriver } from "../../graph/neo4j.js";
 
 describe("organisations subgraph", () => {
   let driver: Driver;

@@ -1,5 +1,5 @@
-import { createSubgraphServer, type SubgraphOptions, type SubgraphServer } from "../../lib/subgraph-server.js";
-import { organisationLinks } from "./links.js";
+import { createSubgraphServer, type SubgraphOptions, type SubgraphServer } from "../../subgraph-kit/server.js";
+import { organisationLinks } from "./resolvers/links.js";
 
 /** The organisations subgraph (schema/organisations.graphql), built but not listening. */
 export function createOrganisationsSubgraph(deps: Omit<SubgraphOptions, "name">): Promise<SubgraphServer> {

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Driver } from "neo4j-driver";
 import pino from "pino";
 import { postGraphQL, startSubgraph, testAuth, testDriver, testNeo4j, testReader, uniqueId } from "../../test/helpers.js";
-import type { RunningServer } from "../../lib/subgraph-server.js";
+import type { RunningServer } from "../../subgraph-kit/server.js";
 import { createPeopleSubgraph } from "./server.js";
-import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../../lib/auth.js";
+import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../../platform/caller.js";
 
 describe("people subgraph", () => {
   let driver: Driver;

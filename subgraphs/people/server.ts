@@ -1,6 +1,6 @@
-import { createSubgraphServer, type SubgraphOptions, type SubgraphServer } from "../../lib/subgraph-server.js";
-import { auditTrailResolvers } from "../../lib/audit.js";
-import { peopleNetwork } from "./network.js";
+import { createSubgraphServer, type SubgraphOptions, type SubgraphServer } from "../../subgraph-kit/server.js";
+import { auditTrailResolvers } from "../../subgraph-kit/mutations/audit.js";
+import { peopleNetwork } from "./resolvers/network.js";
 
 /** The people subgraph (schema/people.graphql), built but not listening. */
 export function createPeopleSubgraph(deps: Omit<SubgraphOptions, "name">): Promise<SubgraphServer> {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { onAnalysisFixture, type AnalysisFixture } from "../../test/analysis-fixture.js";
-import { searchQueryFor } from "./analysis.js";
+import { searchQueryFor } from "./resolvers/analysis.js";
 
 const journeyQuery = `
   query ($serviceId: ID!, $asAt: Date, $organisationIds: [ID!], $professionIds: [ID!], $lanes: [Lane!], $peoplePerStage: Int) {

@@ -1,5 +1,5 @@
-import { createSubgraphServer, type SubgraphOptions, type SubgraphServer } from "../../lib/subgraph-server.js";
-import { servicesAnalysis } from "./analysis.js";
+import { createSubgraphServer, type SubgraphOptions, type SubgraphServer } from "../../subgraph-kit/server.js";
+import { servicesAnalysis } from "./resolvers/analysis.js";
 
 /** The services subgraph (schema/services.graphql), built but not listening. */
 export function createServicesSubgraph(deps: Omit<SubgraphOptions, "name">): Promise<SubgraphServer> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Driver } from "neo4j-driver";
 import { postGraphQL, startSubgraph, testDriver, uniqueId } from "../../test/helpers.js";
-import type { RunningServer } from "../../lib/subgraph-server.js";
+import type { RunningServer } from "../../subgraph-kit/server.js";
 
 describe("services subgraph", () => {
   let driver: Driver;

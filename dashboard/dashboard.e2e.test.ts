@@ -1,0 +1,385 @@
+/**
+ * The dashboard and the IDE in Debian's Chromium against the stack running in this process, with
+ * every request that would leave the machine refused. Screenshots land in test-results/screenshots/ (see below).
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { repoRoot } from "../platform/paths.js";
+import { postGraphQL, startStack, testReader, tokenFor, type TestStack } from "../test/helpers.js";
+import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, type OfflineContext } from "./browser.js";
+
+// Each run's screenshots go to test-results/ (ignored); the reviewed set in docs/screenshots is
+// refreshed on purpose: SCREENSHOTS_DIR=docs/screenshots npx vitest run dashboard/
+const screenshots = resolve(repoRoot, process.env["SCREENSHOTS_DIR"] ?? "test-results/screenshots");
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's WCAG 2.2 A and AA rules over what the page shows now; only serious and critical findings. */
+async function seriousAccessibilityProblems(page: Page): Promise<string[]> {
+  // Evaluated, not added as a <script>: the dashboard's Content-Security-Policy allows no inline script.
+  await page.evaluate(readFileSync(axePath, "utf8"));
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
+    return result.violations;
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 5)
+          .join("; ")})`,
+    );
+}
+
+/** Monaco, the IDE's editor, lays text out with no-break spaces. */
+const editorText = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replaceAll("\u00a0", " ");
+
+/** Opens the dashboard and gives the time from navigation to the journey map on the page. */
+async function openDashboard(page: Page, base: string): Promise<number> {
+  await page.goto(`${base}/dashboard`);
+  // Generous: the first journey after start-up plans its Cypher, on a machine that may be busy.
+  await page.locator("#journey-map-table").waitFor({ timeout: 60_000 });
+  return page.evaluate(() => performance.getEntriesByName("journey-map-rendered")[0]!.startTime);
+}
+
+const columnTexts = (page: Page, tableId: string, column: number) => page.locator(`#${tableId} tbody tr td:nth-child(${column})`).allInnerTexts();
+
+describe("the dashboard and the IDE in Chromium, offline", () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let offline: OfflineContext;
+  let page: Page;
+  let base: string;
+  const graphqlBodies: string[] = [];
+
+  beforeAll(async () => {
+    if (!chromiumInstalled()) throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`);
+    mkdirSync(screenshots, { recursive: true });
+    stack = await startStack();
+    base = stack.gateway.url.replace(/\/graphql$/, "");
+    browser = await launchChromium();
+    offline = await offlineContext(browser);
+    // The views below show people: they are a reader's, signed in as the Sign in view would.
+    await offline.context.addInitScript((token) => sessionStorage.setItem("service-graph-token", token), await tokenFor(testReader));
+    page = await offline.context.newPage();
+    page.on("request", (request) => {
+      if (request.url().endsWith("/graphql") && request.method() === "POST") graphqlBodies.push(request.postData() ?? "");
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it("opens the GraphQL IDE with no internet access and runs the journey trace", async () => {
+    await page.goto(`${base}/graphql`);
+    // From the keyboard: the tabs can be dragged to reorder, and a pointer click can start a drag instead.
+    await page.locator('.graphiql-tab-button[title="JourneyTrace"]').focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => editorText(page, ".graphiql-query-editor")).toContain("query JourneyTrace");
+    // The trace names people: as a reader, with the token in the Headers tab, as the README says.
+    await page.getByRole("button", { name: "Headers", exact: true }).click();
+    await page.locator(".graphiql-editor-tool .graphiql-editor:visible").click();
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${await tokenFor(testReader)}` }));
+    await page.locator(".graphiql-execute-button").click();
+    // The response editor shows only the lines in view: the first stage is among them.
+    await expect.poll(() => editorText(page, ".graphiql-response"), { timeout: 20_000 }).toContain("Check you can start a business");
+    expect(await editorText(page, ".graphiql-response")).toContain('"services"');
+    await page.screenshot({ path: resolve(screenshots, "graphql-ide.png") });
+    expect(offline.blocked).toEqual([]);
+  });
+
+  describe("journey map", () => {
+    let firstVisitMs: number;
+    let loadMs: number;
+
+    beforeAll(async () => {
+      // The first visit after start-up also warms the servers (query plans, Cypher caches); the next,
+      // with a browser cache as empty, is what every later user meets.
+      const first = await offlineContext(browser);
+      firstVisitMs = await openDashboard(await first.context.newPage(), base);
+      await first.context.close();
+      graphqlBodies.length = 0;
+      loadMs = await openDashboard(page, base);
+    });
+
+    it("shows Starting a Business without anything chosen, within 2 s, in two bounded requests", async () => {
+      console.log(
+        `journey map of Starting a Business on the page ${Math.round(firstVisitMs)} ms after navigation on the first visit after start-up, ${Math.round(loadMs)} ms on the next`,
+      );
+      expect(loadMs).toBeLessThan(2000);
+      expect(await page.locator("#journey-service").inputValue()).toBe("starting-a-business");
+      // The journey and the list of service names: nothing else is asked for before the map shows.
+      // The dashboard sends its trusted documents' ids and names, not their text.
+      expect(graphqlBodies.map((body) => JSON.parse(body).operationName).sort()).toEqual(["DashboardServices", "JourneyMap"]);
+    });
+
+    it("sets the nine stages across the page in order", async () => {
+      const stages = await page.locator("#journey-map-table thead th .journey-map__stage-name").allInnerTexts();
+      expect(stages).toHaveLength(9);
+      expect(stages[0]).toBe("Check you can start a business");
+      expect(stages[2]).toBe("Register the company");
+      expect(stages[8]).toBe("Trade abroad");
+      expect(await page.locator("#journey-map-table thead .journey-map__position").allInnerTexts()).toEqual(
+        [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `Stage ${n}`),
+      );
+    });
+
+    it("puts the organisations responsible in their lanes, with their people", async () => {
+      const registerTheCompany = 4; // column: the lane heading, then stages 1, 2, 3
+      const frontstage = page.locator(".journey-map__row--frontstage td").nth(registerTheCompany - 2);
+      await expect.poll(() => frontstage.innerText()).toContain("Companies House");
+      const backstage = await page
+        .locator(".journey-map__row--backstage td")
+        .nth(registerTheCompany - 2)
+        .innerText();
+      expect(backstage).toContain("HMRC");
+      const organisations = await page
+        .locator("#journey-map-table .journey-map__organisation > button")
+        .evaluateAll((buttons) => buttons.map((b) => b.getAttribute("title")));
+      for (const organisation of ["Department for Work and Pensions", "Department for Education", "The Pensions Regulator", "British Business Bank"])
+        expect(organisations).toContain(organisation);
+      expect(await page.locator(".journey-map__person").count()).toBeGreaterThan(9);
+    });
+
+    it("marks the seven hand-offs and highlights the gaps, and sums them up above the map", async () => {
+      expect(await page.locator(".journey-map__cell--handoff").count()).toBe(7);
+      const gaps = await page.locator(".journey-map__cell--gap").allInnerTexts();
+      expect(gaps.join(" ")).toMatch(/No Legal profession/);
+      const missing = gaps.join(" ").match(/No \w+ profession/g) ?? [];
+      expect(missing).toHaveLength(3);
+      const summary = await page.locator("#journey-summary").innerText();
+      expect(summary).toContain("Starting a Business: 9 stages");
+      expect(summary).toContain("7 hand-offs");
+      await page.screenshot({ path: resolve(screenshots, "journey-map.png"), fullPage: true });
+    });
+
+    it("shows an organisation's details and links when it is selected, then a person's", async () => {
+      await page
+        .getByRole("button", { name: /^Companies House\b.*show details/ })
+        .first()
+        .click();
+      const details = page.locator("#journey-details");
+      await expect.poll(() => details.locator("h2").innerText()).toContain("Companies House");
+      const text = await details.innerText();
+      expect(text).toContain("Department for Business and Trade");
+      expect(text).toContain("Register the company");
+      expect(text).toMatch(/Strongest links[\s\S]*HM Revenue & Customs/);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("journey-details-heading");
+      await page.screenshot({ path: resolve(screenshots, "journey-organisation.png"), fullPage: true });
+
+      await page.locator(".journey-map__person .dashboard-link-button").first().click();
+      await expect.poll(() => details.locator("h2").innerText()).toMatch(/^Person/);
+      expect(await details.innerText()).toMatch(/Works on \d+ stages?/);
+    });
+
+    it("can be used with the keyboard alone", async () => {
+      await openDashboard(page, base);
+      const focused = async () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || "");
+      const dbt = "DBT (Department for Business and Trade): show details";
+      await page.keyboard.press("Tab");
+      expect(await focused()).toBe("Skip to main content");
+      const reached: string[] = [];
+      for (let i = 0; i < 12 && !reached.includes("journey-service"); i++) {
+        await page.keyboard.press("Tab");
+        reached.push(await focused());
+      }
+      expect(reached).toContain("journey-service");
+      // Onwards through the form to the first organisation in the map; Enter selects it.
+      for (let i = 0; i < 10 && (await focused()) !== dbt; i++) await page.keyboard.press("Tab");
+      expect(await focused()).toBe(dbt);
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.locator("#journey-details h2").innerText()).toContain("Department for Business and Trade");
+    });
+
+    it("shows the journey as it was on a date, with the closed department and its successors", async () => {
+      await page.fill("#journey-as-at-day", "31");
+      await page.fill("#journey-as-at-month", "2");
+      await page.fill("#journey-as-at-year", "2022");
+      await page.getByRole("button", { name: "Show journey" }).click();
+      expect(await page.locator("#journey-as-at-error").innerText()).toContain("The date must be a real date");
+      await page.fill("#journey-as-at-day", "1");
+      await page.fill("#journey-as-at-month", "6");
+      await page.getByRole("button", { name: "Show journey" }).click();
+      await expect.poll(() => page.locator("#journey-summary").innerText()).toContain("As at 2022-06-01");
+      expect(await page.locator("#journey-as-at-error").isVisible()).toBe(false);
+      const firstStage = await page.locator(".journey-map__row--frontstage td").first().innerText();
+      expect(firstStage).toContain("BEIS");
+      expect(firstStage).toMatch(/Closed\s+now .*DBT/);
+    });
+
+    it("has no serious or critical accessibility problems", async () => {
+      expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    });
+  });
+
+  describe("department network", () => {
+    beforeAll(async () => {
+      await page.goto(`${base}/dashboard#network`);
+      await page.locator("#network-links-table").waitFor({ timeout: 30_000 });
+    });
+
+    it("draws the departments as nodes and their links, with a table of the same links", async () => {
+      const lines = await page.locator(".network__link").count();
+      expect(lines).toBeGreaterThan(0);
+      expect(await page.locator("#network-links-table tbody tr").count()).toBe(lines);
+      expect(await page.locator(".network__node").count()).toBeGreaterThan(20);
+      expect(await page.locator("#network-links-table tbody th").allInnerTexts()).toContainEqual(expect.stringMatching(/DBT and HMRC|HMRC and DBT/));
+    });
+
+    it("shows a link's evidence when it is selected with the keyboard", async () => {
+      const link = page.locator(".network__link", {
+        has: page.locator("xpath=self::*[contains(@aria-label, 'DBT and HMRC') or contains(@aria-label, 'HMRC and DBT')]"),
+      });
+      await link.focus();
+      await page.keyboard.press("Enter");
+      const evidence = page.locator("#network-evidence");
+      await expect.poll(() => evidence.innerText()).toContain("Shared stages");
+      expect(await evidence.innerText()).toContain("Register the company");
+      await page.screenshot({ path: resolve(screenshots, "department-network.png"), fullPage: true });
+    });
+
+    it("filters to one department's family", async () => {
+      await page.selectOption("#network-family", "department-for-business-and-trade");
+      await page.getByRole("button", { name: "Show network" }).click();
+      await expect.poll(() => page.locator("figcaption").innerText()).not.toContain("34 organisations");
+      expect(await page.locator(".network__node text").allTextContents()).toContain("Companies House");
+    });
+
+    it("has no serious or critical accessibility problems", async () => {
+      expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    });
+  });
+
+  describe("hand-offs and gaps", () => {
+    beforeAll(async () => {
+      await page.goto(`${base}/dashboard#tables`);
+      await page.locator("#gaps tbody tr").first().waitFor({ timeout: 30_000 });
+      await page.locator("#handoffs tbody tr").first().waitFor();
+    });
+
+    it("lists every hand-off the API knows, and sorts by a column both ways", async () => {
+      const { body } = await postGraphQL(stack.gateway.url, "{ handoffs(first: 1) { totalCount } }");
+      const total = body.data?.["handoffs"].totalCount as number;
+      expect(total).toBeGreaterThanOrEqual(7);
+      expect(await page.locator("#handoffs tbody tr").count()).toBe(Math.min(total, 100));
+
+      const takenOver = page.locator("#handoffs th", { hasText: "Taken over by" });
+      await takenOver.getByRole("button").click();
+      expect(await takenOver.getAttribute("aria-sort")).toBe("ascending");
+      const ascending = await columnTexts(page, "handoffs", 5);
+      expect(ascending).toEqual([...ascending].sort((a, b) => a.localeCompare(b, "en-GB", { numeric: true })));
+      await takenOver.getByRole("button").click();
+      expect(await takenOver.getAttribute("aria-sort")).toBe("descending");
+      expect(await columnTexts(page, "handoffs", 5)).toEqual([...ascending].reverse());
+    });
+
+    it("downloads the hand-offs as CSV, the rows as the table shows them", async () => {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Download these \d+ hand-offs as CSV/ }).click()]);
+      expect(download.suggestedFilename()).toBe("handoffs.csv");
+      const lines = readFileSync(await download.path(), "utf8")
+        .trimEnd()
+        .split("\r\n");
+      expect(lines[0]).toBe("Service,From stage,To stage,Handed over by,Taken over by,Continuing");
+      expect(lines).toHaveLength((await page.locator("#handoffs tbody tr").count()) + 1);
+      const tableServices = await columnTexts(page, "handoffs", 1);
+      expect(lines.slice(1).map((line) => line.split(",")[0])).toEqual(tableServices);
+      expect(lines).toContainEqual(expect.stringMatching(/^Starting a Business,1\. Check you can start a business,2\. Choose a business structure,/));
+    });
+
+    it("lists the gaps and filters them by kind", async () => {
+      const { body } = await postGraphQL(stack.gateway.url, "{ gaps(first: 1) { totalCount } }");
+      const total = (body.data?.["gaps"].totalCount as number).toLocaleString("en-GB");
+      expect(await page.locator("#gaps-status").innerText()).toMatch(new RegExp(`^Showing \\d+ of ${total} gaps`));
+      await page.selectOption("#gaps-kind", "MISSING_PROFESSION");
+      await page.getByRole("button", { name: "Show gaps" }).click();
+      await expect.poll(async () => new Set(await columnTexts(page, "gaps", 3))).toEqual(new Set(["Profession missing"]));
+      const startingABusiness = await page.locator("#gaps tbody tr", { hasText: "Starting a Business" }).allInnerTexts();
+      expect(startingABusiness).toHaveLength(3);
+      expect(startingABusiness.join("\n")).toContain("Legal");
+      await page.screenshot({ path: resolve(screenshots, "handoffs-and-gaps.png"), fullPage: true });
+    });
+
+    it("has no serious or critical accessibility problems", async () => {
+      expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    });
+  });
+
+  describe("search", () => {
+    beforeAll(async () => {
+      await page.goto(`${base}/dashboard#search`);
+    });
+
+    it("asks for something to search for, the GOV.UK way", async () => {
+      await page.getByRole("button", { name: "Search", exact: true }).click();
+      expect(await page.locator("#search-error-summary").isVisible()).toBe(true);
+      expect(await page.locator("#search-text-error").innerText()).toContain("Enter at least 2 letters");
+    });
+
+    it("finds The Pensions Regulator and shows its details", async () => {
+      await page.fill("#search-text", "pens reg");
+      await page.getByRole("button", { name: "Search", exact: true }).click();
+      await page.locator("#search-results-table").waitFor();
+      expect(await page.locator("#search-error-summary").isVisible()).toBe(false);
+      expect(await columnTexts(page, "search-results-table", 1).then((names) => names[0])).toBe("The Pensions Regulator");
+      await page.locator("#search-results-table tbody tr").first().getByRole("button").click();
+      await expect.poll(() => page.locator("#search-details h2").innerText()).toContain("The Pensions Regulator");
+      await page.screenshot({ path: resolve(screenshots, "search.png"), fullPage: true });
+    });
+
+    it("has no serious or critical accessibility problems", async () => {
+      expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    });
+  });
+
+  describe("signing in", () => {
+    it("shows how many people work on each stage but not who, until a token is given", async () => {
+      const signedOut = await offlineContext(browser);
+      const visitor = await signedOut.context.newPage();
+      await openDashboard(visitor, base);
+      expect(await visitor.locator(".journey-map__person").count()).toBe(0);
+      expect(await visitor.locator("#journey-map-table").innerText()).toMatch(/\d+ (person|people)/);
+      await visitor.getByRole("link", { name: "Sign in to see who" }).first().click();
+      await visitor.locator("#signin-heading").waitFor();
+      expect(await visitor.locator("#signin-status").innerText()).toContain("You are not signed in");
+
+      await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
+      expect(await visitor.locator("#signin-token-error").innerText()).toContain("Enter your token");
+      await visitor.fill("#signin-token", "not a token");
+      await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
+      expect(await visitor.locator("#signin-token-error").innerText()).toContain("must be a JWT");
+      expect(await seriousAccessibilityProblems(visitor)).toEqual([]);
+
+      await visitor.fill("#signin-token", `Bearer ${await tokenFor(testReader)}`);
+      await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
+      await visitor.locator(".journey-map__person").first().waitFor({ timeout: 30_000 });
+      expect(await visitor.locator("#nav-signin").innerText()).toBe("Signed in");
+      await visitor.goto(`${base}/dashboard#signin`);
+      expect(await visitor.locator("#signin-status").innerText()).toContain("signed in as test-reader with the reader role");
+      await visitor.screenshot({ path: resolve(screenshots, "sign-in.png") });
+      await visitor.getByRole("button", { name: "Sign out" }).click();
+      await visitor.locator("#journey-map-table").waitFor();
+      expect(await visitor.locator(".journey-map__person").count()).toBe(0);
+      expect(signedOut.blocked).toEqual([]);
+      await signedOut.context.close();
+    });
+  });
+
+  it("asked nothing of the internet", () => {
+    expect(offline.blocked).toEqual([]);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * Each real file of ../shared/data (the project's shared data, beside the repository) imported, with
+ * counts checked against the file itself and facts it states. The organograms there name real
+ * officials, so they are read in place rather than copied into the repository.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parse } from "csv-parse/sync";
+import { afterAll, describe, expect, it } from "vitest";
+import { runImport } from "./run-import.js";
+import { organogramSource } from "./sources/organogram.js";
+import { professionStatisticsSource } from "./sources/profession-statistics.js";
+import { servicePortfolioSource } from "./sources/service-portfolio.js";
+import { stepByStepSource } from "./sources/step-by-step.js";
+import { testDriver, testNeo4j } from "../../test/helpers.js";
+
+const data = resolve(import.meta.dirname, "../../../shared/data");
+const csvRows = (file: string) =>
+  parse<Record<string, string>>(readFileSync(file), { columns: true, bom: true, relax_column_count: true, skip_empty_lines: true });
+
+describe.skipIf(!existsSync(data))("importing the real files of ../shared/data", () => {
+  const driver = testDriver();
+  const database = testNeo4j().database;
+  const query = async (cypher: string, params: Record<string, unknown> = {}) =>
+    (await driver.executeQuery(cypher, params, { database })).records.map((r) => r.toObject());
+  afterAll(async () => {
+    // What these imports added, by its provenance; the demo data's own imports are left alone.
+    await driver.executeQuery(
+      `MATCH (n) WHERE n.source STARTS WITH 'organogram:' OR n.source = 'service-portfolio:dwp-defra-digital-service-portfolios.json' DETACH DELETE n`,
+      {},
+      { database },
+    );
+    await driver.executeQuery(`MATCH ()-[h:HAS_HEADCOUNT {year: 2022}]->() DELETE h`, {}, { database });
+    await driver.close();
+  });
+
+  it("step-by-steps 2024-11: eight journeys, Employ someone with its seven steps and four owners", async () => {
+    const file = join(data, "step-by-step/step-by-steps-2024-11.json");
+    const summary = await runImport(stepByStepSource, [file], { driver, database });
+    expect(summary).toMatchObject({ read: (JSON.parse(readFileSync(file, "utf8")) as unknown[]).length, rejected: 0 });
+    const [employ] = await query(`MATCH (s:Service {id: 'employ-someone'})-[:HAS_STAGE]->(st) OPTIONAL MATCH (o)-[:OWNS]->(s)
+      RETURN count(DISTINCT st) AS stages, apoc.coll.sort(collect(DISTINCT o.id)) AS owners`);
+    expect(Number(employ!["stages"])).toBe(7);
+    expect(employ!["owners"]).toEqual([
+      "department-for-business-and-trade",
+      "department-for-business-energy-and-industrial-strategy",
+      "department-for-work-pensions",
+      "hm-revenue-customs",
+    ]);
+  });
+
+  it("the Content API step_by_step_nav examples: the same journey in two formats is one service", async () => {
+    const dir = join(data, "step-by-step/content-schema");
+    const files = readdirSync(dir)
+      .filter((f) => /__(learn_to_drive_a_car|step_by_step_nav)\.json$/.test(f))
+      .map((f) => join(dir, f));
+    const summary = await runImport(stepByStepSource, files, { driver, database });
+    expect(summary).toMatchObject({ read: 3, rejected: 1 });
+    expect(summary.rejections[0]?.reason).toBe(
+      'duplicate: service "get-a-divorce" already stands at $ of step_by_step_nav__frontend__step_by_step_nav.json; only that one is imported',
+    );
+    const [divorce] = await query("MATCH (:Service {id: 'get-a-divorce'})-[:HAS_STAGE]->(st) RETURN count(st) AS stages");
+    expect(Number(divorce!["stages"])).toBe(3);
+  });
+
+  it("the DWP and Defra portfolios: every service, with its department and phase", async () => {
+    const file = join(data, "services/dwp-defra-digital-service-portfolios.json");
+    const projects = JSON.parse(readFileSync(file, "utf8")) as { _department: string; phase: string }[];
+    const summary = await runImport(servicePortfolioSource, [file], { driver, database });
+    expect(summary).toMatchObject({ read: projects.length, rejected: 0 });
+    const byDepartment = await query(`MATCH (o:Organisation)-[:OWNS]->(s:Service {source: 'service-portfolio:dwp-defra-digital-service-portfolios.json'})
+      RETURN o.name AS department, count(s) AS services ORDER BY department`);
+    expect(byDepartment.map((r) => [r["department"], Number(r["services"])])).toEqual(
+      [...new Set(projects.map((p) => p._department))].sort().map((d) => [d, projects.filter((p) => p._department === d).length]),
+    );
+  });
+
+  it("headcount by organisation and profession 2022: figures as published, suppressed ones marked, unmatched names reported", async () => {
+    const file = join(data, "professions/headcount-by-organisation-and-profession-2022.csv");
+    const rows = csvRows(file);
+    const summary = await runImport(professionStatisticsSource, [file], { driver, database });
+    expect(summary.read).toBe(rows.length);
+    expect(summary.created + summary.updated + summary.unchanged + summary.skipped + summary.rejected).toBe(rows.length);
+    const unmatched = new Set(summary.rejections.map((r) => /organisation "(.+)" matches no/.exec(r.reason)?.[1]));
+    expect(unmatched.has(undefined)).toBe(false);
+    expect(unmatched).toContain("Transport Scotland");
+    const published = rows.find((r) => r["organisation"] === "HM Revenue and Customs (excl. agencies)" && r["profession"] === "Tax")!;
+    const [tax] = await query(
+      "MATCH (:Organisation {id: 'hm-revenue-customs'})-[h:HAS_HEADCOUNT {year: 2022}]->(:Profession {id: 'tax'}) RETURN h.headcount AS headcount",
+    );
+    expect(Number(tax!["headcount"])).toBe(Number(published["headcount"]));
+    const [suppressed] = await query("MATCH ()-[h:HAS_HEADCOUNT {year: 2022, suppressed: true}]->() RETURN count(h) AS n, count(h.headcount) AS withNumber");
+    expect(Number(suppressed!["n"])).toBeGreaterThan(0);
+    expect(Number(suppressed!["withNumber"])).toBe(0);
+  });
+
+  it("the 2011 organograms of ten organisations: posts, reporting lines and junior counts as published", async () => {
+    const dir = join(data, "organograms/2011-09-30");
+    const files = readdirSync(dir).map((f) => join(dir, f));
+    const summary = await runImport(organogramSource, files, { driver, database });
+    expect(summary.read).toBe(files.reduce((n, f) => n + csvRows(f).length, 0));
+    expect(summary.rejections.every((r) => /^(duplicate: post|REPORTS_TO: Post|Post Unique Reference "(0|Deleted)")/.test(r.reason))).toBe(true);
+
+    const tprRows = csvRows(join(dir, "the_pensions_regulator-2011-09-30-senior.csv"));
+    const [tpr] = await query("MATCH (p:Post)-[:IN_ORGANISATION]->(:Organisation {id: 'the-pensions-regulator'}) RETURN count(p) AS posts");
+    expect(Number(tpr!["posts"])).toBe(new Set(tprRows.map((r) => r["Post Unique Reference"])).size);
+    const [line] = await query("MATCH (:Post {id: 'cabinet-office/24'})-[:REPORTS_TO]->(boss:Post) RETURN boss.reference AS boss");
+    expect(line!["boss"]).toBe(
+      csvRows(join(dir, "cabinet_office-2011-09-30-senior.csv")).find((r) => r["Post Unique Reference"] === "24")!["Reports to Senior Post"],
+    );
+    const juniorRows = csvRows(join(dir, "hm_treasury-2011-09-30-junior.csv"));
+    const [fte] = await query("MATCH (j:JuniorPosts)-[:IN_ORGANISATION]->(:Organisation {id: 'hm-treasury'}) RETURN sum(j.fte) AS fte");
+    expect(Number(fte!["fte"])).toBeCloseTo(
+      juniorRows.reduce((n, r) => n + Number(r["Number of Posts in FTE"] || 0), 0),
+      5,
+    );
+  });
+
+  it("the senior posts of 193 organisations, 2011-2016, again idempotently", async () => {
+    const file = join(data, "organograms/senior-posts-all-organisations-2011-2016.csv");
+    const first = await runImport(organogramSource, [file], { driver, database });
+    expect(first.read).toBe(csvRows(file).length);
+    const again = await runImport(organogramSource, [file], { driver, database });
+    expect(again).toMatchObject({ created: 0, updated: 0, relationshipsCreated: 0, relationshipsDeleted: 0 });
+  });
+});

@@ -1,0 +1,33 @@
+import type { Driver } from "neo4j-driver";
+
+/** Every node label the graph holds; each is identified by a unique `id`. */
+export const nodeLabels = ["Organisation", "Person", "Profession", "Community", "Service", "Stage", "Post", "JuniorPosts"] as const;
+
+/**
+ * Schema statements, all idempotent (IF NOT EXISTS): @neo4j/graphql 7 creates no constraints or
+ * indexes, so a fresh database gets them here, at every start-up.
+ */
+export const schemaStatements: readonly string[] = [
+  ...nodeLabels.map(
+    (label) =>
+      `CREATE CONSTRAINT ${label.replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase())}_id_unique IF NOT EXISTS FOR (n:${label}) REQUIRE n.id IS UNIQUE`,
+  ),
+  "CREATE INDEX organisation_status IF NOT EXISTS FOR (n:Organisation) ON (n.status)",
+  "CREATE INDEX organisation_type IF NOT EXISTS FOR (n:Organisation) ON (n.type)",
+  "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)",
+  // Ranked search over everything a user may look for by name.
+  `CREATE FULLTEXT INDEX search_names IF NOT EXISTS
+     FOR (n:Organisation|Person|Profession|Community|Service|Stage) ON EACH [n.name, n.acronym, n.description]`,
+  // The audit trail (subgraph-kit/mutations/audit.ts), read by entity or by caller, newest first.
+  "CREATE CONSTRAINT audit_event_id_unique IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.id IS UNIQUE",
+  "CREATE INDEX audit_event_entity_id IF NOT EXISTS FOR (n:AuditEvent) ON (n.entityId)",
+  "CREATE INDEX audit_event_actor IF NOT EXISTS FOR (n:AuditEvent) ON (n.actor)",
+  "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
+];
+
+export async function migrate(driver: Driver, database?: string): Promise<void> {
+  for (const statement of schemaStatements) {
+    await driver.executeQuery(statement, {}, { database });
+  }
+  await driver.executeQuery("CALL db.awaitIndexes(60)", {}, { database });
+}

@@ -1,0 +1,343 @@
+/**
+ * Checks the input of every generated mutation before it runs: required text present and not blank,
+ * lengths bounded, ids in the shape the graph uses, closed sets of values, sane dates and numbers,
+ * and that every id a mutation names (the node it updates or deletes, the nodes it connects or
+ * disconnects) exists — @neo4j/graphql silently skips a `connect` whose `where` matches nothing.
+ *
+ * Which fields exist, which are required and which are relationships comes from the subgraph's type
+ * definitions (subgraph-kit/mutations/input.ts); the rules per field are the tables below. Every problem of a
+ * request is reported in one BAD_USER_INPUT error, each named by its path in the arguments
+ * (`input[0].organisations.connect[0].where.node.id.eq: no Organisation has id "hmrx"`), before
+ * anything is written.
+ */
+import {
+  getArgumentValues,
+  getDirectiveValues,
+  GraphQLError,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  type FieldNode,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from "graphql";
+import type { Driver } from "neo4j-driver";
+import {
+  flatten,
+  mutationPositions,
+  mutationTargets,
+  namedIds,
+  type GraphModel,
+  type Input,
+  type MutationTarget,
+  type NodeModel,
+  type PropertyModel,
+} from "./input.js";
+
+export interface Problem {
+  /** Where in the mutation's arguments, for example `input[0].name`. */
+  field: string;
+  message: string;
+}
+
+interface TextRule {
+  max?: number;
+  pattern?: RegExp;
+  /** What the pattern asks for, in words. */
+  expected?: string;
+  oneOf?: readonly string[];
+}
+
+// Ids are slugs as the importers make them (data/import/source.ts slugPattern); GOV.UK has one with an
+// underscore (`victoria-climbi_-inquiry`), and a step's id is its journey's slug plus `-step-N`.
+const slug = "[a-z0-9][a-z0-9_-]{0,149}";
+const slugRule: TextRule = {
+  pattern: new RegExp(`^${slug}$`),
+  expected: "a slug: lower-case letters, digits, - and _, starting with a letter or digit, at most 150 characters",
+};
+
+/** Text rules by `Type.field`, then by field name; other text is at most 500 characters. */
+const textRules: Record<string, TextRule> = {
+  id: slugRule,
+  // A post is `<organisation>/<post reference>`, junior posts `<organisation>/junior/<slug>` (data/import/sources/organogram.ts).
+  "Post.id": {
+    pattern: new RegExp(`^${slug}/[^\\s\\p{Cc}](?:[^\\p{Cc}]{0,98}[^\\s\\p{Cc}])?$`, "u"),
+    expected: "`<organisation slug>/<post reference>`, the reference at most 100 characters",
+  },
+  "JuniorPosts.id": { pattern: new RegExp(`^${slug}/junior/${slug}$`), expected: "`<organisation slug>/junior/<slug>`" },
+  // The importers take GOV.UK titles of up to 300 characters and portfolio descriptions of up to 4000.
+  name: { max: 300 },
+  description: { max: 4000 },
+  acronym: { max: 50 },
+  type: { max: 100 },
+  closedStatus: { max: 100 },
+  url: { max: 500, pattern: /^https?:\/\/[^\s/]+\S*$/, expected: "an http:// or https:// address" },
+  jobTitle: { max: 500 },
+  unit: { max: 300 },
+  reference: { max: 100 },
+  grade: { max: 100 },
+  professionGroup: { max: 200 },
+  family: { max: 200 },
+  theme: { max: 200 },
+  // Membership and WorksOn roles are open ("for example lead, member, convenor"): bounded, not listed.
+  role: { max: 100 },
+  source: { max: 500 },
+  snapshot: { pattern: /^\d{4}-\d{2}-\d{2}$/, expected: "a date as YYYY-MM-DD" },
+  // GOV.UK adds statuses now and then, so the importer checks the shape of the word, not a list; so does this.
+  status: { pattern: /^[a-z_]{1,50}$/, expected: "a GOV.UK status word such as live, closed, exempt, joining or transitioning" },
+  // A closed set: the Service.phase description and the service-portfolio importer's list.
+  phase: { oneOf: ["backlog", "discovery", "alpha", "beta", "live", "retired"] },
+  phaseHistory: { max: 300 },
+};
+const defaultTextRule: TextRule = { max: 500 };
+const maxListItems = 50;
+
+/** Number rules by `Type.field`, then by field name. */
+const numberRules: Record<string, { min: number; max: number }> = {
+  "Stage.position": { min: 1, max: 1000 },
+  fte: { min: 0, max: 100_000 },
+  payFloor: { min: 0, max: 10_000_000 },
+  payCeiling: { min: 0, max: 10_000_000 },
+  payMin: { min: 0, max: 10_000_000 },
+  payMax: { min: 0, max: 10_000_000 },
+};
+
+/** Pairs whose second must not be less than the first, when both are given together. */
+const orderedPairs: readonly (readonly [string, string])[] = [
+  ["since", "until"],
+  ["payFloor", "payCeiling"],
+  ["payMin", "payMax"],
+];
+const earliestYear = 1800;
+const latestYear = 2100;
+const maxProblemsReported = 100;
+
+const ruleOf = <R>(rules: Record<string, R>, owner: string, field: string): R | undefined => rules[`${owner}.${field}`] ?? rules[field];
+const quoted = (value: string) => JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+
+/** A Date or DateTime argument as its ISO text, which sorts as it orders within the years allowed. */
+const temporalText = (value: unknown) => String(value);
+
+function checkScalar(owner: string, property: PropertyModel, value: unknown, path: string, problems: Problem[]): void {
+  if (value === null || value === undefined) return;
+  const problem = (message: string): void => void problems.push({ field: path, message });
+  if (typeof value === "string" && (property.type === "String" || property.type === "ID")) {
+    if (value.trim() === "") return problem(property.required ? "is required and must not be blank" : "must not be blank: leave it out or set it to null");
+    const rule = ruleOf(textRules, owner, property.name) ?? defaultTextRule;
+    if (rule.max !== undefined && value.length > rule.max) return problem(`must be at most ${rule.max} characters; it has ${value.length}`);
+    if (rule.pattern && !rule.pattern.test(value)) return problem(`must be ${rule.expected}; it was ${quoted(value)}`);
+    if (rule.oneOf && !rule.oneOf.includes(value)) return problem(`must be one of ${rule.oneOf.join(", ")}; it was ${quoted(value)}`);
+    return;
+  }
+  if (typeof value === "number") {
+    const rule = ruleOf(numberRules, owner, property.name);
+    if (rule && (value < rule.min || value > rule.max)) problem(`must be between ${rule.min} and ${rule.max}; it was ${value}`);
+    return;
+  }
+  if (property.type === "Date" || property.type === "DateTime") {
+    const year = Number(/^([+-]?\d+)-/.exec(temporalText(value))?.[1]);
+    if (!(year >= earliestYear && year <= latestYear))
+      problem(`must be a date between the years ${earliestYear} and ${latestYear}; it was ${temporalText(value)}`);
+  }
+}
+
+function checkValue(owner: string, property: PropertyModel, value: unknown, path: string, problems: Problem[]): void {
+  if (!property.list || !Array.isArray(value)) return checkScalar(owner, property, value, path, problems);
+  if (value.length > maxListItems) problems.push({ field: path, message: `must have at most ${maxListItems} items; it has ${value.length}` });
+  value.forEach((item, i) => checkScalar(owner, property, item, `${path}[${i}]`, problems));
+}
+
+/**
+ * The properties of one object written by a create (`{ name: "x" }`) or changed by an update
+ * (`{ name: { set: "x" } }`), checked one by one and in their ordered pairs.
+ */
+function checkProperties(
+  owner: string,
+  properties: Map<string, PropertyModel>,
+  written: { value: Input; path: string },
+  mode: "create" | "update",
+  problems: Problem[],
+): void {
+  const values = new Map<string, { value: unknown; path: string }>();
+  for (const [key, raw] of Object.entries(written.value)) {
+    const property = properties.get(key);
+    if (!property) continue;
+    const path = `${written.path}.${key}`;
+    if (mode === "create") {
+      values.set(key, { value: raw, path });
+      checkValue(owner, property, raw, path, problems);
+      continue;
+    }
+    if (typeof raw !== "object" || raw === null) continue;
+    const operations = raw as Record<string, unknown>;
+    if ("set" in operations) {
+      if (operations["set"] === null && property.required) problems.push({ field: `${path}.set`, message: "is required and cannot be removed" });
+      values.set(key, { value: operations["set"], path: `${path}.set` });
+      checkValue(owner, property, operations["set"], `${path}.set`, problems);
+    }
+    if (Array.isArray(operations["push"])) {
+      operations["push"].forEach((item, i) => checkScalar(owner, property, item, `${path}.push[${i}]`, problems));
+    }
+    if (operations["divide"] === 0) problems.push({ field: `${path}.divide`, message: "cannot divide by zero" });
+  }
+  for (const [first, second] of orderedPairs) {
+    const low = values.get(first)?.value;
+    const high = values.get(second);
+    if (low == null || high?.value == null) continue;
+    const inOrder = typeof low === "number" && typeof high.value === "number" ? low <= high.value : temporalText(low) <= temporalText(high.value);
+    if (!inOrder) problems.push({ field: high.path, message: `must not be less than ${first} (${temporalText(low)}); it was ${temporalText(high.value)}` });
+  }
+}
+
+/** An id a mutation names, to be looked up; `createdBefore` when an earlier part of the same request creates it. */
+interface IdReference {
+  node: NodeModel;
+  id: string;
+  path: string;
+  createdBefore: boolean;
+}
+
+const idKey = (node: NodeModel, id: string) => `${node.label}\u0000${id}`;
+
+/** Runs one read query in the request's transaction, or on its own when there is none. */
+export type QueryRunner = (cypher: string, parameters: Record<string, unknown>) => Promise<{ records: { get(key: string): unknown }[] }>;
+
+/** Which of the ids referred to exist, in one query: a UNION branch per label so each uses its id index. */
+async function existingIds(run: QueryRunner, references: readonly IdReference[]): Promise<Set<string>> {
+  const byLabel = new Map<string, Set<string>>();
+  for (const r of references) byLabel.set(r.node.label, (byLabel.get(r.node.label) ?? new Set()).add(r.id));
+  if (byLabel.size === 0) return new Set();
+  const labels = [...byLabel.keys()];
+  const cypher = labels.map((label, i) => `MATCH (n:\`${label}\`) WHERE n.id IN $ids${i} RETURN $label${i} AS label, n.id AS id`).join(" UNION ALL ");
+  const parameters = Object.fromEntries(
+    labels.flatMap((label, i): [string, unknown][] => [
+      [`ids${i}`, [...byLabel.get(label)!]],
+      [`label${i}`, label],
+    ]),
+  );
+  const { records } = await run(cypher, parameters);
+  return new Set(records.map((r) => `${r.get("label") as string}\u0000${r.get("id") as string}`));
+}
+
+/** One mutation's input problems that need no database, and the ids it names; `created` gathers the ids it creates, for the mutations after it. */
+function staticProblems(model: GraphModel, target: MutationTarget, args: Input, created: Set<string>): { problems: Problem[]; references: IdReference[] } {
+  const problems: Problem[] = [];
+  const references: IdReference[] = [];
+  // Connecting to a node created by an earlier item of the same `input` works (they run in order), so those count as existing.
+  for (const top of mutationPositions(model, target, args)) {
+    const positions = flatten([top]);
+    for (const position of positions) {
+      if (position.fields)
+        checkProperties(position.node.name, position.node.properties, position.fields, position.action === "create" ? "create" : "update", problems);
+      const edge = position.via?.edge;
+      if (edge)
+        checkProperties(
+          position.via!.relationship.type,
+          position.via!.relationship.properties,
+          edge,
+          position.action === "update" ? "update" : "create",
+          problems,
+        );
+      // Without a filter, a connect would link every node of the type.
+      if (position.action === "connect" && Object.keys(position.filter?.value ?? {}).length === 0) {
+        problems.push({ field: `${position.path}.where.node`, message: "must name the nodes to connect, for example by id" });
+      }
+      if (position.action !== "create") {
+        for (const { id, path } of namedIds(position.filter))
+          references.push({ node: position.node, id, path, createdBefore: created.has(idKey(position.node, id)) });
+      }
+    }
+    for (const position of positions) {
+      const id = position.fields?.value["id"];
+      const newId = position.action === "create" ? id : (id as { set?: unknown } | undefined)?.set;
+      if (typeof newId === "string") created.add(idKey(position.node, newId));
+    }
+  }
+  return { problems, references };
+}
+
+/** The root fields of the operation, in order, as graphql-js runs them (fragments spread, @skip and @include applied). */
+function rootFields(selectionSet: SelectionSetNode, info: GraphQLResolveInfo): FieldNode[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (getDirectiveValues(GraphQLSkipDirective, selection, info.variableValues)?.["if"] === true) return [];
+    if (getDirectiveValues(GraphQLIncludeDirective, selection, info.variableValues)?.["if"] === false) return [];
+    if (selection.kind === Kind.FIELD) return [selection];
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : info.fragments[selection.name.value];
+    return fragment ? rootFields(fragment.selectionSet, info) : [];
+  });
+}
+
+export function invalidInput(problems: readonly Problem[]): GraphQLError {
+  const reported = problems.slice(0, maxProblemsReported);
+  const more = problems.length > reported.length ? `; and ${problems.length - reported.length} more` : "";
+  return new GraphQLError(reported.map((p) => `${p.field}: ${p.message}`).join("; ") + more, {
+    extensions: { code: "BAD_USER_INPUT", field: reported[0]!.field, problems: reported },
+  });
+}
+
+function isTransaction(executionContext: unknown): executionContext is { run: QueryRunner } {
+  const candidate = executionContext as { run?: unknown; session?: unknown; beginTransaction?: unknown } | undefined;
+  return typeof candidate?.run === "function" && typeof candidate.session !== "function" && typeof candidate.beginTransaction !== "function";
+}
+
+interface ValidationContext {
+  executionContext?: unknown;
+  sessionConfig?: { database?: string };
+}
+
+/**
+ * Wraps the resolver of every generated mutation of the schema with the checks above. The first
+ * mutation field of a request checks every mutation field of the operation, so that an invalid
+ * later field stops the request before the first writes anything; each field checks itself again
+ * when its turn comes, in the request's transaction (subgraph-kit/mutations/audit.ts puts it in `executionContext`), so
+ * that it sees what the fields before it created.
+ */
+export function validateMutations(schema: GraphQLSchema, options: { model: GraphModel; driver: Driver }): GraphQLSchema {
+  const mutationType = schema.getMutationType();
+  const targets = mutationTargets(schema, options.model);
+  // One entry per request: graphql-js gives every field of one execution the same variableValues object.
+  const requestsChecked = new WeakSet<object>();
+
+  for (const [fieldName, target] of targets) {
+    const field = mutationType!.getFields()[fieldName]!;
+    const resolve = field.resolve as GraphQLFieldResolver<unknown, ValidationContext>;
+    field.resolve = async (source, args: Input, context: ValidationContext, info) => {
+      const run: QueryRunner = isTransaction(context.executionContext)
+        ? (cypher, parameters) => (context.executionContext as { run: QueryRunner }).run(cypher, parameters)
+        : (cypher, parameters) => options.driver.executeQuery(cypher, parameters, { database: context.sessionConfig?.database, routing: "READ" });
+
+      const fields: { prefix: string; target: MutationTarget; args: Input }[] = [{ prefix: "", target, args }];
+      if (!requestsChecked.has(info.variableValues)) {
+        requestsChecked.add(info.variableValues);
+        // By response key: a wrapper may hand the resolver copies of the field nodes.
+        const current = String(info.path.key);
+        const others = rootFields(info.operation.selectionSet, info).filter(
+          (node) => (node.alias?.value ?? node.name.value) !== current && targets.has(node.name.value),
+        );
+        for (const node of others) {
+          fields.push({
+            prefix: `${node.alias?.value ?? node.name.value}.`,
+            target: targets.get(node.name.value)!,
+            args: getArgumentValues(mutationType!.getFields()[node.name.value]!, node, info.variableValues),
+          });
+        }
+      }
+
+      const created = new Set<string>();
+      const checked = fields.map((f) => ({ ...f, ...staticProblems(options.model, f.target, f.args, created) }));
+      const references = checked.flatMap((f) => f.references.filter((r) => !r.createdBefore).map((r) => ({ ...r, prefix: f.prefix })));
+      const existing = await existingIds(run, references);
+      const problems = [
+        ...checked.flatMap((f) => f.problems.map((p) => ({ ...p, field: f.prefix + p.field }))),
+        ...references
+          .filter((r) => !existing.has(idKey(r.node, r.id)))
+          .map((r) => ({ field: r.prefix + r.path, message: `no ${r.node.name} has id ${JSON.stringify(r.id)}` })),
+      ];
+      if (problems.length > 0) throw invalidInput(problems);
+      return resolve(source, args, context, info);
+    };
+  }
+  return schema;
+}

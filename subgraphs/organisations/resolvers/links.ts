@@ -1,0 +1,181 @@
+/**
+ * Links between organisations (schema/organisations.graphql, `type Query`): what connects them through
+ * shared stages, shared services, shared communities and people, counted and evidenced in one Cypher
+ * query, for one organisation against all others or for each pair of a chosen set.
+ */
+import neo4j, { type Driver, type Integer } from "neo4j-driver";
+import { badInput, connectionOf, pageOf, type PageArgs } from "../../../subgraph-kit/connection.js";
+import { graphReader, holdsNow, organisationFields } from "../../../graph/read.js";
+import { hasRole } from "../../../platform/caller.js";
+import type { SubgraphContext } from "../../../subgraph-kit/server.js";
+
+const now = holdsNow("r");
+
+/**
+ * $roots: the organisations links are counted from, each with the ones below it when $includeChildren.
+ * $targets: the organisations links are counted to, grouped the same way; null for every organisation on its own.
+ */
+const linksQuery = `
+CALL () {
+  UNWIND $roots AS rootId
+  MATCH (root:Organisation {id: rootId})<-[:PART_OF*0..6]-(m:Organisation)
+  WHERE $includeChildren OR m = root
+  RETURN collect(DISTINCT m) AS mine, apoc.map.fromPairs(collect([m.id, root.id])) AS rootOf
+}
+CALL () {
+  UNWIND coalesce($targets, []) AS targetId
+  MATCH (target:Organisation {id: targetId})<-[:PART_OF*0..6]-(m:Organisation)
+  WHERE $includeChildren OR m = target
+  RETURN apoc.map.fromPairs(collect([m.id, target.id])) AS targetOf
+}
+CALL (mine) {
+  UNWIND mine AS m
+  MATCH (m)-[r1:RESPONSIBLE_FOR]->(st:Stage)<-[r2:RESPONSIBLE_FOR]-(y:Organisation)
+  WHERE ${holdsNow("r1")} AND ${holdsNow("r2")}
+  RETURN m, y, 'STAGE' AS kind, st.id AS viaId, st.name AS viaName
+  UNION
+  UNWIND mine AS m
+  CALL (m) {
+    MATCH (m)-[:OWNS]->(svc:Service) RETURN svc
+    UNION
+    MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc:Service) WHERE ${now} RETURN svc
+  }
+  CALL (svc) {
+    MATCH (y:Organisation)-[:OWNS]->(svc) RETURN y
+    UNION
+    MATCH (y:Organisation)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc) WHERE ${now} RETURN y
+  }
+  RETURN m, y, 'SERVICE' AS kind, svc.id AS viaId, svc.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)<-[:WORKS_FOR]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${now}
+  WITH DISTINCT m, c
+  MATCH (c)<-[r:MEMBER_OF]-(:Person)-[:WORKS_FOR]->(y:Organisation) WHERE ${now}
+  RETURN m, y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)<-[:WORKS_FOR]-(p:Person)-[:WORKS_ON]->(:Stage)<-[r:RESPONSIBLE_FOR]-(y:Organisation) WHERE ${now}
+  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:WORKS_ON]-(p:Person)-[:WORKS_FOR]->(y:Organisation) WHERE ${now}
+  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)<-[:WORKS_FOR]-(p:Person)-[:WORKS_FOR]->(y:Organisation)
+  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
+}
+WITH rootOf[m.id] AS fromId, CASE WHEN $targets IS NULL THEN y.id ELSE targetOf[y.id] END AS toId, coalesce(rootOf[y.id], '') AS yRoot, kind, viaId, viaName
+WHERE toId IS NOT NULL AND toId <> fromId AND yRoot <> fromId AND ($targets IS NULL OR fromId < toId)
+WITH DISTINCT fromId, toId, kind, viaId, viaName ORDER BY viaName, viaId
+WITH fromId, toId, kind, collect({kind: kind, id: viaId, name: viaName}) AS via
+WITH fromId, toId, collect({kind: kind, count: size(via), evidence: via[0..$evidencePerKind]}) AS kinds
+WITH fromId, toId, kinds, reduce(n = 0, k IN kinds | n + k.count) AS strength
+ORDER BY strength DESC, toId
+WITH collect({fromId: fromId, toId: toId, strength: strength, kinds: kinds}) AS links
+RETURN size(links) AS total, [link IN links[$offset..$end] | link {
+  .strength, .kinds,
+  from: head(COLLECT { MATCH (o:Organisation {id: link.fromId}) RETURN o ${organisationFields} }),
+  organisation: head(COLLECT { MATCH (o:Organisation {id: link.toId}) RETURN o ${organisationFields} })
+}] AS page`;
+
+interface LinkRow {
+  strength: number;
+  kinds: { kind: string; count: number; evidence: { kind: string; id: string; name: string }[] }[];
+  from: { id: string };
+  organisation: { id: string };
+}
+
+const kindOrder = ["STAGE", "SERVICE", "COMMUNITY", "PERSON"];
+
+/** The link a row describes; people are counted for everyone but named only for readers. */
+function linkOf(row: LinkRow, namesShown: boolean) {
+  const count = (kind: string) => row.kinds.find((k) => k.kind === kind)?.count ?? 0;
+  return {
+    from: row.from,
+    organisation: row.organisation,
+    strength: row.strength,
+    sharedStages: count("STAGE"),
+    sharedServices: count("SERVICE"),
+    sharedCommunities: count("COMMUNITY"),
+    people: count("PERSON"),
+    evidence: [...row.kinds]
+      .filter((k) => namesShown || k.kind !== "PERSON")
+      .sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind))
+      .flatMap((k) => k.evidence),
+  };
+}
+
+function evidenceLimit(value: number | null | undefined): Integer {
+  const n = value ?? 5;
+  if (!Number.isInteger(n) || n < 0 || n > 20) throw badInput(`"evidencePerKind" must be between 0 and 20; it was ${n}.`, "evidencePerKind");
+  return neo4j.int(n);
+}
+
+export function organisationLinks(driver: Driver, database?: string) {
+  const graph = graphReader(driver, database);
+  for (const targets of [null, [""]]) {
+    graph.plan(linksQuery, { roots: [""], targets, includeChildren: false, evidencePerKind: neo4j.int(5), offset: neo4j.int(0), end: neo4j.int(20) });
+  }
+
+  async function organisationsExist(ids: readonly string[], argument: string): Promise<void> {
+    const [row] = await graph.rows<{ missing: string[] }>("RETURN [id IN $ids WHERE NOT EXISTS { MATCH (:Organisation {id: id}) }] AS missing", { ids });
+    if (row && row.missing.length > 0) throw badInput(`"${argument}": no organisation has the id ${row.missing.map((id) => `"${id}"`).join(", ")}.`, argument);
+  }
+
+  return {
+    warmUp: () => graph.warmUp(),
+    resolvers: {
+      Query: {
+        async organisationLinks(
+          _source: unknown,
+          args: PageArgs & { organisationId: string; includeChildren?: boolean | null; evidencePerKind?: number | null },
+          context: SubgraphContext,
+        ) {
+          const page = pageOf(args, 200);
+          const evidencePerKind = evidenceLimit(args.evidencePerKind);
+          await organisationsExist([args.organisationId], "organisationId");
+          const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(linksQuery, {
+            roots: [args.organisationId],
+            targets: null,
+            includeChildren: args.includeChildren ?? false,
+            evidencePerKind,
+            offset: page.skip,
+            end: neo4j.int(page.offset + page.size),
+          });
+          const namesShown = hasRole(context.viewer, "reader");
+          return connectionOf(
+            (row?.page ?? []).map((link) => ({ node: linkOf(link, namesShown) })),
+            page,
+            row?.total ?? 0,
+          );
+        },
+
+        async departmentMatrix(
+          _source: unknown,
+          args: { organisationIds: string[]; includeChildren?: boolean | null; evidencePerKind?: number | null },
+          context: SubgraphContext,
+        ) {
+          const ids = [...new Set(args.organisationIds)];
+          if (ids.length < 2 || ids.length > 50)
+            throw badInput(`"organisationIds" must name 2 to 50 organisations; it names ${ids.length}.`, "organisationIds");
+          const evidencePerKind = evidenceLimit(args.evidencePerKind);
+          await organisationsExist(ids, "organisationIds");
+          const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(linksQuery, {
+            roots: ids,
+            targets: ids,
+            includeChildren: args.includeChildren ?? true,
+            evidencePerKind,
+            offset: neo4j.int(0),
+            end: neo4j.int(ids.length * ids.length),
+          });
+          const organisations = await graph.rows<{ o: { id: string } }>(
+            `UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`,
+            { ids },
+          );
+          return { organisations: organisations.map((r) => r.o), links: (row?.page ?? []).map((link) => linkOf(link, hasRole(context.viewer, "reader"))) };
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * The people subgraph's network questions (schema/people.graphql, `type Query`): who brokers between
+ * organisations, and the shortest connection between two people or organisations.
+ */
+import type { Driver } from "neo4j-driver";
+import { badInput, connectionOf, pageOf, type PageArgs } from "../../../subgraph-kit/connection.js";
+import { graphReader, holdsNow, organisationFields } from "../../../graph/read.js";
+import { requireRole } from "../../../platform/caller.js";
+import type { SubgraphContext } from "../../../subgraph-kit/server.js";
+
+/** The organisations whose people belong to each community. */
+const communityOrganisationsQuery = `
+MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[:WORKS_FOR]->(o:Organisation) WHERE ${holdsNow("r")}
+RETURN c.id AS community, collect(DISTINCT o.id) AS organisations`;
+
+/** Everyone in a community or working on a stage: what they work for, on and with. */
+const candidatesQuery = `
+CALL () {
+  MATCH (p:Person)-[:MEMBER_OF]->(:Community) RETURN p
+  UNION
+  MATCH (p:Person)-[:WORKS_ON]->(:Stage) RETURN p
+}
+WITH p WHERE $organisationId IS NULL OR EXISTS { (p)-[:WORKS_FOR]->(:Organisation {id: $organisationId}) }
+RETURN p {.id, .name, .jobTitle, .grade} AS person,
+  COLLECT { MATCH (p)-[:WORKS_FOR]->(o:Organisation) RETURN o.id } AS own,
+  COLLECT { MATCH (p)-[:WORKS_ON]->(:Stage)<-[r:RESPONSIBLE_FOR]-(o:Organisation) WHERE ${holdsNow("r")} RETURN DISTINCT o.id } AS stageOrganisations,
+  COLLECT { MATCH (p)-[r:MEMBER_OF]->(c:Community) WHERE ${holdsNow("r")} RETURN c.id } AS communities,
+  COUNT { (p)-[:WORKS_ON]->(:Stage) } AS stages`;
+
+interface Candidate {
+  person: { id: string; name: string };
+  own: string[];
+  stageOrganisations: string[];
+  communities: string[];
+  stages: number;
+}
+
+/** A set of organisations as bits, so a person's span is a few word-wise ORs however large their communities. */
+class OrganisationSet {
+  private words = new Uint32Array(64);
+  add(index: number): void {
+    this.fit(index >>> 5);
+    this.words[index >>> 5]! |= 1 << (index & 31);
+  }
+  addAll(indexes: readonly number[]): void {
+    for (const i of indexes) this.add(i);
+  }
+  count(): number {
+    let n = 0;
+    for (let w of this.words) for (; w; w &= w - 1) n++;
+    return n;
+  }
+  indexes(): number[] {
+    const out: number[] = [];
+    this.words.forEach((w, i) => {
+      for (let b = 0; b < 32; b++) if (w & (1 << b)) out.push(i * 32 + b);
+    });
+    return out;
+  }
+  private fit(word: number): void {
+    if (word < this.words.length) return;
+    const grown = new Uint32Array(Math.max(word + 1, this.words.length * 2));
+    grown.set(this.words);
+    this.words = grown;
+  }
+}
+
+const pathTypes = ["WORKS_FOR", "MEMBER_OF", "WORKS_ON", "RESPONSIBLE_FOR", "HAS_STAGE", "OWNS", "FOCUSES_ON", "PART_OF", "SUPERSEDED_BY", "REPORTS_TO"];
+const pathKinds: Record<string, string> = { Person: "PERSON", Organisation: "ORGANISATION", Community: "COMMUNITY", Stage: "STAGE", Service: "SERVICE" };
+
+const endpointQuery = `
+UNWIND [['fromId', $fromId], ['toId', $toId]] AS end
+RETURN end[0] AS argument, end[1] AS id,
+  COLLECT { MATCH (n:Person {id: end[1]}) RETURN elementId(n) UNION MATCH (n:Organisation {id: end[1]}) RETURN elementId(n) } AS nodes`;
+
+const pathQuery = (maxDepth: number) => `
+MATCH (a) WHERE elementId(a) = $from
+MATCH (b) WHERE elementId(b) = $to
+MATCH path = shortestPath((a)-[:${pathTypes.join("|")}*..${maxDepth}]-(b))
+RETURN [n IN nodes(path) | {labels: labels(n), id: n.id, name: n.name}] AS nodes,
+  [i IN range(0, length(path) - 1) | {via: type(relationships(path)[i]), forward: startNode(relationships(path)[i]) = nodes(path)[i]}] AS links`;
+
+type PathNode = { labels: string[]; id: string; name: string };
+const stepOf = (node: PathNode) => ({ kind: pathKinds[node.labels.find((l) => l in pathKinds) ?? ""] ?? "ORGANISATION", id: node.id, name: node.name });
+
+export function peopleNetwork(driver: Driver, database?: string) {
+  const graph = graphReader(driver, database);
+  graph.plan(communityOrganisationsQuery, {});
+  graph.plan(candidatesQuery, { organisationId: null });
+  graph.plan(endpointQuery, { fromId: "", toId: "" });
+  for (let depth = 1; depth <= 6; depth++) graph.plan(pathQuery(depth), { from: "", to: "" });
+
+  return {
+    warmUp: () => graph.warmUp(),
+    resolvers: {
+      Query: {
+        async brokers(_source: unknown, args: PageArgs & { organisationId?: string | null }, context: SubgraphContext) {
+          requireRole(context.viewer, "reader", "Ranking people as brokers");
+          const page = pageOf(args, 100);
+          const index = new Map<string, number>();
+          const indexOf = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
+          const communityRows = await graph.rows<{ community: string; organisations: string[] }>(communityOrganisationsQuery);
+          const byCommunity = new Map(communityRows.map((row) => [row.community, row.organisations.map(indexOf)]));
+          // Streamed, keeping only the best `offset + size` so far: tens of thousands of people at full
+          // scale would otherwise be held at once, by every request in flight.
+          type Ranked = { person: Candidate["person"]; communities: number; stages: number; spanned: OrganisationSet; organisations: number };
+          const byRank = (a: Ranked, b: Ranked) =>
+            b.organisations - a.organisations || a.person.name.localeCompare(b.person.name) || a.person.id.localeCompare(b.person.id);
+          const keep = page.offset + page.size;
+          let best: Ranked[] = [];
+          let total = 0;
+          await graph.each<Candidate>(candidatesQuery, { organisationId: args.organisationId ?? null }, (c) => {
+            const spanned = new OrganisationSet();
+            spanned.addAll([...c.own, ...c.stageOrganisations].map(indexOf));
+            for (const community of c.communities) spanned.addAll(byCommunity.get(community) ?? []);
+            total++;
+            best.push({ person: c.person, communities: c.communities.length, stages: c.stages, spanned, organisations: spanned.count() });
+            if (best.length >= 2 * keep + 1000) best = best.sort(byRank).slice(0, keep);
+          });
+          best.sort(byRank);
+
+          const connection = connectionOf(best.slice(page.offset, keep), page, total);
+          const ids = [...index.keys()];
+          const sampleIds = connection.edges.map((e) => e.spanned.indexes().map((i) => ids[i]!));
+          const organisations = new Map(
+            (
+              await graph.rows<{ o: { id: string; name: string } }>(`UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`, {
+                ids: [...new Set(sampleIds.flat())],
+              })
+            ).map((r) => [r.o.id, r.o]),
+          );
+          return {
+            ...connection,
+            edges: connection.edges.map(({ cursor, person, communities, stages, organisations: count }, i) => ({
+              cursor,
+              node: {
+                person,
+                organisations: count,
+                communities,
+                stages,
+                sample: sampleIds[i]!.map((id) => organisations.get(id)!)
+                  .filter(Boolean)
+                  .sort((a, b) => a.name.localeCompare(b.name))
+                  .slice(0, 10),
+              },
+            })),
+          };
+        },
+
+        async path(_source: unknown, args: { fromId: string; toId: string; maxDepth?: number | null }, context: SubgraphContext) {
+          // Even a path between two organisations runs through the people who connect them.
+          requireRole(context.viewer, "reader", "Finding a path");
+          const maxDepth = args.maxDepth ?? 4;
+          if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 6)
+            throw badInput(`"maxDepth" must be between 1 and 6; it was ${maxDepth}.`, "maxDepth");
+          const ends = await graph.rows<{ argument: string; id: string; nodes: string[] }>(endpointQuery, { fromId: args.fromId, toId: args.toId });
+          for (const end of ends) {
+            if (end.nodes.length === 0) throw badInput(`"${end.argument}": no person or organisation has the id "${end.id}".`, end.argument);
+            if (end.nodes.length > 1)
+              throw badInput(`"${end.argument}": both a person and an organisation have the id "${end.id}"; use another end.`, end.argument);
+          }
+          const [from, to] = ends.map((e) => e.nodes[0]!);
+          if (from === to) {
+            const [self] = await graph.rows<{ node: PathNode }>(
+              "MATCH (n) WHERE elementId(n) = $id RETURN {labels: labels(n), id: n.id, name: n.name} AS node",
+              { id: from },
+            );
+            return { length: 0, steps: [{ ...stepOf(self!.node), via: null, forward: null }] };
+          }
+          const [found] = await graph.rows<{ nodes: PathNode[]; links: { via: string; forward: boolean }[] }>(pathQuery(maxDepth), { from, to });
+          if (!found) return null;
+          return {
+            length: found.links.length,
+            steps: found.nodes.map((node, i) => ({
+              ...stepOf(node),
+              via: i === 0 ? null : found.links[i - 1]!.via,
+              forward: i === 0 ? null : found.links[i - 1]!.forward,
+            })),
+          };
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,363 @@
+/**
+ * The services subgraph's analysis fields (schema/services.graphql, `type Query`): the journey trace,
+ * hand-offs, gaps and search. Each answers with one hand-written Cypher query; the objects it returns
+ * carry the fields the query read, and subgraph-kit/partial-entities.ts fetches any other field a client asks for.
+ */
+import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
+import { badInput, pageOf, sliceConnection, connectionOf, type PageArgs } from "../../../subgraph-kit/connection.js";
+import { graphReader, holdsAt, nearestDepartment, organisationFields } from "../../../graph/read.js";
+import { hasRole, requireRole } from "../../../platform/caller.js";
+import type { SubgraphContext } from "../../../subgraph-kit/server.js";
+
+type Row = Record<string, unknown>;
+interface Organisation extends Row {
+  id: string;
+  name: string;
+}
+interface StageRow extends Row {
+  id: string;
+  name: string;
+  position: number;
+}
+interface ServiceRow extends Row {
+  id: string;
+  name: string;
+}
+
+/** Cypher projections: what each analysis reads of a node, so the gateway rarely has to ask again. */
+const serviceFields = "{.id, .name, .description, .phase, .theme, .url}";
+const stageFields = "{.id, .name, .position, .description}";
+
+function today(): Neo4jDate<number> {
+  const now = new Date();
+  return new neo4j.types.Date(now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate());
+}
+
+/** Who works on stage `st`, with the journey's filters on the person `p`. */
+const personFilter = `($professionIds IS NULL OR EXISTS { (p)-[:HAS_PROFESSION]->(x:Profession) WHERE x.id IN $professionIds })
+  AND ($organisationIds IS NULL OR EXISTS { (p)-[:WORKS_FOR]->(x:Organisation) WHERE x.id IN $organisationIds })`;
+
+/** Cypher map entries for stage `st`: a page of its people and their count, with the person filter. */
+const stagePeopleEntries = `
+  peopleCount: COUNT { MATCH (p:Person)-[:WORKS_ON]->(st) WHERE ${personFilter} },
+  people: COLLECT {
+    MATCH (p:Person)-[w:WORKS_ON]->(st) WHERE ${personFilter}
+    WITH p, w ORDER BY p.name, p.id SKIP $skip LIMIT $limit
+    RETURN {
+      role: w.role, node: p {.id, .name, .jobTitle, .grade},
+      professions: COLLECT { MATCH (p)-[:HAS_PROFESSION]->(x:Profession) RETURN x {.id, .name, .family} ORDER BY x.name },
+      organisations: COLLECT { MATCH (p)-[:WORKS_FOR]->(x:Organisation) RETURN x ${organisationFields} ORDER BY x.name },
+      memberships: COLLECT {
+        MATCH (p)-[m:MEMBER_OF]->(c:Community) WHERE ${holdsAt("m")}
+        RETURN {community: c {.id, .name, .kind}, role: m.role, since: m.since, until: m.until} ORDER BY c.name
+      }
+    }
+  }`;
+
+/** Cypher: the organisations responsible for stage `st` on $asAt, in lane order. */
+const responsibilitiesOf = `COLLECT {
+    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")}
+    ${nearestDepartment("o")}
+    RETURN {
+      organisation: o ${organisationFields}, lane: r.lane, since: r.since, until: r.until,
+      department: department ${organisationFields},
+      successors: COLLECT { MATCH (o)-[:SUPERSEDED_BY]->(s:Organisation) RETURN s ${organisationFields} ORDER BY s.name }
+    } ORDER BY CASE r.lane WHEN 'FRONTSTAGE' THEN 0 WHEN 'BACKSTAGE' THEN 1 ELSE 2 END, o.name
+  }`;
+
+/** Cypher: the professions expected on stage `st` that nobody working on it has. */
+const missingProfessionsOf = `COLLECT {
+    MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession)
+    // From the stage's few people, not from the profession's many (a NOT EXISTS here started from the profession).
+    WHERE NOT x.id IN COLLECT { MATCH (st)<-[:WORKS_ON]-(:Person)-[:HAS_PROFESSION]->(y:Profession) RETURN y.id }
+    RETURN x {.id, .name, .family} ORDER BY x.name
+  }`;
+
+const journeyQuery = `
+MATCH (svc:Service {id: $serviceId})
+CALL (svc) {
+  MATCH (svc)-[:HAS_STAGE]->(st:Stage)
+  WITH st ORDER BY st.position, st.id
+  CALL (st) {
+    MATCH (p:Person)-[:WORKS_ON]->(st) WHERE ${personFilter}
+    MATCH (p)-[:HAS_PROFESSION]->(x:Profession)
+    WITH x, count(DISTINCT p) AS n ORDER BY n DESC, x.name
+    RETURN collect({profession: x {.id, .name, .family}, people: n}) AS professions
+  }
+  CALL (st) {
+    MATCH (p:Person)-[:WORKS_ON]->(st) WHERE ${personFilter}
+    MATCH (p)-[m:MEMBER_OF]->(c:Community) WHERE ${holdsAt("m")}
+    WITH c, count(DISTINCT p) AS n ORDER BY n DESC, c.name
+    RETURN collect({community: c {.id, .name, .kind}, people: n}) AS communities
+  }
+  WITH st ${stageFields.slice(0, -1)},
+    responsibilities: ${responsibilitiesOf},
+    ${stagePeopleEntries},
+    professions: professions,
+    communities: communities,
+    missingProfessions: ${missingProfessionsOf}
+  } AS stage
+  RETURN collect(stage) AS stages
+}
+RETURN svc ${serviceFields} AS service, stages`;
+
+const stagePeopleQuery = `
+MATCH (st:Stage {id: $stageId})
+RETURN st {${stagePeopleEntries}} AS page`;
+
+/** Every service's (or one service's) stages in order, with the organisations responsible on $asAt. */
+const responsibilitiesQuery = `
+MATCH (svc:Service) WHERE $serviceId IS NULL OR svc.id = $serviceId
+CALL (svc) {
+  MATCH (svc)-[:HAS_STAGE]->(st:Stage)
+  WITH st ORDER BY st.position, st.id
+  RETURN collect({
+    stage: st ${stageFields},
+    organisations: COLLECT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} RETURN DISTINCT o ${organisationFields} ORDER BY o.name }
+  }) AS stages
+}
+WITH svc, stages ORDER BY svc.name, svc.id
+RETURN svc ${serviceFields} AS service, stages`;
+
+const gapsQuery = `
+MATCH (svc:Service)-[:HAS_STAGE]->(st:Stage) WHERE $serviceId IS NULL OR svc.id = $serviceId
+WITH svc, st ORDER BY svc.name, svc.id, st.position, st.id
+RETURN svc ${serviceFields} AS service, st ${stageFields} AS stage,
+  NOT EXISTS { MATCH (:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} } AS noResponsibleOrganisation,
+  NOT EXISTS { (:Person)-[:WORKS_ON]->(st) } AS nobodyWorking,
+  ${missingProfessionsOf} AS missingProfessions,
+  COLLECT {
+    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND o.status = 'closed'
+    RETURN {organisation: o ${organisationFields}, successors: COLLECT { MATCH (o)-[:SUPERSEDED_BY]->(s:Organisation) RETURN s ${organisationFields} ORDER BY s.name }}
+    ORDER BY o.name
+  } AS closed`;
+
+const searchLabels = {
+  ORGANISATION: "Organisation",
+  PERSON: "Person",
+  SERVICE: "Service",
+  STAGE: "Stage",
+  COMMUNITY: "Community",
+  PROFESSION: "Profession",
+} as const;
+type SearchType = keyof typeof searchLabels;
+
+const searchQuery = `
+CALL db.index.fulltext.queryNodes('search_names', $query) YIELD node, score
+WHERE any(label IN labels(node) WHERE label IN $labels)
+WITH node, score ORDER BY score DESC, node.name, node.id
+WITH collect({node: node, score: score}) AS hits
+RETURN size(hits) AS total,
+  [hit IN hits[$offset..$end] | {label: [l IN labels(hit.node) WHERE l IN $labels][0], node: properties(hit.node), score: hit.score}] AS page`;
+
+export interface Handoff {
+  service: ServiceRow;
+  fromStage: StageRow;
+  toStage: StageRow;
+  from: Organisation[];
+  to: Organisation[];
+  continuing: Organisation[];
+}
+
+/**
+ * The hand-offs along one service: consecutive stages whose responsible organisations differ, both
+ * having some (a stage with none is a gap, not a hand-off).
+ */
+export function handoffsAlong(service: ServiceRow, stages: readonly { stage: StageRow; organisations: readonly Organisation[] }[]): Handoff[] {
+  const handoffs: Handoff[] = [];
+  for (let i = 1; i < stages.length; i++) {
+    const before = stages[i - 1]!;
+    const after = stages[i]!;
+    if (before.organisations.length === 0 || after.organisations.length === 0) continue;
+    const beforeIds = new Set(before.organisations.map((o) => o.id));
+    const afterIds = new Set(after.organisations.map((o) => o.id));
+    const from = before.organisations.filter((o) => !afterIds.has(o.id));
+    const to = after.organisations.filter((o) => !beforeIds.has(o.id));
+    if (from.length === 0 && to.length === 0) continue;
+    handoffs.push({ service, fromStage: before.stage, toStage: after.stage, from, to, continuing: after.organisations.filter((o) => beforeIds.has(o.id)) });
+  }
+  return handoffs;
+}
+
+/** Lucene's query syntax, escaped, so a user's text is matched as words: each a prefix, all required, names first. */
+export function searchQueryFor(text: string): string {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) throw badInput(`"text" must contain a word to search for.`, "text");
+  if (text.length > 200 || words.length > 12) throw badInput(`"text" is too long: at most 200 characters and 12 words.`, "text");
+  const escape = (word: string) => word.replace(/[+\-&|!(){}[\]^"~*?:\\/]/g, "\\$&").toLowerCase();
+  // A word in a name or acronym counts far more than one in a description; a whole word more than its start.
+  const clause = (w: string) => `(name:${w}^8 OR name:${w}*^4 OR acronym:${w}^8 OR acronym:${w}*^4 OR description:${w}^2 OR description:${w}*)`;
+  return words.map((w) => clause(escape(w))).join(" AND ");
+}
+
+interface JourneyArgs {
+  serviceId: string;
+  asAt?: Neo4jDate | null;
+  organisationIds?: string[] | null;
+  professionIds?: string[] | null;
+  lanes?: string[] | null;
+  peoplePerStage?: number | null;
+}
+
+interface PeopleRow {
+  peopleCount: number;
+  people: Row[];
+}
+
+export function servicesAnalysis(driver: Driver, database?: string) {
+  const graph = graphReader(driver, database);
+  const filters = { organisationIds: null, professionIds: null, asAt: today(), skip: neo4j.int(0), limit: neo4j.int(20) };
+  graph.plan(journeyQuery, { serviceId: "", ...filters });
+  graph.plan(stagePeopleQuery, { stageId: "", ...filters });
+  graph.plan(responsibilitiesQuery, { serviceId: null, asAt: today() });
+  graph.plan(gapsQuery, { serviceId: null, asAt: today() });
+  graph.plan(searchQuery, { query: "x", labels: ["Organisation"], offset: neo4j.int(0), end: neo4j.int(20) });
+  const personFilters = (args: { organisationIds?: string[] | null; professionIds?: string[] | null }) => ({
+    organisationIds: args.organisationIds ?? null,
+    professionIds: args.professionIds ?? null,
+  });
+  const peopleConnection = (row: PeopleRow, page: ReturnType<typeof pageOf>) => connectionOf(row.people, page, row.peopleCount);
+  // Anonymous callers get how many people work on a stage, not who: names are personal data.
+  const countOnly = (row: PeopleRow, page: ReturnType<typeof pageOf>) => ({ ...connectionOf([], page, 0), totalCount: row.peopleCount });
+
+  async function servicesWithStages(serviceId: string | null | undefined, asAt: Neo4jDate | null | undefined) {
+    return graph.rows<{ service: ServiceRow; stages: { stage: StageRow; organisations: Organisation[] }[] }>(responsibilitiesQuery, {
+      serviceId: serviceId ?? null,
+      asAt: asAt ?? today(),
+    });
+  }
+
+  return {
+    warmUp: () => graph.warmUp(),
+    resolvers: {
+      Query: {
+        async journey(_source: unknown, args: JourneyArgs, context: SubgraphContext) {
+          const page = pageOf({ first: args.peoplePerStage }, 100, "peoplePerStage");
+          const namesShown = hasRole(context.viewer, "reader");
+          const asAt = args.asAt ?? today();
+          const [row] = await graph.rows<{
+            service: ServiceRow;
+            stages: (StageRow & PeopleRow & { responsibilities: (Row & { organisation: Organisation; lane: string })[] })[];
+          }>(journeyQuery, {
+            serviceId: args.serviceId,
+            asAt,
+            skip: page.skip,
+            limit: namesShown ? page.limit : neo4j.int(0),
+            ...personFilters(args),
+          });
+          if (!row) return null;
+          const handoffs = handoffsAlong(
+            row.service,
+            row.stages.map((s) => ({ stage: s, organisations: s.responsibilities.map((r) => r.organisation) })),
+          );
+          const shown = (r: { organisation: Organisation; lane: string }) =>
+            (!args.lanes || args.lanes.includes(r.lane)) && (!args.organisationIds || args.organisationIds.includes(r.organisation.id));
+          return {
+            service: row.service,
+            asAt,
+            handoffCount: handoffs.length,
+            stages: row.stages.map(({ responsibilities, people, peopleCount, professions, communities, missingProfessions, ...stage }) => ({
+              stage,
+              responsibilities: responsibilities.filter(shown),
+              people: (namesShown ? peopleConnection : countOnly)({ people, peopleCount }, page),
+              professions,
+              communities,
+              missingProfessions,
+              handoff: handoffs.find((h) => h.toStage.id === stage.id) ?? null,
+            })),
+          };
+        },
+
+        async stagePeople(
+          _source: unknown,
+          args: PageArgs & { stageId: string; asAt?: Neo4jDate | null; organisationIds?: string[] | null; professionIds?: string[] | null },
+          context: SubgraphContext,
+        ) {
+          requireRole(context.viewer, "reader", "Listing the people on a stage");
+          const page = pageOf(args, 100);
+          const [row] = await graph.rows<{ page: PeopleRow }>(stagePeopleQuery, {
+            stageId: args.stageId,
+            asAt: args.asAt ?? today(),
+            skip: page.skip,
+            limit: page.limit,
+            ...personFilters(args),
+          });
+          if (!row) throw badInput(`"stageId": no stage has the id "${args.stageId}".`, "stageId");
+          return peopleConnection(row.page, page);
+        },
+
+        async handoffs(_source: unknown, args: PageArgs & { serviceId?: string | null; asAt?: Neo4jDate | null }) {
+          const page = pageOf(args, 500);
+          const services = await servicesWithStages(args.serviceId, args.asAt);
+          return sliceConnection(
+            services.flatMap((s) => handoffsAlong(s.service, s.stages)).map((node) => ({ node })),
+            page,
+          );
+        },
+
+        async servicesByHandoffs(_source: unknown, args: PageArgs & { asAt?: Neo4jDate | null }) {
+          const page = pageOf(args, 500);
+          const ranked = (await servicesWithStages(null, args.asAt))
+            .map((s) => ({
+              service: s.service,
+              handoffs: handoffsAlong(s.service, s.stages).length,
+              stages: s.stages.length,
+              organisations: new Set(s.stages.flatMap((st) => st.organisations.map((o) => o.id))).size,
+            }))
+            .sort((a, b) => b.handoffs - a.handoffs || a.service.name.localeCompare(b.service.name));
+          return sliceConnection(
+            ranked.map((node) => ({ node })),
+            page,
+          );
+        },
+
+        async gaps(_source: unknown, args: PageArgs & { serviceId?: string | null; kinds?: string[] | null; asAt?: Neo4jDate | null }) {
+          const page = pageOf(args, 500);
+          const rows = await graph.rows<{
+            service: ServiceRow;
+            stage: StageRow;
+            noResponsibleOrganisation: boolean;
+            nobodyWorking: boolean;
+            missingProfessions: Row[];
+            closed: { organisation: Organisation; successors: Organisation[] }[];
+          }>(gapsQuery, { serviceId: args.serviceId ?? null, asAt: args.asAt ?? today() });
+          const gaps = rows
+            .flatMap(({ service, stage, ...found }) => {
+              const at = { service, stage, profession: null, organisation: null, successors: [] };
+              return [
+                ...found.missingProfessions.map((profession) => ({ ...at, kind: "MISSING_PROFESSION", profession })),
+                ...(found.noResponsibleOrganisation ? [{ ...at, kind: "NO_RESPONSIBLE_ORGANISATION" }] : []),
+                ...(found.nobodyWorking ? [{ ...at, kind: "NOBODY_WORKING" }] : []),
+                ...found.closed.map((c) => ({ ...at, kind: "CLOSED_ORGANISATION_RESPONSIBLE", organisation: c.organisation, successors: c.successors })),
+              ];
+            })
+            .filter((gap) => !args.kinds || args.kinds.includes(gap.kind));
+          return sliceConnection(
+            gaps.map((node) => ({ node })),
+            page,
+          );
+        },
+
+        async search(_source: unknown, args: PageArgs & { text: string; types?: SearchType[] | null }, context: SubgraphContext) {
+          const page = pageOf(args, 100);
+          const asked = args.types?.length ? args.types : (Object.keys(searchLabels) as SearchType[]);
+          // People are found by name only by those who may read names; the rest search everything else.
+          if (asked.every((type) => type === "PERSON")) requireRole(context.viewer, "reader", "Searching people");
+          const types = hasRole(context.viewer, "reader") ? asked : asked.filter((type) => type !== "PERSON");
+          const [row] = await graph.rows<{ total: number; page: { label: string; node: Row & { id: string; name: string }; score: number }[] }>(searchQuery, {
+            query: searchQueryFor(args.text),
+            labels: types.map((t) => searchLabels[t]),
+            offset: page.skip,
+            end: neo4j.int(page.offset + page.size),
+          });
+          const typeOf = Object.fromEntries(Object.entries(searchLabels).map(([type, label]) => [label, type])) as Record<string, SearchType>;
+          const edges = (row?.page ?? []).map(({ label, node, score }) => {
+            const type = typeOf[label]!;
+            return { node: { type, id: node.id, name: node.name, score, [type.toLowerCase()]: node } };
+          });
+          return connectionOf(edges, page, row?.total ?? 0);
+        },
+      },
+    },
+  };
+}
