@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { Neo4jGraphQL } from "@neo4j/graphql";
 import { assertNeo4jReady, createDriver } from "./neo4j.js";
 import { repoRoot } from "../platform/paths.js";
-import { subgraphTypeDefs } from "../subgraph-kit/server.js";
+import { subgraphTypeDefs } from "../subgraph-kit/type-defs.js";
 import { testNeo4j } from "../test/helpers.js";
 
 async function startUpError(uri: string, password: string): Promise<string> {

@@ -18,11 +18,12 @@ export interface GraphReader {
   warmUp(): Promise<void>;
 }
 
-function plain(value: unknown): unknown {
+/** Neo4j integers as numbers (counts and positions stay far below 2^53); dates and other values as the driver gives them. */
+function withNumbers(value: unknown): unknown {
   if (neo4j.isInt(value)) return value.toNumber();
-  if (Array.isArray(value)) return value.map(plain);
+  if (Array.isArray(value)) return value.map(withNumbers);
   if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNumbers(v)]));
   }
   return value;
 }
@@ -42,7 +43,7 @@ export function graphReader(driver: Driver, database?: string): GraphReader {
       const session = driver.session({ database, defaultAccessMode: neo4j.session.READ });
       try {
         await session.executeRead(async (tx) => {
-          for await (const record of tx.run(cypher, parameters)) onRow(plain(record.toObject()) as T);
+          for await (const record of tx.run(cypher, parameters)) onRow(withNumbers(record.toObject()) as T);
         });
       } finally {
         await session.close();
@@ -50,7 +51,7 @@ export function graphReader(driver: Driver, database?: string): GraphReader {
     },
     async rows<T>(cypher: string, parameters: Record<string, unknown> = {}): Promise<T[]> {
       const { records } = await driver.executeQuery(cypher, parameters, { database, routing: neo4j.routing.READ });
-      return records.map((record) => plain(record.toObject()) as T);
+      return records.map((record) => withNumbers(record.toObject()) as T);
     },
   };
 }

@@ -138,7 +138,14 @@ export async function verifyGatewayCall(
 }
 
 /** The JWT payload @neo4j/graphql's @authentication and @authorization rules read (`$jwt.sub`, `jwt.roles`…). */
-export function neo4jJwt(viewer: Viewer | undefined): Record<string, unknown> | undefined {
+/** The caller as @neo4j/graphql's @authentication and @authorization rules read it (the JWT type of the schema files). */
+export interface Neo4jJwt {
+  sub?: string;
+  roles: readonly string[];
+  organisations: readonly string[];
+}
+
+export function neo4jJwt(viewer: Viewer | undefined): Neo4jJwt | undefined {
   return viewer ? { ...(viewer.sub ? { sub: viewer.sub } : {}), roles: viewer.roles, organisations: viewer.organisations } : undefined;
 }
 

@@ -13,7 +13,7 @@ import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../graph/
 import { migrate } from "../graph/migrate.js";
 import { repoRoot } from "../platform/paths.js";
 import { keysForThisRun, type DemoToken } from "../platform/demo-tokens.js";
-import { subgraphTypeDefs } from "../subgraph-kit/server.js";
+import { subgraphTypeDefs } from "../subgraph-kit/type-defs.js";
 import { graphIsEmpty, seedDemoData } from "../data/seed/seed.js";
 
 const config = loadConfig();

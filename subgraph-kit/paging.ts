@@ -9,6 +9,7 @@
  * used (0 or none: the default; more than the maximum: the maximum), and nested connection resolvers
  * get the same `first`, from which pageInfo is computed.
  */
+import type { IResolvers } from "@graphql-tools/utils";
 import {
   GraphQLError,
   Kind,
@@ -238,6 +239,6 @@ export function boundListArguments(schema: GraphQLSchema, bounds: ArgumentBounds
 }
 
 /** "Type.field" of each hand-written resolver: their pages and cursors are their own (subgraph-kit/connection.ts). */
-export function handWrittenFields(resolvers: Record<string, unknown> | undefined): Set<string> {
-  return new Set(Object.entries(resolvers ?? {}).flatMap(([type, fields]) => Object.keys(fields ?? {}).map((field) => `${type}.${field}`)));
+export function handWrittenFields(resolvers: IResolvers | undefined): Set<string> {
+  return new Set(Object.entries(resolvers ?? {}).flatMap(([type, fields]) => Object.keys(fields).map((field) => `${type}.${field}`)));
 }

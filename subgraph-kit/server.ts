@@ -6,9 +6,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { schemaDir } from "../platform/paths.js";
 import express from "express";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
@@ -16,10 +13,13 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { Neo4jGraphQL } from "@neo4j/graphql";
+import type { IResolvers } from "@graphql-tools/utils";
 import { GraphQLError, parse, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { Neo4jError, type Driver } from "neo4j-driver";
 import type { Logger } from "pino";
 import type { SubgraphName } from "../platform/config.js";
+import type { SubgraphContext } from "./context.js";
+import { subgraphTypeDefs } from "./type-defs.js";
 import { batchEntityResolution } from "./batched-entities.js";
 import { createSubgraphMetrics } from "../platform/metrics.js";
 import { personalFilterGuard } from "./personal-filters.js";
@@ -33,26 +33,8 @@ import { InvalidTemporalError, refuseInvalidDates } from "./dates.js";
 import { boundOperations, ResultTooLargeError, SubgraphBusyError, type OperationBoundsOptions } from "./operation-bounds.js";
 import { hideStubRootFields, refreshServiceSdl, renameStubInputTypes, restoreShareableFields, shareAggregateSelections, stubTypeNames } from "./federation.js";
 
-/** schema/<name>.graphql, with the types all subgraphs share (schema/shared.graphql). */
-export function subgraphTypeDefs(name: SubgraphName): string {
-  return [`${name}.graphql`, "shared.graphql"].map((file) => readFileSync(resolve(schemaDir, file), "utf8")).join("\n");
-}
-
-export interface SubgraphContext {
-  /** The gateway's id of the request, from its signed token (never a client's x-request-id). */
-  requestId: string;
-  /** The id the client gave the gateway, if any, as the gateway signed it. */
-  clientRequestId?: string | undefined;
-  logger: Logger;
-  /** Read by @neo4j/graphql: which database to use. */
-  sessionConfig?: { database?: string };
-  /** Read by @neo4j/graphql: the timeout of each transaction it runs, after which Neo4j stops the query. */
-  transaction: { timeout: number };
-  /** The caller, as the gateway verified it; undefined for anonymous callers. */
-  viewer: Viewer | undefined;
-  /** The same, as @neo4j/graphql's @authentication and @authorization rules read it. */
-  jwt?: Record<string, unknown>;
-}
+/** A subgraph's hand-written resolvers (typed by its generated resolver types), as @neo4j/graphql merges them over its own. */
+export type SubgraphResolvers = IResolvers;
 
 export interface SubgraphOptions {
   name: SubgraphName;
@@ -69,7 +51,7 @@ export interface SubgraphOptions {
    */
   queryTimeoutMs?: number;
   /** Resolvers of this subgraph's own, merged over the generated ones. */
-  resolvers?: Record<string, unknown>;
+  resolvers?: SubgraphResolvers;
   /** What one request's generated queries may read and hold, and how many run at once (subgraph-kit/operation-bounds.ts). */
   operationBounds?: OperationBoundsOptions;
   /** Runs this subgraph's own queries once, so that Neo4j has compiled them before users ask; only logged if it fails. */
@@ -95,7 +77,7 @@ export async function buildSubgraphSchema(
         attributeFilters: true,
       },
     },
-    ...(options.resolvers ? { resolvers: options.resolvers as never } : {}),
+    ...(options.resolvers ? { resolvers: options.resolvers } : {}),
   });
   const generated = await neoSchema.getSubgraphSchema();
   const prefix = options.name[0]!.toUpperCase() + options.name.slice(1);

@@ -37,7 +37,13 @@ function roomOf(path: string): string {
 
 function projectImports(file: string): string[] {
   const text = readFileSync(posix.join(repoRoot, file), "utf8");
-  return [...text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => posix.normalize(posix.join(posix.dirname(file), m[1]!)));
+  // Static imports and re-exports at the start of a line (not code that writes imports, as the type generators do), and dynamic imports.
+  const specifiers = [
+    ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']/gm),
+    ...text.matchAll(/^\s*import\s*["'](\.{1,2}\/[^"']+)["']/gm),
+    ...text.matchAll(/\bimport\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g),
+  ];
+  return specifiers.map((m) => posix.normalize(posix.join(posix.dirname(file), m[1]!)));
 }
 
 const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts"], { cwd: repoRoot, encoding: "utf8" })

@@ -4,7 +4,8 @@ import { int as neo4jInt, type Driver } from "neo4j-driver";
 import { headersFor, postGraphQL, startSubgraph, testAdmin, testAuth, testDriver, testNeo4j, testReader, uniqueId } from "../../test/helpers.js";
 import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../../platform/caller.js";
 import { buildSubgraphSchema, type RunningServer } from "../server.js";
-import { auditTrailResolvers, executeRequest, maxRelationshipsPerDelete } from "./audit.js";
+import { executeRequest, maxRelationshipsPerDelete } from "./audit.js";
+import { auditTrailResolvers } from "../../subgraphs/people/resolvers/audit-trail.js";
 
 interface Jwt {
   sub?: string;
@@ -66,7 +67,7 @@ describe("audit trail", () => {
   };
 
   const run = async (schema: GraphQLSchema, source: string, variableValues: Record<string, unknown>, jwt: Jwt | undefined) =>
-    executeRequest({ schema, source, variableValues, contextValue: jwt ? { jwt } : {} });
+    executeRequest({ schema, source, variableValues, contextValue: jwt ? { jwt, viewer: jwt } : {} });
 
   /** Runs a mutation that must succeed. */
   async function change(schema: GraphQLSchema, source: string, variableValues: Record<string, unknown>, jwt: Jwt = adminAs("test-admin")) {
@@ -412,7 +413,7 @@ describe("audit trail", () => {
         schema: people,
         source: `mutation ($probe: ID!) { createCommunities(input: [{ id: $probe, name: "Unsettled", kind: COMMUNITY_OF_PRACTICE }]) { communities { id } } }`,
         variableValues: { probe },
-        contextValue: { jwt: adminAs("test-admin") },
+        contextValue: { jwt: adminAs("test-admin"), viewer: adminAs("test-admin") },
       });
       expect(result.errors?.[0]?.message).toMatch(/^A mutation needs a request that settles its transaction/);
       expect(await exists("Community", probe)).toBe(false);

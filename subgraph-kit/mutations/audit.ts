@@ -37,7 +37,7 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import neo4j, { type Driver, type Session, type Transaction } from "neo4j-driver";
-import { connectionOf, pageOf, type PageArgs } from "../connection.js";
+import type { SubgraphContext } from "../context.js";
 import {
   filtersOnlyByIds,
   mutationPositions,
@@ -54,19 +54,6 @@ import {
 export const maxNodesPerFilter = 1000;
 /** The most relationships the nodes one mutation deletes may have: each is read and recorded, in memory. */
 export const maxRelationshipsPerDelete = 10_000;
-
-export interface AuditContext {
-  /** The caller's verified token, when there is one. */
-  jwt?: { sub?: string; roles?: readonly string[] } | undefined;
-  /** The gateway's id of the request, which it signs: never a client's. */
-  requestId?: string;
-  /** The id the client sent the gateway, if any: kept apart, since any client may send any id. */
-  clientRequestId?: string | undefined;
-  sessionConfig?: { database?: string };
-  /** Read by @neo4j/graphql: the timeout of its transactions, here of the request's one. */
-  transaction?: { timeout?: number };
-  executionContext?: unknown;
-}
 
 /** What one request's mutation fields share: the write transaction the first opens, and how they went. */
 interface RequestWrites {
@@ -94,7 +81,7 @@ export function runMutationsInRequestTransaction(schema: GraphQLSchema, driver: 
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
     const resolve = field.resolve;
     if (!resolve) continue;
-    field.resolve = async (source, args, context: AuditContext, info) => {
+    field.resolve = async (source, args, context: SubgraphContext, info) => {
       // Without a plugin to settle it, the transaction would stay open until Neo4j's timeout, and nothing would be stored.
       if (!requests.has(context)) throw new Error("A mutation needs a request that settles its transaction (requestTransactions or executeRequest).");
       let writes = requests.get(context);
@@ -330,13 +317,13 @@ const nodesOfPlan = (label: string) => `CALL () {
     }`;
 
 /** A value read from Neo4j as plain JSON: integers as numbers, temporal values as their ISO text. */
-function plain(value: unknown): unknown {
+function asJson(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (neo4j.isInt(value)) return value.inSafeRange() ? value.toNumber() : value.toString();
-  if (Array.isArray(value)) return value.map(plain);
+  if (Array.isArray(value)) return value.map(asJson);
   if (typeof value === "object") {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the objects left are Neo4j's temporal and point values, whose toString is their ISO text
-    return value.constructor === Object ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) : String(value);
+    return value.constructor === Object ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asJson(v)])) : String(value);
   }
   return value;
 }
@@ -344,7 +331,7 @@ function plain(value: unknown): unknown {
 interface AuditRun {
   tx: Transaction;
   schema: GraphQLSchema;
-  context: AuditContext;
+  context: SubgraphContext;
   /** The read query that finds the ids a filter matches, per node type. */
   finder: (node: NodeModel) => DocumentNode;
 }
@@ -389,7 +376,7 @@ async function takeSnapshot(run: AuditRun, plan: SnapshotPlan, reached: Iterable
     const {
       records: [degree],
     } = await run.tx.run(`${nodesOfPlan(name(plan.node.label))} RETURN sum(COUNT { (n)--() }) AS n`, { eids: [...eids], ids });
-    const relationships = plain(degree?.get("n")) as number;
+    const relationships = asJson(degree?.get("n")) as number;
     if (relationships > maxRelationshipsPerDelete) {
       throw new GraphQLError(
         `Deleting these ${plan.node.name} nodes would remove ${relationships} relationships; a mutation may remove at most ${maxRelationshipsPerDelete}, each recorded in the audit trail: remove some of their links first.`,
@@ -401,12 +388,12 @@ async function takeSnapshot(run: AuditRun, plan: SnapshotPlan, reached: Iterable
   }
   const { records } = await run.tx.run(snapshotCypher(plan), { eids: [...eids], ids });
   for (const record of records) {
-    const properties = plain(record.get("properties")) as Record<string, unknown>;
+    const properties = asJson(record.get("properties")) as Record<string, unknown>;
     const eid = record.get("eid") as string;
-    const relationships = plain(record.get("relationships")) as NodeState["relationships"];
+    const relationships = asJson(record.get("relationships")) as NodeState["relationships"];
     // A relationship's properties as set: the projection gives every declared one, null when absent.
     for (const r of Object.values(relationships).flat()) r.properties = Object.fromEntries(Object.entries(r.properties).filter(([, v]) => v !== null));
-    const all = plain(record.get("all")) as AnyRelationshipState[] | null;
+    const all = asJson(record.get("all")) as AnyRelationshipState[] | null;
     states.set(eid, { eid, id: properties["id"] as string, properties, relationships, ...(all ? { all } : {}) });
   }
   for (const [field, { nested }] of plan.relationships) {
@@ -418,7 +405,8 @@ async function takeSnapshot(run: AuditRun, plan: SnapshotPlan, reached: Iterable
 
 type ChangeKind = "PROPERTY" | "RELATIONSHIP_ADDED" | "RELATIONSHIP_REMOVED" | "RELATIONSHIP_CHANGED";
 
-interface Change {
+/** One change an audit event records, as stored (JSON) in its `changes`. */
+export interface Change {
   kind: ChangeKind;
   field: string;
   relatedId?: string;
@@ -541,7 +529,14 @@ function finders(schema: GraphQLSchema): (node: NodeModel) => DocumentNode {
   };
 }
 
-const isTransaction = (value: unknown): value is Transaction => typeof (value as { run?: unknown } | undefined)?.run === "function";
+/**
+ * Whether `executionContext` is the request's transaction (runMutationsInRequestTransaction puts it
+ * there), not a driver or a session, which @neo4j/graphql would also accept there.
+ */
+export function isRequestTransaction(executionContext: unknown): executionContext is Transaction {
+  const candidate = executionContext as { run?: unknown; session?: unknown; beginTransaction?: unknown } | undefined;
+  return typeof candidate?.run === "function" && typeof candidate.session !== "function" && typeof candidate.beginTransaction !== "function";
+}
 
 /**
  * Wraps the resolver of every generated mutation with the snapshots and the audit events. It runs
@@ -552,10 +547,10 @@ export function auditMutations(schema: GraphQLSchema, model: GraphModel): GraphQ
   const mutationType = schema.getMutationType();
   for (const [fieldName, target] of mutationTargets(schema, model)) {
     const field = mutationType!.getFields()[fieldName]!;
-    const resolve = field.resolve as GraphQLFieldResolver<unknown, AuditContext>;
-    field.resolve = async (source, args: Input, context: AuditContext, info) => {
+    const resolve = field.resolve as GraphQLFieldResolver<unknown, SubgraphContext>;
+    field.resolve = async (source, args: Input, context: SubgraphContext, info) => {
       const tx = context.executionContext;
-      if (!isTransaction(tx)) throw new Error("The audit needs the mutation's transaction as executionContext (runMutationsInRequestTransaction).");
+      if (!isRequestTransaction(tx)) throw new Error("The audit needs the mutation's transaction as executionContext (runMutationsInRequestTransaction).");
       const positions = mutationPositions(model, target, args);
       if (positions.length === 0) return resolve(source, args, context, info);
       const run: AuditRun = { tx, schema, context, finder };
@@ -581,43 +576,4 @@ export function auditMutations(schema: GraphQLSchema, model: GraphModel): GraphQ
     };
   }
   return schema;
-}
-
-interface AuditTrailArgs extends PageArgs {
-  entityId?: string | null;
-  actor?: string | null;
-}
-
-const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-
-/** The people subgraph's `auditTrail` query: the events, newest first, a page at a time, for admins only. */
-export function auditTrailResolvers(driver: Driver, database?: string) {
-  return {
-    Query: {
-      async auditTrail(_source: unknown, args: AuditTrailArgs, context: AuditContext) {
-        if (!context.jwt?.roles?.includes("admin")) {
-          throw new GraphQLError("Reading the audit trail needs the admin role.", { extensions: { code: "FORBIDDEN" } });
-        }
-        const page = pageOf(args, 200);
-        const conditions = [args.entityId != null ? "e.entityId = $entityId" : "", args.actor != null ? "e.actor = $actor" : ""].filter(Boolean);
-        const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
-        const parameters = { entityId: args.entityId ?? null, actor: args.actor ?? null, skip: page.skip, limit: page.limit };
-        const options = { database, routing: "READ" as const };
-        const [counted, listed] = await Promise.all([
-          driver.executeQuery(`MATCH (e:AuditEvent) ${where} RETURN count(e) AS total`, parameters, options),
-          driver.executeQuery(
-            `MATCH (e:AuditEvent) ${where} WITH e ORDER BY e.at DESC, e.id DESC SKIP $skip LIMIT $limit RETURN e { .* } AS event`,
-            parameters,
-            options,
-          ),
-        ]);
-        const edges = listed.records.map((record) => {
-          const event = record.get("event") as Record<string, unknown> & { changes: string };
-          const changes = (JSON.parse(event.changes) as Change[]).map((c) => ({ ...c, before: json(c.before), after: json(c.after) }));
-          return { node: { ...event, changes } };
-        });
-        return connectionOf(edges, page, (counted.records[0]!.get("total") as { toNumber(): number }).toNumber());
-      },
-    },
-  };
 }

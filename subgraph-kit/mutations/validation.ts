@@ -24,6 +24,8 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import type { Driver } from "neo4j-driver";
+import type { SubgraphContext } from "../context.js";
+import { isRequestTransaction } from "./audit.js";
 import {
   flatten,
   mutationPositions,
@@ -277,16 +279,6 @@ export function invalidInput(problems: readonly Problem[]): GraphQLError {
   });
 }
 
-function isTransaction(executionContext: unknown): executionContext is { run: QueryRunner } {
-  const candidate = executionContext as { run?: unknown; session?: unknown; beginTransaction?: unknown } | undefined;
-  return typeof candidate?.run === "function" && typeof candidate.session !== "function" && typeof candidate.beginTransaction !== "function";
-}
-
-interface ValidationContext {
-  executionContext?: unknown;
-  sessionConfig?: { database?: string };
-}
-
 /**
  * Wraps the resolver of every generated mutation of the schema with the checks above. The first
  * mutation field of a request checks every mutation field of the operation, so that an invalid
@@ -302,10 +294,11 @@ export function validateMutations(schema: GraphQLSchema, options: { model: Graph
 
   for (const [fieldName, target] of targets) {
     const field = mutationType!.getFields()[fieldName]!;
-    const resolve = field.resolve as GraphQLFieldResolver<unknown, ValidationContext>;
-    field.resolve = async (source, args: Input, context: ValidationContext, info) => {
-      const run: QueryRunner = isTransaction(context.executionContext)
-        ? (cypher, parameters) => (context.executionContext as { run: QueryRunner }).run(cypher, parameters)
+    const resolve = field.resolve as GraphQLFieldResolver<unknown, SubgraphContext>;
+    field.resolve = async (source, args: Input, context: SubgraphContext, info) => {
+      const transaction = context.executionContext;
+      const run: QueryRunner = isRequestTransaction(transaction)
+        ? (cypher, parameters) => transaction.run(cypher, parameters)
         : (cypher, parameters) => options.driver.executeQuery(cypher, parameters, { database: context.sessionConfig?.database, routing: "READ" });
 
       const fields: { prefix: string; target: MutationTarget; args: Input }[] = [{ prefix: "", target, args }];

@@ -1,5 +1,5 @@
 import { createSubgraphServer, type SubgraphOptions, type SubgraphServer } from "../../subgraph-kit/server.js";
-import { auditTrailResolvers } from "../../subgraph-kit/mutations/audit.js";
+import { auditTrailResolvers } from "./resolvers/audit-trail.js";
 import { peopleNetwork } from "./resolvers/network.js";
 
 /** The people subgraph (schema/people.graphql), built but not listening. */

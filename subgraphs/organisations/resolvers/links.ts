@@ -4,10 +4,10 @@
  * query, for one organisation against all others or for each pair of a chosen set.
  */
 import neo4j, { type Driver, type Integer } from "neo4j-driver";
-import { badInput, connectionOf, pageOf, type PageArgs } from "../../../subgraph-kit/connection.js";
+import { badInput, connectionOf, pageOf } from "../../../subgraph-kit/connection.js";
 import { graphReader, holdsNow, organisationFields } from "../../../graph/read.js";
 import { hasRole } from "../../../platform/caller.js";
-import type { SubgraphContext } from "../../../subgraph-kit/server.js";
+import type { LinkKind, Resolvers } from "../generated/resolvers.js";
 
 const now = holdsNow("r");
 
@@ -81,16 +81,16 @@ RETURN size(links) AS total, [link IN links[$offset..$end] | link {
 
 interface LinkRow {
   strength: number;
-  kinds: { kind: string; count: number; evidence: { kind: string; id: string; name: string }[] }[];
+  kinds: { kind: LinkKind; count: number; evidence: { kind: LinkKind; id: string; name: string }[] }[];
   from: { id: string };
   organisation: { id: string };
 }
 
-const kindOrder = ["STAGE", "SERVICE", "COMMUNITY", "PERSON"];
+const kindOrder: LinkKind[] = ["STAGE", "SERVICE", "COMMUNITY", "PERSON"];
 
 /** The link a row describes; people are counted for everyone but named only for readers. */
 function linkOf(row: LinkRow, namesShown: boolean) {
-  const count = (kind: string) => row.kinds.find((k) => k.kind === kind)?.count ?? 0;
+  const count = (kind: LinkKind) => row.kinds.find((k) => k.kind === kind)?.count ?? 0;
   return {
     from: row.from,
     organisation: row.organisation,
@@ -127,11 +127,7 @@ export function organisationLinks(driver: Driver, database?: string) {
     warmUp: () => graph.warmUp(),
     resolvers: {
       Query: {
-        async organisationLinks(
-          _source: unknown,
-          args: PageArgs & { organisationId: string; includeChildren?: boolean | null; evidencePerKind?: number | null },
-          context: SubgraphContext,
-        ) {
+        async organisationLinks(_source, args, context) {
           const page = pageOf(args, 200);
           const evidencePerKind = evidenceLimit(args.evidencePerKind);
           await organisationsExist([args.organisationId], "organisationId");
@@ -151,11 +147,7 @@ export function organisationLinks(driver: Driver, database?: string) {
           );
         },
 
-        async departmentMatrix(
-          _source: unknown,
-          args: { organisationIds: string[]; includeChildren?: boolean | null; evidencePerKind?: number | null },
-          context: SubgraphContext,
-        ) {
+        async departmentMatrix(_source, args, context) {
           const ids = [...new Set(args.organisationIds)];
           if (ids.length < 2 || ids.length > 50)
             throw badInput(`"organisationIds" must name 2 to 50 organisations; it names ${ids.length}.`, "organisationIds");
@@ -176,6 +168,6 @@ export function organisationLinks(driver: Driver, database?: string) {
           return { organisations: organisations.map((r) => r.o), links: (row?.page ?? []).map((link) => linkOf(link, hasRole(context.viewer, "reader"))) };
         },
       },
-    },
+    } satisfies Resolvers,
   };
 }

@@ -3,10 +3,10 @@
  * organisations, and the shortest connection between two people or organisations.
  */
 import type { Driver } from "neo4j-driver";
-import { badInput, connectionOf, pageOf, type PageArgs } from "../../../subgraph-kit/connection.js";
+import { badInput, connectionOf, pageOf } from "../../../subgraph-kit/connection.js";
 import { graphReader, holdsNow, organisationFields } from "../../../graph/read.js";
 import { requireRole } from "../../../platform/caller.js";
-import type { SubgraphContext } from "../../../subgraph-kit/server.js";
+import type { PathNodeKind, Resolvers } from "../generated/resolvers.js";
 
 /** The organisations whose people belong to each community. */
 const communityOrganisationsQuery = `
@@ -66,7 +66,7 @@ class OrganisationSet {
 }
 
 const pathTypes = ["WORKS_FOR", "MEMBER_OF", "WORKS_ON", "RESPONSIBLE_FOR", "HAS_STAGE", "OWNS", "FOCUSES_ON", "PART_OF", "SUPERSEDED_BY", "REPORTS_TO"];
-const pathKinds: Record<string, string> = { Person: "PERSON", Organisation: "ORGANISATION", Community: "COMMUNITY", Stage: "STAGE", Service: "SERVICE" };
+const pathKinds: Record<string, PathNodeKind> = { Person: "PERSON", Organisation: "ORGANISATION", Community: "COMMUNITY", Stage: "STAGE", Service: "SERVICE" };
 
 const endpointQuery = `
 UNWIND [['fromId', $fromId], ['toId', $toId]] AS end
@@ -81,7 +81,11 @@ RETURN [n IN nodes(path) | {labels: labels(n), id: n.id, name: n.name}] AS nodes
   [i IN range(0, length(path) - 1) | {via: type(relationships(path)[i]), forward: startNode(relationships(path)[i]) = nodes(path)[i]}] AS links`;
 
 type PathNode = { labels: string[]; id: string; name: string };
-const stepOf = (node: PathNode) => ({ kind: pathKinds[node.labels.find((l) => l in pathKinds) ?? ""] ?? "ORGANISATION", id: node.id, name: node.name });
+const stepOf = (node: PathNode) => ({
+  kind: pathKinds[node.labels.find((l) => l in pathKinds) ?? ""] ?? ("ORGANISATION" as const),
+  id: node.id,
+  name: node.name,
+});
 
 export function peopleNetwork(driver: Driver, database?: string) {
   const graph = graphReader(driver, database);
@@ -94,7 +98,7 @@ export function peopleNetwork(driver: Driver, database?: string) {
     warmUp: () => graph.warmUp(),
     resolvers: {
       Query: {
-        async brokers(_source: unknown, args: PageArgs & { organisationId?: string | null }, context: SubgraphContext) {
+        async brokers(_source, args, context) {
           requireRole(context.viewer, "reader", "Ranking people as brokers");
           const page = pageOf(args, 100);
           const index = new Map<string, number>();
@@ -147,7 +151,7 @@ export function peopleNetwork(driver: Driver, database?: string) {
           };
         },
 
-        async path(_source: unknown, args: { fromId: string; toId: string; maxDepth?: number | null }, context: SubgraphContext) {
+        async path(_source, args, context) {
           // Even a path between two organisations runs through the people who connect them.
           requireRole(context.viewer, "reader", "Finding a path");
           const maxDepth = args.maxDepth ?? 4;
@@ -179,6 +183,6 @@ export function peopleNetwork(driver: Driver, database?: string) {
           };
         },
       },
-    },
+    } satisfies Resolvers,
   };
 }

@@ -4,25 +4,22 @@
  * carry the fields the query read, and subgraph-kit/partial-entities.ts fetches any other field a client asks for.
  */
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
-import { badInput, pageOf, sliceConnection, connectionOf, type PageArgs } from "../../../subgraph-kit/connection.js";
+import { badInput, pageOf, sliceConnection, connectionOf } from "../../../subgraph-kit/connection.js";
 import { graphReader, holdsAt, nearestDepartment, organisationFields } from "../../../graph/read.js";
 import { hasRole, requireRole } from "../../../platform/caller.js";
-import type { SubgraphContext } from "../../../subgraph-kit/server.js";
+import type { RowOf } from "../../../subgraph-kit/rows.js";
+import type * as Schema from "../generated/resolvers.js";
 
+/** Rows of the Cypher below, as the schema's types with the fields every query reads. */
 type Row = Record<string, unknown>;
-interface Organisation extends Row {
-  id: string;
-  name: string;
-}
-interface StageRow extends Row {
-  id: string;
-  name: string;
-  position: number;
-}
-interface ServiceRow extends Row {
-  id: string;
-  name: string;
-}
+type Organisation = RowOf<Schema.Organisation> & { id: string; name: string };
+type StageRow = RowOf<Schema.Stage> & { id: string; name: string; position: number };
+type ServiceRow = RowOf<Schema.Service> & { id: string; name: string };
+type StageRowOfJourney = StageRow & {
+  professions: RowOf<Schema.StageProfession>[];
+  communities: RowOf<Schema.StageCommunity>[];
+  missingProfessions: RowOf<Schema.Profession>[];
+};
 
 /** Cypher projections: what each analysis reads of a node, so the gateway rarely has to ask again. */
 const serviceFields = "{.id, .name, .description, .phase, .theme, .url}";
@@ -190,15 +187,6 @@ export function searchQueryFor(text: string): string {
   return words.map((w) => clause(escape(w))).join(" AND ");
 }
 
-interface JourneyArgs {
-  serviceId: string;
-  asAt?: Neo4jDate | null;
-  organisationIds?: string[] | null;
-  professionIds?: string[] | null;
-  lanes?: string[] | null;
-  peoplePerStage?: number | null;
-}
-
 interface PeopleRow {
   peopleCount: number;
   people: Row[];
@@ -231,13 +219,13 @@ export function servicesAnalysis(driver: Driver, database?: string) {
     warmUp: () => graph.warmUp(),
     resolvers: {
       Query: {
-        async journey(_source: unknown, args: JourneyArgs, context: SubgraphContext) {
+        async journey(_source, args, context) {
           const page = pageOf({ first: args.peoplePerStage }, 100, "peoplePerStage");
           const namesShown = hasRole(context.viewer, "reader");
           const asAt = args.asAt ?? today();
           const [row] = await graph.rows<{
             service: ServiceRow;
-            stages: (StageRow & PeopleRow & { responsibilities: (Row & { organisation: Organisation; lane: string })[] })[];
+            stages: (StageRowOfJourney & PeopleRow & { responsibilities: (Row & { organisation: Organisation; lane: Schema.Lane })[] })[];
           }>(journeyQuery, {
             serviceId: args.serviceId,
             asAt,
@@ -250,7 +238,7 @@ export function servicesAnalysis(driver: Driver, database?: string) {
             row.service,
             row.stages.map((s) => ({ stage: s, organisations: s.responsibilities.map((r) => r.organisation) })),
           );
-          const shown = (r: { organisation: Organisation; lane: string }) =>
+          const shown = (r: { organisation: Organisation; lane: Schema.Lane }) =>
             (!args.lanes || args.lanes.includes(r.lane)) && (!args.organisationIds || args.organisationIds.includes(r.organisation.id));
           return {
             service: row.service,
@@ -268,11 +256,7 @@ export function servicesAnalysis(driver: Driver, database?: string) {
           };
         },
 
-        async stagePeople(
-          _source: unknown,
-          args: PageArgs & { stageId: string; asAt?: Neo4jDate | null; organisationIds?: string[] | null; professionIds?: string[] | null },
-          context: SubgraphContext,
-        ) {
+        async stagePeople(_source, args, context) {
           requireRole(context.viewer, "reader", "Listing the people on a stage");
           const page = pageOf(args, 100);
           const [row] = await graph.rows<{ page: PeopleRow }>(stagePeopleQuery, {
@@ -286,7 +270,7 @@ export function servicesAnalysis(driver: Driver, database?: string) {
           return peopleConnection(row.page, page);
         },
 
-        async handoffs(_source: unknown, args: PageArgs & { serviceId?: string | null; asAt?: Neo4jDate | null }) {
+        async handoffs(_source, args) {
           const page = pageOf(args, 500);
           const services = await servicesWithStages(args.serviceId, args.asAt);
           return sliceConnection(
@@ -295,7 +279,7 @@ export function servicesAnalysis(driver: Driver, database?: string) {
           );
         },
 
-        async servicesByHandoffs(_source: unknown, args: PageArgs & { asAt?: Neo4jDate | null }) {
+        async servicesByHandoffs(_source, args) {
           const page = pageOf(args, 500);
           const ranked = (await servicesWithStages(null, args.asAt))
             .map((s) => ({
@@ -311,24 +295,29 @@ export function servicesAnalysis(driver: Driver, database?: string) {
           );
         },
 
-        async gaps(_source: unknown, args: PageArgs & { serviceId?: string | null; kinds?: string[] | null; asAt?: Neo4jDate | null }) {
+        async gaps(_source, args) {
           const page = pageOf(args, 500);
           const rows = await graph.rows<{
             service: ServiceRow;
             stage: StageRow;
             noResponsibleOrganisation: boolean;
             nobodyWorking: boolean;
-            missingProfessions: Row[];
+            missingProfessions: RowOf<Schema.Profession>[];
             closed: { organisation: Organisation; successors: Organisation[] }[];
           }>(gapsQuery, { serviceId: args.serviceId ?? null, asAt: args.asAt ?? today() });
           const gaps = rows
             .flatMap(({ service, stage, ...found }) => {
               const at = { service, stage, profession: null, organisation: null, successors: [] };
               return [
-                ...found.missingProfessions.map((profession) => ({ ...at, kind: "MISSING_PROFESSION", profession })),
-                ...(found.noResponsibleOrganisation ? [{ ...at, kind: "NO_RESPONSIBLE_ORGANISATION" }] : []),
-                ...(found.nobodyWorking ? [{ ...at, kind: "NOBODY_WORKING" }] : []),
-                ...found.closed.map((c) => ({ ...at, kind: "CLOSED_ORGANISATION_RESPONSIBLE", organisation: c.organisation, successors: c.successors })),
+                ...found.missingProfessions.map((profession) => ({ ...at, kind: "MISSING_PROFESSION" as const, profession })),
+                ...(found.noResponsibleOrganisation ? [{ ...at, kind: "NO_RESPONSIBLE_ORGANISATION" as const }] : []),
+                ...(found.nobodyWorking ? [{ ...at, kind: "NOBODY_WORKING" as const }] : []),
+                ...found.closed.map((c) => ({
+                  ...at,
+                  kind: "CLOSED_ORGANISATION_RESPONSIBLE" as const,
+                  organisation: c.organisation,
+                  successors: c.successors,
+                })),
               ];
             })
             .filter((gap) => !args.kinds || args.kinds.includes(gap.kind));
@@ -338,7 +327,7 @@ export function servicesAnalysis(driver: Driver, database?: string) {
           );
         },
 
-        async search(_source: unknown, args: PageArgs & { text: string; types?: SearchType[] | null }, context: SubgraphContext) {
+        async search(_source, args, context) {
           const page = pageOf(args, 100);
           const asked = args.types?.length ? args.types : (Object.keys(searchLabels) as SearchType[]);
           // People are found by name only by those who may read names; the rest search everything else.
@@ -358,6 +347,6 @@ export function servicesAnalysis(driver: Driver, database?: string) {
           return connectionOf(edges, page, row?.total ?? 0);
         },
       },
-    },
+    } satisfies Schema.Resolvers,
   };
 }
