@@ -33,7 +33,7 @@ function codegenDocument(name: SubgraphName): DocumentNode {
     // `extend schema @link(…)` and `@authentication` say nothing about types.
     SchemaExtension: () => null,
     // The JWT type is read by @neo4j/graphql's rules, never resolved.
-    ObjectTypeDefinition: (node) => (node.directives?.length === 0 && node.name.value === "JWT" ? null : undefined),
+    ObjectTypeDefinition: (node) => (node.name.value === "JWT" ? null : undefined),
   });
   return { ...document, definitions: [...parse(libraryTypes).definitions, ...document.definitions.filter((d) => d.kind !== Kind.SCHEMA_DEFINITION)] };
 }

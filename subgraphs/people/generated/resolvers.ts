@@ -19,17 +19,6 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/**
- * The claims of the caller's token that the rules below read. The gateway verifies the client's token
- * and passes the caller on (platform/caller.ts); roles are expanded, so an admin is also an editor and a reader.
- */
-export type Jwt = {
-  __typename?: 'JWT';
-  roles: Array<Scalars['String']['output']>;
-  /** The organisations whose people and responsibilities an editor may change. */
-  organisations: Array<Scalars['String']['output']>;
-};
-
 export type Query = {
   __typename?: 'Query';
   /**
@@ -480,11 +469,10 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   Date: ResolverTypeWrapper<RowOf<Scalars['Date']['output']>>;
   DateTime: ResolverTypeWrapper<RowOf<Scalars['DateTime']['output']>>;
-  JWT: ResolverTypeWrapper<RowOf<Jwt>>;
-  String: ResolverTypeWrapper<RowOf<Scalars['String']['output']>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<RowOf<Scalars['ID']['output']>>;
   Int: ResolverTypeWrapper<RowOf<Scalars['Int']['output']>>;
+  String: ResolverTypeWrapper<RowOf<Scalars['String']['output']>>;
   AuditEvent: ResolverTypeWrapper<RowOf<AuditEvent>>;
   AuditAction: ResolverTypeWrapper<RowOf<AuditAction>>;
   AuditChangeKind: ResolverTypeWrapper<RowOf<AuditChangeKind>>;
@@ -515,11 +503,10 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Date: RowOf<Scalars['Date']['output']>;
   DateTime: RowOf<Scalars['DateTime']['output']>;
-  JWT: RowOf<Jwt>;
-  String: RowOf<Scalars['String']['output']>;
   Query: Record<PropertyKey, never>;
   ID: RowOf<Scalars['ID']['output']>;
   Int: RowOf<Scalars['Int']['output']>;
+  String: RowOf<Scalars['String']['output']>;
   AuditEvent: RowOf<AuditEvent>;
   AuditChange: RowOf<AuditChange>;
   AuditEventPage: RowOf<AuditEventPage>;
@@ -549,11 +536,6 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
-
-export type JwtResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['JWT'] = ResolversParentTypes['JWT']> = {
-  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  organisations?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-};
 
 export type QueryResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   brokers?: Resolver<ResolversTypes['BrokerPage'], ParentType, ContextType, RequireFields<QueryBrokersArgs, 'first'>>;
@@ -737,7 +719,6 @@ export type AnalysisPageInfoResolvers<ContextType = SubgraphContext, ParentType 
 export type Resolvers<ContextType = SubgraphContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
-  JWT?: JwtResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;

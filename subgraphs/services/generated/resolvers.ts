@@ -19,13 +19,6 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** The claims of the caller's token that the rules below read (see schema/people.graphql). */
-export type Jwt = {
-  __typename?: 'JWT';
-  roles: Array<Scalars['String']['output']>;
-  organisations: Array<Scalars['String']['output']>;
-};
-
 export type Query = {
   __typename?: 'Query';
   /**
@@ -597,11 +590,10 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   Date: ResolverTypeWrapper<RowOf<Scalars['Date']['output']>>;
   DateTime: ResolverTypeWrapper<RowOf<Scalars['DateTime']['output']>>;
-  JWT: ResolverTypeWrapper<RowOf<Jwt>>;
-  String: ResolverTypeWrapper<RowOf<Scalars['String']['output']>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<RowOf<Scalars['ID']['output']>>;
   Int: ResolverTypeWrapper<RowOf<Scalars['Int']['output']>>;
+  String: ResolverTypeWrapper<RowOf<Scalars['String']['output']>>;
   Journey: ResolverTypeWrapper<RowOf<Journey>>;
   JourneyStage: ResolverTypeWrapper<RowOf<JourneyStage>>;
   StageResponsibility: ResolverTypeWrapper<RowOf<StageResponsibility>>;
@@ -644,11 +636,10 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Date: RowOf<Scalars['Date']['output']>;
   DateTime: RowOf<Scalars['DateTime']['output']>;
-  JWT: RowOf<Jwt>;
-  String: RowOf<Scalars['String']['output']>;
   Query: Record<PropertyKey, never>;
   ID: RowOf<Scalars['ID']['output']>;
   Int: RowOf<Scalars['Int']['output']>;
+  String: RowOf<Scalars['String']['output']>;
   Journey: RowOf<Journey>;
   JourneyStage: RowOf<JourneyStage>;
   StageResponsibility: RowOf<StageResponsibility>;
@@ -690,11 +681,6 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
-
-export type JwtResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['JWT'] = ResolversParentTypes['JWT']> = {
-  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  organisations?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-};
 
 export type QueryResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   journey?: Resolver<Maybe<ResolversTypes['Journey']>, ParentType, ContextType, RequireFields<QueryJourneyArgs, 'serviceId' | 'peoplePerStage'>>;
@@ -946,7 +932,6 @@ export type AnalysisPageInfoResolvers<ContextType = SubgraphContext, ParentType 
 export type Resolvers<ContextType = SubgraphContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
-  JWT?: JwtResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Journey?: JourneyResolvers<ContextType>;
   JourneyStage?: JourneyStageResolvers<ContextType>;
