@@ -22,7 +22,7 @@ import { publicApiSettings } from "./public-api.js";
 const schema = buildASTSchema(transformSupergraphToPublicSchema(parse(readCommittedSupergraph())));
 const defaults = limitsFromConfig(parseConfig({}));
 
-const operationFiles = ["examples", "dashboard/client/operations"].flatMap((dir) =>
+const operationFiles = ["examples", "../dashboard/client/operations"].flatMap((dir) =>
   readdirSync(resolve(import.meta.dirname, dir))
     .filter((f) => f.endsWith(".graphql"))
     .map((f) => resolve(import.meta.dirname, dir, f)),
