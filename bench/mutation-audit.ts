@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { graphql, type GraphQLSchema } from "graphql";
 import { parseConfig } from "../platform/config.js";
 import { createDriver } from "../graph/neo4j.js";
-import { buildSubgraphSchema } from "../subgraph-kit/server.js";
+import { buildSubgraphSchema } from "../subgraph-kit/schema.js";
 import { percentile } from "./load.js";
 
 const { values } = parseArgs({ options: { neo4j: { type: "string" }, rounds: { type: "string", default: "40" } } });

@@ -4,7 +4,7 @@ import { printSubgraphSchema } from "@apollo/subgraph";
 import { composeServices } from "@theguild/federation-composition";
 import neo4j from "neo4j-driver";
 import { subgraphNames, subgraphUrls, parseConfig, type SubgraphName } from "../platform/config.js";
-import { buildSubgraphSchema } from "../subgraph-kit/server.js";
+import { buildSubgraphSchema } from "../subgraph-kit/schema.js";
 
 import { supergraphPath } from "../platform/paths.js";
 

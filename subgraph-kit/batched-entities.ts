@@ -110,8 +110,9 @@ export function batchEntityResolution(schema: GraphQLSchema): GraphQLSchema {
         __items: ${root}(where: { id: { in: $__ids } }, limit: $__limit) { __id: id ${selections.map((s) => print(s)).join(" ")} }
       }
       ${fragments.map((f) => print(f)).join("\n")}`;
+      // The schema being served, so the query runs through every step after this one (schema.ts).
       const result = await graphql({
-        schema,
+        schema: info.schema,
         source: document,
         contextValue: context,
         variableValues: { ...info.variableValues, __ids: ids, __limit: ids.length },

@@ -41,8 +41,9 @@ export function completePartialEntities(schema: GraphQLSchema, nodeTypeNames: re
         }
         ${fragments.map((f) => print(f)).join("\n")}`;
         const representations = [...ids].map((entityId) => ({ __typename: typeName, id: entityId }));
+        // The schema being served, so the query runs through every step after this one (schema.ts).
         const result = await graphql({
-          schema,
+          schema: info.schema,
           source: document,
           contextValue: context,
           variableValues: { ...info.variableValues, __representations: representations },

@@ -1,5 +1,5 @@
 /**
- * Builds one subgraph: its SDL from schema/<name>.graphql, @neo4j/graphql over the shared Neo4j, an
+ * Builds one subgraph: its schema (schema.ts) over the shared Neo4j, an
  * Apollo Server on express with /graphql, /healthcheck and /readiness. Listening is separate
  * (`listen`), so tests start subgraphs on port 0 in-process.
  */
@@ -12,29 +12,19 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { unwrapResolverError } from "@apollo/server/errors";
-import { Neo4jGraphQL } from "@neo4j/graphql";
-import type { IResolvers } from "@graphql-tools/utils";
-import { GraphQLError, parse, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import type { Neo4jGraphQL } from "@neo4j/graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { Neo4jError, type Driver } from "neo4j-driver";
 import type { Logger } from "pino";
 import type { SubgraphName } from "../platform/config.js";
-import type { SubgraphContext } from "./context.js";
-import { subgraphTypeDefs } from "./type-defs.js";
-import { batchEntityResolution } from "./batched-entities.js";
 import { createSubgraphMetrics } from "../platform/metrics.js";
-import { personalFilterGuard } from "./personal-filters.js";
 import { GatewayTokenError, gatewayTokenHeader, neo4jJwt, verifyGatewayCall, type GatewayRequest, type Viewer } from "../platform/caller.js";
-import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
-import { graphModel } from "./mutations/input.js";
-import { validateMutations } from "./mutations/validation.js";
-import { auditMutations, requestTransactions, runMutationsInRequestTransaction } from "./mutations/audit.js";
-import { boundListArguments, handWrittenFields, listBoundsByType } from "./paging.js";
-import { InvalidTemporalError, refuseInvalidDates } from "./dates.js";
+import type { SubgraphContext } from "./context.js";
+import { personalFilterGuard } from "./personal-filters.js";
+import { requestTransactions } from "./mutations/audit.js";
+import { InvalidTemporalError } from "./dates.js";
 import { boundOperations, ResultTooLargeError, SubgraphBusyError, type OperationBoundsOptions } from "./operation-bounds.js";
-import { hideStubRootFields, refreshServiceSdl, renameStubInputTypes, restoreShareableFields, shareAggregateSelections, stubTypeNames } from "./federation.js";
-
-/** A subgraph's hand-written resolvers (typed by its generated resolver types), as @neo4j/graphql merges them over its own. */
-export type SubgraphResolvers = IResolvers;
+import { buildSubgraphSchema, type SubgraphResolvers } from "./schema.js";
 
 export interface SubgraphOptions {
   name: SubgraphName;
@@ -56,42 +46,6 @@ export interface SubgraphOptions {
   operationBounds?: OperationBoundsOptions;
   /** Runs this subgraph's own queries once, so that Neo4j has compiled them before users ask; only logged if it fails. */
   warmUp?: () => Promise<void>;
-}
-
-/** The executable subgraph schema, with stub input types renamed (see subgraph-kit/federation.ts). */
-export async function buildSubgraphSchema(
-  options: Pick<SubgraphOptions, "name" | "driver" | "resolvers"> & { graphqlDriver?: Driver },
-): Promise<{ schema: GraphQLSchema; neoSchema: Neo4jGraphQL }> {
-  const typeDefs = subgraphTypeDefs(options.name);
-  const neoSchema = new Neo4jGraphQL({
-    typeDefs,
-    // The generated queries run through the bounded driver (subgraph-kit/operation-bounds.ts) when one is given.
-    driver: options.graphqlDriver ?? options.driver,
-    // A new API: only the current filter and mutation syntax, none of the deprecated aliases.
-    features: {
-      excludeDeprecatedFields: {
-        mutationOperations: true,
-        aggregationFilters: true,
-        aggregationFiltersOutsideConnection: true,
-        relationshipFilters: true,
-        attributeFilters: true,
-      },
-    },
-    ...(options.resolvers ? { resolvers: options.resolvers } : {}),
-  });
-  const generated = await neoSchema.getSubgraphSchema();
-  const prefix = options.name[0]!.toUpperCase() + options.name.slice(1);
-  const document = parse(typeDefs);
-  const stubs = stubTypeNames(document);
-  const federated = hideStubRootFields(restoreShareableFields(shareAggregateSelections(generated), document), stubs, document);
-  const schema = completePartialEntities(batchEntityResolution(refreshServiceSdl(renameStubInputTypes(federated, stubs, prefix))), nodeTypeNames(document));
-  // A request's mutations run in one transaction (settled by requestTransactions): each input checked, then the change made and recorded in the audit trail.
-  const model = graphModel(document);
-  runMutationsInRequestTransaction(validateMutations(auditMutations(schema, model), { model, driver: options.driver }), options.driver);
-  // Last, so it wraps every other step: paging arguments checked and bounded before anything reads them.
-  boundListArguments(schema, { lists: listBoundsByType(document), handWritten: handWrittenFields(options.resolvers) });
-  refuseInvalidDates(schema);
-  return { schema, neoSchema };
 }
 
 const unauthenticatedMessage = "This needs a signed-in caller: send a bearer token (people's names and every change do).";

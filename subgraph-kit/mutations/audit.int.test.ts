@@ -3,7 +3,8 @@ import { graphql, type GraphQLSchema } from "graphql";
 import { int as neo4jInt, type Driver } from "neo4j-driver";
 import { headersFor, postGraphQL, startSubgraph, testAdmin, testAuth, testDriver, testNeo4j, testReader, uniqueId } from "../../test/helpers.js";
 import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../../platform/caller.js";
-import { buildSubgraphSchema, type RunningServer } from "../server.js";
+import { type RunningServer } from "../server.js";
+import { buildSubgraphSchema } from "../schema.js";
 import { executeRequest, maxRelationshipsPerDelete } from "./audit.js";
 import { auditTrailResolvers } from "../../subgraphs/people/resolvers/audit-trail.js";
 

@@ -553,7 +553,8 @@ export function auditMutations(schema: GraphQLSchema, model: GraphModel): GraphQ
       if (!isRequestTransaction(tx)) throw new Error("The audit needs the mutation's transaction as executionContext (runMutationsInRequestTransaction).");
       const positions = mutationPositions(model, target, args);
       if (positions.length === 0) return resolve(source, args, context, info);
-      const run: AuditRun = { tx, schema, context, finder };
+      // The schema being served, so the audit's reads run through every step after this one (schema.ts).
+      const run: AuditRun = { tx, schema: info.schema, context, finder };
       const plan = planFor(model, positions);
       const before: Snapshot = new Map();
       await takeSnapshot(run, plan, [], before);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphQLSchema } from "graphql";
 import type { Driver } from "neo4j-driver";
 import { testDriver, uniqueId } from "../../test/helpers.js";
-import { buildSubgraphSchema } from "../server.js";
+import { buildSubgraphSchema } from "../schema.js";
 import type { Problem } from "./validation.js";
 import { executeRequest } from "./audit.js";
 
