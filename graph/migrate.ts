@@ -1,7 +1,7 @@
 import type { Driver } from "neo4j-driver";
 
 /** Every node label the graph holds; each is identified by a unique `id`. */
-export const nodeLabels = ["Organisation", "Person", "Profession", "Community", "Service", "Stage", "Post", "JuniorPosts"] as const;
+export const nodeLabels = ["Organisation", "Person", "Profession", "Community", "Service", "Stage", "ServiceEvent", "Post", "JuniorPosts"] as const;
 
 /**
  * Schema statements, all idempotent (IF NOT EXISTS): @neo4j/graphql 7 creates no constraints or
@@ -15,6 +15,8 @@ export const schemaStatements: readonly string[] = [
   "CREATE INDEX organisation_status IF NOT EXISTS FOR (n:Organisation) ON (n.status)",
   "CREATE INDEX organisation_type IF NOT EXISTS FOR (n:Organisation) ON (n.type)",
   "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)",
+  // The services list replaces a service's timeline by its file name.
+  "CREATE INDEX service_event_listed_as IF NOT EXISTS FOR (n:ServiceEvent) ON (n.listedAs)",
   // Ranked search over everything a user may look for by name.
   `CREATE FULLTEXT INDEX search_names IF NOT EXISTS
      FOR (n:Organisation|Person|Profession|Community|Service|Stage) ON EACH [n.name, n.acronym, n.description]`,

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { runImport } from "./run-import.js";
 import { govukOrganisationsSource } from "./sources/govuk-organisations.js";
 import { organogramSource } from "./sources/organogram.js";
 import { professionStatisticsSource } from "./sources/profession-statistics.js";
+import { govukServicesListSource } from "./sources/govuk-services-list.js";
 import { testDriver, testNeo4j, uniqueId } from "../../test/helpers.js";
 
 /** Node and relationship counts and a checksum of every property: what "nothing changed" means. */
@@ -58,6 +59,15 @@ describe("a broken file", () => {
       ]),
     );
     await expectRefused(() => runImport(govukOrganisationsSource, [file], { driver, database }), /^latin1\.json: it is not UTF-8 text/);
+  });
+
+  it("a services list folder with one truncated file is refused whole, the good files too", async () => {
+    const services = join(dir, "services");
+    mkdirSync(services);
+    for (let i = 0; i < 3; i++)
+      writeFileSync(join(services, `${prefix}${i}.json`), JSON.stringify({ name: `Broken ${i}`, organisation: "Home Office", phase: "Live" }));
+    writeFileSync(join(services, `${prefix}3.json`), JSON.stringify({ name: "Broken 3", organisation: "Home Office", phase: "Live" }).slice(0, -10));
+    await expectRefused(() => runImport(govukServicesListSource, [services], { driver, database }), new RegExp(`^${prefix}3\\.json: it is not valid JSON`));
   });
 
   it("a CSV with a renamed column is refused whole, naming the column", async () => {

@@ -12,6 +12,7 @@ import { organogramSource } from "./sources/organogram.js";
 import { professionStatisticsSource } from "./sources/profession-statistics.js";
 import { servicePortfolioSource } from "./sources/service-portfolio.js";
 import { stepByStepSource } from "./sources/step-by-step.js";
+import { govukServicesListSource } from "./sources/govuk-services-list.js";
 import { testDriver, testNeo4j } from "../../test/helpers.js";
 
 const data = resolve(import.meta.dirname, "../../../shared/data");
@@ -63,12 +64,70 @@ describe.skipIf(!existsSync(data))("importing the real files of ../shared/data",
     expect(Number(divorce!["stages"])).toBe(3);
   });
 
+  it("the GOV.UK services list: services per organisation, phases and assessment dates as the files give them; the one unmatched name reported", async () => {
+    const dir = join(data, "govuk-services-list/services");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+    const listed = files.map((f) => ({
+      slug: f.replace(/\.json$/, ""),
+      ...(JSON.parse(readFileSync(join(dir, f), "utf8")) as { organisation: string | string[]; phase: string; timeline?: { items: { date: string }[] } }),
+    }));
+    const summary = await runImport(govukServicesListSource, [dir], { driver, database });
+    expect(summary).toMatchObject({ read: files.length, rejected: 1 });
+    expect(summary.rejections[0]).toMatchObject({
+      location: "general-registrars-office.json",
+      reason: expect.stringMatching(/^organisation "General Register Office" matches no/),
+    });
+
+    const names = (s: (typeof listed)[number]) => new Set((Array.isArray(s.organisation) ? s.organisation : [s.organisation]).map((n) => n.trim()));
+    for (const [id, name] of [
+      ["hm-revenue-customs", "HM Revenue and Customs"],
+      ["department-for-work-pensions", "Department for Work and Pensions"],
+      ["driver-and-vehicle-licensing-agency", "Driver and Vehicle Licensing Agency"],
+    ] as const) {
+      const [owned] = await query("MATCH (:Organisation {id: $id})-[:OWNS]->(s:Service) WHERE s.listedAs IS NOT NULL RETURN count(s) AS n", { id });
+      expect([id, Number(owned!["n"])]).toEqual([id, listed.filter((s) => names(s).has(name)).length]);
+    }
+
+    const phases = await query("MATCH (s:Service) WHERE s.listedAs IS NOT NULL RETURN s.phase AS phase, count(*) AS n ORDER BY phase");
+    const expected = new Map<string | null, number>();
+    for (const s of listed) {
+      const phase = s.phase.toLowerCase() === "unknown" ? null : s.phase.toLowerCase();
+      expected.set(phase, (expected.get(phase) ?? 0) + 1);
+    }
+    expect(new Map(phases.map((r) => [r["phase"] as string | null, Number(r["n"])]))).toEqual(expected);
+
+    const timelines = await query(
+      "MATCH (e:ServiceEvent) WHERE e.listedAs IS NOT NULL RETURN e.listedAs AS slug, apoc.coll.sort(collect(toString(e.date))) AS dates",
+    );
+    expect(new Map(timelines.map((r) => [r["slug"], r["dates"]]))).toEqual(
+      new Map(listed.filter((s) => s.timeline?.items.length).map((s) => [s.slug, s.timeline!.items.map((i) => i.date).sort()])),
+    );
+  });
+
+  it("a service in both the services list and a portfolio, or in two sources by any route, is one node", async () => {
+    await runImport(govukServicesListSource, [join(data, "govuk-services-list/services")], { driver, database });
+    await runImport(servicePortfolioSource, [join(data, "services/dwp-defra-digital-service-portfolios.json")], { driver, database });
+    const [both] = await query(
+      "MATCH (s:Service) WHERE any(x IN s.sources WHERE x STARTS WITH 'govuk-services-list:') AND any(x IN s.sources WHERE x STARTS WITH 'service-portfolio:') RETURN collect(s.listedAs) AS listed",
+    );
+    expect(both!["listed"]).toContain("access-to-work");
+    // No two sources hold the same service twice: no name or address is on services made by two sources.
+    // (Within the list, two services may share a start page: apprenticeship-levy and recruit-an-apprentice do.)
+    const clashes = await query(
+      `MATCH (s:Service) UNWIND [toLower(s.name)] + [a IN [s.liveService] + coalesce(s.startPages, []) WHERE a IS NOT NULL | toLower(a)] AS key
+       WITH key, collect(DISTINCT coalesce(split(s.source, ':')[0], 'hand-made')) AS makers, collect(DISTINCT s.id) AS ids
+       WHERE size(makers) > 1 RETURN key, ids`,
+    );
+    expect(clashes).toEqual([]);
+  });
+
   it("the DWP and Defra portfolios: every service, with its department and phase", async () => {
     const file = join(data, "services/dwp-defra-digital-service-portfolios.json");
     const projects = JSON.parse(readFileSync(file, "utf8")) as { _department: string; phase: string }[];
     const summary = await runImport(servicePortfolioSource, [file], { driver, database });
     expect(summary).toMatchObject({ read: projects.length, rejected: 0 });
-    const byDepartment = await query(`MATCH (o:Organisation)-[:OWNS]->(s:Service {source: 'service-portfolio:dwp-defra-digital-service-portfolios.json'})
+    const byDepartment =
+      await query(`MATCH (o:Organisation)-[:OWNS]->(s:Service) WHERE 'service-portfolio:dwp-defra-digital-service-portfolios.json' IN s.sources
       RETURN o.name AS department, count(s) AS services ORDER BY department`);
     expect(byDepartment.map((r) => [r["department"], Number(r["services"])])).toEqual(
       [...new Set(projects.map((p) => p._department))].sort().map((d) => [d, projects.filter((p) => p._department === d).length]),

@@ -182,12 +182,15 @@ export async function mergeLinks(tx: ManagedTransaction, shape: LinkShape, links
  * Deletes the `type` links of the given nodes to targets the source no longer lists: a later
  * snapshot replaces what an earlier one said, and nothing any other source wrote is touched.
  * `incoming` prunes links that point at the given nodes instead, such as (Organisation)-[:OWNS]->(Service).
+ * `madeBy` (a source's name) limits the pruning to the links that source made, where several sources
+ * write links of one type to one node (the owners of a service in the services list and a portfolio).
  */
 export async function pruneLinks(
   tx: ManagedTransaction,
   shape: LinkShape,
   current: { id: string; targets: string[] }[],
   incoming = false,
+  madeBy?: string,
 ): Promise<Partial<WriteCounts>> {
   const pattern = incoming
     ? `(a:${shape.to} {id: row.id})<-[r:${shape.type}]-(b:${shape.from})`
@@ -195,10 +198,10 @@ export async function pruneLinks(
   const result = await tx.run(
     `UNWIND $current AS row
      MATCH ${pattern}
-     WHERE NOT b.id IN row.targets
+     WHERE NOT b.id IN row.targets AND ($madeBy IS NULL OR r.source STARTS WITH $madeBy)
      DELETE r
      RETURN count(r) AS deleted`,
-    { current },
+    { current, madeBy: madeBy === undefined ? null : `${madeBy}:` },
   );
   return { relationshipsDeleted: toNumber(result.records[0]?.get("deleted") ?? 0) };
 }

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { runImport } from "../import/run-import.js";
 import { govukOrganisationsSource } from "../import/sources/govuk-organisations.js";
 import { stepByStepSource } from "../import/sources/step-by-step.js";
+import { govukServicesListSource } from "../import/sources/govuk-services-list.js";
 import { professions } from "./professions.js";
 import { communities, people, startingABusiness, type PersonSeed } from "./starting-a-business.js";
 
@@ -154,16 +155,24 @@ export async function seedStepBySteps(driver: Driver, database?: string): Promis
   return summary.read - summary.rejected;
 }
 
+/** The 240 services of the GOV.UK services list in data/seed/data, through the importer. */
+export async function seedServicesList(driver: Driver, database?: string): Promise<number> {
+  const summary = await runImport(govukServicesListSource, [resolve(import.meta.dirname, "data", "govuk-services-list", "services")], { driver, database });
+  return summary.created + summary.updated + summary.unchanged;
+}
+
 /** Loads all the demo data; safe to run again. */
 export async function seedDemoData(driver: Driver, database?: string): Promise<SeedSummary> {
   const organisations = await seedOrganisations(driver, database);
   const professionCount = await seedProfessions(driver, database);
   await seedStartingABusiness(driver, database);
+  // The services list first: its addresses are what a step's link is matched to, and it makes the nodes the others join.
+  const listedCount = await seedServicesList(driver, database);
   const stepByStepCount = await seedStepBySteps(driver, database);
   return {
     organisations,
     professions: professionCount,
-    services: 1 + stepByStepCount,
+    services: 1 + stepByStepCount + listedCount,
     communities: communities.length,
     people: people.length,
   };

@@ -1,5 +1,6 @@
 import type { ImportSource } from "../source.js";
 import { govukOrganisationsSource } from "./govuk-organisations.js";
+import { govukServicesListSource } from "./govuk-services-list.js";
 import { organogramSource } from "./organogram.js";
 import { professionStatisticsSource } from "./profession-statistics.js";
 import { servicePortfolioSource } from "./service-portfolio.js";
@@ -14,4 +15,5 @@ export const importSources: Record<string, ImportSource<any, any>> = {
   [professionStatisticsSource.name]: professionStatisticsSource,
   [servicePortfolioSource.name]: servicePortfolioSource,
   [organogramSource.name]: organogramSource,
+  [govukServicesListSource.name]: govukServicesListSource,
 };

@@ -1,11 +1,13 @@
 /**
  * The DWP and Defra digital service portfolios (JSON project files merged into one array): each
  * service with its department, phase and phase history. The named senior owners and service
- * managers are not imported: they are personal data the graph does not need here.
+ * managers are not imported: they are personal data the graph does not need here. A service the
+ * services list (or another source) already holds is that node (data/import/service-identity.ts).
  */
 import { readJsonArray } from "../read.js";
 import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
-import { addCounts, check, mergeLinks, parsing, pruneLinks, RecordError, upsertNodes, type ImportSource, type NodeRow, type WriteCounts } from "../source.js";
+import { loadServiceIndex, upsertServices, type ServiceIndex } from "../service-identity.js";
+import { addCounts, check, mergeLinks, parsing, pruneLinks, RecordError, type ImportSource, type NodeRow, type WriteCounts } from "../source.js";
 import { slugify } from "../../seed/professions.js";
 
 export interface PortfolioService {
@@ -31,13 +33,17 @@ function phaseHistory(value: unknown): string[] {
   });
 }
 
-export const servicePortfolioSource: ImportSource<PortfolioService, OrganisationNameIndex> = {
-  name: "service-portfolio",
+const sourceName = "service-portfolio";
+
+export const servicePortfolioSource: ImportSource<PortfolioService, { organisations: OrganisationNameIndex; services: ServiceIndex }> = {
+  name: sourceName,
   description: "DWP and Defra digital service portfolio JSON: services with their department, phase and phase history",
   records: (file) => readJsonArray(file),
-  prepare: loadOrganisationNameIndex,
+  async prepare(driver, database) {
+    return { organisations: await loadOrganisationNameIndex(driver, database), services: await loadServiceIndex(driver, database) };
+  },
 
-  parse: (raw, organisations) =>
+  parse: (raw, { organisations, services }) =>
     parsing(() => {
       if (!check.object(raw)) throw new RecordError("the record is not an object");
       const name = check.text(raw, "name", { required: true, max: 300 })!;
@@ -52,7 +58,7 @@ export const servicePortfolioSource: ImportSource<PortfolioService, Organisation
       return {
         department,
         service: {
-          id,
+          id: services.resolve(sourceName, id, { names: [name], addresses: [] }),
           props: {
             name,
             description: check.text(raw, "description", { max: 4000 }),
@@ -66,9 +72,8 @@ export const servicePortfolioSource: ImportSource<PortfolioService, Organisation
 
   keyOf: (s) => `service "${s.service.id}"`,
   writeNodes: (tx, batch, provenance) =>
-    upsertNodes(
+    upsertServices(
       tx,
-      "Service",
       batch.map((s) => s.service),
       provenance,
     ),
@@ -83,6 +88,7 @@ export const servicePortfolioSource: ImportSource<PortfolioService, Organisation
         owns,
         batch.map((s) => ({ id: s.service.id, targets: [s.department] })),
         true,
+        sourceName,
       ),
     );
     const result = await mergeLinks(

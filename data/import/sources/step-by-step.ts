@@ -5,6 +5,7 @@
  */
 import { createReadStream } from "node:fs";
 import { readJsonArray, readJsonDocument, type RawRecord } from "../read.js";
+import { loadServiceIndex, upsertServices, type ServiceIndex } from "../service-identity.js";
 import {
   addCounts,
   check,
@@ -83,7 +84,9 @@ function ownersOf(list: unknown, field: string): string[] {
   ];
 }
 
-function parseJourney(raw: unknown): StepByStepJourney {
+const sourceName = "step-by-step";
+
+function parseJourney(raw: unknown, services: ServiceIndex): StepByStepJourney {
   if (!check.object(raw)) throw new RecordError("the record is not an object");
   const details = raw["details"];
   const nav = check.object(details) && check.object(details["step_by_step_nav"]) ? details["step_by_step_nav"] : undefined;
@@ -94,13 +97,14 @@ function parseJourney(raw: unknown): StepByStepJourney {
   const id = idOf(basePath, "base_path");
   const title = check.text(raw, "title", { required: true, max: 300 })!.replace(/: step by step$/, "");
   let number = 0;
+  const url = `https://www.gov.uk/${id}`;
   return {
     service: {
-      id,
+      id: services.resolve(sourceName, id, { names: [title], addresses: [url] }),
       props: {
         name: title,
         description: check.text(raw, "description", { max: 2000 })?.replace(/<[^>]+>/g, "") ?? null,
-        url: `https://www.gov.uk/${id}`,
+        url,
       },
     },
     stages: steps.map((step, index) => {
@@ -125,20 +129,20 @@ async function* journeys(file: string): AsyncGenerator<RawRecord> {
   yield* first === "[" ? readJsonArray(file) : readJsonDocument(file);
 }
 
-export const stepByStepSource: ImportSource<StepByStepJourney> = {
-  name: "step-by-step",
+export const stepByStepSource: ImportSource<StepByStepJourney, ServiceIndex> = {
+  name: sourceName,
   description: "GOV.UK step-by-step journeys (the shared extract or Content API step_by_step_nav): a service with ordered stages and owners",
   records: journeys,
-  parse: (raw) => parsing(() => parseJourney(raw)),
+  prepare: loadServiceIndex,
+  parse: (raw, services) => parsing(() => parseJourney(raw, services)),
   keyOf: (journey) => `service "${journey.service.id}"`,
 
   async writeNodes(tx, batch, provenance) {
     const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
     addCounts(
       counts,
-      await upsertNodes(
+      await upsertServices(
         tx,
-        "Service",
         batch.map((j) => j.service),
         provenance,
       ),
@@ -175,6 +179,7 @@ export const stepByStepSource: ImportSource<StepByStepJourney> = {
         owns,
         batch.map((j) => ({ id: j.service.id, targets: j.owners })),
         true,
+        sourceName,
       ),
     );
     for (const [shape, links] of [

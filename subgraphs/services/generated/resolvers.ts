@@ -296,13 +296,27 @@ export type Service = {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   description?: Maybe<Scalars['String']['output']>;
-  /** Delivery phase: backlog, discovery, alpha, beta, live or retired. */
+  /** Delivery phase: backlog, discovery, alpha, beta, live, retired or experimental; null when unknown. */
   phase?: Maybe<Scalars['String']['output']>;
   /** Each step through the phases, as `phase: event (date)`, for example `alpha: Completed (October 2015)`. */
   phaseHistory?: Maybe<Array<Scalars['String']['output']>>;
   theme?: Maybe<Scalars['String']['output']>;
-  /** The service's page on GOV.UK, where it has one. */
+  /** The service's page on GOV.UK, where it has one (its first start page, for a service of the services list). */
   url?: Maybe<Scalars['String']['output']>;
+  /** Other names people know it by (from the GOV.UK services list). */
+  synonyms?: Maybe<Array<Scalars['String']['output']>>;
+  /** Where the service itself runs, for example `https://www.tax.service.gov.uk/…`. */
+  liveService?: Maybe<Scalars['String']['output']>;
+  /** The GOV.UK pages a person starts the service from. */
+  startPages?: Maybe<Array<Scalars['String']['output']>>;
+  /** Its file name in the GOV.UK services list (`data/services/<listedAs>.json`), when it is listed there. */
+  listedAs?: Maybe<Scalars['String']['output']>;
+  /** Labels the services list gives it, such as `Top 75`. */
+  tags?: Maybe<Array<Scalars['String']['output']>>;
+  /** Every source that describes the service, as `<import source>:<file>`: one node holds what each says (see docs/adr/0008). */
+  sources?: Maybe<Array<Scalars['String']['output']>>;
+  /** Its Service Standard assessments and other dated events, from the services list (sort by date). */
+  timeline: Array<ServiceEvent>;
   /** The organisations that own the service end to end (for a GOV.UK step-by-step, its publishing organisations). */
   owners: Array<Organisation>;
   /** The stages in the order a person meets them (sort by position). */
@@ -312,6 +326,31 @@ export type Service = {
   source?: Maybe<Scalars['String']['output']>;
   /** The date of the data it was imported from, when known (YYYY-MM-DD). */
   snapshot?: Maybe<Scalars['String']['output']>;
+  /** When an import last created or changed it. */
+  importedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/**
+ * A dated event in a service's life, from the GOV.UK services list's timeline: a Service Standard
+ * assessment (the phase assessed and its outcome, with the report) or a launch, a closure or the like.
+ */
+export type ServiceEvent = {
+  __typename?: 'ServiceEvent';
+  id: Scalars['ID']['output'];
+  date: Scalars['Date']['output'];
+  /** As the list words it, for example `Passed beta reassessment`. */
+  label: Scalars['String']['output'];
+  /** For an assessment, the phase assessed (alpha, beta or live); null for other events. */
+  assessedPhase?: Maybe<Scalars['String']['output']>;
+  /** For an assessment, where the label gives it: passed, not passed, met, not met, amber or red. */
+  outcome?: Maybe<Scalars['String']['output']>;
+  /** For an assessment, whether it was a reassessment. */
+  reassessment?: Maybe<Scalars['Boolean']['output']>;
+  /** The first address the event links to: for an assessment, its report. */
+  reportUrl?: Maybe<Scalars['String']['output']>;
+  service: Array<Service>;
+  /** Where this fact came from, as `<import source>:<file>`. */
+  source?: Maybe<Scalars['String']['output']>;
   /** When an import last created or changed it. */
   importedAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -618,6 +657,8 @@ export type ResolversTypes = {
   SearchPage: ResolverTypeWrapper<RowOf<SearchPage>>;
   SearchEdge: ResolverTypeWrapper<RowOf<SearchEdge>>;
   Service: ResolverTypeWrapper<RowOf<Service>>;
+  ServiceEvent: ResolverTypeWrapper<RowOf<ServiceEvent>>;
+  Boolean: ResolverTypeWrapper<RowOf<Scalars['Boolean']['output']>>;
   Stage: ResolverTypeWrapper<RowOf<Stage>>;
   Lane: ResolverTypeWrapper<RowOf<Lane>>;
   Responsibility: ResolverTypeWrapper<RowOf<Responsibility>>;
@@ -629,7 +670,6 @@ export type ResolversTypes = {
   Profession: ResolverTypeWrapper<RowOf<Profession>>;
   CommunityKind: ResolverTypeWrapper<RowOf<CommunityKind>>;
   AnalysisPageInfo: ResolverTypeWrapper<RowOf<AnalysisPageInfo>>;
-  Boolean: ResolverTypeWrapper<RowOf<Scalars['Boolean']['output']>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -662,6 +702,8 @@ export type ResolversParentTypes = {
   SearchPage: RowOf<SearchPage>;
   SearchEdge: RowOf<SearchEdge>;
   Service: RowOf<Service | FederationReferenceTypes['Service']>;
+  ServiceEvent: RowOf<ServiceEvent>;
+  Boolean: RowOf<Scalars['Boolean']['output']>;
   Stage: RowOf<Stage | FederationReferenceTypes['Stage']>;
   Responsibility: RowOf<Responsibility>;
   WorksOn: RowOf<WorksOn>;
@@ -671,7 +713,6 @@ export type ResolversParentTypes = {
   Community: RowOf<Community | FederationReferenceTypes['Community']>;
   Profession: RowOf<Profession | FederationReferenceTypes['Profession']>;
   AnalysisPageInfo: RowOf<AnalysisPageInfo>;
-  Boolean: RowOf<Scalars['Boolean']['output']>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -840,11 +881,31 @@ export type ServiceResolvers<ContextType = SubgraphContext, ParentType extends R
   phaseHistory?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   theme?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  synonyms?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  liveService?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startPages?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  listedAs?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  sources?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  timeline?: Resolver<Array<ResolversTypes['ServiceEvent']>, ParentType, ContextType>;
   owners?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
   stages?: Resolver<Array<ResolversTypes['Stage']>, ParentType, ContextType>;
   communities?: Resolver<Array<ResolversTypes['Community']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   snapshot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type ServiceEventResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceEvent'] = ResolversParentTypes['ServiceEvent']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  assessedPhase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reassessment?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  reportUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  service?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
@@ -954,6 +1015,7 @@ export type Resolvers<ContextType = SubgraphContext> = {
   SearchPage?: SearchPageResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
   Service?: ServiceResolvers<ContextType>;
+  ServiceEvent?: ServiceEventResolvers<ContextType>;
   Stage?: StageResolvers<ContextType>;
   Responsibility?: ResponsibilityResolvers<ContextType>;
   WorksOn?: WorksOnResolvers<ContextType>;
