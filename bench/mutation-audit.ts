@@ -13,6 +13,7 @@ import { parseConfig } from "../platform/config.js";
 import { createDriver } from "../graph/neo4j.js";
 import { buildSubgraphSchema } from "../subgraph-kit/schema.js";
 import { percentile } from "./load.js";
+import { peoplePolicy } from "../subgraphs/people/policy.js";
 
 const { values } = parseArgs({ options: { neo4j: { type: "string" }, rounds: { type: "string", default: "40" } } });
 const config = parseConfig();
@@ -20,7 +21,7 @@ const driver = createDriver(config, values.neo4j ?? config.NEO4J_URI ?? `bolt://
 const rounds = Number(values.rounds);
 const jwt = { sub: "bench-audit", roles: ["admin", "editor", "reader"], organisations: [] };
 
-const { schema: audited, neoSchema } = await buildSubgraphSchema({ name: "people", driver });
+const { schema: audited, neoSchema } = await buildSubgraphSchema({ name: "people", driver, policy: peoplePolicy });
 // The generated schema, before this project wraps its resolvers (buildSubgraphSchema maps it to new types).
 const generated = await neoSchema.getSubgraphSchema();
 if (generated.getMutationType()!.getFields()["updatePeople"]!.resolve === audited.getMutationType()!.getFields()["updatePeople"]!.resolve) {

@@ -11,7 +11,7 @@ import { migrate } from "../graph/migrate.js";
 import { operationBoundsFromConfig } from "./operation-bounds.js";
 import { StartUp, type SubgraphOptions, type SubgraphServer } from "./server.js";
 
-type SubgraphFactory = (deps: Omit<SubgraphOptions, "name">) => Promise<SubgraphServer>;
+type SubgraphFactory = (deps: Omit<SubgraphOptions, "name" | "policy">) => Promise<SubgraphServer>;
 
 /** Waits between start-up attempts: doubling from 0.5 s, at most 5 s, so a Neo4j that comes back is used within 5 s. */
 const firstRetryMs = 500;

@@ -36,7 +36,6 @@ describe("the schema steps", () => {
         const after = fingerprint(generated);
         expect(after.sdl, step.name).toBe(before.sdl);
         for (const [field, resolve] of before.resolvers) expect(after.resolvers.get(field), `${step.name}: ${field}`).toBe(resolve);
-        if (result === generated) expect(step.name, "a step that changes nothing here returns its input").toMatch(/./);
       }
     });
 

@@ -14,7 +14,8 @@ import { refuseInvalidDates } from "./dates.js";
 import { hideStubRootFields, refreshServiceSdl, renameStubInputTypes, restoreShareableFields, shareAggregateSelections, stubTypeNames } from "./federation.js";
 import { auditMutations, runMutationsInRequestTransaction } from "./mutations/audit.js";
 import { graphModel, type GraphModel } from "./mutations/input.js";
-import { validateMutations } from "./mutations/validation.js";
+import { fieldRulesWith, validateMutations, type FieldRules } from "./mutations/validation.js";
+import type { SubgraphPolicy } from "./policy.js";
 import { boundListArguments, handWrittenFields, listBoundsByType } from "./paging.js";
 import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
 import { subgraphTypeDefs } from "./type-defs.js";
@@ -31,6 +32,8 @@ export interface SchemaStepInput {
   /** The subgraph's name with a capital, for the input types it renames. */
   prefix: string;
   model: GraphModel;
+  /** The rules of the fields its mutations write: the shared ones with the subgraph's own (its policy). */
+  fieldRules: FieldRules;
   /** For the checks and the audit of mutations: the unbounded driver (they read a few nodes each). */
   driver: Driver;
   resolvers: SubgraphResolvers | undefined;
@@ -95,7 +98,7 @@ export const schemaSteps: readonly SchemaStep[] = [
   {
     name: "validate mutations",
     why: "@neo4j/graphql stores blank names and silently skips a connect to an id that does not exist; the whole input is checked before anything is written.",
-    apply: onACopy((schema, { model, driver }) => validateMutations(schema, { model, driver })),
+    apply: onACopy((schema, { model, driver, fieldRules }) => validateMutations(schema, { model, driver, rules: fieldRules })),
   },
   {
     name: "run mutations in the request's transaction",
@@ -124,6 +127,8 @@ export interface SubgraphSchemaOptions {
   name: SubgraphName;
   driver: Driver;
   resolvers?: SubgraphResolvers | undefined;
+  /** The subgraph's own rules (subgraphs/<name>/policy.ts); without it, only the rules every subgraph shares. */
+  policy?: SubgraphPolicy | undefined;
   /** The driver the generated queries run on (subgraph-kit/operation-bounds.ts bounds it); `driver` when not given. */
   graphqlDriver?: Driver;
 }
@@ -136,6 +141,7 @@ export function schemaStepInput(options: SubgraphSchemaOptions): SchemaStepInput
     stubs: stubTypeNames(typeDefs),
     prefix: options.name[0]!.toUpperCase() + options.name.slice(1),
     model: graphModel(typeDefs),
+    fieldRules: fieldRulesWith(options.policy?.fields),
     driver: options.driver,
     resolvers: options.resolvers,
   };

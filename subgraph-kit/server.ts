@@ -25,6 +25,7 @@ import { requestTransactions } from "./mutations/audit.js";
 import { InvalidTemporalError } from "./dates.js";
 import { boundOperations, ResultTooLargeError, SubgraphBusyError, type OperationBoundsOptions } from "./operation-bounds.js";
 import { buildSubgraphSchema, type SubgraphResolvers } from "./schema.js";
+import type { SubgraphPolicy } from "./policy.js";
 
 export interface SubgraphOptions {
   name: SubgraphName;
@@ -42,6 +43,8 @@ export interface SubgraphOptions {
   queryTimeoutMs?: number;
   /** Resolvers of this subgraph's own, merged over the generated ones. */
   resolvers?: SubgraphResolvers;
+  /** What the subgraph decides for its domain: its field rules, personal input types and refusal message. */
+  policy: SubgraphPolicy;
   /** What one request's generated queries may read and hold, and how many run at once (subgraph-kit/operation-bounds.ts). */
   operationBounds?: OperationBoundsOptions;
   /** Runs this subgraph's own queries once, so that Neo4j has compiled them before users ask; only logged if it fails. */
@@ -55,11 +58,8 @@ const neo4jGraphQLErrorCodes: Record<string, { code: string; message?: string }>
   // Neo4j's own message names the node's internal id; the client needs to know only which rule it broke.
   Neo4jGraphQLConstraintValidationError: { code: "CONFLICT", message: "An id given is already taken by another node of that type; nothing was changed." },
   Neo4jGraphQLRelationshipValidationError: { code: "BAD_USER_INPUT" },
-  Neo4jGraphQLForbiddenError: {
-    code: "FORBIDDEN",
-    message:
-      "Your token's roles do not allow this: people's names need the reader role, contact details the admin role or being that person, and editors change only their own organisations' people and responsibilities.",
-  },
+  // Its message is the subgraph's own (its policy's forbiddenMessage).
+  Neo4jGraphQLForbiddenError: { code: "FORBIDDEN" },
   Neo4jGraphQLAuthenticationError: { code: "UNAUTHENTICATED", message: unauthenticatedMessage },
 };
 
@@ -72,7 +72,7 @@ function causeOfClass<T extends Error>(error: unknown, errorClass: new (...args:
 }
 
 /** Database and unexpected errors say too much (Cypher, addresses, stacks): log them, send a plain message. */
-function maskingFormatError(logger: Logger) {
+function maskingFormatError(logger: Logger, policy: SubgraphPolicy) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const path = formatted.path ? { path: formatted.path } : {};
@@ -90,7 +90,10 @@ function maskingFormatError(logger: Logger) {
       : original instanceof Error
         ? neo4jGraphQLErrorCodes[original.name]
         : undefined;
-    if (known) return { message: known.message ?? formatted.message, extensions: { code: known.code }, ...path };
+    if (known) {
+      const message = known.code === "FORBIDDEN" ? policy.forbiddenMessage : (known.message ?? formatted.message);
+      return { message, extensions: { code: known.code }, ...path };
+    }
     if (original instanceof Neo4jError && original.code.startsWith("Neo.ClientError.Transaction.TransactionTimedOut")) {
       logger.warn({ operationName: formatted.path?.[0] }, "query stopped at its timeout");
       return {
@@ -221,12 +224,12 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
         schema,
         introspection: true,
         includeStacktraceInErrorResponses: false,
-        formatError: maskingFormatError(logger),
+        formatError: maskingFormatError(logger, options.policy),
         plugins: [
           ApolloServerPluginDrainHttpServer({ httpServer }),
           ApolloServerPluginInlineTraceDisabled(),
           requestLogging(),
-          personalFilterGuard(),
+          ...(options.policy.personalInputTypes ? [personalFilterGuard(options.policy.personalInputTypes)] : []),
           metrics.plugin,
           requestTransactions(),
         ],

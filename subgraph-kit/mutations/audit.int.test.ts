@@ -7,6 +7,9 @@ import { type RunningServer } from "../server.js";
 import { buildSubgraphSchema } from "../schema.js";
 import { executeRequest, maxRelationshipsPerDelete } from "./audit.js";
 import { auditTrailResolvers } from "../../subgraphs/people/resolvers/audit-trail.js";
+import { peoplePolicy } from "../../subgraphs/people/policy.js";
+import { organisationsPolicy } from "../../subgraphs/organisations/policy.js";
+import { servicesPolicy } from "../../subgraphs/services/policy.js";
 
 interface Jwt {
   sub?: string;
@@ -95,8 +98,8 @@ describe("audit trail", () => {
   beforeAll(async () => {
     driver = testDriver();
     const database = testNeo4j().database;
-    people = (await buildSubgraphSchema({ name: "people", driver, resolvers: auditTrailResolvers(driver, database) })).schema;
-    services = (await buildSubgraphSchema({ name: "services", driver })).schema;
+    people = (await buildSubgraphSchema({ name: "people", driver, policy: peoplePolicy, resolvers: auditTrailResolvers(driver, database) })).schema;
+    services = (await buildSubgraphSchema({ name: "services", driver, policy: servicesPolicy })).schema;
   });
 
   afterAll(async () => {
@@ -332,7 +335,7 @@ describe("audit trail", () => {
   });
 
   it("refuses a mutation whose filter matches more than 1000 nodes, before changing any", async () => {
-    const organisations = (await buildSubgraphSchema({ name: "organisations", driver })).schema;
+    const organisations = (await buildSubgraphSchema({ name: "organisations", driver, policy: organisationsPolicy })).schema;
     const result = await run(
       organisations,
       `mutation { updateOrganisations(where: { name: { contains: "" } }, update: { url: { set: "https://example.org" } }) { organisations { id } } }`,
@@ -423,7 +426,7 @@ describe("audit trail", () => {
 
   describe("of a deleted node's relationships", () => {
     it("records those of other subgraphs too, by type and direction, and the other end's type", async () => {
-      const organisations = (await buildSubgraphSchema({ name: "organisations", driver })).schema;
+      const organisations = (await buildSubgraphSchema({ name: "organisations", driver, policy: organisationsPolicy })).schema;
       const [organisation, person, post] = [fresh("organisation"), fresh("person"), `hm-revenue-customs/${uniqueId("POST").toUpperCase()}`];
       ids.push(post);
       await driver.executeQuery(
@@ -462,7 +465,7 @@ describe("audit trail", () => {
     });
 
     it(`refuses a delete that would remove more than ${maxRelationshipsPerDelete} relationships, before changing anything`, async () => {
-      const organisations = (await buildSubgraphSchema({ name: "organisations", driver })).schema;
+      const organisations = (await buildSubgraphSchema({ name: "organisations", driver, policy: organisationsPolicy })).schema;
       const [organisation, person] = [fresh("organisation"), fresh("person")];
       await driver.executeQuery(
         `

@@ -5,6 +5,11 @@ import { testDriver, uniqueId } from "../../test/helpers.js";
 import { buildSubgraphSchema } from "../schema.js";
 import type { Problem } from "./validation.js";
 import { executeRequest } from "./audit.js";
+import { peoplePolicy } from "../../subgraphs/people/policy.js";
+import { organisationsPolicy } from "../../subgraphs/organisations/policy.js";
+import { servicesPolicy } from "../../subgraphs/services/policy.js";
+
+const policies = { people: peoplePolicy, organisations: organisationsPolicy, services: servicesPolicy };
 
 const admin = { sub: "test-admin", roles: ["admin", "editor", "reader"], organisations: [] };
 
@@ -40,7 +45,7 @@ describe("mutation validation", () => {
 
   beforeAll(async () => {
     driver = testDriver();
-    const schemaOf = async (name: "people" | "services" | "organisations") => (await buildSubgraphSchema({ name, driver })).schema;
+    const schemaOf = async (name: "people" | "services" | "organisations") => (await buildSubgraphSchema({ name, driver, policy: policies[name] })).schema;
     [people, services, organisations] = await Promise.all([schemaOf("people"), schemaOf("services"), schemaOf("organisations")]);
     const { errors } = await run(
       people,

@@ -44,7 +44,7 @@ export interface Problem {
   message: string;
 }
 
-interface TextRule {
+export interface TextRule {
   max?: number;
   pattern?: RegExp;
   /** What the pattern asks for, in words. */
@@ -54,64 +54,56 @@ interface TextRule {
 
 // Ids are slugs as the importers make them (data/import/source.ts slugPattern); GOV.UK has one with an
 // underscore (`victoria-climbi_-inquiry`), and a step's id is its journey's slug plus `-step-N`.
-const slug = "[a-z0-9][a-z0-9_-]{0,149}";
+export const slug = "[a-z0-9][a-z0-9_-]{0,149}";
 const slugRule: TextRule = {
   pattern: new RegExp(`^${slug}$`),
   expected: "a slug: lower-case letters, digits, - and _, starting with a letter or digit, at most 150 characters",
 };
 
-/** Text rules by `Type.field`, then by field name; other text is at most 500 characters. */
-const textRules: Record<string, TextRule> = {
-  id: slugRule,
-  // A post is `<organisation>/<post reference>`, junior posts `<organisation>/junior/<slug>` (data/import/sources/organogram.ts).
-  "Post.id": {
-    pattern: new RegExp(`^${slug}/[^\\s\\p{Cc}](?:[^\\p{Cc}]{0,98}[^\\s\\p{Cc}])?$`, "u"),
-    expected: "`<organisation slug>/<post reference>`, the reference at most 100 characters",
+export interface NumberRule {
+  min: number;
+  max: number;
+}
+
+/**
+ * The rules of the fields a subgraph's mutations write, each by `Type.field` or by field name. Each
+ * subgraph gives its own in its policy (subgraphs/<name>/policy.ts), over the rules every subgraph
+ * shares below.
+ */
+export interface FieldRules {
+  text: Record<string, TextRule>;
+  numbers: Record<string, NumberRule>;
+  /** Pairs whose second must not be less than the first, when both are given together. */
+  orderedPairs: readonly (readonly [string, string])[];
+}
+
+/** Rules for what every subgraph writes alike: ids, names, descriptions, addresses, provenance, roles and dated intervals. */
+const sharedRules: FieldRules = {
+  text: {
+    id: slugRule,
+    // The importers take GOV.UK titles of up to 300 characters and portfolio descriptions of up to 4000.
+    name: { max: 300 },
+    description: { max: 4000 },
+    url: { max: 500, pattern: /^https?:\/\/[^\s/]+\S*$/, expected: "an http:// or https:// address" },
+    // Membership and WorksOn roles are open ("for example lead, member, convenor"): bounded, not listed.
+    role: { max: 100 },
+    source: { max: 500 },
+    snapshot: { pattern: /^\d{4}-\d{2}-\d{2}$/, expected: "a date as YYYY-MM-DD" },
   },
-  "JuniorPosts.id": { pattern: new RegExp(`^${slug}/junior/${slug}$`), expected: "`<organisation slug>/junior/<slug>`" },
-  // The importers take GOV.UK titles of up to 300 characters and portfolio descriptions of up to 4000.
-  name: { max: 300 },
-  description: { max: 4000 },
-  acronym: { max: 50 },
-  type: { max: 100 },
-  closedStatus: { max: 100 },
-  url: { max: 500, pattern: /^https?:\/\/[^\s/]+\S*$/, expected: "an http:// or https:// address" },
-  jobTitle: { max: 500 },
-  unit: { max: 300 },
-  reference: { max: 100 },
-  grade: { max: 100 },
-  professionGroup: { max: 200 },
-  family: { max: 200 },
-  theme: { max: 200 },
-  // Membership and WorksOn roles are open ("for example lead, member, convenor"): bounded, not listed.
-  role: { max: 100 },
-  source: { max: 500 },
-  snapshot: { pattern: /^\d{4}-\d{2}-\d{2}$/, expected: "a date as YYYY-MM-DD" },
-  // GOV.UK adds statuses now and then, so the importer checks the shape of the word, not a list; so does this.
-  status: { pattern: /^[a-z_]{1,50}$/, expected: "a GOV.UK status word such as live, closed, exempt, joining or transitioning" },
-  // A closed set: the Service.phase description and the service-portfolio importer's list.
-  phase: { oneOf: ["backlog", "discovery", "alpha", "beta", "live", "retired"] },
-  phaseHistory: { max: 300 },
+  numbers: {},
+  orderedPairs: [["since", "until"]],
 };
+
+/** The shared rules with a subgraph's own, which win where both name a field. */
+export function fieldRulesWith(own: Partial<FieldRules> = {}): FieldRules {
+  return {
+    text: { ...sharedRules.text, ...own.text },
+    numbers: { ...sharedRules.numbers, ...own.numbers },
+    orderedPairs: [...sharedRules.orderedPairs, ...(own.orderedPairs ?? [])],
+  };
+}
 const defaultTextRule: TextRule = { max: 500 };
 const maxListItems = 50;
-
-/** Number rules by `Type.field`, then by field name. */
-const numberRules: Record<string, { min: number; max: number }> = {
-  "Stage.position": { min: 1, max: 1000 },
-  fte: { min: 0, max: 100_000 },
-  payFloor: { min: 0, max: 10_000_000 },
-  payCeiling: { min: 0, max: 10_000_000 },
-  payMin: { min: 0, max: 10_000_000 },
-  payMax: { min: 0, max: 10_000_000 },
-};
-
-/** Pairs whose second must not be less than the first, when both are given together. */
-const orderedPairs: readonly (readonly [string, string])[] = [
-  ["since", "until"],
-  ["payFloor", "payCeiling"],
-  ["payMin", "payMax"],
-];
 const earliestYear = 1800;
 const latestYear = 2100;
 const maxProblemsReported = 100;
@@ -122,19 +114,19 @@ const quoted = (value: string) => JSON.stringify(value.length > 60 ? `${value.sl
 /** A Date or DateTime argument as its ISO text, which sorts as it orders within the years allowed. */
 const temporalText = (value: unknown) => String(value);
 
-function checkScalar(owner: string, property: PropertyModel, value: unknown, path: string, problems: Problem[]): void {
+function checkScalar(rules: FieldRules, owner: string, property: PropertyModel, value: unknown, path: string, problems: Problem[]): void {
   if (value === null || value === undefined) return;
   const problem = (message: string): void => void problems.push({ field: path, message });
   if (typeof value === "string" && (property.type === "String" || property.type === "ID")) {
     if (value.trim() === "") return problem(property.required ? "is required and must not be blank" : "must not be blank: leave it out or set it to null");
-    const rule = ruleOf(textRules, owner, property.name) ?? defaultTextRule;
+    const rule = ruleOf(rules.text, owner, property.name) ?? defaultTextRule;
     if (rule.max !== undefined && value.length > rule.max) return problem(`must be at most ${rule.max} characters; it has ${value.length}`);
     if (rule.pattern && !rule.pattern.test(value)) return problem(`must be ${rule.expected}; it was ${quoted(value)}`);
     if (rule.oneOf && !rule.oneOf.includes(value)) return problem(`must be one of ${rule.oneOf.join(", ")}; it was ${quoted(value)}`);
     return;
   }
   if (typeof value === "number") {
-    const rule = ruleOf(numberRules, owner, property.name);
+    const rule = ruleOf(rules.numbers, owner, property.name);
     if (rule && (value < rule.min || value > rule.max)) problem(`must be between ${rule.min} and ${rule.max}; it was ${value}`);
     return;
   }
@@ -145,10 +137,10 @@ function checkScalar(owner: string, property: PropertyModel, value: unknown, pat
   }
 }
 
-function checkValue(owner: string, property: PropertyModel, value: unknown, path: string, problems: Problem[]): void {
-  if (!property.list || !Array.isArray(value)) return checkScalar(owner, property, value, path, problems);
+function checkValue(rules: FieldRules, owner: string, property: PropertyModel, value: unknown, path: string, problems: Problem[]): void {
+  if (!property.list || !Array.isArray(value)) return checkScalar(rules, owner, property, value, path, problems);
   if (value.length > maxListItems) problems.push({ field: path, message: `must have at most ${maxListItems} items; it has ${value.length}` });
-  value.forEach((item, i) => checkScalar(owner, property, item, `${path}[${i}]`, problems));
+  value.forEach((item, i) => checkScalar(rules, owner, property, item, `${path}[${i}]`, problems));
 }
 
 /**
@@ -156,6 +148,7 @@ function checkValue(owner: string, property: PropertyModel, value: unknown, path
  * (`{ name: { set: "x" } }`), checked one by one and in their ordered pairs.
  */
 function checkProperties(
+  rules: FieldRules,
   owner: string,
   properties: Map<string, PropertyModel>,
   written: { value: Input; path: string },
@@ -169,7 +162,7 @@ function checkProperties(
     const path = `${written.path}.${key}`;
     if (mode === "create") {
       values.set(key, { value: raw, path });
-      checkValue(owner, property, raw, path, problems);
+      checkValue(rules, owner, property, raw, path, problems);
       continue;
     }
     if (typeof raw !== "object" || raw === null) continue;
@@ -177,14 +170,14 @@ function checkProperties(
     if ("set" in operations) {
       if (operations["set"] === null && property.required) problems.push({ field: `${path}.set`, message: "is required and cannot be removed" });
       values.set(key, { value: operations["set"], path: `${path}.set` });
-      checkValue(owner, property, operations["set"], `${path}.set`, problems);
+      checkValue(rules, owner, property, operations["set"], `${path}.set`, problems);
     }
     if (Array.isArray(operations["push"])) {
-      operations["push"].forEach((item, i) => checkScalar(owner, property, item, `${path}.push[${i}]`, problems));
+      operations["push"].forEach((item, i) => checkScalar(rules, owner, property, item, `${path}.push[${i}]`, problems));
     }
     if (operations["divide"] === 0) problems.push({ field: `${path}.divide`, message: "cannot divide by zero" });
   }
-  for (const [first, second] of orderedPairs) {
+  for (const [first, second] of rules.orderedPairs) {
     const low = values.get(first)?.value;
     const high = values.get(second);
     if (low == null || high?.value == null) continue;
@@ -224,7 +217,13 @@ async function existingIds(run: QueryRunner, references: readonly IdReference[])
 }
 
 /** One mutation's input problems that need no database, and the ids it names; `created` gathers the ids it creates, for the mutations after it. */
-function staticProblems(model: GraphModel, target: MutationTarget, args: Input, created: Set<string>): { problems: Problem[]; references: IdReference[] } {
+function staticProblems(
+  rules: FieldRules,
+  model: GraphModel,
+  target: MutationTarget,
+  args: Input,
+  created: Set<string>,
+): { problems: Problem[]; references: IdReference[] } {
   const problems: Problem[] = [];
   const references: IdReference[] = [];
   // Connecting to a node created by an earlier item of the same `input` works (they run in order), so those count as existing.
@@ -232,10 +231,11 @@ function staticProblems(model: GraphModel, target: MutationTarget, args: Input, 
     const positions = flatten([top]);
     for (const position of positions) {
       if (position.fields)
-        checkProperties(position.node.name, position.node.properties, position.fields, position.action === "create" ? "create" : "update", problems);
+        checkProperties(rules, position.node.name, position.node.properties, position.fields, position.action === "create" ? "create" : "update", problems);
       const edge = position.via?.edge;
       if (edge)
         checkProperties(
+          rules,
           position.via!.relationship.type,
           position.via!.relationship.properties,
           edge,
@@ -286,7 +286,8 @@ export function invalidInput(problems: readonly Problem[]): GraphQLError {
  * when its turn comes, in the request's transaction (subgraph-kit/mutations/audit.ts puts it in `executionContext`), so
  * that it sees what the fields before it created.
  */
-export function validateMutations(schema: GraphQLSchema, options: { model: GraphModel; driver: Driver }): GraphQLSchema {
+export function validateMutations(schema: GraphQLSchema, options: { model: GraphModel; driver: Driver; rules: FieldRules }): GraphQLSchema {
+  const { rules } = options;
   const mutationType = schema.getMutationType();
   const targets = mutationTargets(schema, options.model);
   // One entry per request: graphql-js gives every field of one execution the same variableValues object.
@@ -319,7 +320,7 @@ export function validateMutations(schema: GraphQLSchema, options: { model: Graph
       }
 
       const created = new Set<string>();
-      const checked = fields.map((f) => ({ ...f, ...staticProblems(options.model, f.target, f.args, created) }));
+      const checked = fields.map((f) => ({ ...f, ...staticProblems(rules, options.model, f.target, f.args, created) }));
       const references = checked.flatMap((f) => f.references.filter((r) => !r.createdBefore).map((r) => ({ ...r, prefix: f.prefix })));
       const existing = await existingIds(run, references);
       const problems = [

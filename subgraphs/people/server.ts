@@ -1,10 +1,17 @@
 import { createSubgraphServer, type SubgraphOptions, type SubgraphServer } from "../../subgraph-kit/server.js";
 import { auditTrailResolvers } from "./resolvers/audit-trail.js";
 import { peopleNetwork } from "./resolvers/network.js";
+import { peoplePolicy } from "./policy.js";
 
 /** The people subgraph (schema/people.graphql), built but not listening. */
-export function createPeopleSubgraph(deps: Omit<SubgraphOptions, "name">): Promise<SubgraphServer> {
+export function createPeopleSubgraph(deps: Omit<SubgraphOptions, "name" | "policy">): Promise<SubgraphServer> {
   const { resolvers, warmUp } = peopleNetwork(deps.driver, deps.database);
   const audit = auditTrailResolvers(deps.driver, deps.database);
-  return createSubgraphServer({ ...deps, name: "people", resolvers: { ...resolvers, Query: { ...resolvers.Query, ...audit.Query } }, warmUp });
+  return createSubgraphServer({
+    ...deps,
+    name: "people",
+    policy: peoplePolicy,
+    resolvers: { ...resolvers, Query: { ...resolvers.Query, ...audit.Query } },
+    warmUp,
+  });
 }

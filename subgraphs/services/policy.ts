@@ -1,0 +1,20 @@
+/**
+ * The services subgraph's policy: who works on a stage is personal (its Person stub, schema/services.graphql),
+ * editors change only their own organisations' responsibilities, and the rules of what its mutations write.
+ */
+import type { SubgraphPolicy } from "../../subgraph-kit/policy.js";
+
+export const servicesPolicy: SubgraphPolicy = {
+  personalInputTypes: /PersonWhere$|PersonSort$/,
+  forbiddenMessage:
+    "Your token's roles do not allow this: people's names need the reader role, and editors change only their own organisations' responsibilities.",
+  fields: {
+    text: {
+      theme: { max: 200 },
+      // A closed set: the Service.phase description and the service-portfolio importer's list.
+      phase: { oneOf: ["backlog", "discovery", "alpha", "beta", "live", "retired"] },
+      phaseHistory: { max: 300 },
+    },
+    numbers: { "Stage.position": { min: 1, max: 1000 } },
+  },
+};
