@@ -50,6 +50,58 @@ describe.skipIf(!existsSync(data))("importing the real files of ../shared/data",
     ]);
   });
 
+  it("step-by-steps 2024-11: a step linking to a service's start page or live address is that service's, its owners responsible, the link the evidence", async () => {
+    const file = join(data, "step-by-step/step-by-steps-2024-11.json");
+    const journeys = JSON.parse(readFileSync(file, "utf8")) as { base_path: string; steps: { links: { href: string }[] }[] }[];
+    const listDir = join(data, "govuk-services-list/services");
+    const address = (href: string) =>
+      (href.startsWith("/") ? `https://www.gov.uk${href}` : href)
+        .replace(/^http:/, "https:")
+        .replace(/[?#].*$/, "")
+        .replace(/\/$/, "")
+        .toLowerCase();
+    const entrances = new Map<string, string[]>();
+    for (const f of readdirSync(listDir)) {
+      const s = JSON.parse(readFileSync(join(listDir, f), "utf8")) as { liveService?: string; startPage?: string | string[] };
+      for (const a of [s.liveService ?? [], s.startPage ?? []].flat())
+        entrances.set(address(a), [...(entrances.get(address(a)) ?? []), f.replace(/\.json$/, "")]);
+    }
+    const expected = new Set(
+      journeys.flatMap((j) =>
+        j.steps.flatMap((step, i) =>
+          step.links.flatMap((l) => (entrances.get(address(l.href)) ?? []).map((slug) => `${j.base_path.slice(1)}-step-${i + 1} ${slug}`)),
+        ),
+      ),
+    );
+    await runImport(govukServicesListSource, [listDir], { driver, database });
+    await runImport(stepByStepSource, [file], { driver, database });
+    const linked = await query(
+      `MATCH (st:Stage)-[l:LINKS_TO]->(s:Service) WHERE l.source = 'step-by-step:step-by-steps-2024-11.json' RETURN st.id + ' ' + s.listedAs AS pair`,
+    );
+    expect(new Set(linked.map((r) => r["pair"]))).toEqual(expected);
+    // Each such stage: the service's owners responsible, frontstage, with the link as evidence.
+    const derived = await query(
+      `MATCH (st:Stage)-[l:LINKS_TO]->(s:Service)<-[:OWNS]-(o:Organisation)
+       OPTIONAL MATCH (o)-[r:RESPONSIBLE_FOR]->(st)
+       RETURN st.id AS stage, o.id AS organisation, r.lane AS lane, r.derivation AS derivation, r.evidence AS evidence`,
+    );
+    expect(derived.length).toBeGreaterThan(0);
+    for (const d of derived)
+      expect(d).toMatchObject({ lane: "FRONTSTAGE", derivation: expect.stringMatching(/^(service-address|curated|organisation-domain)$/) });
+
+    // Employ someone: stages with a responsible organisation derived from their links, each link one of the step's own.
+    const employ = journeys.find((j) => j.base_path === "/employ-someone")!;
+    const responsible = await query(
+      `MATCH (:Service {id: 'employ-someone'})-[:HAS_STAGE]->(st)<-[r:RESPONSIBLE_FOR]-(o) WHERE r.derivation IN ['service-address', 'organisation-domain']
+       RETURN st.id AS stage, o.id AS organisation, r.evidence AS evidence ORDER BY stage`,
+    );
+    expect(responsible.map((r) => r["organisation"])).toEqual(["acas", "the-pensions-regulator"]);
+    for (const r of responsible) {
+      const step = employ.steps[Number(/-step-(\d+)$/.exec(r["stage"] as string)![1]) - 1]!;
+      expect(step.links.map((l) => address(l.href))).toContain(address(r["evidence"] as string));
+    }
+  });
+
   it("the Content API step_by_step_nav examples: the same journey in two formats is one service", async () => {
     const dir = join(data, "step-by-step/content-schema");
     const files = readdirSync(dir)

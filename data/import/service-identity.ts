@@ -38,6 +38,8 @@ export interface ServiceKeys {
 export interface ServiceIndex {
   /** The id a record of `source` should write to, given the id it would make itself. */
   resolve(source: string, ownId: string, keys: ServiceKeys): string;
+  /** The services whose start page or live service is this address (not a mere GOV.UK page about one). */
+  servicesAt(address: string): string[];
 }
 
 interface Known {
@@ -52,7 +54,8 @@ export async function loadServiceIndex(driver: Driver, database: string | undefi
   const { records } = await driver.executeQuery(
     `MATCH (s:Service)
      RETURN s.id AS id, s.source AS source, [s.name] + coalesce(s.synonyms, []) AS names,
-            [a IN [s.url, s.liveService] + coalesce(s.startPages, []) WHERE a IS NOT NULL] AS addresses
+            [a IN [s.url, s.liveService] + coalesce(s.startPages, []) WHERE a IS NOT NULL] AS addresses,
+            [a IN [s.liveService] + coalesce(s.startPages, []) WHERE a IS NOT NULL] AS entrances
      ORDER BY s.id`,
     {},
     { database, routing: "READ" },
@@ -60,6 +63,7 @@ export async function loadServiceIndex(driver: Driver, database: string | undefi
   const byId = new Map<string, Known>();
   const byAddress = new Map<string, Known[]>();
   const byName = new Map<string, Known[]>();
+  const byEntrance = new Map<string, Set<string>>();
   const add = (map: Map<string, Known[]>, key: string | null, known: Known) => {
     if (key) map.set(key, [...(map.get(key) ?? []), known]);
   };
@@ -68,6 +72,10 @@ export async function loadServiceIndex(driver: Driver, database: string | undefi
     byId.set(known.id, known);
     for (const address of record.get("addresses") as string[]) add(byAddress, normaliseAddress(address), known);
     for (const name of record.get("names") as string[]) add(byName, normaliseName(name), known);
+    for (const address of record.get("entrances") as string[]) {
+      const key = normaliseAddress(address);
+      if (key) byEntrance.set(key, (byEntrance.get(key) ?? new Set()).add(known.id));
+    }
   }
   return {
     resolve(source, ownId, keys) {
@@ -83,6 +91,7 @@ export async function loadServiceIndex(driver: Driver, database: string | undefi
       }
       return ownId;
     },
+    servicesAt: (address) => [...(byEntrance.get(normaliseAddress(address) ?? "") ?? [])],
   };
 }
 

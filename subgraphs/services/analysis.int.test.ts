@@ -207,4 +207,33 @@ describe("services analysis, on a hand-built graph", () => {
     const unknown = await query(`{ journey(serviceId: "no-such-service") { asAt } }`);
     expect(unknown).toEqual({ data: { journey: null } });
   });
+  it("a real journey (Employ someone, of the demo data) shows who delivers each stage from its links, and its owners where nobody is assigned", async () => {
+    const body = await query(
+      `{ journey(serviceId: "employ-someone") {
+          service { owners { id } }
+          stages { stage { name } responsibilities { lane organisation { id } source derivation evidence } journeyOwners { id } }
+        }
+        gaps(serviceId: "employ-someone", kinds: [NO_RESPONSIBLE_ORGANISATION]) { edges { node { stage { name } journeyOwners { id } } } } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    const { journey, gaps } = body.data as any;
+    const stage = (name: string) => journey.stages.find((s: any) => s.stage.name === name);
+    expect(stage("Recruit someone").responsibilities).toEqual([
+      {
+        lane: "FRONTSTAGE",
+        organisation: { id: "acas" },
+        source: "step-by-step:step-by-steps-2024-11.json",
+        derivation: "organisation-domain",
+        evidence: "https://www.acas.org.uk/hiring-someone",
+      },
+    ]);
+    expect(stage("Recruit someone").journeyOwners).toEqual([]);
+    const owners = journey.service.owners.map((o: any) => o.id).sort();
+    const unassigned = journey.stages.filter((s: any) => s.responsibilities.length === 0);
+    expect(unassigned.length).toBeGreaterThan(0);
+    for (const s of unassigned) expect(s.journeyOwners.map((o: any) => o.id).sort()).toEqual(owners);
+    // The gaps table still says nobody is assigned, and who holds the journey.
+    expect(gaps.edges.map((e: any) => e.node.stage.name)).toEqual(unassigned.map((s: any) => s.stage.name));
+    for (const e of gaps.edges) expect(e.node.journeyOwners.map((o: any) => o.id).sort()).toEqual(owners);
+  });
 });

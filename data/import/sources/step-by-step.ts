@@ -6,6 +6,7 @@
 import { createReadStream } from "node:fs";
 import { readJsonArray, readJsonDocument, type RawRecord } from "../read.js";
 import { loadServiceIndex, upsertServices, type ServiceIndex } from "../service-identity.js";
+import { claimsFor, writeStageClaims, type StageClaim } from "../stage-responsibility.js";
 import {
   addCounts,
   check,
@@ -25,6 +26,8 @@ export interface StepByStepJourney {
   service: NodeRow;
   stages: NodeRow[];
   owners: string[];
+  /** Per stage, who its links and the curated table say delivers it (data/import/stage-responsibility.ts). */
+  claims: { stage: string; claims: StageClaim[] }[];
 }
 
 /** A GOV.UK path or slug as an id: no leading slash, no locale suffix (`.cy` is the Welsh page). */
@@ -39,6 +42,13 @@ interface Step {
   description: string | null;
   /** GOV.UK numbers an "and"/"or" step with the one before it. */
   sharesNumberWithPrevious: boolean;
+  /** The addresses the step links to, as written (GOV.UK pages as paths). */
+  links: string[];
+}
+
+function hrefs(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((link) => (check.object(link) && typeof link["href"] === "string" && link["href"].trim() !== "" ? [link["href"].trim()] : []));
 }
 
 function sharedExtractSteps(raw: Record<string, unknown>): Step[] {
@@ -47,7 +57,12 @@ function sharedExtractSteps(raw: Record<string, unknown>): Step[] {
   return steps.map((step, i) => {
     if (!check.object(step)) throw new RecordError(`steps[${i}] is not an object`);
     const text = Array.isArray(step["text"]) ? (step["text"] as unknown[]).filter((t): t is string => typeof t === "string" && t.length > 2) : [];
-    return { title: check.text(step, "title", { required: true, max: 300 })!, description: text.join(" ") || null, sharesNumberWithPrevious: false };
+    return {
+      title: check.text(step, "title", { required: true, max: 300 })!,
+      description: text.join(" ") || null,
+      sharesNumberWithPrevious: false,
+      links: hrefs(step["links"]),
+    };
   });
 }
 
@@ -65,6 +80,9 @@ function contentApiSteps(nav: Record<string, unknown>): Step[] {
       title: check.text(step, "title", { required: true, max: 300 })!,
       description: paragraphs.join(" ") || null,
       sharesNumberWithPrevious: step["logic"] === "and" || step["logic"] === "or",
+      links: Array.isArray(step["contents"])
+        ? (step["contents"] as unknown[]).flatMap((c) => (check.object(c) && c["type"] === "list" ? hrefs(c["contents"]) : []))
+        : [],
     };
   });
 }
@@ -112,6 +130,10 @@ function parseJourney(raw: unknown, services: ServiceIndex): StepByStepJourney {
       return { id: `${id}-step-${index + 1}`, props: { name: step.title, position: number, description: step.description } };
     }),
     owners,
+    claims: steps.map((step, index) => ({
+      stage: `${id}-step-${index + 1}`,
+      claims: claimsFor(id, `${id}-step-${index + 1}`, step.title, step.links, services),
+    })),
   };
 }
 
@@ -190,6 +212,15 @@ export const stepByStepSource: ImportSource<StepByStepJourney, ServiceIndex> = {
       addCounts(counts, result.counts);
       rejected.push(...result.rejected);
     }
+    // Once every stage and owner is linked: who delivers each stage, from its links.
+    const claimed = await writeStageClaims(
+      tx,
+      batch.flatMap((j, index) => j.claims.map((c) => ({ index, ...c }))),
+      provenance,
+      sourceName,
+    );
+    addCounts(counts, claimed.counts);
+    rejected.push(...claimed.rejected);
     return { counts, rejected };
   },
 };

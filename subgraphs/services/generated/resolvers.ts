@@ -105,6 +105,11 @@ export type JourneyStage = {
   __typename?: 'JourneyStage';
   stage: Stage;
   responsibilities: Array<StageResponsibility>;
+  /**
+   * When no organisation is responsible for the stage: the organisations that own the journey, to be
+   * shown as "owner of the journey; stage not assigned" (the stage is still a gap). Empty otherwise.
+   */
+  journeyOwners: Array<Organisation>;
   people: StagePeoplePage;
   /** The professions of the people working on the stage, with how many have each. */
   professions: Array<StageProfession>;
@@ -127,6 +132,12 @@ export type StageResponsibility = {
   department?: Maybe<Organisation>;
   /** Who took over, when the organisation has closed. */
   successors: Array<Organisation>;
+  /** Where this responsibility came from, as `<import source>:<file>`; null when it was made by hand or through the API. */
+  source?: Maybe<Scalars['String']['output']>;
+  /** How it was known: `service-address` (a step links to the start page or live service of a service the organisation owns), `organisation-domain` (to the organisation's own site), `curated`; null when stated directly. */
+  derivation?: Maybe<Scalars['String']['output']>;
+  /** What it was derived from: the step's link, or the curated row's source. */
+  evidence?: Maybe<Scalars['String']['output']>;
 };
 
 export type StagePeoplePage = {
@@ -236,6 +247,8 @@ export type Gap = {
   profession?: Maybe<Profession>;
   /** The closed organisation (CLOSED_ORGANISATION_RESPONSIBLE). */
   organisation?: Maybe<Organisation>;
+  /** The journey's owners, who hold a stage nobody is assigned (NO_RESPONSIBLE_ORGANISATION): owner of the journey; stage not assigned. */
+  journeyOwners: Array<Organisation>;
   /** Who took over from the closed organisation. */
   successors: Array<Organisation>;
 };
@@ -366,6 +379,8 @@ export type Stage = {
   service: Array<Service>;
   responsibleOrganisations: Array<Organisation>;
   people: Array<Person>;
+  /** The services this step links to by their start page or live service address. */
+  linkedServices: Array<Service>;
   /** The professions this stage needs among the people working on it; `gaps` reports those missing. */
   expectedProfessions: Array<Profession>;
   /** Where this fact came from, as `<import source>:<file>`; null when it was entered through the API. */
@@ -392,6 +407,10 @@ export type Responsibility = {
   until?: Maybe<Scalars['Date']['output']>;
   /** Where this link came from, as `<import source>:<file>`; null when it was made through the API. */
   source?: Maybe<Scalars['String']['output']>;
+  /** How an import knew it: `service-address`, `organisation-domain` or `curated` (see StageResponsibility.derivation). */
+  derivation?: Maybe<Scalars['String']['output']>;
+  /** What it was derived from: a step's link, or a curated row's source. */
+  evidence?: Maybe<Scalars['String']['output']>;
   importedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
@@ -742,6 +761,7 @@ export type JourneyResolvers<ContextType = SubgraphContext, ParentType extends R
 export type JourneyStageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['JourneyStage'] = ResolversParentTypes['JourneyStage']> = {
   stage?: Resolver<ResolversTypes['Stage'], ParentType, ContextType>;
   responsibilities?: Resolver<Array<ResolversTypes['StageResponsibility']>, ParentType, ContextType>;
+  journeyOwners?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
   people?: Resolver<ResolversTypes['StagePeoplePage'], ParentType, ContextType>;
   professions?: Resolver<Array<ResolversTypes['StageProfession']>, ParentType, ContextType>;
   communities?: Resolver<Array<ResolversTypes['StageCommunity']>, ParentType, ContextType>;
@@ -756,6 +776,9 @@ export type StageResponsibilityResolvers<ContextType = SubgraphContext, ParentTy
   until?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   department?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
   successors?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  derivation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  evidence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type StagePeoplePageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['StagePeoplePage'] = ResolversParentTypes['StagePeoplePage']> = {
@@ -834,6 +857,7 @@ export type GapResolvers<ContextType = SubgraphContext, ParentType extends Resol
   stage?: Resolver<ResolversTypes['Stage'], ParentType, ContextType>;
   profession?: Resolver<Maybe<ResolversTypes['Profession']>, ParentType, ContextType>;
   organisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  journeyOwners?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
   successors?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
 };
 
@@ -918,6 +942,7 @@ export type StageResolvers<ContextType = SubgraphContext, ParentType extends Res
   service?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
   responsibleOrganisations?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
   people?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType>;
+  linkedServices?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
   expectedProfessions?: Resolver<Array<ResolversTypes['Profession']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   snapshot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -929,6 +954,8 @@ export type ResponsibilityResolvers<ContextType = SubgraphContext, ParentType ex
   since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   until?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  derivation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  evidence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 

@@ -56,7 +56,7 @@ const responsibilitiesOf = `COLLECT {
     MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")}
     ${nearestDepartment("o")}
     RETURN {
-      organisation: o ${organisationFields}, lane: r.lane, since: r.since, until: r.until,
+      organisation: o ${organisationFields}, lane: r.lane, since: r.since, until: r.until, source: r.source, derivation: r.derivation, evidence: r.evidence,
       department: department ${organisationFields},
       successors: COLLECT { MATCH (o)-[:SUPERSEDED_BY]->(s:Organisation) RETURN s ${organisationFields} ORDER BY s.name }
     } ORDER BY CASE r.lane WHEN 'FRONTSTAGE' THEN 0 WHEN 'BACKSTAGE' THEN 1 ELSE 2 END, o.name
@@ -69,6 +69,9 @@ const missingProfessionsOf = `COLLECT {
     WHERE NOT x.id IN COLLECT { MATCH (st)<-[:WORKS_ON]-(:Person)-[:HAS_PROFESSION]->(y:Profession) RETURN y.id }
     RETURN x {.id, .name, .family} ORDER BY x.name
   }`;
+
+/** Cypher: the organisations that own service `svc` end to end. */
+const ownersOf = `COLLECT { MATCH (o:Organisation)-[:OWNS]->(svc) RETURN o ${organisationFields} ORDER BY o.name }`;
 
 const journeyQuery = `
 MATCH (svc:Service {id: $serviceId})
@@ -96,7 +99,7 @@ CALL (svc) {
   } AS stage
   RETURN collect(stage) AS stages
 }
-RETURN svc ${serviceFields} AS service, stages`;
+RETURN svc ${serviceFields} AS service, ${ownersOf} AS owners, stages`;
 
 const stagePeopleQuery = `
 MATCH (st:Stage {id: $stageId})
@@ -119,7 +122,7 @@ RETURN svc ${serviceFields} AS service, stages`;
 const gapsQuery = `
 MATCH (svc:Service)-[:HAS_STAGE]->(st:Stage) WHERE $serviceId IS NULL OR svc.id = $serviceId
 WITH svc, st ORDER BY svc.name, svc.id, st.position, st.id
-RETURN svc ${serviceFields} AS service, st ${stageFields} AS stage,
+RETURN svc ${serviceFields} AS service, st ${stageFields} AS stage, ${ownersOf} AS owners,
   NOT EXISTS { MATCH (:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} } AS noResponsibleOrganisation,
   NOT EXISTS { (:Person)-[:WORKS_ON]->(st) } AS nobodyWorking,
   ${missingProfessionsOf} AS missingProfessions,
@@ -225,6 +228,7 @@ export function servicesAnalysis(driver: Driver, database?: string) {
           const asAt = args.asAt ?? today();
           const [row] = await graph.rows<{
             service: ServiceRow;
+            owners: Organisation[];
             stages: (StageRowOfJourney & PeopleRow & { responsibilities: (Row & { organisation: Organisation; lane: Schema.Lane })[] })[];
           }>(journeyQuery, {
             serviceId: args.serviceId,
@@ -247,6 +251,8 @@ export function servicesAnalysis(driver: Driver, database?: string) {
             stages: row.stages.map(({ responsibilities, people, peopleCount, professions, communities, missingProfessions, ...stage }) => ({
               stage,
               responsibilities: responsibilities.filter(shown),
+              // A stage nobody is assigned shows who owns the journey, never an empty lane.
+              journeyOwners: responsibilities.length === 0 ? row.owners : [],
               people: (namesShown ? peopleConnection : countOnly)({ people, peopleCount }, page),
               professions,
               communities,
@@ -300,17 +306,18 @@ export function servicesAnalysis(driver: Driver, database?: string) {
           const rows = await graph.rows<{
             service: ServiceRow;
             stage: StageRow;
+            owners: Organisation[];
             noResponsibleOrganisation: boolean;
             nobodyWorking: boolean;
             missingProfessions: RowOf<Schema.Profession>[];
             closed: { organisation: Organisation; successors: Organisation[] }[];
           }>(gapsQuery, { serviceId: args.serviceId ?? null, asAt: args.asAt ?? today() });
           const gaps = rows
-            .flatMap(({ service, stage, ...found }) => {
-              const at = { service, stage, profession: null, organisation: null, successors: [] };
+            .flatMap(({ service, stage, owners, ...found }) => {
+              const at = { service, stage, profession: null, organisation: null, successors: [], journeyOwners: [] };
               return [
                 ...found.missingProfessions.map((profession) => ({ ...at, kind: "MISSING_PROFESSION" as const, profession })),
-                ...(found.noResponsibleOrganisation ? [{ ...at, kind: "NO_RESPONSIBLE_ORGANISATION" as const }] : []),
+                ...(found.noResponsibleOrganisation ? [{ ...at, kind: "NO_RESPONSIBLE_ORGANISATION" as const, journeyOwners: owners }] : []),
                 ...(found.nobodyWorking ? [{ ...at, kind: "NOBODY_WORKING" as const }] : []),
                 ...found.closed.map((c) => ({
                   ...at,
