@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parseConfig, subgraphNames } from "../platform/config.js";
+import { parseConfig, subgraphNames, subgraphPortEnvironment, type SubgraphName } from "../platform/config.js";
 import { keysForThisRun } from "../platform/demo-tokens.js";
 import { repoRoot } from "../platform/paths.js";
 import { launchChromium, offlineContext } from "../dashboard/browser.js";
@@ -73,7 +73,7 @@ async function startStack(neo4jUri: string): Promise<{ url: string; keys: Awaite
   };
   try {
     const ports = Object.fromEntries(await Promise.all(subgraphNames.map(async (n) => [n, await freePort()] as const)));
-    const portEnv = { PEOPLE_PORT: String(ports["people"]), ORGANISATIONS_PORT: String(ports["organisations"]), SERVICES_PORT: String(ports["services"]) };
+    const portEnv = subgraphPortEnvironment(ports as Record<SubgraphName, number>);
     for (const name of subgraphNames) start(`subgraphs/${name}/index.ts`, portEnv);
     await Promise.all(subgraphNames.map((n) => waitUntilOk(`http://127.0.0.1:${ports[n]}/readiness`, children)));
     const gatewayPort = await freePort();

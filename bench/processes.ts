@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
-import { subgraphNames, type SubgraphName } from "../platform/config.js";
+import { subgraphNames, type SubgraphName, subgraphPortEnvironment } from "../platform/config.js";
 import { startLocalNeo4j } from "../graph/local-neo4j.js";
 import { migrate } from "../graph/migrate.js";
 import { createDriver } from "../graph/neo4j.js";
@@ -104,9 +104,7 @@ export async function subgraphPorts(neo4jUri: string, password: string) {
     NEO4J_PASSWORD: password,
     HOST: "127.0.0.1",
     LOG_LEVEL: "warn",
-    PEOPLE_PORT: String(ports.people),
-    ORGANISATIONS_PORT: String(ports.organisations),
-    SERVICES_PORT: String(ports.services),
+    ...subgraphPortEnvironment(ports),
     PEOPLE_URL: subgraphUrls.people,
     ORGANISATIONS_URL: subgraphUrls.organisations,
     SERVICES_URL: subgraphUrls.services,

@@ -1,4 +1,6 @@
+import type { Neo4jGraphQL } from "@neo4j/graphql";
 import type { Driver } from "neo4j-driver";
+import { assertNeo4jReady } from "./neo4j.js";
 
 /** Every node label the graph holds; each is identified by a unique `id`. */
 export const nodeLabels = ["Organisation", "Person", "Profession", "Community", "Service", "Stage", "ServiceEvent", "Post", "JuniorPosts"] as const;
@@ -32,4 +34,21 @@ export async function migrate(driver: Driver, database?: string): Promise<void> 
     await driver.executeQuery(statement, {}, { database });
   }
   await driver.executeQuery("CALL db.awaitIndexes(60)", {}, { database });
+}
+
+/**
+ * What every process that uses the graph does first: Neo4j checked (reachable, the credentials, its
+ * version, APOC, and what @neo4j/graphql needs when its schema is given), then the schema migrated.
+ * `onStep` hears each step as it starts, for a readiness probe to report.
+ */
+export async function checkAndMigrate(
+  driver: Driver,
+  uri: string,
+  database: string | undefined,
+  options: { neoSchema?: Neo4jGraphQL; onStep?: (step: "checking the graph database" | "migrating the graph schema") => void } = {},
+): Promise<void> {
+  options.onStep?.("checking the graph database");
+  await assertNeo4jReady(driver, uri, options.neoSchema);
+  options.onStep?.("migrating the graph schema");
+  await migrate(driver, database);
 }

@@ -5,8 +5,8 @@
 import type { Driver } from "neo4j-driver";
 import { loadConfig, type Config } from "../platform/config.js";
 import { ensureNeo4j } from "./local-neo4j.js";
-import { assertNeo4jReady, createDriver } from "./neo4j.js";
-import { migrate } from "./migrate.js";
+import { createDriver } from "./neo4j.js";
+import { checkAndMigrate } from "./migrate.js";
 
 export interface Graph {
   driver: Driver;
@@ -27,8 +27,7 @@ export async function withGraph<T>(
   const neo4j = await ensureNeo4j(config, (line) => console.error(line));
   const driver = createDriver(config, neo4j.uri);
   try {
-    await assertNeo4jReady(driver, neo4j.uri);
-    await migrate(driver, config.NEO4J_DATABASE);
+    await checkAndMigrate(driver, neo4j.uri, config.NEO4J_DATABASE);
     return await work({ driver, database: config.NEO4J_DATABASE, uri: neo4j.uri, config });
   } catch (error) {
     const plain = error instanceof Error && (error.name === "Neo4jUnavailableError" || (options.plainErrors ?? []).some((c) => error instanceof c));

@@ -172,16 +172,33 @@ export function loadConfig(): Config {
   }
 }
 
-export function subgraphUrls(config: Config): Record<SubgraphName, string> {
-  return {
-    people: config.PEOPLE_URL ?? `http://127.0.0.1:${config.PEOPLE_PORT}/graphql`,
-    organisations: config.ORGANISATIONS_URL ?? `http://127.0.0.1:${config.ORGANISATIONS_PORT}/graphql`,
-    services: config.SERVICES_URL ?? `http://127.0.0.1:${config.SERVICES_PORT}/graphql`,
-  };
-}
-
 export const subgraphNames = ["people", "organisations", "services"] as const;
 export type SubgraphName = (typeof subgraphNames)[number];
+
+/** The environment variable that sets each subgraph's port, for a process started on ports of its own. */
+export const subgraphPortVariables = { people: "PEOPLE_PORT", organisations: "ORGANISATIONS_PORT", services: "SERVICES_PORT" } as const satisfies Record<
+  SubgraphName,
+  keyof Config
+>;
+
+/** The port each subgraph listens on. */
+export function configuredSubgraphPorts(config: Config): Record<SubgraphName, number> {
+  return { people: config.PEOPLE_PORT, organisations: config.ORGANISATIONS_PORT, services: config.SERVICES_PORT };
+}
+
+/** The environment that starts each subgraph on the port given. */
+export function subgraphPortEnvironment(ports: Record<SubgraphName, number>): Record<string, string> {
+  return Object.fromEntries(subgraphNames.map((name) => [subgraphPortVariables[name], String(ports[name])]));
+}
+
+export function subgraphUrls(config: Config): Record<SubgraphName, string> {
+  const ports = configuredSubgraphPorts(config);
+  return {
+    people: config.PEOPLE_URL ?? `http://127.0.0.1:${ports.people}/graphql`,
+    organisations: config.ORGANISATIONS_URL ?? `http://127.0.0.1:${ports.organisations}/graphql`,
+    services: config.SERVICES_URL ?? `http://127.0.0.1:${ports.services}/graphql`,
+  };
+}
 
 /** The Neo4j to use: NEO4J_URI, or the local one that `npm start` runs. */
 export function neo4jUri(config: Config): string {

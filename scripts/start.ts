@@ -6,11 +6,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { Neo4jGraphQL } from "@neo4j/graphql";
-import { loadConfig, subgraphNames, type Config } from "../platform/config.js";
+import { configuredSubgraphPorts, loadConfig, subgraphNames, type Config } from "../platform/config.js";
 import { ensureNeo4j } from "../graph/local-neo4j.js";
 import { serverNodeArgs } from "../platform/server-process.js";
-import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../graph/neo4j.js";
-import { migrate } from "../graph/migrate.js";
+import { createDriver, Neo4jUnavailableError } from "../graph/neo4j.js";
+import { checkAndMigrate } from "../graph/migrate.js";
 import { repoRoot } from "../platform/paths.js";
 import { keysForThisRun, type DemoToken } from "../platform/demo-tokens.js";
 import { subgraphTypeDefs } from "../subgraph-kit/type-defs.js";
@@ -76,8 +76,7 @@ async function prepareGraph(uri: string, settings: Config): Promise<void> {
   const driver = createDriver(settings, uri);
   try {
     const neoSchema = new Neo4jGraphQL({ typeDefs: subgraphTypeDefs("organisations"), driver });
-    await assertNeo4jReady(driver, uri, neoSchema);
-    await migrate(driver, settings.NEO4J_DATABASE);
+    await checkAndMigrate(driver, uri, settings.NEO4J_DATABASE, { neoSchema });
     if (await graphIsEmpty(driver, settings.NEO4J_DATABASE)) {
       console.log("The graph is empty: loading the demo data…");
       const summary = await seedDemoData(driver, settings.NEO4J_DATABASE);
@@ -116,7 +115,7 @@ try {
 
   const keys = await keysForThisRun(config);
   const env = { NEO4J_URI: neo4j.uri, ...keys.env };
-  const ports = { people: config.PEOPLE_PORT, organisations: config.ORGANISATIONS_PORT, services: config.SERVICES_PORT };
+  const ports = configuredSubgraphPorts(config);
   for (const name of subgraphNames) startProcess(name, `subgraphs/${name}/index.ts`, env);
   await Promise.all(subgraphNames.map((name) => waitForHealth(`The ${name} subgraph`, `http://127.0.0.1:${ports[name]}/healthcheck`)));
   startProcess("gateway", "gateway/index.ts", env);

@@ -4,10 +4,10 @@
  */
 import type { Driver } from "neo4j-driver";
 import type { Logger } from "pino";
-import { loadConfig, neo4jUri, subgraphSecret, type SubgraphName } from "../platform/config.js";
+import { configuredSubgraphPorts, loadConfig, neo4jUri, subgraphSecret, type SubgraphName } from "../platform/config.js";
 import { createLogger } from "../platform/logger.js";
-import { assertNeo4jReady, createDriver, isNeo4jUnreachable, Neo4jUnavailableError } from "../graph/neo4j.js";
-import { migrate } from "../graph/migrate.js";
+import { createDriver, isNeo4jUnreachable, Neo4jUnavailableError } from "../graph/neo4j.js";
+import { checkAndMigrate } from "../graph/migrate.js";
 import { operationBoundsFromConfig } from "./operation-bounds.js";
 import { StartUp, type SubgraphOptions, type SubgraphServer } from "./server.js";
 
@@ -36,10 +36,7 @@ async function prepareNeo4j({ driver, uri, database, subgraph, logger, startUp, 
   const started = performance.now();
   for (let attempt = 1, waitMs = firstRetryMs; !stopping(); attempt++, waitMs = Math.min(waitMs * 2, maxRetryMs)) {
     try {
-      startUp.pending = "checking the graph database";
-      await assertNeo4jReady(driver, uri, subgraph.neoSchema);
-      startUp.pending = "migrating the graph schema";
-      await migrate(driver, database);
+      await checkAndMigrate(driver, uri, database, { neoSchema: subgraph.neoSchema, onStep: (step) => (startUp.pending = step) });
       logger.info({ attempts: attempt, ms: Math.round(performance.now() - started) }, "graph database checked and migrated: ready");
       return;
     } catch (error) {
@@ -59,11 +56,7 @@ export async function runSubgraph(name: SubgraphName, create: SubgraphFactory): 
   const logger = createLogger(config.LOG_LEVEL, name);
   const uri = neo4jUri(config);
   const driver = createDriver(config, uri, { serving: true });
-  const ports: Record<SubgraphName, number> = {
-    people: config.PEOPLE_PORT,
-    organisations: config.ORGANISATIONS_PORT,
-    services: config.SERVICES_PORT,
-  };
+  const ports = configuredSubgraphPorts(config);
   let stopping = false;
   try {
     const subgraph = await create({

@@ -6,8 +6,8 @@
 import type { TestProject } from "vitest/node";
 import { parseConfig } from "../platform/config.js";
 import { startLocalNeo4j, type LocalNeo4j } from "../graph/local-neo4j.js";
-import { assertNeo4jReady, createDriver } from "../graph/neo4j.js";
-import { migrate } from "../graph/migrate.js";
+import { createDriver } from "../graph/neo4j.js";
+import { checkAndMigrate } from "../graph/migrate.js";
 import { seedDemoData } from "../data/seed/seed.js";
 
 type Neo4jSettings = { uri: string; username: string; password: string; database: string | null };
@@ -40,8 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const uri = config.NEO4J_URI ?? local!.uri;
     const driver = createDriver(config, uri);
     try {
-      await assertNeo4jReady(driver, uri);
-      await migrate(driver, config.NEO4J_DATABASE);
+      await checkAndMigrate(driver, uri, config.NEO4J_DATABASE);
       await seedDemoData(driver, config.NEO4J_DATABASE);
     } finally {
       await driver.close();
