@@ -24,6 +24,7 @@ export function testNeo4j() {
   return { ...settings, database: settings.database ?? undefined };
 }
 
+/** A driver to the test Neo4j; `await using driver = testDriver()` closes it at the end of the block. */
 export function testDriver(): Driver {
   const { uri, username, password } = testNeo4j();
   return createDriver({ NEO4J_URI: uri, NEO4J_USERNAME: username, NEO4J_PASSWORD: password });
@@ -96,16 +97,25 @@ const factories: Record<SubgraphName, typeof createPeopleSubgraph> = {
   services: createServicesSubgraph,
 };
 
-/** One subgraph, built and listening on a free port, over the test Neo4j. */
-export async function startSubgraph(name: SubgraphName, driver: Driver, port = 0): Promise<{ server: SubgraphServer; running: RunningServer }> {
+/**
+ * One subgraph, built and listening on a free port, over the test Neo4j. `await using` closes it at
+ * the end of the block; a suite that shares it closes `running` in its afterAll.
+ */
+export async function startSubgraph(
+  name: SubgraphName,
+  driver: Driver,
+  port = 0,
+): Promise<{ server: SubgraphServer; running: RunningServer } & AsyncDisposable> {
   const server = await factories[name]({ driver, logger: silentLogger, database: testNeo4j().database, gatewaySecret: testAuth.subgraphSecret });
   const running = await server.listen(port);
   // Tests time their requests (the gateway's timeout among them): start them on compiled queries.
   await running.warmedUp;
-  return { server, running };
+  const started = { server, running, [Symbol.asyncDispose]: () => started.running.close() };
+  return started;
 }
 
-export interface TestStack {
+/** `await using stack = await startStack()` closes it at the end of the block, as `close()` does. */
+export interface TestStack extends AsyncDisposable {
   gateway: RunningGateway;
   subgraphs: Record<SubgraphName, { server: SubgraphServer; running: RunningServer }>;
   /** Stops one subgraph's HTTP server, as if its process had died. */
@@ -122,7 +132,12 @@ export async function startStack(
   options: { subgraphTimeoutMs?: number; urlOverrides?: Partial<Record<SubgraphName, string>>; publicApi?: PublicApiSettings } = {},
 ): Promise<TestStack> {
   const driver = testDriver();
-  const entries = await Promise.all(subgraphNames.map(async (name) => [name, await startSubgraph(name, driver)] as const));
+  const entries = await Promise.all(
+    subgraphNames.map(async (name) => {
+      const { server, running } = await startSubgraph(name, driver);
+      return [name, { server, running }] as const;
+    }),
+  );
   const subgraphs = Object.fromEntries(entries) as TestStack["subgraphs"];
   const urls = Object.fromEntries(subgraphNames.map((name) => [name, options.urlOverrides?.[name] ?? subgraphs[name].running.url])) as Record<
     SubgraphName,
@@ -145,7 +160,7 @@ export async function startStack(
   const gateway = await startGateway();
   const otherGateways: RunningGateway[] = [];
   const stopped = new Set<SubgraphName>();
-  return {
+  const stack: TestStack = {
     gateway,
     subgraphs,
     async stopSubgraph(name) {
@@ -165,7 +180,9 @@ export async function startStack(
       await Promise.all(subgraphNames.filter((n) => !stopped.has(n)).map((n) => subgraphs[n].running.close()));
       await driver.close();
     },
+    [Symbol.asyncDispose]: () => stack.close(),
   };
+  return stack;
 }
 
 export { graphChecksum } from "../graph/checksum.js";

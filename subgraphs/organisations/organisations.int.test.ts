@@ -42,16 +42,11 @@ describe("organisations subgraph", () => {
   it("answers GET /readiness: ready while Neo4j answers, 503 at once when it does not", async () => {
     const ready = await fetch(running.url.replace("/graphql", "/readiness"));
     expect(ready.status).toBe(200);
-    const unreachable = createDriver({ NEO4J_URI: "bolt://127.0.0.1:1", NEO4J_USERNAME: "neo4j", NEO4J_PASSWORD: "whatever-password" });
-    const orphan = await startSubgraph("organisations", unreachable);
-    try {
-      const response = await fetch(orphan.running.url.replace("/graphql", "/readiness"));
-      expect(response.status).toBe(503);
-      expect(await response.json()).toEqual({ status: "unavailable", subgraph: "organisations", reason: "the graph database does not answer" });
-    } finally {
-      await orphan.running.close();
-      await unreachable.close();
-    }
+    await using unreachable = createDriver({ NEO4J_URI: "bolt://127.0.0.1:1", NEO4J_USERNAME: "neo4j", NEO4J_PASSWORD: "whatever-password" });
+    await using orphan = await startSubgraph("organisations", unreachable);
+    const response = await fetch(orphan.running.url.replace("/graphql", "/readiness"));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: "unavailable", subgraph: "organisations", reason: "the graph database does not answer" });
   });
 
   it("resolves Organisation entities by id through _entities, with their parents and department", async () => {

@@ -72,19 +72,16 @@ describe("import organogram", () => {
   });
 
   it("serves posts through the API without their holders' personal data", async () => {
-    const { running } = await startSubgraph("people", driver);
-    try {
-      const { body } = await postGraphQL(
-        running.url,
-        `query ($id: ID!) { posts(where: { id: { eq: $id } }) { jobTitle grade reportsTo { jobTitle } juniorPosts { fte } } }`,
-        { id: `cabinet-office/${ref}-2` },
-      );
-      expect(body.errors).toBeUndefined();
-      expect(body.data?.["posts"][0]).toMatchObject({ jobTitle: "Deputy Director, Law", grade: "SCS1", reportsTo: [{ jobTitle: "Director General" }] });
-      const personal = await postGraphQL(running.url, "{ posts(limit: 1) { holderName contactEmail } }");
-      expect(personal.body.errors?.[0]?.message).toMatch(/Cannot query field "holderName" on type "Post"/);
-    } finally {
-      await running.close();
-    }
+    await using subgraph = await startSubgraph("people", driver);
+    const { running } = subgraph;
+    const { body } = await postGraphQL(
+      running.url,
+      `query ($id: ID!) { posts(where: { id: { eq: $id } }) { jobTitle grade reportsTo { jobTitle } juniorPosts { fte } } }`,
+      { id: `cabinet-office/${ref}-2` },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["posts"][0]).toMatchObject({ jobTitle: "Deputy Director, Law", grade: "SCS1", reportsTo: [{ jobTitle: "Director General" }] });
+    const personal = await postGraphQL(running.url, "{ posts(limit: 1) { holderName contactEmail } }");
+    expect(personal.body.errors?.[0]?.message).toMatch(/Cannot query field "holderName" on type "Post"/);
   });
 });
