@@ -236,10 +236,21 @@ describe("the gateway under hostile input", () => {
       expect(messages(answer)).toEqual(["Syntax Error: Token limit of 1000 exceeded."]);
     });
 
-    it("a costly document (wide lists inside wide lists)", async () => {
+    it("a costly document (many fields deep down)", async () => {
+      const query = `{ organisations(limit: 1) { ${"parents(limit: 1) { ".repeat(9)}${"id ".repeat(170)}${" }".repeat(9)} } }`;
+      const answer = await postJson(url, { query });
+      expect(answer.status).toBe(400);
+      expect(messages(answer)).toEqual([
+        "This document's cost (its fields, weighted by depth) is 10,030, more than the 10,000 this API accepts: ask for fewer fields.",
+      ]);
+    });
+
+    it("wide lists inside wide lists, by the list items they may give, not by their cost", async () => {
       const answer = await postJson(url, { query: "{ organisationsConnection(first: 1000) { edges { node { id name acronym children { id name } } } } }" });
       expect(answer.status).toBe(400);
-      expect(messages(answer)).toEqual(["Query Cost limit of 10000 exceeded, found 36500."]);
+      expect(messages(answer)).toEqual([
+        "This document may ask for 101,000 list items, more than the 100,000 this API answers: give nested lists smaller limits, or ask for fewer lists inside lists.",
+      ]);
     });
 
     it("circular fragments", async () => {

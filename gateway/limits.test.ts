@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { buildASTSchema, getIntrospectionQuery, parse } from "graphql";
+import { buildASTSchema, getIntrospectionQuery, isObjectType, parse } from "graphql";
 import { transformSupergraphToPublicSchema } from "@theguild/federation-composition";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../platform/config.js";
@@ -15,7 +15,7 @@ import {
   variablesProblem,
   withoutSuggestions,
 } from "./limits.js";
-import { countListItems } from "./list-items.js";
+import { countListItems, sizeBounds } from "./list-items.js";
 import { DocumentCache, estimatedBytes } from "./document-cache.js";
 import { publicApiSettings } from "./public-api.js";
 
@@ -46,7 +46,7 @@ describe("the gateway's default limits", () => {
     });
   });
 
-  it.each(operationFiles.map((file) => [file.slice(file.indexOf("gateway/")), file]))("pass %s", (_, file) => {
+  it.each(operationFiles.map((file) => [file.slice(resolve(import.meta.dirname, "..").length + 1), file]))("pass %s", (_, file) => {
     const text = readFileSync(file, "utf8");
     expect(documentLimitViolations(schema, text, defaults)).toEqual([]);
     expect(Buffer.byteLength(JSON.stringify({ query: text, variables: {} }))).toBeLessThan(defaults.maxBodyBytes);
@@ -64,9 +64,18 @@ describe("the gateway's default limits", () => {
     expect(documentLimitViolations(schema, aliases(15), defaults)).toEqual([]);
     expect(documentLimitViolations(schema, aliases(16), defaults)).toEqual(["Aliases limit of 15 exceeded, found 16."]);
     expect(documentLimitViolations(schema, `{ ${"__typename ".repeat(1001)}}`, defaults)).toEqual(["Syntax Error: Token limit of 1000 exceeded."]);
+    // Fields weighted by depth: many at the bottom of ten nested lists of one item.
+    const deepAndWide = (n: number) => `{ organisations(limit: 1) { ${"parents(limit: 1) { ".repeat(9)}${"id ".repeat(n)}${" }".repeat(9)} } }`;
+    expect(documentLimitViolations(schema, deepAndWide(160), defaults)).toEqual([]);
+    expect(documentLimitViolations(schema, deepAndWide(170), defaults)).toEqual([
+      "This document's cost (its fields, weighted by depth) is 10,030, more than the 10,000 this API accepts: ask for fewer fields.",
+    ]);
+    // A page's size is the list items' to count, written as a literal or as a variable alike: not a cost.
     expect(
       documentLimitViolations(schema, "{ organisationsConnection(first: 1000) { edges { node { id name acronym children { id name } } } } }", defaults),
-    ).toEqual(["Query Cost limit of 10000 exceeded, found 36500."]);
+    ).toEqual([
+      "This document may ask for 101,000 list items, more than the 100,000 this API answers: give nested lists smaller limits, or ask for fewer lists inside lists.",
+    ]);
     // Lists in lists: within depth, cost and tokens, yet up to 10^13 organisations (45 MB when tried).
     const fanOut = "{ organisations(limit: 1000) { parents { children(limit: 1000) { parents { children(limit: 1000) { id } } } } } }";
     expect(documentLimitViolations(schema, fanOut, defaults)).toEqual([
@@ -93,7 +102,7 @@ describe("the count of list items", () => {
     ).toHaveLength(1);
   });
 
-  it("counts limit: 0, first: 0 and no size as the default page, and more than the maximum as the maximum", () => {
+  it("counts limit: 0, first: 0 and no size as the default page, and more than the maximum (refused) as the maximum", () => {
     expect(items("{ organisations(limit: 0) { id } }")).toBe(100);
     expect(items("{ organisations { id } }")).toBe(100);
     expect(items("{ organisations(limit: 5000) { id } }")).toBe(1000);
@@ -298,5 +307,40 @@ describe("the document cache", () => {
     const other = parse("{ __typename }");
     cache.setValid(other, schema, "a,b");
     expect(cache.isValid(other, schema, "a,b")).toBe(false);
+  });
+});
+
+describe("every list's size argument", () => {
+  const sized = Object.values(schema.getTypeMap()).flatMap((type) =>
+    isObjectType(type) && !type.name.startsWith("__")
+      ? Object.values(type.getFields()).flatMap((field) => {
+          const bounds = sizeBounds(type.name, field);
+          return bounds ? [{ name: `${type.name}.${field.name}`, field, bounds }] : [];
+        })
+      : [],
+  );
+
+  it("says, in its description or its field's, the default and the maximum the gateway applies", () => {
+    expect(sized.length).toBeGreaterThan(50);
+    const number = (n: number) => n.toLocaleString("en-GB");
+    const undocumented = sized.filter(({ field, bounds }) => {
+      const text = [field.description, ...field.args.filter((a) => bounds.arguments.includes(a.name)).map((a) => a.description)].join(" ");
+      return !text.includes(`${number(bounds.default)} `) || !text.includes(` by default`) || !text.includes(`at most ${number(bounds.max)}`);
+    });
+    expect(undocumented.map((s) => s.name)).toEqual([]);
+  });
+
+  it("above its maximum is refused naming the argument, written as a literal or as a variable", () => {
+    for (const [document, variables] of [
+      ["{ handoffs(first: 501) { totalCount } }", {}],
+      ["query ($n: Int) { handoffs(first: $n) { totalCount } }", { n: 501 }],
+    ] as const) {
+      const { badArguments } = countListItems(schema, parse(document), variables);
+      expect(badArguments.map((e) => [e.message, e.extensions["code"], e.extensions["argument"]])).toEqual([
+        ['"first" of "handoffs" must be from 0 to 500; it was 501.', "BAD_USER_INPUT", "first"],
+      ]);
+    }
+    const { badArguments } = countListItems(schema, parse("{ organisations(limit: 5000) { id } }"));
+    expect(badArguments.map((e) => e.message)).toEqual(['"limit" of "organisations" must be from 0 to 1,000; it was 5000.']);
   });
 });

@@ -8,10 +8,10 @@ import type { IncomingMessage } from "node:http";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { maxAliasesPlugin, maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthPlugin, maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
-import { costLimitPlugin, costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxTokensPlugin, MaxTokensParserWLexer } from "@escape.tech/graphql-armor-max-tokens";
 import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-field-suggestions";
 import { DocumentCache, useDocumentCache } from "./document-cache.js";
+import { documentCostRule, useDocumentCost } from "./document-cost.js";
 import { executionListItems, listItemsRefusals, useMaxListItems } from "./list-items.js";
 import { GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationContext } from "graphql";
 import type { Config } from "../platform/config.js";
@@ -69,9 +69,9 @@ export function refusalResponse(fetchAPI: { Response: typeof Response }, error: 
 }
 
 // graphql-armor words its refusals as syntax errors ("Syntax Error: Query depth limit of 12 exceeded,
-// found 30.", costs to 14 decimals); reported through the validation context instead, they read as what they are.
+// found 30."); reported through the validation context instead, they read as what they are.
 const reportAsValidationError = (context: ValidationContext | null, error: GraphQLError) =>
-  context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, "").replace(/found (\d+)\.\d+/, "found $1")));
+  context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, "")));
 
 /** The armor rules' options: the plugins below and documentLimitViolations use the same. */
 function armorOptions(limits: GatewayLimits) {
@@ -81,7 +81,6 @@ function armorOptions(limits: GatewayLimits) {
     depth: { n: limits.maxDepth, flattenFragments: true, ...rejection },
     // Aliased __typename counts too: its default exemption would let a flood of them through.
     aliases: { n: limits.maxAliases, allowList: [], ...rejection },
-    cost: { maxCost: limits.maxCost, flattenFragments: true, ...rejection },
     tokens: { n: limits.maxTokens },
   };
 }
@@ -119,7 +118,8 @@ export function useVariablesLimits(limits: GatewayLimits): GatewayPlugin {
 
 /**
  * The byte-bounded document cache in the place of yoga's, then graphql-armor's limits on the
- * document: tokens while parsing, then depth, aliases and cost while validating; the variables and
+ * document: tokens while parsing, then depth and aliases while validating, and the document's cost
+ * (gateway/document-cost.ts); the variables and
  * the list items a request may ask for.
  */
 export function documentLimitPlugins(limits: GatewayLimits, cache = new DocumentCache(limits.documentCacheBytes)): GatewayPlugin[] {
@@ -130,7 +130,7 @@ export function documentLimitPlugins(limits: GatewayLimits, cache = new Document
     maxTokensPlugin(options.tokens),
     maxDepthPlugin(options.depth),
     maxAliasesPlugin(options.aliases),
-    costLimitPlugin(options.cost),
+    useDocumentCost(limits.maxCost),
     // Without a mask: the message just ends where the suggestion was.
     blockFieldSuggestionsPlugin({ mask: "" }),
     useMaxListItems(limits.maxListItems),
@@ -146,7 +146,7 @@ export function documentLimitViolations(schema: GraphQLSchema, text: string, lim
   } catch (error) {
     return [(error as Error).message];
   }
-  const rules = [maxDepthRule(options.depth), maxAliasesRule(options.aliases), costLimitRule(options.cost)];
+  const rules = [maxDepthRule(options.depth), maxAliasesRule(options.aliases), documentCostRule(limits.maxCost)];
   const invalid = validate(schema, document, [...specifiedRules, ...rules]);
   return (invalid.length > 0 ? invalid : listItemsRefusals(schema, document, limits.maxListItems, variables)).map((error) => error.message);
 }

@@ -3,12 +3,13 @@
  * nodes: each list may give as many items as the server would give for it, once for every item of
  * each list around it.
  *
- * A list's size is what the subgraph really applies, not what the client wrote:
+ * A list's size is what the subgraph really applies: unset or 0 its default, and a size above its
+ * maximum is refused here (BAD_USER_INPUT naming the argument), whether written as a literal or a
+ * variable, as the subgraphs refuse it (subgraph-kit/paging.ts, subgraph-kit/connection.ts):
  * - @neo4j/graphql's lists (`limit`) and connections (`first`, on their `edges`): the type's
- *   `@limit(default: 100, max: 1000)`, so unset or 0 is 100 and more than 1000 is 1000
- *   (OperationsFactory.getOptions, ConnectionFactory.getConnectionOptions);
- * - the @cypher lists (`limit: Int = 100`) clamp at 1000 in their Cypher;
- * - the analysis pages (`first: Int = 20`, …) refuse more than their maximum (subgraph-kit/connection.ts);
+ *   `@limit(default: 100, max: 1000)`;
+ * - the @cypher lists (`limit: Int = 100`): the same maximum;
+ * - the analysis pages (`first: Int = 20`, …): their own maximum, below;
  * - a list with no size argument gives what the graph holds: the hand-written analysis answers'
  *   per-stage and per-person lists (a stage's responsibilities, a person's professions) as 25, at
  *   most 22 on the demo graph; any other as the default page.
@@ -88,9 +89,9 @@ const fieldSizes: Record<string, { argument?: string; default?: number; max: num
   "DepartmentMatrix.links": { max: 1225 },
 };
 
-/** A refusal of a size argument the servers could not use: BAD_USER_INPUT, status 400, naming the argument. */
-function badArgument(field: FieldNode, argument: string, value: number): GraphQLError {
-  return new GraphQLError(`"${argument}" of "${field.alias?.value ?? field.name.value}" must not be negative; it was ${value}.`, {
+/** A refusal of a size argument the servers would not use: BAD_USER_INPUT, status 400, naming the argument and the field. */
+function badArgument(field: FieldNode, argument: string, rule: string, value: number): GraphQLError {
+  return new GraphQLError(`"${argument}" of "${field.alias?.value ?? field.name.value}" ${rule}; it was ${value}.`, {
     nodes: [field],
     extensions: { code: "BAD_USER_INPUT", argument, http: { status: 400 } },
   });
@@ -115,26 +116,48 @@ function argumentValue(field: FieldNode, definition: GraphQLField<unknown, unkno
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
-/** The size the server gives a sized field: unset or 0 its default, more than its maximum its maximum. */
+/** The most examples of each kind of evidence a link gives (subgraphs/organisations/resolvers/links.ts). */
+const maxEvidencePerKind = 20;
+
+/** A list's size arguments (the first given wins), its default and its maximum, as the servers apply them. */
+export interface SizeBounds {
+  arguments: string[];
+  default: number;
+  max: number;
+}
+
+/** The size bounds of a field that takes a size argument; undefined for one that takes none. */
+export function sizeBounds(parentName: string, definition: GraphQLField<unknown, unknown>): SizeBounds | undefined {
+  const rule = fieldSizes[`${parentName}.${definition.name}`];
+  if (rule?.perKind) return undefined;
+  const names = rule?.argument ? [rule.argument] : sizeArguments.filter((name) => definition.args.some((a) => a.name === name));
+  if (names.length === 0) return undefined;
+  const declared = names.map((name) => definition.args.find((a) => a.name === name)?.defaultValue).find((v): v is number => typeof v === "number" && v > 0);
+  return { arguments: names, default: rule?.default ?? declared ?? defaultListSize, max: rule?.max ?? maxListSize };
+}
+
+/** The size the server gives a sized field: unset or 0 its default; more than its maximum is refused. */
 function sizeOf(field: FieldNode, definition: GraphQLField<unknown, unknown>, parent: GraphQLCompositeType, counting: Counting): number | undefined {
   for (const name of definition.args.map((a) => a.name)) {
     if (!countArguments.has(name)) continue;
     const value = argumentValue(field, definition, name, counting);
-    if (value !== undefined && value < 0) counting.refusals.push(badArgument(field, name, value));
+    if (value !== undefined && value < 0) counting.refusals.push(badArgument(field, name, "must not be negative", value));
   }
   const rule = fieldSizes[`${parent.name}.${field.name.value}`];
   const perKind = argumentValue(field, definition, "evidencePerKind", counting);
-  if (perKind !== undefined) counting.evidencePerKind = Math.max(0, perKind);
+  if (perKind !== undefined && perKind > maxEvidencePerKind)
+    counting.refusals.push(badArgument(field, "evidencePerKind", `must be from 0 to ${maxEvidencePerKind}`, perKind));
+  if (perKind !== undefined) counting.evidencePerKind = Math.min(Math.max(0, perKind), maxEvidencePerKind);
   if (rule?.perKind) return Math.min(4 * counting.evidencePerKind, rule.max);
-  const names = rule?.argument ? [rule.argument] : sizeArguments.filter((name) => definition.args.some((a) => a.name === name));
-  if (names.length === 0) return rule?.max;
-  const max = rule?.max ?? maxListSize;
-  const given = names.map((name) => argumentValue(field, definition, name, counting)).find((value) => value !== undefined && value > 0);
-  const fallback =
-    rule?.default ??
-    names.map((name) => definition.args.find((a) => a.name === name)?.defaultValue).find((v): v is number => typeof v === "number" && v > 0) ??
-    defaultListSize;
-  return Math.min(given ?? fallback, max);
+  const bounds = sizeBounds(parent.name, definition);
+  if (!bounds) return rule?.max;
+  const given = bounds.arguments
+    .map((name) => ({ name, value: argumentValue(field, definition, name, counting) }))
+    .find((size): size is { name: string; value: number } => size.value !== undefined && size.value > 0);
+  if (given && given.value > bounds.max) {
+    counting.refusals.push(badArgument(field, given.name, `must be from 0 to ${bounds.max.toLocaleString("en-GB")}`, given.value));
+  }
+  return Math.min(given?.value ?? bounds.default, bounds.max);
 }
 
 /**
@@ -180,7 +203,7 @@ function itemsOf(selectionSet: SelectionSetNode, parent: GraphQLCompositeType, t
 export interface ListItemsCount {
   /** The most list items each operation of the document may give, by operation (the anonymous one as ""). */
   items: Map<string, number>;
-  /** Size arguments the servers cannot use (negative), each a BAD_USER_INPUT error. */
+  /** Size arguments the servers would not use (negative, or above the list's maximum), each a BAD_USER_INPUT error. */
   badArguments: GraphQLError[];
 }
 
@@ -206,7 +229,12 @@ export function countListItems(schema: GraphQLSchema, document: DocumentNode, va
     if (!root) continue;
     // With the operation's own defaults (`$n: Int = 1000`), as execution will see them.
     const coerced = getVariableValues(schema, definition.variableDefinitions ?? [], variables);
-    counting.variables = coerced.coerced ?? variables;
+    // Variables that do not fit their types: execution refuses them, naming each, before anything runs.
+    if (!coerced.coerced) {
+      items.set(definition.name?.value ?? "", 0);
+      continue;
+    }
+    counting.variables = coerced.coerced;
     items.set(definition.name?.value ?? "", itemsOf(definition.selectionSet, root, 1, undefined, counting));
   }
   return { items, badArguments: counting.refusals };
@@ -219,7 +247,7 @@ const tooMany = (items: number, max: number) =>
     { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } },
   );
 
-/** Why the document would be refused (a negative size, more than `max` list items at worst); empty when it would not. */
+/** Why the document would be refused (a size out of range, more than `max` list items at worst); empty when it would not. */
 export function listItemsRefusals(schema: GraphQLSchema, document: DocumentNode, max: number, variables: Record<string, unknown> = {}): GraphQLError[] {
   const { items, badArguments } = countListItems(schema, document, variables);
   if (badArguments.length > 0) return badArguments;
@@ -254,7 +282,7 @@ export function executionListItems(args: ExecutionArgs): { count: ListItemsCount
 
 /**
  * Refuses, before anything runs, an operation that may ask for more than `max` list items or with
- * a negative size. At execution, not validation: the runtime caches a document's validation, and
+ * a size out of range. At execution, not validation: the runtime caches a document's validation, and
  * `limit: $n` counts as what $n is in each request.
  */
 export function useMaxListItems(max: number): GatewayPlugin {

@@ -69,8 +69,8 @@ const schema = z.object({
   GATEWAY_MAX_ALIASES: z.coerce.number().int().nonnegative().default(15),
   GATEWAY_MAX_TOKENS: z.coerce.number().int().positive().default(1000),
   /**
-   * graphql-armor's cost: fields weighted by depth, multiplied by an explicit `first` (not `limit`, nor a
-   * default). It bounds a document's breadth; what it makes the servers do is bounded by the list items below.
+   * A document's cost: its fields weighted by depth (gateway/document-cost.ts). It bounds a document's
+   * breadth; what it makes the servers do, sizes written or given as variables alike, the list items below.
    */
   GATEWAY_MAX_COST: z.coerce.number().int().positive().default(10_000),
   /**

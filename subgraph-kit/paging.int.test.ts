@@ -1,6 +1,6 @@
 /**
  * Paging arguments on the subgraphs themselves (subgraph-kit/paging.ts): 0 and none mean the default,
- * more than the maximum means the maximum, negative values and forged cursors are the caller's
+ * more than the maximum is refused naming the argument, negative values and forged cursors are the caller's
  * mistake, and every page that was cut says it has a next page. On a hand-built family of 1,001
  * organisations under one test department, so the counts do not depend on the demo data.
  */
@@ -104,16 +104,24 @@ describe("paging arguments on the subgraphs", () => {
     expect(body.data!["_entities"][0].none).toHaveLength(2);
   });
 
-  it("cuts a limit above the maximum to the maximum (1,000), through variables too", async () => {
-    const body = await query(`query ($n: Int) { organisations(${ofParent}, limit: $n) { id } }`, { n: 5000 });
-    expect(body.errors).toBeUndefined();
-    expect(body.data!["organisations"]).toHaveLength(1000);
+  it("refuses a limit or first above the maximum (1,000), naming it, as a literal or through a variable; never cuts it", async () => {
+    for (const [document, variables] of [
+      [`query ($n: Int) { organisations(${ofParent}, limit: $n) { id } }`, { n: 5000 }],
+      [`{ organisations(${ofParent}, limit: 5000) { id } }`, {}],
+      [`{ organisationsConnection(${ofParent}, first: 1001) { totalCount } }`, {}],
+      [`{ organisations(where: { id: { eq: "${parent}" } }) { childrenConnection(first: 1001) { totalCount } } }`, {}],
+    ] as const) {
+      const error = await refusal(document, variables);
+      expect(error.message).toMatch(/^"(limit|first)" of \S+ must be from 0 to 1000; it was (5000|1001) \(0 or none gives the default, 100\)\.$/);
+    }
+    const atMax = await query(`{ organisations(${ofParent}, limit: 1000) { id } }`);
+    expect(atMax.data!["organisations"]).toHaveLength(1000);
   });
 
   it("says a connection has a next page whenever the default or the maximum cut it", async () => {
     const body = await query(`{
       none: organisationsConnection(${ofParent}) { totalCount edges { cursor } pageInfo { hasNextPage } }
-      above: organisationsConnection(${ofParent}, first: 2000) { totalCount edges { cursor } pageInfo { hasNextPage } }
+      above: organisationsConnection(${ofParent}, first: 1000) { totalCount edges { cursor } pageInfo { hasNextPage } }
       all: organisationsConnection(${ofParent}, first: 1000, after: "${Buffer.from("arrayconnection:0").toString("base64")}") { edges { cursor } pageInfo { hasNextPage } }
       nested: organisations(where: { id: { eq: "${parent}" } }) { childrenConnection { totalCount edges { cursor } pageInfo { hasNextPage } } }
     }`);

@@ -3,11 +3,12 @@
  *
  * @neo4j/graphql takes `limit: 0` and `first: 0` as "no limit", sends negative values and forged
  * cursors to Neo4j (a database error), and answers `hasNextPage: false` whenever `first` was not
- * given, although its @limit default cut the page. It translates a root field's whole selection from
- * its resolve info, so nested arguments cannot be changed in resolver arguments alone: each root
- * field's selection is rewritten with every `limit` and `first` as the literal number that will be
- * used (0 or none: the default; more than the maximum: the maximum), and nested connection resolvers
- * get the same `first`, from which pageInfo is computed.
+ * given, although its @limit default cut the page; more than the maximum it cuts to the maximum
+ * without a word. It translates a root field's whole selection from its resolve info, so nested
+ * arguments cannot be changed in resolver arguments alone: each root field's selection is rewritten
+ * with every `limit` and `first` as the literal number that will be used (0 or none: the default;
+ * more than the maximum is refused, BAD_USER_INPUT naming the argument), and nested connection
+ * resolvers get the same `first`, from which pageInfo is computed.
  */
 import type { IResolvers } from "@graphql-tools/utils";
 import {
@@ -27,6 +28,8 @@ import {
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
+  type ObjectTypeDefinitionNode,
+  type ObjectTypeExtensionNode,
   type SelectionSetNode,
 } from "graphql";
 
@@ -91,7 +94,7 @@ function pagingOf(parent: string, field: GraphQLField<unknown, unknown>, { lists
     const node = edges && isObjectType(getNamedType(edges.type)) ? (getNamedType(edges.type) as GraphQLObjectType).getFields()["node"] : undefined;
     const ofNodes = own ?? (node ? bounds.get(getNamedType(node.type).name) : undefined);
     if (ofNodes) {
-      // A @cypher list's own default (`limit: Int = 100`) is its default; its Cypher clamps at the same maximum.
+      // A @cypher list's own default (`limit: Int = 100`) is its default, with the same maximum.
       const declared = argument(sizeName)?.defaultValue;
       const defaultSize = typeof declared === "number" && declared > 0 ? Math.min(declared, ofNodes.max) : ofNodes.default;
       return { kind: "nodes", size: sizeName, bounds: { default: defaultSize, max: ofNodes.max }, connection: !own };
@@ -118,13 +121,10 @@ function boundedArguments(fieldName: string, paging: FieldPaging, args: Record<s
   }
   const { size, bounds } = paging;
   const value = args[size];
-  if (typeof value === "number" && value < 0) {
-    throw badArgument(
-      `"${size}" of ${fieldName} must be from 0 to ${bounds.max}; it was ${value} (0 or none gives the default, ${bounds.default}; more than ${bounds.max} gives ${bounds.max}).`,
-      size,
-    );
+  if (typeof value === "number" && (value < 0 || value > bounds.max)) {
+    throw badArgument(`"${size}" of ${fieldName} must be from 0 to ${bounds.max}; it was ${value} (0 or none gives the default, ${bounds.default}).`, size);
   }
-  result[size] = typeof value === "number" && value > 0 ? Math.min(value, bounds.max) : bounds.default;
+  result[size] = typeof value === "number" && value > 0 ? value : bounds.default;
   const offset = args["offset"];
   if (typeof offset === "number" && offset < 0) throw badArgument(`"offset" of ${fieldName} must not be negative; it was ${offset}.`, "offset");
   const after = args["after"];
@@ -241,4 +241,48 @@ export function boundListArguments(schema: GraphQLSchema, bounds: ArgumentBounds
 /** "Type.field" of each hand-written resolver: their pages and cursors are their own (subgraph-kit/connection.ts). */
 export function handWrittenFields(resolvers: IResolvers | undefined): Set<string> {
   return new Set(Object.entries(resolvers ?? {}).flatMap(([type, fields]) => Object.keys(fields).map((field) => `${type}.${field}`)));
+}
+
+/** The rule for a size argument, as its description says it: "50 by default (and for 0), at most 500; more is refused." */
+export const sizeRule = (defaultSize: number, max: number): string =>
+  `${defaultSize.toLocaleString("en-GB")} by default (and for 0), at most ${max.toLocaleString("en-GB")}; more is refused.`;
+
+/**
+ * Writes each generated list's bounds into the description of its size argument (`limit`, or a
+ * connection's `first`), as the hand-written pages' descriptions give theirs, so the IDE shows every
+ * list's default and maximum. Before the subgraph's SDL is printed for the gateway.
+ */
+export function describeListBounds(schema: GraphQLSchema, bounds: ArgumentBounds): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      const paging = pagingOf(type.name, field, bounds);
+      if (paging?.kind !== "nodes") continue;
+      const argument = field.args.find((a) => a.name === paging.size);
+      if (!argument || argument.description) continue;
+      const what = paging.connection ? "How many edges a page holds" : "How many to give";
+      describeArgument(type, field.name, argument.name, `${what}: ${sizeRule(paging.bounds.default, paging.bounds.max)}`);
+    }
+  }
+  return schema;
+}
+
+/**
+ * Sets an argument's description where every printer reads it: the argument, and the definitions in
+ * the type's AST (the subgraph's printed SDL, which the gateway composes, comes from the AST).
+ */
+export function describeArgument(type: GraphQLObjectType, fieldName: string, argumentName: string, text: string): void {
+  const description = { kind: Kind.STRING, value: text, block: false } as const;
+  const withDescription = <T extends ObjectTypeDefinitionNode | ObjectTypeExtensionNode>(node: T): T => ({
+    ...node,
+    fields: node.fields?.map((f) =>
+      f.name.value !== fieldName ? f : { ...f, arguments: f.arguments?.map((a) => (a.name.value === argumentName ? { ...a, description } : a)) },
+    ),
+  });
+  const argument = type.getFields()[fieldName]?.args.find((a) => a.name === argumentName);
+  if (!argument) return;
+  argument.description = text;
+  if (argument.astNode) argument.astNode = { ...argument.astNode, description };
+  if (type.astNode) type.astNode = withDescription(type.astNode);
+  type.extensionASTNodes = type.extensionASTNodes.map(withDescription);
 }

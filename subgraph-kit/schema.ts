@@ -16,7 +16,7 @@ import { auditMutations, runMutationsInRequestTransaction } from "./mutations/au
 import { graphModel, type GraphModel } from "./mutations/input.js";
 import { fieldRulesWith, validateMutations, type FieldRules } from "./mutations/validation.js";
 import type { SubgraphPolicy } from "./policy.js";
-import { boundListArguments, handWrittenFields, listBoundsByType } from "./paging.js";
+import { boundListArguments, describeListBounds, handWrittenFields, listBoundsByType } from "./paging.js";
 import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
 import { subgraphTypeDefs } from "./type-defs.js";
 
@@ -76,6 +76,13 @@ export const schemaSteps: readonly SchemaStep[] = [
     apply: (schema, { stubs, prefix }) => renameStubInputTypes(schema, stubs, prefix),
   },
   {
+    name: "describe list bounds",
+    why: "@neo4j/graphql's `limit` and `first` say nothing of their default and maximum; the IDE shows them, as the hand-written pages' descriptions do.",
+    apply: onACopy((schema, { typeDefs, resolvers }) =>
+      describeListBounds(schema, { lists: listBoundsByType(typeDefs), handWritten: handWrittenFields(resolvers) }),
+    ),
+  },
+  {
     name: "refresh the service SDL",
     why: "`_service { sdl }` is printed when @neo4j/graphql builds the schema; the gateway must compose the schema as the steps above left it.",
     apply: onACopy((schema) => refreshServiceSdl(schema)),
@@ -107,7 +114,7 @@ export const schemaSteps: readonly SchemaStep[] = [
   },
   {
     name: "bound list arguments",
-    why: "@neo4j/graphql reads `limit: 0` as no limit and sends negative values and forged cursors to Neo4j; last of the resolver steps, so it checks the arguments before any other reads them.",
+    why: "@neo4j/graphql reads `limit: 0` as no limit, cuts more than the maximum without a word and sends negative values and forged cursors to Neo4j; last of the resolver steps, so it checks the arguments before any other reads them.",
     apply: onACopy((schema, { typeDefs, resolvers }) =>
       boundListArguments(schema, { lists: listBoundsByType(typeDefs), handWritten: handWrittenFields(resolvers) }),
     ),

@@ -1,13 +1,9 @@
 /**
  * Paging through the gateway loses nothing (issue 11, "Paging loses data"): every paged root field of
  * the supergraph, and one nested connection per subgraph, walked with `after: endCursor` until
- * `hasNextPage` is false: with no `first`, a small `first` and a `first` above the maximum. The ids
- * seen must be unique and as many as `totalCount`, and every page but the last must be full.
- *
- * A `first` above the maximum is walked on a second gateway with a higher GATEWAY_MAX_COST, all else
- * as configured: graphql-armor multiplies each field under a connection by an explicit `first`, so at
- * the default 10,000 a page of `edges { cursor node { id } }` is refused from about `first: 420`, before
- * any subgraph sees it. On the default gateway it must be refused or complete, never cut short.
+ * `hasNextPage` is false: with no `first`, a small `first` and `first` at the maximum. The ids
+ * seen must be unique and as many as `totalCount`, and every page but the last must be full. A
+ * `first` above the maximum is refused, BAD_USER_INPUT naming it: never cut short without a word.
  *
  * The paged fields are read from schema/supergraph.graphql (those with `first`, `after` and a page
  * type with `totalCount`, `edges` and `pageInfo`, the generated connections and the analysis pages
@@ -30,10 +26,7 @@ import {
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listBoundsByType, type ListBounds } from "../subgraph-kit/paging.js";
-import { parseConfig } from "../platform/config.js";
 import { repoRoot, supergraphPath } from "../platform/paths.js";
-import { publicApiSettings } from "../gateway/public-api.js";
-import type { RunningGateway } from "../gateway/gateway.js";
 import { postGraphQL, startStack, type TestStack } from "./helpers.js";
 
 const supergraph = buildSchema(readFileSync(supergraphPath, "utf8"), { assumeValidSDL: true });
@@ -80,11 +73,9 @@ interface PagedField {
   name: string;
   graph: string;
   nodeType: GraphQLObjectType;
-  /** Sizes that `first` unset, or above `max`, gives. */
+  /** The size `first` unset gives, and the most it may be. */
   defaultSize: number;
   max: number;
-  /** @neo4j/graphql's connections give `max` for more; the analysis pages refuse more (subgraph-kit/connection.ts). */
-  aboveMax: "clamped" | "refused";
   requiredArguments: string[];
 }
 
@@ -115,7 +106,7 @@ function pagedFields(): { walked: PagedField[]; unwalkable: string[] } {
     const nodeType = getNamedType(edge.getFields()["node"]!.type) as GraphQLObjectType;
     const graph = graphOf(field);
     const declared = field.args.find((a) => a.name === "first")!.defaultValue;
-    const documentedMax = /\(1 to (\d+) a page\)/.exec(field.description ?? "")?.[1];
+    const documentedMax = /at most ([\d,]+)\)/.exec(field.description ?? "")?.[1]?.replace(/,/g, "");
     const bounds = nodeBounds(graph, nodeType.name);
     const requiredArguments = field.args
       .filter((a) => isNonNullType(a.type) && a.defaultValue === undefined)
@@ -123,11 +114,11 @@ function pagedFields(): { walked: PagedField[]; unwalkable: string[] } {
     if (requiredArguments.some((a) => a.endsWith(": undefined"))) {
       unwalkable.push(`${field.name}: give its required arguments a value in requiredArgumentValues (${requiredArguments.join(", ")})`);
     } else if (documentedMax && typeof declared === "number") {
-      walked.push({ name: field.name, graph, nodeType, defaultSize: declared, max: Number(documentedMax), aboveMax: "refused", requiredArguments });
+      walked.push({ name: field.name, graph, nodeType, defaultSize: declared, max: Number(documentedMax), requiredArguments });
     } else if (bounds && declared === undefined) {
-      walked.push({ name: field.name, graph, nodeType, defaultSize: bounds.default, max: bounds.max, aboveMax: "clamped", requiredArguments });
+      walked.push({ name: field.name, graph, nodeType, defaultSize: bounds.default, max: bounds.max, requiredArguments });
     } else {
-      unwalkable.push(`${field.name}: neither a generated connection of a @node type nor an analysis page documenting "(1 to N a page)"`);
+      unwalkable.push(`${field.name}: neither a generated connection of a @node type nor an analysis page documenting "(… at most N)"`);
     }
   }
   return { walked, unwalkable };
@@ -147,28 +138,22 @@ interface Walk {
   pageSizes: number[];
 }
 
-/**
- * A small `first` that still takes several pages, but no more than about 25 for a long list, and at
- * most 97 (the default gateway's cost limit refuses a page from about 420).
- */
+/** A small `first` that still takes several pages, but no more than about 25 for a long list. */
 const smallFirst = (totalCount: number) => (totalCount <= 14 ? 3 : Math.min(97, Math.max(7, Math.ceil(totalCount / 25))));
 
 describe("paging through the gateway: every connection walked to its end gives totalCount distinct items", () => {
   let stack: TestStack;
-  /** The same gateway with a cost limit that lets `first` above the maximum reach the subgraphs. */
-  let wide: RunningGateway;
 
   beforeAll(async () => {
     stack = await startStack();
-    wide = await stack.startGateway(publicApiSettings(parseConfig({ GATEWAY_MAX_COST: "10000000" })));
   });
   afterAll(async () => {
     await stack.close();
   });
 
   /** One page of the document, from the default gateway unless another is given; throws with any errors. */
-  async function page(document: string, pick: (data: Record<string, any>) => Page, after: string | null, url = stack.gateway.url): Promise<Page> {
-    const { status, body } = await postGraphQL(url, document, { after });
+  async function page(document: string, pick: (data: Record<string, any>) => Page, after: string | null): Promise<Page> {
+    const { status, body } = await postGraphQL(stack.gateway.url, document, { after });
     if (body.errors || status !== 200) throw new Error(`status ${status}: ${JSON.stringify(body.errors)}\n${document}`);
     return pick(body.data!);
   }
@@ -183,13 +168,12 @@ describe("paging through the gateway: every connection walked to its end gives t
     pick: (data: Record<string, any>) => Page,
     key: (node: Record<string, unknown>) => string,
     size: number,
-    url = stack.gateway.url,
   ): Promise<Walk> {
     for (let attempt = 1; ; attempt++) {
       const result: Walk = { keys: [], totalCounts: [], pageSizes: [] };
       let after: string | null = null;
       for (;;) {
-        const current = await page(document, pick, after, url);
+        const current = await page(document, pick, after);
         result.keys.push(...current.edges.map((e) => key(e.node)));
         result.totalCounts.push(current.totalCount);
         result.pageSizes.push(current.edges.length);
@@ -204,17 +188,13 @@ describe("paging through the gateway: every connection walked to its end gives t
     }
   }
 
-  /** On the default gateway a page above the maximum is refused whole, or is a full first page: never a short one. */
-  async function expectRefusedOrComplete(document: string, pick: (data: Record<string, any>) => Page, max: number) {
-    const { body } = await postGraphQL(stack.gateway.url, document, { after: null });
-    if (body.errors) {
-      expect(body.data ?? null, "a refusal answers no page").toBeNull();
-      expect(["GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"]).toContain(body.errors[0]?.extensions?.["code"]);
-      return;
-    }
-    const first = pick(body.data!);
-    expect(first.edges).toHaveLength(Math.min(max, first.totalCount));
-    expect(first.pageInfo.hasNextPage).toBe(first.totalCount > max);
+  /** A page above the maximum is refused whole, before any subgraph is asked, naming `first` and its maximum. */
+  async function expectRefused(document: string, max: number) {
+    const { status, body } = await postGraphQL(stack.gateway.url, document, { after: null });
+    expect(status).toBe(400);
+    expect(body.data ?? null, "a refusal answers no page").toBeNull();
+    expect(body.errors?.map((e) => [e.extensions?.["code"], e.extensions?.["argument"]])).toEqual([["BAD_USER_INPUT", "first"]]);
+    expect(body.errors?.[0]?.message).toContain(`must be from 0 to ${max.toLocaleString("en-GB")}`);
   }
 
   function expectComplete(result: Walk, size: number, label: string) {
@@ -266,19 +246,9 @@ describe("paging through the gateway: every connection walked to its end gives t
       expectComplete(await walk(document(first), pick, key, first), first, `${field.name}(first: ${first})`);
     });
 
-    it(`first above the maximum, ${field.max}`, async () => {
-      const above = field.aboveMax === "refused" ? field.max + 1 : field.max * 5;
-      await expectRefusedOrComplete(document(above), pick, field.max);
-      if (field.aboveMax === "refused") {
-        // The analysis pages refuse more than their maximum (the gateway keeps only the code and message).
-        const { status, body } = await postGraphQL(wide.url, document(above), { after: null });
-        expect(status).toBe(200);
-        expect(body.errors?.map((e) => e.extensions?.["code"])).toEqual(["BAD_USER_INPUT"]);
-        expect(body.errors?.[0]?.message).toContain(`"first" must be from 0 to ${field.max}`);
-        expectComplete(await walk(document(field.max), pick, key, field.max, wide.url), field.max, `${field.name}(first: ${field.max})`);
-      } else {
-        expectComplete(await walk(document(above), pick, key, field.max, wide.url), field.max, `${field.name}(first: ${above})`);
-      }
+    it(`first at the maximum, ${field.max}, and refused above it`, async () => {
+      await expectRefused(document(field.max + 1), field.max);
+      expectComplete(await walk(document(field.max), pick, key, field.max), field.max, `${field.name}(first: ${field.max})`);
     });
   });
 
@@ -299,15 +269,15 @@ describe("paging through the gateway: every connection walked to its end gives t
     };
     const key = (node: Record<string, unknown>) => String(node["id"]);
 
-    it("walked with no first, a small first and first above the maximum", async () => {
+    it("walked with no first, a small first and first at the maximum, and refused above it", async () => {
       const totalCount = (await page(document(1), pick, null)).totalCount;
       // At least two pages of the small size, so the cursor is followed.
       expect(totalCount).toBeGreaterThan(6);
       const small = Math.min(7, Math.floor(totalCount / 2));
       expectComplete(await walk(document(undefined), pick, key, bounds.default), bounds.default, `${n.connection} with no first`);
       expectComplete(await walk(document(small), pick, key, small), small, `${n.connection}(first: ${small})`);
-      await expectRefusedOrComplete(document(bounds.max * 5), pick, bounds.max);
-      expectComplete(await walk(document(bounds.max * 5), pick, key, bounds.max, wide.url), bounds.max, `${n.connection}(first: ${bounds.max * 5})`);
+      await expectRefused(document(bounds.max + 1), bounds.max);
+      expectComplete(await walk(document(bounds.max), pick, key, bounds.max), bounds.max, `${n.connection}(first: ${bounds.max})`);
     });
   });
 });

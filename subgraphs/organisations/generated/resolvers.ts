@@ -23,7 +23,7 @@ export type Query = {
   __typename?: 'Query';
   /**
    * The organisations connected to one organisation through shared stages, shared services, shared
-   * communities and people, strongest first (1 to 200 a page). Only responsibilities and memberships
+   * communities and people, strongest first (20 a page by default, at most 200). Only responsibilities and memberships
    * that hold today count.
    */
   organisationLinks: OrganisationLinkPage;

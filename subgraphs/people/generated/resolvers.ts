@@ -22,7 +22,7 @@ export type Scalars = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * The people whose communities and stages span the most organisations, most first (1 to 100 a page):
+   * The people whose communities and stages span the most organisations, most first (20 a page by default, at most 100):
    * the organisations they work for, those responsible for the stages they work on, and those whose
    * people share a community with them. Only memberships and responsibilities that hold today count.
    */
@@ -34,7 +34,7 @@ export type Query = {
    */
   path?: Maybe<Path>;
   /**
-   * The changes made through the API to every subgraph, newest first (1 to 200 a page), optionally of one
+   * The changes made through the API to every subgraph, newest first (50 a page by default, at most 200), optionally of one
    * entity or by one caller. Admins only. The trail is append-only: no operation changes or deletes it.
    */
   auditTrail: AuditEventPage;

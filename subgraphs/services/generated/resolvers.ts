@@ -27,15 +27,15 @@ export type Query = {
    * the professions expected but missing, and where responsibility changes hands. Null for an unknown service.
    */
   journey?: Maybe<Journey>;
-  /** The people working on one stage, a page at a time, with the journey's filters (1 to 100 a page). */
+  /** The people working on one stage, a page at a time, with the journey's filters (20 a page by default, at most 100). */
   stagePeople: StagePeoplePage;
-  /** Each point where responsibility passes between organisations from one stage to the next, for one service or all (1 to 500 a page). */
+  /** Each point where responsibility passes between organisations from one stage to the next, for one service or all (50 a page by default, at most 500). */
   handoffs: HandoffPage;
-  /** Services ranked by their number of hand-offs, most first (1 to 500 a page). */
+  /** Services ranked by their number of hand-offs, most first (20 a page by default, at most 500). */
   servicesByHandoffs: ServiceHandoffsPage;
-  /** Stages missing a profession they expect, nobody responsible or nobody working, or held by a closed organisation (1 to 500 a page). */
+  /** Stages missing a profession they expect, nobody responsible or nobody working, or held by a closed organisation (50 a page by default, at most 500). */
   gaps: GapPage;
-  /** Ranked full-text search over names, acronyms and descriptions; words match from their start (1 to 100 a page). */
+  /** Ranked full-text search over names, acronyms and descriptions; words match from their start (20 a page by default, at most 100). */
   search: SearchPage;
 };
 
