@@ -14,6 +14,7 @@ import { GraphQLError } from "graphql";
 import type { SubgraphName } from "../platform/config.js";
 import { createDashboardHandler } from "./dashboard-route.js";
 import { useAuthentication, type TokenVerifier } from "./auth.js";
+import { useStrictDates } from "./dates.js";
 import pino, { type Logger } from "pino";
 import { createGatewayMetrics, useRequestLogging } from "./observability.js";
 import { useOneMutationField } from "./mutations.js";
@@ -132,6 +133,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       metrics.endpoint("/graphql", publicApi.metricsToken, publicApi.metricsWithoutToken),
       metrics.plugin(context),
       useAuthentication(options.auth.verify, options.auth.subgraphSecret),
+      useStrictDates(),
       // Each mutation field is a subgraph request, and stored on its own: one per request (docs/adr/0006).
       useOneMutationField(),
       // Neither gateway sets a subgraph timeout by default: without one a hung subgraph hangs the client.

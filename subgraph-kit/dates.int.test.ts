@@ -1,5 +1,5 @@
 /**
- * Date and DateTime inputs on the subgraphs (subgraph-kit/dates.ts): a day that does not exist is refused with
+ * Date and DateTime inputs on the subgraphs (platform/dates.ts): a day that does not exist is refused with
  * BAD_USER_INPUT naming the value, in filters, mutations and the analysis fields' `asAt`, whether
  * written in the document or sent as a variable, and nothing is stored.
  */

@@ -10,7 +10,7 @@ import { parse, type DocumentNode, type GraphQLSchema } from "graphql";
 import type { Driver } from "neo4j-driver";
 import type { SubgraphName } from "../platform/config.js";
 import { batchEntityResolution } from "./batched-entities.js";
-import { refuseInvalidDates } from "./dates.js";
+import { refuseInvalidDates } from "../platform/dates.js";
 import { hideStubRootFields, refreshServiceSdl, renameStubInputTypes, restoreShareableFields, shareAggregateSelections, stubTypeNames } from "./federation.js";
 import { auditMutations, runMutationsInRequestTransaction } from "./mutations/audit.js";
 import { graphModel, type GraphModel } from "./mutations/input.js";

@@ -22,7 +22,7 @@ import { GatewayTokenError, gatewayTokenHeader, neo4jJwt, verifyGatewayCall, typ
 import type { SubgraphContext } from "./context.js";
 import { personalFilterGuard } from "./personal-filters.js";
 import { requestTransactions } from "./mutations/audit.js";
-import { InvalidTemporalError } from "./dates.js";
+import { InvalidTemporalError } from "../platform/dates.js";
 import { boundOperations, ResultTooLargeError, SubgraphBusyError, type OperationBoundsOptions } from "./operation-bounds.js";
 import { buildSubgraphSchema, type SubgraphResolvers } from "./schema.js";
 import type { SubgraphPolicy } from "./policy.js";

@@ -25,19 +25,22 @@ export type Query = {
    * The people whose communities and stages span the most organisations, most first (20 a page by default, at most 100):
    * the organisations they work for, those responsible for the stages they work on, and those whose
    * people share a community with them. Only memberships and responsibilities that hold today count.
+   * Needs the reader role: null for other callers, with an error saying so, and the rest of the answer stands.
    */
-  brokers: BrokerPage;
+  brokers?: Maybe<BrokerPage>;
   /**
    * The shortest connection between two people, two organisations, or a person and an organisation,
    * through employment, communities, stages, services and the organisation hierarchy (professions are
    * too broad to count as a connection). At most maxDepth steps (1 to 6); null when none is that short.
+   * Needs the reader role: null for other callers, with an error saying so.
    */
   path?: Maybe<Path>;
   /**
    * The changes made through the API to every subgraph, newest first (50 a page by default, at most 200), optionally of one
-   * entity or by one caller. Admins only. The trail is append-only: no operation changes or deletes it.
+   * entity or by one caller. Admins only: null for other callers, with an error saying so. The trail is
+   * append-only: no operation changes or deletes it.
    */
-  auditTrail: AuditEventPage;
+  auditTrail?: Maybe<AuditEventPage>;
 };
 
 
@@ -538,9 +541,9 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type QueryResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  brokers?: Resolver<ResolversTypes['BrokerPage'], ParentType, ContextType, RequireFields<QueryBrokersArgs, 'first'>>;
+  brokers?: Resolver<Maybe<ResolversTypes['BrokerPage']>, ParentType, ContextType, RequireFields<QueryBrokersArgs, 'first'>>;
   path?: Resolver<Maybe<ResolversTypes['Path']>, ParentType, ContextType, RequireFields<QueryPathArgs, 'fromId' | 'toId' | 'maxDepth'>>;
-  auditTrail?: Resolver<ResolversTypes['AuditEventPage'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'first'>>;
+  auditTrail?: Resolver<Maybe<ResolversTypes['AuditEventPage']>, ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'first'>>;
 };
 
 export type AuditEventResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {

@@ -3,7 +3,9 @@
  *
  * @neo4j/graphql's scalars parse with JavaScript's `new Date`, which rolls `2024-02-30` over to
  * 1 March and reads `-0001-01-01` as the year 2001; a DateTime string goes to Neo4j unchecked, whose
- * parse error would come back as a database failure. Each is checked here first, field by field.
+ * parse error would come back as a database failure. Each is checked here first, field by field:
+ * on the subgraphs (subgraph-kit/schema.ts) and at the gateway (gateway/dates.ts), where a refusal
+ * names the caller's own variable. Only ISO 8601 is read: `1/6/2022` is refused, not taken for a day.
  */
 import { GraphQLError, isScalarType, Kind, type GraphQLScalarType, type GraphQLSchema, type ValueNode } from "graphql";
 
