@@ -110,11 +110,14 @@ describe("organisations subgraph", () => {
     expect(body.data?.["organisationsConnection"].totalCount).toBeGreaterThanOrEqual(1256);
   });
 
-  it("bounds every list: 100 by default, 1000 at most", async () => {
-    const { body } = await postGraphQL(running.url, "{ unasked: organisations { id } greedy: organisations(limit: 5000) { id } }");
+  it("bounds every list: 100 by default, 1000 at most, and refuses more by name", async () => {
+    const { body } = await postGraphQL(running.url, "{ unasked: organisations { id } most: organisations(limit: 1000) { id } }");
     expect(body.errors).toBeUndefined();
     expect(body.data?.["unasked"]).toHaveLength(100);
-    expect(body.data?.["greedy"]).toHaveLength(1000);
+    expect(body.data?.["most"]).toHaveLength(1000);
+    const greedy = await postGraphQL(running.url, "{ organisations(limit: 5000) { id } }");
+    expect(greedy.body.errors?.[0]?.extensions?.["code"]).toBe("BAD_USER_INPUT");
+    expect(greedy.body.errors?.[0]?.message).toMatch(/limit/);
   });
 
   it("refuses a second organisation with an existing id, keeping the first", async () => {
