@@ -28,10 +28,9 @@ import {
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
-  type ObjectTypeDefinitionNode,
-  type ObjectTypeExtensionNode,
   type SelectionSetNode,
 } from "graphql";
+import { describe } from "./descriptions.js";
 
 export interface ListBounds {
   default: number;
@@ -261,28 +260,8 @@ export function describeListBounds(schema: GraphQLSchema, bounds: ArgumentBounds
       const argument = field.args.find((a) => a.name === paging.size);
       if (!argument || argument.description) continue;
       const what = paging.connection ? "How many edges a page holds" : "How many to give";
-      describeArgument(type, field.name, argument.name, `${what}: ${sizeRule(paging.bounds.default, paging.bounds.max)}`);
+      describe(type, field.name, argument.name, `${what}: ${sizeRule(paging.bounds.default, paging.bounds.max)}`);
     }
   }
   return schema;
-}
-
-/**
- * Sets an argument's description where every printer reads it: the argument, and the definitions in
- * the type's AST (the subgraph's printed SDL, which the gateway composes, comes from the AST).
- */
-export function describeArgument(type: GraphQLObjectType, fieldName: string, argumentName: string, text: string): void {
-  const description = { kind: Kind.STRING, value: text, block: false } as const;
-  const withDescription = <T extends ObjectTypeDefinitionNode | ObjectTypeExtensionNode>(node: T): T => ({
-    ...node,
-    fields: node.fields?.map((f) =>
-      f.name.value !== fieldName ? f : { ...f, arguments: f.arguments?.map((a) => (a.name.value === argumentName ? { ...a, description } : a)) },
-    ),
-  });
-  const argument = type.getFields()[fieldName]?.args.find((a) => a.name === argumentName);
-  if (!argument) return;
-  argument.description = text;
-  if (argument.astNode) argument.astNode = { ...argument.astNode, description };
-  if (type.astNode) type.astNode = withDescription(type.astNode);
-  type.extensionASTNodes = type.extensionASTNodes.map(withDescription);
 }

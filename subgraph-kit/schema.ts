@@ -16,6 +16,7 @@ import { auditMutations, runMutationsInRequestTransaction } from "./mutations/au
 import { graphModel, type GraphModel } from "./mutations/input.js";
 import { fieldRulesWith, validateMutations, type FieldRules } from "./mutations/validation.js";
 import type { SubgraphPolicy } from "./policy.js";
+import { describeGeneratedFields } from "./descriptions.js";
 import { boundListArguments, describeListBounds, handWrittenFields, listBoundsByType } from "./paging.js";
 import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
 import { subgraphTypeDefs } from "./type-defs.js";
@@ -74,6 +75,11 @@ export const schemaSteps: readonly SchemaStep[] = [
     name: "rename stub input types",
     why: "Federation merges input types by intersection: a stub's own OrganisationWhere would shrink the supergraph's to `id`.",
     apply: (schema, { stubs, prefix }) => renameStubInputTypes(schema, stubs, prefix),
+  },
+  {
+    name: "describe generated fields",
+    why: "@neo4j/graphql's queries, mutations and list arguments have no description; the IDE's docs should say what each entry point reads or changes.",
+    apply: (schema, { typeDefs }) => describeGeneratedFields(schema, typeDefs),
   },
   {
     name: "describe list bounds",

@@ -3,13 +3,18 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** What two linked organisations share. */
 export type LinkKind =
+  /** A stage both are responsible for. */
   | 'STAGE'
+  /** A service both take part in. */
   | 'SERVICE'
+  /** A community with members from both. */
   | 'COMMUNITY'
+  /** A person working for one on a stage the other holds, or for both. */
   | 'PERSON';
 
-/** As the people subgraph defines it. */
+/** What brings a community together. */
 export type CommunityKind =
   /** A cross-departmental network of people of different professions around one end-to-end service. */
   | 'SERVICE_COMMUNITY'
@@ -25,6 +30,7 @@ export type Lane =
   /** Systems, policy and partners that make the stage possible. */
   | 'SUPPORT';
 
+/** What a stage is missing. */
 export type GapKind =
   /** A profession expected on the stage that nobody working on it has. */
   | 'MISSING_PROFESSION'
@@ -35,12 +41,19 @@ export type GapKind =
   /** A closed organisation still holds a responsibility for the stage; see its successors. */
   | 'CLOSED_ORGANISATION_RESPONSIBLE';
 
+/** What a search hit is. */
 export type SearchType =
+  /** An organisation. */
   | 'ORGANISATION'
+  /** A person (their name needs the reader role; others do not find people). */
   | 'PERSON'
+  /** A service. */
   | 'SERVICE'
+  /** A stage of a service. */
   | 'STAGE'
+  /** A community. */
   | 'COMMUNITY'
+  /** A profession. */
   | 'PROFESSION';
 
 export type DepartmentFamilyQueryVariables = Exact<{

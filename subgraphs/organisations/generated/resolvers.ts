@@ -57,6 +57,7 @@ export type OrganisationLink = {
   organisation: Organisation;
   /** For a matrix cell, the first of the pair; for organisationLinks, the organisation asked about. */
   from: Organisation;
+  /** How strongly the two are linked: the sum of the four counts below. */
   strength: Scalars['Int']['output'];
   /** Stages both are responsible for. */
   sharedStages: Scalars['Int']['output'];
@@ -70,33 +71,49 @@ export type OrganisationLink = {
   evidence: Array<LinkEvidence>;
 };
 
+/** What two linked organisations share. */
 export type LinkKind =
+  /** A stage both are responsible for. */
   | 'STAGE'
+  /** A service both take part in. */
   | 'SERVICE'
+  /** A community with members from both. */
   | 'COMMUNITY'
+  /** A person working for one on a stage the other holds, or for both. */
   | 'PERSON';
 
 /** One thing that links two organisations: a stage, service, community or person. */
 export type LinkEvidence = {
   __typename?: 'LinkEvidence';
+  /** What is shared. */
   kind: LinkKind;
+  /** The id of the stage, service, community or person shared. */
   id: Scalars['ID']['output'];
+  /** Its name (a person's is left out for callers without the reader role). */
   name: Scalars['String']['output'];
 };
 
+/** A page of an organisation's links, strongest first. */
 export type OrganisationLinkPage = {
   __typename?: 'OrganisationLinkPage';
+  /** How many there are in all, whichever page this is. */
   totalCount: Scalars['Int']['output'];
+  /** This page's items, in the field's order. */
   edges: Array<OrganisationLinkEdge>;
+  /** Whether pages follow or come before this one, and the cursors to ask for them. */
   pageInfo: AnalysisPageInfo;
 };
 
+/** One link on a page, with its cursor. */
 export type OrganisationLinkEdge = {
   __typename?: 'OrganisationLinkEdge';
+  /** This item's place in the order: pass it as `after` for the items after it. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: OrganisationLink;
 };
 
+/** The links between each pair of the organisations asked for. */
 export type DepartmentMatrix = {
   __typename?: 'DepartmentMatrix';
   /** The organisations asked for, in the order given. */
@@ -113,7 +130,9 @@ export type Organisation = {
   __typename?: 'Organisation';
   /** The GOV.UK slug, for example `companies-house`. */
   id: Scalars['ID']['output'];
+  /** Its name, as GOV.UK gives it. */
   name: Scalars['String']['output'];
+  /** Its acronym or short name, as GOV.UK gives it (for some, the name itself). */
   acronym?: Maybe<Scalars['String']['output']>;
   /** The GOV.UK organisation type, for example `Ministerial department` or `Executive agency`. */
   type?: Maybe<Scalars['String']['output']>;
@@ -121,13 +140,17 @@ export type Organisation = {
   status?: Maybe<Scalars['String']['output']>;
   /** Why a closed organisation closed, in GOV.UK's words: split, merged, replaced, changed_name, … */
   closedStatus?: Maybe<Scalars['String']['output']>;
+  /** When it closed, as GOV.UK records it; null while it is open. */
   closedAt?: Maybe<Scalars['Date']['output']>;
+  /** Its page on GOV.UK. */
   url?: Maybe<Scalars['String']['output']>;
   /** Organisations this one is part of (several allowed). */
   parents: Array<Organisation>;
+  /** Organisations that are part of this one: its agencies and other bodies. */
   children: Array<Organisation>;
   /** Organisations that took over this one's work when it closed. */
   successors: Array<Organisation>;
+  /** Organisations whose work this one took over when they closed. */
   predecessors: Array<Organisation>;
   /** The nearest department above this organisation in the hierarchy (itself, when it is a department). */
   department?: Maybe<Organisation>;
@@ -142,9 +165,13 @@ export type Organisation = {
 /** Where a page of an analysis list sits: pass `endCursor` as `after` for the next page. */
 export type AnalysisPageInfo = {
   __typename?: 'AnalysisPageInfo';
+  /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items come before this page. */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first item's cursor; null on an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
+  /** The last item's cursor, to pass as `after` for the next page; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 

@@ -68,12 +68,15 @@ export type QueryAuditTrailArgs = {
 /** What one mutation did to one entity: recorded in the same transaction as the change. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
+  /** The event's own id. */
   id: Scalars['ID']['output'];
+  /** When the change was stored. */
   at: Scalars['DateTime']['output'];
   /** Who made the change: the subject of the caller's token, or `anonymous`. */
   actor: Scalars['String']['output'];
   /** The mutation that made it, for example `updatePeople`. */
   operation: Scalars['String']['output'];
+  /** Whether the entity was created, updated or deleted. */
   action: AuditAction;
   /** The entity's type, for example `Person`. */
   entityType: Scalars['String']['output'];
@@ -86,17 +89,26 @@ export type AuditEvent = {
   requestId?: Maybe<Scalars['String']['output']>;
   /** The id the client sent with the request (its x-request-id header), if any: the client's word only, for finding its own requests. */
   clientRequestId?: Maybe<Scalars['String']['output']>;
+  /** Each property and relationship the mutation changed, with its value before and after. */
   changes: Array<AuditChange>;
 };
 
+/** What a mutation did to an entity. */
 export type AuditAction =
+  /** The entity was created. */
   | 'CREATE'
+  /** The entity's properties or relationships were changed. */
   | 'UPDATE'
+  /** The entity was deleted. */
   | 'DELETE';
 
+/** What one change of an audit event touched. */
 export type AuditChangeKind =
+  /** A property of the entity. */
   | 'PROPERTY'
+  /** A relationship from the entity was made. */
   | 'RELATIONSHIP_ADDED'
+  /** A relationship from the entity was removed. */
   | 'RELATIONSHIP_REMOVED'
   /** A relationship's own properties changed. */
   | 'RELATIONSHIP_CHANGED';
@@ -104,6 +116,7 @@ export type AuditChangeKind =
 /** One property or relationship of the entity, before and after the change. */
 export type AuditChange = {
   __typename?: 'AuditChange';
+  /** Whether a property or a relationship changed, and how. */
   kind: AuditChangeKind;
   /**
    * The property or relationship field as the entity's type names it, for example `name` or `organisations`.
@@ -123,48 +136,72 @@ export type AuditChange = {
   after?: Maybe<Scalars['String']['output']>;
 };
 
+/** A page of the audit trail, newest first. */
 export type AuditEventPage = {
   __typename?: 'AuditEventPage';
+  /** How many there are in all, whichever page this is. */
   totalCount: Scalars['Int']['output'];
+  /** This page's items, in the field's order. */
   edges: Array<AuditEventEdge>;
+  /** Whether pages follow or come before this one, and the cursors to ask for them. */
   pageInfo: AnalysisPageInfo;
 };
 
+/** One audit event on a page, with its cursor. */
 export type AuditEventEdge = {
   __typename?: 'AuditEventEdge';
+  /** This item's place in the order: pass it as `after` for the items after it. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: AuditEvent;
 };
 
+/** A person ranked by how many organisations their work and communities span. */
 export type Broker = {
   __typename?: 'Broker';
+  /** The person (needs the reader role). */
   person: Person;
   /** How many organisations the person's work and communities span. */
   organisations: Scalars['Int']['output'];
+  /** How many organisations the person reaches through communities they belong to. */
   communities: Scalars['Int']['output'];
+  /** How many organisations are responsible for the stages the person works on. */
   stages: Scalars['Int']['output'];
   /** Up to 10 of the organisations spanned, by name. */
   sample: Array<Organisation>;
 };
 
+/** A page of brokers, most organisations spanned first. */
 export type BrokerPage = {
   __typename?: 'BrokerPage';
+  /** How many there are in all, whichever page this is. */
   totalCount: Scalars['Int']['output'];
+  /** This page's items, in the field's order. */
   edges: Array<BrokerEdge>;
+  /** Whether pages follow or come before this one, and the cursors to ask for them. */
   pageInfo: AnalysisPageInfo;
 };
 
+/** One broker on a page, with its cursor. */
 export type BrokerEdge = {
   __typename?: 'BrokerEdge';
+  /** This item's place in the order: pass it as `after` for the items after it. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: Broker;
 };
 
+/** What a step of a path stands on. */
 export type PathNodeKind =
+  /** A person. */
   | 'PERSON'
+  /** An organisation. */
   | 'ORGANISATION'
+  /** A community. */
   | 'COMMUNITY'
+  /** A stage of a service. */
   | 'STAGE'
+  /** A service. */
   | 'SERVICE';
 
 /** A connection from one node to another, as the steps along it; the first step is the start. */
@@ -172,13 +209,18 @@ export type Path = {
   __typename?: 'Path';
   /** The number of relationships followed. */
   length: Scalars['Int']['output'];
+  /** The steps from the start to the end, both included. */
   steps: Array<PathStep>;
 };
 
+/** One node on a path, with the relationship that led to it. */
 export type PathStep = {
   __typename?: 'PathStep';
+  /** What the step stands on. */
   kind: PathNodeKind;
+  /** The id of the node the step stands on. */
   id: Scalars['ID']['output'];
+  /** Its name (a person's needs the reader role, as everywhere). */
   name: Scalars['String']['output'];
   /**
    * The relationship followed to reach this node from the step before (WORKS_FOR, MEMBER_OF, WORKS_ON,
@@ -192,8 +234,11 @@ export type PathStep = {
 /** A person working in or with government. Demo people are fictional. */
 export type Person = {
   __typename?: 'Person';
+  /** The person's id, unique and stable across imports. */
   id: Scalars['ID']['output'];
+  /** Their name: personal data, for the reader role and above. */
   name: Scalars['String']['output'];
+  /** Their job title, for example `Head of Policy`: personal data, as name is. */
   jobTitle?: Maybe<Scalars['String']['output']>;
   /** Civil Service grade, for example `SCS1`, `Grade 7`, `HEO`. */
   grade?: Maybe<Scalars['String']['output']>;
@@ -201,9 +246,13 @@ export type Person = {
   email?: Maybe<Scalars['String']['output']>;
   /** Work telephone number, shown as email is. */
   phone?: Maybe<Scalars['String']['output']>;
+  /** The organisations they work for. */
   organisations: Array<Organisation>;
+  /** Their Civil Service professions. */
   professions: Array<Profession>;
+  /** The communities they belong to, with their role, since and until on each membership. */
   communities: Array<Community>;
+  /** Who they report to. */
   reportsTo: Array<Person>;
   /** Where this fact came from, as `<import source>:<file>`; null when it was entered through the API. */
   source?: Maybe<Scalars['String']['output']>;
@@ -216,10 +265,13 @@ export type Person = {
 /** A Civil Service profession, for example Policy, Tax or Digital, Data and Technology. */
 export type Profession = {
   __typename?: 'Profession';
+  /** The profession's id, for example `policy`. */
   id: Scalars['ID']['output'];
+  /** The profession's name, for example `Policy`. */
   name: Scalars['String']['output'];
   /** The family the profession belongs to, for example `Policy and analysis` or `Delivery`. */
   family?: Maybe<Scalars['String']['output']>;
+  /** The people with this profession. */
   people: Array<Person>;
   /** Headcount of the profession in each organisation, from Civil Service Statistics (npm run import -- profession-statistics). */
   headcounts: Array<Organisation>;
@@ -231,18 +283,25 @@ export type Profession = {
   importedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** What brings a community together. */
 export type CommunityKind =
   /** A cross-departmental network of people of different professions around one end-to-end service. */
   | 'SERVICE_COMMUNITY'
   /** A network of people who share a discipline, such as accessibility or agile delivery. */
   | 'COMMUNITY_OF_PRACTICE';
 
+/** A community of people across organisations: around a service, or of a practice. */
 export type Community = {
   __typename?: 'Community';
+  /** The community's id. */
   id: Scalars['ID']['output'];
+  /** The community's name. */
   name: Scalars['String']['output'];
+  /** Around a service, or of a practice. */
   kind: CommunityKind;
+  /** What the community is for. */
   description?: Maybe<Scalars['String']['output']>;
+  /** Its members, with their role, since and until on each membership. */
   members: Array<Person>;
   /** Where this fact came from, as `<import source>:<file>`; null when it was entered through the API. */
   source?: Maybe<Scalars['String']['output']>;
@@ -258,19 +317,29 @@ export type Community = {
  */
 export type Post = {
   __typename?: 'Post';
+  /** The post's id: `<organisation>/<reference>`. */
   id: Scalars['ID']['output'];
+  /** The post's reference in its organogram. */
   reference: Scalars['String']['output'];
+  /** The post's job title, as the organogram gives it. */
   jobTitle?: Maybe<Scalars['String']['output']>;
+  /** The post's grade, for example `SCS1`. */
   grade?: Maybe<Scalars['String']['output']>;
+  /** The unit the post sits in, as the organogram names it. */
   unit?: Maybe<Scalars['String']['output']>;
   /** Full-time equivalent: 0.5 for a half-time post. */
   fte?: Maybe<Scalars['Float']['output']>;
+  /** The bottom of the post's pay band, in pounds a year, when published. */
   payFloor?: Maybe<Scalars['Float']['output']>;
+  /** The top of the post's pay band, in pounds a year, when published. */
   payCeiling?: Maybe<Scalars['Float']['output']>;
   /** The profession group as the organogram names it; `professions` maps it to a Civil Service profession. */
   professionGroup?: Maybe<Scalars['String']['output']>;
+  /** The organisation whose organogram lists the post (one). */
   organisation: Array<Organisation>;
+  /** The Civil Service professions its profession group maps to. */
   professions: Array<Profession>;
+  /** The post it reports to (one at most). */
   reportsTo: Array<Post>;
   /** The senior posts that report to this one. */
   reports: Array<Post>;
@@ -287,17 +356,27 @@ export type Post = {
 /** A count of junior positions of one grade and title in a unit, from a published organogram: positions, not people. */
 export type JuniorPosts = {
   __typename?: 'JuniorPosts';
+  /** Its id, from the organogram's organisation, unit, grade and title. */
   id: Scalars['ID']['output'];
+  /** The unit the positions sit in, as the organogram names it. */
   unit?: Maybe<Scalars['String']['output']>;
+  /** Their grade, for example `HEO`. */
   grade?: Maybe<Scalars['String']['output']>;
+  /** Their job title, as the organogram gives it. */
   jobTitle?: Maybe<Scalars['String']['output']>;
   /** How many posts, in full-time equivalents. */
   fte: Scalars['Float']['output'];
+  /** The bottom of their pay band, in pounds a year, when published. */
   payMin?: Maybe<Scalars['Float']['output']>;
+  /** The top of their pay band, in pounds a year, when published. */
   payMax?: Maybe<Scalars['Float']['output']>;
+  /** The profession group as the organogram names it; `professions` maps it to a Civil Service profession. */
   professionGroup?: Maybe<Scalars['String']['output']>;
+  /** The organisation whose organogram lists them (one). */
   organisation: Array<Organisation>;
+  /** The Civil Service professions their profession group maps to. */
   professions: Array<Profession>;
+  /** The senior post they report to (one at most). */
   reportsTo: Array<Post>;
   /** Where this fact came from, as `<import source>:<file>`; null when it was entered through the API. */
   source?: Maybe<Scalars['String']['output']>;
@@ -316,7 +395,9 @@ export type Headcount = {
   headcount?: Maybe<Scalars['Int']['output']>;
   /** Small counts are not published: suppressed is true and headcount null. */
   suppressed: Scalars['Boolean']['output'];
+  /** Where this count came from, as `<import source>:<file>`. */
   source?: Maybe<Scalars['String']['output']>;
+  /** When an import last created or changed it. */
   importedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
@@ -325,10 +406,13 @@ export type Membership = {
   __typename?: 'Membership';
   /** For example `lead`, `member`, `convenor`. */
   role: Scalars['String']['output'];
+  /** When the membership began, when known. */
   since?: Maybe<Scalars['Date']['output']>;
+  /** When it ended; null while it holds. */
   until?: Maybe<Scalars['Date']['output']>;
   /** Where this link came from, as `<import source>:<file>`; null when it was made through the API. */
   source?: Maybe<Scalars['String']['output']>;
+  /** When an import last created or changed it. */
   importedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
@@ -340,7 +424,9 @@ export type Membership = {
  */
 export type Organisation = {
   __typename?: 'Organisation';
+  /** The GOV.UK slug, for example `companies-house`. */
   id: Scalars['ID']['output'];
+  /** The people who work for it (names need the reader role). */
   people?: Maybe<Array<Person>>;
 };
 
@@ -358,9 +444,13 @@ export type OrganisationPeopleArgs = {
 /** Where a page of an analysis list sits: pass `endCursor` as `after` for the next page. */
 export type AnalysisPageInfo = {
   __typename?: 'AnalysisPageInfo';
+  /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items come before this page. */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first item's cursor; null on an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
+  /** The last item's cursor, to pass as `after` for the next page; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 

@@ -19,6 +19,13 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/**
+ * Start with the analyses: `journey` (who touches each stage of a service, in order), `handoffs`,
+ * `gaps` and `servicesByHandoffs`; `search`; `organisationLinks` and `departmentMatrix` (how
+ * organisations are connected); `brokers` and `path` (people, for the reader role). The lists below
+ * them (`services`, `organisations`, `people`, … and their `…Connection` pages) read the graph's
+ * nodes and relationships directly, with filters (`where`) and sorting (`sort`).
+ */
 export type Query = {
   __typename?: 'Query';
   /**
@@ -40,6 +47,13 @@ export type Query = {
 };
 
 
+/**
+ * Start with the analyses: `journey` (who touches each stage of a service, in order), `handoffs`,
+ * `gaps` and `servicesByHandoffs`; `search`; `organisationLinks` and `departmentMatrix` (how
+ * organisations are connected); `brokers` and `path` (people, for the reader role). The lists below
+ * them (`services`, `organisations`, `people`, … and their `…Connection` pages) read the graph's
+ * nodes and relationships directly, with filters (`where`) and sorting (`sort`).
+ */
 export type QueryJourneyArgs = {
   serviceId: Scalars['ID']['input'];
   asAt?: InputMaybe<Scalars['Date']['input']>;
@@ -50,6 +64,13 @@ export type QueryJourneyArgs = {
 };
 
 
+/**
+ * Start with the analyses: `journey` (who touches each stage of a service, in order), `handoffs`,
+ * `gaps` and `servicesByHandoffs`; `search`; `organisationLinks` and `departmentMatrix` (how
+ * organisations are connected); `brokers` and `path` (people, for the reader role). The lists below
+ * them (`services`, `organisations`, `people`, … and their `…Connection` pages) read the graph's
+ * nodes and relationships directly, with filters (`where`) and sorting (`sort`).
+ */
 export type QueryStagePeopleArgs = {
   stageId: Scalars['ID']['input'];
   asAt?: InputMaybe<Scalars['Date']['input']>;
@@ -60,6 +81,13 @@ export type QueryStagePeopleArgs = {
 };
 
 
+/**
+ * Start with the analyses: `journey` (who touches each stage of a service, in order), `handoffs`,
+ * `gaps` and `servicesByHandoffs`; `search`; `organisationLinks` and `departmentMatrix` (how
+ * organisations are connected); `brokers` and `path` (people, for the reader role). The lists below
+ * them (`services`, `organisations`, `people`, … and their `…Connection` pages) read the graph's
+ * nodes and relationships directly, with filters (`where`) and sorting (`sort`).
+ */
 export type QueryHandoffsArgs = {
   serviceId?: InputMaybe<Scalars['ID']['input']>;
   asAt?: InputMaybe<Scalars['Date']['input']>;
@@ -68,6 +96,13 @@ export type QueryHandoffsArgs = {
 };
 
 
+/**
+ * Start with the analyses: `journey` (who touches each stage of a service, in order), `handoffs`,
+ * `gaps` and `servicesByHandoffs`; `search`; `organisationLinks` and `departmentMatrix` (how
+ * organisations are connected); `brokers` and `path` (people, for the reader role). The lists below
+ * them (`services`, `organisations`, `people`, … and their `…Connection` pages) read the graph's
+ * nodes and relationships directly, with filters (`where`) and sorting (`sort`).
+ */
 export type QueryServicesByHandoffsArgs = {
   asAt?: InputMaybe<Scalars['Date']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -75,6 +110,13 @@ export type QueryServicesByHandoffsArgs = {
 };
 
 
+/**
+ * Start with the analyses: `journey` (who touches each stage of a service, in order), `handoffs`,
+ * `gaps` and `servicesByHandoffs`; `search`; `organisationLinks` and `departmentMatrix` (how
+ * organisations are connected); `brokers` and `path` (people, for the reader role). The lists below
+ * them (`services`, `organisations`, `people`, … and their `…Connection` pages) read the graph's
+ * nodes and relationships directly, with filters (`where`) and sorting (`sort`).
+ */
 export type QueryGapsArgs = {
   serviceId?: InputMaybe<Scalars['ID']['input']>;
   kinds?: InputMaybe<Array<GapKind>>;
@@ -84,6 +126,13 @@ export type QueryGapsArgs = {
 };
 
 
+/**
+ * Start with the analyses: `journey` (who touches each stage of a service, in order), `handoffs`,
+ * `gaps` and `servicesByHandoffs`; `search`; `organisationLinks` and `departmentMatrix` (how
+ * organisations are connected); `brokers` and `path` (people, for the reader role). The lists below
+ * them (`services`, `organisations`, `people`, … and their `…Connection` pages) read the graph's
+ * nodes and relationships directly, with filters (`where`) and sorting (`sort`).
+ */
 export type QuerySearchArgs = {
   text: Scalars['String']['input'];
   types?: InputMaybe<Array<SearchType>>;
@@ -91,25 +140,32 @@ export type QuerySearchArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A service's stages in order, with who touches each: the answer to `journey`. */
 export type Journey = {
   __typename?: 'Journey';
+  /** The service traced. */
   service: Service;
   /** The date memberships and responsibilities are read as at. */
   asAt: Scalars['Date']['output'];
+  /** Its stages, in the order a person meets them. */
   stages: Array<JourneyStage>;
   /** How many times responsibility changes hands along the journey. */
   handoffCount: Scalars['Int']['output'];
 };
 
+/** One stage of a journey, with who holds it and who works on it. */
 export type JourneyStage = {
   __typename?: 'JourneyStage';
+  /** The stage. */
   stage: Stage;
+  /** The organisations responsible for the stage, with their lane, as at the journey's date. */
   responsibilities: Array<StageResponsibility>;
   /**
    * When no organisation is responsible for the stage: the organisations that own the journey, to be
    * shown as "owner of the journey; stage not assigned" (the stage is still a gap). Empty otherwise.
    */
   journeyOwners: Array<Organisation>;
+  /** The people working on the stage, the first `peoplePerStage` of them; `stagePeople` pages through the rest. */
   people: StagePeoplePage;
   /** The professions of the people working on the stage, with how many have each. */
   professions: Array<StageProfession>;
@@ -124,9 +180,13 @@ export type JourneyStage = {
 /** An organisation's responsibility for a stage, as at the journey's date. */
 export type StageResponsibility = {
   __typename?: 'StageResponsibility';
+  /** The organisation responsible. */
   organisation: Organisation;
+  /** Where its part of the stage sits: frontstage, backstage or support. */
   lane: Lane;
+  /** When the responsibility began, when known. */
   since?: Maybe<Scalars['Date']['output']>;
+  /** When it ended; null while it holds. */
   until?: Maybe<Scalars['Date']['output']>;
   /** The nearest department above the organisation (itself when it is one). */
   department?: Maybe<Organisation>;
@@ -140,42 +200,62 @@ export type StageResponsibility = {
   evidence?: Maybe<Scalars['String']['output']>;
 };
 
+/** A page of the people working on a stage. */
 export type StagePeoplePage = {
   __typename?: 'StagePeoplePage';
+  /** How many there are in all, whichever page this is. */
   totalCount: Scalars['Int']['output'];
+  /** This page's items, in the field's order. */
   edges: Array<StagePersonEdge>;
+  /** Whether pages follow or come before this one, and the cursors to ask for them. */
   pageInfo: AnalysisPageInfo;
 };
 
 /** A person working on a stage, with their role there and what they bring. */
 export type StagePersonEdge = {
   __typename?: 'StagePersonEdge';
+  /** This item's place in the order: pass it as `after` for the items after it. */
   cursor: Scalars['String']['output'];
+  /** Their role on the stage, for example `service owner`. */
   role: Scalars['String']['output'];
+  /** The item. */
   node: Person;
+  /** Their Civil Service professions. */
   professions: Array<Profession>;
+  /** The organisations they work for. */
   organisations: Array<Organisation>;
   /** Community memberships as at the journey's date. */
   memberships: Array<StageMembership>;
 };
 
+/** A person's membership of a community, as at the journey's date. */
 export type StageMembership = {
   __typename?: 'StageMembership';
+  /** The community. */
   community: Community;
+  /** Their role in it, for example `lead` or `member`. */
   role: Scalars['String']['output'];
+  /** When the membership began, when known. */
   since?: Maybe<Scalars['Date']['output']>;
+  /** When it ended; null while it holds. */
   until?: Maybe<Scalars['Date']['output']>;
 };
 
+/** A profession among the people working on a stage. */
 export type StageProfession = {
   __typename?: 'StageProfession';
+  /** The profession. */
   profession: Profession;
+  /** How many of the people working on the stage have it. */
   people: Scalars['Int']['output'];
 };
 
+/** A community among the people working on a stage. */
 export type StageCommunity = {
   __typename?: 'StageCommunity';
+  /** The community. */
   community: Community;
+  /** How many of the people working on the stage are members. */
   people: Scalars['Int']['output'];
 };
 
@@ -185,49 +265,74 @@ export type StageCommunity = {
  */
 export type Handoff = {
   __typename?: 'Handoff';
+  /** The service whose journey it is in. */
   service: Service;
+  /** The earlier of the two stages. */
   fromStage: Stage;
+  /** The later of the two stages, the next one. */
   toStage: Stage;
+  /** Responsible for the earlier stage and not the later. */
   from: Array<Organisation>;
+  /** Responsible for the later stage and not the earlier. */
   to: Array<Organisation>;
+  /** Responsible for both stages. */
   continuing: Array<Organisation>;
 };
 
+/** A page of hand-offs, by service and stage order. */
 export type HandoffPage = {
   __typename?: 'HandoffPage';
+  /** How many there are in all, whichever page this is. */
   totalCount: Scalars['Int']['output'];
+  /** This page's items, in the field's order. */
   edges: Array<HandoffEdge>;
+  /** Whether pages follow or come before this one, and the cursors to ask for them. */
   pageInfo: AnalysisPageInfo;
 };
 
+/** One hand-off on a page, with its cursor. */
 export type HandoffEdge = {
   __typename?: 'HandoffEdge';
+  /** This item's place in the order: pass it as `after` for the items after it. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: Handoff;
 };
 
+/** A service with its number of hand-offs, stages and organisations. */
 export type ServiceHandoffs = {
   __typename?: 'ServiceHandoffs';
+  /** The service. */
   service: Service;
+  /** How many times responsibility changes hands along its journey. */
   handoffs: Scalars['Int']['output'];
+  /** How many stages it has. */
   stages: Scalars['Int']['output'];
   /** Organisations responsible for at least one stage. */
   organisations: Scalars['Int']['output'];
 };
 
+/** A page of services, most hand-offs first. */
 export type ServiceHandoffsPage = {
   __typename?: 'ServiceHandoffsPage';
+  /** How many there are in all, whichever page this is. */
   totalCount: Scalars['Int']['output'];
+  /** This page's items, in the field's order. */
   edges: Array<ServiceHandoffsEdge>;
+  /** Whether pages follow or come before this one, and the cursors to ask for them. */
   pageInfo: AnalysisPageInfo;
 };
 
+/** One service on a page, with its cursor. */
 export type ServiceHandoffsEdge = {
   __typename?: 'ServiceHandoffsEdge';
+  /** This item's place in the order: pass it as `after` for the items after it. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: ServiceHandoffs;
 };
 
+/** What a stage is missing. */
 export type GapKind =
   /** A profession expected on the stage that nobody working on it has. */
   | 'MISSING_PROFESSION'
@@ -238,10 +343,14 @@ export type GapKind =
   /** A closed organisation still holds a responsibility for the stage; see its successors. */
   | 'CLOSED_ORGANISATION_RESPONSIBLE';
 
+/** Something a stage lacks: a profession, someone responsible, someone working, or an open organisation. */
 export type Gap = {
   __typename?: 'Gap';
+  /** What is missing. */
   kind: GapKind;
+  /** The service the stage belongs to. */
   service: Service;
+  /** The stage. */
   stage: Stage;
   /** The missing profession (MISSING_PROFESSION). */
   profession?: Maybe<Profession>;
@@ -253,66 +362,100 @@ export type Gap = {
   successors: Array<Organisation>;
 };
 
+/** A page of gaps, by service and stage order. */
 export type GapPage = {
   __typename?: 'GapPage';
+  /** How many there are in all, whichever page this is. */
   totalCount: Scalars['Int']['output'];
+  /** This page's items, in the field's order. */
   edges: Array<GapEdge>;
+  /** Whether pages follow or come before this one, and the cursors to ask for them. */
   pageInfo: AnalysisPageInfo;
 };
 
+/** One gap on a page, with its cursor. */
 export type GapEdge = {
   __typename?: 'GapEdge';
+  /** This item's place in the order: pass it as `after` for the items after it. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: Gap;
 };
 
+/** What a search hit is. */
 export type SearchType =
+  /** An organisation. */
   | 'ORGANISATION'
+  /** A person (their name needs the reader role; others do not find people). */
   | 'PERSON'
+  /** A service. */
   | 'SERVICE'
+  /** A stage of a service. */
   | 'STAGE'
+  /** A community. */
   | 'COMMUNITY'
+  /** A profession. */
   | 'PROFESSION';
 
 /** One search result; the field named by its type holds the match. */
 export type SearchHit = {
   __typename?: 'SearchHit';
+  /** What it is; the field of that name holds it. */
   type: SearchType;
+  /** Its id. */
   id: Scalars['ID']['output'];
+  /** Its name. */
   name: Scalars['String']['output'];
   /** How well it matches: higher is better. */
   score: Scalars['Float']['output'];
+  /** The organisation, for an ORGANISATION hit. */
   organisation?: Maybe<Organisation>;
+  /** The person, for a PERSON hit. */
   person?: Maybe<Person>;
+  /** The service, for a SERVICE hit. */
   service?: Maybe<Service>;
+  /** The stage, for a STAGE hit. */
   stage?: Maybe<Stage>;
+  /** The community, for a COMMUNITY hit. */
   community?: Maybe<Community>;
+  /** The profession, for a PROFESSION hit. */
   profession?: Maybe<Profession>;
 };
 
+/** A page of search hits, best first. */
 export type SearchPage = {
   __typename?: 'SearchPage';
+  /** How many there are in all, whichever page this is. */
   totalCount: Scalars['Int']['output'];
+  /** This page's items, in the field's order. */
   edges: Array<SearchEdge>;
+  /** Whether pages follow or come before this one, and the cursors to ask for them. */
   pageInfo: AnalysisPageInfo;
 };
 
+/** One hit on a page, with its cursor. */
 export type SearchEdge = {
   __typename?: 'SearchEdge';
+  /** This item's place in the order: pass it as `after` for the items after it. */
   cursor: Scalars['String']['output'];
+  /** The item. */
   node: SearchHit;
 };
 
 /** An end-to-end public service, as a person meets it, for example Starting a Business. */
 export type Service = {
   __typename?: 'Service';
+  /** The service's id, for example `starting-a-business`. */
   id: Scalars['ID']['output'];
+  /** Its name, as a person meets it. */
   name: Scalars['String']['output'];
+  /** What the service does, in a sentence or two. */
   description?: Maybe<Scalars['String']['output']>;
   /** Delivery phase: backlog, discovery, alpha, beta, live, retired or experimental; null when unknown. */
   phase?: Maybe<Scalars['String']['output']>;
   /** Each step through the phases, as `phase: event (date)`, for example `alpha: Completed (October 2015)`. */
   phaseHistory?: Maybe<Array<Scalars['String']['output']>>;
+  /** The theme it belongs to, for example `Business`. */
   theme?: Maybe<Scalars['String']['output']>;
   /** The service's page on GOV.UK, where it has one (its first start page, for a service of the services list). */
   url?: Maybe<Scalars['String']['output']>;
@@ -334,6 +477,7 @@ export type Service = {
   owners: Array<Organisation>;
   /** The stages in the order a person meets them (sort by position). */
   stages: Array<Stage>;
+  /** The communities that focus on it. */
   communities: Array<Community>;
   /** Where this fact came from, as `<import source>:<file>`; null when it was entered through the API. */
   source?: Maybe<Scalars['String']['output']>;
@@ -349,7 +493,9 @@ export type Service = {
  */
 export type ServiceEvent = {
   __typename?: 'ServiceEvent';
+  /** The event's id. */
   id: Scalars['ID']['output'];
+  /** When it happened. */
   date: Scalars['Date']['output'];
   /** As the list words it, for example `Passed beta reassessment`. */
   label: Scalars['String']['output'];
@@ -361,6 +507,7 @@ export type ServiceEvent = {
   reassessment?: Maybe<Scalars['Boolean']['output']>;
   /** The first address the event links to: for an assessment, its report. */
   reportUrl?: Maybe<Scalars['String']['output']>;
+  /** The service it happened to (one). */
   service: Array<Service>;
   /** Where this fact came from, as `<import source>:<file>`. */
   source?: Maybe<Scalars['String']['output']>;
@@ -371,13 +518,19 @@ export type ServiceEvent = {
 /** One stage of a service's journey. */
 export type Stage = {
   __typename?: 'Stage';
+  /** The stage's id. */
   id: Scalars['ID']['output'];
+  /** Its name, for example `Register the company`. */
   name: Scalars['String']['output'];
   /** 1 for the first stage a person meets. */
   position: Scalars['Int']['output'];
+  /** What a person does at this stage. */
   description?: Maybe<Scalars['String']['output']>;
+  /** The service the stage belongs to (one). */
   service: Array<Service>;
+  /** The organisations responsible for it, each with its lane, since and until. */
   responsibleOrganisations: Array<Organisation>;
+  /** The people who work on it, each with their role. */
   people: Array<Person>;
   /** The services this step links to by their start page or live service address. */
   linkedServices: Array<Service>;
@@ -400,10 +553,14 @@ export type Lane =
   /** Systems, policy and partners that make the stage possible. */
   | 'SUPPORT';
 
+/** An organisation's responsibility for a stage. */
 export type Responsibility = {
   __typename?: 'Responsibility';
+  /** Where its part of the stage sits: frontstage, backstage or support. */
   lane: Lane;
+  /** When the responsibility began, when known. */
   since?: Maybe<Scalars['Date']['output']>;
+  /** When it ended; null while it holds. */
   until?: Maybe<Scalars['Date']['output']>;
   /** Where this link came from, as `<import source>:<file>`; null when it was made through the API. */
   source?: Maybe<Scalars['String']['output']>;
@@ -411,15 +568,18 @@ export type Responsibility = {
   derivation?: Maybe<Scalars['String']['output']>;
   /** What it was derived from: a step's link, or a curated row's source. */
   evidence?: Maybe<Scalars['String']['output']>;
+  /** When an import last created or changed it. */
   importedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** A person's work on a stage. */
 export type WorksOn = {
   __typename?: 'WorksOn';
   /** For example `service owner`, `user researcher`, `policy lead`. */
   role: Scalars['String']['output'];
   /** Where this link came from, as `<import source>:<file>`; null when it was made through the API. */
   source?: Maybe<Scalars['String']['output']>;
+  /** When an import last created or changed it. */
   importedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
@@ -430,11 +590,17 @@ export type WorksOn = {
  */
 export type Organisation = {
   __typename?: 'Organisation';
+  /** The GOV.UK slug, for example `companies-house`. */
   id: Scalars['ID']['output'];
+  /** Its name, as GOV.UK gives it. */
   name: Scalars['String']['output'];
+  /** Its acronym or short name, as GOV.UK gives it (for some, the name itself). */
   acronym?: Maybe<Scalars['String']['output']>;
+  /** The GOV.UK organisation type, for example `Ministerial department` or `Executive agency`. */
   type?: Maybe<Scalars['String']['output']>;
+  /** GOV.UK status: live, closed, exempt, joining or transitioning. */
   status?: Maybe<Scalars['String']['output']>;
+  /** The stages of services it is responsible for. */
   stages?: Maybe<Array<Stage>>;
   /** Services this organisation owns. */
   services?: Maybe<Array<Service>>;
@@ -463,10 +629,15 @@ export type OrganisationServicesArgs = {
 /** A person, owned by the people subgraph; here the stages they work on. */
 export type Person = {
   __typename?: 'Person';
+  /** The person's id, unique and stable across imports. */
   id: Scalars['ID']['output'];
+  /** Their name: personal data, for the reader role and above. */
   name: Scalars['String']['output'];
+  /** Their job title, for example `Head of Policy`: personal data, as name is. */
   jobTitle?: Maybe<Scalars['String']['output']>;
+  /** Civil Service grade, for example `SCS1`, `Grade 7`, `HEO`. */
   grade?: Maybe<Scalars['String']['output']>;
+  /** The stages of services they work on. */
   stages?: Maybe<Array<Stage>>;
   /** The stages this person works on, each with their role there. */
   stageRoles?: Maybe<Array<StageRole>>;
@@ -487,20 +658,30 @@ export type PersonStageRolesArgs = {
 /** A person's role on one stage of a service. */
 export type StageRole = {
   __typename?: 'StageRole';
+  /** Their role on the stage, for example `service owner`. */
   role: Scalars['String']['output'];
+  /** The stage's id. */
   stageId: Scalars['ID']['output'];
+  /** The stage's name. */
   stageName: Scalars['String']['output'];
+  /** The stage's place in its service's journey, 1 for the first. */
   position: Scalars['Int']['output'];
+  /** The service's id. */
   serviceId: Scalars['ID']['output'];
+  /** The service's name. */
   serviceName: Scalars['String']['output'];
 };
 
 /** A community, owned by the people subgraph; here the services it focuses on. */
 export type Community = {
   __typename?: 'Community';
+  /** The community's id. */
   id: Scalars['ID']['output'];
+  /** The community's name. */
   name: Scalars['String']['output'];
+  /** Around a service, or of a practice. */
   kind: CommunityKind;
+  /** The services the community focuses on. */
   services?: Maybe<Array<Service>>;
 };
 
@@ -513,22 +694,31 @@ export type CommunityServicesArgs = {
 /** A profession, owned by the people subgraph; here what stages expect. */
 export type Profession = {
   __typename?: 'Profession';
+  /** The profession's id, for example `policy`. */
   id: Scalars['ID']['output'];
+  /** The profession's name, for example `Policy`. */
   name: Scalars['String']['output'];
+  /** The family the profession belongs to, for example `Policy and analysis` or `Delivery`. */
   family?: Maybe<Scalars['String']['output']>;
 };
 
 /** As the people subgraph defines it. */
 export type CommunityKind =
+  /** A cross-departmental network of people of different professions around one end-to-end service. */
   | 'SERVICE_COMMUNITY'
+  /** People of one practice or profession across organisations. */
   | 'COMMUNITY_OF_PRACTICE';
 
 /** Where a page of an analysis list sits: pass `endCursor` as `after` for the next page. */
 export type AnalysisPageInfo = {
   __typename?: 'AnalysisPageInfo';
+  /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items come before this page. */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first item's cursor; null on an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
+  /** The last item's cursor, to pass as `after` for the next page; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
