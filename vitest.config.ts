@@ -21,6 +21,9 @@ export default defineConfig({
         test: {
           ...shared,
           fileParallelism: true,
+          // Building the three subgraph schemas takes seconds; with files in parallel on a busy machine it
+          // can take more than the minute that guards the other tests against hangs.
+          testTimeout: 180_000,
           name: "unit",
           include: ["**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "**/node_modules/**"],
