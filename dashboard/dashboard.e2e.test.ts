@@ -222,6 +222,38 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       expect(firstStage).toMatch(/Closed\s+now .*DBT/);
     });
 
+    it("finds any service as you type, by its name or another name", async () => {
+      await page.fill("#journey-service-filter", "access to work");
+      await expect.poll(() => page.locator("#journey-service-count").innerText()).toMatch(/^\d+ services? of \d+ match$/);
+      const options = await page.locator("#journey-service option").allInnerTexts();
+      expect(options).toContain("Apply for an Access to Work Grant");
+      expect(options.every((o) => /access|work/i.test(o) || o === "Apply for an Access to Work Grant")).toBe(true);
+      await page.fill("#journey-service-filter", "employ someone");
+      await expect.poll(() => page.locator("#journey-service").inputValue()).toBe("employ-someone");
+    });
+
+    it("shows a real journey's owners where nobody is assigned, and who delivers a stage from its links, with the link", async () => {
+      await page.fill("#journey-as-at-day", "");
+      await page.fill("#journey-as-at-month", "");
+      await page.fill("#journey-as-at-year", "");
+      await page.getByRole("button", { name: "Show journey" }).click();
+      await expect.poll(() => page.locator("#journey-summary").innerText()).toContain("Employ someone: 7 stages");
+      expect(await page.locator("#journey-summary").innerText()).toMatch(/Owned by .*HMRC/);
+      const frontstage = page.locator(".journey-map__row--frontstage td");
+      const first = await frontstage.nth(0).innerText();
+      expect(first).toContain("Owner of the journey; stage not assigned");
+      expect(first).toContain("DWP");
+      const recruit = frontstage.nth(1);
+      expect(await recruit.innerText()).toContain("Acas");
+      expect(await recruit.locator("a", { hasText: "evidence" }).getAttribute("href")).toBe("https://www.acas.org.uk/hiring-someone");
+      expect(await page.locator(".journey-map__cell--empty.journey-map__row--frontstage").count()).toBe(0);
+      await page.screenshot({ path: resolve(screenshots, "journey-map-employ-someone.png"), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: resolve(screenshots, "journey-map-employ-someone-390.png"), fullPage: true });
+      await page.setViewportSize({ width: 1440, height: 900 });
+      expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    });
+
     it("has no serious or critical accessibility problems", async () => {
       expect(await seriousAccessibilityProblems(page)).toEqual([]);
     });

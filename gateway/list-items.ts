@@ -81,6 +81,8 @@ const fieldSizes: Record<string, { argument?: string; default?: number; max: num
   "Query.servicesByHandoffs": { argument: "first", max: 500 },
   "Query.gaps": { argument: "first", max: 500 },
   "Query.search": { argument: "first", max: 100 },
+  "Query.ownershipScorecard": { argument: "first", max: 100 },
+  "Query.serviceCounts": { argument: "first", max: 500 },
   // subgraphs/people/resolvers/network.ts keeps ten; subgraphs/organisations/resolvers/links.ts up to 20 of each of four kinds.
   "Broker.sample": { max: 10 },
   "OrganisationLink.evidence": { max: 80, perKind: true },

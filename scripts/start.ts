@@ -14,7 +14,7 @@ import { checkAndMigrate } from "../graph/migrate.js";
 import { repoRoot } from "../platform/paths.js";
 import { keysForThisRun, type DemoToken } from "../platform/demo-tokens.js";
 import { subgraphTypeDefs } from "../subgraph-kit/type-defs.js";
-import { graphIsEmpty, seedDemoData } from "../data/seed/seed.js";
+import { describeSeed, graphIsEmpty, seedDemoData } from "../data/seed/seed.js";
 
 const config = loadConfig();
 /** Each child with a promise of its exit, made when it is spawned: an `exit` event that has fired does not fire again. */
@@ -79,12 +79,9 @@ async function prepareGraph(uri: string, settings: Config): Promise<void> {
     await checkAndMigrate(driver, uri, settings.NEO4J_DATABASE, { neoSchema });
     if (await graphIsEmpty(driver, settings.NEO4J_DATABASE)) {
       console.log("The graph is empty: loading the demo data…");
+      const started = performance.now();
       const summary = await seedDemoData(driver, settings.NEO4J_DATABASE);
-      console.log(
-        `Loaded ${Object.entries(summary)
-          .map(([k, v]) => `${v} ${k}`)
-          .join(", ")}.`,
-      );
+      console.log(`Loaded ${describeSeed(summary, (performance.now() - started) / 1000)}.`);
     }
   } finally {
     await driver.close();

@@ -16,6 +16,13 @@ type Responsibility = JourneyStage["responsibilities"][number];
 
 export const defaultServiceId = "starting-a-business";
 
+/** StageResponsibility.derivation, in words. */
+const derivations: Record<string, string> = {
+  "service-address": "runs the service this step links to",
+  "organisation-domain": "the step links to its site",
+  curated: "curated",
+};
+
 const lanes: { lane: Types.Lane; name: string; hint: string }[] = [
   { lane: "FRONTSTAGE", name: "Frontstage", hint: "What the user sees and does" },
   { lane: "BACKSTAGE", name: "Backstage", hint: "Work out of the user's sight" },
@@ -30,7 +37,11 @@ export interface Gap {
 /** What needs attention on a stage, read from the journey itself so the map needs no second request. */
 export function stageGaps(stage: JourneyStage): Gap[] {
   const gaps: Gap[] = [];
-  if (stage.responsibilities.length === 0) gaps.push({ stage: stage.stage, text: "No organisation responsible" });
+  if (stage.responsibilities.length === 0)
+    gaps.push({
+      stage: stage.stage,
+      text: stage.journeyOwners.length ? "No organisation assigned: the journey's owners hold it" : "No organisation responsible",
+    });
   if (stage.people.totalCount === 0) gaps.push({ stage: stage.stage, text: "Nobody working on it" });
   for (const profession of stage.missingProfessions) gaps.push({ stage: stage.stage, text: `No ${profession.name} profession` });
   for (const r of stage.responsibilities.filter((r) => r.organisation.status === "closed")) {
@@ -72,6 +83,24 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
       h("span", { class: "journey-map__role" }, `${edge.role}${edge.professions.length ? ` · ${edge.professions.map((p) => p.name).join(", ")}` : ""}`),
     );
 
+  /** How an import knew the responsibility, with the link it read: evidence a reader can follow. */
+  const derivationNote = (r: Responsibility) =>
+    r.derivation &&
+    r.evidence &&
+    h(
+      "span",
+      { class: "journey-map__evidence" },
+      derivations[r.derivation] ?? r.derivation,
+      " (",
+      h(
+        "a",
+        { class: "govuk-link", href: r.evidence, rel: "noreferrer" },
+        "evidence",
+        h("span", { class: "govuk-visually-hidden" }, ` for ${shortName(r.organisation)}`),
+      ),
+      ")",
+    );
+
   function responsibilityEntry(r: Responsibility, people: StagePerson[]): HTMLElement {
     const closed = r.organisation.status === "closed";
     const department = r.department && r.department.id !== r.organisation.id ? r.department : undefined;
@@ -80,6 +109,7 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
       { class: `journey-map__organisation${closed ? " journey-map__organisation--closed" : ""}` },
       organisationButton(r.organisation),
       department && h("span", { class: "journey-map__department" }, `part of ${shortName(department)}`),
+      derivationNote(r),
       closed && h("span", { class: "journey-map__closed" }, tag("Closed", "red"), r.successors.length ? ` now ${r.successors.map(shortName).join(", ")}` : ""),
       people.length > 0 && h("ul", { class: "journey-map__people", "aria-label": `People from ${shortName(r.organisation)}` }, people.map(personEntry)),
     );
@@ -87,6 +117,18 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
 
   function laneCell(stage: JourneyStage, lane: Types.Lane): HTMLTableCellElement {
     const held = stage.responsibilities.filter((r) => r.lane === lane);
+    // Nobody assigned: the journey's owners stand in the frontstage lane, marked as such, never an empty map.
+    if (held.length === 0 && lane === "FRONTSTAGE" && stage.journeyOwners.length > 0)
+      return h(
+        "td",
+        { class: "govuk-table__cell journey-map__cell journey-map__cell--unassigned" },
+        h("p", { class: "govuk-body-s journey-map__unassigned" }, tag("Not assigned", "grey"), " Owner of the journey; stage not assigned"),
+        h(
+          "ul",
+          { class: "journey-map__list" },
+          stage.journeyOwners.map((o) => h("li", { class: "journey-map__organisation journey-map__organisation--owner" }, organisationButton(o))),
+        ),
+      );
     if (held.length === 0)
       return h("td", { class: "govuk-table__cell journey-map__cell journey-map__cell--empty" }, h("span", { class: "govuk-visually-hidden" }, "None"));
     const worksFor = (edge: StagePerson, organisationId: string) => edge.organisations.some((o) => o.id === organisationId);
@@ -185,6 +227,7 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
             { class: "govuk-notification-banner__heading" },
             `${journey.service.name}: ${plural(journey.stages.length, "stage")}, ${plural(organisations.size, "organisation")} responsible, ${plural(journey.handoffCount, "hand-off")} between them`,
           ),
+          journey.service.owners.length > 0 && h("p", { class: "govuk-body" }, `Owned by ${journey.service.owners.map(shortName).join(", ")}.`),
           journey.service.description && h("p", { class: "govuk-body" }, journey.service.description),
           h(
             "p",
@@ -309,13 +352,28 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
     async loadServices() {
       const { services } = await request(operations.services, {});
       const shown = [...select.selectedOptions];
+      allServices = services.map((s) => ({ id: s.id, name: s.name, words: [s.name, ...(s.synonyms ?? [])].join(" ").toLowerCase() }));
       select.replaceChildren(...services.map((s) => h("option", { value: s.id }, s.name)));
       // The service on show may lie beyond the list's limit: keep it selectable.
       for (const option of shown) ensureOption(option.value, option.text);
       select.value = serviceId;
+      if (filter.value.trim()) applyFilter();
       return services.map((s) => s.id);
     },
   };
+
+  // Finding a service as you type: the list keeps only the services whose name (or another name) holds every word typed.
+  const filter = byId<HTMLInputElement>("journey-service-filter");
+  const count = byId("journey-service-count");
+  let allServices: { id: string; name: string; words: string }[] = [];
+  function applyFilter(): void {
+    const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+    const matches = allServices.filter((s) => words.every((w) => s.words.includes(w)));
+    select.replaceChildren(...matches.map((s) => h("option", { value: s.id }, s.name)));
+    if (matches.length > 0) select.value = matches.some((s) => s.id === serviceId) ? serviceId : matches[0]!.id;
+    count.textContent = words.length ? `${plural(matches.length, "service")} of ${allServices.length} match` : "";
+  }
+  filter.addEventListener("input", applyFilter);
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();

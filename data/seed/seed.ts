@@ -4,7 +4,12 @@
  */
 import type { Driver } from "neo4j-driver";
 import { resolve } from "node:path";
-import { runImport } from "../import/run-import.js";
+import { readdirSync } from "node:fs";
+import { runImport, type ImportSummary } from "../import/run-import.js";
+import type { ImportSource } from "../import/source.js";
+import { organogramSource } from "../import/sources/organogram.js";
+import { professionStatisticsSource } from "../import/sources/profession-statistics.js";
+import { servicePortfolioSource } from "../import/sources/service-portfolio.js";
 import { govukOrganisationsSource } from "../import/sources/govuk-organisations.js";
 import { stepByStepSource } from "../import/sources/step-by-step.js";
 import { govukServicesListSource } from "../import/sources/govuk-services-list.js";
@@ -14,10 +19,40 @@ import { communities, people, startingABusiness, type PersonSeed } from "./start
 export interface SeedSummary {
   organisations: number;
   professions: number;
+  /** Headcount figures by organisation and profession (Civil Service Statistics 2022). */
+  headcounts: number;
+  /** Senior posts and junior post groups of the 2011 organograms. */
+  posts: number;
+  /** Every service: Starting a Business, the services list, the portfolios' and the step-by-steps. */
   services: number;
+  /** Service Standard assessments and other dated events of the services list. */
+  serviceEvents: number;
+  /** Stages a step's links (or the curated table) say who delivers. */
+  stagesWithDerivedOwner: number;
   communities: number;
   people: number;
 }
+
+/** The summary as a sentence, for `npm start` and `npm run seed`. */
+export function describeSeed(summary: SeedSummary, seconds?: number): string {
+  const n = (value: number) => value.toLocaleString("en-GB");
+  return (
+    `${n(summary.organisations)} organisations, ${n(summary.professions)} professions, ${n(summary.headcounts)} headcount figures, ` +
+    `${n(summary.posts)} organogram posts, ${n(summary.services)} services with ${n(summary.serviceEvents)} assessments and other events, ` +
+    `${n(summary.stagesWithDerivedOwner)} journey stages with an owner derived from their links, ${n(summary.communities)} communities and ` +
+    `${n(summary.people)} fictional people${seconds === undefined ? "" : ` in ${seconds.toFixed(1)} s`}`
+  );
+}
+
+/** A real file of data/seed/data, through its importer: the demo carries the same provenance as any import. */
+async function importSeedFiles<T, C>(driver: Driver, database: string | undefined, source: ImportSource<T, C>, files: string[]): Promise<ImportSummary> {
+  return runImport(
+    source,
+    files.map((f) => resolve(import.meta.dirname, "data", f)),
+    { driver, database },
+  );
+}
+const written = (summary: ImportSummary) => summary.created + summary.updated + summary.unchanged;
 
 async function write(driver: Driver, database: string | undefined, cypher: string, params: Record<string, unknown>): Promise<void> {
   await driver.executeQuery(cypher, params, { database, routing: "WRITE" });
@@ -25,11 +60,7 @@ async function write(driver: Driver, database: string | undefined, cypher: strin
 
 /** The GOV.UK organisations, through the importer, so they carry its provenance. */
 export async function seedOrganisations(driver: Driver, database?: string): Promise<number> {
-  const summary = await runImport(govukOrganisationsSource, [resolve(import.meta.dirname, "data", "govuk-organisations-2026-07-20.json")], {
-    driver,
-    database,
-  });
-  return summary.created + summary.updated + summary.unchanged;
+  return written(await importSeedFiles(driver, database, govukOrganisationsSource, ["govuk-organisations-2026-07-20.json"]));
 }
 
 export async function seedProfessions(driver: Driver, database?: string): Promise<number> {
@@ -149,16 +180,21 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
   );
 }
 
-/** The GOV.UK step-by-step journeys of data/seed/data, through the importer. */
-export async function seedStepBySteps(driver: Driver, database?: string): Promise<number> {
-  const summary = await runImport(stepByStepSource, [resolve(import.meta.dirname, "data", "step-by-steps-2024-11.json")], { driver, database });
-  return summary.read - summary.rejected;
-}
-
-/** The 240 services of the GOV.UK services list in data/seed/data, through the importer. */
-export async function seedServicesList(driver: Driver, database?: string): Promise<number> {
-  const summary = await runImport(govukServicesListSource, [resolve(import.meta.dirname, "data", "govuk-services-list", "services")], { driver, database });
-  return summary.created + summary.updated + summary.unchanged;
+/**
+ * The real sources of data/seed/data beyond the organisations, each through its importer (see its
+ * README for what each is): headcounts by organisation and profession, the organograms (with their
+ * post holders' names and contacts removed from the copy), the services list, the DWP and Defra
+ * portfolios and the step-by-steps. The services list comes before the portfolios and the
+ * step-by-steps: its addresses are what a step's links are matched to, and it makes the nodes they join.
+ */
+async function seedRealSources(driver: Driver, database: string | undefined) {
+  const headcounts = await importSeedFiles(driver, database, professionStatisticsSource, ["headcount-by-organisation-and-profession-2022.csv"]);
+  const organograms = readdirSync(resolve(import.meta.dirname, "data", "organograms-2011")).map((f) => `organograms-2011/${f}`);
+  const posts = await importSeedFiles(driver, database, organogramSource, organograms);
+  await importSeedFiles(driver, database, govukServicesListSource, ["govuk-services-list/services"]);
+  await importSeedFiles(driver, database, servicePortfolioSource, ["services/dwp-defra-digital-service-portfolios.json"]);
+  await importSeedFiles(driver, database, stepByStepSource, ["step-by-steps-2024-11.json"]);
+  return { headcounts: written(headcounts), posts: written(posts) };
 }
 
 /** Loads all the demo data; safe to run again. */
@@ -166,13 +202,24 @@ export async function seedDemoData(driver: Driver, database?: string): Promise<S
   const organisations = await seedOrganisations(driver, database);
   const professionCount = await seedProfessions(driver, database);
   await seedStartingABusiness(driver, database);
-  // The services list first: its addresses are what a step's link is matched to, and it makes the nodes the others join.
-  const listedCount = await seedServicesList(driver, database);
-  const stepByStepCount = await seedStepBySteps(driver, database);
+  const { headcounts, posts } = await seedRealSources(driver, database);
+  const { records } = await driver.executeQuery(
+    `CALL { MATCH (s:Service) RETURN count(s) AS services }
+     CALL { MATCH (e:ServiceEvent) RETURN count(e) AS serviceEvents }
+     CALL { MATCH (st:Stage) WHERE EXISTS { (:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE r.derivation IS NOT NULL } RETURN count(st) AS stagesWithDerivedOwner }
+     RETURN services, serviceEvents, stagesWithDerivedOwner`,
+    {},
+    { database, routing: "READ" },
+  );
+  const counts = records[0]!.toObject() as Record<string, unknown>;
   return {
     organisations,
     professions: professionCount,
-    services: 1 + stepByStepCount + listedCount,
+    headcounts,
+    posts,
+    services: Number(counts["services"]),
+    serviceEvents: Number(counts["serviceEvents"]),
+    stagesWithDerivedOwner: Number(counts["stagesWithDerivedOwner"]),
     communities: communities.length,
     people: people.length,
   };

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { onAnalysisFixture, type AnalysisFixture } from "../../test/analysis-fixture.js";
 import { searchQueryFor } from "./resolvers/analysis.js";
+import { testDriver } from "../../test/helpers.js";
 
 const journeyQuery = `
   query ($serviceId: ID!, $asAt: Date, $organisationIds: [ID!], $professionIds: [ID!], $lanes: [Lane!], $peoplePerStage: Int) {
@@ -235,5 +236,50 @@ describe("services analysis, on a hand-built graph", () => {
     // The gaps table still says nobody is assigned, and who holds the journey.
     expect(gaps.edges.map((e: any) => e.node.stage.name)).toEqual(unassigned.map((s: any) => s.stage.name));
     for (const e of gaps.edges) expect(e.node.journeyOwners.map((o: any) => o.id).sort()).toEqual(owners);
+  });
+  it("scores each department's ownership: services, stages nobody holds, gaps and services not assessed lately; and counts services by department", async () => {
+    const driver = testDriver();
+    const event = `${f.S}-assessed`;
+    try {
+      await driver.executeQuery("MATCH (a:Organisation {id: $A}), (s:Service {id: $S}) CREATE (a)-[:OWNS]->(s)", { A: f.A, S: f.S });
+      const scorecard = async () => {
+        const body = await query(
+          `{ ownershipScorecard(first: 100) { edges { node { department { id } services stages unassignedStages gaps servicesNotRecentlyAssessed assessedSince } } } }`,
+        );
+        expect(body.errors).toBeUndefined();
+        return (body.data as any).ownershipScorecard.edges.map((e: any) => e.node).find((n: any) => n.department.id === f.D);
+      };
+      const threeYearsAgo = new Date();
+      threeYearsAgo.setUTCFullYear(threeYearsAgo.getUTCFullYear() - 3);
+      // A's service counts for its department D; st4 nobody holds; gaps: X missing (st2), C closed (st3), nobody responsible for and nobody on st4.
+      expect(await scorecard()).toEqual({
+        department: { id: f.D },
+        services: 1,
+        stages: 4,
+        unassignedStages: 1,
+        gaps: 4,
+        servicesNotRecentlyAssessed: 1,
+        assessedSince: threeYearsAgo.toISOString().slice(0, 10),
+      });
+      await driver.executeQuery(
+        "MATCH (s:Service {id: $S}) CREATE (s)-[:HAS_EVENT]->(:ServiceEvent {id: $event, date: date() - duration('P1Y'), label: 'Passed beta assessment', assessedPhase: 'beta'})",
+        {
+          S: f.S,
+          event,
+        },
+      );
+      expect((await scorecard()).servicesNotRecentlyAssessed).toBe(0);
+
+      const counts = await query(`{ serviceCounts(by: DEPARTMENT, first: 500) { edges { node { key department { id } services } } } }`);
+      expect(counts.errors).toBeUndefined();
+      expect((counts.data as any).serviceCounts.edges.map((e: any) => e.node).find((n: any) => n.department?.id === f.D)).toEqual({
+        key: `Department ${f.word}`,
+        department: { id: f.D },
+        services: 1,
+      });
+    } finally {
+      await driver.executeQuery("MATCH (e:ServiceEvent {id: $event}) DETACH DELETE e", { event });
+      await driver.close();
+    }
   });
 });

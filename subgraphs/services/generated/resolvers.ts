@@ -42,6 +42,15 @@ export type Query = {
   servicesByHandoffs: ServiceHandoffsPage;
   /** Stages missing a profession they expect, nobody responsible or nobody working, or held by a closed organisation (50 a page by default, at most 500). */
   gaps: GapPage;
+  /**
+   * Each department's ownership of services, in the spirit of an ownership scorecard: the services its
+   * organisations own (an agency's count towards its department), their stages with nobody responsible,
+   * their gaps, and the services with no Service Standard assessment since `assessedSince`; most
+   * services first (20 a page by default, at most 100).
+   */
+  ownershipScorecard: OwnershipScorecardPage;
+  /** How many services there are by owning department, by phase or by theme, most first (100 a page by default, at most 500). */
+  serviceCounts: ServiceCountPage;
   /** Ranked full-text search over names, acronyms and descriptions; words match from their start (20 a page by default, at most 100). */
   search: SearchPage;
 };
@@ -121,6 +130,35 @@ export type QueryGapsArgs = {
   serviceId?: InputMaybe<Scalars['ID']['input']>;
   kinds?: InputMaybe<Array<GapKind>>;
   asAt?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Start with the analyses: `journey` (who touches each stage of a service, in order), `handoffs`,
+ * `gaps` and `servicesByHandoffs`; `search`; `organisationLinks` and `departmentMatrix` (how
+ * organisations are connected); `brokers` and `path` (people, for the reader role). The lists below
+ * them (`services`, `organisations`, `people`, … and their `…Connection` pages) read the graph's
+ * nodes and relationships directly, with filters (`where`) and sorting (`sort`).
+ */
+export type QueryOwnershipScorecardArgs = {
+  asAt?: InputMaybe<Scalars['Date']['input']>;
+  assessedSince?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Start with the analyses: `journey` (who touches each stage of a service, in order), `handoffs`,
+ * `gaps` and `servicesByHandoffs`; `search`; `organisationLinks` and `departmentMatrix` (how
+ * organisations are connected); `brokers` and `path` (people, for the reader role). The lists below
+ * them (`services`, `organisations`, `people`, … and their `…Connection` pages) read the graph's
+ * nodes and relationships directly, with filters (`where`) and sorting (`sort`).
+ */
+export type QueryServiceCountsArgs = {
+  by: ServiceGrouping;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -380,6 +418,85 @@ export type GapEdge = {
   cursor: Scalars['String']['output'];
   /** The item. */
   node: Gap;
+};
+
+/** One department's services and how well they are held. */
+export type OwnershipScorecard = {
+  __typename?: 'OwnershipScorecard';
+  /** The department: the nearest department at or above each owning organisation (the owner itself when it has none). */
+  department: Organisation;
+  /** Services its organisations own. */
+  services: Scalars['Int']['output'];
+  /** Stages of those services. */
+  stages: Scalars['Int']['output'];
+  /** Stages of those services with no organisation responsible on the date. */
+  unassignedStages: Scalars['Int']['output'];
+  /** Gaps on those stages, of every kind `gaps` reports. */
+  gaps: Scalars['Int']['output'];
+  /** Services with no Service Standard assessment on or after `assessedSince`. */
+  servicesNotRecentlyAssessed: Scalars['Int']['output'];
+  /** The date assessments are counted from. */
+  assessedSince: Scalars['Date']['output'];
+};
+
+/** A page of departments' scorecards. */
+export type OwnershipScorecardPage = {
+  __typename?: 'OwnershipScorecardPage';
+  /** How many departments own services. */
+  totalCount: Scalars['Int']['output'];
+  /** This page's scorecards, most services first. */
+  edges: Array<OwnershipScorecardEdge>;
+  /** Whether more follow, and the cursor to ask for them. */
+  pageInfo: AnalysisPageInfo;
+};
+
+/** One department's scorecard in a page. */
+export type OwnershipScorecardEdge = {
+  __typename?: 'OwnershipScorecardEdge';
+  /** This item's place in the order: pass it as `after` for the items after it. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: OwnershipScorecard;
+};
+
+/** What services are counted by. */
+export type ServiceGrouping =
+  /** By the department of each owning organisation. */
+  | 'DEPARTMENT'
+  /** By delivery phase. */
+  | 'PHASE'
+  /** By theme. */
+  | 'THEME';
+
+/** How many services share one department, phase or theme. */
+export type ServiceCount = {
+  __typename?: 'ServiceCount';
+  /** The phase or theme as the sources write it, or the department's name; `none` for services without one. */
+  key: Scalars['String']['output'];
+  /** The department (DEPARTMENT). */
+  department?: Maybe<Organisation>;
+  /** How many services. */
+  services: Scalars['Int']['output'];
+};
+
+/** A page of service counts. */
+export type ServiceCountPage = {
+  __typename?: 'ServiceCountPage';
+  /** How many groups there are. */
+  totalCount: Scalars['Int']['output'];
+  /** This page's groups, most services first. */
+  edges: Array<ServiceCountEdge>;
+  /** Whether more follow, and the cursor to ask for them. */
+  pageInfo: AnalysisPageInfo;
+};
+
+/** One group's count in a page. */
+export type ServiceCountEdge = {
+  __typename?: 'ServiceCountEdge';
+  /** This item's place in the order: pass it as `after` for the items after it. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: ServiceCount;
 };
 
 /** What a search hit is. */
@@ -860,6 +977,13 @@ export type ResolversTypes = {
   Gap: ResolverTypeWrapper<RowOf<Gap>>;
   GapPage: ResolverTypeWrapper<RowOf<GapPage>>;
   GapEdge: ResolverTypeWrapper<RowOf<GapEdge>>;
+  OwnershipScorecard: ResolverTypeWrapper<RowOf<OwnershipScorecard>>;
+  OwnershipScorecardPage: ResolverTypeWrapper<RowOf<OwnershipScorecardPage>>;
+  OwnershipScorecardEdge: ResolverTypeWrapper<RowOf<OwnershipScorecardEdge>>;
+  ServiceGrouping: ResolverTypeWrapper<RowOf<ServiceGrouping>>;
+  ServiceCount: ResolverTypeWrapper<RowOf<ServiceCount>>;
+  ServiceCountPage: ResolverTypeWrapper<RowOf<ServiceCountPage>>;
+  ServiceCountEdge: ResolverTypeWrapper<RowOf<ServiceCountEdge>>;
   SearchType: ResolverTypeWrapper<RowOf<SearchType>>;
   SearchHit: ResolverTypeWrapper<RowOf<SearchHit>>;
   Float: ResolverTypeWrapper<RowOf<Scalars['Float']['output']>>;
@@ -906,6 +1030,12 @@ export type ResolversParentTypes = {
   Gap: RowOf<Gap>;
   GapPage: RowOf<GapPage>;
   GapEdge: RowOf<GapEdge>;
+  OwnershipScorecard: RowOf<OwnershipScorecard>;
+  OwnershipScorecardPage: RowOf<OwnershipScorecardPage>;
+  OwnershipScorecardEdge: RowOf<OwnershipScorecardEdge>;
+  ServiceCount: RowOf<ServiceCount>;
+  ServiceCountPage: RowOf<ServiceCountPage>;
+  ServiceCountEdge: RowOf<ServiceCountEdge>;
   SearchHit: RowOf<SearchHit>;
   Float: RowOf<Scalars['Float']['output']>;
   SearchPage: RowOf<SearchPage>;
@@ -938,6 +1068,8 @@ export type QueryResolvers<ContextType = SubgraphContext, ParentType extends Res
   handoffs?: Resolver<ResolversTypes['HandoffPage'], ParentType, ContextType, RequireFields<QueryHandoffsArgs, 'first'>>;
   servicesByHandoffs?: Resolver<ResolversTypes['ServiceHandoffsPage'], ParentType, ContextType, RequireFields<QueryServicesByHandoffsArgs, 'first'>>;
   gaps?: Resolver<ResolversTypes['GapPage'], ParentType, ContextType, RequireFields<QueryGapsArgs, 'first'>>;
+  ownershipScorecard?: Resolver<ResolversTypes['OwnershipScorecardPage'], ParentType, ContextType, RequireFields<QueryOwnershipScorecardArgs, 'first'>>;
+  serviceCounts?: Resolver<ResolversTypes['ServiceCountPage'], ParentType, ContextType, RequireFields<QueryServiceCountsArgs, 'by' | 'first'>>;
   search?: Resolver<ResolversTypes['SearchPage'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'text' | 'first'>>;
 };
 
@@ -1060,6 +1192,44 @@ export type GapPageResolvers<ContextType = SubgraphContext, ParentType extends R
 export type GapEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['GapEdge'] = ResolversParentTypes['GapEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Gap'], ParentType, ContextType>;
+};
+
+export type OwnershipScorecardResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['OwnershipScorecard'] = ResolversParentTypes['OwnershipScorecard']> = {
+  department?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  services?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unassignedStages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  gaps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  servicesNotRecentlyAssessed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  assessedSince?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
+export type OwnershipScorecardPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['OwnershipScorecardPage'] = ResolversParentTypes['OwnershipScorecardPage']> = {
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['OwnershipScorecardEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+};
+
+export type OwnershipScorecardEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['OwnershipScorecardEdge'] = ResolversParentTypes['OwnershipScorecardEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OwnershipScorecard'], ParentType, ContextType>;
+};
+
+export type ServiceCountResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceCount'] = ResolversParentTypes['ServiceCount']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  services?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ServiceCountPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceCountPage'] = ResolversParentTypes['ServiceCountPage']> = {
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['ServiceCountEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+};
+
+export type ServiceCountEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceCountEdge'] = ResolversParentTypes['ServiceCountEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ServiceCount'], ParentType, ContextType>;
 };
 
 export type SearchHitResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = {
@@ -1228,6 +1398,12 @@ export type Resolvers<ContextType = SubgraphContext> = {
   Gap?: GapResolvers<ContextType>;
   GapPage?: GapPageResolvers<ContextType>;
   GapEdge?: GapEdgeResolvers<ContextType>;
+  OwnershipScorecard?: OwnershipScorecardResolvers<ContextType>;
+  OwnershipScorecardPage?: OwnershipScorecardPageResolvers<ContextType>;
+  OwnershipScorecardEdge?: OwnershipScorecardEdgeResolvers<ContextType>;
+  ServiceCount?: ServiceCountResolvers<ContextType>;
+  ServiceCountPage?: ServiceCountPageResolvers<ContextType>;
+  ServiceCountEdge?: ServiceCountEdgeResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   SearchPage?: SearchPageResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;

@@ -25,7 +25,7 @@ type StageRowOfJourney = StageRow & {
 const serviceFields = "{.id, .name, .description, .phase, .theme, .url}";
 const stageFields = "{.id, .name, .position, .description}";
 
-function today(): Neo4jDate<number> {
+export function today(): Neo4jDate<number> {
   const now = new Date();
   return new neo4j.types.Date(now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate());
 }
@@ -63,7 +63,7 @@ const responsibilitiesOf = `COLLECT {
   }`;
 
 /** Cypher: the professions expected on stage `st` that nobody working on it has. */
-const missingProfessionsOf = `COLLECT {
+export const missingProfessionsOf = `COLLECT {
     MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession)
     // From the stage's few people, not from the profession's many (a NOT EXISTS here started from the profession).
     WHERE NOT x.id IN COLLECT { MATCH (st)<-[:WORKS_ON]-(:Person)-[:HAS_PROFESSION]->(y:Profession) RETURN y.id }

@@ -1,0 +1,84 @@
+/**
+ * Who owns government's services, by department: `ownershipScorecard` (each department's services,
+ * their stages with nobody responsible, their gaps and the services not assessed lately) and
+ * `serviceCounts` (services by department, phase or theme). Each is one Cypher query; a department is
+ * the nearest department at or above an owning organisation, so DVLA's services count for DfT.
+ */
+import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
+import { pageOf, sliceConnection } from "../../../subgraph-kit/connection.js";
+import { graphReader, holdsAt, nearestDepartment, organisationFields } from "../../../graph/read.js";
+import type * as Schema from "../generated/resolvers.js";
+import { missingProfessionsOf, today } from "./analysis.js";
+
+/** Cypher: each service `svc` with the department `d` of each of its owners, once per pair. */
+const servicesByDepartment = `
+MATCH (o:Organisation)-[:OWNS]->(svc:Service)
+${nearestDepartment("o")}
+WITH DISTINCT coalesce(department, o) AS d, svc`;
+
+const scorecardQuery = `
+${servicesByDepartment}
+CALL (svc) {
+  OPTIONAL MATCH (svc)-[:HAS_STAGE]->(st:Stage)
+  WITH st, st IS NOT NULL AND NOT EXISTS { MATCH (:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} } AS unassigned
+  // The gaps of every kind that gaps() reports, counted.
+  WITH st, unassigned, CASE WHEN st IS NULL THEN 0 ELSE
+      size(${missingProfessionsOf})
+      + CASE WHEN unassigned THEN 1 ELSE 0 END
+      + CASE WHEN NOT EXISTS { (:Person)-[:WORKS_ON]->(st) } THEN 1 ELSE 0 END
+      + COUNT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND o.status = 'closed' }
+    END AS gaps
+  RETURN count(st) AS stages, count(CASE WHEN unassigned THEN 1 END) AS unassignedStages, sum(gaps) AS gaps
+}
+WITH d, svc, stages, unassignedStages, gaps,
+  NOT EXISTS { MATCH (svc)-[:HAS_EVENT]->(e:ServiceEvent) WHERE e.assessedPhase IS NOT NULL AND e.date >= $assessedSince } AS notAssessed
+WITH d, count(svc) AS services, sum(stages) AS stages, sum(unassignedStages) AS unassignedStages, sum(gaps) AS gaps,
+  count(CASE WHEN notAssessed THEN 1 END) AS servicesNotRecentlyAssessed
+RETURN d ${organisationFields} AS department, services, stages, unassignedStages, gaps, servicesNotRecentlyAssessed
+ORDER BY services DESC, department.name`;
+
+const countQueries: Record<Schema.ServiceGrouping, string> = {
+  DEPARTMENT: `${servicesByDepartment}
+    RETURN d.name AS key, d ${organisationFields} AS department, count(svc) AS services ORDER BY services DESC, key`,
+  PHASE: `MATCH (svc:Service) RETURN coalesce(svc.phase, 'none') AS key, null AS department, count(*) AS services ORDER BY services DESC, key`,
+  THEME: `MATCH (svc:Service) RETURN coalesce(svc.theme, 'none') AS key, null AS department, count(*) AS services ORDER BY services DESC, key`,
+};
+
+/** Three years before a date: what "recent" means for an assessment unless the caller says. */
+function threeYearsBefore(date: Pick<Neo4jDate, "year" | "month" | "day"> | Neo4jDate<number>): Neo4jDate<number> {
+  return new neo4j.types.Date(Number(date.year) - 3, Number(date.month), Number(date.day) === 29 && Number(date.month) === 2 ? 28 : Number(date.day));
+}
+
+export function ownershipAnalysis(driver: Driver, database?: string) {
+  const graph = graphReader(driver, database);
+  graph.plan(scorecardQuery, { asAt: today(), assessedSince: threeYearsBefore(today()) });
+  for (const query of Object.values(countQueries)) graph.plan(query, {});
+  return {
+    warmUp: () => graph.warmUp(),
+    resolvers: {
+      Query: {
+        async ownershipScorecard(_source, args) {
+          const page = pageOf(args, 100);
+          const asAt = args.asAt ?? today();
+          const assessedSince = args.assessedSince ?? threeYearsBefore(asAt);
+          const rows = await graph.rows<Omit<Schema.OwnershipScorecard, "assessedSince" | "department"> & { department: Schema.Organisation }>(scorecardQuery, {
+            asAt,
+            assessedSince,
+          });
+          return sliceConnection(
+            rows.map((row) => ({ node: { ...row, assessedSince } })),
+            page,
+          );
+        },
+        async serviceCounts(_source, args) {
+          const page = pageOf(args, 500);
+          const rows = await graph.rows<{ key: string; department: Schema.Organisation | null; services: number }>(countQueries[args.by], {});
+          return sliceConnection(
+            rows.map((node) => ({ node })),
+            page,
+          );
+        },
+      },
+    } satisfies Schema.Resolvers,
+  };
+}
