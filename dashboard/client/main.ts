@@ -1,6 +1,6 @@
 /**
  * The dashboard: four views over the gateway's GraphQL API, one shown at a time and chosen by the
- * address's #fragment (#journey, #network, #tables, #search, #signin). The journey map of Starting a Business
+ * address's #fragment (#journey, #network, #tables, #services, #search, #signin). The journey map of Starting a Business
  * loads first, before anyone has chosen anything.
  */
 import { initAll } from "govuk-frontend";
@@ -9,15 +9,17 @@ import { byId } from "./dom.js";
 import { createJourneyView, defaultServiceId } from "./journey.js";
 import { createNetworkView } from "./network.js";
 import { createSearchView } from "./search.js";
+import { createServicesView } from "./services.js";
 import { createTablesView } from "./tables.js";
 import { createSignInView } from "./session.js";
 
-const views = ["journey", "network", "tables", "search", "signin"] as const;
+const views = ["journey", "network", "tables", "services", "search", "signin"] as const;
 type ViewName = (typeof views)[number];
 
 const journey = createJourneyView(createDetailsPanel(byId("journey-details")));
 const network = createNetworkView();
 const tables = createTablesView();
+const servicesView = createServicesView();
 createSignInView();
 createSearchView({ details: createDetailsPanel(byId("search-details")), openJourney: (serviceId) => void journey.load(serviceId) });
 
@@ -25,6 +27,7 @@ const viewLoaders: Record<ViewName, () => Promise<void>> = {
   journey: async () => {},
   network: () => network.show(),
   tables: () => tables.show(),
+  services: () => servicesView.show(),
   search: async () => {},
   signin: async () => {},
 };

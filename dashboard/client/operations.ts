@@ -8,8 +8,10 @@ import gaps from "./operations/gaps.graphql";
 import handoffs from "./operations/handoffs.graphql";
 import journey from "./operations/journey.graphql";
 import organisationDetails from "./operations/organisation-details.graphql";
+import ownershipScorecard from "./operations/ownership-scorecard.graphql";
 import personDetails from "./operations/person-details.graphql";
 import search from "./operations/search.graphql";
+import serviceCounts from "./operations/service-counts.graphql";
 import services from "./operations/services.graphql";
 
 export const operations = {
@@ -20,8 +22,10 @@ export const operations = {
   handoffs: operation<T.HandoffsQuery, T.HandoffsQueryVariables>(handoffs),
   journey: operation<T.JourneyMapQuery, T.JourneyMapQueryVariables>(journey),
   organisationDetails: operation<T.OrganisationDetailsQuery, T.OrganisationDetailsQueryVariables>(organisationDetails),
+  ownershipScorecard: operation<T.OwnershipScorecardQuery, T.OwnershipScorecardQueryVariables>(ownershipScorecard),
   personDetails: operation<T.PersonDetailsQuery, T.PersonDetailsQueryVariables>(personDetails),
   search: operation<T.SearchQuery, T.SearchQueryVariables>(search),
+  serviceCounts: operation<T.ServiceCountsQuery, T.ServiceCountsQueryVariables>(serviceCounts),
   services: operation<T.DashboardServicesQuery, T.DashboardServicesQueryVariables>(services),
 };
 

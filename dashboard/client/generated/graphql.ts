@@ -41,6 +41,15 @@ export type GapKind =
   /** A closed organisation still holds a responsibility for the stage; see its successors. */
   | 'CLOSED_ORGANISATION_RESPONSIBLE';
 
+/** What services are counted by. */
+export type ServiceGrouping =
+  /** By the department of each owning organisation. */
+  | 'DEPARTMENT'
+  /** By delivery phase. */
+  | 'PHASE'
+  /** By theme. */
+  | 'THEME';
+
 /** What a search hit is. */
 export type SearchType =
   /** An organisation. */
@@ -108,6 +117,14 @@ export type OrganisationDetailsQueryVariables = Exact<{
 
 export type OrganisationDetailsQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, status: string | null, closedAt: string | null, url: string | null, department: { id: string, name: string, acronym: string | null } | null, parents: Array<{ id: string, name: string }>, successors: Array<{ id: string, name: string }>, stages: Array<{ id: string, name: string, position: number, service: Array<{ id: string, name: string }> }> | null }>, organisationLinks: { totalCount: number, edges: Array<{ node: { strength: number, organisation: { id: string, name: string, acronym: string | null } } }> } };
 
+export type OwnershipScorecardQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type OwnershipScorecardQuery = { ownershipScorecard: { totalCount: number, edges: Array<{ node: { services: number, stages: number, unassignedStages: number, gaps: number, servicesNotRecentlyAssessed: number, assessedSince: string, department: { id: string, name: string, acronym: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type PersonDetailsQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -123,6 +140,15 @@ export type SearchQueryVariables = Exact<{
 
 
 export type SearchQuery = { search: { totalCount: number, edges: Array<{ node: { type: SearchType, id: string, name: string, score: number, organisation: { id: string, acronym: string | null, type: string | null, status: string | null } | null, person: { id: string, jobTitle: string | null } | null, service: { id: string, description: string | null } | null, stage: { id: string, position: number, service: Array<{ id: string, name: string }> } | null, community: { id: string, kind: CommunityKind } | null, profession: { id: string, family: string | null } | null } }> } };
+
+export type ServiceCountsQueryVariables = Exact<{
+  by: ServiceGrouping;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ServiceCountsQuery = { serviceCounts: { totalCount: number, edges: Array<{ node: { key: string, services: number } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type DashboardServicesQueryVariables = Exact<{ [key: string]: never; }>;
 
