@@ -114,7 +114,7 @@ describe("batched entity resolution", () => {
       const { body } = await postGraphQL(services.url, "{ _service { sdl } }");
       const sdl = (body.data?.["_service"] as { sdl: string }).sdl;
       // The arguments' descriptions may hold parentheses of their own: up to the field's type, not the first ")".
-      expect(sdl).toMatch(/servicesOrganisationReferences\([\s\S]*?\n  \): \[Organisation!\]! @inaccessible/);
+      expect(sdl).toMatch(/servicesOrganisationReferences\([\s\S]*?\n {2}\): \[Organisation!\]! @inaccessible/);
     });
   });
 });
