@@ -130,7 +130,7 @@ RETURN size(gaps) AS total, gaps[0..$first] AS page`;
 
 /** $query (Lucene, as the services subgraph writes it), $first. */
 export const search = `
-CALL db.index.fulltext.queryNodes('search_names', $query) YIELD node, score
+CALL db.index.fulltext.queryNodes('search_text', $query) YIELD node, score
 WHERE node:Organisation OR node:Person OR node:Profession OR node:Community OR node:Service OR node:Stage
 WITH node, score ORDER BY score DESC, node.name, node.id
 WITH collect({node: node, score: score}) AS hits

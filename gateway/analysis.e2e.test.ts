@@ -87,4 +87,31 @@ describe("analysis of the demo data through the gateway", () => {
     const { search } = await run("search");
     expect(search.edges[0].node).toMatchObject({ type: "ORGANISATION", name: "The Pensions Regulator" });
   });
+
+  describe("search understands phrasing: English words stemmed, any of them matching, names first", () => {
+    const names = async (text: string, types: string[] | null = null) => {
+      const { status, body } = await postGraphQL(
+        stack.gateway.url,
+        "query ($text: String!, $types: [SearchType!]) { search(text: $text, types: $types, first: 10) { totalCount edges { node { type name } } } }",
+        { text, types },
+      );
+      expect(status).toBe(200);
+      expect(body.errors).toBeUndefined();
+      return body.data!["search"].edges.map((e: any) => e.node.name) as string[];
+    };
+
+    it("'workplace pensions' finds 'Set up a workplace pension'", async () => {
+      expect((await names("workplace pensions")).slice(0, 3)).toContain("Set up a workplace pension");
+    });
+
+    it("'registering a company' finds Companies House's stage and Companies House", async () => {
+      const found = await names("registering a company");
+      expect(found.slice(0, 5)).toContain("Register the company");
+      expect(await names("registering a company", ["ORGANISATION"])).toContain("Companies House");
+    });
+
+    it("'company' finds Companies House", async () => {
+      expect((await names("company", ["ORGANISATION"])).slice(0, 3)).toContain("Companies House");
+    });
+  });
 });

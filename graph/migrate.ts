@@ -19,9 +19,13 @@ export const schemaStatements: readonly string[] = [
   "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)",
   // The services list replaces a service's timeline by its file name.
   "CREATE INDEX service_event_listed_as IF NOT EXISTS FOR (n:ServiceEvent) ON (n.listedAs)",
-  // Ranked search over everything a user may look for by name.
-  `CREATE FULLTEXT INDEX search_names IF NOT EXISTS
-     FOR (n:Organisation|Person|Profession|Community|Service|Stage) ON EACH [n.name, n.acronym, n.description]`,
+  // Ranked search over everything a user may look for by name, in English: words stemmed
+  // ("pensions" finds "pension", "registering" "register", "company" "Companies"), stop words left out.
+  // It replaces search_names, whose standard analyser matched words only as written.
+  "DROP INDEX search_names IF EXISTS",
+  `CREATE FULLTEXT INDEX search_text IF NOT EXISTS
+     FOR (n:Organisation|Person|Profession|Community|Service|Stage) ON EACH [n.name, n.acronym, n.description]
+     OPTIONS { indexConfig: { \`fulltext.analyzer\`: 'english' } }`,
   // The audit trail (subgraph-kit/mutations/audit.ts), read by entity or by caller, newest first.
   "CREATE CONSTRAINT audit_event_id_unique IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.id IS UNIQUE",
   "CREATE INDEX audit_event_entity_id IF NOT EXISTS FOR (n:AuditEvent) ON (n.entityId)",

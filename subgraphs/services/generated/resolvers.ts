@@ -51,7 +51,7 @@ export type Query = {
   ownershipScorecard: OwnershipScorecardPage;
   /** How many services there are by owning department, by phase or by theme, most first (100 a page by default, at most 500). */
   serviceCounts: ServiceCountPage;
-  /** Ranked full-text search over names, acronyms and descriptions; words match from their start (20 a page by default, at most 100). */
+  /** Ranked full-text search over names, acronyms and descriptions, in English: words are stemmed (`pensions` finds `pension`), any word may match, and hits matching every word, then names, come first (20 a page by default, at most 100). */
   search: SearchPage;
 };
 

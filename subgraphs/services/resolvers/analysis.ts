@@ -143,7 +143,7 @@ const searchLabels = {
 type SearchType = keyof typeof searchLabels;
 
 const searchQuery = `
-CALL db.index.fulltext.queryNodes('search_names', $query) YIELD node, score
+CALL db.index.fulltext.queryNodes('search_text', $query) YIELD node, score
 WHERE any(label IN labels(node) WHERE label IN $labels)
 WITH node, score ORDER BY score DESC, node.name, node.id
 WITH collect({node: node, score: score}) AS hits
@@ -179,16 +179,32 @@ export function handoffsAlong(service: ServiceRow, stages: readonly { stage: Sta
   return handoffs;
 }
 
-/** Lucene's query syntax, escaped, so a user's text is matched as words: each a prefix, all required, names first. */
+/**
+ * Lucene's query syntax, escaped, so a user's text is matched as words: any of them, those matching
+ * every word first, names before descriptions. The index's English analyser stems each word as it
+ * stemmed the text ("registering a company" finds "Register the company" and Companies House); stop
+ * words ("a", "the") are left out. A word of three letters or more also matches as the start of a
+ * longer one, for text typed in part ("pens reg" finds The Pensions Regulator).
+ */
 export function searchQueryFor(text: string): string {
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) throw badInput(`"text" must contain a word to search for.`, "text");
   if (text.length > 200 || words.length > 12) throw badInput(`"text" is too long: at most 200 characters and 12 words.`, "text");
   const escape = (word: string) => word.replace(/[+\-&|!(){}[\]^"~*?:\\/]/g, "\\$&").toLowerCase();
   // A word in a name or acronym counts far more than one in a description; a whole word more than its start.
-  const clause = (w: string) => `(name:${w}^8 OR name:${w}*^4 OR acronym:${w}^8 OR acronym:${w}*^4 OR description:${w}^2 OR description:${w}*)`;
-  return words.map((w) => clause(escape(w))).join(" AND ");
+  const clause = (w: string) =>
+    w.length >= 3
+      ? `(name:${w}^8 OR name:${w}*^2 OR acronym:${w}^8 OR acronym:${w}*^2 OR description:${w}^2 OR description:${w}*)`
+      : `(name:${w}^8 OR acronym:${w}^8 OR description:${w}^2)`;
+  const content = words.filter((w) => !englishStopWords.has(w.toLowerCase()));
+  const clauses = (content.length > 0 ? content : words).map((w) => clause(escape(w)));
+  return clauses.length === 1 ? clauses[0]! : `(${clauses.join(" AND ")})^4 OR ${clauses.join(" OR ")}`;
 }
+
+/** The words Lucene's English analyser leaves out of the index and of a query. */
+const englishStopWords = new Set(
+  "a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with".split(" "),
+);
 
 interface PeopleRow {
   peopleCount: number;
