@@ -56,8 +56,8 @@ export async function pickSubjects(driver: Driver): Promise<Subjects> {
   return { serviceId, fromPersonId: fromPersonId!, toPersonId: toPersonId!, departmentIds };
 }
 
-const journeyQuery = `query Journey($serviceId: ID!) {
-  journey(serviceId: $serviceId) {
+const journeyQuery = `query Journey($serviceId: ID!, $asAt: Date) {
+  journey(serviceId: $serviceId, asAt: $asAt) {
     stages {
       stage { id name position }
       responsibilities { lane organisation { id name acronym } department { id name } successors { id name } }
@@ -99,6 +99,14 @@ export function operations(s: Subjects): Operation[] {
       variables: { serviceId: s.serviceId },
       direct: "services",
       floor: { cypher: floor.journey, parameters: { serviceId: s.serviceId, peoplePerStage: neo4j.int(20) } },
+    },
+    // The same question as on a past date, which walks the ended links too (docs/adr/0008); goal: within 1.3× of today's.
+    {
+      name: "journey (asAt 2022-06-01)",
+      query: journeyQuery,
+      variables: { serviceId: s.serviceId, asAt: "2022-06-01" },
+      direct: "services",
+      floor: { sameAs: "journey" },
     },
     {
       name: "journey (generated fields)",
@@ -146,12 +154,28 @@ export function operations(s: Subjects): Operation[] {
       floor: { cypher: floor.organisationLinks, parameters: links(["hm-revenue-customs"], null, false, 20) },
     },
     {
+      name: "organisationLinks (asAt 2022-06-01)",
+      query: `query Links { organisationLinks(organisationId: "hm-revenue-customs", asAt: "2022-06-01", first: 20) { totalCount edges { node {
+        organisation { id name acronym } ${linkFields} } } } }`,
+      variables: {},
+      direct: "organisations",
+      floor: { sameAs: "organisationLinks" },
+    },
+    {
       name: "departmentMatrix",
       query: `query Matrix($ids: [ID!]!) { departmentMatrix(organisationIds: $ids) { organisations { id name } links {
         from { id name } organisation { id name } ${linkFields} } } }`,
       variables: { ids: s.departmentIds },
       direct: "organisations",
       floor: { cypher: floor.organisationLinks, parameters: links(s.departmentIds, s.departmentIds, true, s.departmentIds.length ** 2) },
+    },
+    {
+      name: "departmentMatrix (asAt 2022-06-01)",
+      query: `query Matrix($ids: [ID!]!) { departmentMatrix(organisationIds: $ids, asAt: "2022-06-01") { organisations { id name } links {
+        from { id name } organisation { id name } ${linkFields} } } }`,
+      variables: { ids: s.departmentIds },
+      direct: "organisations",
+      floor: { sameAs: "departmentMatrix" },
     },
     {
       name: "brokers",

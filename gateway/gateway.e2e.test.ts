@@ -69,9 +69,9 @@ describe("gateway over the three subgraphs", () => {
     });
 
     it("names each responsible organisation's department from the organisations subgraph", () => {
-      const companiesHouse = stages[2]!.responsibleOrganisationsConnection.edges.find((e) => e.node.id === "companies-house");
-      expect(companiesHouse?.node.department?.id).toBe("department-for-business-and-trade");
-      expect(companiesHouse?.properties.lane).toBe("FRONTSTAGE");
+      const regulator = stages[6]!.responsibleOrganisationsConnection.edges.find((e) => e.node.id === "the-pensions-regulator");
+      expect(regulator?.node.department?.id).toBe("department-for-work-pensions");
+      expect(regulator?.properties.lane).toBe("FRONTSTAGE");
     });
 
     it("keeps the closed departments linked to their successors", () => {

@@ -83,6 +83,9 @@ const fieldSizes: Record<string, { argument?: string; default?: number; max: num
   "Query.search": { argument: "first", max: 100 },
   "Query.ownershipScorecard": { argument: "first", max: 100 },
   "Query.serviceCounts": { argument: "first", max: 500 },
+  "Query.changes": { argument: "first", max: 500 },
+  // Three snapshot dates for each of 1 to 50 departments (subgraphs/organisations/resolvers/changes.ts).
+  "Query.countsOverTime": { max: 150 },
   // subgraphs/people/resolvers/network.ts keeps ten; subgraphs/organisations/resolvers/links.ts up to 20 of each of four kinds.
   "Broker.sample": { max: 10 },
   "OrganisationLink.evidence": { max: 80, perKind: true },

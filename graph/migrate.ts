@@ -26,6 +26,10 @@ export const schemaStatements: readonly string[] = [
   `CREATE FULLTEXT INDEX search_text IF NOT EXISTS
      FOR (n:Organisation|Person|Profession|Community|Service|Stage) ON EACH [n.name, n.acronym, n.description]
      OPTIONS { indexConfig: { \`fulltext.analyzer\`: 'english' } }`,
+  // The organisations' history (data/import/organisation-history.ts, docs/adr/0008).
+  "CREATE CONSTRAINT snapshot_id_unique IF NOT EXISTS FOR (n:Snapshot) REQUIRE n.id IS UNIQUE",
+  "CREATE CONSTRAINT organisation_state_id_unique IF NOT EXISTS FOR (n:OrganisationState) REQUIRE n.id IS UNIQUE",
+  "CREATE CONSTRAINT machinery_of_government_change_id_unique IF NOT EXISTS FOR (n:MachineryOfGovernmentChange) REQUIRE n.id IS UNIQUE",
   // The audit trail (subgraph-kit/mutations/audit.ts), read by entity or by caller, newest first.
   "CREATE CONSTRAINT audit_event_id_unique IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.id IS UNIQUE",
   "CREATE INDEX audit_event_entity_id IF NOT EXISTS FOR (n:AuditEvent) ON (n.entityId)",

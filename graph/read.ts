@@ -2,7 +2,7 @@
  * Hand-written read queries for the analysis fields: run on a read session of the subgraph's driver,
  * with Neo4j integers turned into numbers (counts and positions stay far below 2^53).
  */
-import neo4j, { type Driver } from "neo4j-driver";
+import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 
 export interface GraphReader {
   /** Runs a read query and returns its rows as plain objects. */
@@ -56,18 +56,41 @@ export function graphReader(driver: Driver, database?: string): GraphReader {
   };
 }
 
+/** Today's date (UTC), the default of every `asAt`. */
+export function today(): Neo4jDate<number> {
+  const now = new Date();
+  return new neo4j.types.Date(now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate());
+}
+
 /** A Cypher predicate: a relationship with optional since/until dates holds on $asAt. */
 export const holdsAt = (r: string) => `(${r}.since IS NULL OR ${r}.since <= $asAt) AND (${r}.until IS NULL OR ${r}.until > $asAt)`;
 
 /** As holdsAt, on today's date. */
 export const holdsNow = (r: string) => holdsAt(r).replaceAll("$asAt", "date()");
 
-/** What the analyses read of an organisation, so that the gateway rarely has to ask its owner again. */
+/** A Cypher predicate: organisation `o` existed on $asAt (it had opened; a closed one still exists, as closed). */
+export const existedAt = (o: string) => `(${o}.since IS NULL OR ${o}.since <= $asAt)`;
+
+/** A Cypher expression: organisation `o`'s status on $asAt, `closed` from the day it closed (docs/adr/0008). */
+export const statusAt = (o: string) => `CASE WHEN ${o}.status = 'closed' AND ${o}.closedOn > $asAt THEN ${o}.openStatus ELSE ${o}.status END`;
+
+/** The parent links that held on $asAt, today's and ended ones alike, as a relationship pattern. */
+export const partOfAt = "PART_OF|WAS_PART_OF";
+
+/** What the analyses read of organisation `o`, its status as on $asAt, so that the gateway rarely has to ask its owner again. */
+export const organisationFieldsOf = (o: string) => `${o} {.id, .name, .acronym, .type, status: ${statusAt(o)}}`;
+
+/** As organisationFieldsOf, for an organisation bound to `o`, written after it: `o ${organisationFields}`. */
 export const organisationFields = "{.id, .name, .acronym, .type, .status}";
 
-/** Cypher: the nearest department at or above organisation `o`, as `department` (null when none). */
+/**
+ * Cypher: the nearest department at or above organisation `o` on $asAt, as `department` (null when
+ * none): through the parent links that held then, to an organisation whose type was a department's then.
+ */
 export const nearestDepartment = (o: string) => `OPTIONAL CALL (${o}) {
-  MATCH path = (${o})-[:PART_OF*0..6]->(d:Organisation)
-  WHERE d.type IN ['Ministerial department', 'Non-ministerial department']
+  MATCH path = (${o})-[:${partOfAt}*0..6]->(d:Organisation)
+  WHERE all(r IN relationships(path) WHERE ${holdsAt("r")}) AND ${existedAt("d")}
+    AND coalesce(head(COLLECT { MATCH (d)-[:HAD_STATE]->(v:OrganisationState) WHERE ${holdsAt("v")} RETURN v.type }), d.type)
+        IN ['Ministerial department', 'Non-ministerial department']
   RETURN d AS department ORDER BY length(path) ASC LIMIT 1
 }`;

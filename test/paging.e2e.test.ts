@@ -81,6 +81,7 @@ interface PagedField {
 
 /** Values for the required arguments of paged fields: ones with long answers on the demo graph. */
 const requiredArgumentValues: Record<string, string> = {
+  "changes.from": `"2000-01-01"`,
   "organisationLinks.organisationId": `"cabinet-office"`,
   "search.text": `"de"`,
   "stagePeople.stageId": `"sab-check-you-can-start"`,

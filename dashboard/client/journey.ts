@@ -213,6 +213,8 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
     const gaps = journey.stages.flatMap(stageGaps);
     const organisations = new Set(journey.stages.flatMap((s) => s.responsibilities.map((r) => r.organisation.id)));
     const professions = new Set(journey.stages.flatMap((s) => s.professions.map((p) => p.profession.id)));
+    // The departments it crosses on the day shown, each organisation counted under its department then.
+    const crossed = [...new Set(journey.stages.flatMap((s) => s.responsibilities.map((r) => shortName(r.department ?? r.organisation))))].sort();
     const title = h("h2", { class: "govuk-notification-banner__title", id: "journey-summary-title" }, "How this journey works");
     summary.replaceChildren(
       h(
@@ -229,6 +231,7 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
           ),
           journey.service.owners.length > 0 && h("p", { class: "govuk-body" }, `Owned by ${journey.service.owners.map(shortName).join(", ")}.`),
           journey.service.description && h("p", { class: "govuk-body" }, journey.service.description),
+          crossed.length > 1 && h("p", { class: "govuk-body" }, `On ${journey.asAt} it crosses ${crossed.join(", ")}.`),
           h(
             "p",
             { class: "govuk-body" },

@@ -33,6 +33,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** The snapshot date, when the file name does not give it. */
   snapshot?: string;
+  /** Run the source's finishing step (true unless set false: a caller importing several runs in a row finishes once, after the last). */
+  finish?: boolean;
   /** Called after each batch of nodes with the records written so far and how many there are to write. */
   onProgress?: (written: number, total: number) => void;
 }
@@ -62,13 +64,14 @@ export async function runImport<T, C>(source: ImportSource<T, C>, files: string[
   // Pass 1: nodes. Pass 2: relationships, once every node of every file exists (a junior post's
   // senior post may stand in another file).
   const firstLocationOf = new Map<string, string>();
+  const provenanceOf = (file: string): Provenance => ({
+    source: `${source.name}:${basename(file)}`,
+    snapshot: options.snapshot ?? source.snapshotOf?.(file) ?? null,
+  });
   const passes = summary.dryRun ? (["check"] as const) : source.writeLinks ? (["check", "nodes", "links"] as const) : (["check", "nodes"] as const);
   for (const pass of passes) {
     for (const file of files) {
-      const provenance: Provenance = {
-        source: `${source.name}:${basename(file)}`,
-        snapshot: options.snapshot ?? source.snapshotOf?.(file) ?? null,
-      };
+      const provenance = provenanceOf(file);
       const reject = (location: string, reason: string) => {
         summary.rejected++;
         summary.rejections.push({ file, location, reason });
@@ -125,6 +128,8 @@ export async function runImport<T, C>(source: ImportSource<T, C>, files: string[
       await flush();
     }
   }
+  if (!summary.dryRun && source.finish && options.finish !== false)
+    addCounts(summary, await source.finish(options.driver, options.database, files.map(provenanceOf)));
   summary.seconds = Math.round((performance.now() - started) / 10) / 100;
   return summary;
 }

@@ -42,6 +42,8 @@ export interface ImportSource<T, Context = undefined> {
   writeNodes(tx: ManagedTransaction, batch: T[], provenance: Provenance): Promise<Partial<WriteCounts>>;
   /** The second pass, once every node of the file exists: a batch's relationships. */
   writeLinks?(tx: ManagedTransaction, batch: T[], provenance: Provenance): Promise<LinkResult>;
+  /** Once every file is in (not in a dry run): work over the whole graph, such as rebuilding the history the files add to. */
+  finish?(driver: Driver, database: string | undefined, files: Provenance[]): Promise<Partial<WriteCounts>>;
   /** The snapshot date a file name implies, if any. */
   snapshotOf?(file: string): string | null;
 }

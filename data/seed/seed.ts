@@ -11,6 +11,7 @@ import { organogramSource } from "../import/sources/organogram.js";
 import { professionStatisticsSource } from "../import/sources/profession-statistics.js";
 import { servicePortfolioSource } from "../import/sources/service-portfolio.js";
 import { govukOrganisationsSource } from "../import/sources/govuk-organisations.js";
+import { machineryOfGovernmentSource } from "../import/sources/machinery-of-government.js";
 import { stepByStepSource } from "../import/sources/step-by-step.js";
 import { govukServicesListSource } from "../import/sources/govuk-services-list.js";
 import { professions } from "./professions.js";
@@ -58,9 +59,26 @@ async function write(driver: Driver, database: string | undefined, cypher: strin
   await driver.executeQuery(cypher, params, { database, routing: "WRITE" });
 }
 
-/** The GOV.UK organisations, through the importer, so they carry its provenance. */
+/** The GOV.UK Organisations snapshots the demo's history is built from, in date order (any order gives the same graph). */
+export const organisationSnapshots = [
+  resolve(import.meta.dirname, "../../test/data/govuk-organisations-2023-01-01.json"),
+  resolve(import.meta.dirname, "data", "govuk-organisations-2026-07-20.json"),
+  resolve(import.meta.dirname, "../../test/data/govuk-organisations-2026-08-22.json"),
+];
+
+/** The curated machinery-of-government changes, each citing its public source. */
+export const machineryOfGovernmentChanges = resolve(import.meta.dirname, "../import/data/machinery-of-government.csv");
+
+/**
+ * The GOV.UK organisations of three snapshots and the curated changes, through the importer, so they
+ * carry its provenance and their history. Returns how many organisations there are.
+ */
 export async function seedOrganisations(driver: Driver, database?: string): Promise<number> {
-  return written(await importSeedFiles(driver, database, govukOrganisationsSource, ["govuk-organisations-2026-07-20.json"]));
+  // The history is rebuilt once, by the last import.
+  for (const file of organisationSnapshots) await runImport(govukOrganisationsSource, [file], { driver, database, finish: false });
+  await runImport(machineryOfGovernmentSource, [machineryOfGovernmentChanges], { driver, database });
+  const { records } = await driver.executeQuery("MATCH (o:Organisation) WHERE EXISTS { (o)-[:SEEN_IN]->(:Snapshot) } RETURN count(o) AS n", {}, { database });
+  return Number(records[0]?.get("n"));
 }
 
 export async function seedProfessions(driver: Driver, database?: string): Promise<number> {
@@ -161,7 +179,19 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
     SET p.name = row.name, p.jobTitle = row.jobTitle, p.grade = row.grade, p.email = row.email, p.phone = row.phone
     WITH p, row
     MATCH (o:Organisation {id: row.organisation}), (prof:Profession {id: row.profession})
-    MERGE (p)-[:WORKS_FOR]->(o)
+    // Employment that has ended is WORKED_FOR, with its dates; WORKS_FOR holds today (docs/adr/0008).
+    CALL (p, o, row) {
+      WITH p, o, row WHERE row.employedUntil IS NULL
+      MERGE (p)-[:WORKS_FOR]->(o)
+    }
+    CALL (p, o, row) {
+      WITH p, o, row WHERE row.employedUntil IS NOT NULL
+      MERGE (p)-[w:WORKED_FOR]->(o)
+      SET w.until = date(row.employedUntil)
+      WITH p, o
+      OPTIONAL MATCH (p)-[now:WORKS_FOR]->(o)
+      DELETE now
+    }
     MERGE (p)-[:HAS_PROFESSION]->(prof)
     WITH p, row
     CALL (p, row) {
@@ -171,12 +201,21 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
       SET r.role = m.role, r.since = date(m.since)
     }
     CALL (p, row) {
-      UNWIND row.stages AS w
+      UNWIND [w IN row.stages WHERE w.until IS NULL] AS w
       MATCH (st:Stage {id: w.id})
       MERGE (p)-[r:WORKS_ON]->(st)
       SET r.role = w.role
+    }
+    CALL (p, row) {
+      UNWIND [w IN row.stages WHERE w.until IS NOT NULL] AS w
+      MATCH (st:Stage {id: w.id})
+      MERGE (p)-[r:WORKED_ON]->(st)
+      SET r.role = w.role, r.until = date(w.until)
+      WITH p, st
+      OPTIONAL MATCH (p)-[now:WORKS_ON]->(st)
+      DELETE now
     }`,
-    { rows: people.map((person, index) => ({ ...person, ...demoContact(person, index) })) },
+    { rows: people.map((person, index) => ({ employedUntil: null, ...person, ...demoContact(person, index) })) },
   );
 }
 

@@ -32,7 +32,8 @@ export const startingABusiness: ServiceSeed = {
   name: "Starting a Business",
   description:
     "Everything a person does to start and grow a business in the UK, from checking they can start to trading abroad. " +
-    "No one department delivers it: it crosses HMRC, Companies House, DBT, DWP, DfE, The Pensions Regulator and the British Business Bank.",
+    // Which departments it crosses depends on the date (the journey's summary names them as at the day shown).
+    "No one department delivers it: it crosses the tax, company, business, employment, education and pensions bodies of government.",
   url: "https://www.gov.uk/browse/business/setting-up",
   owners: ["department-for-business-and-trade"],
   stages: [
@@ -87,7 +88,8 @@ export const startingABusiness: ServiceSeed = {
       description: "Start Up Loans, finance partners and local business support.",
       responsible: [
         { organisation: "british-business-bank", lane: "FRONTSTAGE" },
-        { organisation: "department-for-business-and-trade", lane: "SUPPORT" },
+        { organisation: "department-for-business-and-trade", lane: "SUPPORT", since: mog2023 },
+        { organisation: "department-for-business-energy-and-industrial-strategy", lane: "SUPPORT", until: mog2023 },
       ],
     },
     {
@@ -174,9 +176,11 @@ export interface PersonSeed {
   jobTitle: string;
   grade: string;
   organisation: string;
+  /** When the person left the organisation, if they have. */
+  employedUntil?: string;
   profession: string;
   communities: { id: string; role: string; since: string }[];
-  stages: { id: string; role: string }[];
+  stages: { id: string; role: string; until?: string }[];
 }
 
 const sab = "starting-a-business-community";
@@ -447,8 +451,9 @@ export const people: PersonSeed[] = [
     jobTitle: "Former policy adviser, business regulation",
     grade: "Grade 7",
     organisation: "department-for-business-energy-and-industrial-strategy",
+    employedUntil: mog2023,
     profession: "policy",
     communities: [{ id: sab, role: "founding member", since: "2021-06-01" }],
-    stages: [{ id: "sab-check-you-can-start", role: "policy adviser" }],
+    stages: [{ id: "sab-check-you-can-start", role: "policy adviser", until: mog2023 }],
   },
 ];

@@ -21,7 +21,8 @@ function prefixedSnapshot(date: string, prefix: string, dir: string): string {
   const text = readFileSync(snapshotFile(date), "utf8")
     .replace(/"slug": "/g, `"slug": "${prefix}`)
     .replace(/\/organisations\//g, `/organisations/${prefix}`);
-  const file = join(dir, `${date}.json`);
+  // Named by the prefix too: the copies of one prefix are a dataset of their own (a snapshot missing from it ends nothing of another's).
+  const file = join(dir, `${prefix}${date}.json`);
   writeFileSync(file, text);
   return file;
 }
@@ -85,8 +86,11 @@ describe("import govuk-organisations", () => {
       "SUPERSEDED_BY>department-for-energy-security-and-net-zero",
       "SUPERSEDED_BY>department-for-science-innovation-and-technology",
     ]);
-    // Companies House moved from BEIS to DBT: the old parent link is gone, the new one there.
-    expect(state["companies-house"]?.["links"]).toEqual(["PART_OF>department-for-business-and-trade"]);
+    // Companies House moved from BEIS to DBT: the old parent link has ended, the new one holds.
+    expect(state["companies-house"]?.["links"]).toEqual([
+      "PART_OF>department-for-business-and-trade",
+      "WAS_PART_OF>department-for-business-energy-and-industrial-strategy",
+    ]);
 
     const { records } = await driver.executeQuery(
       `MATCH (:Stage {id: $stage})<-[:RESPONSIBLE_FOR]-(beis:Organisation)-[:SUPERSEDED_BY]->(successor)

@@ -3,7 +3,8 @@
  * organisation with its type, status, closing date, parents and successors.
  */
 import { basename } from "node:path";
-import neo4j from "neo4j-driver";
+import neo4j, { type ManagedTransaction } from "neo4j-driver";
+import { rebuildOrganisationHistory } from "../organisation-history.js";
 import { readJsonArray } from "../read.js";
 import {
   check,
@@ -18,6 +19,8 @@ import {
   type WriteCounts,
   addCounts,
   type LinkResult,
+  type Provenance,
+  toNumber,
 } from "../source.js";
 
 export interface GovukOrganisation {
@@ -89,9 +92,10 @@ export const govukOrganisationsSource: ImportSource<GovukOrganisation> = {
     }),
 
   keyOf: (organisation) => `organisation "${organisation.id}"`,
-  writeNodes: (tx, batch, provenance) => upsertNodes(tx, "Organisation", batch, provenance),
+  writeNodes: (tx, batch, provenance) => (provenance.snapshot === null ? upsertNodes(tx, "Organisation", batch, provenance) : observe(tx, batch, provenance)),
 
   async writeLinks(tx, batch, provenance) {
+    if (provenance.snapshot !== null) return { counts: {}, rejected: await missingTargets(tx, batch) };
     const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
     const rejected: LinkResult["rejected"] = [];
     for (const [type, field] of [
@@ -114,4 +118,62 @@ export const govukOrganisationsSource: ImportSource<GovukOrganisation> = {
     }
     return { counts, rejected };
   },
+
+  finish: (driver, database, files) => rebuildOrganisationHistory(driver, database, files.filter((f) => f.snapshot !== null).map(datasetOf)),
 };
+
+/**
+ * Records what a dated snapshot says of each organisation, as `(:Organisation)-[:SEEN_IN]->(:Snapshot)`;
+ * the history is rebuilt from these once the file is in (data/import/organisation-history.ts). A
+ * snapshot's dataset is its file name without the date: the series whose absences end a fact.
+ */
+/** A dated file's dataset: its name without the date. */
+const datasetOf = (provenance: Provenance) => fileOf(provenance).replace(provenance.snapshot ?? "", "");
+const fileOf = (provenance: Provenance) => provenance.source.slice(provenance.source.indexOf(":") + 1);
+
+async function observe(tx: ManagedTransaction, batch: GovukOrganisation[], provenance: Provenance): Promise<Partial<WriteCounts>> {
+  const file = fileOf(provenance);
+  const result = await tx.run(
+    `MERGE (snapshot:Snapshot {id: $source})
+       ON CREATE SET snapshot.source = 'govuk-organisations', snapshot.file = $file, snapshot.dataset = $dataset,
+                     snapshot.date = date($snapshot), snapshot.importedAt = datetime()
+     WITH snapshot
+     UNWIND $rows AS row
+     OPTIONAL MATCH (existing:Organisation {id: row.id})
+     OPTIONAL MATCH (existing)-[seen:SEEN_IN]->(snapshot)
+     WITH snapshot, row, existing, seen, apoc.map.merge(row.props, {parents: row.parents, successors: row.successors}) AS observed
+     WITH snapshot, row, observed,
+          CASE
+            WHEN existing IS NULL THEN 'created'
+            WHEN seen IS NOT NULL AND all(key IN keys(observed) WHERE seen[key] = observed[key] OR (seen[key] IS NULL AND observed[key] IS NULL)) THEN 'unchanged'
+            ELSE 'updated'
+          END AS outcome
+     MERGE (o:Organisation {id: row.id})
+       ON CREATE SET o += row.props, o.source = $source, o.snapshot = $snapshot, o.importedAt = datetime()
+     MERGE (o)-[s:SEEN_IN]->(snapshot)
+     FOREACH (_ IN CASE WHEN outcome <> 'unchanged' THEN [1] ELSE [] END | SET s = observed, s.importedAt = datetime())
+     RETURN outcome, count(*) AS n`,
+    { rows: batch, ...provenance, file, dataset: datasetOf(provenance) },
+  );
+  const counts: Partial<WriteCounts> = {};
+  for (const record of result.records) counts[record.get("outcome") as "created" | "updated" | "unchanged"] = toNumber(record.get("n"));
+  return counts;
+}
+
+/** Parents and successors a record names that no snapshot holds: reported, never invented. */
+async function missingTargets(tx: ManagedTransaction, batch: GovukOrganisation[]): Promise<LinkResult["rejected"]> {
+  const links = batch.flatMap((o, index) => [
+    ...o.parents.map((to) => ({ index, type: "PART_OF", to })),
+    ...o.successors.map((to) => ({ index, type: "SUPERSEDED_BY", to })),
+  ]);
+  const result = await tx.run(
+    `UNWIND $links AS link
+     WITH link WHERE NOT EXISTS { MATCH (:Organisation {id: link.to}) }
+     RETURN link.index AS index, link.type AS type, link.to AS to`,
+    { links },
+  );
+  return result.records.map((r) => ({
+    index: toNumber(r.get("index")),
+    reason: `${r.get("type") as string}: Organisation "${r.get("to") as string}" does not exist`,
+  }));
+}

@@ -1,6 +1,7 @@
 import type { ImportSource } from "../source.js";
 import { govukOrganisationsSource } from "./govuk-organisations.js";
 import { govukServicesListSource } from "./govuk-services-list.js";
+import { machineryOfGovernmentSource } from "./machinery-of-government.js";
 import { organogramSource } from "./organogram.js";
 import { professionStatisticsSource } from "./profession-statistics.js";
 import { servicePortfolioSource } from "./service-portfolio.js";
@@ -16,4 +17,5 @@ export const importSources: Record<string, ImportSource<any, any>> = {
   [servicePortfolioSource.name]: servicePortfolioSource,
   [organogramSource.name]: organogramSource,
   [govukServicesListSource.name]: govukServicesListSource,
+  [machineryOfGovernmentSource.name]: machineryOfGovernmentSource,
 };

@@ -23,8 +23,8 @@ export type Query = {
   __typename?: 'Query';
   /**
    * The organisations connected to one organisation through shared stages, shared services, shared
-   * communities and people, strongest first (20 a page by default, at most 200). Only responsibilities and memberships
-   * that hold today count.
+   * communities and people, strongest first (20 a page by default, at most 200). Only what held on `asAt`
+   * (default today) counts.
    */
   organisationLinks: OrganisationLinkPage;
   /**
@@ -32,11 +32,21 @@ export type Query = {
    * organisations below it unless includeChildren is false. Pairs with no link are left out.
    */
   departmentMatrix: DepartmentMatrix;
+  /**
+   * What happened after `from` and on or before `to` (default today), oldest first (100 a page by default,
+   * at most 500): organisations opened, closed, renamed or moved under another parent; responsibilities
+   * for a stage that passed between organisations; and, for readers, people who joined or left
+   * organisations, communities and stages. Each with its date, or the two dates it is known between, and its source.
+   */
+  changes: ChangePage;
+  /** For each snapshot date, each department's live organisations (itself and those below it then) and the people working for them then. */
+  countsOverTime: Array<DatedCounts>;
 };
 
 
 export type QueryOrganisationLinksArgs = {
   organisationId: Scalars['ID']['input'];
+  asAt?: InputMaybe<Scalars['Date']['input']>;
   includeChildren?: InputMaybe<Scalars['Boolean']['input']>;
   evidencePerKind?: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -48,6 +58,112 @@ export type QueryDepartmentMatrixArgs = {
   organisationIds: Array<Scalars['ID']['input']>;
   includeChildren?: InputMaybe<Scalars['Boolean']['input']>;
   evidencePerKind?: InputMaybe<Scalars['Int']['input']>;
+  asAt?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+export type QueryChangesArgs = {
+  from: Scalars['Date']['input'];
+  to?: InputMaybe<Scalars['Date']['input']>;
+  departmentId?: InputMaybe<Scalars['ID']['input']>;
+  kinds?: InputMaybe<Array<ChangeKind>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryCountsOverTimeArgs = {
+  departmentIds: Array<Scalars['ID']['input']>;
+};
+
+/** What kind of change: see `changes`. */
+export type ChangeKind =
+  /** An organisation opened. */
+  | 'OPENED'
+  /** An organisation closed (with its successors, if any). */
+  | 'CLOSED'
+  /** An organisation's name or acronym changed. */
+  | 'RENAMED'
+  /** An organisation left a parent, joined another, or both. */
+  | 'MOVED'
+  /** A stage's responsibility passed from some organisations to others. */
+  | 'RESPONSIBILITY_MOVED'
+  /** A person joined an organisation, a community or a stage. */
+  | 'JOINED'
+  /** A person left an organisation, a community or a stage. */
+  | 'LEFT';
+
+/** One change between two dates, with its date and what says so. */
+export type Change = {
+  __typename?: 'Change';
+  /** What kind of change it is. */
+  kind: ChangeKind;
+  /** The day it took effect: exact, or the later of the two dates it is known between (approximate). */
+  date?: Maybe<Scalars['Date']['output']>;
+  /** When approximate: it happened after this day (null: any time before dateLatest). */
+  dateEarliest?: Maybe<Scalars['Date']['output']>;
+  /** When approximate: it happened on or before this day. */
+  dateLatest?: Maybe<Scalars['Date']['output']>;
+  /** True when the day is not known, only that it fell after dateEarliest and on or before dateLatest. */
+  approximate: Scalars['Boolean']['output'];
+  /** What changed: an organisation, a stage (its responsibility) or a person. */
+  subject: ChangeSubject;
+  /** The organisation that changed, or the one a person joined or left. */
+  organisation?: Maybe<Organisation>;
+  /** Before: the parents left, the organisations that held a responsibility. */
+  from: Array<Organisation>;
+  /** After: the new parents, the successors, the organisations that took a responsibility on. */
+  to: Array<Organisation>;
+  /** The community or stage a person joined or left. */
+  via?: Maybe<ChangeSubject>;
+  /** The change in a sentence. */
+  description: Scalars['String']['output'];
+  /** What says so: a citation, GOV.UK's own data, the two snapshots that bound it, or the import it came from. */
+  source?: Maybe<Scalars['String']['output']>;
+};
+
+/** Something a change is about or goes through: an organisation, a stage, a person or a community. */
+export type ChangeSubject = {
+  __typename?: 'ChangeSubject';
+  /** ORGANISATION, STAGE, PERSON or COMMUNITY. */
+  kind: Scalars['String']['output'];
+  /** Its id. */
+  id: Scalars['ID']['output'];
+  /** Its name (a person's only for readers). */
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of changes. */
+export type ChangePage = {
+  __typename?: 'ChangePage';
+  /** How many changes match in all pages. */
+  totalCount: Scalars['Int']['output'];
+  /** This page's changes, oldest first. */
+  edges: Array<ChangeEdge>;
+  /** Whether there are more, and the cursor to ask for them. */
+  pageInfo: AnalysisPageInfo;
+};
+
+/** One change on a page. */
+export type ChangeEdge = {
+  __typename?: 'ChangeEdge';
+  /** Give it as `after` for the changes that follow. */
+  cursor: Scalars['String']['output'];
+  /** The change. */
+  node: Change;
+};
+
+/** One department's counts on one snapshot date. */
+export type DatedCounts = {
+  __typename?: 'DatedCounts';
+  /** The snapshot date. */
+  date: Scalars['Date']['output'];
+  /** The department counted. */
+  department: Organisation;
+  /** Live organisations at or below the department on that date, itself included. */
+  organisations: Scalars['Int']['output'];
+  /** People working for those organisations on that date. */
+  people: Scalars['Int']['output'];
 };
 
 /** What connects two organisations. Strength is the sum of the four counts. */
@@ -154,12 +270,80 @@ export type Organisation = {
   predecessors: Array<Organisation>;
   /** The nearest department above this organisation in the hierarchy (itself, when it is a department). */
   department?: Maybe<Organisation>;
+  /**
+   * When it opened: exact when a source gives the day (sinceSource cites it), otherwise the first snapshot
+   * that lists it, with sinceEarliest the one before (it opened in between); null when it was already in
+   * the first snapshot. How history is kept: docs/adr/0008.
+   */
+  since?: Maybe<Scalars['Date']['output']>;
+  /** When only bounds are known: it opened after this day (null: already in the first snapshot). */
+  sinceEarliest?: Maybe<Scalars['Date']['output']>;
+  /** It had opened by this day. */
+  sinceLatest?: Maybe<Scalars['Date']['output']>;
+  /** True when only bounds are known (sinceEarliest to sinceLatest). */
+  sinceApproximate?: Maybe<Scalars['Boolean']['output']>;
+  /** What dates the opening: a citation, GOV.UK's own data, or the two snapshots that bound it. */
+  sinceSource?: Maybe<Scalars['String']['output']>;
+  /** When it closed: closedAt when a source gives the day, otherwise the first snapshot that shows it closed; null when open, or closed before the first snapshot. */
+  closedOn?: Maybe<Scalars['Date']['output']>;
+  /** When only bounds are known: it closed after this day (null: closed before the first snapshot). */
+  closedOnEarliest?: Maybe<Scalars['Date']['output']>;
+  /** It had closed by this day. */
+  closedOnLatest?: Maybe<Scalars['Date']['output']>;
+  /** True when only bounds are known (closedOnEarliest to closedOnLatest). */
+  closedOnApproximate?: Maybe<Scalars['Boolean']['output']>;
+  /** What dates the closure: a citation, GOV.UK's own closed_at, or the two snapshots that bound it. */
+  closedOnSource?: Maybe<Scalars['String']['output']>;
+  /** Its GOV.UK status on a date: `closed` from the day it closed; null when it had not opened (default today). */
+  statusAt?: Maybe<Scalars['String']['output']>;
+  /** The organisations it was part of on a date (default today). */
+  parentsAt: Array<Organisation>;
+  /** The organisations that were part of it on a date (default today). */
+  childrenAt: Array<Organisation>;
+  /** The organisations that had succeeded it by a date (default today). */
+  successorsAt: Array<Organisation>;
   /** Where this fact came from, as `<import source>:<file>`; null when it was entered through the API. */
   source?: Maybe<Scalars['String']['output']>;
   /** The date of the data it was imported from, when known (YYYY-MM-DD). */
   snapshot?: Maybe<Scalars['String']['output']>;
   /** When an import last created or changed it. */
   importedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/**
+ * A government department, agency or other public body, identified by its GOV.UK slug.
+ * Machinery-of-government changes are kept: a closed organisation stays in the graph, linked to its successors.
+ */
+export type OrganisationStatusAtArgs = {
+  asAt?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * A government department, agency or other public body, identified by its GOV.UK slug.
+ * Machinery-of-government changes are kept: a closed organisation stays in the graph, linked to its successors.
+ */
+export type OrganisationParentsAtArgs = {
+  asAt?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * A government department, agency or other public body, identified by its GOV.UK slug.
+ * Machinery-of-government changes are kept: a closed organisation stays in the graph, linked to its successors.
+ */
+export type OrganisationChildrenAtArgs = {
+  asAt?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/**
+ * A government department, agency or other public body, identified by its GOV.UK slug.
+ * Machinery-of-government changes are kept: a closed organisation stays in the graph, linked to its successors.
+ */
+export type OrganisationSuccessorsAtArgs = {
+  asAt?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** Where a page of an analysis list sits: pass `endCursor` as `after` for the next page. */
@@ -276,6 +460,12 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<RowOf<Scalars['Boolean']['output']>>;
   Int: ResolverTypeWrapper<RowOf<Scalars['Int']['output']>>;
   String: ResolverTypeWrapper<RowOf<Scalars['String']['output']>>;
+  ChangeKind: ResolverTypeWrapper<RowOf<ChangeKind>>;
+  Change: ResolverTypeWrapper<RowOf<Change>>;
+  ChangeSubject: ResolverTypeWrapper<RowOf<ChangeSubject>>;
+  ChangePage: ResolverTypeWrapper<RowOf<ChangePage>>;
+  ChangeEdge: ResolverTypeWrapper<RowOf<ChangeEdge>>;
+  DatedCounts: ResolverTypeWrapper<RowOf<DatedCounts>>;
   OrganisationLink: ResolverTypeWrapper<RowOf<OrganisationLink>>;
   LinkKind: ResolverTypeWrapper<RowOf<LinkKind>>;
   LinkEvidence: ResolverTypeWrapper<RowOf<LinkEvidence>>;
@@ -295,6 +485,11 @@ export type ResolversParentTypes = {
   Boolean: RowOf<Scalars['Boolean']['output']>;
   Int: RowOf<Scalars['Int']['output']>;
   String: RowOf<Scalars['String']['output']>;
+  Change: RowOf<Change>;
+  ChangeSubject: RowOf<ChangeSubject>;
+  ChangePage: RowOf<ChangePage>;
+  ChangeEdge: RowOf<ChangeEdge>;
+  DatedCounts: RowOf<DatedCounts>;
   OrganisationLink: RowOf<OrganisationLink>;
   LinkEvidence: RowOf<LinkEvidence>;
   OrganisationLinkPage: RowOf<OrganisationLinkPage>;
@@ -315,6 +510,47 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type QueryResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   organisationLinks?: Resolver<ResolversTypes['OrganisationLinkPage'], ParentType, ContextType, RequireFields<QueryOrganisationLinksArgs, 'organisationId' | 'includeChildren' | 'evidencePerKind' | 'first'>>;
   departmentMatrix?: Resolver<ResolversTypes['DepartmentMatrix'], ParentType, ContextType, RequireFields<QueryDepartmentMatrixArgs, 'organisationIds' | 'includeChildren' | 'evidencePerKind'>>;
+  changes?: Resolver<ResolversTypes['ChangePage'], ParentType, ContextType, RequireFields<QueryChangesArgs, 'from' | 'first'>>;
+  countsOverTime?: Resolver<Array<ResolversTypes['DatedCounts']>, ParentType, ContextType, RequireFields<QueryCountsOverTimeArgs, 'departmentIds'>>;
+};
+
+export type ChangeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = {
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  date?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  dateEarliest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  dateLatest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  approximate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['ChangeSubject'], ParentType, ContextType>;
+  organisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  from?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  to?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  via?: Resolver<Maybe<ResolversTypes['ChangeSubject']>, ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ChangeSubjectResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ChangeSubject'] = ResolversParentTypes['ChangeSubject']> = {
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ChangePageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ChangePage'] = ResolversParentTypes['ChangePage']> = {
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['ChangeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+};
+
+export type ChangeEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ChangeEdge'] = ResolversParentTypes['ChangeEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Change'], ParentType, ContextType>;
+};
+
+export type DatedCountsResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['DatedCounts'] = ResolversParentTypes['DatedCounts']> = {
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  department?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
+  organisations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  people?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type OrganisationLinkResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['OrganisationLink'] = ResolversParentTypes['OrganisationLink']> = {
@@ -365,6 +601,20 @@ export type OrganisationResolvers<ContextType = SubgraphContext, ParentType exte
   successors?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
   predecessors?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
   department?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  sinceEarliest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  sinceLatest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  sinceApproximate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  sinceSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  closedOnEarliest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  closedOnLatest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  closedOnApproximate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  closedOnSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statusAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<OrganisationStatusAtArgs>>;
+  parentsAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, Partial<OrganisationParentsAtArgs>>;
+  childrenAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, Partial<OrganisationChildrenAtArgs>>;
+  successorsAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, Partial<OrganisationSuccessorsAtArgs>>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   snapshot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -381,6 +631,11 @@ export type Resolvers<ContextType = SubgraphContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Query?: QueryResolvers<ContextType>;
+  Change?: ChangeResolvers<ContextType>;
+  ChangeSubject?: ChangeSubjectResolvers<ContextType>;
+  ChangePage?: ChangePageResolvers<ContextType>;
+  ChangeEdge?: ChangeEdgeResolvers<ContextType>;
+  DatedCounts?: DatedCountsResolvers<ContextType>;
   OrganisationLink?: OrganisationLinkResolvers<ContextType>;
   LinkEvidence?: LinkEvidenceResolvers<ContextType>;
   OrganisationLinkPage?: OrganisationLinkPageResolvers<ContextType>;

@@ -5,68 +5,78 @@
  */
 import neo4j, { type Driver, type Integer } from "neo4j-driver";
 import { badInput, connectionOf, pageOf } from "../../../subgraph-kit/connection.js";
-import { graphReader, holdsNow, organisationFields } from "../../../graph/read.js";
+import { existedAt, graphReader, holdsAt, holdsNow, organisationFieldsOf, today } from "../../../graph/read.js";
 import { hasRole } from "../../../platform/caller.js";
 import type { LinkKind, Resolvers } from "../generated/resolvers.js";
 
-const now = holdsNow("r");
-
 /**
+ * The links query, today's or as on $asAt. Today's reads only the links that hold now (PART_OF,
+ * WORKS_FOR, WORKS_ON and the dated responsibilities and memberships); as on a date, it also walks the
+ * ended ones (WAS_PART_OF, WORKED_FOR, WORKED_ON) with the interval test, and leaves out organisations
+ * that had not opened (docs/adr/0008).
+ *
  * $roots: the organisations links are counted from, each with the ones below it when $includeChildren.
  * $targets: the organisations links are counted to, grouped the same way; null for every organisation on its own.
  */
-const linksQuery = `
+function linksQueryFor(at: boolean): string {
+  const holds = at ? holdsAt : holdsNow;
+  const partOf = at ? "PART_OF|WAS_PART_OF" : "PART_OF";
+  const worksFor = at ? "WORKS_FOR|WORKED_FOR" : "WORKS_FOR";
+  const worksOn = at ? "WORKS_ON|WORKED_ON" : "WORKS_ON";
+  /** The interval test for relationship variables that only dated reads give dates to. */
+  const dated = (...variables: string[]) => (at ? variables.map((v) => ` AND ${holdsAt(v)}`).join("") : "");
+  const hierarchy = (top: string) => `(${top}:Organisation {id: ${top}Id})<-[h:${partOf}*0..6]-(m:Organisation)
+  WHERE ($includeChildren OR m = ${top})${at ? ` AND all(x IN h WHERE ${holdsAt("x")}) AND ${existedAt("m")}` : ""}`;
+  return `
 CALL () {
   UNWIND $roots AS rootId
-  MATCH (root:Organisation {id: rootId})<-[:PART_OF*0..6]-(m:Organisation)
-  WHERE $includeChildren OR m = root
+  MATCH ${hierarchy("root")}
   RETURN collect(DISTINCT m) AS mine, apoc.map.fromPairs(collect([m.id, root.id])) AS rootOf
 }
 CALL () {
   UNWIND coalesce($targets, []) AS targetId
-  MATCH (target:Organisation {id: targetId})<-[:PART_OF*0..6]-(m:Organisation)
-  WHERE $includeChildren OR m = target
+  MATCH ${hierarchy("target")}
   RETURN apoc.map.fromPairs(collect([m.id, target.id])) AS targetOf
 }
 CALL (mine) {
   UNWIND mine AS m
   MATCH (m)-[r1:RESPONSIBLE_FOR]->(st:Stage)<-[r2:RESPONSIBLE_FOR]-(y:Organisation)
-  WHERE ${holdsNow("r1")} AND ${holdsNow("r2")}
+  WHERE ${holds("r1")} AND ${holds("r2")}
   RETURN m, y, 'STAGE' AS kind, st.id AS viaId, st.name AS viaName
   UNION
   UNWIND mine AS m
   CALL (m) {
     MATCH (m)-[:OWNS]->(svc:Service) RETURN svc
     UNION
-    MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc:Service) WHERE ${now} RETURN svc
+    MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc:Service) WHERE ${holds("r")} RETURN svc
   }
   CALL (svc) {
     MATCH (y:Organisation)-[:OWNS]->(svc) RETURN y
     UNION
-    MATCH (y:Organisation)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc) WHERE ${now} RETURN y
+    MATCH (y:Organisation)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc) WHERE ${holds("r")} RETURN y
   }
   RETURN m, y, 'SERVICE' AS kind, svc.id AS viaId, svc.name AS viaName
   UNION
   UNWIND mine AS m
-  MATCH (m)<-[:WORKS_FOR]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${now}
+  MATCH (m)<-[e1:${worksFor}]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${holds("r")}${dated("e1")}
   WITH DISTINCT m, c
-  MATCH (c)<-[r:MEMBER_OF]-(:Person)-[:WORKS_FOR]->(y:Organisation) WHERE ${now}
+  MATCH (c)<-[r:MEMBER_OF]-(:Person)-[e2:${worksFor}]->(y:Organisation) WHERE ${holds("r")}${dated("e2")}
   RETURN m, y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
   UNION
   UNWIND mine AS m
-  MATCH (m)<-[:WORKS_FOR]-(p:Person)-[:WORKS_ON]->(:Stage)<-[r:RESPONSIBLE_FOR]-(y:Organisation) WHERE ${now}
+  MATCH (m)<-[e1:${worksFor}]-(p:Person)-[w:${worksOn}]->(:Stage)<-[r:RESPONSIBLE_FOR]-(y:Organisation) WHERE ${holds("r")}${dated("e1", "w")}
   RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
   UNION
   UNWIND mine AS m
-  MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:WORKS_ON]-(p:Person)-[:WORKS_FOR]->(y:Organisation) WHERE ${now}
+  MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[w:${worksOn}]-(p:Person)-[e1:${worksFor}]->(y:Organisation) WHERE ${holds("r")}${dated("e1", "w")}
   RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
   UNION
   UNWIND mine AS m
-  MATCH (m)<-[:WORKS_FOR]-(p:Person)-[:WORKS_FOR]->(y:Organisation)
+  MATCH (m)<-[e1:${worksFor}]-(p:Person)-[e2:${worksFor}]->(y:Organisation)${at ? ` WHERE ${holdsAt("e1")} AND ${holdsAt("e2")}` : ""}
   RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
 }
-WITH rootOf[m.id] AS fromId, CASE WHEN $targets IS NULL THEN y.id ELSE targetOf[y.id] END AS toId, coalesce(rootOf[y.id], '') AS yRoot, kind, viaId, viaName
-WHERE toId IS NOT NULL AND toId <> fromId AND yRoot <> fromId AND ($targets IS NULL OR fromId < toId)
+WITH rootOf[m.id] AS fromId, CASE WHEN $targets IS NULL THEN y.id ELSE targetOf[y.id] END AS toId, coalesce(rootOf[y.id], '') AS yRoot, kind, viaId, viaName${at ? `, y` : ""}
+WHERE toId IS NOT NULL AND toId <> fromId AND yRoot <> fromId AND ($targets IS NULL OR fromId < toId)${at ? ` AND ${existedAt("y")}` : ""}
 WITH DISTINCT fromId, toId, kind, viaId, viaName ORDER BY viaName, viaId
 WITH fromId, toId, kind, collect({kind: kind, id: viaId, name: viaName}) AS via
 WITH fromId, toId, collect({kind: kind, count: size(via), evidence: via[0..$evidencePerKind]}) AS kinds
@@ -75,9 +85,12 @@ ORDER BY strength DESC, toId
 WITH collect({fromId: fromId, toId: toId, strength: strength, kinds: kinds}) AS links
 RETURN size(links) AS total, [link IN links[$offset..$end] | link {
   .strength, .kinds,
-  from: head(COLLECT { MATCH (o:Organisation {id: link.fromId}) RETURN o ${organisationFields} }),
-  organisation: head(COLLECT { MATCH (o:Organisation {id: link.toId}) RETURN o ${organisationFields} })
+  from: head(COLLECT { MATCH (o:Organisation {id: link.fromId}) RETURN ${organisationFieldsOf("o")} }),
+  organisation: head(COLLECT { MATCH (o:Organisation {id: link.toId}) RETURN ${organisationFieldsOf("o")} })
 }] AS page`;
+}
+
+const linksQuery = { today: linksQueryFor(false), at: linksQueryFor(true) };
 
 interface LinkRow {
   strength: number;
@@ -115,7 +128,17 @@ function evidenceLimit(value: number | null | undefined): Integer {
 export function organisationLinks(driver: Driver, database?: string) {
   const graph = graphReader(driver, database);
   for (const targets of [null, [""]]) {
-    graph.plan(linksQuery, { roots: [""], targets, includeChildren: false, evidencePerKind: neo4j.int(5), offset: neo4j.int(0), end: neo4j.int(20) });
+    for (const query of [linksQuery.today, linksQuery.at]) {
+      graph.plan(query, {
+        roots: [""],
+        targets,
+        includeChildren: false,
+        evidencePerKind: neo4j.int(5),
+        offset: neo4j.int(0),
+        end: neo4j.int(20),
+        asAt: today(),
+      });
+    }
   }
 
   async function organisationsExist(ids: readonly string[], argument: string): Promise<void> {
@@ -131,7 +154,8 @@ export function organisationLinks(driver: Driver, database?: string) {
           const page = pageOf(args, 200);
           const evidencePerKind = evidenceLimit(args.evidencePerKind);
           await organisationsExist([args.organisationId], "organisationId");
-          const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(linksQuery, {
+          const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(args.asAt ? linksQuery.at : linksQuery.today, {
+            asAt: args.asAt ?? today(),
             roots: [args.organisationId],
             targets: null,
             includeChildren: args.includeChildren ?? false,
@@ -153,7 +177,9 @@ export function organisationLinks(driver: Driver, database?: string) {
             throw badInput(`"organisationIds" must name 2 to 50 organisations; it names ${ids.length}.`, "organisationIds");
           const evidencePerKind = evidenceLimit(args.evidencePerKind);
           await organisationsExist(ids, "organisationIds");
-          const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(linksQuery, {
+          const asAt = args.asAt ?? today();
+          const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(args.asAt ? linksQuery.at : linksQuery.today, {
+            asAt,
             roots: ids,
             targets: ids,
             includeChildren: args.includeChildren ?? true,
@@ -162,8 +188,8 @@ export function organisationLinks(driver: Driver, database?: string) {
             end: neo4j.int(ids.length * ids.length),
           });
           const organisations = await graph.rows<{ o: { id: string } }>(
-            `UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`,
-            { ids },
+            `UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN ${organisationFieldsOf("o")} AS o`,
+            { ids, asAt },
           );
           return { organisations: organisations.map((r) => r.o), links: (row?.page ?? []).map((link) => linkOf(link, hasRole(context.viewer, "reader"))) };
         },

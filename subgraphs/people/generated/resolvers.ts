@@ -24,7 +24,7 @@ export type Query = {
   /**
    * The people whose communities and stages span the most organisations, most first (20 a page by default, at most 100):
    * the organisations they work for, those responsible for the stages they work on, and those whose
-   * people share a community with them. Only memberships and responsibilities that hold today count.
+   * people share a community with them. Only what held on `asAt` (default today) counts.
    * Needs the reader role: null for other callers, with an error saying so, and the rest of the answer stands.
    */
   brokers?: Maybe<BrokerPage>;
@@ -46,6 +46,7 @@ export type Query = {
 
 export type QueryBrokersArgs = {
   organisationId?: InputMaybe<Scalars['ID']['input']>;
+  asAt?: InputMaybe<Scalars['Date']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -55,6 +56,7 @@ export type QueryPathArgs = {
   fromId: Scalars['ID']['input'];
   toId: Scalars['ID']['input'];
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
+  asAt?: InputMaybe<Scalars['Date']['input']>;
 };
 
 

@@ -4,28 +4,32 @@
  */
 import type { Driver } from "neo4j-driver";
 import { badInput, connectionOf, pageOf } from "../../../subgraph-kit/connection.js";
-import { graphReader, holdsNow, organisationFields } from "../../../graph/read.js";
+import { existedAt, graphReader, holdsAt, organisationFieldsOf, today } from "../../../graph/read.js";
 import { requireRole } from "../../../platform/caller.js";
 import type { PathNodeKind, Resolvers } from "../generated/resolvers.js";
 
-/** The organisations whose people belong to each community. */
+/** Employment and stage work on $asAt, today's and ended alike (docs/adr/0008). */
+const employment = "WORKS_FOR|WORKED_FOR";
+const work = "WORKS_ON|WORKED_ON";
+
+/** The organisations whose people belonged to each community on $asAt. */
 const communityOrganisationsQuery = `
-MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[:WORKS_FOR]->(o:Organisation) WHERE ${holdsNow("r")}
+MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[e:${employment}]->(o:Organisation) WHERE ${holdsAt("r")} AND ${holdsAt("e")}
 RETURN c.id AS community, collect(DISTINCT o.id) AS organisations`;
 
-/** Everyone in a community or working on a stage: what they work for, on and with. */
+/** Everyone in a community or working on a stage on $asAt: what they worked for, on and with then. */
 const candidatesQuery = `
 CALL () {
-  MATCH (p:Person)-[:MEMBER_OF]->(:Community) RETURN p
+  MATCH (p:Person)-[r:MEMBER_OF]->(:Community) WHERE ${holdsAt("r")} RETURN p
   UNION
-  MATCH (p:Person)-[:WORKS_ON]->(:Stage) RETURN p
+  MATCH (p:Person)-[w:${work}]->(:Stage) WHERE ${holdsAt("w")} RETURN p
 }
-WITH p WHERE $organisationId IS NULL OR EXISTS { (p)-[:WORKS_FOR]->(:Organisation {id: $organisationId}) }
+WITH p WHERE $organisationId IS NULL OR EXISTS { MATCH (p)-[e:${employment}]->(:Organisation {id: $organisationId}) WHERE ${holdsAt("e")} }
 RETURN p {.id, .name, .jobTitle, .grade} AS person,
-  COLLECT { MATCH (p)-[:WORKS_FOR]->(o:Organisation) RETURN o.id } AS own,
-  COLLECT { MATCH (p)-[:WORKS_ON]->(:Stage)<-[r:RESPONSIBLE_FOR]-(o:Organisation) WHERE ${holdsNow("r")} RETURN DISTINCT o.id } AS stageOrganisations,
-  COLLECT { MATCH (p)-[r:MEMBER_OF]->(c:Community) WHERE ${holdsNow("r")} RETURN c.id } AS communities,
-  COUNT { (p)-[:WORKS_ON]->(:Stage) } AS stages`;
+  COLLECT { MATCH (p)-[e:${employment}]->(o:Organisation) WHERE ${holdsAt("e")} RETURN o.id } AS own,
+  COLLECT { MATCH (p)-[w:${work}]->(:Stage)<-[r:RESPONSIBLE_FOR]-(o:Organisation) WHERE ${holdsAt("w")} AND ${holdsAt("r")} AND ${existedAt("o")} RETURN DISTINCT o.id } AS stageOrganisations,
+  COLLECT { MATCH (p)-[r:MEMBER_OF]->(c:Community) WHERE ${holdsAt("r")} RETURN c.id } AS communities,
+  COUNT { MATCH (p)-[w:${work}]->(:Stage) WHERE ${holdsAt("w")} } AS stages`;
 
 interface Candidate {
   person: { id: string; name: string };
@@ -65,7 +69,23 @@ class OrganisationSet {
   }
 }
 
-const pathTypes = ["WORKS_FOR", "MEMBER_OF", "WORKS_ON", "RESPONSIBLE_FOR", "HAS_STAGE", "OWNS", "FOCUSES_ON", "PART_OF", "SUPERSEDED_BY", "REPORTS_TO"];
+// With the ended links (WORKED_FOR, WORKED_ON, WAS_PART_OF, WAS_SUPERSEDED_BY), each step tested for $asAt.
+const pathTypes = [
+  "WORKS_FOR",
+  "WORKED_FOR",
+  "MEMBER_OF",
+  "WORKS_ON",
+  "WORKED_ON",
+  "RESPONSIBLE_FOR",
+  "HAS_STAGE",
+  "OWNS",
+  "FOCUSES_ON",
+  "PART_OF",
+  "WAS_PART_OF",
+  "SUPERSEDED_BY",
+  "WAS_SUPERSEDED_BY",
+  "REPORTS_TO",
+];
 const pathKinds: Record<string, PathNodeKind> = { Person: "PERSON", Organisation: "ORGANISATION", Community: "COMMUNITY", Stage: "STAGE", Service: "SERVICE" };
 
 const endpointQuery = `
@@ -77,6 +97,7 @@ const pathQuery = (maxDepth: number) => `
 MATCH (a) WHERE elementId(a) = $from
 MATCH (b) WHERE elementId(b) = $to
 MATCH path = shortestPath((a)-[:${pathTypes.join("|")}*..${maxDepth}]-(b))
+WHERE all(x IN relationships(path) WHERE ${holdsAt("x")}) AND all(n IN nodes(path) WHERE NOT n:Organisation OR ${existedAt("n")})
 RETURN [n IN nodes(path) | {labels: labels(n), id: n.id, name: n.name}] AS nodes,
   [i IN range(0, length(path) - 1) | {via: type(relationships(path)[i]), forward: startNode(relationships(path)[i]) = nodes(path)[i]}] AS links`;
 
@@ -89,21 +110,22 @@ const stepOf = (node: PathNode) => ({
 
 export function peopleNetwork(driver: Driver, database?: string) {
   const graph = graphReader(driver, database);
-  graph.plan(communityOrganisationsQuery, {});
-  graph.plan(candidatesQuery, { organisationId: null });
+  graph.plan(communityOrganisationsQuery, { asAt: today() });
+  graph.plan(candidatesQuery, { organisationId: null, asAt: today() });
   graph.plan(endpointQuery, { fromId: "", toId: "" });
-  for (let depth = 1; depth <= 6; depth++) graph.plan(pathQuery(depth), { from: "", to: "" });
+  for (let depth = 1; depth <= 6; depth++) graph.plan(pathQuery(depth), { from: "", to: "", asAt: today() });
 
   return {
     warmUp: () => graph.warmUp(),
     resolvers: {
       Query: {
         async brokers(_source, args, context) {
+          const asAt = args.asAt ?? today();
           requireRole(context.viewer, "reader", "Ranking people as brokers");
           const page = pageOf(args, 100);
           const index = new Map<string, number>();
           const indexOf = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
-          const communityRows = await graph.rows<{ community: string; organisations: string[] }>(communityOrganisationsQuery);
+          const communityRows = await graph.rows<{ community: string; organisations: string[] }>(communityOrganisationsQuery, { asAt });
           const byCommunity = new Map(communityRows.map((row) => [row.community, row.organisations.map(indexOf)]));
           // Streamed, keeping only the best `offset + size` so far: tens of thousands of people at full
           // scale would otherwise be held at once, by every request in flight.
@@ -113,7 +135,7 @@ export function peopleNetwork(driver: Driver, database?: string) {
           const keep = page.offset + page.size;
           let best: Ranked[] = [];
           let total = 0;
-          await graph.each<Candidate>(candidatesQuery, { organisationId: args.organisationId ?? null }, (c) => {
+          await graph.each<Candidate>(candidatesQuery, { organisationId: args.organisationId ?? null, asAt }, (c) => {
             const spanned = new OrganisationSet();
             spanned.addAll([...c.own, ...c.stageOrganisations].map(indexOf));
             for (const community of c.communities) spanned.addAll(byCommunity.get(community) ?? []);
@@ -128,9 +150,13 @@ export function peopleNetwork(driver: Driver, database?: string) {
           const sampleIds = connection.edges.map((e) => e.spanned.indexes().map((i) => ids[i]!));
           const organisations = new Map(
             (
-              await graph.rows<{ o: { id: string; name: string } }>(`UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN o ${organisationFields} AS o`, {
-                ids: [...new Set(sampleIds.flat())],
-              })
+              await graph.rows<{ o: { id: string; name: string } }>(
+                `UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN ${organisationFieldsOf("o")} AS o`,
+                {
+                  ids: [...new Set(sampleIds.flat())],
+                  asAt,
+                },
+              )
             ).map((r) => [r.o.id, r.o]),
           );
           return {
@@ -171,7 +197,11 @@ export function peopleNetwork(driver: Driver, database?: string) {
             );
             return { length: 0, steps: [{ ...stepOf(self!.node), via: null, forward: null }] };
           }
-          const [found] = await graph.rows<{ nodes: PathNode[]; links: { via: string; forward: boolean }[] }>(pathQuery(maxDepth), { from, to });
+          const [found] = await graph.rows<{ nodes: PathNode[]; links: { via: string; forward: boolean }[] }>(pathQuery(maxDepth), {
+            from,
+            to,
+            asAt: args.asAt ?? today(),
+          });
           if (!found) return null;
           return {
             length: found.links.length,

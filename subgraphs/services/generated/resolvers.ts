@@ -174,6 +174,7 @@ export type QueryServiceCountsArgs = {
 export type QuerySearchArgs = {
   text: Scalars['String']['input'];
   types?: InputMaybe<Array<SearchType>>;
+  asAt?: InputMaybe<Scalars['Date']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };

@@ -5,7 +5,7 @@
  */
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { badInput, pageOf, sliceConnection, connectionOf } from "../../../subgraph-kit/connection.js";
-import { graphReader, holdsAt, nearestDepartment, organisationFields } from "../../../graph/read.js";
+import { existedAt, graphReader, holdsAt, nearestDepartment, organisationFieldsOf, statusAt, today } from "../../../graph/read.js";
 import { hasRole, requireRole } from "../../../platform/caller.js";
 import type { RowOf } from "../../../subgraph-kit/rows.js";
 import type * as Schema from "../generated/resolvers.js";
@@ -21,29 +21,38 @@ type StageRowOfJourney = StageRow & {
   missingProfessions: RowOf<Schema.Profession>[];
 };
 
+/** Employment and stage work on $asAt: today's (WORKS_FOR, WORKS_ON) and ended (WORKED_FOR, WORKED_ON), with their dates (docs/adr/0008). */
+const employment = "WORKS_FOR|WORKED_FOR";
+const work = "WORKS_ON|WORKED_ON";
+
+/** Cypher: the organisations that had succeeded organisation `o` by $asAt. */
+const successorsOf = (o: string) =>
+  `COLLECT { MATCH (${o})-[sb:SUPERSEDED_BY|WAS_SUPERSEDED_BY]->(s:Organisation) WHERE ${holdsAt("sb")} RETURN ${organisationFieldsOf("s")} ORDER BY s.name }`;
+
 /** Cypher projections: what each analysis reads of a node, so the gateway rarely has to ask again. */
 const serviceFields = "{.id, .name, .description, .phase, .theme, .url}";
 const stageFields = "{.id, .name, .position, .description}";
 
-export function today(): Neo4jDate<number> {
-  const now = new Date();
-  return new neo4j.types.Date(now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate());
-}
+/** Today's date, the default of `asAt` (graph/read.ts); the ownership analyses share it. */
+export { today };
 
-/** Who works on stage `st`, with the journey's filters on the person `p`. */
-const personFilter = `($professionIds IS NULL OR EXISTS { (p)-[:HAS_PROFESSION]->(x:Profession) WHERE x.id IN $professionIds })
-  AND ($organisationIds IS NULL OR EXISTS { (p)-[:WORKS_FOR]->(x:Organisation) WHERE x.id IN $organisationIds })`;
+/** Who works on stage `st` on $asAt (the work `w`), with the journey's filters on the person `p`. */
+const personFilter = `${holdsAt("w")} AND ($professionIds IS NULL OR EXISTS { (p)-[:HAS_PROFESSION]->(x:Profession) WHERE x.id IN $professionIds })
+  AND ($organisationIds IS NULL OR EXISTS { MATCH (p)-[e:${employment}]->(x:Organisation) WHERE ${holdsAt("e")} AND x.id IN $organisationIds })`;
 
 /** Cypher map entries for stage `st`: a page of its people and their count, with the person filter. */
 const stagePeopleEntries = `
-  peopleCount: COUNT { MATCH (p:Person)-[:WORKS_ON]->(st) WHERE ${personFilter} },
+  peopleCount: COUNT { MATCH (p:Person)-[w:${work}]->(st) WHERE ${personFilter} },
   people: COLLECT {
-    MATCH (p:Person)-[w:WORKS_ON]->(st) WHERE ${personFilter}
+    MATCH (p:Person)-[w:${work}]->(st) WHERE ${personFilter}
     WITH p, w ORDER BY p.name, p.id SKIP $skip LIMIT $limit
     RETURN {
       role: w.role, node: p {.id, .name, .jobTitle, .grade},
       professions: COLLECT { MATCH (p)-[:HAS_PROFESSION]->(x:Profession) RETURN x {.id, .name, .family} ORDER BY x.name },
-      organisations: COLLECT { MATCH (p)-[:WORKS_FOR]->(x:Organisation) RETURN x ${organisationFields} ORDER BY x.name },
+      organisations: COLLECT {
+        MATCH (p)-[e:${employment}]->(x:Organisation) WHERE ${holdsAt("e")} AND ${existedAt("x")}
+        RETURN ${organisationFieldsOf("x")} ORDER BY x.name
+      },
       memberships: COLLECT {
         MATCH (p)-[m:MEMBER_OF]->(c:Community) WHERE ${holdsAt("m")}
         RETURN {community: c {.id, .name, .kind}, role: m.role, since: m.since, until: m.until} ORDER BY c.name
@@ -53,12 +62,12 @@ const stagePeopleEntries = `
 
 /** Cypher: the organisations responsible for stage `st` on $asAt, in lane order. */
 const responsibilitiesOf = `COLLECT {
-    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")}
+    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")}
     ${nearestDepartment("o")}
     RETURN {
-      organisation: o ${organisationFields}, lane: r.lane, since: r.since, until: r.until, source: r.source, derivation: r.derivation, evidence: r.evidence,
-      department: department ${organisationFields},
-      successors: COLLECT { MATCH (o)-[:SUPERSEDED_BY]->(s:Organisation) RETURN s ${organisationFields} ORDER BY s.name }
+      organisation: ${organisationFieldsOf("o")}, lane: r.lane, since: r.since, until: r.until, source: r.source, derivation: r.derivation, evidence: r.evidence,
+      department: ${organisationFieldsOf("department")},
+      successors: ${successorsOf("o")}
     } ORDER BY CASE r.lane WHEN 'FRONTSTAGE' THEN 0 WHEN 'BACKSTAGE' THEN 1 ELSE 2 END, o.name
   }`;
 
@@ -66,12 +75,12 @@ const responsibilitiesOf = `COLLECT {
 export const missingProfessionsOf = `COLLECT {
     MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession)
     // From the stage's few people, not from the profession's many (a NOT EXISTS here started from the profession).
-    WHERE NOT x.id IN COLLECT { MATCH (st)<-[:WORKS_ON]-(:Person)-[:HAS_PROFESSION]->(y:Profession) RETURN y.id }
+    WHERE NOT x.id IN COLLECT { MATCH (st)<-[w:${work}]-(:Person)-[:HAS_PROFESSION]->(y:Profession) WHERE ${holdsAt("w")} RETURN y.id }
     RETURN x {.id, .name, .family} ORDER BY x.name
   }`;
 
 /** Cypher: the organisations that own service `svc` end to end. */
-const ownersOf = `COLLECT { MATCH (o:Organisation)-[:OWNS]->(svc) RETURN o ${organisationFields} ORDER BY o.name }`;
+const ownersOf = `COLLECT { MATCH (o:Organisation)-[:OWNS]->(svc) RETURN ${organisationFieldsOf("o")} ORDER BY o.name }`;
 
 const journeyQuery = `
 MATCH (svc:Service {id: $serviceId})
@@ -79,13 +88,13 @@ CALL (svc) {
   MATCH (svc)-[:HAS_STAGE]->(st:Stage)
   WITH st ORDER BY st.position, st.id
   CALL (st) {
-    MATCH (p:Person)-[:WORKS_ON]->(st) WHERE ${personFilter}
+    MATCH (p:Person)-[w:${work}]->(st) WHERE ${personFilter}
     MATCH (p)-[:HAS_PROFESSION]->(x:Profession)
     WITH x, count(DISTINCT p) AS n ORDER BY n DESC, x.name
     RETURN collect({profession: x {.id, .name, .family}, people: n}) AS professions
   }
   CALL (st) {
-    MATCH (p:Person)-[:WORKS_ON]->(st) WHERE ${personFilter}
+    MATCH (p:Person)-[w:${work}]->(st) WHERE ${personFilter}
     MATCH (p)-[m:MEMBER_OF]->(c:Community) WHERE ${holdsAt("m")}
     WITH c, count(DISTINCT p) AS n ORDER BY n DESC, c.name
     RETURN collect({community: c {.id, .name, .kind}, people: n}) AS communities
@@ -113,7 +122,10 @@ CALL (svc) {
   WITH st ORDER BY st.position, st.id
   RETURN collect({
     stage: st ${stageFields},
-    organisations: COLLECT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} RETURN DISTINCT o ${organisationFields} ORDER BY o.name }
+    organisations: COLLECT {
+      MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")}
+      WITH DISTINCT o RETURN ${organisationFieldsOf("o")} ORDER BY o.name
+    }
   }) AS stages
 }
 WITH svc, stages ORDER BY svc.name, svc.id
@@ -123,12 +135,12 @@ const gapsQuery = `
 MATCH (svc:Service)-[:HAS_STAGE]->(st:Stage) WHERE $serviceId IS NULL OR svc.id = $serviceId
 WITH svc, st ORDER BY svc.name, svc.id, st.position, st.id
 RETURN svc ${serviceFields} AS service, st ${stageFields} AS stage, ${ownersOf} AS owners,
-  NOT EXISTS { MATCH (:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} } AS noResponsibleOrganisation,
-  NOT EXISTS { (:Person)-[:WORKS_ON]->(st) } AS nobodyWorking,
+  NOT EXISTS { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")} } AS noResponsibleOrganisation,
+  NOT EXISTS { MATCH (:Person)-[w:${work}]->(st) WHERE ${holdsAt("w")} } AS nobodyWorking,
   ${missingProfessionsOf} AS missingProfessions,
   COLLECT {
-    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND o.status = 'closed'
-    RETURN {organisation: o ${organisationFields}, successors: COLLECT { MATCH (o)-[:SUPERSEDED_BY]->(s:Organisation) RETURN s ${organisationFields} ORDER BY s.name }}
+    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")} AND ${statusAt("o")} = 'closed'
+    RETURN {organisation: ${organisationFieldsOf("o")}, successors: ${successorsOf("o")}}
     ORDER BY o.name
   } AS closed`;
 
@@ -144,11 +156,14 @@ type SearchType = keyof typeof searchLabels;
 
 const searchQuery = `
 CALL db.index.fulltext.queryNodes('search_text', $query) YIELD node, score
-WHERE any(label IN labels(node) WHERE label IN $labels)
+WHERE any(label IN labels(node) WHERE label IN $labels) AND (NOT node:Organisation OR ${existedAt("node")})
 WITH node, score ORDER BY score DESC, node.name, node.id
 WITH collect({node: node, score: score}) AS hits
 RETURN size(hits) AS total,
-  [hit IN hits[$offset..$end] | {label: [l IN labels(hit.node) WHERE l IN $labels][0], node: properties(hit.node), score: hit.score}] AS page`;
+  [hit IN hits[$offset..$end] | {
+    label: [l IN labels(hit.node) WHERE l IN $labels][0], score: hit.score,
+    node: CASE WHEN hit.node:Organisation THEN apoc.map.merge(properties(hit.node), {status: ${statusAt("hit.node")}}) ELSE properties(hit.node) END
+  }] AS page`;
 
 export interface Handoff {
   service: ServiceRow;
@@ -218,7 +233,7 @@ export function servicesAnalysis(driver: Driver, database?: string) {
   graph.plan(stagePeopleQuery, { stageId: "", ...filters });
   graph.plan(responsibilitiesQuery, { serviceId: null, asAt: today() });
   graph.plan(gapsQuery, { serviceId: null, asAt: today() });
-  graph.plan(searchQuery, { query: "x", labels: ["Organisation"], offset: neo4j.int(0), end: neo4j.int(20) });
+  graph.plan(searchQuery, { query: "x", labels: ["Organisation"], offset: neo4j.int(0), end: neo4j.int(20), asAt: today() });
   const personFilters = (args: { organisationIds?: string[] | null; professionIds?: string[] | null }) => ({
     organisationIds: args.organisationIds ?? null,
     professionIds: args.professionIds ?? null,
@@ -361,6 +376,7 @@ export function servicesAnalysis(driver: Driver, database?: string) {
             labels: types.map((t) => searchLabels[t]),
             offset: page.skip,
             end: neo4j.int(page.offset + page.size),
+            asAt: args.asAt ?? today(),
           });
           const typeOf = Object.fromEntries(Object.entries(searchLabels).map(([type, label]) => [label, type])) as Record<string, SearchType>;
           const edges = (row?.page ?? []).map(({ label, node, score }) => {

@@ -52,7 +52,8 @@ function threeYearsBefore(date: Pick<Neo4jDate, "year" | "month" | "day"> | Neo4
 export function ownershipAnalysis(driver: Driver, database?: string) {
   const graph = graphReader(driver, database);
   graph.plan(scorecardQuery, { asAt: today(), assessedSince: threeYearsBefore(today()) });
-  for (const query of Object.values(countQueries)) graph.plan(query, {});
+  // The department of each service is judged today (nearestDepartment reads $asAt).
+  for (const query of Object.values(countQueries)) graph.plan(query, { asAt: today() });
   return {
     warmUp: () => graph.warmUp(),
     resolvers: {
@@ -72,7 +73,7 @@ export function ownershipAnalysis(driver: Driver, database?: string) {
         },
         async serviceCounts(_source, args) {
           const page = pageOf(args, 500);
-          const rows = await graph.rows<{ key: string; department: Schema.Organisation | null; services: number }>(countQueries[args.by], {});
+          const rows = await graph.rows<{ key: string; department: Schema.Organisation | null; services: number }>(countQueries[args.by], { asAt: today() });
           return sliceConnection(
             rows.map((node) => ({ node })),
             page,

@@ -1,0 +1,147 @@
+/**
+ * The demo graph over time, through the gateway and the three real subgraphs: the three GOV.UK
+ * snapshots and the curated 7 February 2023 changes, read as at 1 June 2022 and as today, and what
+ * changed in between (docs/adr/0008).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postGraphQL, startStack, testReader, type TestCaller, type TestStack } from "../test/helpers.js";
+
+const beis = "department-for-business-energy-and-industrial-strategy";
+const announcement = "https://www.gov.uk/government/news/making-government-deliver-for-the-british-people";
+const newDepartments = ["DBT", "DESNZ", "DSIT"];
+
+describe("the graph over time, through the gateway", () => {
+  let stack: TestStack;
+  const ask = async (query: string, variables: Record<string, unknown> = {}, as: TestCaller | null = testReader) => {
+    const { status, body } = await postGraphQL(stack.gateway.url, query, variables, as);
+    expect(body.errors).toBeUndefined();
+    expect(status).toBe(200);
+    return body.data as any;
+  };
+
+  const journeyQuery = `query ($asAt: Date) {
+    journey(serviceId: "starting-a-business", asAt: $asAt, peoplePerStage: 50) {
+      stages {
+        stage { name }
+        responsibilities { lane organisation { id acronym status } department { acronym } successors { acronym } }
+        people { edges { node { name } organisations { acronym } } }
+      }
+    }
+    gaps(serviceId: "starting-a-business", asAt: $asAt, kinds: [CLOSED_ORGANISATION_RESPONSIBLE]) { totalCount edges { node { organisation { acronym } } } }
+  }`;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it("on 1 June 2022: BEIS live and no gap, Companies House part of BEIS, no DBT, DESNZ or DSIT, DIT holding Trade abroad", async () => {
+    const { journey, gaps } = await ask(journeyQuery, { asAt: "2022-06-01" });
+    const responsibilities = journey.stages.flatMap((s: any) => s.responsibilities);
+    const acronyms = responsibilities.flatMap((r: any) => [r.organisation.acronym, r.department?.acronym, ...r.successors.map((s: any) => s.acronym)]);
+    for (const acronym of newDepartments) expect(acronyms, acronym).not.toContain(acronym);
+    expect(responsibilities.find((r: any) => r.organisation.id === beis)).toMatchObject({ organisation: { status: "live" }, successors: [] });
+    expect(gaps.totalCount).toBe(0);
+    const register = journey.stages.find((s: any) => s.stage.name === "Register the company");
+    expect(register.responsibilities.find((r: any) => r.organisation.id === "companies-house")?.department?.acronym ?? null).toBe("BEIS");
+    const trade = journey.stages.find((s: any) => s.stage.name === "Trade abroad");
+    expect(trade.responsibilities.filter((r: any) => r.lane === "FRONTSTAGE").map((r: any) => r.organisation.acronym)).toEqual(["DIT"]);
+    // Nobody shown works for an organisation that did not exist then.
+    const employers = journey.stages.flatMap((s: any) => s.people.edges.flatMap((e: any) => e.organisations.map((o: any) => o.acronym)));
+    for (const acronym of newDepartments) expect(employers, acronym).not.toContain(acronym);
+
+    const { organisation, companiesHouse, search } = await ask(`{
+      organisation: organisations(where: { id: { eq: "${beis}" } }) { statusAt(asAt: "2022-06-01") successorsAt(asAt: "2022-06-01") { id } }
+      companiesHouse: organisations(where: { id: { eq: "companies-house" } }) { parentsAt(asAt: "2022-06-01") { acronym } }
+      search(text: "Department for Business", types: [ORGANISATION], asAt: "2022-06-01", first: 50) { edges { node { id } } }
+    }`);
+    expect(organisation).toEqual([{ statusAt: "live", successorsAt: [] }]);
+    expect(companiesHouse).toEqual([{ parentsAt: [{ acronym: "BEIS" }] }]);
+    const found = search.edges.map((e: any) => e.node.id);
+    expect(found).toContain(beis);
+    expect(found).not.toContain("department-for-business-and-trade");
+  });
+
+  it("today: BEIS closed on 7 February 2023, succeeded by DBT, DESNZ and DSIT, citing the announcement", async () => {
+    const { organisations } = await ask(`{
+      organisations(where: { id: { eq: "${beis}" } }) { status statusAt closedAt closedOnApproximate closedOnSource successorsAt { acronym } }
+    }`);
+    expect(organisations[0]).toMatchObject({ status: "closed", statusAt: "closed", closedAt: "2023-02-07", closedOnApproximate: false });
+    expect(organisations[0].closedOnSource).toContain(announcement);
+    expect(organisations[0].successorsAt.map((s: any) => s.acronym).sort()).toEqual(newDepartments);
+    const { journey } = await ask(journeyQuery);
+    const trade = journey.stages.find((s: any) => s.stage.name === "Trade abroad");
+    expect(trade.responsibilities.filter((r: any) => r.lane === "FRONTSTAGE").map((r: any) => r.organisation.acronym)).toEqual(["DBT"]);
+  });
+
+  it("lists what changed between 1 June 2022 and 1 January 2024: BEIS's closure and Companies House's move to DBT, each with its source", async () => {
+    const { changes } = await ask(`{
+      changes(from: "2022-06-01", to: "2024-01-01", departmentId: "${beis}", kinds: [CLOSED, MOVED], first: 100) {
+        totalCount
+        edges { node { kind date approximate subject { kind id name } from { id } to { id } description source } }
+      }
+    }`);
+    const all = changes.edges.map((e: any) => e.node);
+    expect(all).toContainEqual(
+      expect.objectContaining({
+        kind: "CLOSED",
+        date: "2023-02-07",
+        approximate: false,
+        subject: { kind: "ORGANISATION", id: beis, name: "Department for Business, Energy & Industrial Strategy" },
+        source: expect.stringContaining(announcement),
+      }),
+    );
+    const move = all.find((c: any) => c.kind === "MOVED" && c.subject.id === "companies-house");
+    expect(move).toMatchObject({ date: "2023-02-07", from: [{ id: beis }], to: [{ id: "department-for-business-and-trade" }] });
+    expect(move.source).toMatch(/^inferred: .*closed on 2023-02-07/);
+    const responsibilities = await ask(`{
+      changes(from: "2022-06-01", to: "2024-01-01", kinds: [RESPONSIBILITY_MOVED]) { edges { node { subject { name } from { id } to { id } } } }
+    }`);
+    expect(responsibilities.changes.edges.map((e: any) => e.node).find((c: any) => c.subject.name === "Trade abroad")).toMatchObject({
+      from: [{ id: "department-for-international-trade" }],
+      to: [{ id: "department-for-business-and-trade" }],
+    });
+    expect(all.every((c: any) => ["CLOSED", "MOVED"].includes(c.kind))).toBe(true);
+    // A reader sees people leave: the demo's former BEIS policy adviser.
+    const left = await ask(`{ changes(from: "2022-06-01", to: "2024-01-01", kinds: [LEFT]) { edges { node { subject { kind name } via { name } } } } }`);
+    expect(left.changes.edges.map((e: any) => e.node)).toContainEqual({
+      subject: { kind: "PERSON", name: "Vera Dummy" },
+      via: { name: "Department for Business, Energy & Industrial Strategy" },
+    });
+
+    const anonymous = await ask(`{ changes(from: "2022-06-01", to: "2024-01-01", kinds: [LEFT, JOINED]) { totalCount } }`, {}, null);
+    expect(anonymous.changes.totalCount).toBe(0);
+    const { bad } = await postGraphQL(stack.gateway.url, `{ bad: changes(from: "2024-01-01", to: "2022-06-01") { totalCount } }`).then((r) => ({
+      bad: r.body,
+    }));
+    expect(bad.errors?.[0]?.extensions?.["code"]).toBe("BAD_USER_INPUT");
+  });
+
+  it("counts each department's live organisations and people at each snapshot date", async () => {
+    const { countsOverTime } = await ask(`{
+      countsOverTime(departmentIds: ["${beis}", "department-for-business-and-trade"]) { date department { acronym } organisations people }
+    }`);
+    const at = (date: string, acronym: string) => countsOverTime.find((c: any) => c.date === date && c.department.acronym === acronym);
+    expect(at("2023-01-01", "BEIS").organisations).toBeGreaterThan(10);
+    expect(at("2023-01-01", "DBT")).toMatchObject({ organisations: 0, people: 0 });
+    expect(at("2026-07-20", "BEIS")).toMatchObject({ organisations: 0, people: 0 });
+    expect(at("2026-07-20", "DBT").organisations).toBeGreaterThan(10);
+    expect(at("2026-07-20", "DBT").people).toBeGreaterThan(0);
+  });
+
+  it("links organisations as they stood on a date: Companies House had no link to DBT in 2022", async () => {
+    const linked = async (asAt?: string) =>
+      (
+        await ask(
+          `query ($asAt: Date) { organisationLinks(organisationId: "companies-house", asAt: $asAt, first: 50) { edges { node { organisation { id } } } } }`,
+          { asAt },
+        )
+      ).organisationLinks.edges.map((e: any) => e.node.organisation.id);
+    const then = await linked("2022-06-01");
+    expect(then).not.toContain("department-for-business-and-trade");
+    expect(then).toContain(beis);
+    expect(await linked()).toContain("department-for-business-and-trade");
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * What changed between two dates (schema/organisations.graphql, `changes`) and counts at each snapshot
+ * date (`countsOverTime`), read from the dated facts of docs/adr/0008: organisations opened, closed,
+ * renamed or moved under another parent; responsibilities that passed between organisations; people who
+ * joined or left organisations, communities and stages. Each change carries its date (or the bounds it
+ * is known between) and what says so.
+ */
+import type { Date as Neo4jDate, Driver } from "neo4j-driver";
+import { badInput, pageOf, sliceConnection } from "../../../subgraph-kit/connection.js";
+import { existedAt, graphReader, holdsAt, statusAt, today } from "../../../graph/read.js";
+import { hasRole } from "../../../platform/caller.js";
+import type { Resolvers } from "../generated/resolvers.js";
+
+const changeKinds = ["OPENED", "CLOSED", "RENAMED", "MOVED", "RESPONSIBILITY_MOVED", "JOINED", "LEFT"] as const;
+type ChangeKind = (typeof changeKinds)[number];
+
+/** A date as read from the graph. */
+type Day = Neo4jDate<number> | null;
+
+interface Dated {
+  date: Day;
+  earliest: Day;
+  latest: Day;
+  approximate: boolean | null;
+  source: string | null;
+}
+interface Subject {
+  kind: string;
+  id: string;
+  name: string | null;
+}
+interface Change {
+  kind: ChangeKind;
+  date: Day;
+  dateEarliest: Day;
+  dateLatest: Day;
+  approximate: boolean;
+  subject: Subject;
+  organisation: { id: string } | null;
+  from: { id: string }[];
+  to: { id: string }[];
+  via: Subject | null;
+  description: string;
+  source: string | null;
+  involved: string[];
+}
+
+/** A Cypher predicate: date expression `d` falls in the period, after $from and on or before $to. */
+const inPeriod = (d: string) => `(${d} > $from AND ${d} <= $to)`;
+const datedOf = (prefix: string, r: string) =>
+  `date: ${r}.${prefix}, earliest: ${r}.${prefix}Earliest, latest: ${r}.${prefix}Latest, approximate: ${r}.${prefix}Approximate, source: coalesce(${r}.${prefix}Source, ${r}.source)`;
+
+const organisationChangesQuery = `
+CALL () {
+  MATCH (o:Organisation) WHERE ${inPeriod("o.since")}
+  RETURN 'OPENED' AS kind, o {.id, .name} AS o, {${datedOf("since", "o")}} AS at, [] AS before, [] AS after, null AS detail
+  UNION ALL
+  MATCH (o:Organisation) WHERE ${inPeriod("o.closedOn")}
+  RETURN 'CLOSED' AS kind, o {.id, .name} AS o, {${datedOf("closedOn", "o")}} AS at, [] AS before,
+    COLLECT { MATCH (o)-[:SUPERSEDED_BY|WAS_SUPERSEDED_BY]->(s:Organisation) RETURN s {.id, .name} ORDER BY s.name } AS after, o.closedStatus AS detail
+  UNION ALL
+  MATCH (o:Organisation)-[:HAD_STATE]->(v:OrganisationState) WHERE ${inPeriod("v.since")}
+  MATCH (o)-[:HAD_STATE]->(p:OrganisationState) WHERE p.until = v.since AND (p.name <> v.name OR coalesce(p.acronym, '') <> coalesce(v.acronym, ''))
+  RETURN 'RENAMED' AS kind, o {.id, .name} AS o, {${datedOf("since", "v")}} AS at, [] AS before, [] AS after,
+    p.name + coalesce(' (' + p.acronym + ')', '') + ' became ' + v.name + coalesce(' (' + v.acronym + ')', '') AS detail
+  UNION ALL
+  MATCH (o:Organisation)-[r:PART_OF|WAS_PART_OF]->(:Organisation) WHERE ${inPeriod("r.since")} OR ${inPeriod("r.until")}
+  WITH DISTINCT o
+  WITH o,
+    COLLECT { MATCH (o)-[r:PART_OF|WAS_PART_OF]->(x:Organisation) WHERE ${inPeriod("r.until")} RETURN x {.id, .name, ${datedOf("until", "r")}} } AS ended,
+    // A link that began when the organisation opened is its opening, not a move.
+    COLLECT { MATCH (o)-[r:PART_OF|WAS_PART_OF]->(x:Organisation) WHERE ${inPeriod("r.since")} AND NOT coalesce(o.since = r.since, false)
+              RETURN x {.id, .name, ${datedOf("since", "r")}} } AS started
+  WHERE size(ended) + size(started) > 0
+  RETURN 'MOVED' AS kind, o {.id, .name} AS o, coalesce(head(started), head(ended)) AS at, ended AS before, started AS after, null AS detail
+}
+RETURN kind, o, at, before, after, detail ORDER BY at.date, kind, o.name`;
+
+const responsibilityChangesQuery = `
+MATCH (:Organisation)-[r:RESPONSIBLE_FOR]->(st:Stage) WHERE ${inPeriod("r.since")} OR ${inPeriod("r.until")}
+WITH DISTINCT st
+MATCH (svc:Service)-[:HAS_STAGE]->(st)
+WITH st, svc,
+  COLLECT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${inPeriod("r.until")} RETURN o {.id, .name, date: r.until, source: coalesce(r.source, st.source)} ORDER BY o.name } AS ended,
+  COLLECT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${inPeriod("r.since")} RETURN o {.id, .name, date: r.since, source: coalesce(r.source, st.source)} ORDER BY o.name } AS started
+RETURN st {.id, .name} AS stage, svc.name AS service, ended, started`;
+
+const peopleChangesQuery = `
+CALL () {
+  MATCH (p:Person)-[e:WORKS_FOR|WORKED_FOR]->(o:Organisation) WHERE ${inPeriod("e.since")} OR ${inPeriod("e.until")}
+  RETURN p, e, {kind: 'ORGANISATION', id: o.id, name: o.name} AS via, [o.id] AS organisations
+  UNION ALL
+  MATCH (p:Person)-[e:MEMBER_OF]->(c:Community) WHERE ${inPeriod("e.since")} OR ${inPeriod("e.until")}
+  RETURN p, e, {kind: 'COMMUNITY', id: c.id, name: c.name} AS via, COLLECT { MATCH (p)-[:WORKS_FOR|WORKED_FOR]->(o:Organisation) RETURN o.id } AS organisations
+  UNION ALL
+  MATCH (p:Person)-[e:WORKS_ON|WORKED_ON]->(st:Stage) WHERE ${inPeriod("e.since")} OR ${inPeriod("e.until")}
+  RETURN p, e, {kind: 'STAGE', id: st.id, name: st.name} AS via, COLLECT { MATCH (p)-[:WORKS_FOR|WORKED_FOR]->(o:Organisation) RETURN o.id } AS organisations
+}
+RETURN p {.id, .name} AS person, via, organisations, coalesce(e.source, p.source) AS source,
+  CASE WHEN ${inPeriod("e.since")} THEN e.since END AS joined, CASE WHEN ${inPeriod("e.until")} THEN e.until END AS left`;
+
+/** The organisations at or below each department, by any parent link it ever had. */
+const familyQuery = `
+MATCH (d:Organisation {id: $departmentId})<-[:PART_OF|WAS_PART_OF*0..6]-(m:Organisation)
+RETURN collect(DISTINCT m.id) AS ids`;
+
+const countsQuery = `
+MATCH (s:Snapshot) WITH DISTINCT s.date AS asAt ORDER BY asAt
+UNWIND $departmentIds AS departmentId
+MATCH (d:Organisation {id: departmentId})
+CALL (d, asAt) {
+  MATCH (d)<-[h:PART_OF|WAS_PART_OF*0..6]-(m:Organisation)
+  WHERE all(x IN h WHERE ${holdsAt("x")}) AND ${existedAt("m")} AND coalesce(${statusAt("m")}, 'closed') <> 'closed'
+  WITH collect(DISTINCT m) AS family
+  RETURN size(family) AS organisations,
+    size(COLLECT { UNWIND family AS m MATCH (p:Person)-[e:WORKS_FOR|WORKED_FOR]->(m) WHERE ${holdsAt("e")} RETURN DISTINCT p }) AS people
+}
+RETURN asAt AS date, d {.id, .name, .acronym, .type, .status} AS department, organisations, people
+ORDER BY date, department.name`.replaceAll("$asAt", "asAt");
+
+type Row = Record<string, unknown>;
+type Named = { id: string; name: string };
+
+export function organisationChanges(driver: Driver, database?: string) {
+  const graph = graphReader(driver, database);
+  const period = { from: today(), to: today() };
+  graph.plan(organisationChangesQuery, period);
+  graph.plan(responsibilityChangesQuery, period);
+  graph.plan(peopleChangesQuery, period);
+
+  const dated = (kind: ChangeKind, at: Dated | null) => ({
+    kind,
+    date: at?.date ?? null,
+    dateEarliest: at?.earliest ?? null,
+    dateLatest: at?.latest ?? null,
+    approximate: at?.approximate ?? false,
+    source: at?.source ?? null,
+  });
+  const names = (list: Named[]) => list.map((o) => o.name).join(", ");
+
+  async function changesBetween(from: unknown, to: unknown, namesShown: boolean): Promise<Change[]> {
+    const params = { from, to };
+    const changes: Change[] = [];
+    for (const row of await graph.rows<{ kind: ChangeKind; o: Named; at: Dated; before: (Named & Dated)[]; after: (Named & Dated)[]; detail: string | null }>(
+      organisationChangesQuery,
+      params,
+    )) {
+      const description =
+        row.kind === "OPENED"
+          ? `${row.o.name} opened`
+          : row.kind === "CLOSED"
+            ? `${row.o.name} closed${row.detail ? ` (${row.detail})` : ""}${row.after.length ? `; succeeded by ${names(row.after)}` : ""}`
+            : row.kind === "RENAMED"
+              ? row.detail!
+              : `${row.o.name} moved${row.before.length ? ` from ${names(row.before)}` : ""}${row.after.length ? ` to ${names(row.after)}` : ""}`;
+      changes.push({
+        ...dated(row.kind, row.at),
+        subject: { kind: "ORGANISATION", id: row.o.id, name: row.o.name },
+        organisation: { id: row.o.id },
+        from: row.before.map(({ id }) => ({ id })),
+        to: row.after.map(({ id }) => ({ id })),
+        via: null,
+        description,
+        involved: [row.o.id, ...row.before.map((o) => o.id), ...row.after.map((o) => o.id)],
+      });
+    }
+    for (const row of await graph.rows<{ stage: Named; service: string; ended: (Named & Dated)[]; started: (Named & Dated)[] }>(
+      responsibilityChangesQuery,
+      params,
+    )) {
+      const at = row.started[0] ?? row.ended[0]!;
+      changes.push({
+        ...dated("RESPONSIBILITY_MOVED", { ...at, earliest: at.date, latest: at.date, approximate: false }),
+        subject: { kind: "STAGE", id: row.stage.id, name: row.stage.name },
+        organisation: null,
+        from: row.ended.map(({ id }) => ({ id })),
+        to: row.started.map(({ id }) => ({ id })),
+        via: null,
+        description: `${row.service}, "${row.stage.name}": ${row.ended.length ? `from ${names(row.ended)}` : ""}${row.ended.length && row.started.length ? " " : ""}${row.started.length ? `to ${names(row.started)}` : ""}`,
+        involved: [...row.ended, ...row.started].map((o) => o.id),
+      });
+    }
+    // Who joined or left what is about named people: readers only.
+    if (namesShown) {
+      for (const row of await graph.rows<{ person: Named; via: Subject; organisations: string[]; source: string | null; joined: Day; left: Day }>(
+        peopleChangesQuery,
+        params,
+      )) {
+        for (const [kind, date] of [
+          ["JOINED", row.joined],
+          ["LEFT", row.left],
+        ] as const) {
+          if (date === null) continue;
+          changes.push({
+            ...dated(kind, { date, earliest: date, latest: date, approximate: false, source: row.source }),
+            subject: { kind: "PERSON", id: row.person.id, name: row.person.name },
+            organisation: row.via.kind === "ORGANISATION" ? { id: row.via.id } : null,
+            from: [],
+            to: [],
+            via: row.via,
+            description: `${row.person.name} ${kind === "JOINED" ? "joined" : "left"} ${row.via.name ?? row.via.id}`,
+            involved: row.organisations,
+          });
+        }
+      }
+    }
+    // Dates arrive as the driver's Date, whose toString is its ISO form.
+    const order = (c: Change) => c.date?.toString() ?? "";
+    return changes.sort(
+      (a, b) => order(a).localeCompare(order(b)) || changeKinds.indexOf(a.kind) - changeKinds.indexOf(b.kind) || a.description.localeCompare(b.description),
+    );
+  }
+
+  return {
+    warmUp: () => graph.warmUp(),
+    resolvers: {
+      Query: {
+        async changes(_source, args, context) {
+          const page = pageOf(args, 500);
+          const to = args.to ?? today();
+          if (String(args.from) >= String(to)) throw badInput(`"from" must be before "to"; it was ${String(args.from)}, and "to" ${String(to)}.`, "from");
+          let changes = await changesBetween(args.from, to, hasRole(context.viewer, "reader"));
+          if (args.kinds?.length) changes = changes.filter((c) => args.kinds!.includes(c.kind));
+          if (args.departmentId) {
+            const [family] = await graph.rows<{ ids: string[] }>(familyQuery, { departmentId: args.departmentId });
+            if (!family || family.ids.length === 0) throw badInput(`"departmentId": no organisation has the id "${args.departmentId}".`, "departmentId");
+            const ids = new Set(family.ids);
+            changes = changes.filter((c) => c.involved.some((id) => ids.has(id)));
+          }
+          return sliceConnection(
+            changes.map(({ involved: _involved, ...node }) => ({ node })),
+            page,
+          );
+        },
+
+        async countsOverTime(_source, args) {
+          const ids = [...new Set(args.departmentIds)];
+          if (ids.length < 1 || ids.length > 50) throw badInput(`"departmentIds" must name 1 to 50 organisations; it names ${ids.length}.`, "departmentIds");
+          const rows = await graph.rows<Row & { department: { id: string } }>(countsQuery, { departmentIds: ids });
+          const missing = ids.filter((id) => !rows.some((r) => r.department.id === id));
+          if (rows.length > 0 && missing.length > 0)
+            throw badInput(`"departmentIds": no organisation has the id ${missing.map((id) => `"${id}"`).join(", ")}.`, "departmentIds");
+          // People are counted for everyone: a count names no one.
+          return rows;
+        },
+      },
+    } satisfies Resolvers,
+  };
+}
