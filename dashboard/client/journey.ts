@@ -229,7 +229,10 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
             { class: "govuk-notification-banner__heading" },
             `${journey.service.name}: ${plural(journey.stages.length, "stage")}, ${plural(organisations.size, "organisation")} responsible, ${plural(journey.handoffCount, "hand-off")} between them`,
           ),
-          journey.service.owners.length > 0 && h("p", { class: "govuk-body" }, `Owned by ${journey.service.owners.map(shortName).join(", ")}.`),
+          // The owners are today's: on another day the stages' responsibilities say who held them then.
+          journey.asAt === new Date().toISOString().slice(0, 10) &&
+            journey.service.owners.length > 0 &&
+            h("p", { class: "govuk-body" }, `Owned by ${journey.service.owners.map(shortName).join(", ")}.`),
           journey.service.description && h("p", { class: "govuk-body" }, journey.service.description),
           crossed.length > 1 && h("p", { class: "govuk-body" }, `On ${journey.asAt} it crosses ${crossed.join(", ")}.`),
           h(
