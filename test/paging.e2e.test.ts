@@ -84,6 +84,7 @@ const requiredArgumentValues: Record<string, string> = {
   "changes.from": `"2000-01-01"`,
   "organisationLinks.organisationId": `"cabinet-office"`,
   "search.text": `"de"`,
+  "serviceCounts.by": "THEME",
   "stagePeople.stageId": `"sab-check-you-can-start"`,
 };
 /** Arguments that give a paged field a longer answer to walk. */
