@@ -18,7 +18,6 @@ const mayImport: Record<string, readonly string[]> = {
   gateway: ["platform", "dashboard"],
   dashboard: ["schema"],
   data: ["platform", "graph"],
-  "identity-provider": [],
 };
 
 /**
@@ -28,8 +27,6 @@ const mayImport: Record<string, readonly string[]> = {
 const testsMayAlsoImport: Record<string, readonly string[]> = {
   graph: ["subgraph-kit"],
   "subgraph-kit": ["subgraph"],
-  // The dashboard's sign-in is tested through the demo provider.
-  dashboard: ["identity-provider"],
 };
 const anyTestMayImport = ["test", "bench", "schema", "platform"];
 
