@@ -189,6 +189,8 @@ describe("roles", () => {
     for (const query of [
       `{ communities(where: { membersConnection: { aggregate: { node: { name: { shortestLength: { eq: 13 } } } } } }) { id } }`,
       `{ stages(where: { peopleConnection: { aggregate: { node: { name: { longestLength: { gt: 10 } } } } } }) { id } }`,
+      // Nor are names aggregated, which would give the longest and shortest name themselves.
+      `{ stages { peopleConnection { aggregate { node { name { longest shortest } } } } } }`,
     ]) {
       const { body } = await postGraphQL(gateway, query, {}, anonymous);
       expect(body.errors?.[0]?.extensions?.["code"], query).toBe("GRAPHQL_VALIDATION_FAILED");

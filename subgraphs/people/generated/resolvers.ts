@@ -238,12 +238,6 @@ export type Person = {
   __typename?: 'Person';
   /** The person's id, unique and stable across imports. */
   id: Scalars['ID']['output'];
-  /** Their name: personal data, for the reader role and above. */
-  name: Scalars['String']['output'];
-  /** Their job title, for example `Head of Policy`: personal data, as name is. */
-  jobTitle?: Maybe<Scalars['String']['output']>;
-  /** Civil Service grade, for example `SCS1`, `Grade 7`, `HEO`. */
-  grade?: Maybe<Scalars['String']['output']>;
   /** Work e-mail address. Contact details are shown only to admins and to the person themself (the token's subject). */
   email?: Maybe<Scalars['String']['output']>;
   /** Work telephone number, shown as email is. */
@@ -262,6 +256,12 @@ export type Person = {
   snapshot?: Maybe<Scalars['String']['output']>;
   /** When an import last created or changed it. */
   importedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Their name: personal data, for the reader role and above. */
+  name: Scalars['String']['output'];
+  /** Their job title, for example `Head of Policy`: personal data, as name is. */
+  jobTitle?: Maybe<Scalars['String']['output']>;
+  /** Civil Service grade, for example `SCS1`, `Grade 7`, `HEO`. */
+  grade?: Maybe<Scalars['String']['output']>;
 };
 
 /** A Civil Service profession, for example Policy, Tax or Digital, Data and Technology. */
@@ -707,9 +707,6 @@ export type PathStepResolvers<ContextType = SubgraphContext, ParentType extends 
 export type PersonResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  jobTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  grade?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   organisations?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
@@ -719,6 +716,9 @@ export type PersonResolvers<ContextType = SubgraphContext, ParentType extends Re
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   snapshot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  jobTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  grade?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ProfessionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Profession'] = ResolversParentTypes['Profession'], FederationReferenceType extends FederationReferenceTypes['Profession'] = FederationReferenceTypes['Profession']> = {

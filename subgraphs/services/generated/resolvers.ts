@@ -744,31 +744,31 @@ export type OrganisationServicesArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** A person, owned by the people subgraph; here the stages they work on. */
+/** A person, owned by the people subgraph; here the stages they work on. Their name, job title and grade are the people subgraph's fields, served here too (schema/people.graphql, `extend type Person`). */
 export type Person = {
   __typename?: 'Person';
   /** The person's id, unique and stable across imports. */
   id: Scalars['ID']['output'];
+  /** The stages of services they work on. */
+  stages?: Maybe<Array<Stage>>;
+  /** The stages this person works on, each with their role there. */
+  stageRoles?: Maybe<Array<StageRole>>;
   /** Their name: personal data, for the reader role and above. */
   name: Scalars['String']['output'];
   /** Their job title, for example `Head of Policy`: personal data, as name is. */
   jobTitle?: Maybe<Scalars['String']['output']>;
   /** Civil Service grade, for example `SCS1`, `Grade 7`, `HEO`. */
   grade?: Maybe<Scalars['String']['output']>;
-  /** The stages of services they work on. */
-  stages?: Maybe<Array<Stage>>;
-  /** The stages this person works on, each with their role there. */
-  stageRoles?: Maybe<Array<StageRole>>;
 };
 
 
-/** A person, owned by the people subgraph; here the stages they work on. */
+/** A person, owned by the people subgraph; here the stages they work on. Their name, job title and grade are the people subgraph's fields, served here too (schema/people.graphql, `extend type Person`). */
 export type PersonStagesArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** A person, owned by the people subgraph; here the stages they work on. */
+/** A person, owned by the people subgraph; here the stages they work on. Their name, job title and grade are the people subgraph's fields, served here too (schema/people.graphql, `extend type Person`). */
 export type PersonStageRolesArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1340,11 +1340,11 @@ export type OrganisationResolvers<ContextType = SubgraphContext, ParentType exte
 export type PersonResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  stages?: Resolver<Maybe<Array<ResolversTypes['Stage']>>, ParentType, ContextType, RequireFields<PersonStagesArgs, 'limit'>>;
+  stageRoles?: Resolver<Maybe<Array<ResolversTypes['StageRole']>>, ParentType, ContextType, RequireFields<PersonStageRolesArgs, 'limit'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   jobTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grade?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  stages?: Resolver<Maybe<Array<ResolversTypes['Stage']>>, ParentType, ContextType, RequireFields<PersonStagesArgs, 'limit'>>;
-  stageRoles?: Resolver<Maybe<Array<ResolversTypes['StageRole']>>, ParentType, ContextType, RequireFields<PersonStageRolesArgs, 'limit'>>;
 };
 
 export type StageRoleResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['StageRole'] = ResolversParentTypes['StageRole']> = {
