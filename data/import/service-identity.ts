@@ -2,7 +2,7 @@
  * One service, one node: the services list, the DWP and Defra portfolios and the step-by-steps each
  * describe services, often the same ones. Every source that writes a Service resolves its id here.
  *
- * The rule (docs/adr/0008-one-service-one-node.md):
+ * The rule (docs/adr/0009-one-service-one-node.md):
  * 1. a source keeps the node it made itself (its own id, created by it): reruns are stable;
  * 2. otherwise a record is the service of another source when one of its addresses (start page, live
  *    service, GOV.UK page) is one of that service's, after normalising (https, no query, fragment or

@@ -587,7 +587,7 @@ export type Service = {
   listedAs?: Maybe<Scalars['String']['output']>;
   /** Labels the services list gives it, such as `Top 75`. */
   tags?: Maybe<Array<Scalars['String']['output']>>;
-  /** Every source that describes the service, as `<import source>:<file>`: one node holds what each says (see docs/adr/0008). */
+  /** Every source that describes the service, as `<import source>:<file>`: one node holds what each says (see docs/adr/0009). */
   sources?: Maybe<Array<Scalars['String']['output']>>;
   /** Its Service Standard assessments and other dated events, from the services list (sort by date). */
   timeline: Array<ServiceEvent>;
