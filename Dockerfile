@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts
 COPY platform ./platform
+COPY export ./export
 COPY graph ./graph
 COPY subgraph-kit ./subgraph-kit
 COPY schema ./schema

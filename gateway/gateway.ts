@@ -15,6 +15,7 @@ import type { SubgraphName } from "../platform/config.js";
 import { createDashboardHandler } from "./dashboard-route.js";
 import { useAuthentication, type TokenVerifier } from "./auth.js";
 import { useStrictDates } from "./dates.js";
+import { useGraphExport } from "./export-route.js";
 import pino, { type Logger } from "pino";
 import { createGatewayMetrics, useRequestLogging } from "./observability.js";
 import { useOneMutationField } from "./mutations.js";
@@ -138,6 +139,14 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useOneMutationField(),
       // Neither gateway sets a subgraph timeout by default: without one a hung subgraph hangs the client.
       ...publicApiPlugins(publicApi, "/graphql", options.subgraphTimeoutMs),
+      // After the rate limit, which an export pays on arrival as any request does.
+      useGraphExport({
+        verify: options.auth.verify,
+        subgraphSecret: options.auth.subgraphSecret,
+        subgraphUrls: options.subgraphUrls,
+        // A read of a whole part, on a busy Neo4j, may take longer than one query's timeout before its first batch.
+        idleTimeoutMs: Math.max(options.subgraphTimeoutMs, 30_000),
+      }),
       ide.plugin,
       // Last: it wraps the request parser the plugins above have set.
       useMalformedRequestStatus(),

@@ -71,6 +71,13 @@ export const holdsNow = (r: string) => holdsAt(r).replaceAll("$asAt", "date()");
 /** A Cypher predicate: organisation `o` existed on $asAt (it had opened; a closed one still exists, as closed). */
 export const existedAt = (o: string) => `(${o}.since IS NULL OR ${o}.since <= $asAt)`;
 
+/**
+ * A Cypher predicate: person `p` was there on $asAt: they worked for an organisation then, or no
+ * employment of theirs is known at all (a person who left, or had not yet joined, was not).
+ */
+export const presentAt = (p: string) =>
+  `(EXISTS { MATCH (${p})-[e:WORKS_FOR|WORKED_FOR]->(:Organisation) WHERE ${holdsAt("e")} } OR NOT EXISTS { (${p})-[:WORKS_FOR|WORKED_FOR]->(:Organisation) })`;
+
 /** A Cypher expression: organisation `o`'s status on $asAt, `closed` from the day it closed (docs/adr/0008). */
 export const statusAt = (o: string) => `CASE WHEN ${o}.status = 'closed' AND ${o}.closedOn > $asAt THEN ${o}.openStatus ELSE ${o}.status END`;
 

@@ -26,6 +26,7 @@ import { InvalidTemporalError } from "../platform/dates.js";
 import { boundOperations, ResultTooLargeError, SubgraphBusyError, type OperationBoundsOptions } from "./operation-bounds.js";
 import { buildSubgraphSchema, type SubgraphResolvers } from "./schema.js";
 import type { SubgraphPolicy } from "./policy.js";
+import { exportRoute, type SubgraphExport } from "./export.js";
 
 export interface SubgraphOptions {
   name: SubgraphName;
@@ -47,6 +48,8 @@ export interface SubgraphOptions {
   policy: SubgraphPolicy;
   /** What one request's generated queries may read and hold, and how many run at once (subgraph-kit/operation-bounds.ts). */
   operationBounds?: OperationBoundsOptions;
+  /** Its part of the graph export, served on GET /export to the gateway (subgraph-kit/export.ts). */
+  exported?: SubgraphExport;
   /** Runs this subgraph's own queries once, so that Neo4j has compiled them before users ask; only logged if it fails. */
   warmUp?: () => Promise<void>;
 }
@@ -219,6 +222,8 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
       });
       app.get("/metrics", metrics.handler);
       app.get("/readiness", readinessHandler(name, driver, database, startUp));
+      if (options.exported)
+        app.get("/export", requireGatewayToken(options.gatewaySecret), exportRoute({ driver, database, exported: options.exported, logger }));
       const httpServer: Server = createServer(app);
       const apollo = new ApolloServer<SubgraphContext>({
         schema,

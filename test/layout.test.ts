@@ -1,6 +1,7 @@
 /**
  * The layout's one rule (README, "Layout"): imports run down the stack, never up or across.
- * platform ← graph ← subgraph-kit ← subgraphs/<name>; the gateway and the dashboard never import a subgraph.
+ * platform ← graph ← subgraph-kit ← subgraphs/<name>; the gateway and the dashboard never import a subgraph;
+ * export (records and file formats) sits on platform, beside graph, for the gateway and the kit alike.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -12,10 +13,11 @@ import { repoRoot } from "../platform/paths.js";
 const mayImport: Record<string, readonly string[]> = {
   platform: [],
   graph: ["platform"],
-  "subgraph-kit": ["platform", "graph"],
+  export: ["platform"],
+  "subgraph-kit": ["platform", "graph", "export"],
   subgraph: ["platform", "graph", "subgraph-kit"],
   schema: ["platform", "subgraph-kit"],
-  gateway: ["platform", "dashboard"],
+  gateway: ["platform", "dashboard", "export"],
   dashboard: ["schema"],
   data: ["platform", "graph"],
 };
