@@ -125,7 +125,12 @@ describe.skipIf(!existsSync(data))("importing the real files of ../shared/data",
     const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
     const listed = files.map((f) => ({
       slug: f.replace(/\.json$/, ""),
-      ...(JSON.parse(readFileSync(join(dir, f), "utf8")) as { organisation: string | string[]; phase: string; timeline?: { items: { date: string }[] } }),
+      ...(JSON.parse(readFileSync(join(dir, f), "utf8")) as {
+        organisation: string | string[];
+        phase: string;
+        theme: string;
+        timeline?: { items: { date: string }[] };
+      }),
     }));
     const summary = await runImport(govukServicesListSource, [dir], { driver, database });
     expect(summary).toMatchObject({ read: files.length, rejected: 1 });
@@ -151,6 +156,16 @@ describe.skipIf(!existsSync(data))("importing the real files of ../shared/data",
       expected.set(phase, (expected.get(phase) ?? 0) + 1);
     }
     expect(new Map(phases.map((r) => [r["phase"] as string | null, Number(r["n"])]))).toEqual(expected);
+
+    // Themes that differ only in case are one ("Government Internal" and "Government internal"), in one spelling.
+    const themes = await query("MATCH (s:Service) WHERE s.listedAs IS NOT NULL AND s.theme IS NOT NULL RETURN s.theme AS theme, count(*) AS n");
+    const themesInFiles = new Map<string, number>();
+    for (const s of listed) if (!s.theme.startsWith("***")) themesInFiles.set(s.theme.toLowerCase(), (themesInFiles.get(s.theme.toLowerCase()) ?? 0) + 1);
+    expect(themes).toHaveLength(themesInFiles.size);
+    expect(new Map(themes.map((r) => [(r["theme"] as string).toLowerCase(), Number(r["n"])]))).toEqual(themesInFiles);
+    expect(Number(themes.find((r) => r["theme"] === "Government internal")?.["n"])).toEqual(
+      listed.filter((s) => s.theme === "Government internal" || s.theme === "Government Internal").length,
+    );
 
     const timelines = await query(
       "MATCH (e:ServiceEvent) WHERE e.listedAs IS NOT NULL RETURN e.listedAs AS slug, apoc.coll.sort(collect(toString(e.date))) AS dates",

@@ -6,15 +6,19 @@
  *   (each row with its source): that organisation (derivation `organisation-domain`);
  * - a step whose owner is well known but not derivable, curated in data/import/data/step-owners.csv
  *   with its source (derivation `curated`).
- * Each responsibility carries the step-by-step's provenance (`source`, `snapshot`), the link or the
- * curated row's source as `evidence`, and `derivation`; the import prunes only those it made.
+ * Each responsibility carries the step-by-step's provenance (`source`, `snapshot` of the stage), the
+ * link or the curated row's source as `evidence`, and `derivation`.
+ *
+ * The step-by-step keeps each step's links on its stage (`Stage.links`), and the derivation is worked
+ * out again from the whole graph after every import that changes either side (step-by-steps, the
+ * services list, portfolios), so the result does not depend on the order the sources come in.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { ManagedTransaction } from "neo4j-driver";
+import type { Driver, ManagedTransaction } from "neo4j-driver";
 import { parse } from "csv-parse/sync";
-import type { ServiceIndex } from "./service-identity.js";
-import { pruneLinks, toNumber, type LinkResult, type Provenance, type WriteCounts } from "./source.js";
+import { loadServiceIndex, type ServiceIndex } from "./service-identity.js";
+import { pruneLinks, toNumber, type Provenance, type WriteCounts } from "./source.js";
 
 export type Derivation = "service-address" | "organisation-domain" | "curated";
 
@@ -47,7 +51,7 @@ const domains = table<DomainRow>("organisation-domains.csv");
 const stepOwners = table<StepOwnerRow>("step-owners.csv");
 
 /** A step's link as an absolute address: GOV.UK writes its own pages as paths. */
-const absolute = (href: string): string => (href.startsWith("/") ? `https://www.gov.uk${href}` : href);
+export const absolute = (href: string): string => (href.startsWith("/") ? `https://www.gov.uk${href}` : href);
 
 function organisationSite(address: string): DomainRow | undefined {
   let host: string;
@@ -59,12 +63,17 @@ function organisationSite(address: string): DomainRow | undefined {
   return domains.find((d) => host === d.domain || host.endsWith(`.${d.domain}`));
 }
 
-/** The claims one step's links and the curated table make for its stage. */
-export function claimsFor(journey: string, stage: string, stepTitle: string, links: string[], services: ServiceIndex): StageClaim[] {
+/** The source whose stages the derivation reads, and whose derived links it alone replaces. */
+const stepBySteps = "step-by-step";
+
+/** A step-by-step stage's id: the journey's own slug and the step's place in it. */
+export const stageIdOf = (journey: string, step: number): string => `${journey}-step-${step}`;
+const journeyOf = (stage: string): string => stage.replace(/-step-\d+$/, "");
+
+/** The claims that need nothing but the step itself and the curated tables: its links to organisations' own sites, and the curated owner. */
+export function namedClaims(journey: string, stage: string, stepTitle: string, links: string[]): StageClaim[] {
   const claims: StageClaim[] = [];
-  for (const href of links) {
-    const address = absolute(href);
-    for (const service of services.servicesAt(address)) claims.push({ stage, derivation: "service-address", evidence: address, service });
+  for (const address of links.map(absolute)) {
     const site = organisationSite(address);
     if (site) claims.push({ stage, derivation: "organisation-domain", evidence: address, organisation: site.organisation });
   }
@@ -73,21 +82,62 @@ export function claimsFor(journey: string, stage: string, stepTitle: string, lin
   return claims;
 }
 
+/** Every claim for one step: its links to services' entrances (in link order), then the named ones. */
+function claimsFor(journey: string, stage: string, stepTitle: string, links: string[], services: ServiceIndex): StageClaim[] {
+  const claims: StageClaim[] = [];
+  for (const address of links.map(absolute))
+    for (const service of services.servicesAt(address)) claims.push({ stage, derivation: "service-address", evidence: address, service });
+  return [...claims, ...namedClaims(journey, stage, stepTitle, links)];
+}
+
+/** The organisations the curated tables name for these claims that are not in the graph, to report. */
+export async function missingOrganisations<C extends StageClaim>(tx: ManagedTransaction, claims: C[]): Promise<C[]> {
+  const named = claims.filter((c) => c.organisation !== undefined);
+  if (named.length === 0) return [];
+  const { records } = await tx.run(`UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN collect(o.id) AS found`, {
+    ids: [...new Set(named.map((c) => c.organisation!))],
+  });
+  const found = new Set(records[0]?.get("found") as string[]);
+  return named.filter((c) => !found.has(c.organisation!));
+}
+
 /**
- * Writes the LINKS_TO and RESPONSIBLE_FOR links the claims of a batch's stages make, and removes those
- * this source made earlier that its claims no longer make. An organisation named in a table that is
- * not in the graph is reported.
+ * Works out who delivers every step-by-step stage from the graph as it is now: each stage's links, the
+ * services whose entrances they are, those services' owners, and the curated tables. Writes the
+ * LINKS_TO and RESPONSIBLE_FOR links that follow and removes the derived ones that no longer do, so
+ * the graph after any sequence of imports is the one their last state implies.
  */
-export async function writeStageClaims(
+export async function deriveStageResponsibilities(driver: Driver, database: string | undefined): Promise<Partial<WriteCounts>> {
+  const services = await loadServiceIndex(driver, database);
+  const { records } = await driver.executeQuery(
+    `MATCH (st:Stage) WHERE st.links IS NOT NULL AND st.source STARTS WITH $maker
+     RETURN st.id AS id, st.name AS name, st.links AS links, st.source AS source, st.snapshot AS snapshot ORDER BY id`,
+    { maker: `${stepBySteps}:` },
+    { database, routing: "READ" },
+  );
+  const stages = records.map((r) => {
+    const id = r.get("id") as string;
+    return {
+      stage: id,
+      provenance: { source: r.get("source") as string, snapshot: r.get("snapshot") as string | null },
+      claims: claimsFor(journeyOf(id), id, r.get("name") as string, r.get("links") as string[], services),
+    };
+  });
+  const session = driver.session({ database, defaultAccessMode: "WRITE" });
+  try {
+    return await session.executeWrite((tx) => writeStageClaims(tx, stages));
+  } finally {
+    await session.close();
+  }
+}
+
+/** Writes what the stages' claims make and removes the derived links they no longer make; an organisation not in the graph is left out (the step-by-step import reports it). */
+async function writeStageClaims(
   tx: ManagedTransaction,
-  stages: { index: number; stage: string; claims: StageClaim[] }[],
-  provenance: Provenance,
-  sourceName: string,
-): Promise<LinkResult> {
-  const counts: Partial<WriteCounts> = { relationshipsCreated: 0, relationshipsDeleted: 0 };
-  const rejected: LinkResult["rejected"] = [];
-  const rows = stages.flatMap(({ index, claims }) =>
-    claims.map((claim) => ({ index, ...claim, service: claim.service ?? null, organisation: claim.organisation ?? null })),
+  stages: { stage: string; provenance: Provenance; claims: StageClaim[] }[],
+): Promise<Partial<WriteCounts>> {
+  const rows = stages.flatMap(({ provenance, claims }) =>
+    claims.map((claim) => ({ ...claim, ...provenance, service: claim.service ?? null, organisation: claim.organisation ?? null })),
   );
   // Who each claim names: a service's owners as the graph holds them now, or the organisation itself. The first claim per pair is its evidence.
   const { records } = await tx.run(
@@ -96,65 +146,76 @@ export async function writeStageClaims(
      CALL (row) {
        MATCH (o:Organisation)-[:OWNS]->(:Service {id: row.service}) RETURN o.id AS organisation
        UNION
-       OPTIONAL MATCH (o:Organisation {id: row.organisation}) WITH o WHERE row.organisation IS NOT NULL RETURN coalesce(o.id, '') AS organisation
+       MATCH (o:Organisation {id: row.organisation}) RETURN o.id AS organisation
      }
-     RETURN i, organisation ORDER BY i`,
+     RETURN i, organisation ORDER BY i, organisation`,
     { rows },
   );
-  const wanted = new Map<string, { stage: string; organisation: string; evidence: string; derivation: Derivation }>();
+  const wanted = new Map<string, { stage: string; organisation: string; evidence: string; derivation: Derivation; source: string; snapshot: string | null }>();
   for (const record of records) {
     const row = rows[toNumber(record.get("i"))]!;
     const organisation = record.get("organisation") as string;
-    if (organisation === "") {
-      rejected.push({
-        index: row.index,
-        reason: `RESPONSIBLE_FOR: Organisation "${row.organisation}" does not exist (from ${row.derivation} ${row.evidence})`,
-      });
-      continue;
-    }
     const key = `${organisation}\u0000${row.stage}`;
-    if (!wanted.has(key)) wanted.set(key, { stage: row.stage, organisation, evidence: row.evidence, derivation: row.derivation });
+    if (!wanted.has(key))
+      wanted.set(key, { stage: row.stage, organisation, evidence: row.evidence, derivation: row.derivation, source: row.source, snapshot: row.snapshot });
   }
   const responsible = { from: "Organisation", type: "RESPONSIBLE_FOR", to: "Stage" };
   const linksTo = { from: "Stage", type: "LINKS_TO", to: "Service" };
   const targets = (pick: (stage: string) => string[]) => stages.map(({ stage }) => ({ id: stage, targets: pick(stage) }));
-  const deleted = [
+  let deleted = 0;
+  for (const d of [
     await pruneLinks(
       tx,
       responsible,
       targets((stage) => [...wanted.values()].filter((w) => w.stage === stage).map((w) => w.organisation)),
       true,
-      sourceName,
+      stepBySteps,
     ),
     await pruneLinks(
       tx,
       linksTo,
       targets((stage) => rows.filter((r) => r.stage === stage && r.service).map((r) => r.service!)),
       false,
-      sourceName,
+      stepBySteps,
     ),
-  ];
-  for (const d of deleted) counts.relationshipsDeleted! += d.relationshipsDeleted ?? 0;
+  ])
+    deleted += d.relationshipsDeleted ?? 0;
+  // A derived link takes the evidence its claims give now; a link someone else made is left as it is.
   const created = await tx.run(
     `CALL {
        UNWIND $responsibilities AS w
        MATCH (o:Organisation {id: w.organisation}), (st:Stage {id: w.stage})
        OPTIONAL MATCH (o)-[existing:RESPONSIBLE_FOR]->(st)
        MERGE (o)-[r:RESPONSIBLE_FOR]->(st)
-         ON CREATE SET r.lane = 'FRONTSTAGE', r.source = $source, r.snapshot = $snapshot, r.importedAt = datetime(),
-                       r.evidence = w.evidence, r.derivation = w.derivation
+         ON CREATE SET r.lane = 'FRONTSTAGE', r.importedAt = datetime()
+       WITH existing, r, w, existing IS NULL OR coalesce(r.source STARTS WITH $maker AND r.derivation IS NOT NULL, false) AS ours
+       FOREACH (_ IN CASE WHEN ours AND NOT coalesce(r.source = w.source AND coalesce(r.snapshot, '') = coalesce(w.snapshot, '') AND r.evidence = w.evidence AND r.derivation = w.derivation, false) THEN [1] ELSE [] END |
+         SET r.source = w.source, r.snapshot = w.snapshot, r.evidence = w.evidence, r.derivation = w.derivation)
        RETURN count(CASE WHEN existing IS NULL THEN 1 END) AS n
      UNION ALL
        UNWIND $links AS l
        MATCH (st:Stage {id: l.stage}), (svc:Service {id: l.service})
        OPTIONAL MATCH (st)-[existing:LINKS_TO]->(svc)
        MERGE (st)-[r:LINKS_TO]->(svc)
-         ON CREATE SET r.href = l.evidence, r.source = $source, r.snapshot = $snapshot, r.importedAt = datetime()
+         ON CREATE SET r.importedAt = datetime()
+       FOREACH (_ IN CASE WHEN existing IS NULL OR (r.source STARTS WITH $maker AND NOT coalesce(r.href = l.evidence AND r.source = l.source AND coalesce(r.snapshot, '') = coalesce(l.snapshot, ''), false)) THEN [1] ELSE [] END |
+         SET r.href = l.evidence, r.source = l.source, r.snapshot = l.snapshot)
        RETURN count(CASE WHEN existing IS NULL THEN 1 END) AS n
      }
      RETURN sum(n) AS created`,
-    { responsibilities: [...wanted.values()], links: rows.filter((r) => r.service), ...provenance },
+    { responsibilities: [...wanted.values()], links: firstLinkPerService(rows), maker: `${stepBySteps}:` },
   );
-  counts.relationshipsCreated! += toNumber(created.records[0]?.get("created") ?? 0);
-  return { counts, rejected };
+  return { relationshipsCreated: toNumber(created.records[0]?.get("created") ?? 0), relationshipsDeleted: deleted };
+}
+
+/** One LINKS_TO per stage and service, its href the first of the step's links that reaches it. */
+function firstLinkPerService<R extends { stage: string; service: string | null }>(rows: R[]): R[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    if (!r.service) return false;
+    const key = `${r.stage}\u0000${r.service}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

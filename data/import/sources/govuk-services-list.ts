@@ -12,6 +12,8 @@ import neo4j from "neo4j-driver";
 import { readJsonDocument, type RawRecord } from "../read.js";
 import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
 import { loadServiceIndex, normaliseAddress, upsertServices, type ServiceIndex } from "../service-identity.js";
+import { phaseOf, themeProps } from "../service-values.js";
+import { deriveStageResponsibilities } from "../stage-responsibility.js";
 import {
   addCounts,
   check,
@@ -46,8 +48,6 @@ interface Context {
   services: ServiceIndex;
 }
 
-/** The phases of the list's schema, and "Experimental" (one service, Work Hub); "Unknown" is no phase at all. */
-const phases = ["discovery", "alpha", "beta", "live", "retired", "experimental"];
 /** The list's template text, left in one file where a theme belongs. */
 const themePlaceholder = /^\*\*\*/;
 
@@ -142,8 +142,8 @@ function parseService(raw: unknown, context: Context): ListedService {
   const name = check.text(record, "name", { required: true, max: 300 })!;
   // One upstream file spells the key "synonyns".
   const synonyms = [...new Set([...texts(record, "synonyms"), ...texts(record, "synonyns")])];
-  const phaseText = check.text(record, "phase", { required: true })!.toLowerCase();
-  if (phaseText !== "unknown" && !phases.includes(phaseText)) throw new RecordError(`phase "${phaseText}" is not one of ${[...phases, "unknown"].join(", ")}`);
+  // The list's schema: Discovery, Alpha, Beta, Live, Retired or Unknown (no phase at all); one service, Work Hub, is Experimental.
+  const phase = phaseOf(check.text(record, "phase", { required: true })!, "phase", ["unknown"]);
   const theme = check.text(record, "theme", { max: 200 });
   const liveService = check.text(record, "liveService") ?? check.text(record, "liveservice");
   const startPages = [...texts(record, "startPage"), ...texts(record, "start-page")].map((a, i) => address(a, `startPage[${i}]`));
@@ -163,8 +163,8 @@ function parseService(raw: unknown, context: Context): ListedService {
         name,
         synonyms,
         description: check.text(record, "description", { max: 4000 }),
-        theme: theme && !themePlaceholder.test(theme) ? theme : null,
-        phase: phaseText === "unknown" ? null : phaseText,
+        ...themeProps(theme && !themePlaceholder.test(theme) ? theme : null),
+        phase,
         liveService,
         startPages,
         url: startPages[0] ?? liveService,
@@ -264,4 +264,6 @@ export const govukServicesListSource: ImportSource<ListedService, Context> = {
     });
     return { counts, rejected };
   },
+  // Services' entrances and owners may have changed: so may who delivers the step-by-step stages that link to them.
+  finish: deriveStageResponsibilities,
 };

@@ -48,7 +48,7 @@ describe("import service-portfolio", () => {
     const summary = await runImport(servicePortfolioSource, [file], { driver, database });
     expect(summary).toMatchObject({ read: 4, created: 2, rejected: 2, relationshipsCreated: 2 });
     expect(summary.rejections.map((r) => [r.location, r.reason])).toEqual([
-      ["$[2]", 'phase "gamma" is not one of backlog, discovery, alpha, beta, live, retired'],
+      ["$[2]", 'phase "gamma" is not one of backlog, discovery, alpha, beta, live, retired, experimental'],
       ["$[3]", '_department "Ministry of Nowhere" matches no GOV.UK organisation'],
     ]);
     const { records } = await driver.executeQuery(

@@ -7,6 +7,8 @@
 import { readJsonArray } from "../read.js";
 import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
 import { loadServiceIndex, upsertServices, type ServiceIndex } from "../service-identity.js";
+import { phaseOf, themeProps } from "../service-values.js";
+import { deriveStageResponsibilities } from "../stage-responsibility.js";
 import { addCounts, check, mergeLinks, parsing, pruneLinks, RecordError, type ImportSource, type NodeRow, type WriteCounts } from "../source.js";
 import { slugify } from "../../seed/professions.js";
 
@@ -14,9 +16,6 @@ export interface PortfolioService {
   service: NodeRow;
   department: string;
 }
-
-/** The portfolios' phases: "backlog" is a service not yet started. */
-const phases = ["backlog", "discovery", "alpha", "beta", "live", "retired"];
 
 function phaseHistory(value: unknown): string[] {
   if (value === undefined || value === null) return [];
@@ -53,8 +52,8 @@ export const servicePortfolioSource: ImportSource<PortfolioService, { organisati
       const repository = check.text(raw, "_source_repo", { required: true })!;
       const path = check.text(raw, "_source_path", { required: true })!;
       const id = `${slugify(repository.split("/")[0]!)}-${slugify(path.replace(/^.*\//, "").replace(/\.json$/, ""))}`;
-      const phase = check.text(raw, "phase", { required: true })!.toLowerCase();
-      if (!phases.includes(phase)) throw new RecordError(`phase "${phase}" is not one of ${phases.join(", ")}`);
+      // The portfolios' phases, with "backlog" for a service not yet started.
+      const phase = phaseOf(check.text(raw, "phase", { required: true })!, "phase");
       return {
         department,
         service: {
@@ -62,7 +61,7 @@ export const servicePortfolioSource: ImportSource<PortfolioService, { organisati
           props: {
             name,
             description: check.text(raw, "description", { max: 4000 }),
-            theme: check.text(raw, "theme", { max: 200 }),
+            ...themeProps(check.text(raw, "theme", { max: 200 })),
             phase,
             phaseHistory: phaseHistory(raw["phase-history"]),
           },
@@ -100,4 +99,7 @@ export const servicePortfolioSource: ImportSource<PortfolioService, { organisati
     addCounts(counts, result.counts);
     return { counts, rejected: result.rejected };
   },
+
+  // The services' owners may have changed: so may who delivers the step-by-step stages that link to them.
+  finish: deriveStageResponsibilities,
 };

@@ -6,7 +6,7 @@
 import { createReadStream } from "node:fs";
 import { readJsonArray, readJsonDocument, type RawRecord } from "../read.js";
 import { loadServiceIndex, upsertServices, type ServiceIndex } from "../service-identity.js";
-import { claimsFor, writeStageClaims, type StageClaim } from "../stage-responsibility.js";
+import { absolute, deriveStageResponsibilities, missingOrganisations, namedClaims, stageIdOf, type StageClaim } from "../stage-responsibility.js";
 import {
   addCounts,
   check,
@@ -26,8 +26,8 @@ export interface StepByStepJourney {
   service: NodeRow;
   stages: NodeRow[];
   owners: string[];
-  /** Per stage, who its links and the curated table say delivers it (data/import/stage-responsibility.ts). */
-  claims: { stage: string; claims: StageClaim[] }[];
+  /** Who the curated tables name for its stages, checked to be in the graph (data/import/stage-responsibility.ts). */
+  namedClaims: StageClaim[];
 }
 
 /** A GOV.UK path or slug as an id: no leading slash, no locale suffix (`.cy` is the Welsh page). */
@@ -127,13 +127,11 @@ function parseJourney(raw: unknown, services: ServiceIndex): StepByStepJourney {
     },
     stages: steps.map((step, index) => {
       if (!step.sharesNumberWithPrevious || number === 0) number++;
-      return { id: `${id}-step-${index + 1}`, props: { name: step.title, position: number, description: step.description } };
+      // The step's links are kept on its stage: who delivers it is derived from them (data/import/stage-responsibility.ts).
+      return { id: stageIdOf(id, index + 1), props: { name: step.title, position: number, description: step.description, links: step.links.map(absolute) } };
     }),
     owners,
-    claims: steps.map((step, index) => ({
-      stage: `${id}-step-${index + 1}`,
-      claims: claimsFor(id, `${id}-step-${index + 1}`, step.title, step.links, services),
-    })),
+    namedClaims: steps.flatMap((step, index) => namedClaims(id, stageIdOf(id, index + 1), step.title, step.links)),
   };
 }
 
@@ -212,15 +210,17 @@ export const stepByStepSource: ImportSource<StepByStepJourney, ServiceIndex> = {
       addCounts(counts, result.counts);
       rejected.push(...result.rejected);
     }
-    // Once every stage and owner is linked: who delivers each stage, from its links.
-    const claimed = await writeStageClaims(
+    for (const claim of await missingOrganisations(
       tx,
-      batch.flatMap((j, index) => j.claims.map((c) => ({ index, ...c }))),
-      provenance,
-      sourceName,
-    );
-    addCounts(counts, claimed.counts);
-    rejected.push(...claimed.rejected);
+      batch.flatMap((j, index) => j.namedClaims.map((c) => ({ ...c, index }))),
+    ))
+      rejected.push({
+        index: claim.index,
+        reason: `RESPONSIBLE_FOR: Organisation "${claim.organisation}" does not exist (from ${claim.derivation} ${claim.evidence})`,
+      });
     return { counts, rejected };
   },
+
+  // Who delivers each stage, once every stage and owner is in: from the whole graph, so the services list may come before or after.
+  finish: deriveStageResponsibilities,
 };

@@ -472,7 +472,7 @@ export type ServiceGrouping =
 /** How many services share one department, phase or theme. */
 export type ServiceCount = {
   __typename?: 'ServiceCount';
-  /** The phase or theme as the sources write it, or the department's name; `none` for services without one. */
+  /** The phase or theme (in its one spelling, see Service.theme), or the department's name; `none` for services without one. */
   key: Scalars['String']['output'];
   /** The department (DEPARTMENT). */
   department?: Maybe<Organisation>;
@@ -573,8 +573,10 @@ export type Service = {
   phase?: Maybe<Scalars['String']['output']>;
   /** Each step through the phases, as `phase: event (date)`, for example `alpha: Completed (October 2015)`. */
   phaseHistory?: Maybe<Array<Scalars['String']['output']>>;
-  /** The theme it belongs to, for example `Business`. */
+  /** The theme it belongs to, for example `Business and self-employed`: spelt one way whichever source gave it (the first word capitalised, the others in lower case unless written in capitals). */
   theme?: Maybe<Scalars['String']['output']>;
+  /** The theme as the source that gave it wrote it, where that differs from `theme` (`Government Internal`). */
+  themeAsWritten?: Maybe<Scalars['String']['output']>;
   /** The service's page on GOV.UK, where it has one (its first start page, for a service of the services list). */
   url?: Maybe<Scalars['String']['output']>;
   /** Other names people know it by (from the GOV.UK services list). */
@@ -1265,6 +1267,7 @@ export type ServiceResolvers<ContextType = SubgraphContext, ParentType extends R
   phase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phaseHistory?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   theme?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  themeAsWritten?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   synonyms?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   liveService?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
