@@ -3,8 +3,9 @@
  * dashboard's end-to-end tests and its benchmark. Every request that leaves this machine is refused,
  * so a page that loads proves it needs no internet access.
  */
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const chromiumPath = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 
@@ -47,4 +48,33 @@ export async function offlineContext(browser: Browser, viewport = { width: 1440,
     return route.abort("internetdisconnected");
   });
   return { context, blocked };
+}
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's WCAG 2.2 A and AA rules over what the page shows now; only serious and critical findings. */
+export async function seriousAccessibilityProblems(page: Page): Promise<string[]> {
+  // Evaluated, not added as a <script>: the dashboard's Content-Security-Policy allows no inline script.
+  await page.evaluate(readFileSync(axePath, "utf8"));
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
+    return result.violations;
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 5)
+          .join("; ")})`,
+    );
 }

@@ -3,46 +3,16 @@
  * every request that would leave the machine refused. Screenshots land in test-results/screenshots/ (see below).
  */
 import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { repoRoot } from "../platform/paths.js";
 import { postGraphQL, startStack, testReader, tokenFor, type TestStack } from "../test/helpers.js";
-import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, type OfflineContext } from "./browser.js";
+import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
 
 // Each run's screenshots go to test-results/ (ignored); the reviewed set in docs/screenshots is
 // refreshed on purpose: SCREENSHOTS_DIR=docs/screenshots npx vitest run dashboard/
 const screenshots = resolve(repoRoot, process.env["SCREENSHOTS_DIR"] ?? "test-results/screenshots");
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core's WCAG 2.2 A and AA rules over what the page shows now; only serious and critical findings. */
-async function seriousAccessibilityProblems(page: Page): Promise<string[]> {
-  // Evaluated, not added as a <script>: the dashboard's Content-Security-Policy allows no inline script.
-  await page.evaluate(readFileSync(axePath, "utf8"));
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
-    return result.violations;
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map(
-      (v) =>
-        `${v.impact} ${v.id}: ${v.help} (${v.nodes
-          .map((n) => n.target.join(" "))
-          .slice(0, 5)
-          .join("; ")})`,
-    );
-}
-
 /** Monaco, the IDE's editor, lays text out with no-break spaces. */
 const editorText = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replaceAll("\u00a0", " ");
 
@@ -430,15 +400,15 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       await visitor.locator("#signin-heading").waitFor();
       expect(await visitor.locator("#signin-status").innerText()).toContain("You are not signed in");
 
-      await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
+      await visitor.getByRole("button", { name: "Sign in with this token" }).click();
       expect(await visitor.locator("#signin-token-error").innerText()).toContain("Enter your token");
       await visitor.fill("#signin-token", "not a token");
-      await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
+      await visitor.getByRole("button", { name: "Sign in with this token" }).click();
       expect(await visitor.locator("#signin-token-error").innerText()).toContain("must be a JWT");
       expect(await seriousAccessibilityProblems(visitor)).toEqual([]);
 
       await visitor.fill("#signin-token", `Bearer ${await tokenFor(testReader)}`);
-      await visitor.getByRole("button", { name: "Sign in", exact: true }).click();
+      await visitor.getByRole("button", { name: "Sign in with this token" }).click();
       await visitor.locator(".journey-map__person").first().waitFor({ timeout: 30_000 });
       expect(await visitor.locator("#nav-signin").innerText()).toBe("Signed in");
       await visitor.goto(`${base}/dashboard#signin`);

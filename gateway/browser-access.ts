@@ -36,19 +36,24 @@ export function corsFor(allowedOrigins: readonly string[]): CorsOption {
 /** The policy of every answer that is not a page: it loads nothing and no one frames it. */
 export const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/** The dashboard's: its own scripts, styles, fonts and images, and its own API; no inline script or style. */
-export const dashboardContentSecurityPolicy = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+/**
+ * The dashboard's: its own scripts, styles, fonts and images, and its own API; no inline script or
+ * style. With a sign-in provider, the browser code may also call it (discovery and token endpoints).
+ */
+export function dashboardContentSecurityPolicy(identityProviderOrigin?: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${identityProviderOrigin ? ` ${identityProviderOrigin}` : ""}`,
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
 
 /**
  * The IDE's (GraphiQL, rendered by @graphql-yoga/render-graphiql): one inline script holding the whole

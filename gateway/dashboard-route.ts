@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, extname, resolve, sep } from "node:path";
 import { dashboardBundlePath, dashboardDir } from "../dashboard/build.js";
 import { dashboardContentSecurityPolicy } from "./browser-access.js";
+import type { DashboardSignIn } from "../platform/config.js";
 
 export const dashboardPath = "/dashboard";
 
@@ -49,7 +50,7 @@ async function readBundle(): Promise<string> {
 const jsEnabled = "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');\n";
 
 /** Files that are the same for every request, read and built once. */
-async function loadFixedFiles(): Promise<Map<string, StaticFile>> {
+async function loadFixedFiles(signIn: DashboardSignIn | undefined): Promise<Map<string, StaticFile>> {
   const [page, styles, govukCss, script] = await Promise.all([
     readFile(resolve(dashboardDir, "index.html"), "utf8"),
     readFile(resolve(dashboardDir, "dashboard.css"), "utf8"),
@@ -64,6 +65,8 @@ async function loadFixedFiles(): Promise<Map<string, StaticFile>> {
     [`${dashboardPath}/govuk-frontend.min.css`, { body: govukCss.replaceAll("url(/assets/", `url(${dashboardPath}/assets/`), type: contentTypes[".css"]! }],
     [`${dashboardPath}/dashboard.js`, { body: script, type: contentTypes[".js"]! }],
     [`${dashboardPath}/js-enabled.js`, { body: jsEnabled, type: contentTypes[".js"]! }],
+    // How the browser code signs people in: null when it takes a pasted token only.
+    [`${dashboardPath}/sign-in.json`, { body: JSON.stringify(signIn ?? null), type: contentTypes[".json"]! }],
   ]);
 }
 
@@ -83,8 +86,9 @@ async function readAsset(relativePath: string): Promise<StaticFile | undefined> 
 export type DashboardHandler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
 /** A handler that answers /dashboard and the files under it, and returns false for every other path. */
-export async function createDashboardHandler(): Promise<DashboardHandler> {
-  const fixed = await loadFixedFiles();
+export async function createDashboardHandler(signIn?: DashboardSignIn): Promise<DashboardHandler> {
+  const fixed = await loadFixedFiles(signIn);
+  const contentSecurityPolicy = dashboardContentSecurityPolicy(signIn ? new URL(signIn.issuer).origin : undefined);
   return async (request, response) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     if (path !== dashboardPath && !path.startsWith(`${dashboardPath}/`)) return false;
@@ -104,7 +108,7 @@ export async function createDashboardHandler(): Promise<DashboardHandler> {
       "cache-control": path.startsWith(assetPrefix) ? "public, max-age=86400" : "no-cache",
       "x-content-type-options": "nosniff",
       // The gateway's other security headers (browser-access.ts) are set already; this page's policy is its own.
-      "content-security-policy": dashboardContentSecurityPolicy,
+      "content-security-policy": contentSecurityPolicy,
     });
     response.end(request.method === "HEAD" ? undefined : file.body);
     return true;

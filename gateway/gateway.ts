@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createGatewayRuntime, type GatewayRuntime } from "@graphql-hive/gateway-runtime";
 import { GraphQLError } from "graphql";
-import type { SubgraphName } from "../platform/config.js";
+import type { DashboardSignIn, SubgraphName } from "../platform/config.js";
 import { createDashboardHandler } from "./dashboard-route.js";
 import { useAuthentication, type TokenVerifier } from "./auth.js";
 import { useStrictDates } from "./dates.js";
@@ -165,8 +165,14 @@ export interface RunningGateway {
  * GET /dashboard the dashboard, whose files are answered before the runtime sees the request.
  * close() stops accepting, lets requests in flight finish for up to drainTimeoutMs, then closes.
  */
-export async function listenGateway(gateway: GatewayRuntime, port: number, host = "127.0.0.1", drainTimeoutMs = 10_000): Promise<RunningGateway> {
-  const dashboard = await createDashboardHandler();
+export async function listenGateway(
+  gateway: GatewayRuntime,
+  port: number,
+  host = "127.0.0.1",
+  drainTimeoutMs = 10_000,
+  dashboardSignIn?: DashboardSignIn,
+): Promise<RunningGateway> {
+  const dashboard = await createDashboardHandler(dashboardSignIn);
   const inFlight = new Set<ServerResponse>();
   let draining = false;
   const server: Server = createServer((request, response) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { loadConfig, subgraphSecret, subgraphUrls } from "../platform/config.js";
+import { dashboardSignIn, loadConfig, subgraphSecret, subgraphUrls } from "../platform/config.js";
 import { supergraphPath } from "../platform/paths.js";
 import { createGateway, listenGateway } from "./gateway.js";
 import { createTokenVerifier } from "./auth.js";
@@ -30,7 +30,7 @@ const gateway = createGateway({
   publicApi: publicApiSettings(config),
   logger,
 });
-const running = await listenGateway(gateway, config.GATEWAY_PORT, config.HOST, config.GATEWAY_DRAIN_TIMEOUT_MS);
+const running = await listenGateway(gateway, config.GATEWAY_PORT, config.HOST, config.GATEWAY_DRAIN_TIMEOUT_MS, dashboardSignIn(config));
 logger.info({ url: running.url, env: config.SERVICE_GRAPH_ENV }, "gateway listening");
 
 // The runtime's server adapter disposes it on SIGTERM and SIGINT at once (whatwg-node's

@@ -55,6 +55,19 @@ const schema = z.object({
     .int()
     .positive()
     .default(24 * 60 * 60),
+  /**
+   * The dashboard's sign-in (OpenID Connect, authorization code with PKCE): the provider's issuer (its
+   * discovery document is at <issuer>/.well-known/openid-configuration), the dashboard's client id there,
+   * the scopes to ask for, the API's resource indicator when the provider wants one, and which of the
+   * provider's tokens the dashboard sends to the gateway. Unset: the dashboard's Sign in takes a pasted token.
+   */
+  DASHBOARD_OIDC_ISSUER: z.string().url().optional(),
+  DASHBOARD_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  DASHBOARD_OIDC_SCOPE: z.string().min(1).default("openid profile"),
+  DASHBOARD_OIDC_RESOURCE: z.string().min(1).optional(),
+  DASHBOARD_OIDC_SEND: z.enum(["access_token", "id_token"]).default("access_token"),
+  /** The port of the demo OpenID provider that `npm start` runs when no client key is configured. */
+  IDENTITY_PROVIDER_PORT: port.default(4010),
   /** Shared by the gateway and the subgraphs: subgraphs answer only requests the gateway signed with it. */
   SUBGRAPH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** production: the gateway's IDE and introspection are off unless switched on below. */
@@ -136,6 +149,8 @@ const checked = schema.superRefine((config, context) => {
   if (keySources.length > 1) {
     context.addIssue({ code: "custom", path: ["AUTH_JWT_SECRET"], message: "set only one of AUTH_JWT_SECRET, AUTH_JWKS_FILE and AUTH_JWKS_URL" });
   }
+  if (config.DASHBOARD_OIDC_ISSUER && !config.DASHBOARD_OIDC_CLIENT_ID)
+    context.addIssue({ code: "custom", path: ["DASHBOARD_OIDC_CLIENT_ID"], message: "is required when DASHBOARD_OIDC_ISSUER is set" });
   if (keySources.length > 0) {
     for (const name of ["AUTH_ISSUER", "AUTH_AUDIENCE"] as const) {
       if (!config[name]) context.addIssue({ code: "custom", path: [name], message: "is required when client tokens are accepted" });
@@ -198,6 +213,27 @@ export function subgraphUrls(config: Config): Record<SubgraphName, string> {
     organisations: config.ORGANISATIONS_URL ?? `http://127.0.0.1:${ports.organisations}/graphql`,
     services: config.SERVICES_URL ?? `http://127.0.0.1:${ports.services}/graphql`,
   };
+}
+
+/** How the dashboard signs people in, or undefined when it takes a pasted token only. */
+export function dashboardSignIn(config: Config): DashboardSignIn | undefined {
+  if (!config.DASHBOARD_OIDC_ISSUER || !config.DASHBOARD_OIDC_CLIENT_ID) return undefined;
+  return {
+    issuer: config.DASHBOARD_OIDC_ISSUER,
+    clientId: config.DASHBOARD_OIDC_CLIENT_ID,
+    scope: config.DASHBOARD_OIDC_SCOPE,
+    ...(config.DASHBOARD_OIDC_RESOURCE ? { resource: config.DASHBOARD_OIDC_RESOURCE } : {}),
+    send: config.DASHBOARD_OIDC_SEND,
+  };
+}
+
+/** What the dashboard's browser code is told about its identity provider (served as /dashboard/sign-in.json). */
+export interface DashboardSignIn {
+  issuer: string;
+  clientId: string;
+  scope: string;
+  resource?: string;
+  send: "access_token" | "id_token";
 }
 
 /** The Neo4j to use: NEO4J_URI, or the local one that `npm start` runs. */

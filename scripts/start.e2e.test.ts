@@ -37,7 +37,7 @@ describe("npm start, when one of its processes dies", () => {
 
   beforeAll(async () => {
     const { uri, username, password } = testNeo4j();
-    const [people, organisations, services, gateway] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [people, organisations, services, gateway, identity] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     start = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, "scripts/start.ts")], {
       cwd: repoRoot,
       env: {
@@ -50,6 +50,7 @@ describe("npm start, when one of its processes dies", () => {
         ORGANISATIONS_PORT: String(organisations),
         SERVICES_PORT: String(services),
         GATEWAY_PORT: String(gateway),
+        IDENTITY_PROVIDER_PORT: String(identity),
       },
       stdio: ["ignore", "pipe", "pipe"],
       // A group of its own, so that a failed test can stop npm start and every server it started at once.
@@ -79,10 +80,10 @@ describe("npm start, when one of its processes dies", () => {
 
   it("names the process, stops the others and exits non-zero", async () => {
     // The servers, not tsx's esbuild service beside them.
-    const children = childrenOf(start.pid!).filter((child) => /(subgraphs\/\w+|gateway)\/index\.ts/.test(child.args));
+    const children = childrenOf(start.pid!).filter((child) => /(subgraphs\/\w+|gateway|identity-provider)\/index\.ts/.test(child.args));
     const people = children.find((child) => child.args.includes("subgraphs/people/index.ts"));
     expect(people, `children: ${JSON.stringify(children)}`).toBeDefined();
-    expect(children).toHaveLength(4);
+    expect(children).toHaveLength(5);
 
     process.kill(people!.pid, "SIGKILL");
     const timeout = new Promise<"hung">((r) => setTimeout(() => r("hung"), 30_000));

@@ -4,6 +4,7 @@
  * as its own process. Ctrl-C stops everything it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { Neo4jGraphQL } from "@neo4j/graphql";
 import { configuredSubgraphPorts, loadConfig, subgraphNames, type Config } from "../platform/config.js";
@@ -12,7 +13,8 @@ import { serverNodeArgs } from "../platform/server-process.js";
 import { createDriver, Neo4jUnavailableError } from "../graph/neo4j.js";
 import { checkAndMigrate } from "../graph/migrate.js";
 import { repoRoot } from "../platform/paths.js";
-import { keysForThisRun, type DemoToken } from "../platform/demo-tokens.js";
+import { apiAudience, demoProviderSettings, signDemoToken } from "../identity-provider/demo.js";
+import type { DemoUser } from "../identity-provider/provider.js";
 import { subgraphTypeDefs } from "../subgraph-kit/type-defs.js";
 import { describeSeed, graphIsEmpty, seedDemoData } from "../data/seed/seed.js";
 
@@ -88,13 +90,22 @@ async function prepareGraph(uri: string, settings: Config): Promise<void> {
   }
 }
 
-/** How to use this run's demo tokens; empty when the deployment has keys of its own. */
-function demoTokensText(tokens: DemoToken[]): string {
-  if (tokens.length === 0) return "";
-  const lines = tokens.map((t) => `  ${t.description}:\n    ${t.token}`).join("\n");
+const demoRoles: Record<string, string> = {
+  reader: "reader, Amara Example (sees names, and her own contact details)",
+  editor: "editor for Companies House (changes its people and responsibilities)",
+  admin: "admin (changes anything, reads contact details and the audit trail)",
+};
+
+/** How to sign in as this run's demo users, and their tokens for the IDE; empty when the deployment has keys of its own. */
+function demoUsersText(users: { user: DemoUser; token: string }[]): string {
+  if (users.length === 0) return "";
+  const lines = users
+    .map(({ user, token }) => `  ${demoRoles[user.username]}\n    username ${user.username}, password ${user.password}\n    token ${token}`)
+    .join("\n");
   return `
-Without a token you see public facts and counts only. Demo tokens for this run (12 hours), to send as
-"Authorization: Bearer <token>" from the IDE's Headers tab, or to paste into the dashboard's "Sign in":
+Without signing in you see public facts and counts only. The dashboard's "Sign in" goes to this run's
+demo OpenID provider; its users (passwords made for this run), with a token each (1 hour) to send as
+"Authorization: Bearer <token>" from the IDE's Headers tab:
 ${lines}
 `;
 }
@@ -110,8 +121,25 @@ try {
   });
   await prepareGraph(neo4j.uri, config);
 
-  const keys = await keysForThisRun(config);
-  const env = { NEO4J_URI: neo4j.uri, ...keys.env };
+  const env: Record<string, string> = { NEO4J_URI: neo4j.uri, SUBGRAPH_SECRET: config.SUBGRAPH_SECRET ?? randomBytes(32).toString("hex") };
+  const demoUsers: { user: DemoUser; token: string }[] = [];
+  if (!config.AUTH_JWT_SECRET && !config.AUTH_JWKS_FILE && !config.AUTH_JWKS_URL) {
+    // No identity provider configured: this run's own, on this machine, and the gateway and dashboard pointed at it.
+    const dashboardUrls = [`http://localhost:${config.GATEWAY_PORT}/dashboard`, `http://127.0.0.1:${config.GATEWAY_PORT}/dashboard`];
+    const provider = { ...(await demoProviderSettings(config.IDENTITY_PROVIDER_PORT, dashboardUrls[0]!)), redirectUris: dashboardUrls };
+    startProcess("identity", "identity-provider/index.ts", { DEMO_IDENTITY_PROVIDER: JSON.stringify(provider) });
+    await waitForHealth("The demo identity provider", `http://127.0.0.1:${config.IDENTITY_PROVIDER_PORT}/.well-known/openid-configuration`);
+    Object.assign(env, {
+      AUTH_JWKS_URL: `http://127.0.0.1:${config.IDENTITY_PROVIDER_PORT}/jwks`,
+      AUTH_ISSUER: provider.issuer,
+      AUTH_AUDIENCE: apiAudience,
+      DASHBOARD_OIDC_ISSUER: provider.issuer,
+      DASHBOARD_OIDC_CLIENT_ID: provider.clientId,
+      DASHBOARD_OIDC_SCOPE: "openid profile roles",
+      DASHBOARD_OIDC_RESOURCE: apiAudience,
+    });
+    for (const user of provider.users) demoUsers.push({ user, token: await signDemoToken(provider.signingKey, provider.issuer, user, "1h") });
+  }
   const ports = configuredSubgraphPorts(config);
   for (const name of subgraphNames) startProcess(name, `subgraphs/${name}/index.ts`, env);
   await Promise.all(subgraphNames.map((name) => waitForHealth(`The ${name} subgraph`, `http://127.0.0.1:${ports[name]}/healthcheck`)));
@@ -123,7 +151,7 @@ Service Graph is running.
   Dashboard:            http://localhost:${config.GATEWAY_PORT}/dashboard
   GraphQL IDE and API:  http://localhost:${config.GATEWAY_PORT}/graphql
   Neo4j (Bolt):         ${neo4j.uri}
-${demoTokensText(keys.tokens)}Press Ctrl-C to stop.`);
+${demoUsersText(demoUsers)}Press Ctrl-C to stop.`);
 } catch (error) {
   if (!shuttingDown) {
     console.error(error instanceof Neo4jUnavailableError ? error.message : (error as Error).message);

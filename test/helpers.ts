@@ -10,7 +10,8 @@ import { supergraphPath } from "../platform/paths.js";
 import type { RunningServer, SubgraphServer } from "../subgraph-kit/server.js";
 import { createGateway, listenGateway, type RunningGateway } from "../gateway/gateway.js";
 import type { PublicApiSettings } from "../gateway/public-api.js";
-import { createTokenVerifier } from "../gateway/auth.js";
+import { createTokenVerifier, type TokenSettings } from "../gateway/auth.js";
+import type { DashboardSignIn } from "../platform/config.js";
 import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../platform/caller.js";
 import { signClientToken } from "../platform/demo-tokens.js";
 import { createPeopleSubgraph } from "../subgraphs/people/server.js";
@@ -129,7 +130,16 @@ export interface TestStack extends AsyncDisposable {
 
 /** The three subgraphs and the gateway in this process, on free ports, as `npm start` runs them. */
 export async function startStack(
-  options: { subgraphTimeoutMs?: number; urlOverrides?: Partial<Record<SubgraphName, string>>; publicApi?: PublicApiSettings } = {},
+  options: {
+    subgraphTimeoutMs?: number;
+    urlOverrides?: Partial<Record<SubgraphName, string>>;
+    publicApi?: PublicApiSettings;
+    /** How client tokens are verified; this run's HS256 key unless set. */
+    tokens?: TokenSettings;
+    /** The dashboard's identity provider, and the port its address (the redirect URI) names. */
+    dashboardSignIn?: DashboardSignIn;
+    gatewayPort?: number;
+  } = {},
 ): Promise<TestStack> {
   const driver = testDriver();
   const entries = await Promise.all(
@@ -143,21 +153,24 @@ export async function startStack(
     SubgraphName,
     string
   >;
-  const startGateway = (publicApi = options.publicApi) =>
+  const startGateway = (publicApi = options.publicApi, port = 0) =>
     listenGateway(
       createGateway({
         supergraphSdl: readFileSync(supergraphPath, "utf8"),
         subgraphUrls: urls,
         subgraphTimeoutMs: options.subgraphTimeoutMs ?? 5000,
         auth: {
-          verify: createTokenVerifier({ jwtSecret: testAuth.secret, issuer: testAuth.issuer, audience: testAuth.audience }),
+          verify: createTokenVerifier(options.tokens ?? { jwtSecret: testAuth.secret, issuer: testAuth.issuer, audience: testAuth.audience }),
           subgraphSecret: testAuth.subgraphSecret,
         },
         ...(publicApi ? { publicApi } : {}),
       }),
-      0,
+      port,
+      "127.0.0.1",
+      10_000,
+      options.dashboardSignIn,
     );
-  const gateway = await startGateway();
+  const gateway = await startGateway(options.publicApi, options.gatewayPort ?? 0);
   const otherGateways: RunningGateway[] = [];
   const stopped = new Set<SubgraphName>();
   const stack: TestStack = {

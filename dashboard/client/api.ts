@@ -1,6 +1,6 @@
 /** The gateway's public GraphQL API, with each operation's data and variables typed from the supergraph. */
 import trustedDocuments from "./generated/persisted-documents.json";
-import { currentToken } from "./session.js";
+import { currentToken, endSignIn } from "./session.js";
 
 /**
  * An operation as the dashboard sends it: the id of its trusted document (the gateway knows the
@@ -43,6 +43,10 @@ export async function request<TData, TVariables>(op: Operation<TData, TVariables
     throw new ApiError("The dashboard could not reach the Service Graph API. Check that it is running and try again.");
   }
   const body = (await response.json().catch(() => ({}))) as { data?: TData | null; errors?: { message: string }[] };
+  // The gateway refused the token (expired, revoked, from another provider): sign out and say why.
+  if (response.status === 401 && currentToken()) {
+    endSignIn(`You have been signed out: ${body.errors?.[0]?.message ?? "the service refused your sign-in."} Sign in again.`);
+  }
   if (body.errors?.length || !body.data) {
     throw new ApiError(body.errors?.map((e) => e.message).join(" ") || `The API answered with HTTP ${response.status}.`);
   }

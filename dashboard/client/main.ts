@@ -20,7 +20,8 @@ const journey = createJourneyView(createDetailsPanel(byId("journey-details")));
 const network = createNetworkView();
 const tables = createTablesView();
 const servicesView = createServicesView();
-createSignInView();
+// A sign-in coming back from the provider finishes (and reloads) before any view asks as nobody.
+const reloading = await createSignInView();
 createSearchView({ details: createDetailsPanel(byId("search-details")), openJourney: (serviceId) => void journey.load(serviceId) });
 
 const viewLoaders: Record<ViewName, () => Promise<void>> = {
@@ -54,11 +55,13 @@ function showView(moveFocus: boolean): void {
 }
 
 initAll();
-window.addEventListener("hashchange", () => showView(true));
-showView(false);
-const services = journey.loadServices();
-// A graph without the demo data shows its first service instead.
-void journey.load(defaultServiceId).then(async (found) => {
-  const first = (await services)[0];
-  if (!found && first) await journey.load(first);
-});
+if (!reloading) {
+  window.addEventListener("hashchange", () => showView(true));
+  showView(false);
+  const services = journey.loadServices();
+  // A graph without the demo data shows its first service instead.
+  void journey.load(defaultServiceId).then(async (found) => {
+    const first = (await services)[0];
+    if (!found && first) await journey.load(first);
+  });
+}
