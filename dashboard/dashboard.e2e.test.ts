@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { repoRoot } from "../platform/paths.js";
-import { postGraphQL, startStack, testReader, tokenFor, type TestStack } from "../test/helpers.js";
+import { postGraphQL, startStack, testReader, tokenFor, withRateLimit, type TestStack } from "../test/helpers.js";
 import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
 
 // Each run's screenshots go to test-results/ (ignored); the reviewed set in docs/screenshots is
@@ -421,6 +421,32 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       await signedOut.context.close();
     });
   });
+
+  it("waits out the gateway's rate limit for its address, saying so, and then shows the map", async () => {
+    // Room for the journey (59 tokens) or the list of services (51), not both: the second waits for the refill.
+    const limited = await stack.startGateway(withRateLimit({ burst: 60, perSecond: 5 }));
+    const signedOut = await offlineContext(browser);
+    const visitor = await signedOut.context.newPage();
+    const refused: string[] = [];
+    visitor.on("response", (response) => {
+      if (response.status() === 429) refused.push(JSON.parse(response.request().postData() ?? "{}").operationName);
+    });
+    const waited = visitor
+      .locator("#journey-map", { hasText: "trying again in" })
+      .waitFor({ timeout: 60_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    await visitor.goto(limited.url.replace(/\/graphql$/, "/dashboard"));
+    await visitor.locator("#journey-map-table").waitFor({ timeout: 60_000 });
+    await expect.poll(() => visitor.locator("#journey-service option").count(), { timeout: 30_000 }).toBeGreaterThan(100);
+    expect(refused.length).toBeGreaterThan(0);
+    // The map says why it is taking longer when the journey was refused; the list of services waits quietly.
+    if (refused.includes("JourneyMap")) expect(await waited).toBe(true);
+    expect(signedOut.blocked).toEqual([]);
+    await signedOut.context.close();
+  }, 120_000);
 
   it("asked nothing of the internet", () => {
     expect(offline.blocked).toEqual([]);

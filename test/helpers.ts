@@ -4,12 +4,12 @@ import { readFileSync } from "node:fs";
 import { inject } from "vitest";
 import pino from "pino";
 import type { Driver } from "neo4j-driver";
-import { subgraphNames, type SubgraphName } from "../platform/config.js";
+import { parseConfig, subgraphNames, type SubgraphName } from "../platform/config.js";
 import { createDriver } from "../graph/neo4j.js";
 import { supergraphPath } from "../platform/paths.js";
 import type { RunningServer, SubgraphServer } from "../subgraph-kit/server.js";
 import { createGateway, listenGateway, type RunningGateway } from "../gateway/gateway.js";
-import type { PublicApiSettings } from "../gateway/public-api.js";
+import { publicApiSettings, type PublicApiSettings } from "../gateway/public-api.js";
 import { createTokenVerifier, type TokenSettings } from "../gateway/auth.js";
 import type { DashboardSignIn } from "../platform/config.js";
 import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../platform/caller.js";
@@ -126,6 +126,12 @@ export interface TestStack extends AsyncDisposable {
   /** Another gateway over the same subgraphs, with other settings (production mode, limits); closed with the stack. */
   startGateway(publicApi: PublicApiSettings): Promise<RunningGateway>;
   close(): Promise<void>;
+}
+
+/** The public API's settings where nothing is set (development's), with this rate limit instead. */
+export function withRateLimit(rateLimit: { burst: number; perSecond: number }): PublicApiSettings {
+  const settings = publicApiSettings(parseConfig({}));
+  return { ...settings, limits: { ...settings.limits, rateLimit } };
 }
 
 /** The three subgraphs and the gateway in this process, on free ports, as `npm start` runs them. */

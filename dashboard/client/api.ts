@@ -31,24 +31,43 @@ function signedIn(): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-export async function request<TData, TVariables>(op: Operation<TData, TVariables>, variables: TVariables): Promise<TData> {
-  let response: Response;
-  try {
-    response = await fetch("/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", ...signedIn() },
-      body: JSON.stringify({ documentId: op.documentId, operationName: op.operationName, variables }),
-    });
-  } catch {
-    throw new ApiError("The dashboard could not reach the Service Graph API. Check that it is running and try again.");
+/** How often, and how long at most each time, a request refused as one too many (429) waits and is sent again. */
+const rateLimitRetries = 3;
+const longestWaitSeconds = 30;
+
+export interface RequestOptions {
+  /** Told before each wait for the rate limit, to say why the view is taking longer. */
+  waiting?: (seconds: number) => void;
+}
+
+export async function request<TData, TVariables>(op: Operation<TData, TVariables>, variables: TVariables, options: RequestOptions = {}): Promise<TData> {
+  for (let attempt = 0; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch("/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", ...signedIn() },
+        body: JSON.stringify({ documentId: op.documentId, operationName: op.operationName, variables }),
+      });
+    } catch {
+      throw new ApiError("The dashboard could not reach the Service Graph API. Check that it is running and try again.");
+    }
+    const body = (await response.json().catch(() => ({}))) as { data?: TData | null; errors?: { message: string }[] };
+    // The gateway refused the token (expired, revoked, from another provider): sign out and say why.
+    if (response.status === 401 && currentToken()) {
+      endSignIn(`You have been signed out: ${body.errors?.[0]?.message ?? "the service refused your sign-in."} Sign in again.`);
+    }
+    // Callers without a token share their address's allowance (gateway/limits.ts), so a few page loads in a
+    // row can use it up: the gateway says when there is room again, and the view waits for it.
+    const retryAfter = Number(response.headers.get("retry-after"));
+    if (response.status === 429 && attempt < rateLimitRetries && retryAfter > 0 && retryAfter <= longestWaitSeconds) {
+      options.waiting?.(retryAfter);
+      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+      continue;
+    }
+    if (body.errors?.length || !body.data) {
+      throw new ApiError(body.errors?.map((e) => e.message).join(" ") || `The API answered with HTTP ${response.status}.`);
+    }
+    return body.data;
   }
-  const body = (await response.json().catch(() => ({}))) as { data?: TData | null; errors?: { message: string }[] };
-  // The gateway refused the token (expired, revoked, from another provider): sign out and say why.
-  if (response.status === 401 && currentToken()) {
-    endSignIn(`You have been signed out: ${body.errors?.[0]?.message ?? "the service refused your sign-in."} Sign in again.`);
-  }
-  if (body.errors?.length || !body.data) {
-    throw new ApiError(body.errors?.map((e) => e.message).join(" ") || `The API answered with HTTP ${response.status}.`);
-  }
-  return body.data;
 }

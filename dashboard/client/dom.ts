@@ -98,3 +98,8 @@ export function showStatus(region: HTMLElement, message: string, kind: "loading"
       : h("p", { class: "govuk-body dashboard-loading", role: "status" }, message),
   );
 }
+
+/** For request()'s `waiting`: says in a loading region that the API asked for a pause (its rate limit), and how long. */
+export function waitingIn(region: HTMLElement): (seconds: number) => void {
+  return (seconds) => showStatus(region, `The service has had many requests from here just now: trying again in ${plural(seconds, "second")}…`, "loading");
+}

@@ -6,7 +6,7 @@
 import { request } from "./api.js";
 import { currentToken } from "./session.js";
 import type { DetailsPanel } from "./details.js";
-import { bulletList, byId, h, linkButton, plural, shortName, showStatus, tag } from "./dom.js";
+import { bulletList, byId, h, linkButton, plural, shortName, showStatus, tag, waitingIn } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
 type Journey = NonNullable<Types.JourneyMapQuery["journey"]>;
@@ -337,7 +337,7 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
       serviceId = id;
       showStatus(map, "Loading the journey map…", "loading");
       try {
-        const { journey } = await request(operations.journey, { serviceId: id, asAt: asAt.date });
+        const { journey } = await request(operations.journey, { serviceId: id, asAt: asAt.date }, { waiting: waitingIn(map) });
         if (!journey) {
           showStatus(map, "There is no service with that id in the graph.", "error");
           return false;
@@ -356,7 +356,14 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
       }
     },
     async loadServices() {
-      const { services } = await request(operations.services, {});
+      let services;
+      try {
+        ({ services } = await request(operations.services, {}));
+      } catch (error) {
+        // The map can still show: say why the list to choose from is missing.
+        count.textContent = `The list of services could not be loaded: ${(error as Error).message}`;
+        return [];
+      }
       const shown = [...select.selectedOptions];
       allServices = services.map((s) => ({ id: s.id, name: s.name, words: [s.name, ...(s.synonyms ?? [])].join(" ").toLowerCase() }));
       select.replaceChildren(...services.map((s) => h("option", { value: s.id }, s.name)));

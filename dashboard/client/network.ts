@@ -5,7 +5,7 @@
  * public bodies; choosing a department shows its own family instead.
  */
 import { request } from "./api.js";
-import { bulletList, byId, h, linkButton, nameWithAcronym, plural, shortName, showStatus, summaryList, svg } from "./dom.js";
+import { bulletList, byId, h, linkButton, nameWithAcronym, plural, shortName, showStatus, summaryList, svg, waitingIn } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
 type Link = Types.DepartmentNetworkQuery["departmentMatrix"]["links"][number];
@@ -215,13 +215,17 @@ export function createNetworkView(): NetworkView {
       if (familyOf) {
         const {
           organisations: [department],
-        } = await request(operations.departmentFamily, { id: familyOf });
+        } = await request(operations.departmentFamily, { id: familyOf }, { waiting: waitingIn(figure) });
         if (!department) return showStatus(figure, "That department is no longer in the graph.", "error");
         nodes = [department, ...department.children];
       }
       if (nodes.length < 2) return showStatus(figure, "This department has no live organisations below it, so there is no network to show.", "error");
       // A family is shown as its members; the departments view counts each department's whole family.
-      const { departmentMatrix } = await request(operations.departmentNetwork, { organisationIds: nodes.map((n) => n.id), includeChildren: !familyOf });
+      const { departmentMatrix } = await request(
+        operations.departmentNetwork,
+        { organisationIds: nodes.map((n) => n.id), includeChildren: !familyOf },
+        { waiting: waitingIn(figure) },
+      );
       drawNetwork(nodes, departmentMatrix.links, familyOf || undefined);
       drawTable(departmentMatrix.links);
     } catch (error) {
@@ -240,7 +244,7 @@ export function createNetworkView(): NetworkView {
       (loaded ??= (async () => {
         showStatus(figure, "Loading the departments…", "loading");
         try {
-          departments = (await request(operations.departments, {})).organisations;
+          departments = (await request(operations.departments, {}, { waiting: waitingIn(figure) })).organisations;
         } catch (error) {
           return showStatus(figure, (error as Error).message, "error");
         }
