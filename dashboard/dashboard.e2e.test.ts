@@ -2,7 +2,7 @@
  * The dashboard and the IDE in Debian's Chromium against the stack running in this process, with
  * every request that would leave the machine refused. Screenshots land in test-results/screenshots/ (see below).
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -355,6 +355,84 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: resolve(screenshots, "services-390.png"), fullPage: true });
       await page.setViewportSize({ width: 1440, height: 900 });
+    });
+
+    it("lists a chosen department's services with owners, phase and last assessment, as the services list's files give them", async () => {
+      const listDir = resolve(repoRoot, "data/seed/data/govuk-services-list/services");
+      const files = readdirSync(listDir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => JSON.parse(readFileSync(resolve(listDir, f), "utf8")) as { name: string; organisation: string | string[] });
+      expect(files.length).toBeGreaterThan(200);
+      const listNames = new Set(files.map((f) => f.name));
+      const namedBy = (organisation: string) => files.filter((f) => [f.organisation].flat().includes(organisation)).map((f) => f.name);
+      const show = async (label: RegExp) => {
+        const select = page.locator("#services-in-group");
+        await select.locator("option", { hasText: label }).first().waitFor({ state: "attached" });
+        const value = await select.locator("option", { hasText: label }).first().getAttribute("value");
+        await select.selectOption(value!);
+        await page.locator("#services-in-form button[type=submit]").click();
+      };
+      /** The rows as the page shows them: name, owners, phase, assessment, date, source. */
+      const rows = async () => (await page.locator("#services-in tbody tr").allInnerTexts()).map((row) => row.split("\t"));
+
+      // HMRC: every file naming it is listed, and as many rows as the scorecard says.
+      await show(/^HM Revenue (&|and) Customs \(HMRC\)/);
+      await expect.poll(() => page.locator("#services-in caption").innerText()).toMatch(/^Services of HM Revenue/);
+      const hmrcCount = Number(await page.locator("#scorecard tbody tr", { hasText: "HMRC" }).first().locator("td").nth(1).innerText());
+      await expect.poll(async () => (await rows()).length).toBe(hmrcCount);
+      const hmrc = await rows();
+      expect(
+        hmrc
+          .map((r) => r[0])
+          .filter((n) => listNames.has(n!))
+          .sort(),
+      ).toEqual(expect.arrayContaining(namedBy("HM Revenue and Customs").sort()));
+      expect(hmrc.filter((r) => r[1]!.split(", ").includes("HMRC") && listNames.has(r[0]!)).length).toBe(namedBy("HM Revenue and Customs").length);
+
+      // DVLA's services count for the Department for Transport; the Owners column names DVLA on each.
+      await show(/^Department for Transport \(DfT\)/);
+      await expect.poll(() => page.locator("#services-in caption").innerText()).toMatch(/^Services of Department for Transport/);
+      await expect
+        .poll(async () =>
+          (await rows())
+            .filter((r) => r[1]!.split(", ").includes("DVLA") && listNames.has(r[0]!))
+            .map((r) => r[0])
+            .sort(),
+        )
+        .toEqual(namedBy("Driver and Vehicle Licensing Agency").sort());
+
+      // A theme spelt two ways in the files is one choice, with every one of its services.
+      const governmentInternal = files.filter((f) => /^government internal$/i.test((f as { theme?: string }).theme ?? "")).length;
+      await show(/^Government internal \(/);
+      await expect.poll(async () => (await rows()).length).toBe(governmentInternal);
+
+      // DWP's: as many as the API gives, each row's assessment with its date and source where it has one.
+      await show(/^Department for Work and Pensions \(DWP\)/);
+      const { body } = await postGraphQL(
+        stack.gateway.url,
+        `{ servicesIn(by: DEPARTMENT, key: "department-for-work-pensions", first: 200) { totalCount edges { node { service { name } lastAssessment { date label source } } } } }`,
+      );
+      const api = (body.data as any).servicesIn;
+      await expect.poll(async () => (await rows()).length).toBe(api.totalCount);
+      expect(api.totalCount).toBeGreaterThanOrEqual(namedBy("Department for Work and Pensions").length);
+      const assessed = api.edges.find((e: any) => e.node.lastAssessment).node;
+      const row = (await rows()).find((r) => r[0] === assessed.service.name)!;
+      expect(row.slice(3)).toEqual([assessed.lastAssessment.label, assessed.lastAssessment.date, assessed.lastAssessment.source]);
+    });
+
+    it("the scorecard lists a department's services not assessed lately, not only their count", async () => {
+      const row = page.locator("#scorecard tbody tr", { hasText: "DWP" }).first();
+      const count = Number(await row.locator("td").nth(5).innerText());
+      expect(count).toBeGreaterThan(0);
+      await row.locator("td").nth(5).getByRole("button").click();
+      await expect.poll(() => page.locator("#services-in-status").innerText()).toMatch(/^Showing/);
+      await expect
+        .poll(() => page.locator("#services-in caption").innerText())
+        .toMatch(/^Services of Department for Work and Pensions \(DWP\) not assessed since \d{4}-\d{2}-\d{2}$/);
+      await expect.poll(async () => await page.locator("#services-in tbody tr").count()).toBe(count);
+      const since = (await page.locator("#services-in caption").innerText()).slice(-10);
+      for (const date of await columnTexts(page, "services-in", 5)) if (date) expect(date < since).toBe(true);
+      await page.screenshot({ path: resolve(screenshots, "services-of-a-department.png"), fullPage: true });
     });
 
     it("has no serious or critical accessibility problems", async () => {

@@ -83,6 +83,9 @@ const fieldSizes: Record<string, { argument?: string; default?: number; max: num
   "Query.search": { argument: "first", max: 100 },
   "Query.ownershipScorecard": { argument: "first", max: 100 },
   "Query.serviceCounts": { argument: "first", max: 500 },
+  "Query.servicesIn": { argument: "first", max: 200 },
+  // A service's owners: a handful (the services list names one to three).
+  "ServiceListing.owners": { max: 20 },
   "Query.changes": { argument: "first", max: 500 },
   // Three snapshot dates for each of 1 to 50 departments (subgraphs/organisations/resolvers/changes.ts).
   "Query.countsOverTime": { max: 150 },

@@ -85,6 +85,8 @@ const requiredArgumentValues: Record<string, string> = {
   "organisationLinks.organisationId": `"cabinet-office"`,
   "search.text": `"de"`,
   "serviceCounts.by": "THEME",
+  "servicesIn.by": "PHASE",
+  "servicesIn.key": `"beta"`,
   "stagePeople.stageId": `"sab-check-you-can-start"`,
 };
 /** Arguments that give a paged field a longer answer to walk. */

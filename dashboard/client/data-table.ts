@@ -51,11 +51,8 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
     { type: "button", class: "govuk-button govuk-button--secondary", "data-module": "govuk-button", onclick: () => downloadCsv(options.csvFilename, csv()) },
     "Download as CSV",
   );
-  container.replaceChildren(
-    status,
-    h("div", { class: "dashboard-table-scroller", role: "region", "aria-label": options.caption, tabindex: "0" }, table),
-    h("div", { class: "govuk-button-group" }, more, download),
-  );
+  const scroller = h("div", { class: "dashboard-table-scroller", role: "region", "aria-label": options.caption, tabindex: "0" }, table);
+  container.replaceChildren(status, scroller, h("div", { class: "govuk-button-group" }, more, download));
 
   function sortedRows(): Row[] {
     if (!sort) return rows;
@@ -110,6 +107,8 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
         ),
       ),
     );
+    // The caption may change with what the table shows (a getter in the options).
+    scroller.setAttribute("aria-label", options.caption);
     table.replaceChildren(
       h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, options.caption),
       h("thead", { class: "govuk-table__head" }, header),

@@ -13,6 +13,7 @@ import personDetails from "./operations/person-details.graphql";
 import search from "./operations/search.graphql";
 import serviceCounts from "./operations/service-counts.graphql";
 import services from "./operations/services.graphql";
+import servicesIn from "./operations/services-in.graphql";
 
 export const operations = {
   departmentFamily: operation<T.DepartmentFamilyQuery, T.DepartmentFamilyQueryVariables>(departmentFamily),
@@ -27,6 +28,7 @@ export const operations = {
   search: operation<T.SearchQuery, T.SearchQueryVariables>(search),
   serviceCounts: operation<T.ServiceCountsQuery, T.ServiceCountsQueryVariables>(serviceCounts),
   services: operation<T.DashboardServicesQuery, T.DashboardServicesQueryVariables>(services),
+  servicesIn: operation<T.ServicesInQuery, T.ServicesInQueryVariables>(servicesIn),
 };
 
 export type { T as Types };

@@ -1,31 +1,116 @@
-/** Services by department, phase and theme: the ownership scorecard and the counts, as sortable tables. */
+/**
+ * Services by department, phase and theme: the ownership scorecard, one group's services (chosen in
+ * the form, or a department's services not assessed lately, from the scorecard), and the counts, as
+ * sortable tables.
+ */
 import { request } from "./api.js";
 import { createDataTable, type Column } from "./data-table.js";
-import { byId, shortName } from "./dom.js";
+import { byId, h, linkButton, nameWithAcronym, plural, shortName } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
 type Scorecard = Types.OwnershipScorecardQuery["ownershipScorecard"]["edges"][number]["node"];
 type Count = Types.ServiceCountsQuery["serviceCounts"]["edges"][number]["node"];
+type Listing = Types.ServicesInQuery["servicesIn"]["edges"][number]["node"];
 
-const scorecardColumns: Column<Scorecard>[] = [
-  { heading: "Department", value: (s) => shortName(s.department) },
-  { heading: "Services", value: (s) => s.services, numeric: true },
-  { heading: "Stages", value: (s) => s.stages, numeric: true },
-  { heading: "Stages with nobody responsible", value: (s) => s.unassignedStages, numeric: true },
-  { heading: "Gaps", value: (s) => s.gaps, numeric: true },
-  { heading: "Services not assessed in 3 years", value: (s) => s.servicesNotRecentlyAssessed, numeric: true },
-];
+/** Which services the list shows, and how its caption names them. */
+interface Group {
+  by: Types.ServiceGrouping;
+  key: string;
+  name: string;
+  notAssessedSince: string | null;
+}
 
 const countColumns = (heading: string): Column<Count>[] => [
   { heading, value: (c) => (c.key === "none" ? "Not given" : c.key) },
   { heading: "Services", value: (c) => c.services, numeric: true },
 ];
 
+const listingColumns: Column<Listing>[] = [
+  { heading: "Service", value: (l) => l.service.name },
+  { heading: "Owners", value: (l) => l.owners.map(shortName).join(", ") },
+  { heading: "Phase", value: (l) => l.service.phase ?? "Not given" },
+  {
+    heading: "Last assessment",
+    value: (l) => l.lastAssessment?.label ?? "None",
+    render: (l) =>
+      !l.lastAssessment
+        ? "None"
+        : l.lastAssessment.reportUrl
+          ? h("a", { class: "govuk-link", href: l.lastAssessment.reportUrl, rel: "noreferrer" }, l.lastAssessment.label)
+          : l.lastAssessment.label,
+  },
+  { heading: "Assessed on", value: (l) => String(l.lastAssessment?.date ?? "") },
+  { heading: "Source", value: (l) => l.lastAssessment?.source ?? "" },
+];
+
+/** An option's value: what it groups by and the group's key. */
+const optionValue = (by: Types.ServiceGrouping, key: string) => `${by}:${key}`;
+
 export interface ServicesView {
   show(): Promise<void>;
 }
 
 export function createServicesView(): ServicesView {
+  let group: Group | undefined;
+  const heading = byId("services-in-heading");
+  const select = byId<HTMLSelectElement>("services-in-group");
+  const groupNames = new Map<string, string>();
+
+  const listing = createDataTable(byId("services-in-table"), {
+    id: "services-in",
+    get caption() {
+      if (!group) return "Choose a department, phase or theme";
+      return group.notAssessedSince ? `Services of ${group.name} not assessed since ${group.notAssessedSince}` : `Services of ${group.name}`;
+    },
+    rowName: "service",
+    columns: listingColumns,
+    csvFilename: "services.csv",
+    async fetchPage(after) {
+      if (!group) return { rows: [], totalCount: 0, hasNextPage: false, endCursor: null };
+      const { servicesIn: page } = await request(operations.servicesIn, {
+        by: group.by,
+        key: group.key,
+        notAssessedSince: group.notAssessedSince,
+        first: 100,
+        after,
+      });
+      return { rows: page.edges.map((e) => e.node), totalCount: page.totalCount, ...page.pageInfo };
+    },
+  });
+  const listingContainer = byId("services-in-table");
+  // Nothing to list until a group is chosen.
+  listingContainer.hidden = true;
+  const choose = async (chosen: Group) => {
+    group = chosen;
+    listingContainer.hidden = false;
+    await listing.reload();
+  };
+
+  const scorecardColumns: Column<Scorecard>[] = [
+    { heading: "Department", value: (s) => shortName(s.department) },
+    { heading: "Services", value: (s) => s.services, numeric: true },
+    { heading: "Stages", value: (s) => s.stages, numeric: true },
+    { heading: "Stages with nobody responsible", value: (s) => s.unassignedStages, numeric: true },
+    { heading: "Gaps", value: (s) => s.gaps, numeric: true },
+    {
+      heading: "Services not assessed in 3 years",
+      value: (s) => s.servicesNotRecentlyAssessed,
+      numeric: true,
+      // The count opens the list of those services.
+      render: (s) =>
+        s.servicesNotRecentlyAssessed === 0
+          ? "0"
+          : linkButton(
+              String(s.servicesNotRecentlyAssessed),
+              () => {
+                select.value = optionValue("DEPARTMENT", s.department.id);
+                void choose({ by: "DEPARTMENT", key: s.department.id, name: nameWithAcronym(s.department), notAssessedSince: String(s.assessedSince) });
+                heading.scrollIntoView();
+              },
+              { "aria-label": `${plural(s.servicesNotRecentlyAssessed, "service")} of ${shortName(s.department)} not assessed in 3 years: list them` },
+            ),
+    },
+  ];
   const scorecard = createDataTable(byId("scorecard-table"), {
     id: "scorecard",
     caption: "Ownership scorecard, by department",
@@ -51,8 +136,46 @@ export function createServicesView(): ServicesView {
     });
   const phases = counts("PHASE", "phase-counts", "Phase");
   const themes = counts("THEME", "theme-counts", "Theme");
+
+  /** The form's choices: every department, phase and theme with services, and how many each has. */
+  async function loadChoices(): Promise<void> {
+    const groups = await Promise.all(
+      (["DEPARTMENT", "PHASE", "THEME"] as const).map(async (by) => {
+        const { serviceCounts } = await request(operations.serviceCounts, { by, first: 500, after: null });
+        return { by, counts: serviceCounts.edges.map((e) => e.node) };
+      }),
+    );
+    const labels = { DEPARTMENT: "Departments", PHASE: "Phases", THEME: "Themes" };
+    select.replaceChildren(
+      h("option", { value: "" }, "Choose one"),
+      ...groups.map(({ by, counts: rows }) =>
+        h(
+          "optgroup",
+          { label: labels[by] },
+          rows
+            .filter((c) => by !== "DEPARTMENT" || c.department)
+            .map((c) => {
+              const key = by === "DEPARTMENT" ? c.department!.id : c.key;
+              const name = by === "DEPARTMENT" ? nameWithAcronym(c.department!) : c.key === "none" ? `no ${by.toLowerCase()} given` : c.key;
+              groupNames.set(optionValue(by, key), name);
+              return h("option", { value: optionValue(by, key) }, `${name} (${c.services})`);
+            }),
+        ),
+      ),
+    );
+  }
+
+  byId<HTMLFormElement>("services-in-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const value = select.value;
+    if (!value) return;
+    const by = value.slice(0, value.indexOf(":")) as Types.ServiceGrouping;
+    const key = value.slice(value.indexOf(":") + 1);
+    void choose({ by, key, name: groupNames.get(value) ?? key, notAssessedSince: null });
+  });
+
   let loaded: Promise<void> | undefined;
   return {
-    show: () => (loaded ??= Promise.all([scorecard.reload(), phases.reload(), themes.reload()]).then(() => undefined)),
+    show: () => (loaded ??= Promise.all([scorecard.reload(), loadChoices(), phases.reload(), themes.reload()]).then(() => undefined)),
   };
 }

@@ -190,6 +190,8 @@ describe.skipIf(!existsSync(data))("importing the real files of ../shared/data",
        WHERE size(makers) > 1 RETURN key, ids`,
     );
     expect(clashes).toEqual([]);
+    // A theme's spelling as written stays with that theme, not beside another source's theme.
+    expect(await query("MATCH (s:Service) WHERE s.themeAsWritten IS NOT NULL AND toLower(s.themeAsWritten) <> toLower(s.theme) RETURN s.id AS id")).toEqual([]);
   });
 
   it("the DWP and Defra portfolios: every service, with its department and phase", async () => {

@@ -106,7 +106,9 @@ export async function upsertServices(tx: ManagedTransaction, rows: NodeRow[], pr
      WITH row, existing, existing IS NOT NULL AND (existing.source IS NULL OR NOT existing.source STARTS WITH $maker) AS foreign
      WITH row, existing, foreign,
           CASE WHEN foreign
-            THEN apoc.map.fromPairs([key IN keys(row.props) WHERE existing[key] IS NULL AND row.props[key] IS NOT NULL | [key, row.props[key]]])
+            // The spelling a source gave its theme goes with that theme: never beside another source's.
+            THEN apoc.map.fromPairs([key IN keys(row.props) WHERE existing[key] IS NULL AND row.props[key] IS NOT NULL
+                                       AND NOT (key = 'themeAsWritten' AND existing.theme IS NOT NULL) | [key, row.props[key]]])
             ELSE row.props
           END AS props
      WITH row, foreign, props,

@@ -148,7 +148,18 @@ export type ServiceCountsQueryVariables = Exact<{
 }>;
 
 
-export type ServiceCountsQuery = { serviceCounts: { totalCount: number, edges: Array<{ node: { key: string, services: number } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ServiceCountsQuery = { serviceCounts: { totalCount: number, edges: Array<{ node: { key: string, services: number, department: { id: string, name: string, acronym: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ServicesInQueryVariables = Exact<{
+  by: ServiceGrouping;
+  key: string;
+  notAssessedSince?: string | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ServicesInQuery = { servicesIn: { totalCount: number, edges: Array<{ node: { service: { id: string, name: string, phase: string | null, theme: string | null }, owners: Array<{ id: string, name: string, acronym: string | null }>, lastAssessment: { date: string, label: string, outcome: string | null, reportUrl: string | null, source: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type DashboardServicesQueryVariables = Exact<{ [key: string]: never; }>;
 

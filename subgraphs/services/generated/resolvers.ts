@@ -51,6 +51,13 @@ export type Query = {
   ownershipScorecard: OwnershipScorecardPage;
   /** How many services there are by owning department, by phase or by theme, most first (100 a page by default, at most 500). */
   serviceCounts: ServiceCountPage;
+  /**
+   * The services of one department (an agency's count towards its department), one phase or one theme,
+   * by name, each with its owners and its latest Service Standard assessment
+   * (50 a page by default, at most 200). `notAssessedSince` keeps those with no assessment on or after
+   * that date: the services the ownership scorecard counts as not assessed lately.
+   */
+  servicesIn: ServiceListingPage;
   /** Ranked full-text search over names, acronyms and descriptions, in English: words are stemmed (`pensions` finds `pension`), any word may match, and hits matching every word, then names, come first (20 a page by default, at most 100). */
   search: SearchPage;
 };
@@ -159,6 +166,23 @@ export type QueryOwnershipScorecardArgs = {
  */
 export type QueryServiceCountsArgs = {
   by: ServiceGrouping;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Start with the analyses: `journey` (who touches each stage of a service, in order), `handoffs`,
+ * `gaps` and `servicesByHandoffs`; `search`; `organisationLinks` and `departmentMatrix` (how
+ * organisations are connected); `brokers` and `path` (people, for the reader role). The lists below
+ * them (`services`, `organisations`, `people`, … and their `…Connection` pages) read the graph's
+ * nodes and relationships directly, with filters (`where`) and sorting (`sort`).
+ */
+export type QueryServicesInArgs = {
+  by: ServiceGrouping;
+  key: Scalars['String']['input'];
+  notAssessedSince?: InputMaybe<Scalars['Date']['input']>;
+  asAt?: InputMaybe<Scalars['Date']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -498,6 +522,37 @@ export type ServiceCountEdge = {
   cursor: Scalars['String']['output'];
   /** The item. */
   node: ServiceCount;
+};
+
+/** One service of a department, a phase or a theme, with who owns it and how it was last assessed. */
+export type ServiceListing = {
+  __typename?: 'ServiceListing';
+  /** The service. */
+  service: Service;
+  /** The organisations that own it, by name. */
+  owners: Array<Organisation>;
+  /** Its latest Service Standard assessment (the timeline's event with a phase assessed), with its date and source; null when it has none. */
+  lastAssessment?: Maybe<ServiceEvent>;
+};
+
+/** A page of services. */
+export type ServiceListingPage = {
+  __typename?: 'ServiceListingPage';
+  /** How many services there are in the group. */
+  totalCount: Scalars['Int']['output'];
+  /** This page's services, by name. */
+  edges: Array<ServiceListingEdge>;
+  /** Whether more follow, and the cursor to ask for them. */
+  pageInfo: AnalysisPageInfo;
+};
+
+/** One service in a page. */
+export type ServiceListingEdge = {
+  __typename?: 'ServiceListingEdge';
+  /** This item's place in the order: pass it as `after` for the items after it. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: ServiceListing;
 };
 
 /** What a search hit is. */
@@ -987,6 +1042,9 @@ export type ResolversTypes = {
   ServiceCount: ResolverTypeWrapper<RowOf<ServiceCount>>;
   ServiceCountPage: ResolverTypeWrapper<RowOf<ServiceCountPage>>;
   ServiceCountEdge: ResolverTypeWrapper<RowOf<ServiceCountEdge>>;
+  ServiceListing: ResolverTypeWrapper<RowOf<ServiceListing>>;
+  ServiceListingPage: ResolverTypeWrapper<RowOf<ServiceListingPage>>;
+  ServiceListingEdge: ResolverTypeWrapper<RowOf<ServiceListingEdge>>;
   SearchType: ResolverTypeWrapper<RowOf<SearchType>>;
   SearchHit: ResolverTypeWrapper<RowOf<SearchHit>>;
   Float: ResolverTypeWrapper<RowOf<Scalars['Float']['output']>>;
@@ -1039,6 +1097,9 @@ export type ResolversParentTypes = {
   ServiceCount: RowOf<ServiceCount>;
   ServiceCountPage: RowOf<ServiceCountPage>;
   ServiceCountEdge: RowOf<ServiceCountEdge>;
+  ServiceListing: RowOf<ServiceListing>;
+  ServiceListingPage: RowOf<ServiceListingPage>;
+  ServiceListingEdge: RowOf<ServiceListingEdge>;
   SearchHit: RowOf<SearchHit>;
   Float: RowOf<Scalars['Float']['output']>;
   SearchPage: RowOf<SearchPage>;
@@ -1073,6 +1134,7 @@ export type QueryResolvers<ContextType = SubgraphContext, ParentType extends Res
   gaps?: Resolver<ResolversTypes['GapPage'], ParentType, ContextType, RequireFields<QueryGapsArgs, 'first'>>;
   ownershipScorecard?: Resolver<ResolversTypes['OwnershipScorecardPage'], ParentType, ContextType, RequireFields<QueryOwnershipScorecardArgs, 'first'>>;
   serviceCounts?: Resolver<ResolversTypes['ServiceCountPage'], ParentType, ContextType, RequireFields<QueryServiceCountsArgs, 'by' | 'first'>>;
+  servicesIn?: Resolver<ResolversTypes['ServiceListingPage'], ParentType, ContextType, RequireFields<QueryServicesInArgs, 'by' | 'key' | 'first'>>;
   search?: Resolver<ResolversTypes['SearchPage'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'text' | 'first'>>;
 };
 
@@ -1233,6 +1295,23 @@ export type ServiceCountPageResolvers<ContextType = SubgraphContext, ParentType 
 export type ServiceCountEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceCountEdge'] = ResolversParentTypes['ServiceCountEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['ServiceCount'], ParentType, ContextType>;
+};
+
+export type ServiceListingResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceListing'] = ResolversParentTypes['ServiceListing']> = {
+  service?: Resolver<ResolversTypes['Service'], ParentType, ContextType>;
+  owners?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  lastAssessment?: Resolver<Maybe<ResolversTypes['ServiceEvent']>, ParentType, ContextType>;
+};
+
+export type ServiceListingPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceListingPage'] = ResolversParentTypes['ServiceListingPage']> = {
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['ServiceListingEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+};
+
+export type ServiceListingEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceListingEdge'] = ResolversParentTypes['ServiceListingEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ServiceListing'], ParentType, ContextType>;
 };
 
 export type SearchHitResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = {
@@ -1408,6 +1487,9 @@ export type Resolvers<ContextType = SubgraphContext> = {
   ServiceCount?: ServiceCountResolvers<ContextType>;
   ServiceCountPage?: ServiceCountPageResolvers<ContextType>;
   ServiceCountEdge?: ServiceCountEdgeResolvers<ContextType>;
+  ServiceListing?: ServiceListingResolvers<ContextType>;
+  ServiceListingPage?: ServiceListingPageResolvers<ContextType>;
+  ServiceListingEdge?: ServiceListingEdgeResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   SearchPage?: SearchPageResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;

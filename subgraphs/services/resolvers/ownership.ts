@@ -1,11 +1,12 @@
 /**
  * Who owns government's services, by department: `ownershipScorecard` (each department's services,
  * their stages with nobody responsible, their gaps and the services not assessed lately) and
- * `serviceCounts` (services by department, phase or theme). Each is one Cypher query; a department is
+ * `serviceCounts` (services by department, phase or theme) and `servicesIn` (one such group's services,
+ * each with its owners and latest assessment). Each is one Cypher query; a department is
  * the nearest department at or above an owning organisation, so DVLA's services count for DfT.
  */
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
-import { pageOf, sliceConnection } from "../../../subgraph-kit/connection.js";
+import { connectionOf, pageOf, sliceConnection } from "../../../subgraph-kit/connection.js";
 import { graphReader, holdsAt, nearestDepartment, organisationFields } from "../../../graph/read.js";
 import type * as Schema from "../generated/resolvers.js";
 import { missingProfessionsOf, today } from "./analysis.js";
@@ -44,6 +45,38 @@ const countQueries: Record<Schema.ServiceGrouping, string> = {
   THEME: `MATCH (svc:Service) RETURN coalesce(svc.theme, 'none') AS key, null AS department, count(*) AS services ORDER BY services DESC, key`,
 };
 
+/** Cypher: the services `svc` of the group `$key`, one row each. */
+const groupMembers: Record<Schema.ServiceGrouping, string> = {
+  DEPARTMENT: `${servicesByDepartment} WHERE d.id = $key WITH DISTINCT svc`,
+  PHASE: `MATCH (svc:Service) WHERE coalesce(svc.phase, 'none') = $key`,
+  THEME: `MATCH (svc:Service) WHERE coalesce(svc.theme, 'none') = $key`,
+};
+
+/** An assessment is a timeline event with a phase assessed, as the scorecard counts them. */
+const servicesInQueries = Object.fromEntries(
+  Object.entries(groupMembers).map(([by, members]) => [
+    by,
+    `${members}
+     WITH svc WHERE $notAssessedSince IS NULL
+       OR NOT EXISTS { MATCH (svc)-[:HAS_EVENT]->(e:ServiceEvent) WHERE e.assessedPhase IS NOT NULL AND e.date >= $notAssessedSince }
+     WITH svc ORDER BY svc.name, svc.id
+     WITH collect(svc) AS matched
+     CALL (matched) {
+       UNWIND matched[$skip..$skip + $limit] AS svc
+       CALL (svc) {
+         OPTIONAL MATCH (svc)-[:HAS_EVENT]->(e:ServiceEvent) WHERE e.assessedPhase IS NOT NULL
+         RETURN e ORDER BY e.date DESC, e.id LIMIT 1
+       }
+       RETURN collect({
+         service: svc {.*},
+         owners: COLLECT { MATCH (o:Organisation)-[:OWNS]->(svc) RETURN o ${organisationFields} AS o ORDER BY o.name LIMIT 20 },
+         lastAssessment: CASE WHEN e IS NULL THEN null ELSE e {.*} END
+       }) AS listings
+     }
+     RETURN size(matched) AS total, listings`,
+  ]),
+) as Record<Schema.ServiceGrouping, string>;
+
 /** Three years before a date: what "recent" means for an assessment unless the caller says. */
 function threeYearsBefore(date: Pick<Neo4jDate, "year" | "month" | "day"> | Neo4jDate<number>): Neo4jDate<number> {
   return new neo4j.types.Date(Number(date.year) - 3, Number(date.month), Number(date.day) === 29 && Number(date.month) === 2 ? 28 : Number(date.day));
@@ -54,6 +87,8 @@ export function ownershipAnalysis(driver: Driver, database?: string) {
   graph.plan(scorecardQuery, { asAt: today(), assessedSince: threeYearsBefore(today()) });
   // The department of each service is judged today (nearestDepartment reads $asAt).
   for (const query of Object.values(countQueries)) graph.plan(query, { asAt: today() });
+  for (const query of Object.values(servicesInQueries))
+    graph.plan(query, { asAt: today(), key: "", notAssessedSince: null, skip: neo4j.int(0), limit: neo4j.int(50) });
   return {
     warmUp: () => graph.warmUp(),
     resolvers: {
@@ -69,6 +104,21 @@ export function ownershipAnalysis(driver: Driver, database?: string) {
           return sliceConnection(
             rows.map((row) => ({ node: { ...row, assessedSince } })),
             page,
+          );
+        },
+        async servicesIn(_source, args) {
+          const page = pageOf(args, 200);
+          const [row] = await graph.rows<{ total: number; listings: Schema.ServiceListing[] }>(servicesInQueries[args.by], {
+            asAt: args.asAt ?? today(),
+            key: args.key,
+            notAssessedSince: args.notAssessedSince ?? null,
+            skip: page.skip,
+            limit: page.limit,
+          });
+          return connectionOf(
+            (row?.listings ?? []).map((node) => ({ node })),
+            page,
+            row?.total ?? 0,
           );
         },
         async serviceCounts(_source, args) {
