@@ -15,7 +15,7 @@
  */
 import type { Driver, ManagedTransaction } from "neo4j-driver";
 import { normaliseName } from "./organisation-names.js";
-import { toNumber, type NodeRow, type Provenance, type WriteCounts } from "./source.js";
+import { replaceLinks, toNumber, type LinkResult, type NodeLinks, type NodeRow, type Provenance, type WriteCounts } from "./source.js";
 
 /** An address as the sources write it, in the one form they are compared in; null when it is not a web address. */
 export function normaliseAddress(address: string): string | null {
@@ -130,4 +130,12 @@ export async function upsertServices(tx: ManagedTransaction, rows: NodeRow[], pr
   const counts: Partial<WriteCounts> = {};
   for (const record of result.records) counts[record.get("outcome") as "created" | "updated" | "unchanged"] = toNumber(record.get("n"));
   return counts;
+}
+
+/**
+ * Makes a batch's services owned by the organisations the source names now: an owner it no longer
+ * names loses its OWNS link, and the owners other sources named keep theirs.
+ */
+export function replaceOwners(tx: ManagedTransaction, owners: NodeLinks[], provenance: Provenance, sourceName: string): Promise<LinkResult> {
+  return replaceLinks(tx, { from: "Organisation", type: "OWNS", to: "Service" }, owners, provenance, { incoming: true, madeBy: sourceName });
 }

@@ -6,7 +6,7 @@
  *   (the first word capitalised, every other word in lower case unless it is written in capitals, as
  *   "UK" or "COVID-19" are), and the source's own spelling is kept beside it when it differs.
  */
-import { RecordError } from "./source.js";
+import { RecordError } from "./parse.js";
 
 /**
  * The delivery phases the sources use: the Service Manual's discovery, alpha, beta and live, and retired;

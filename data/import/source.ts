@@ -1,5 +1,6 @@
-/** What every import source provides, and the Cypher helpers they share. */
+/** What every import source provides, and the Cypher helpers that write what they parse. */
 import type { Driver, ManagedTransaction } from "neo4j-driver";
+import type { Parsed } from "./parse.js";
 import type { RawRecord } from "./read.js";
 
 /** Where a fact came from: written on every node and relationship an import creates or changes. */
@@ -9,9 +10,6 @@ export interface Provenance {
   /** The date the data describes, from the file name or `--snapshot`; null when unknown. */
   snapshot: string | null;
 }
-
-/** A parsed record, or why it is rejected; `skip` marks a record that is not data (a totals row, say), counted but not reported. */
-export type Parsed<T> = { ok: true; item: T } | { ok: false; reason: string; skip?: boolean };
 
 export interface WriteCounts {
   created: number;
@@ -87,47 +85,20 @@ export function addCounts(total: WriteCounts, more: Partial<WriteCounts>): void 
   for (const key of Object.keys(more) as (keyof WriteCounts)[]) total[key] += more[key] ?? 0;
 }
 
-/** Plain checks used by every source's parse, each naming the field it checks. */
-export const check = {
-  object(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-  },
-  text(record: Record<string, unknown>, field: string, options: { required?: boolean; max?: number } = {}): string | null {
-    const value = record[field];
-    if (value === null || value === undefined || (typeof value === "string" && value.trim() === "")) {
-      if (options.required) throw new RecordError(`${field} is missing`);
-      return null;
-    }
-    if (typeof value !== "string") throw new RecordError(`${field} must be text, not ${typeof value}`);
-    const text = value.trim();
-    if (options.max && text.length > options.max) throw new RecordError(`${field} is longer than ${options.max} characters`);
-    return text;
-  },
-};
+/** Nothing written yet. */
+export const noWrites = (): WriteCounts => ({ created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 });
 
-/** A record that fails a check; the message says which field and why. */
-export class RecordError extends Error {
-  override name = "RecordError";
+/** What the writes of one batch add up to. */
+export function sumCounts(...parts: Partial<WriteCounts>[]): WriteCounts {
+  const total = noWrites();
+  for (const part of parts) addCounts(total, part);
+  return total;
 }
 
-/** A record that holds no data of ours (a totals row, say): skipped, not rejected. */
-export class SkipRecord extends RecordError {
-  override name = "SkipRecord";
+/** The link writes of one batch as one result: their counts summed, their rejections in the order they were written. */
+export function sumLinkResults(...results: LinkResult[]): LinkResult {
+  return { counts: sumCounts(...results.map((r) => r.counts)), rejected: results.flatMap((r) => r.rejected) };
 }
-
-/** Runs a parse function, turning a RecordError into a rejection (or a skip). */
-export function parsing<T>(parse: () => T): Parsed<T> {
-  try {
-    return { ok: true, item: parse() };
-  } catch (error) {
-    if (error instanceof SkipRecord) return { ok: false, reason: error.message, skip: true };
-    if (error instanceof RecordError) return { ok: false, reason: error.message };
-    throw error;
-  }
-}
-
-/** A GOV.UK slug: lower-case words joined by hyphens (a few real ones hold an underscore). */
-export const slugPattern = /^[a-z0-9][a-z0-9_-]*$/;
 
 export interface Link {
   /** The item's index in its batch, to report a link that cannot be made. */
@@ -178,6 +149,39 @@ export async function mergeLinks(tx: ManagedTransaction, shape: LinkShape, links
     }
   }
   return { counts: { relationshipsCreated: created }, rejected };
+}
+
+/** A node of a batch and every target it links to now; `index` is its item's place in the batch. */
+export interface NodeLinks {
+  index: number;
+  id: string;
+  targets: string[];
+}
+
+/**
+ * Makes a batch's `shape` links what the source says now: links to targets it no longer lists are
+ * pruned, the listed ones merged (see pruneLinks and mergeLinks for `incoming` and `madeBy`). With
+ * `incoming`, each node is where its links end and its targets where they start.
+ */
+export async function replaceLinks(
+  tx: ManagedTransaction,
+  shape: LinkShape,
+  nodes: NodeLinks[],
+  provenance: Provenance,
+  options: { incoming?: boolean; madeBy?: string } = {},
+): Promise<LinkResult> {
+  const pruned = await pruneLinks(
+    tx,
+    shape,
+    nodes.map(({ id, targets }) => ({ id, targets })),
+    options.incoming,
+    options.madeBy,
+  );
+  const links = nodes.flatMap(({ index, id, targets }) =>
+    targets.map((target) => (options.incoming ? { index, from: target, to: id } : { index, from: id, to: target })),
+  );
+  const merged = await mergeLinks(tx, shape, links, provenance);
+  return { counts: sumCounts(pruned, merged.counts), rejected: merged.rejected };
 }
 
 /**

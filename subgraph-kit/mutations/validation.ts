@@ -52,7 +52,7 @@ export interface TextRule {
   oneOf?: readonly string[];
 }
 
-// Ids are slugs as the importers make them (data/import/source.ts slugPattern); GOV.UK has one with an
+// Ids are slugs as the importers make them (data/import/parse.ts slugPattern); GOV.UK has one with an
 // underscore (`victoria-climbi_-inquiry`), and a step's id is its journey's slug plus `-step-N`.
 export const slug = "[a-z0-9][a-z0-9_-]{0,149}";
 const slugRule: TextRule = {

@@ -6,22 +6,8 @@ import { basename } from "node:path";
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
 import { rebuildOrganisationHistory } from "../organisation-history.js";
 import { readJsonArray } from "../read.js";
-import {
-  check,
-  mergeLinks,
-  parsing,
-  pruneLinks,
-  RecordError,
-  slugPattern,
-  upsertNodes,
-  type ImportSource,
-  type Link,
-  type WriteCounts,
-  addCounts,
-  type LinkResult,
-  type Provenance,
-  toNumber,
-} from "../source.js";
+import { check, parsing, RecordError, slugPattern } from "../parse.js";
+import { replaceLinks, sumLinkResults, toNumber, upsertNodes, type ImportSource, type LinkResult, type Provenance, type WriteCounts } from "../source.js";
 
 export interface GovukOrganisation {
   id: string;
@@ -96,27 +82,15 @@ export const govukOrganisationsSource: ImportSource<GovukOrganisation> = {
 
   async writeLinks(tx, batch, provenance) {
     if (provenance.snapshot !== null) return { counts: {}, rejected: await missingTargets(tx, batch) };
-    const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
-    const rejected: LinkResult["rejected"] = [];
+    const links: LinkResult[] = [];
     for (const [type, field] of [
       ["PART_OF", "parents"],
       ["SUPERSEDED_BY", "successors"],
     ] as const) {
-      const shape = { from: "Organisation", type, to: "Organisation" };
-      addCounts(
-        counts,
-        await pruneLinks(
-          tx,
-          shape,
-          batch.map((o) => ({ id: o.id, targets: o[field] })),
-        ),
-      );
-      const links: Link[] = batch.flatMap((o, index) => o[field].map((to) => ({ index, from: o.id, to })));
-      const result = await mergeLinks(tx, shape, links, provenance);
-      addCounts(counts, result.counts);
-      rejected.push(...result.rejected);
+      const nodes = batch.map((o, index) => ({ index, id: o.id, targets: o[field] }));
+      links.push(await replaceLinks(tx, { from: "Organisation", type, to: "Organisation" }, nodes, provenance));
     }
-    return { counts, rejected };
+    return sumLinkResults(...links);
   },
 
   finish: (driver, database, files) => rebuildOrganisationHistory(driver, database, files.filter((f) => f.snapshot !== null).map(datasetOf)),

@@ -11,24 +11,11 @@ import { basename, join } from "node:path";
 import neo4j from "neo4j-driver";
 import { readJsonDocument, type RawRecord } from "../read.js";
 import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
-import { loadServiceIndex, normaliseAddress, upsertServices, type ServiceIndex } from "../service-identity.js";
+import { loadServiceIndex, normaliseAddress, replaceOwners, upsertServices, type ServiceIndex } from "../service-identity.js";
 import { phaseOf, themeProps } from "../service-values.js";
 import { deriveStageResponsibilities } from "../stage-responsibility.js";
-import {
-  addCounts,
-  check,
-  mergeLinks,
-  parsing,
-  pruneLinks,
-  RecordError,
-  slugPattern,
-  toNumber,
-  upsertNodes,
-  type ImportSource,
-  type LinkResult,
-  type NodeRow,
-  type WriteCounts,
-} from "../source.js";
+import { check, parsing, RecordError, slugPattern } from "../parse.js";
+import { mergeLinks, sumLinkResults, toNumber, upsertNodes, type ImportSource, type NodeRow } from "../source.js";
 import { slugify } from "../../seed/professions.js";
 
 const sourceName = "govuk-services-list";
@@ -204,31 +191,16 @@ export const govukServicesListSource: ImportSource<ListedService, Context> = {
   keyOf: (s) => `service "${s.slug}"`,
 
   async writeNodes(tx, batch, provenance) {
-    const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
-    addCounts(
-      counts,
-      await upsertServices(
-        tx,
-        batch.map((s) => s.service),
-        provenance,
-      ),
-    );
+    const services = batch.map((s) => s.service);
+    const events = batch.flatMap((s) => s.events);
+    const counts = await upsertServices(tx, services, provenance);
     // Events are facts about a service, not records of the file: counted with its links, not as records.
-    await upsertNodes(
-      tx,
-      "ServiceEvent",
-      batch.flatMap((s) => s.events),
-      provenance,
-    );
+    await upsertNodes(tx, "ServiceEvent", events, provenance);
     return counts;
   },
 
   async writeLinks(tx, batch, provenance) {
-    const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
-    const rejected: LinkResult["rejected"] = [];
-    const owns = { from: "Organisation", type: "OWNS", to: "Service" };
-    const hasEvent = { from: "Service", type: "HAS_EVENT", to: "ServiceEvent" };
-    // Events the list no longer gives are gone from the service's timeline.
+    // Events the list no longer gives are gone from the service's timeline, with their links.
     const removed = await tx.run(
       `UNWIND $current AS row
        MATCH (e:ServiceEvent {listedAs: row.slug}) WHERE NOT e.id IN row.ids
@@ -236,33 +208,22 @@ export const govukServicesListSource: ImportSource<ListedService, Context> = {
        RETURN count(*) AS n`,
       { current: batch.map((s) => ({ slug: s.slug, ids: s.events.map((e) => e.id) })) },
     );
-    counts.relationshipsDeleted += toNumber(removed.records[0]?.get("n") ?? 0);
-    addCounts(
-      counts,
-      await pruneLinks(
-        tx,
-        owns,
-        batch.map((s) => ({ id: s.service.id, targets: s.owners })),
-        true,
-        sourceName,
-      ),
+    const removedEvents = { counts: { relationshipsDeleted: toNumber(removed.records[0]?.get("n") ?? 0) }, rejected: [] };
+    const owners = batch.map((s, index) => ({ index, id: s.service.id, targets: s.owners }));
+    const events = batch.flatMap((s, index) => s.events.map((e) => ({ index, from: s.service.id, to: e.id })));
+    const unmatchedOwners = batch.flatMap((s, index) =>
+      s.unmatchedOwners.map((name) => ({
+        index,
+        reason: `organisation "${name}" matches no GOV.UK organisation: the service is imported without it; add it to data/import/data/organisation-aliases.csv`,
+      })),
     );
-    for (const [shape, links] of [
-      [owns, batch.flatMap((s, index) => s.owners.map((owner) => ({ index, from: owner, to: s.service.id })))],
-      [hasEvent, batch.flatMap((s, index) => s.events.map((e) => ({ index, from: s.service.id, to: e.id })))],
-    ] as const) {
-      const result = await mergeLinks(tx, shape, links, provenance);
-      addCounts(counts, result.counts);
-      rejected.push(...result.rejected);
-    }
-    batch.forEach((s, index) => {
-      for (const name of s.unmatchedOwners)
-        rejected.push({
-          index,
-          reason: `organisation "${name}" matches no GOV.UK organisation: the service is imported without it; add it to data/import/data/organisation-aliases.csv`,
-        });
-    });
-    return { counts, rejected };
+    return sumLinkResults(
+      removedEvents,
+      await replaceOwners(tx, owners, provenance, sourceName),
+      // The events it no longer gives went above: nothing to prune.
+      await mergeLinks(tx, { from: "Service", type: "HAS_EVENT", to: "ServiceEvent" }, events, provenance),
+      { counts: {}, rejected: unmatchedOwners },
+    );
   },
   // Services' entrances and owners may have changed: so may who delivers the step-by-step stages that link to them.
   finish: deriveStageResponsibilities,

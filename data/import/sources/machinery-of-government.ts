@@ -7,7 +7,8 @@
 import neo4j from "neo4j-driver";
 import { readCsv } from "../read.js";
 import { rebuildOrganisationHistory } from "../organisation-history.js";
-import { check, parsing, RecordError, slugPattern, toNumber, type ImportSource } from "../source.js";
+import { check, parsing, RecordError, slugPattern } from "../parse.js";
+import { toNumber, type ImportSource } from "../source.js";
 
 export interface MachineryOfGovernmentChange {
   id: string;

@@ -10,20 +10,8 @@ import { basename, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import { readCsv } from "../read.js";
 import { loadOrganisationNameIndex, normaliseName, type OrganisationNameIndex } from "../organisation-names.js";
-import {
-  addCounts,
-  check,
-  mergeLinks,
-  parsing,
-  pruneLinks,
-  RecordError,
-  SkipRecord,
-  upsertNodes,
-  type ImportSource,
-  type LinkResult,
-  type NodeRow,
-  type WriteCounts,
-} from "../source.js";
+import { check, parsing, RecordError, SkipRecord } from "../parse.js";
+import { replaceLinks, sumCounts, sumLinkResults, upsertNodes, type ImportSource, type LinkResult, type NodeRow } from "../source.js";
 import { slugify } from "../../seed/professions.js";
 
 export interface OrganogramRow {
@@ -155,16 +143,15 @@ export const organogramSource: ImportSource<OrganogramRow, Context> = {
   parse: (raw, context, location) => parsing(() => parseRow(raw, context, location)),
 
   async writeNodes(tx, batch, provenance) {
-    const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
     const withSnapshot = (row: OrganogramRow) => ({ ...row.node, props: { ...row.node.props, snapshot: row.node.props["snapshot"] ?? provenance.snapshot } });
-    addCounts(counts, await upsertNodes(tx, "Post", batch.filter((r) => r.kind === "senior").map(withSnapshot), provenance));
-    addCounts(counts, await upsertNodes(tx, "JuniorPosts", batch.filter((r) => r.kind === "junior").map(withSnapshot), provenance));
-    return counts;
+    return sumCounts(
+      await upsertNodes(tx, "Post", batch.filter((r) => r.kind === "senior").map(withSnapshot), provenance),
+      await upsertNodes(tx, "JuniorPosts", batch.filter((r) => r.kind === "junior").map(withSnapshot), provenance),
+    );
   },
 
   async writeLinks(tx, batch, provenance) {
-    const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
-    const rejected: LinkResult["rejected"] = [];
+    const links: LinkResult[] = [];
     for (const kind of ["senior", "junior"] as const) {
       const label = kind === "senior" ? "Post" : "JuniorPosts";
       const rows = batch.map((row, index) => ({ row, index })).filter(({ row }) => row.kind === kind);
@@ -173,20 +160,10 @@ export const organogramSource: ImportSource<OrganogramRow, Context> = {
         [{ from: label, type: "HAS_PROFESSION", to: "Profession" }, (r: OrganogramRow) => r.profession],
         [{ from: label, type: "REPORTS_TO", to: "Post" }, (r: OrganogramRow) => r.reportsTo],
       ] as const) {
-        addCounts(
-          counts,
-          await pruneLinks(
-            tx,
-            shape,
-            rows.map(({ row }) => ({ id: row.node.id, targets: [target(row)].filter((t): t is string => t !== null) })),
-          ),
-        );
-        const links = rows.flatMap(({ row, index }) => (target(row) ? [{ index, from: row.node.id, to: target(row)! }] : []));
-        const result = await mergeLinks(tx, shape, links, provenance);
-        addCounts(counts, result.counts);
-        rejected.push(...result.rejected);
+        const nodes = rows.map(({ row, index }) => ({ index, id: row.node.id, targets: [target(row)].filter((t): t is string => t !== null) }));
+        links.push(await replaceLinks(tx, shape, nodes, provenance));
       }
     }
-    return { counts, rejected };
+    return sumLinkResults(...links);
   },
 };

@@ -6,7 +6,8 @@
 import { basename } from "node:path";
 import { readCsv } from "../read.js";
 import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
-import { check, parsing, RecordError, SkipRecord, toNumber, type ImportSource, type WriteCounts } from "../source.js";
+import { check, parsing, RecordError, SkipRecord } from "../parse.js";
+import { toNumber, type ImportSource, type WriteCounts } from "../source.js";
 import { slugify } from "../../seed/professions.js";
 
 export interface HeadcountFact {

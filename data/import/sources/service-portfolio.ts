@@ -6,10 +6,11 @@
  */
 import { readJsonArray } from "../read.js";
 import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
-import { loadServiceIndex, upsertServices, type ServiceIndex } from "../service-identity.js";
+import { loadServiceIndex, replaceOwners, upsertServices, type ServiceIndex } from "../service-identity.js";
 import { phaseOf, themeProps } from "../service-values.js";
 import { deriveStageResponsibilities } from "../stage-responsibility.js";
-import { addCounts, check, mergeLinks, parsing, pruneLinks, RecordError, type ImportSource, type NodeRow, type WriteCounts } from "../source.js";
+import { check, parsing, RecordError } from "../parse.js";
+import type { ImportSource, NodeRow } from "../source.js";
 import { slugify } from "../../seed/professions.js";
 
 export interface PortfolioService {
@@ -77,27 +78,9 @@ export const servicePortfolioSource: ImportSource<PortfolioService, { organisati
       provenance,
     ),
 
-  async writeLinks(tx, batch, provenance) {
-    const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
-    const owns = { from: "Organisation", type: "OWNS", to: "Service" };
-    addCounts(
-      counts,
-      await pruneLinks(
-        tx,
-        owns,
-        batch.map((s) => ({ id: s.service.id, targets: [s.department] })),
-        true,
-        sourceName,
-      ),
-    );
-    const result = await mergeLinks(
-      tx,
-      owns,
-      batch.map((s, index) => ({ index, from: s.department, to: s.service.id })),
-      provenance,
-    );
-    addCounts(counts, result.counts);
-    return { counts, rejected: result.rejected };
+  writeLinks: (tx, batch, provenance) => {
+    const owners = batch.map((s, index) => ({ index, id: s.service.id, targets: [s.department] }));
+    return replaceOwners(tx, owners, provenance, sourceName);
   },
 
   // The services' owners may have changed: so may who delivers the step-by-step stages that link to them.

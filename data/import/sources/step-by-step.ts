@@ -5,22 +5,10 @@
  */
 import { createReadStream } from "node:fs";
 import { readJsonArray, readJsonDocument, type RawRecord } from "../read.js";
-import { loadServiceIndex, upsertServices, type ServiceIndex } from "../service-identity.js";
+import { loadServiceIndex, replaceOwners, upsertServices, type ServiceIndex } from "../service-identity.js";
 import { absolute, deriveStageResponsibilities, missingOrganisations, namedClaims, stageIdOf, type StageClaim } from "../stage-responsibility.js";
-import {
-  addCounts,
-  check,
-  mergeLinks,
-  parsing,
-  pruneLinks,
-  RecordError,
-  slugPattern,
-  upsertNodes,
-  type ImportSource,
-  type LinkResult,
-  type NodeRow,
-  type WriteCounts,
-} from "../source.js";
+import { check, parsing, RecordError, slugPattern } from "../parse.js";
+import { replaceLinks, sumCounts, sumLinkResults, upsertNodes, type ImportSource, type NodeRow } from "../source.js";
 
 export interface StepByStepJourney {
   service: NodeRow;
@@ -158,67 +146,24 @@ export const stepByStepSource: ImportSource<StepByStepJourney, ServiceIndex> = {
   keyOf: (journey) => `service "${journey.service.id}"`,
 
   async writeNodes(tx, batch, provenance) {
-    const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
-    addCounts(
-      counts,
-      await upsertServices(
-        tx,
-        batch.map((j) => j.service),
-        provenance,
-      ),
-    );
-    addCounts(
-      counts,
-      await upsertNodes(
-        tx,
-        "Stage",
-        batch.flatMap((j) => j.stages),
-        provenance,
-      ),
-    );
-    return counts;
+    const services = batch.map((j) => j.service);
+    const stages = batch.flatMap((j) => j.stages);
+    return sumCounts(await upsertServices(tx, services, provenance), await upsertNodes(tx, "Stage", stages, provenance));
   },
 
   async writeLinks(tx, batch, provenance) {
-    const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
-    const rejected: LinkResult["rejected"] = [];
-    const hasStage = { from: "Service", type: "HAS_STAGE", to: "Stage" };
-    const owns = { from: "Organisation", type: "OWNS", to: "Service" };
-    addCounts(
-      counts,
-      await pruneLinks(
-        tx,
-        hasStage,
-        batch.map((j) => ({ id: j.service.id, targets: j.stages.map((s) => s.id) })),
-      ),
+    const stages = batch.map((j, index) => ({ index, id: j.service.id, targets: j.stages.map((s) => s.id) }));
+    const owners = batch.map((j, index) => ({ index, id: j.service.id, targets: j.owners }));
+    const claims = batch.flatMap((j, index) => j.namedClaims.map((c) => ({ ...c, index })));
+    const unknownOrganisations = (await missingOrganisations(tx, claims)).map((claim) => ({
+      index: claim.index,
+      reason: `RESPONSIBLE_FOR: Organisation "${claim.organisation}" does not exist (from ${claim.derivation} ${claim.evidence})`,
+    }));
+    return sumLinkResults(
+      await replaceLinks(tx, { from: "Service", type: "HAS_STAGE", to: "Stage" }, stages, provenance),
+      await replaceOwners(tx, owners, provenance, sourceName),
+      { counts: {}, rejected: unknownOrganisations },
     );
-    addCounts(
-      counts,
-      await pruneLinks(
-        tx,
-        owns,
-        batch.map((j) => ({ id: j.service.id, targets: j.owners })),
-        true,
-        sourceName,
-      ),
-    );
-    for (const [shape, links] of [
-      [hasStage, batch.flatMap((j, index) => j.stages.map((s) => ({ index, from: j.service.id, to: s.id })))],
-      [owns, batch.flatMap((j, index) => j.owners.map((owner) => ({ index, from: owner, to: j.service.id })))],
-    ] as const) {
-      const result = await mergeLinks(tx, shape, links, provenance);
-      addCounts(counts, result.counts);
-      rejected.push(...result.rejected);
-    }
-    for (const claim of await missingOrganisations(
-      tx,
-      batch.flatMap((j, index) => j.namedClaims.map((c) => ({ ...c, index }))),
-    ))
-      rejected.push({
-        index: claim.index,
-        reason: `RESPONSIBLE_FOR: Organisation "${claim.organisation}" does not exist (from ${claim.derivation} ${claim.evidence})`,
-      });
-    return { counts, rejected };
   },
 
   // Who delivers each stage, once every stage and owner is in: from the whole graph, so the services list may come before or after.
