@@ -3,8 +3,10 @@
  * data the operation's GraphQL answer holds, run straight through neo4j-driver. What the subgraphs
  * compute in JavaScript (hand-offs, gaps, broker ranking, pages) is computed here in Cypher, so the
  * floor is one round trip to Neo4j and nothing else. Based on the subgraphs' Cypher, not shared with it,
- * so that a change there shows up as a change against this fixed line.
+ * so that a change there shows up as a change against this fixed line; but for the links between
+ * organisations, which the subgraph answers in one query of its own: the floor runs that query.
  */
+import { linksQuery } from "../subgraphs/organisations/resolvers/links.js";
 
 /** Cypher: relationship `r` holds today (no since, or since passed; no until, or until still ahead). */
 const holds = (r: string) => `(${r}.since IS NULL OR ${r}.since <= date()) AND (${r}.until IS NULL OR ${r}.until > date())`;
@@ -138,73 +140,16 @@ RETURN size(hits) AS total,
   [hit IN hits[0..$first] | {type: head(labels(hit.node)), id: hit.node.id, name: hit.node.name, score: hit.score}] AS page`;
 
 /**
- * $roots, $targets (null for every organisation), $includeChildren, $evidencePerKind, $first: the links
- * of organisationLinks and departmentMatrix, with the matrix's organisations when $targets is given.
+ * The links of organisationLinks: the organisations subgraph's own query, so that the floor measures
+ * the very Cypher the subgraph runs (its parameters: $roots, $targets, $includeChildren,
+ * $evidencePerKind, $offset, $end, $asAt).
  */
-export const organisationLinks = `
-CALL () {
-  UNWIND $roots AS rootId
-  MATCH (root:Organisation {id: rootId})<-[:PART_OF*0..6]-(m:Organisation)
-  WHERE $includeChildren OR m = root
-  RETURN collect(DISTINCT m) AS mine, apoc.map.fromPairs(collect([m.id, root.id])) AS rootOf
+export const organisationLinks = linksQuery.today;
+
+/** The links of departmentMatrix, the same query, with the matrix's organisations ($targets) in the same round trip. */
+export const departmentMatrix = `CALL () {${linksQuery.today}
 }
-CALL () {
-  UNWIND coalesce($targets, []) AS targetId
-  MATCH (target:Organisation {id: targetId})<-[:PART_OF*0..6]-(m:Organisation)
-  WHERE $includeChildren OR m = target
-  RETURN apoc.map.fromPairs(collect([m.id, target.id])) AS targetOf
-}
-CALL (mine) {
-  UNWIND mine AS m
-  MATCH (m)-[r1:RESPONSIBLE_FOR]->(st:Stage)<-[r2:RESPONSIBLE_FOR]-(y:Organisation)
-  WHERE ${holds("r1")} AND ${holds("r2")}
-  RETURN m, y, 'STAGE' AS kind, st.id AS viaId, st.name AS viaName
-  UNION
-  UNWIND mine AS m
-  CALL (m) {
-    MATCH (m)-[:OWNS]->(svc:Service) RETURN svc
-    UNION
-    MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc:Service) WHERE ${holds("r")} RETURN svc
-  }
-  CALL (svc) {
-    MATCH (y:Organisation)-[:OWNS]->(svc) RETURN y
-    UNION
-    MATCH (y:Organisation)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc) WHERE ${holds("r")} RETURN y
-  }
-  RETURN m, y, 'SERVICE' AS kind, svc.id AS viaId, svc.name AS viaName
-  UNION
-  UNWIND mine AS m
-  MATCH (m)<-[:WORKS_FOR]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${holds("r")}
-  WITH DISTINCT m, c
-  MATCH (c)<-[r:MEMBER_OF]-(:Person)-[:WORKS_FOR]->(y:Organisation) WHERE ${holds("r")}
-  RETURN m, y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
-  UNION
-  UNWIND mine AS m
-  MATCH (m)<-[:WORKS_FOR]-(p:Person)-[:WORKS_ON]->(:Stage)<-[r:RESPONSIBLE_FOR]-(y:Organisation) WHERE ${holds("r")}
-  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
-  UNION
-  UNWIND mine AS m
-  MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:WORKS_ON]-(p:Person)-[:WORKS_FOR]->(y:Organisation) WHERE ${holds("r")}
-  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
-  UNION
-  UNWIND mine AS m
-  MATCH (m)<-[:WORKS_FOR]-(p:Person)-[:WORKS_FOR]->(y:Organisation)
-  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
-}
-WITH rootOf[m.id] AS fromId, CASE WHEN $targets IS NULL THEN y.id ELSE targetOf[y.id] END AS toId, coalesce(rootOf[y.id], '') AS yRoot, kind, viaId, viaName
-WHERE toId IS NOT NULL AND toId <> fromId AND yRoot <> fromId AND ($targets IS NULL OR fromId < toId)
-WITH DISTINCT fromId, toId, kind, viaId, viaName ORDER BY viaName, viaId
-WITH fromId, toId, kind, collect({kind: kind, id: viaId, name: viaName}) AS via
-WITH fromId, toId, collect({kind: kind, count: size(via), evidence: via[0..$evidencePerKind]}) AS kinds
-WITH fromId, toId, kinds, reduce(n = 0, k IN kinds | n + k.count) AS strength
-ORDER BY strength DESC, toId
-WITH collect({fromId: fromId, toId: toId, strength: strength, kinds: kinds}) AS links
-RETURN size(links) AS total, [link IN links[0..$first] | link {
-  .strength, .kinds,
-  from: head(COLLECT { MATCH (o:Organisation {id: link.fromId}) RETURN o {.id, .name} }),
-  organisation: head(COLLECT { MATCH (o:Organisation {id: link.toId}) RETURN o {.id, .name, .acronym} })
-}] AS page,
-COLLECT { UNWIND coalesce($targets, []) AS id MATCH (o:Organisation {id: id}) RETURN o {.id, .name} } AS organisations`;
+RETURN total, page, COLLECT { UNWIND $targets AS id MATCH (o:Organisation {id: id}) RETURN o {.id, .name} } AS organisations`;
 
 /** $first. */
 export const brokers = `

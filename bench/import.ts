@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { parseConfig } from "../platform/config.js";
 import { startLocalNeo4j } from "../graph/local-neo4j.js";
 import { createDriver } from "../graph/neo4j.js";
-import { migrate } from "../graph/migrate.js";
+import { emptyGraph } from "./empty-graph.js";
 import { repoRoot } from "../platform/paths.js";
 import { seedOrganisations, seedProfessions } from "../data/seed/seed.js";
 
@@ -80,18 +80,7 @@ const neo4j = await startLocalNeo4j({
 const driver = createDriver(config, neo4j.uri);
 
 async function reset(base: "empty" | "reference"): Promise<void> {
-  // In batches of its own (an auto-commit query), so that a large graph does not need one huge transaction.
-  const session = driver.session();
-  try {
-    // Relationships first: a node with 60,000 of them would not fit one transaction's memory.
-    await session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS");
-    await session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS");
-  } finally {
-    await session.close();
-  }
-  const { records } = await driver.executeQuery("MATCH (n) RETURN count(n) AS left");
-  if (Number(records[0]?.get("left")) !== 0) throw new Error("the benchmark's graph could not be emptied");
-  await migrate(driver);
+  await emptyGraph(driver);
   // The reference data the other sources link to; nothing of theirs.
   if (base === "reference") {
     await seedOrganisations(driver);

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import neo4j, { type Driver } from "neo4j-driver";
 import type { SubgraphName } from "../platform/config.js";
 import { repoRoot } from "../platform/paths.js";
+import { today } from "../graph/read.js";
 import { searchQueryFor } from "../subgraphs/services/resolvers/analysis.js";
 import * as floor from "./floor-queries.js";
 
@@ -85,12 +86,15 @@ const brokersQuery = (sample: string) =>
 
 export function operations(s: Subjects): Operation[] {
   const first = (n: number) => ({ first: neo4j.int(n) });
+  // As the organisations subgraph asks (subgraphs/organisations/resolvers/links.ts), today.
   const links = (roots: string[], targets: string[] | null, includeChildren: boolean, pageSize: number) => ({
     roots,
     targets,
     includeChildren,
     evidencePerKind: neo4j.int(5),
-    ...first(pageSize),
+    offset: neo4j.int(0),
+    end: neo4j.int(pageSize),
+    asAt: today(),
   });
   return [
     {
@@ -167,7 +171,7 @@ export function operations(s: Subjects): Operation[] {
         from { id name } organisation { id name } ${linkFields} } } }`,
       variables: { ids: s.departmentIds },
       direct: "organisations",
-      floor: { cypher: floor.organisationLinks, parameters: links(s.departmentIds, s.departmentIds, true, s.departmentIds.length ** 2) },
+      floor: { cypher: floor.departmentMatrix, parameters: links(s.departmentIds, s.departmentIds, true, s.departmentIds.length ** 2) },
     },
     {
       name: "departmentMatrix (asAt 2022-06-01)",

@@ -14,10 +14,10 @@ import { parseArgs } from "node:util";
 import { parseConfig } from "../platform/config.js";
 import { startLocalNeo4j } from "../graph/local-neo4j.js";
 import { createDriver } from "../graph/neo4j.js";
-import { migrate } from "../graph/migrate.js";
 import { repoRoot } from "../platform/paths.js";
 import { runImport } from "../data/import/run-import.js";
 import { stepByStepSource } from "../data/import/sources/step-by-step.js";
+import { emptyGraph } from "./empty-graph.js";
 import { seedDemoData, seedOrganisations, seedProfessions, seedStartingABusiness } from "../data/seed/seed.js";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, neo4j: { type: "string" } } });
@@ -35,17 +35,6 @@ const neo4j = values.neo4j
       log: (l) => console.error(l),
     });
 const driver = createDriver(config, neo4j.uri);
-
-async function empty(): Promise<void> {
-  const session = driver.session();
-  try {
-    await session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS");
-    await session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS");
-  } finally {
-    await session.close();
-  }
-  await migrate(driver);
-}
 
 /** The demo as it was before the real sources joined it. */
 async function earlierDemo(): Promise<void> {
@@ -71,9 +60,9 @@ let loaded = "";
 try {
   // Alternating, so that a busy moment of the machine falls on both.
   for (let run = 1; run <= runs; run++) {
-    await empty();
+    await emptyGraph(driver);
     times.earlier.push(await seconds(earlierDemo));
-    await empty();
+    await emptyGraph(driver);
     times.today.push(await seconds(async () => (loaded = JSON.stringify(await seedDemoData(driver)))));
     times.again.push(await seconds(() => seedDemoData(driver)));
     console.error(

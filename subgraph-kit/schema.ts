@@ -55,6 +55,9 @@ function onACopy(change: (copy: GraphQLSchema, input: SchemaStepInput) => GraphQ
   return (schema, input) => change(mapSchema(schema, {}), input);
 }
 
+/** The lists the two list steps bound: their limits from the SDL, and which root fields are written by hand. */
+const listsOf = ({ typeDefs, resolvers }: SchemaStepInput) => ({ lists: listBoundsByType(typeDefs), handWritten: handWrittenFields(resolvers) });
+
 export const schemaSteps: readonly SchemaStep[] = [
   {
     name: "share aggregate selections",
@@ -84,9 +87,7 @@ export const schemaSteps: readonly SchemaStep[] = [
   {
     name: "describe list bounds",
     why: "@neo4j/graphql's `limit` and `first` say nothing of their default and maximum; the IDE shows them, as the hand-written pages' descriptions do.",
-    apply: onACopy((schema, { typeDefs, resolvers }) =>
-      describeListBounds(schema, { lists: listBoundsByType(typeDefs), handWritten: handWrittenFields(resolvers) }),
-    ),
+    apply: onACopy((schema, input) => describeListBounds(schema, listsOf(input))),
   },
   {
     name: "refresh the service SDL",
@@ -121,9 +122,7 @@ export const schemaSteps: readonly SchemaStep[] = [
   {
     name: "bound list arguments",
     why: "@neo4j/graphql reads `limit: 0` as no limit, cuts more than the maximum without a word and sends negative values and forged cursors to Neo4j; last of the resolver steps, so it checks the arguments before any other reads them.",
-    apply: onACopy((schema, { typeDefs, resolvers }) =>
-      boundListArguments(schema, { lists: listBoundsByType(typeDefs), handWritten: handWrittenFields(resolvers) }),
-    ),
+    apply: onACopy((schema, input) => boundListArguments(schema, listsOf(input))),
   },
   {
     name: "refuse invalid dates",

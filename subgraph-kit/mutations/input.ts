@@ -161,10 +161,12 @@ function relationshipPositions(
     const operations: [string, Input][] =
       mode === "create" && isInput(fieldValue) ? [[at, fieldValue]] : mode === "update" ? inputs(fieldValue).map((v, i) => [`${at}[${i}]`, v]) : [];
     for (const [operationsPath, ops] of operations) {
-      inputs(ops["connect"]).forEach((item, i) => positions.push(connectPosition(model, target, relationship, item, `${operationsPath}.connect[${i}]`)));
-      inputs(ops["disconnect"]).forEach((item, i) =>
-        positions.push(disconnectPosition(model, target, relationship, item, `${operationsPath}.disconnect[${i}]`)),
-      );
+      const filtered = (action: "connect" | "disconnect" | "delete") =>
+        inputs(ops[action]).forEach((item, i) =>
+          positions.push(filteredPosition(action, model, target, relationship, item, `${operationsPath}.${action}[${i}]`)),
+        );
+      filtered("connect");
+      filtered("disconnect");
       inputs(ops["create"]).forEach((item, i) =>
         positions.push(
           createPosition(model, target, item["node"], `${operationsPath}.create[${i}].node`, {
@@ -186,11 +188,10 @@ function relationshipPositions(
           children: isInput(item["node"]) ? relationshipPositions(model, target, item["node"], `${itemPath}.node`, "update") : [],
         });
       }
-      inputs(ops["delete"]).forEach((item, i) => positions.push(deletePosition(model, target, relationship, item, `${operationsPath}.delete[${i}]`)));
+      filtered("delete");
     }
-    if (mode === "connect") inputs(fieldValue).forEach((item, i) => positions.push(connectPosition(model, target, relationship, item, `${at}[${i}]`)));
-    if (mode === "disconnect") inputs(fieldValue).forEach((item, i) => positions.push(disconnectPosition(model, target, relationship, item, `${at}[${i}]`)));
-    if (mode === "delete") inputs(fieldValue).forEach((item, i) => positions.push(deletePosition(model, target, relationship, item, `${at}[${i}]`)));
+    if (mode !== "create" && mode !== "update")
+      inputs(fieldValue).forEach((item, i) => positions.push(filteredPosition(mode, model, target, relationship, item, `${at}[${i}]`)));
   }
   return positions;
 }
@@ -207,37 +208,29 @@ function createPosition(model: GraphModel, node: NodeModel, value: unknown, path
   };
 }
 
-function connectPosition(model: GraphModel, node: NodeModel, relationship: RelationshipModel, item: Input, path: string): NodePosition {
+/** A connect, disconnect or delete of the nodes its `where.node` picks, with the operations of the same kind nested in it. */
+function filteredPosition(
+  action: "connect" | "disconnect" | "delete",
+  model: GraphModel,
+  node: NodeModel,
+  relationship: RelationshipModel,
+  item: Input,
+  path: string,
+): NodePosition {
+  const nested = item[action];
   return {
     node,
-    action: "connect",
+    action,
     path,
     filter: part((item["where"] as Input | undefined)?.["node"], `${path}.where.node`),
-    via: { relationship, edge: part(item["edge"], `${path}.edge`) },
-    // A nested `connect` is a list of connect inputs of the node connected.
-    children: inputs(item["connect"]).flatMap((nested, i) => relationshipPositions(model, node, nested, `${path}.connect[${i}]`, "connect")),
-  };
-}
-
-function disconnectPosition(model: GraphModel, node: NodeModel, relationship: RelationshipModel, item: Input, path: string): NodePosition {
-  return {
-    node,
-    action: "disconnect",
-    path,
-    filter: part((item["where"] as Input | undefined)?.["node"], `${path}.where.node`),
-    via: { relationship },
-    children: isInput(item["disconnect"]) ? relationshipPositions(model, node, item["disconnect"], `${path}.disconnect`, "disconnect") : [],
-  };
-}
-
-function deletePosition(model: GraphModel, node: NodeModel, relationship: RelationshipModel, item: Input, path: string): NodePosition {
-  return {
-    node,
-    action: "delete",
-    path,
-    filter: part((item["where"] as Input | undefined)?.["node"], `${path}.where.node`),
-    via: { relationship },
-    children: isInput(item["delete"]) ? relationshipPositions(model, node, item["delete"], `${path}.delete`, "delete") : [],
+    via: action === "connect" ? { relationship, edge: part(item["edge"], `${path}.edge`) } : { relationship },
+    // A nested `connect` is a list of connect inputs of the node connected; a nested disconnect or delete is one object.
+    children:
+      action === "connect"
+        ? inputs(nested).flatMap((each, i) => relationshipPositions(model, node, each, `${path}.connect[${i}]`, "connect"))
+        : isInput(nested)
+          ? relationshipPositions(model, node, nested, `${path}.${action}`, action)
+          : [],
   };
 }
 
