@@ -119,6 +119,47 @@ describe("the graph over time, through the gateway", () => {
     expect(bad.errors?.[0]?.extensions?.["code"]).toBe("BAD_USER_INPUT");
   });
 
+  it("gives an organisation's versions, each with its dates and source, and the one that held on a day", async () => {
+    const { organisations } = await ask(`{
+      organisations(where: { id: { eq: "department-for-business-and-trade" } }) {
+        history(sort: [{ since: ASC }]) { name acronym type since sinceApproximate sinceSource until untilApproximate untilEarliest untilLatest source }
+        before: stateAt(asAt: "2022-06-01") { name }
+        in2024: stateAt(asAt: "2024-01-01") { type }
+        now: stateAt { type }
+      }
+    }`);
+    const [dbt] = organisations;
+    // Opened on the curated day; relabelled "Other" by the 22 August 2026 snapshot, known only between two snapshots.
+    expect(dbt.history).toEqual([
+      expect.objectContaining({
+        acronym: "DBT",
+        type: "Ministerial department",
+        since: "2023-02-07",
+        sinceApproximate: false,
+        until: "2026-08-22",
+        untilApproximate: true,
+      }),
+      expect.objectContaining({ acronym: "DBT", type: "Other", until: null }),
+    ]);
+    expect(dbt.history[0].sinceSource).toContain(announcement);
+    expect(dbt.history[0]).toMatchObject({ untilEarliest: "2026-07-20", untilLatest: "2026-08-22" });
+    expect(dbt).toMatchObject({ before: null, in2024: { type: "Ministerial department" }, now: { type: "Other" } });
+  });
+
+  it("bounds parentsAt, childrenAt, successorsAt and history by the list rule", async () => {
+    const { organisations } = await ask(`{
+      organisations(where: { id: { eq: "${beis}" } }) { childrenAt(asAt: "2022-06-01", limit: 2) { id } all: childrenAt(asAt: "2022-06-01") { id } successorsAt(limit: 1) { id } }
+    }`);
+    expect(organisations[0].childrenAt).toHaveLength(2);
+    expect(organisations[0].all.length).toBeGreaterThan(2);
+    expect(organisations[0].successorsAt).toHaveLength(1);
+    for (const field of ["parentsAt(limit: 1001)", "history(limit: 1001)"]) {
+      const { body } = await postGraphQL(stack.gateway.url, `{ organisations(limit: 1) { ${field} { id } } }`);
+      expect(body.errors?.[0]?.extensions?.["code"], field).toBe("BAD_USER_INPUT");
+      expect(body.errors?.[0]?.message, field).toContain("limit");
+    }
+  });
+
   it("counts each department's live organisations and people at each snapshot date", async () => {
     const { countsOverTime } = await ask(`{
       countsOverTime(departmentIds: ["${beis}", "department-for-business-and-trade"]) { date department { acronym } organisations people }

@@ -44,7 +44,10 @@ import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 /** @neo4j/graphql's `@limit(default: 100, max: 1000)` on every type, and the @cypher lists' clamp. */
 const defaultListSize = 100;
 const maxListSize = 1000;
-/** The analysis types' lists without a size: one service's stages, one stage's or one person's share of the graph. */
+/**
+ * The analysis types' lists without a size: one service's stages, one stage's or one person's share of
+ * the graph, one change's parents, successors or holders of a responsibility.
+ */
 const computedListSize = 25;
 const computedTypes = new Set([
   "Journey",
@@ -58,6 +61,7 @@ const computedTypes = new Set([
   "DepartmentMatrix",
   "Path",
   "AuditEvent",
+  "Change",
 ]);
 
 /** Arguments that size a list (or, on a page, its edges). */

@@ -12,6 +12,8 @@ export interface Column<Row> {
   /** What the cell shows, when not just the value. */
   render?(row: Row): Node | string;
   numeric?: boolean;
+  /** In the CSV download only, not on the page. */
+  csvOnly?: boolean;
 }
 
 export interface Page<Row> {
@@ -28,7 +30,13 @@ export interface DataTableOptions<Row> {
   rowName: string;
   columns: Column<Row>[];
   csvFilename: string;
-  fetchPage(after: string | null): Promise<Page<Row>>;
+  /** A page of rows after the cursor; `size` when the download asks for larger pages than the table's. */
+  fetchPage(after: string | null, size?: number): Promise<Page<Row>>;
+  /**
+   * The download holds every matching row, not only those loaded: it fetches the rest first, in pages
+   * of this size (the API's maximum, so the fewest requests).
+   */
+  downloadEveryRow?: { pageSize: number };
 }
 
 export interface DataTable {
@@ -48,7 +56,7 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
   const more = h("button", { type: "button", class: "govuk-button govuk-button--secondary", "data-module": "govuk-button", onclick: () => void loadMore() });
   const download = h(
     "button",
-    { type: "button", class: "govuk-button govuk-button--secondary", "data-module": "govuk-button", onclick: () => downloadCsv(options.csvFilename, csv()) },
+    { type: "button", class: "govuk-button govuk-button--secondary", "data-module": "govuk-button", onclick: () => void downloadRows() },
     "Download as CSV",
   );
   const scroller = h("div", { class: "dashboard-table-scroller", role: "region", "aria-label": options.caption, tabindex: "0" }, table);
@@ -72,17 +80,19 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
     );
   }
 
+  const shown = options.columns.map((column, index) => ({ column, index })).filter(({ column }) => !column.csvOnly);
+
   function toggleSort(column: number): void {
     sort = { column, direction: sort?.column === column && sort.direction === "ascending" ? "descending" : "ascending" };
     render();
-    table.querySelector<HTMLButtonElement>(`th:nth-child(${column + 1}) button`)?.focus();
+    table.querySelector<HTMLButtonElement>(`th:nth-child(${shown.findIndex((c) => c.index === column) + 1}) button`)?.focus();
   }
 
   function render(): void {
     const header = h(
       "tr",
       { class: "govuk-table__row" },
-      options.columns.map((column, index) =>
+      shown.map(({ column, index }) =>
         h(
           "th",
           {
@@ -98,7 +108,7 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
       h(
         "tr",
         { class: "govuk-table__row" },
-        options.columns.map((column) =>
+        shown.map(({ column }) =>
           h(
             "td",
             { class: `govuk-table__cell${column.numeric ? " govuk-table__cell--numeric" : ""}` },
@@ -118,20 +128,41 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
     status.textContent = `Showing ${rows.length.toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} ${options.rowName}${total === 1 ? "" : "s"}. Select a column heading to sort by it.`;
     more.hidden = !page?.hasNextPage;
     more.textContent = `Show the next ${options.rowName}s`;
-    download.textContent = `Download these ${rows.length.toLocaleString("en-GB")} ${options.rowName}s as CSV`;
+    download.textContent = options.downloadEveryRow
+      ? `Download all ${total.toLocaleString("en-GB")} ${options.rowName}${total === 1 ? "" : "s"} as CSV`
+      : `Download these ${rows.length.toLocaleString("en-GB")} ${options.rowName}s as CSV`;
+    download.hidden = options.downloadEveryRow !== undefined && total === 0;
+  }
+
+  /** Fetches the next page into the table; false when that failed (the status says why). */
+  async function fetchNext(size?: number): Promise<boolean> {
+    try {
+      page = await options.fetchPage(page?.endCursor ?? null, size);
+      rows = [...rows, ...page.rows];
+      render();
+      return true;
+    } catch (error) {
+      status.textContent = (error as Error).message;
+      return false;
+    }
   }
 
   async function loadMore(): Promise<void> {
     more.disabled = true;
-    try {
-      page = await options.fetchPage(page?.endCursor ?? null);
-      rows = [...rows, ...page.rows];
-      render();
-    } catch (error) {
-      status.textContent = (error as Error).message;
-    } finally {
-      more.disabled = false;
+    await fetchNext();
+    more.disabled = false;
+  }
+
+  async function downloadRows(): Promise<void> {
+    if (options.downloadEveryRow) {
+      download.disabled = true;
+      let fetched = true;
+      while (fetched && page?.hasNextPage) fetched = await fetchNext(options.downloadEveryRow.pageSize);
+      download.disabled = false;
+      // Half a download would pass for the whole: none unless every page came.
+      if (!fetched) return;
     }
+    downloadCsv(options.csvFilename, csv());
   }
 
   return {

@@ -6,6 +6,8 @@
 import { request } from "./api.js";
 import { currentToken } from "./session.js";
 import type { DetailsPanel } from "./details.js";
+import { dateInput, longDate, readDate, todayIso } from "./date-input.js";
+import { compareJourneys, comparisonTable, differencesAt, type JourneyComparison } from "./journey-comparison.js";
 import { bulletList, byId, h, linkButton, plural, shortName, showStatus, tag, waitingIn } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
@@ -52,7 +54,10 @@ export function stageGaps(stage: JourneyStage): Gap[] {
 }
 
 export interface JourneyView {
-  /** Shows the service's journey; resolves when the map is on the page, to false when there is no such service. */
+  /**
+   * Shows the service's journey as at the date chosen, compared with the second date when one is
+   * given; resolves when the map is on the page, to false when there is no such service.
+   */
   load(serviceId: string): Promise<boolean>;
   /** Fills the list of services to choose from; resolves to their ids. */
   loadServices(): Promise<string[]>;
@@ -62,10 +67,15 @@ export interface JourneyView {
 export function createJourneyView(details: DetailsPanel): JourneyView {
   const form = byId<HTMLFormElement>("journey-form");
   const select = byId<HTMLSelectElement>("journey-service");
-  const asAtParts = (["day", "month", "year"] as const).map((part) => byId<HTMLInputElement>(`journey-as-at-${part}`));
   const summary = byId("journey-summary");
   const map = byId("journey-map");
+  const comparisonRegion = byId("journey-comparison");
   let serviceId = defaultServiceId;
+  let comparison: JourneyComparison | undefined;
+  byId("journey-dates").replaceChildren(
+    dateInput({ id: "journey-as-at", legend: "As at (optional)", hint: "For example, 1 6 2022 shows it before the 2023 changes to departments" }),
+    dateInput({ id: "journey-compare", legend: "Compare with (optional)", hint: "Another date: the map marks what moved between the two" }),
+  );
 
   // The visible text starts the accessible name, so speech users can say what they see.
   const organisationButton = (o: { id: string; name: string; acronym: string | null }) =>
@@ -101,7 +111,7 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
       ")",
     );
 
-  function responsibilityEntry(r: Responsibility, people: StagePerson[]): HTMLElement {
+  function responsibilityEntry(r: Responsibility, people: StagePerson[], moved: string | undefined): HTMLElement {
     const closed = r.organisation.status === "closed";
     const department = r.department && r.department.id !== r.organisation.id ? r.department : undefined;
     return h(
@@ -111,11 +121,37 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
       department && h("span", { class: "journey-map__department" }, `part of ${shortName(department)}`),
       derivationNote(r),
       closed && h("span", { class: "journey-map__closed" }, tag("Closed", "red"), r.successors.length ? ` now ${r.successors.map(shortName).join(", ")}` : ""),
+      moved && h("span", { class: "journey-map__moved" }, tag("Moved", "blue"), ` ${moved}`),
       people.length > 0 && h("ul", { class: "journey-map__people", "aria-label": `People from ${shortName(r.organisation)}` }, people.map(personEntry)),
     );
   }
 
-  function laneCell(stage: JourneyStage, lane: Types.Lane): HTMLTableCellElement {
+  /** The other of the two dates compared, and what the difference was on it. */
+  function onOtherDate(difference: { before: string; after: string }, shown: string): { day: string; state: string } {
+    const onEarlier = shown === comparison!.earlier;
+    return { day: longDate(onEarlier ? comparison!.later : comparison!.earlier), state: onEarlier ? difference.after : difference.before };
+  }
+
+  function laneCell(stage: JourneyStage, lane: Types.Lane, shown: string): HTMLTableCellElement {
+    const differences = differencesAt(comparison, stage.stage.id, lane);
+    const movedOf = (r: Responsibility) => {
+      const d = differences.find((x) => x.organisation?.id === r.organisation.id);
+      if (!d) return undefined;
+      const other = onOtherDate(d, shown);
+      return `${other.state} on ${other.day}`;
+    };
+    const cell = laneCellContent(stage, lane, movedOf);
+    // What moved between the two dates compared, marked where it is: a tag and who held it on the other date.
+    const holders = differences.find((d) => !d.organisation);
+    if (holders) {
+      const other = onOtherDate(holders, shown);
+      cell.classList.add("journey-map__cell--changed");
+      cell.append(h("p", { class: "govuk-body-s journey-map__changed" }, tag("Changed", "blue"), ` On ${other.day}: ${other.state}`));
+    }
+    return cell;
+  }
+
+  function laneCellContent(stage: JourneyStage, lane: Types.Lane, movedOf: (r: Responsibility) => string | undefined): HTMLTableCellElement {
     const held = stage.responsibilities.filter((r) => r.lane === lane);
     // Nobody assigned: the journey's owners stand in the frontstage lane, marked as such, never an empty map.
     if (held.length === 0 && lane === "FRONTSTAGE" && stage.journeyOwners.length > 0)
@@ -142,6 +178,7 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
           responsibilityEntry(
             r,
             stage.people.edges.filter((e) => worksFor(e, r.organisation.id)),
+            movedOf(r),
           ),
         ),
       ),
@@ -247,6 +284,12 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
               ]
             : h("p", { class: "govuk-body" }, "No gaps: every stage has an organisation responsible, people working on it and the professions it expects."),
           h("p", { class: "govuk-body" }, `As at ${journey.asAt}.`),
+          comparison &&
+            h(
+              "p",
+              { class: "govuk-body" },
+              `Compared with ${comparison.earlier === journey.asAt ? comparison.later : comparison.earlier}: ${plural(comparison.differences.length, "difference")}, marked on the map and listed below it.`,
+            ),
         ),
       ),
     );
@@ -288,7 +331,7 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
         lanes.map((l) =>
           row(
             h("span", {}, l.name, h("span", { class: "journey-map__lane-hint" }, l.hint)),
-            stages.map((s) => laneCell(s, l.lane)),
+            stages.map((s) => laneCell(s, l.lane, journey.asAt)),
             `journey-map__row--${l.lane.toLowerCase()}`,
           ),
         ),
@@ -301,29 +344,6 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
     );
   }
 
-  /** The "as at" date as YYYY-MM-DD, null when left empty; shows a GOV.UK error message when it is not a date. */
-  function readAsAt(): { date: string | null } | undefined {
-    const [day, month, year] = asAtParts.map((input) => input.value.trim());
-    const error = byId("journey-as-at-error");
-    const fail = (message: string) => {
-      byId("journey-as-at-group").classList.add("govuk-form-group--error");
-      for (const input of asAtParts) input.classList.add("govuk-input--error");
-      error.replaceChildren(h("span", { class: "govuk-visually-hidden" }, "Error: "), message);
-      error.hidden = false;
-      asAtParts[0]!.focus();
-      return undefined;
-    };
-    byId("journey-as-at-group").classList.remove("govuk-form-group--error");
-    for (const input of asAtParts) input.classList.remove("govuk-input--error");
-    error.hidden = true;
-    if (!day && !month && !year) return { date: null };
-    if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!))
-      return fail("The date must include a day, a month and a year, for example 1 6 2022");
-    const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-    if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return fail("The date must be a real date");
-    return { date: date.toISOString().slice(0, 10) };
-  }
-
   function ensureOption(id: string, name: string): void {
     if (![...select.options].some((o) => o.value === id)) select.append(h("option", { value: id }, name));
     select.value = id;
@@ -332,19 +352,28 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
   const view: JourneyView = {
     currentServiceId: () => serviceId,
     async load(id) {
-      const asAt = readAsAt();
-      if (!asAt) return true;
+      const asAt = readDate("journey-as-at");
+      const compareWith = readDate("journey-compare", "The date to compare with");
+      if (!asAt || !compareWith) return true;
       serviceId = id;
       showStatus(map, "Loading the journey map…", "loading");
+      comparisonRegion.replaceChildren();
       try {
-        const { journey } = await request(operations.journey, { serviceId: id, asAt: asAt.date }, { waiting: waitingIn(map) });
+        const [{ journey }, other] = await Promise.all([
+          request(operations.journey, { serviceId: id, asAt: asAt.date }, { waiting: waitingIn(map) }),
+          compareWith.date && compareWith.date !== (asAt.date ?? todayIso())
+            ? request(operations.journey, { serviceId: id, asAt: compareWith.date }, { waiting: waitingIn(map) })
+            : undefined,
+        ]);
         if (!journey) {
           showStatus(map, "There is no service with that id in the graph.", "error");
           return false;
         }
+        comparison = other?.journey ? compareJourneys(journey, other.journey) : undefined;
         ensureOption(journey.service.id, journey.service.name);
         renderSummary(journey);
         renderMap(journey);
+        if (comparison) comparisonRegion.replaceChildren(comparisonTable(comparison, journey.service.name));
         // Read by the end-to-end tests and the dashboard benchmark: the first useful view is on the page.
         if (!performance.getEntriesByName("journey-map-rendered").length) performance.mark("journey-map-rendered");
         map.dataset["serviceId"] = journey.service.id;

@@ -1,9 +1,10 @@
 /**
- * The dashboard: four views over the gateway's GraphQL API, one shown at a time and chosen by the
- * address's #fragment (#journey, #network, #tables, #services, #search, #signin). The journey map of Starting a Business
+ * The dashboard: its views over the gateway's GraphQL API, one shown at a time and chosen by the
+ * address's #fragment (#journey, #network, #tables, #services, #changes, #search, #signin). The journey map of Starting a Business
  * loads first, before anyone has chosen anything.
  */
 import { initAll } from "govuk-frontend";
+import { createChangesView } from "./changes.js";
 import { createDetailsPanel } from "./details.js";
 import { byId } from "./dom.js";
 import { createJourneyView, defaultServiceId } from "./journey.js";
@@ -13,13 +14,14 @@ import { createServicesView } from "./services.js";
 import { createTablesView } from "./tables.js";
 import { createSignInView } from "./session.js";
 
-const views = ["journey", "network", "tables", "services", "search", "signin"] as const;
+const views = ["journey", "network", "tables", "services", "changes", "search", "signin"] as const;
 type ViewName = (typeof views)[number];
 
 const journey = createJourneyView(createDetailsPanel(byId("journey-details")));
 const network = createNetworkView();
 const tables = createTablesView();
 const servicesView = createServicesView();
+const changes = createChangesView();
 // A sign-in coming back from the provider finishes (and reloads) before any view asks as nobody.
 const reloading = await createSignInView();
 createSearchView({ details: createDetailsPanel(byId("search-details")), openJourney: (serviceId) => void journey.load(serviceId) });
@@ -29,6 +31,7 @@ const viewLoaders: Record<ViewName, () => Promise<void>> = {
   network: () => network.show(),
   tables: () => tables.show(),
   services: () => servicesView.show(),
+  changes: () => changes.show(),
   search: async () => {},
   signin: async () => {},
 };

@@ -5,6 +5,7 @@
  * public bodies; choosing a department shows its own family instead.
  */
 import { request } from "./api.js";
+import { dateInput, longDate, readDate } from "./date-input.js";
 import { bulletList, byId, h, linkButton, nameWithAcronym, plural, shortName, showStatus, summaryList, svg, waitingIn } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
@@ -18,6 +19,15 @@ interface NetworkNode {
 const width = 1000;
 const height = 720;
 const evidenceKinds: Record<Types.LinkKind, string> = { STAGE: "Shared stages", SERVICE: "Shared services", COMMUNITY: "Shared communities", PERSON: "People" };
+
+const departmentTypes = ["Ministerial department", "Non-ministerial department"];
+
+/** An organisation named as it was on the day shown (its version then), for the picture and the list. */
+const asOnTheDay = (o: { id: string; name: string; acronym: string | null; stateAt?: { name: string; acronym: string | null } | null }): NetworkNode => ({
+  id: o.id,
+  name: o.stateAt?.name ?? o.name,
+  acronym: o.stateAt ? o.stateAt.acronym : o.acronym,
+});
 
 const linkName = (link: Link) => `${shortName(link.from)} and ${shortName(link.organisation)}`;
 
@@ -41,6 +51,28 @@ export function createNetworkView(): NetworkView {
   const evidence = byId("network-evidence");
   const linksTable = byId("network-links");
   let departments: NetworkNode[] = [];
+  let departmentsAsAt: string | null | undefined;
+  byId("network-dates").replaceChildren(
+    dateInput({ id: "network-as-at", legend: "As at (optional)", hint: "The organisations and links as they stood on this day; today when left empty" }),
+  );
+
+  /** The departments live on the day, for the default network and the list of families. */
+  async function loadDepartments(asAt: string | null): Promise<void> {
+    if (departmentsAsAt === asAt) return;
+    const { organisations } = await request(operations.departments, { asAt }, { waiting: waitingIn(figure) });
+    departments = organisations.filter((d) => d.statusAt === "live" && departmentTypes.includes(d.stateAt?.type ?? "")).map(asOnTheDay);
+    departmentsAsAt = asAt;
+    const chosen = familySelect.value;
+    familySelect.replaceChildren(
+      h("option", { value: "" }, "All live departments, each with the bodies below it"),
+      h(
+        "optgroup",
+        { label: "One department's family" },
+        departments.map((d) => h("option", { value: d.id }, `${nameWithAcronym(d)} and the bodies below it`)),
+      ),
+    );
+    familySelect.value = departments.some((d) => d.id === chosen) ? chosen : "";
+  }
 
   function selectLink(link: Link, index: number): void {
     for (const line of figure.querySelectorAll(".network__link"))
@@ -76,7 +108,7 @@ export function createNetworkView(): NetworkView {
     heading.focus();
   }
 
-  function drawNetwork(nodes: NetworkNode[], links: Link[], centreId: string | undefined): void {
+  function drawNetwork(nodes: NetworkNode[], links: Link[], centreId: string | undefined, day: string): void {
     const centre = { x: width / 2, y: height / 2 };
     const linked = new Set(links.flatMap((l) => [l.from.id, l.organisation.id]));
     const ring = spreadLinked(
@@ -134,7 +166,7 @@ export function createNetworkView(): NetworkView {
       );
     });
 
-    const description = `${plural(nodes.length, "organisation")}, ${plural(links.length, "linked pair")}. A thicker line is a stronger link. Select a line, or a row of the table below, to see what links the pair.`;
+    const description = `${plural(nodes.length, "organisation")}, ${plural(links.length, "linked pair")}${day}. A thicker line is a stronger link. Select a line, or a row of the table below, to see what links the pair.`;
     figure.replaceChildren(
       h(
         "figure",
@@ -206,7 +238,7 @@ export function createNetworkView(): NetworkView {
     );
   }
 
-  async function draw(familyOf: string): Promise<void> {
+  async function draw(familyOf: string, asAt: string | null): Promise<void> {
     showStatus(figure, "Loading the network…", "loading");
     evidence.replaceChildren();
     linksTable.replaceChildren();
@@ -215,18 +247,26 @@ export function createNetworkView(): NetworkView {
       if (familyOf) {
         const {
           organisations: [department],
-        } = await request(operations.departmentFamily, { id: familyOf }, { waiting: waitingIn(figure) });
+        } = await request(operations.departmentFamily, { id: familyOf, asAt }, { waiting: waitingIn(figure) });
         if (!department) return showStatus(figure, "That department is no longer in the graph.", "error");
-        nodes = [department, ...department.children];
+        // The matrix takes 50 organisations: the department and 49 below it.
+        nodes = [
+          asOnTheDay(department),
+          ...department.childrenAt
+            .filter((c) => c.statusAt === "live")
+            .slice(0, 49)
+            .map(asOnTheDay),
+        ];
       }
-      if (nodes.length < 2) return showStatus(figure, "This department has no live organisations below it, so there is no network to show.", "error");
+      const day = asAt ? ` on ${longDate(asAt)}` : "";
+      if (nodes.length < 2) return showStatus(figure, `This department had no live organisations below it${day}, so there is no network to show.`, "error");
       // A family is shown as its members; the departments view counts each department's whole family.
       const { departmentMatrix } = await request(
         operations.departmentNetwork,
-        { organisationIds: nodes.map((n) => n.id), includeChildren: !familyOf },
+        { organisationIds: nodes.map((n) => n.id), includeChildren: !familyOf, asAt },
         { waiting: waitingIn(figure) },
       );
-      drawNetwork(nodes, departmentMatrix.links, familyOf || undefined);
+      drawNetwork(nodes, departmentMatrix.links, familyOf || undefined, day);
       drawTable(departmentMatrix.links);
     } catch (error) {
       showStatus(figure, (error as Error).message, "error");
@@ -235,7 +275,16 @@ export function createNetworkView(): NetworkView {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    void draw(familySelect.value);
+    const asAt = readDate("network-as-at");
+    if (!asAt) return;
+    void (async () => {
+      try {
+        await loadDepartments(asAt.date);
+      } catch (error) {
+        return showStatus(figure, (error as Error).message, "error");
+      }
+      await draw(familySelect.value, asAt.date);
+    })();
   });
 
   let loaded: Promise<void> | undefined;
@@ -244,18 +293,11 @@ export function createNetworkView(): NetworkView {
       (loaded ??= (async () => {
         showStatus(figure, "Loading the departments…", "loading");
         try {
-          departments = (await request(operations.departments, {}, { waiting: waitingIn(figure) })).organisations;
+          await loadDepartments(null);
         } catch (error) {
           return showStatus(figure, (error as Error).message, "error");
         }
-        familySelect.append(
-          h(
-            "optgroup",
-            { label: "One department's family" },
-            departments.map((d) => h("option", { value: d.id }, `${nameWithAcronym(d)} and the bodies below it`)),
-          ),
-        );
-        await draw("");
+        await draw("", null);
       })()),
   };
 }

@@ -1,6 +1,7 @@
 /** The dashboard's operations (operations/*.graphql), each with the types generated for it. */
 import { operation } from "./api.js";
 import type * as T from "./generated/graphql.js";
+import changes from "./operations/changes.graphql";
 import departmentFamily from "./operations/department-family.graphql";
 import departmentMatrix from "./operations/department-matrix.graphql";
 import departments from "./operations/departments.graphql";
@@ -16,6 +17,7 @@ import services from "./operations/services.graphql";
 import servicesIn from "./operations/services-in.graphql";
 
 export const operations = {
+  changes: operation<T.ChangesQuery, T.ChangesQueryVariables>(changes),
   departmentFamily: operation<T.DepartmentFamilyQuery, T.DepartmentFamilyQueryVariables>(departmentFamily),
   departmentNetwork: operation<T.DepartmentNetworkQuery, T.DepartmentNetworkQueryVariables>(departmentMatrix),
   departments: operation<T.DepartmentsQuery, T.DepartmentsQueryVariables>(departments),

@@ -1,6 +1,7 @@
 /** Search across everything: organisations, people, services, stages, communities and professions. */
 import { request } from "./api.js";
 import type { DetailsPanel } from "./details.js";
+import { dateInput, longDate, readDate } from "./date-input.js";
 import { byId, h, linkButton, plural, showStatus, tag } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
@@ -28,6 +29,9 @@ export function createSearchView({ details, openJourney }: SearchActions): void 
   const errorMessage = byId("search-text-error");
   const errorSummary = byId("search-error-summary");
   const results = byId("search-results");
+  byId("search-dates").replaceChildren(
+    dateInput({ id: "search-as-at", legend: "As at (optional)", hint: "Leaves out organisations that had not opened by this day, with statuses as on it" }),
+  );
 
   function about(hit: Hit): string {
     if (hit.organisation)
@@ -67,10 +71,12 @@ export function createSearchView({ details, openJourney }: SearchActions): void 
     const text = input.value.trim();
     if (text.length < 2) return setError("Enter at least 2 letters to search for");
     setError(undefined);
+    const asAt = readDate("search-as-at");
+    if (!asAt) return;
     void (async () => {
       showStatus(results, "Searching…", "loading");
       try {
-        const { search } = await request(operations.search, { text, first: 25, types: null });
+        const { search } = await request(operations.search, { text, asAt: asAt.date, first: 25, types: null });
         const hits = search.edges.map((e) => e.node);
         results.replaceChildren(
           h(
@@ -85,7 +91,11 @@ export function createSearchView({ details, openJourney }: SearchActions): void 
             : h(
                 "table",
                 { class: "govuk-table", id: "search-results-table" },
-                h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, `Results for “${text}”, best first`),
+                h(
+                  "caption",
+                  { class: "govuk-table__caption govuk-table__caption--m" },
+                  `Results for “${text}”${asAt.date ? ` as at ${longDate(asAt.date)}` : ""}, best first`,
+                ),
                 h(
                   "thead",
                   { class: "govuk-table__head" },

@@ -5,6 +5,7 @@
  */
 import { request } from "./api.js";
 import { createDataTable, type Column } from "./data-table.js";
+import { dateInput, readDate } from "./date-input.js";
 import { byId, h, linkButton, nameWithAcronym, plural, shortName } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
@@ -51,6 +52,10 @@ export interface ServicesView {
 }
 
 export function createServicesView(): ServicesView {
+  byId("services-dates").replaceChildren(
+    dateInput({ id: "services-as-at", legend: "As at (optional)", hint: "The scorecard as it stood on this day; today when left empty" }),
+  );
+  let asAt: string | null = null;
   let group: Group | undefined;
   const heading = byId("services-in-heading");
   const select = byId<HTMLSelectElement>("services-in-group");
@@ -118,7 +123,7 @@ export function createServicesView(): ServicesView {
     columns: scorecardColumns,
     csvFilename: "ownership-scorecard.csv",
     async fetchPage(after) {
-      const { ownershipScorecard: page } = await request(operations.ownershipScorecard, { first: 100, after });
+      const { ownershipScorecard: page } = await request(operations.ownershipScorecard, { asAt, first: 100, after });
       return { rows: page.edges.map((e) => e.node), totalCount: page.totalCount, ...page.pageInfo };
     },
   });
@@ -174,6 +179,13 @@ export function createServicesView(): ServicesView {
     void choose({ by, key, name: groupNames.get(value) ?? key, notAssessedSince: null });
   });
 
+  byId<HTMLFormElement>("services-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const read = readDate("services-as-at");
+    if (!read) return;
+    asAt = read.date;
+    void scorecard.reload();
+  });
   let loaded: Promise<void> | undefined;
   return {
     show: () => (loaded ??= Promise.all([scorecard.reload(), loadChoices(), phases.reload(), themes.reload()]).then(() => undefined)),

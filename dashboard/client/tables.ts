@@ -1,6 +1,7 @@
 /** Hand-offs and gaps across every service, as sortable tables with CSV downloads. */
 import { request } from "./api.js";
 import { createDataTable, type Column, type DataTable } from "./data-table.js";
+import { dateInput, readDate } from "./date-input.js";
 import { byId, shortName, tag } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
@@ -44,6 +45,10 @@ export interface TablesView {
 }
 
 export function createTablesView(): TablesView {
+  byId("tables-dates").replaceChildren(
+    dateInput({ id: "tables-as-at", legend: "As at (optional)", hint: "Both tables as they stood on this day; today when left empty" }),
+  );
+  let asAt: string | null = null;
   const handoffs = createDataTable(byId("handoffs-table"), {
     id: "handoffs",
     caption: "Hand-offs between organisations, across all services",
@@ -51,7 +56,7 @@ export function createTablesView(): TablesView {
     columns: handoffColumns,
     csvFilename: "handoffs.csv",
     async fetchPage(after) {
-      const { handoffs: page } = await request(operations.handoffs, { first: pageSize, after });
+      const { handoffs: page } = await request(operations.handoffs, { asAt, first: pageSize, after });
       return { rows: page.edges.map((e) => e.node), totalCount: page.totalCount, ...page.pageInfo };
     },
   });
@@ -64,13 +69,20 @@ export function createTablesView(): TablesView {
     csvFilename: "gaps.csv",
     async fetchPage(after) {
       const kind = kindSelect.value as Types.GapKind | "";
-      const { gaps: page } = await request(operations.gaps, { kinds: kind ? [kind] : null, first: pageSize, after });
+      const { gaps: page } = await request(operations.gaps, { asAt, kinds: kind ? [kind] : null, first: pageSize, after });
       return { rows: page.edges.map((e) => e.node), totalCount: page.totalCount, ...page.pageInfo };
     },
   });
   byId<HTMLFormElement>("gaps-form").addEventListener("submit", (event) => {
     event.preventDefault();
     void gaps.reload();
+  });
+  byId<HTMLFormElement>("tables-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const read = readDate("tables-as-at");
+    if (!read) return;
+    asAt = read.date;
+    void Promise.all([handoffs.reload(), gaps.reload()]);
   });
   let loaded: Promise<void> | undefined;
   return {

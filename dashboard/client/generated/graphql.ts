@@ -3,6 +3,23 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** What kind of change: see `changes`. */
+export type ChangeKind =
+  /** An organisation opened. */
+  | 'OPENED'
+  /** An organisation closed (with its successors, if any). */
+  | 'CLOSED'
+  /** An organisation's name or acronym changed. */
+  | 'RENAMED'
+  /** An organisation left a parent, joined another, or both. */
+  | 'MOVED'
+  /** A stage's responsibility passed from some organisations to others. */
+  | 'RESPONSIBILITY_MOVED'
+  /** A person joined an organisation, a community or a stage. */
+  | 'JOINED'
+  /** A person left an organisation, a community or a stage. */
+  | 'LEFT';
+
 /** What two linked organisations share. */
 export type LinkKind =
   /** A stage both are responsible for. */
@@ -65,28 +82,45 @@ export type SearchType =
   /** A profession. */
   | 'PROFESSION';
 
-export type DepartmentFamilyQueryVariables = Exact<{
-  id: string | number;
+export type ChangesQueryVariables = Exact<{
+  from: string;
+  to?: string | null | undefined;
+  departmentId?: string | number | null | undefined;
+  kinds?: Array<ChangeKind> | ChangeKind | null | undefined;
+  first: number;
+  after?: string | null | undefined;
 }>;
 
 
-export type DepartmentFamilyQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, children: Array<{ id: string, name: string, acronym: string | null, type: string | null }> }> };
+export type ChangesQuery = { changes: { totalCount: number, edges: Array<{ node: { kind: ChangeKind, date: string | null, dateEarliest: string | null, dateLatest: string | null, approximate: boolean, description: string, source: string | null, subject: { kind: string, id: string, name: string | null }, organisation: { id: string, name: string, acronym: string | null } | null, from: Array<{ id: string, name: string, acronym: string | null }>, to: Array<{ id: string, name: string, acronym: string | null }>, via: { kind: string, id: string, name: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type DepartmentFamilyQueryVariables = Exact<{
+  id: string | number;
+  asAt?: string | null | undefined;
+}>;
+
+
+export type DepartmentFamilyQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, stateAt: { name: string, acronym: string | null } | null, childrenAt: Array<{ id: string, name: string, acronym: string | null, statusAt: string | null, stateAt: { name: string, acronym: string | null } | null }> }> };
 
 export type DepartmentNetworkQueryVariables = Exact<{
   organisationIds: Array<string | number> | string | number;
   includeChildren: boolean;
+  asAt?: string | null | undefined;
 }>;
 
 
 export type DepartmentNetworkQuery = { departmentMatrix: { links: Array<{ strength: number, sharedStages: number, sharedServices: number, sharedCommunities: number, people: number, from: { id: string, name: string, acronym: string | null }, organisation: { id: string, name: string, acronym: string | null }, evidence: Array<{ kind: LinkKind, id: string, name: string }> }> } };
 
-export type DepartmentsQueryVariables = Exact<{ [key: string]: never; }>;
+export type DepartmentsQueryVariables = Exact<{
+  asAt?: string | null | undefined;
+}>;
 
 
-export type DepartmentsQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null }> };
+export type DepartmentsQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, statusAt: string | null, stateAt: { name: string, acronym: string | null, type: string | null } | null }> };
 
 export type GapsQueryVariables = Exact<{
   kinds?: Array<GapKind> | GapKind | null | undefined;
+  asAt?: string | null | undefined;
   first: number;
   after?: string | null | undefined;
 }>;
@@ -95,6 +129,7 @@ export type GapsQueryVariables = Exact<{
 export type GapsQuery = { gaps: { totalCount: number, edges: Array<{ node: { kind: GapKind, service: { id: string, name: string }, stage: { id: string, name: string, position: number }, profession: { id: string, name: string } | null, organisation: { id: string, name: string, acronym: string | null } | null, successors: Array<{ id: string, name: string, acronym: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type HandoffsQueryVariables = Exact<{
+  asAt?: string | null | undefined;
   first: number;
   after?: string | null | undefined;
 }>;
@@ -118,6 +153,7 @@ export type OrganisationDetailsQueryVariables = Exact<{
 export type OrganisationDetailsQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, status: string | null, closedAt: string | null, url: string | null, department: { id: string, name: string, acronym: string | null } | null, parents: Array<{ id: string, name: string }>, successors: Array<{ id: string, name: string }>, stages: Array<{ id: string, name: string, position: number, service: Array<{ id: string, name: string }> }> | null }>, organisationLinks: { totalCount: number, edges: Array<{ node: { strength: number, organisation: { id: string, name: string, acronym: string | null } } }> } };
 
 export type OwnershipScorecardQueryVariables = Exact<{
+  asAt?: string | null | undefined;
   first: number;
   after?: string | null | undefined;
 }>;
@@ -135,6 +171,7 @@ export type PersonDetailsQuery = { people: Array<{ id: string, name: string, job
 export type SearchQueryVariables = Exact<{
   text: string;
   types?: Array<SearchType> | SearchType | null | undefined;
+  asAt?: string | null | undefined;
   first: number;
 }>;
 

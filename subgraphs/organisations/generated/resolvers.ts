@@ -296,12 +296,20 @@ export type Organisation = {
   closedOnSource?: Maybe<Scalars['String']['output']>;
   /** Its GOV.UK status on a date: `closed` from the day it closed; null when it had not opened (default today). */
   statusAt?: Maybe<Scalars['String']['output']>;
-  /** The organisations it was part of on a date (default today). */
+  /** The organisations it was part of on a date (default today), by name. */
   parentsAt: Array<Organisation>;
-  /** The organisations that were part of it on a date (default today). */
+  /** The organisations that were part of it on a date (default today), by name. */
   childrenAt: Array<Organisation>;
-  /** The organisations that had succeeded it by a date (default today). */
+  /** The organisations that had succeeded it by a date (default today), by name. */
   successorsAt: Array<Organisation>;
+  /** The version that held on a date (default today): its name, acronym, type and status then; null before it opened. */
+  stateAt?: Maybe<OrganisationState>;
+  /**
+   * Its versions over time: each holds its name, acronym, type and status while they did not change,
+   * from `since` to `until`, with what dates them (docs/adr/0008). `sort: [{ since: ASC }]` gives them
+   * oldest first (the first version's `since` is null when it was already in the first snapshot).
+   */
+  history: Array<OrganisationState>;
   /** Where this fact came from, as `<import source>:<file>`; null when it was entered through the API. */
   source?: Maybe<Scalars['String']['output']>;
   /** The date of the data it was imported from, when known (YYYY-MM-DD). */
@@ -326,6 +334,7 @@ export type OrganisationStatusAtArgs = {
  */
 export type OrganisationParentsAtArgs = {
   asAt?: InputMaybe<Scalars['Date']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -335,6 +344,7 @@ export type OrganisationParentsAtArgs = {
  */
 export type OrganisationChildrenAtArgs = {
   asAt?: InputMaybe<Scalars['Date']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -344,6 +354,62 @@ export type OrganisationChildrenAtArgs = {
  */
 export type OrganisationSuccessorsAtArgs = {
   asAt?: InputMaybe<Scalars['Date']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A government department, agency or other public body, identified by its GOV.UK slug.
+ * Machinery-of-government changes are kept: a closed organisation stays in the graph, linked to its successors.
+ */
+export type OrganisationStateAtArgs = {
+  asAt?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/**
+ * One version of an organisation: its name, acronym, type and status from `since` until `until`, built
+ * by the GOV.UK import from its dated snapshots and the curated machinery-of-government changes. Each
+ * bound is exact when a source gives the day, otherwise known only between two snapshots (…Earliest and
+ * …Latest, …Approximate true). Read through `Organisation.history`; written by imports only.
+ */
+export type OrganisationState = {
+  __typename?: 'OrganisationState';
+  /** The organisation's id and the version's first snapshot date, for example `companies-house@2023-01-01`. */
+  id: Scalars['ID']['output'];
+  /** Its name in this version. */
+  name: Scalars['String']['output'];
+  /** Its acronym or short name in this version. */
+  acronym?: Maybe<Scalars['String']['output']>;
+  /** Its GOV.UK organisation type in this version. */
+  type?: Maybe<Scalars['String']['output']>;
+  /** Its GOV.UK status in this version: live, closed, exempt, joining or transitioning. */
+  status?: Maybe<Scalars['String']['output']>;
+  /** Why it had closed, in GOV.UK's words, when this version is closed. */
+  closedStatus?: Maybe<Scalars['String']['output']>;
+  /** When this version began: exact when a source gives the day, otherwise the later of the two dates it is known between; null when it was already in the first snapshot. */
+  since?: Maybe<Scalars['Date']['output']>;
+  /** When only bounds are known: it began after this day (null: before the first snapshot). */
+  sinceEarliest?: Maybe<Scalars['Date']['output']>;
+  /** It had begun by this day. */
+  sinceLatest?: Maybe<Scalars['Date']['output']>;
+  /** True when only bounds are known (sinceEarliest to sinceLatest). */
+  sinceApproximate?: Maybe<Scalars['Boolean']['output']>;
+  /** What dates its beginning: a citation, GOV.UK's own data, or the two snapshots that bound it. */
+  sinceSource?: Maybe<Scalars['String']['output']>;
+  /** When this version ended (the next began); null while it holds. */
+  until?: Maybe<Scalars['Date']['output']>;
+  /** When only bounds are known: it ended after this day. */
+  untilEarliest?: Maybe<Scalars['Date']['output']>;
+  /** It had ended by this day. */
+  untilLatest?: Maybe<Scalars['Date']['output']>;
+  /** True when only bounds are known (untilEarliest to untilLatest). */
+  untilApproximate?: Maybe<Scalars['Boolean']['output']>;
+  /** What dates its end: a citation, GOV.UK's own data, or the two snapshots that bound it. */
+  untilSource?: Maybe<Scalars['String']['output']>;
+  /** The snapshot dates that listed the organisation so. */
+  seenIn?: Maybe<Array<Scalars['Date']['output']>>;
+  /** The snapshot file it was first read from, as `<import source>:<file>`. */
+  source?: Maybe<Scalars['String']['output']>;
 };
 
 /** Where a page of an analysis list sits: pass `endCursor` as `after` for the next page. */
@@ -473,6 +539,7 @@ export type ResolversTypes = {
   OrganisationLinkEdge: ResolverTypeWrapper<RowOf<OrganisationLinkEdge>>;
   DepartmentMatrix: ResolverTypeWrapper<RowOf<DepartmentMatrix>>;
   Organisation: ResolverTypeWrapper<RowOf<Organisation>>;
+  OrganisationState: ResolverTypeWrapper<RowOf<OrganisationState>>;
   AnalysisPageInfo: ResolverTypeWrapper<RowOf<AnalysisPageInfo>>;
 };
 
@@ -496,6 +563,7 @@ export type ResolversParentTypes = {
   OrganisationLinkEdge: RowOf<OrganisationLinkEdge>;
   DepartmentMatrix: RowOf<DepartmentMatrix>;
   Organisation: RowOf<Organisation | FederationReferenceTypes['Organisation']>;
+  OrganisationState: RowOf<OrganisationState>;
   AnalysisPageInfo: RowOf<AnalysisPageInfo>;
 };
 
@@ -612,12 +680,35 @@ export type OrganisationResolvers<ContextType = SubgraphContext, ParentType exte
   closedOnApproximate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   closedOnSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   statusAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<OrganisationStatusAtArgs>>;
-  parentsAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, Partial<OrganisationParentsAtArgs>>;
-  childrenAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, Partial<OrganisationChildrenAtArgs>>;
-  successorsAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, Partial<OrganisationSuccessorsAtArgs>>;
+  parentsAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, RequireFields<OrganisationParentsAtArgs, 'limit'>>;
+  childrenAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, RequireFields<OrganisationChildrenAtArgs, 'limit'>>;
+  successorsAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, RequireFields<OrganisationSuccessorsAtArgs, 'limit'>>;
+  stateAt?: Resolver<Maybe<ResolversTypes['OrganisationState']>, ParentType, ContextType, Partial<OrganisationStateAtArgs>>;
+  history?: Resolver<Array<ResolversTypes['OrganisationState']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   snapshot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type OrganisationStateResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['OrganisationState'] = ResolversParentTypes['OrganisationState']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  acronym?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  sinceEarliest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  sinceLatest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  sinceApproximate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  sinceSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  until?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  untilEarliest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  untilLatest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  untilApproximate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  untilSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  seenIn?: Resolver<Maybe<Array<ResolversTypes['Date']>>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type AnalysisPageInfoResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AnalysisPageInfo'] = ResolversParentTypes['AnalysisPageInfo']> = {
@@ -642,6 +733,7 @@ export type Resolvers<ContextType = SubgraphContext> = {
   OrganisationLinkEdge?: OrganisationLinkEdgeResolvers<ContextType>;
   DepartmentMatrix?: DepartmentMatrixResolvers<ContextType>;
   Organisation?: OrganisationResolvers<ContextType>;
+  OrganisationState?: OrganisationStateResolvers<ContextType>;
   AnalysisPageInfo?: AnalysisPageInfoResolvers<ContextType>;
 };
 

@@ -1,0 +1,151 @@
+/**
+ * What changed between two dates (the API's `changes`): organisations opened, closed, renamed or moved
+ * under another parent, responsibilities that passed between organisations, and, for readers, people
+ * who joined or left; filtered by department and kind, each with its date and its source. A date known
+ * only between two snapshots is shown as such. The download holds every matching change.
+ */
+import { request } from "./api.js";
+import { createDataTable, type Column, type DataTable } from "./data-table.js";
+import { dateError, dateInput, longDate, readDate, todayIso, writeDate } from "./date-input.js";
+import { byId, h, nameWithAcronym, shortName, tag } from "./dom.js";
+import { operations, type Types } from "./operations.js";
+
+type Change = Types.ChangesQuery["changes"]["edges"][number]["node"];
+
+const changeKinds: Record<Types.ChangeKind, string> = {
+  OPENED: "Opened",
+  CLOSED: "Closed",
+  RENAMED: "Renamed",
+  MOVED: "Moved to another parent",
+  RESPONSIBILITY_MOVED: "Responsibility moved",
+  JOINED: "Person joined",
+  LEFT: "Person left",
+};
+
+const names = (list: { name: string; acronym: string | null }[]) => list.map(shortName).join(", ");
+
+/** When it happened, in words: the day, or the two days it is known to fall between. */
+function whenText(change: Pick<Change, "date" | "dateEarliest" | "dateLatest" | "approximate">): string {
+  if (!change.approximate) return change.date ? longDate(change.date) : "Not known";
+  const latest = change.dateLatest ?? change.date;
+  if (!change.dateEarliest) return latest ? `On or before ${longDate(latest)}` : "Not known";
+  return `Between ${longDate(change.dateEarliest)} and ${latest ? longDate(latest) : "today"}`;
+}
+
+/** A source as text, its web addresses as links a reader can follow. */
+function sourceCell(source: string | null): Node | string {
+  if (!source) return "Not recorded";
+  const parts = source.split(/(https?:\/\/[^\s)]+)/);
+  return h(
+    "span",
+    { class: "changes__source" },
+    parts.map((part, i) => (i % 2 === 1 ? h("a", { class: "govuk-link", href: part, rel: "noreferrer" }, part) : part)),
+  );
+}
+
+const columns: Column<Change>[] = [
+  {
+    heading: "Date",
+    value: (c) => c.date ?? "",
+    render: (c) => h("span", {}, whenText(c), c.approximate && [" ", tag("Approximate", "grey")]),
+  },
+  { heading: "Kind", value: (c) => changeKinds[c.kind] },
+  { heading: "What changed", value: (c) => c.description },
+  { heading: "Organisation", value: (c) => (c.organisation ? nameWithAcronym(c.organisation) : (c.via?.name ?? "")) },
+  { heading: "From", value: (c) => names(c.from) },
+  { heading: "To", value: (c) => names(c.to) },
+  { heading: "Source", value: (c) => c.source ?? "", render: (c) => sourceCell(c.source) },
+  // In the download only: what a spreadsheet needs to sort and filter on the dates' bounds.
+  { heading: "Known after", value: (c) => (c.approximate ? (c.dateEarliest ?? "") : ""), csvOnly: true },
+  { heading: "Known by", value: (c) => (c.approximate ? (c.dateLatest ?? c.date ?? "") : ""), csvOnly: true },
+  { heading: "Approximate", value: (c) => (c.approximate ? "yes" : "no"), csvOnly: true },
+  { heading: "Subject", value: (c) => `${c.subject.kind.toLowerCase()} ${c.subject.id}`, csvOnly: true },
+];
+
+/** A change is a few sentences: half the other tables' page, so a page stays readable. */
+const pageSize = 50;
+
+export interface ChangesView {
+  show(): Promise<void>;
+}
+
+/** Five years back by default: the period opens on something worth seeing before anything is chosen. */
+const defaultFrom = () => `${Number(todayIso().slice(0, 4)) - 5}${todayIso().slice(4)}`;
+
+export function createChangesView(): ChangesView {
+  const form = byId<HTMLFormElement>("changes-form");
+  const departmentSelect = byId<HTMLSelectElement>("changes-department");
+  byId("changes-dates").replaceChildren(
+    dateInput({ id: "changes-from", legend: "From", hint: "Changes after this day, for example 1 6 2022" }),
+    dateInput({ id: "changes-to", legend: "To (optional)", hint: "Up to and including this day; today when left empty" }),
+  );
+  writeDate("changes-from", defaultFrom());
+  const kindBoxes = () => [...form.querySelectorAll<HTMLInputElement>('input[name="kind"]')];
+  byId("changes-kinds").replaceChildren(
+    ...(Object.entries(changeKinds) as [Types.ChangeKind, string][]).map(([kind, label]) =>
+      h(
+        "div",
+        { class: "govuk-checkboxes__item" },
+        h("input", { class: "govuk-checkboxes__input", id: `changes-kind-${kind}`, name: "kind", type: "checkbox", value: kind }),
+        h("label", { class: "govuk-label govuk-checkboxes__label", for: `changes-kind-${kind}` }, label),
+      ),
+    ),
+  );
+
+  let period: { from: string; to: string | null } = { from: defaultFrom(), to: null };
+  const table: DataTable = createDataTable(byId("changes-table"), {
+    id: "changes",
+    caption: "What changed, oldest first",
+    rowName: "change",
+    columns,
+    csvFilename: "changes.csv",
+    downloadEveryRow: { pageSize: 500 },
+    async fetchPage(after, size = pageSize) {
+      const kinds = kindBoxes()
+        .filter((box) => box.checked)
+        .map((box) => box.value as Types.ChangeKind);
+      const { changes: page } = await request(operations.changes, {
+        ...period,
+        departmentId: departmentSelect.value || null,
+        kinds: kinds.length ? kinds : null,
+        first: size,
+        after,
+      });
+      return { rows: page.edges.map((e) => e.node), totalCount: page.totalCount, ...page.pageInfo };
+    },
+  });
+
+  /** The period typed in, or undefined (with the error shown) when it is not one. */
+  function readPeriod(): typeof period | undefined {
+    const from = readDate("changes-from", "The start date");
+    const to = readDate("changes-to", "The end date");
+    if (!from || !to) return undefined;
+    if (!from.date) return (dateError("changes-from", "Enter the start date"), undefined);
+    if (from.date >= (to.date ?? todayIso())) return (dateError("changes-from", "The start date must be before the end date"), undefined);
+    return { from: from.date, to: to.date };
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const read = readPeriod();
+    if (!read) return;
+    period = read;
+    void table.reload();
+  });
+
+  let loaded: Promise<void> | undefined;
+  return {
+    show: () =>
+      (loaded ??= (async () => {
+        try {
+          const { organisations } = await request(operations.departments, { asAt: null });
+          departmentSelect.append(
+            ...organisations.map((o) => h("option", { value: o.id }, `${nameWithAcronym(o)}${o.statusAt === "closed" ? " (closed)" : ""}`)),
+          );
+        } catch {
+          // The list of departments is a convenience: the changes load without it.
+        }
+        await table.reload();
+      })()),
+  };
+}
