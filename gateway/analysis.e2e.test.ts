@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postGraphQL, startStack, type TestStack } from "../test/helpers.js";
+import { describe, expect, it } from "vitest";
+import { postGraphQL, stackForSuite } from "../test/helpers.js";
 import { exampleOperations } from "./gateway.js";
 
 const example = (name: string) => exampleOperations().find((o) => o.name === name)!.query;
 
 describe("analysis of the demo data through the gateway", () => {
-  let stack: TestStack;
+  const stack = stackForSuite();
   const run = async (name: string, variables: Record<string, unknown> = {}) => {
     const { status, body } = await postGraphQL(stack.gateway.url, example(name), variables);
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     return body.data as any;
   };
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
 
   it("maps Starting a Business: nine stages, who holds each, the hand-offs and the professions missing", async () => {
     const { journey } = await run("journey-map");

@@ -3,18 +3,12 @@
  * ISO 8601, refused under the caller's variable name (never the query plan's), and a field the caller
  * may not read null with its own error while the rest of the answer stands.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postGraphQL, startStack, type TestStack } from "../test/helpers.js";
+import { describe, expect, it } from "vitest";
+import { postGraphQL, stackForSuite } from "../test/helpers.js";
 import { exampleOperations } from "./gateway.js";
 
 describe("errors that name the caller's input", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = stackForSuite();
 
   it.each(["1/6/2022", "2022-6-1", "01-06-2022", "2022-02-30", "June 2022"])(
     "refuses the date %s as a variable, naming the caller's variable",

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postGraphQL, startStack, type TestStack } from "../test/helpers.js";
+import { postGraphQL, stackForSuite, startStack, type TestStack } from "../test/helpers.js";
 import { exampleOperations } from "./gateway.js";
 
 const journeyTrace = exampleOperations().find((o) => o.name === "journey-trace")!.query;
@@ -27,15 +27,7 @@ function expectNothingInternal(body: unknown): void {
 }
 
 describe("gateway over the three subgraphs", () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = stackForSuite();
 
   describe("the journey trace of Starting a Business", () => {
     let stages: TraceStage[];

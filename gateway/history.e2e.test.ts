@@ -3,15 +3,15 @@
  * snapshots and the curated 7 February 2023 changes, read as at 1 June 2022 and as today, and what
  * changed in between (docs/adr/0008).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postGraphQL, startStack, testReader, type TestCaller, type TestStack } from "../test/helpers.js";
+import { describe, expect, it } from "vitest";
+import { postGraphQL, stackForSuite, testReader, type TestCaller } from "../test/helpers.js";
 
 const beis = "department-for-business-energy-and-industrial-strategy";
 const announcement = "https://www.gov.uk/government/news/making-government-deliver-for-the-british-people";
 const newDepartments = ["DBT", "DESNZ", "DSIT"];
 
 describe("the graph over time, through the gateway", () => {
-  let stack: TestStack;
+  const stack = stackForSuite();
   const ask = async (query: string, variables: Record<string, unknown> = {}, as: TestCaller | null = testReader) => {
     const { status, body } = await postGraphQL(stack.gateway.url, query, variables, as);
     expect(body.errors).toBeUndefined();
@@ -29,13 +29,6 @@ describe("the graph over time, through the gateway", () => {
     }
     gaps(serviceId: "starting-a-business", asAt: $asAt, kinds: [CLOSED_ORGANISATION_RESPONSIBLE]) { totalCount edges { node { organisation { acronym } } } }
   }`;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
 
   it("on 1 June 2022: BEIS live and no gap, Companies House part of BEIS, no DBT, DESNZ or DSIT, DIT holding Trade abroad", async () => {
     const { journey, gaps } = await ask(journeyQuery, { asAt: "2022-06-01" });

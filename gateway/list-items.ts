@@ -69,28 +69,24 @@ const sizeArguments = ["limit", "first", "last"] as const;
 /** Arguments that must not be negative: a negative SKIP or LIMIT is a Cypher error, not a page. */
 const countArguments = new Set(["limit", "offset", "first", "last", "peoplePerStage", "evidencePerKind"]);
 
+/** The analysis pages, sized by `first`, by their maximum (subgraph-kit/connection.ts `pageOf`). */
+const pagesUpTo: Record<number, string[]> = {
+  100: ["Query.brokers", "Query.stagePeople", "Query.search", "Query.ownershipScorecard"],
+  200: ["Query.organisationLinks", "Query.auditTrail", "Query.servicesIn"],
+  500: ["Query.handoffs", "Query.servicesByHandoffs", "Query.gaps", "Query.serviceCounts", "Query.changes"],
+};
+
 /**
- * Fields whose size the subgraph decides otherwise: the analysis pages' maximum `first`
- * (subgraph-kit/connection.ts `pageOf`), the journey's people per stage, and lists the resolvers cut.
+ * Fields whose size the subgraph decides otherwise: the analysis pages, the journey's people per
+ * stage, and lists the resolvers cut.
  * `argument` sizes the field (or the `edges` below it); without one, `max` is the list's own size;
  * `perKind`: four kinds of evidence, `evidencePerKind` (default 5) of each, as the root field asked.
  */
 const fieldSizes: Record<string, { argument?: string; default?: number; max: number; perKind?: boolean }> = {
-  "Query.organisationLinks": { argument: "first", max: 200 },
-  "Query.brokers": { argument: "first", max: 100 },
-  "Query.auditTrail": { argument: "first", max: 200 },
+  ...Object.fromEntries(Object.entries(pagesUpTo).flatMap(([max, fields]) => fields.map((field) => [field, { argument: "first", max: Number(max) }]))),
   "Query.journey": { argument: "peoplePerStage", max: 100 },
-  "Query.stagePeople": { argument: "first", max: 100 },
-  "Query.handoffs": { argument: "first", max: 500 },
-  "Query.servicesByHandoffs": { argument: "first", max: 500 },
-  "Query.gaps": { argument: "first", max: 500 },
-  "Query.search": { argument: "first", max: 100 },
-  "Query.ownershipScorecard": { argument: "first", max: 100 },
-  "Query.serviceCounts": { argument: "first", max: 500 },
-  "Query.servicesIn": { argument: "first", max: 200 },
   // A service's owners: a handful (the services list names one to three).
   "ServiceListing.owners": { max: 20 },
-  "Query.changes": { argument: "first", max: 500 },
   // Three snapshot dates for each of 1 to 50 departments (subgraphs/organisations/resolvers/changes.ts).
   "Query.countsOverTime": { max: 150 },
   // subgraphs/people/resolvers/network.ts keeps ten; subgraphs/organisations/resolvers/links.ts up to 20 of each of four kinds.

@@ -3,17 +3,11 @@
  * is refused as BAD_USER_INPUT naming the argument, whether the size is written in the document or
  * given as a variable, and before any subgraph is asked; nothing is cut to the maximum without a word.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postGraphQL, startStack, type TestStack } from "../test/helpers.js";
+import { describe, expect, it } from "vitest";
+import { postGraphQL, stackForSuite } from "../test/helpers.js";
 
 describe("a list's size above its maximum", () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = stackForSuite();
 
   const refusal = async (query: string, variables: Record<string, unknown> = {}) => {
     const { status, body } = await postGraphQL(stack.gateway.url, query, variables);

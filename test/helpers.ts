@@ -1,7 +1,7 @@
 /** What the integration and end-to-end tests share: the test Neo4j, unique ids and a running stack. */
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import pino from "pino";
 import type { Driver } from "neo4j-driver";
 import { parseConfig, subgraphNames, type SubgraphName } from "../platform/config.js";
@@ -202,6 +202,26 @@ export async function startStack(
     [Symbol.asyncDispose]: () => stack.close(),
   };
   return stack;
+}
+
+/**
+ * The stack of a suite (a describe block or a file): started before its first test and closed after
+ * its last. It exists from the suite's beforeAll on: read it in tests and hooks, not while the suite is declared.
+ */
+export function stackForSuite(options?: Parameters<typeof startStack>[0]): TestStack {
+  let stack: TestStack | undefined;
+  beforeAll(async () => {
+    stack = await startStack(options);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  return new Proxy({} as TestStack, {
+    get(_, key) {
+      if (!stack) throw new Error("the suite's stack starts in its beforeAll: read it in a test or a hook");
+      return Reflect.get(stack, key) as unknown;
+    },
+  });
 }
 
 export { graphChecksum } from "../graph/checksum.js";

@@ -24,10 +24,10 @@ import {
   type GraphQLField,
   type GraphQLObjectType,
 } from "graphql";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listBoundsByType, type ListBounds } from "../subgraph-kit/paging.js";
 import { repoRoot, supergraphPath } from "../platform/paths.js";
-import { postGraphQL, startStack, type TestStack } from "./helpers.js";
+import { postGraphQL, stackForSuite } from "./helpers.js";
 
 const supergraph = buildSchema(readFileSync(supergraphPath, "utf8"), { assumeValidSDL: true });
 const inaccessible = (item: { astNode?: { directives?: readonly { name: { value: string } }[] } | null | undefined }) =>
@@ -146,14 +146,7 @@ interface Walk {
 const smallFirst = (totalCount: number) => (totalCount <= 14 ? 3 : Math.min(97, Math.max(7, Math.ceil(totalCount / 25))));
 
 describe("paging through the gateway: every connection walked to its end gives totalCount distinct items", () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = stackForSuite();
 
   /** One page of the document, from the default gateway unless another is given; throws with any errors. */
   async function page(document: string, pick: (data: Record<string, any>) => Page, after: string | null): Promise<Page> {
