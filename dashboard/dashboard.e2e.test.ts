@@ -369,7 +369,7 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
         const select = page.locator("#services-in-group");
         await select.locator("option", { hasText: label }).first().waitFor({ state: "attached" });
         const value = await select.locator("option", { hasText: label }).first().getAttribute("value");
-        await select.selectOption(value!);
+        await select.selectOption(value ?? "");
         await page.locator("#services-in-form button[type=submit]").click();
       };
       /** The rows as the page shows them: name, owners, phase, assessment, date, source. */
