@@ -35,50 +35,61 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-export async function runCell(request: Request, budget: LoadBudget): Promise<CellResult> {
-  let errors = 0;
-  let firstError: string | null = null;
-  const record = (error: string | null) => {
-    if (error === null) return;
-    errors++;
-    firstError ??= error.slice(0, 300);
-  };
-  const attempt = async () => {
-    try {
-      record(await request());
-    } catch (error) {
-      record((error as Error).message);
-    }
-  };
-  for (let i = 0; i < budget.warmup; i++) await attempt();
-  errors = 0;
-  firstError = null;
+/** What one closed-loop batch measured: each request's latency, how long the batch took, what went wrong. */
+export interface Batch {
+  latencies: number[];
+  seconds: number;
+  errors: number;
+  firstError: string | null;
+}
 
-  const latencies: number[] = [];
+/** `concurrency` workers send requests one after another until `requests` have started or `seconds` have passed. */
+export async function runBatch(request: Request, concurrency: number, requests: number, seconds: number): Promise<Batch> {
+  const batch: Batch = { latencies: [], seconds: 0, errors: 0, firstError: null };
   let started = 0;
   const begin = performance.now();
-  const deadline = begin + budget.seconds * 1000;
+  const deadline = begin + seconds * 1000;
   const worker = async () => {
-    while (started < budget.requests && performance.now() < deadline) {
+    while (started < requests && performance.now() < deadline) {
       started++;
       const t0 = performance.now();
-      await attempt();
-      latencies.push(performance.now() - t0);
+      let error: string | null;
+      try {
+        error = await request();
+      } catch (thrown) {
+        error = (thrown as Error).message;
+      }
+      batch.latencies.push(performance.now() - t0);
+      if (error !== null) {
+        batch.errors++;
+        batch.firstError ??= error.slice(0, 300);
+      }
     }
   };
-  await Promise.all(Array.from({ length: budget.concurrency }, worker));
-  const elapsed = (performance.now() - begin) / 1000;
-  const sorted = latencies.sort((a, b) => a - b);
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  batch.seconds = (performance.now() - begin) / 1000;
+  return batch;
+}
+
+/** One cell's figures from its batches (one, or several interleaved with other cells'). */
+export function summarise(concurrency: number, batches: readonly Batch[]): CellResult {
+  const sorted = batches.flatMap((b) => b.latencies).sort((a, b) => a - b);
+  const seconds = batches.reduce((sum, b) => sum + b.seconds, 0);
   return {
-    concurrency: budget.concurrency,
+    concurrency,
     requests: sorted.length,
-    errors,
-    firstError,
+    errors: batches.reduce((sum, b) => sum + b.errors, 0),
+    firstError: batches.find((b) => b.firstError !== null)?.firstError ?? null,
     p50: round(percentile(sorted, 50)),
     p95: round(percentile(sorted, 95)),
     p99: round(percentile(sorted, 99)),
-    requestsPerSecond: round(sorted.length / elapsed),
+    requestsPerSecond: round(sorted.length / seconds),
   };
+}
+
+export async function runCell(request: Request, budget: LoadBudget): Promise<CellResult> {
+  await runBatch(request, 1, budget.warmup, Number.POSITIVE_INFINITY);
+  return summarise(budget.concurrency, [await runBatch(request, budget.concurrency, budget.requests, budget.seconds)]);
 }
 
 /** A GraphQL POST that counts as an error a non-200 status, a body with `errors`, or no data. */

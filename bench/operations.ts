@@ -57,7 +57,7 @@ export async function pickSubjects(driver: Driver): Promise<Subjects> {
   return { serviceId, fromPersonId: fromPersonId!, toPersonId: toPersonId!, departmentIds };
 }
 
-const journeyQuery = `query Journey($serviceId: ID!, $asAt: Date) {
+export const journeyQuery = `query Journey($serviceId: ID!, $asAt: Date) {
   journey(serviceId: $serviceId, asAt: $asAt) {
     stages {
       stage { id name position }

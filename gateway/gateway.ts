@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createGatewayRuntime, type GatewayRuntime } from "@graphql-hive/gateway-runtime";
+import { unifiedGraphHandler as rustQueryPlanner } from "@graphql-hive/router-runtime";
 import { GraphQLError } from "graphql";
 import type { DashboardSignIn, SubgraphName } from "../platform/config.js";
 import { createDashboardHandler } from "./dashboard-route.js";
@@ -105,6 +106,8 @@ export interface GatewayOptions {
   publicApi?: PublicApiSettings;
   /** A JSON line per request (gateway/observability.ts); none when left out. */
   logger?: Logger;
+  /** Hive Router's query planner (Rust) or the runtime's own (JavaScript, the default). */
+  queryPlanner?: "rust" | "javascript";
 }
 
 export function createGateway(options: GatewayOptions): GatewayRuntime {
@@ -125,6 +128,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       defaultTabs: exampleOperations().map((example) => ({ query: example.query })),
     },
     renderGraphiQL: ide.render,
+    ...(options.queryPlanner === "rust" ? { unifiedGraphHandler: rustQueryPlanner } : {}),
     // Identical queries in flight are merged before useAuthentication signs each call with its caller:
     // merged, an anonymous caller could get a reader's answer.
     transportEntries: { "*.http": { options: { deduplicateInflightRequests: false } } },

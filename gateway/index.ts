@@ -1,3 +1,4 @@
+import "../platform/production-node.js";
 import { readFileSync } from "node:fs";
 import { dashboardSignIn, loadConfig, subgraphSecret, subgraphUrls } from "../platform/config.js";
 import { supergraphPath } from "../platform/paths.js";
@@ -29,6 +30,7 @@ const gateway = createGateway({
   logging: config.LOG_LEVEL === "silent" ? false : config.LOG_LEVEL === "fatal" ? "error" : config.LOG_LEVEL === "trace" ? "debug" : config.LOG_LEVEL,
   publicApi: publicApiSettings(config),
   logger,
+  queryPlanner: config.GATEWAY_QUERY_PLANNER,
 });
 const running = await listenGateway(gateway, config.GATEWAY_PORT, config.HOST, config.GATEWAY_DRAIN_TIMEOUT_MS, dashboardSignIn(config));
 logger.info({ url: running.url, env: config.SERVICE_GRAPH_ENV }, "gateway listening");

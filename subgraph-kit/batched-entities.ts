@@ -5,7 +5,6 @@
  * Types with no root field of their own (the stubs) keep the generated per-reference resolution.
  */
 import {
-  graphql,
   Kind,
   print,
   type FragmentDefinitionNode,
@@ -19,6 +18,7 @@ import {
   type VariableDefinitionNode,
   visit,
 } from "graphql";
+import { runOwnQuery } from "./own-queries.js";
 
 interface Representation {
   __typename: string;
@@ -111,12 +111,7 @@ export function batchEntityResolution(schema: GraphQLSchema): GraphQLSchema {
       }
       ${fragments.map((f) => print(f)).join("\n")}`;
       // The schema being served, so the query runs through every step after this one (schema.ts).
-      const result = await graphql({
-        schema: info.schema,
-        source: document,
-        contextValue: context,
-        variableValues: { ...info.variableValues, __ids: ids, __limit: ids.length },
-      });
+      const result = await runOwnQuery(info.schema, document, context, { ...info.variableValues, __ids: ids, __limit: ids.length });
       const [error] = result.errors ?? [];
       if (error) throw error;
       const items = (result.data?.["__items"] ?? []) as { __id: string }[];

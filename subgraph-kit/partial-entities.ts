@@ -6,8 +6,9 @@
  * is fetched through the subgraph's own `_entities`, for all objects of that type and selection at
  * once, then read as usual.
  */
-import { defaultFieldResolver, graphql, Kind, print, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from "graphql";
+import { defaultFieldResolver, Kind, print, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from "graphql";
 import { dependenciesOf } from "./batched-entities.js";
+import { runOwnQuery } from "./own-queries.js";
 
 type Source = Record<string, unknown> & { id?: unknown };
 
@@ -42,12 +43,7 @@ export function completePartialEntities(schema: GraphQLSchema, nodeTypeNames: re
         ${fragments.map((f) => print(f)).join("\n")}`;
         const representations = [...ids].map((entityId) => ({ __typename: typeName, id: entityId }));
         // The schema being served, so the query runs through every step after this one (schema.ts).
-        const result = await graphql({
-          schema: info.schema,
-          source: document,
-          contextValue: context,
-          variableValues: { ...info.variableValues, __representations: representations },
-        });
+        const result = await runOwnQuery(info.schema, document, context, { ...info.variableValues, __representations: representations });
         const [error] = result.errors ?? [];
         if (error) throw error;
         const entities = (result.data?.["_entities"] ?? []) as ((Source & { __partialId: string }) | null)[];

@@ -10,7 +10,7 @@ import express from "express";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Neo4jGraphQL } from "@neo4j/graphql";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
@@ -229,10 +229,14 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
         schema,
         introspection: true,
         includeStacktraceInErrorResponses: false,
+        // Apollo's default indents the JSON: a fifth more bytes for the gateway to read, and time to write them.
+        stringifyResult: (result) => JSON.stringify(result),
         formatError: maskingFormatError(logger, options.policy),
         plugins: [
           ApolloServerPluginDrainHttpServer({ httpServer }),
           ApolloServerPluginInlineTraceDisabled(),
+          // Nothing here gives cache hints, and its willResolveField made Apollo wrap every field of every answer.
+          ApolloServerPluginCacheControlDisabled(),
           requestLogging(),
           ...(options.policy.personalInputTypes ? [personalFilterGuard(options.policy.personalInputTypes)] : []),
           metrics.plugin,

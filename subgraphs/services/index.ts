@@ -1,3 +1,4 @@
+import "../../platform/production-node.js";
 import { runSubgraph } from "../../subgraph-kit/run.js";
 import { createServicesSubgraph } from "./server.js";
 

@@ -1,0 +1,261 @@
+/**
+ * npm run bench:gateway [-- --neo4j bolt://127.0.0.1:7687] [-- --rounds 4] [-- --quick]
+ *
+ * Gateways side by side on the demo graph: each way of running our gateway (query planner,
+ * document cache, production settings) and @apollo/gateway, each its own process, over the same three
+ * subgraph processes, beside the services subgraph asked directly and the floor (the journey's one
+ * Cypher query). The cells are interleaved: each round runs a short batch of every way in turn (the
+ * order rotating), so a machine busy with other work slows every way alike; the figures are over all
+ * rounds. Before measuring, every way's answer is compared with the first gateway's.
+ *
+ * Over a Neo4j of its own (port 7696, data in .neo4j/bench-gateway, seeded with the demo data) unless
+ * --neo4j names one that holds the demo data. Writes docs/benchmarks/gateway.md and gateway.json.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import neo4j, { type Driver } from "neo4j-driver";
+import { parseConfig, subgraphNames } from "../platform/config.js";
+import { repoRoot } from "../platform/paths.js";
+import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../platform/caller.js";
+import { keysForThisRun } from "../platform/demo-tokens.js";
+import { createDriver } from "../graph/neo4j.js";
+import type { LocalNeo4j } from "../graph/local-neo4j.js";
+import { graphqlRequest, type Request } from "./load.js";
+import { cellTable, floorLines, machineLine, measureInterleaved, type Cell } from "./side-by-side.js";
+import { journey as journeyFloor } from "./floor-queries.js";
+import { journeyQuery } from "./operations.js";
+import { freePort, peakMemoryMB, startDemoNeo4j, startNode, stopAll, subgraphPorts, waitUntilOk } from "./processes.js";
+
+const args = parseArgs({
+  options: {
+    neo4j: { type: "string" },
+    "neo4j-port": { type: "string", default: "7696" },
+    rounds: { type: "string" },
+    quick: { type: "boolean", default: false },
+  },
+}).values;
+const quick = args.quick;
+const rounds = Number(args.rounds ?? (quick ? 1 : 4));
+/** Requests per batch at each concurrency: a round is one batch of every way. */
+const batchSizes = quick ? { 1: 3, 10: 10 } : { 1: 8, 10: 30 };
+const password = parseConfig({ NEO4J_PASSWORD: process.env["NEO4J_PASSWORD"] ?? "" }).NEO4J_PASSWORD;
+const subgraphTimeoutMs = 30_000;
+const log = (line: string) => console.error(line);
+
+/** A gateway to run: our gateway with these settings, or the peer. */
+interface GatewayWay {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+  /** The peer checks no client token: it gets the token our gateway would sign for the subgraphs. */
+  peer?: true;
+}
+
+const baseline = "JavaScript planner";
+const gatewayWays: GatewayWay[] = [
+  { name: baseline, entry: "gateway/index.ts", env: { GATEWAY_QUERY_PLANNER: "javascript" } },
+  { name: "JavaScript planner, no document cache", entry: "gateway/index.ts", env: { GATEWAY_QUERY_PLANNER: "javascript", GATEWAY_DOCUMENT_CACHE_BYTES: "0" } },
+  { name: "Rust planner", entry: "gateway/index.ts", env: { GATEWAY_QUERY_PLANNER: "rust" } },
+  { name: "Rust planner, production", entry: "gateway/index.ts", env: { GATEWAY_QUERY_PLANNER: "rust", SERVICE_GRAPH_ENV: "production" } },
+  { name: "@apollo/gateway", entry: "bench/apollo-gateway.ts", env: {}, peer: true },
+];
+const floorWay = "floor (one Cypher query)";
+const subgraphWay = "services subgraph alone";
+
+interface Operation {
+  name: string;
+  query: string;
+  variables: Record<string, unknown>;
+  /** Answered by the services subgraph alone, and so measured there too. */
+  servicesOnly: boolean;
+  /** Measured against the journey's Cypher. */
+  floor: boolean;
+}
+
+const serviceId = "starting-a-business";
+const benchOperations: Operation[] = [
+  { name: "journey", query: journeyQuery, variables: { serviceId }, servicesOnly: true, floor: true },
+  {
+    name: "journey (generated fields, three subgraphs)",
+    query: readFileSync(resolve(repoRoot, "gateway/examples/journey-trace.graphql"), "utf8"),
+    variables: { serviceId },
+    servicesOnly: false,
+    floor: true,
+  },
+  {
+    name: "handoffs",
+    query: `query Handoffs($serviceId: ID!) { handoffs(serviceId: $serviceId) { totalCount edges { node {
+      fromStage { id name position } toStage { id name position } from { id name } to { id name } continuing { id name } } } } }`,
+    variables: { serviceId },
+    servicesOnly: true,
+    floor: false,
+  },
+];
+
+/** Answers with the data as JSON, or throws with what came back instead. */
+async function answer(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<string> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const json = (await response.json()) as { data?: unknown; errors?: unknown[] };
+  if (!response.ok || json.errors?.length || !json.data) throw new Error(`HTTP ${response.status}: ${JSON.stringify(json).slice(0, 300)}`);
+  return JSON.stringify(json.data);
+}
+
+/** The headers are read when each request is made: the signed token changes every round. */
+const graphql =
+  (url: string, op: Operation, headers: () => Record<string, string>): Request =>
+  () =>
+    graphqlRequest(url, op.query, op.variables, headers())();
+
+function floorRequest(driver: Driver): Request {
+  return async () => {
+    const { records } = await driver.executeQuery(journeyFloor, { serviceId, peoplePerStage: neo4j.int(20) }, { routing: neo4j.routing.READ });
+    return records.length > 0 ? null : "the floor query returned no rows";
+  };
+}
+
+function report(cells: Cell[], sameAnswers: string[], peaks: Record<string, number | null>, neo4jVersion: string, loadBefore: number[]) {
+  const lines: string[] = ["# Gateways side by side (`npm run bench:gateway`)", ""];
+  lines.push(
+    `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC${quick ? " (--quick: too few requests to trust)" : ""} on the demo graph (${neo4jVersion}); ${machineLine(loadBefore)}. ` +
+      "The machine is shared, so absolute figures are noisy: the ways were measured interleaved " +
+      `(${rounds} rounds, each a batch of ${batchSizes[1]} requests at concurrency 1 and ${batchSizes[10]} at concurrency 10 of every way in turn, the order rotating), so the ratios are the result. ` +
+      "Every request is a reader's (who sees people's names). Each gateway is its own process over the same three subgraph processes; " +
+      `"${baseline}" is the gateway as it was before the Rust planner was tried (Hive Gateway ${runtimeVersion()}, the runtime's own query planner, development settings).`,
+    "",
+  );
+  lines.push("## Same answers", "", ...sameAnswers.map((line) => `- ${line}`), "");
+  for (const op of benchOperations) {
+    const ways = [...(op.floor ? [floorWay] : []), ...(op.servicesOnly ? [subgraphWay] : []), ...gatewayWays.map((w) => w.name)];
+    lines.push(`## ${op.name}`, "", ...cellTable(cells, op.name, ways, baseline), "");
+    if (op.floor)
+      lines.push(
+        ...floorLines(
+          cells,
+          op.name,
+          gatewayWays.map((w) => w.name),
+          floorWay,
+        ),
+        "",
+      );
+  }
+  lines.push("## Peak resident memory (VmHWM, MB)", "", "| process | MB |", "| --- | ---: |");
+  for (const [name, mb] of Object.entries(peaks)) lines.push(`| ${name} | ${mb ?? "–"} |`);
+  lines.push("");
+  const dir = resolve(repoRoot, "docs/benchmarks");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(resolve(dir, "gateway.md"), lines.join("\n"));
+  writeFileSync(resolve(dir, "gateway.json"), JSON.stringify({ rounds, batchSizes, neo4jVersion, loadBefore, sameAnswers, cells, peaks }, null, 2) + "\n");
+  log(lines.join("\n"));
+}
+
+function runtimeVersion(): string {
+  const read = (name: string) => (JSON.parse(readFileSync(resolve(repoRoot, `node_modules/${name}/package.json`), "utf8")) as { version: string }).version;
+  return `runtime ${read("@graphql-hive/gateway-runtime")}, router runtime ${read("@graphql-hive/router-runtime")}`;
+}
+
+let ownNeo4j: LocalNeo4j | undefined;
+
+async function openNeo4j(): Promise<{ uri: string; driver: Driver; neo4jVersion: string }> {
+  if (args.neo4j) {
+    const driver = createDriver({ NEO4J_URI: args.neo4j, NEO4J_USERNAME: "neo4j", NEO4J_PASSWORD: password });
+    const version = await driver.executeQuery("CALL dbms.components() YIELD versions, edition RETURN 'Neo4j ' + versions[0] + ' ' + edition AS version");
+    const { records } = await driver.executeQuery("MATCH (s:Service {id: $serviceId}) RETURN count(s) AS n", { serviceId });
+    if (Number(records[0]?.get("n")) === 0) throw new Error(`${args.neo4j} holds no service ${serviceId}: seed it with the demo data first (npm run seed).`);
+    return { uri: args.neo4j, driver, neo4jVersion: String(version.records[0]?.get("version")) };
+  }
+  const { server, driver, neo4jVersion } = await startDemoNeo4j({ name: "bench-gateway", port: Number(args["neo4j-port"]), password, log });
+  ownNeo4j = server;
+  return { uri: server.uri, driver, neo4jVersion };
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg();
+  const { uri, driver, neo4jVersion } = await openNeo4j();
+  try {
+    const keys = await keysForThisRun(parseConfig({}));
+    const { ports, subgraphUrls, env: shared } = await subgraphPorts(uri, password);
+    // One client asking as fast as the stack answers: the per-client rate limit would measure itself.
+    const env = { ...shared, SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs), GATEWAY_RATE_LIMIT_PER_SECOND: "0", ...keys.env };
+    log(`Starting the three subgraphs and ${gatewayWays.length} gateways…`);
+    const subgraphs = subgraphNames.map((name) => ({ name, child: startNode(`The ${name} subgraph`, `subgraphs/${name}/index.ts`, env) }));
+    await Promise.all(
+      subgraphs.map(({ name, child }) =>
+        waitUntilOk(`The ${name} subgraph`, async () => (await fetch(`http://127.0.0.1:${ports[name]}/readiness`)).ok, child, 120_000),
+      ),
+    );
+    // One after another: on a busy machine, six starting at once take minutes each.
+    const gateways = [];
+    for (const way of gatewayWays) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/graphql`;
+      const child = startNode(way.name, way.entry, { ...env, ...way.env, GATEWAY_PORT: String(port) });
+      await waitUntilOk(way.name, async () => (await answer(url, "{ __typename }", {}, {})) !== "", child, 180_000);
+      gateways.push({ way, url, child });
+    }
+    const reader = keys.tokens.find((t) => t.role === "reader")!;
+    // Signed afresh for each batch: the subgraphs' token lives two minutes.
+    let signed = "";
+    const sign = async () => {
+      signed = await signGatewayToken(viewerFromClaims({ sub: "bench-reader", roles: ["reader"] }), keys.env["SUBGRAPH_SECRET"]!);
+    };
+    await sign();
+    const headers = {
+      client: { authorization: `Bearer ${reader.token}` },
+      get signed() {
+        return { authorization: `Bearer ${reader.token}`, [gatewayTokenHeader]: signed };
+      },
+    };
+
+    const sameAnswers: string[] = [];
+    for (const op of benchOperations) {
+      const reference = await answer(gateways[0]!.url, op.query, op.variables, headers.client);
+      const differ: string[] = [];
+      for (const { way, url } of gateways.slice(1)) {
+        const got = await answer(url, op.query, op.variables, way.peer ? headers.signed : headers.client).catch((error: Error) => error.message);
+        if (got !== reference) differ.push(way.name);
+      }
+      sameAnswers.push(
+        differ.length === 0
+          ? `${op.name}: every gateway's answer is the same as "${baseline}"'s, byte for byte (${reference.length.toLocaleString("en-GB")} bytes of JSON)`
+          : `${op.name}: DIFFERENT from "${baseline}"'s in ${differ.join(", ")}`,
+      );
+      log(sameAnswers.at(-1)!);
+    }
+
+    const cells: Cell[] = [];
+    for (const op of benchOperations) {
+      const ways: [string, Request][] = [
+        ...(op.floor ? [[floorWay, floorRequest(driver)] as [string, Request]] : []),
+        ...(op.servicesOnly ? [[subgraphWay, graphql(subgraphUrls.services, op, () => headers.signed)] as [string, Request]] : []),
+        ...gateways.map(({ way, url }) => [way.name, graphql(url, op, () => (way.peer ? headers.signed : headers.client))] as [string, Request]),
+      ];
+      cells.push(...(await measureInterleaved(op.name, ways, { rounds, batchSizes, beforeRound: sign, log })));
+    }
+    const peaks: Record<string, number | null> = {};
+    for (const { name, child } of subgraphs) peaks[`${name} subgraph`] = peakMemoryMB(child.pid);
+    for (const { way, child } of gateways) peaks[way.name] = peakMemoryMB(child.pid);
+    report(cells, sameAnswers, peaks, neo4jVersion, loadBefore);
+  } finally {
+    await stopAll();
+    await driver.close();
+    await ownNeo4j?.stop();
+  }
+}
+
+const stop = async (code: number) => {
+  await stopAll();
+  await ownNeo4j?.stop();
+  process.exit(code);
+};
+process.once("SIGINT", () => void stop(130));
+process.once("SIGTERM", () => void stop(143));
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await stop(1);
+});
