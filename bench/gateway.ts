@@ -26,7 +26,7 @@ import { graphqlRequest, type Request } from "./load.js";
 import { cellTable, floorLines, machineLine, measureInterleaved, type Cell } from "./side-by-side.js";
 import { journey as journeyFloor } from "./floor-queries.js";
 import { journeyQuery } from "./operations.js";
-import { freePort, peakMemoryMB, startDemoNeo4j, startNode, stopAll, subgraphPorts, waitUntilOk } from "./processes.js";
+import { freePort, peakMemoryMB, runStoppingAll, startDemoNeo4j, startNode, subgraphPorts, waitUntilOk } from "./processes.js";
 
 const args = parseArgs({
   options: {
@@ -242,20 +242,8 @@ async function main(): Promise<void> {
     for (const { way, child } of gateways) peaks[way.name] = peakMemoryMB(child.pid);
     report(cells, sameAnswers, peaks, neo4jVersion, loadBefore);
   } finally {
-    await stopAll();
     await driver.close();
-    await ownNeo4j?.stop();
   }
 }
 
-const stop = async (code: number) => {
-  await stopAll();
-  await ownNeo4j?.stop();
-  process.exit(code);
-};
-process.once("SIGINT", () => void stop(130));
-process.once("SIGTERM", () => void stop(143));
-main().catch(async (error: unknown) => {
-  console.error(error);
-  await stop(1);
-});
+runStoppingAll(main, async () => ownNeo4j?.stop());

@@ -185,3 +185,24 @@ export async function startProcessStack(options: {
   ]);
   return { gatewayUrl, members, auth, subgraphUrls };
 }
+
+/**
+ * Runs a benchmark's main and then stops every process it started and `stopOwn` (its own Neo4j),
+ * also when it fails or the benchmark is interrupted.
+ */
+export function runStoppingAll(main: () => Promise<void>, stopOwn: () => Promise<void>): void {
+  const stop = async (code: number) => {
+    await stopAll();
+    await stopOwn();
+    process.exit(code);
+  };
+  process.once("SIGINT", () => void stop(130));
+  process.once("SIGTERM", () => void stop(143));
+  main().then(
+    () => stop(0),
+    async (error: unknown) => {
+      console.error(error);
+      await stop(1);
+    },
+  );
+}

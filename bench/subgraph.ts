@@ -22,7 +22,7 @@ import type { LocalNeo4j } from "../graph/local-neo4j.js";
 import { graphqlRequest, type Request } from "./load.js";
 import { journey as journeyFloor } from "./floor-queries.js";
 import { journeyQuery } from "./operations.js";
-import { peakMemoryMB, startDemoNeo4j, startProcessStack, stopAll, type ProcessStack } from "./processes.js";
+import { peakMemoryMB, runStoppingAll, startDemoNeo4j, startProcessStack, type ProcessStack } from "./processes.js";
 import { cellTable, floorLines, machineLine, measureInterleaved, type Cell } from "./side-by-side.js";
 
 const args = parseArgs({
@@ -173,20 +173,8 @@ async function main(): Promise<void> {
     writeFileSync(resolve(dir, "subgraph.json"), JSON.stringify({ before, rounds, batchSizes, neo4jVersion, loadBefore, cells, peaks }, null, 2) + "\n");
     log(lines.join("\n"));
   } finally {
-    await stopAll();
     await driver.close();
-    await ownNeo4j?.stop();
   }
 }
 
-const stop = async (code: number) => {
-  await stopAll();
-  await ownNeo4j?.stop();
-  process.exit(code);
-};
-process.once("SIGINT", () => void stop(130));
-process.once("SIGTERM", () => void stop(143));
-main().catch(async (error: unknown) => {
-  console.error(error);
-  await stop(1);
-});
+runStoppingAll(main, async () => ownNeo4j?.stop());
