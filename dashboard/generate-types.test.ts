@@ -11,7 +11,7 @@ describe("the dashboard's typed operations", () => {
   });
 
   it("bound every list they ask for at the root, so no request fetches the whole graph", () => {
-    // Root fields that take a page size; journey is one service's, departmentMatrix at most 50 organisations'.
+    // Root fields that take a page size; journey is one service's, departmentMatrix at most 100 organisations'.
     const paged = new Set(["services", "organisations", "people", "handoffs", "gaps", "search", "organisationLinks"]);
     for (const file of readdirSync(operationsDir).filter((f) => f.endsWith(".graphql"))) {
       const document = parse(readFileSync(resolve(operationsDir, file), "utf8"));

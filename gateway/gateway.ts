@@ -17,6 +17,7 @@ import { createDashboardHandler } from "./dashboard-route.js";
 import { useAuthentication, type TokenVerifier } from "./auth.js";
 import { useStrictDates } from "./dates.js";
 import { useGraphExport } from "./export-route.js";
+import { useCsvResults } from "./csv-results.js";
 import pino, { type Logger } from "pino";
 import { createGatewayMetrics, useRequestLogging } from "./observability.js";
 import { useOneMutationField } from "./mutations.js";
@@ -151,6 +152,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         // A read of a whole part, on a busy Neo4j, may take longer than one query's timeout before its first batch.
         idleTimeoutMs: Math.max(options.subgraphTimeoutMs, 30_000),
       }),
+      useCsvResults(),
       ide.plugin,
       // Last: it wraps the request parser the plugins above have set.
       useMalformedRequestStatus(),

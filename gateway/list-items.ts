@@ -64,6 +64,9 @@ const computedTypes = new Set([
   "Change",
 ]);
 
+/** The most organisations departmentMatrix links pairwise (subgraphs/organisations/resolvers/links.ts). */
+const maxMatrixOrganisations = 100;
+
 /** Arguments that size a list (or, on a page, its edges). */
 const sizeArguments = ["limit", "first", "last"] as const;
 /** Arguments that must not be negative: a negative SKIP or LIMIT is a Cypher error, not a page. */
@@ -82,7 +85,7 @@ const pagesUpTo: Record<number, string[]> = {
  * `argument` sizes the field (or the `edges` below it); without one, `max` is the list's own size;
  * `perKind`: four kinds of evidence, `evidencePerKind` (default 5) of each, as the root field asked.
  */
-const fieldSizes: Record<string, { argument?: string; default?: number; max: number; perKind?: boolean }> = {
+const fieldSizes: Record<string, { argument?: string; default?: number; max: number; perKind?: boolean; matrix?: "organisations" | "pairs" }> = {
   ...Object.fromEntries(Object.entries(pagesUpTo).flatMap(([max, fields]) => fields.map((field) => [field, { argument: "first", max: Number(max) }]))),
   "Query.journey": { argument: "peoplePerStage", max: 100 },
   // A service's owners: a handful (the services list names one to three).
@@ -92,9 +95,9 @@ const fieldSizes: Record<string, { argument?: string; default?: number; max: num
   // subgraphs/people/resolvers/network.ts keeps ten; subgraphs/organisations/resolvers/links.ts up to 20 of each of four kinds.
   "Broker.sample": { max: 10 },
   "OrganisationLink.evidence": { max: 80, perKind: true },
-  // 2 to 50 organisations, and a link for each pair (subgraphs/organisations/resolvers/links.ts).
-  "DepartmentMatrix.organisations": { max: 50 },
-  "DepartmentMatrix.links": { max: 1225 },
+  // The organisations the matrix names (2 to 100), and a link for each pair of them (subgraphs/organisations/resolvers/links.ts).
+  "DepartmentMatrix.organisations": { max: maxMatrixOrganisations, matrix: "organisations" },
+  "DepartmentMatrix.links": { max: (maxMatrixOrganisations * (maxMatrixOrganisations - 1)) / 2, matrix: "pairs" },
 };
 
 /** A refusal of a size argument the servers would not use: BAD_USER_INPUT, status 400, naming the argument and the field. */
@@ -113,6 +116,8 @@ interface Counting {
   refusals: GraphQLError[];
   /** `evidencePerKind` of the root field being counted. */
   evidencePerKind: number;
+  /** How many organisations the departmentMatrix being counted names (its maximum until it is read). */
+  matrixOrganisations: number;
 }
 
 /** The argument's value in this request: a literal, a variable's value or the schema's default. */
@@ -126,6 +131,14 @@ function argumentValue(field: FieldNode, definition: GraphQLField<unknown, unkno
 
 /** The most examples of each kind of evidence a link gives (subgraphs/organisations/resolvers/links.ts). */
 const maxEvidencePerKind = 20;
+
+/** The distinct ids departmentMatrix's `organisationIds` names in this request; undefined when not given. */
+function matrixOrganisationsOf(field: FieldNode, definition: GraphQLField<unknown, unknown>, counting: Counting): number | undefined {
+  const argument = definition.args.find((a) => a.name === "organisationIds");
+  const node = field.arguments?.find((a) => a.name.value === "organisationIds");
+  const value: unknown = argument && node ? valueFromAST(node.value, argument.type, counting.variables) : undefined;
+  return Array.isArray(value) ? new Set(value).size : undefined;
+}
 
 /** A list's size arguments (the first given wins), its default and its maximum, as the servers apply them. */
 export interface SizeBounds {
@@ -157,6 +170,14 @@ function sizeOf(field: FieldNode, definition: GraphQLField<unknown, unknown>, pa
     counting.refusals.push(badArgument(field, "evidencePerKind", `must be from 0 to ${maxEvidencePerKind}`, perKind));
   if (perKind !== undefined) counting.evidencePerKind = Math.min(Math.max(0, perKind), maxEvidencePerKind);
   if (rule?.perKind) return Math.min(4 * counting.evidencePerKind, rule.max);
+  if (parent.name === "Query" && field.name.value === "departmentMatrix") {
+    const named = matrixOrganisationsOf(field, definition, counting);
+    if (named !== undefined && named > maxMatrixOrganisations)
+      counting.refusals.push(badArgument(field, "organisationIds", `must name 2 to ${maxMatrixOrganisations} organisations`, named));
+    counting.matrixOrganisations = Math.min(named ?? maxMatrixOrganisations, maxMatrixOrganisations);
+  }
+  if (rule?.matrix === "organisations") return counting.matrixOrganisations;
+  if (rule?.matrix === "pairs") return (counting.matrixOrganisations * (counting.matrixOrganisations - 1)) / 2;
   const bounds = sizeBounds(parent.name, definition);
   if (!bounds) return rule?.max;
   const given = bounds.arguments
@@ -229,6 +250,7 @@ export function countListItems(schema: GraphQLSchema, document: DocumentNode, va
     visiting: new Set(),
     refusals: [],
     evidencePerKind: 5,
+    matrixOrganisations: maxMatrixOrganisations,
   };
   const items = new Map<string, number>();
   for (const definition of document.definitions) {

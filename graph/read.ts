@@ -5,8 +5,8 @@
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 
 export interface GraphReader {
-  /** Runs a read query and returns its rows as plain objects. */
-  rows<T = Record<string, unknown>>(cypher: string, parameters?: Record<string, unknown>): Promise<T[]>;
+  /** Runs a read query and returns its rows as plain objects; Neo4j stops it after `timeoutMs`, when given. */
+  rows<T = Record<string, unknown>>(cypher: string, parameters?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<T[]>;
   /** Runs a read query and hands each row to `onRow` as it arrives, holding none of them. */
   each<T = Record<string, unknown>>(cypher: string, parameters: Record<string, unknown>, onRow: (row: T) => void): Promise<void>;
   /** Registers a query to run once at start-up, with parameters of the types it will be run with. */
@@ -49,8 +49,12 @@ export function graphReader(driver: Driver, database?: string): GraphReader {
         await session.close();
       }
     },
-    async rows<T>(cypher: string, parameters: Record<string, unknown> = {}): Promise<T[]> {
-      const { records } = await driver.executeQuery(cypher, parameters, { database, routing: neo4j.routing.READ });
+    async rows<T>(cypher: string, parameters: Record<string, unknown> = {}, options: { timeoutMs?: number } = {}): Promise<T[]> {
+      const { records } = await driver.executeQuery(cypher, parameters, {
+        database,
+        routing: neo4j.routing.READ,
+        ...(options.timeoutMs ? { transactionConfig: { timeout: options.timeoutMs } } : {}),
+      });
       return records.map((record) => withNumbers(record.toObject()) as T);
     },
   };

@@ -5,6 +5,7 @@
  * public bodies; choosing a department shows its own family instead.
  */
 import { request } from "./api.js";
+import { downloadCsv, toCsv } from "./csv.js";
 import { dateInput, longDate, readDate } from "./date-input.js";
 import { bulletList, byId, h, linkButton, nameWithAcronym, plural, shortName, showStatus, summaryList, svg, waitingIn } from "./dom.js";
 import { operations, type Types } from "./operations.js";
@@ -235,6 +236,32 @@ export function createNetworkView(): NetworkView {
           ),
         ),
       ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "govuk-button govuk-button--secondary",
+          "data-module": "govuk-button",
+          onclick: () => downloadCsv("department-links.csv", linksCsv(rows.map((r) => r.link))),
+        },
+        `Download these ${rows.length.toLocaleString("en-GB")} links as CSV`,
+      ),
+    );
+  }
+
+  function linksCsv(links: Link[]): string {
+    return toCsv(
+      ["From", "To", "Strength", "Shared stages", "Shared services", "Shared communities", "People", "Evidence"],
+      links.map((link) => [
+        nameWithAcronym(link.from),
+        nameWithAcronym(link.organisation),
+        link.strength,
+        link.sharedStages,
+        link.sharedServices,
+        link.sharedCommunities,
+        link.people,
+        link.evidence.map((e) => `${e.kind.toLowerCase()}: ${e.name}`).join("; "),
+      ]),
     );
   }
 

@@ -28,8 +28,11 @@ export type Query = {
    */
   organisationLinks: OrganisationLinkPage;
   /**
-   * The links between each pair of the chosen organisations (2 to 50 of them), each counting the
-   * organisations below it unless includeChildren is false. Pairs with no link are left out.
+   * The links between each pair of the chosen organisations (2 to 100 of them: every department fits),
+   * each counting the organisations below it unless includeChildren is false. Pairs with no link are
+   * left out. Its answer, a link for each pair with its evidence, counts against the gateway's list
+   * items (78 organisations with 5 examples of each kind are 3,003 links of at most 20 examples each),
+   * and a matrix that runs too long is stopped with QUERY_TIMEOUT.
    */
   departmentMatrix: DepartmentMatrix;
   /**
