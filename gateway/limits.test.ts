@@ -113,6 +113,12 @@ describe("the count of list items", () => {
     expect(items("{ organisations(limit: 0) { parents { children(limit: 0) { id } } } }")).toBe(100 + 100 * 100 + 100 * 100 * 100);
   });
 
+  it("counts a list of scalars as one item, a property read with its node", () => {
+    // The dashboard's service picker: 500 services with their other names, 500 items, not 50,500.
+    expect(items("{ services(limit: 500) { id name synonyms startPages } }")).toBe(500);
+    expect(items("{ services(limit: 500) { id owners { id } } }")).toBe(500 + 500 * 100);
+  });
+
   it("gives a connection's first, or its default, to its edges", () => {
     expect(items("{ organisationsConnection(first: 1000) { edges { node { id } } } }")).toBe(1000);
     expect(items("{ organisationsConnection(first: 0) { edges { node { childrenConnection { edges { node { id } } } } } } }")).toBe(100 + 100 * 100);
