@@ -17,6 +17,7 @@ import { createDashboardHandler } from "./dashboard-route.js";
 import { useAuthentication, type TokenVerifier } from "./auth.js";
 import { useStrictDates } from "./dates.js";
 import { useGraphExport } from "./export-route.js";
+import { useThenAliases } from "./then-alias.js";
 import { useCsvResults } from "./csv-results.js";
 import pino, { type Logger } from "pino";
 import { createGatewayMetrics, useRequestLogging } from "./observability.js";
@@ -142,6 +143,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useStrictDates(),
       // Each mutation field is a subgraph request, and stored on its own: one per request (docs/adr/0006).
       useOneMutationField(),
+      useThenAliases(),
       // Neither gateway sets a subgraph timeout by default: without one a hung subgraph hangs the client.
       ...publicApiPlugins(publicApi, "/graphql", options.subgraphTimeoutMs),
       // After the rate limit, which an export pays on arrival as any request does.

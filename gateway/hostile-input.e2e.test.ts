@@ -269,6 +269,23 @@ describe("the gateway under hostile input", () => {
       expectNothingInternal(answer);
     });
 
+    it("an alias named then, which promise helpers take for a promise, answered as any alias", async () => {
+      const answer = await postJson(stack.gateway.url, {
+        query: '{ then: organisations(where: { id: { eq: "companies-house" } }) { then: id then_: name } }',
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ data: { then: [{ then: "companies-house", then_: "Companies House" }] } });
+      // As a table too, the column named by the alias.
+      const table = await send(stack.gateway.url, {
+        headers: { "content-type": "application/json", accept: "text/csv" },
+        body: JSON.stringify({ query: '{ then: organisations(where: { id: { eq: "companies-house" } }) { then: id } }' }),
+      });
+      expect(table.text.split(/\r?\n/)[0]).toBe("then");
+      // A refusal keeps the client's path: anonymous callers may not read brokers.
+      const refused = await postJson(stack.gateway.url, { query: "{ then: brokers(first: 1) { totalCount } }" });
+      expect(refused.body.errors?.map((e) => [e.extensions?.code, (e as { path?: unknown }).path])).toEqual([["UNAUTHENTICATED", ["then"]]]);
+    });
+
     it("a misspelt enum value in a variable, without suggesting the right one", async () => {
       const answer = await postJson(url, {
         query: 'query ($lanes: [Lane!]) { journey(serviceId: "starting-a-business", lanes: $lanes) { asAt } }',
