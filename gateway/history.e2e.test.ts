@@ -9,6 +9,10 @@ import { postGraphQL, stackForSuite, testReader, type TestCaller } from "../test
 const beis = "department-for-business-energy-and-industrial-strategy";
 const announcement = "https://www.gov.uk/government/news/making-government-deliver-for-the-british-people";
 const newDepartments = ["DBT", "DESNZ", "DSIT"];
+// Renamed by GOV.UK between its 2026-07-20 and 2026-08-22 snapshots, when it had closed (its 2017-2023 years added to its name).
+const dcms = "department-for-digital-culture-media-sport";
+const dcmsThen = { name: "Department for Digital, Culture, Media & Sport", acronym: "DCMS" };
+const dcmsNow = { name: "Department for Digital, Culture, Media & Sport (2017 to 2023)", acronym: null };
 
 describe("the graph over time, through the gateway", () => {
   const stack = stackForSuite();
@@ -177,5 +181,64 @@ describe("the graph over time, through the gateway", () => {
     expect(then).not.toContain("department-for-business-and-trade");
     expect(then).toContain(beis);
     expect(await linked()).toContain("department-for-business-and-trade");
+  });
+
+  it("names organisations as they were on the date: in the journey, the matrix, a path and the brokers' samples", async () => {
+    const { journey } = await ask(journeyQuery.replace("organisation { id acronym status }", "organisation { id name acronym status }"), {
+      asAt: "2022-06-01",
+    });
+    const first = journey.stages[0].responsibilities.find((r: any) => r.organisation.id === beis);
+    expect(first.organisation).toMatchObject({ name: "Department for Business, Energy & Industrial Strategy", acronym: "BEIS", status: "live" });
+
+    const named = `query ($asAt: Date) {
+      departmentMatrix(organisationIds: ["${dcms}", "${beis}"], asAt: $asAt) { organisations { id name acronym } }
+      path(fromId: "english-heritage", toId: "${dcms}", asAt: $asAt) { steps { id name } }
+      brokers(asAt: $asAt, first: 5) { edges { node { sample { id name acronym } } } }
+    }`;
+    const then = await ask(named, { asAt: "2022-06-01" });
+    expect(then.departmentMatrix.organisations.find((o: any) => o.id === dcms)).toEqual({ id: dcms, ...dcmsThen });
+    expect(then.path.steps.find((s: any) => s.id === dcms).name).toBe(dcmsThen.name);
+    const sample = then.brokers.edges.flatMap((e: any) => e.node.sample);
+    expect(sample.length).toBeGreaterThan(0);
+    for (const acronym of newDepartments)
+      expect(
+        sample.map((o: any) => o.acronym),
+        acronym,
+      ).not.toContain(acronym);
+    const now = await ask(named);
+    expect(now.departmentMatrix.organisations.find((o: any) => o.id === dcms)).toEqual({ id: dcms, ...dcmsNow });
+    expect(now.path.steps.find((s: any) => s.id === dcms).name).toBe(dcmsNow.name);
+  });
+
+  it("searches an organisation's former names, shows its name as on the date and says which name matched and when it held", async () => {
+    const search = async (text: string, asAt?: string) =>
+      (
+        await ask(
+          `query ($text: String!, $asAt: Date) {
+            search(text: $text, types: [ORGANISATION], asAt: $asAt, first: 10) {
+              edges { node { id name organisation { name acronym } matchedName { name acronym since sinceApproximate until untilApproximate } } }
+            }
+          }`,
+          { text, asAt },
+        )
+      ).search.edges.map((e: any) => e.node);
+    // The Geffrye Museum has been the Museum of the Home since GOV.UK's 2026-07-20 snapshot.
+    const [today] = await search("Geffrye");
+    expect(today).toEqual({
+      id: "geffrye-museum",
+      name: "Museum of the Home",
+      organisation: { name: "Museum of the Home", acronym: null },
+      matchedName: { name: "Geffrye Museum", acronym: "GMus", since: null, sinceApproximate: true, until: "2026-07-20", untilApproximate: true },
+    });
+    const [then] = await search("Geffrye", "2022-06-01");
+    expect(then).toEqual({ id: "geffrye-museum", name: "Geffrye Museum", organisation: { name: "Geffrye Museum", acronym: "GMus" }, matchedName: null });
+    // Found in 2022 by the name it has today, and marked so.
+    const [byLaterName] = await search("Museum of the Home", "2022-06-01");
+    expect(byLaterName).toMatchObject({ id: "geffrye-museum", name: "Geffrye Museum", matchedName: { name: "Museum of the Home", since: "2026-07-20" } });
+
+    const dcmsThen2022 = (await search("Digital Culture Media Sport", "2022-06-01")).find((hit: any) => hit.id === dcms);
+    expect(dcmsThen2022).toMatchObject({ name: dcmsThen.name, organisation: dcmsThen });
+    const dcmsToday = (await search("Digital Culture Media Sport")).find((hit: any) => hit.id === dcms);
+    expect(dcmsToday).toMatchObject({ name: dcmsNow.name, organisation: dcmsNow });
   });
 });

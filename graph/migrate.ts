@@ -26,6 +26,10 @@ export const schemaStatements: readonly string[] = [
   `CREATE FULLTEXT INDEX search_text IF NOT EXISTS
      FOR (n:Organisation|Person|Profession|Community|Service|Stage) ON EACH [n.name, n.acronym, n.description]
      OPTIONS { indexConfig: { \`fulltext.analyzer\`: 'english' } }`,
+  // Every name and acronym an organisation has held, on its versions, for search to find it by a former name.
+  `CREATE FULLTEXT INDEX organisation_names IF NOT EXISTS
+     FOR (n:OrganisationState) ON EACH [n.name, n.acronym]
+     OPTIONS { indexConfig: { \`fulltext.analyzer\`: 'english' } }`,
   // The organisations' history (data/import/organisation-history.ts, docs/adr/0008).
   "CREATE CONSTRAINT snapshot_id_unique IF NOT EXISTS FOR (n:Snapshot) REQUIRE n.id IS UNIQUE",
   "CREATE CONSTRAINT organisation_state_id_unique IF NOT EXISTS FOR (n:OrganisationState) REQUIRE n.id IS UNIQUE",

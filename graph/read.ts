@@ -88,8 +88,25 @@ export const statusAt = (o: string) => `CASE WHEN ${o}.status = 'closed' AND ${o
 /** The parent links that held on $asAt, today's and ended ones alike, as a relationship pattern. */
 export const partOfAt = "PART_OF|WAS_PART_OF";
 
-/** What the analyses read of organisation `o`, its status as on $asAt, so that the gateway rarely has to ask its owner again. */
-export const organisationFieldsOf = (o: string) => `${o} {.id, .name, .acronym, .type, status: ${statusAt(o)}}`;
+/**
+ * A Cypher expression: the name, acronym and type of organisation `o` in its version that held on
+ * $asAt (docs/adr/0008), as a map; empty when no version covers the day (one made through the API, or
+ * a day before its first version). A pattern comprehension, not a subquery, so that it may stand
+ * inside a list comprehension.
+ */
+export const versionAt = (o: string) =>
+  `coalesce(head([(${o})-[:HAD_STATE]->(version_:OrganisationState) WHERE ${holdsAt("version_")} | version_ {.name, .acronym, .type}]), {})`;
+
+/** A Cypher expression: organisation `o`'s name as on $asAt, its version's (versionAt) or the node's. */
+export const nameAt = (o: string) =>
+  `coalesce(head([(${o})-[:HAD_STATE]->(version_:OrganisationState) WHERE ${holdsAt("version_")} | version_.name]), ${o}.name)`;
+
+/**
+ * What the analyses read of organisation `o` (null stays null) as on $asAt: its name, acronym and
+ * type in the version that held then, its status then, so that the gateway rarely has to ask its owner again.
+ */
+export const organisationFieldsOf = (o: string) =>
+  `CASE WHEN ${o} IS NULL THEN null ELSE apoc.map.merge(${o} {.id, .name, .acronym, .type, status: ${statusAt(o)}}, ${versionAt(o)}) END`;
 
 /** As organisationFieldsOf, for an organisation bound to `o`, written after it: `o ${organisationFields}`. */
 export const organisationFields = "{.id, .name, .acronym, .type, .status}";

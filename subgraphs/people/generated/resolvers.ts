@@ -419,7 +419,9 @@ export type Membership = {
 };
 
 /**
- * An organisation, owned by the organisations subgraph; here only the people who work for it.
+ * An organisation, owned by the organisations subgraph; here the people who work for it. The shareable
+ * fields (its name and the like) are read here too, so that the network analyses give them as on their
+ * `asAt` without the gateway asking the organisations subgraph for today's.
  * The reverse fields that stubs add are nullable on purpose: with their subgraph down, a query still
  * gets the rest of its data, with an error for what is missing. They return the first `limit` (100
  * unless asked, 1000 at most) by name; every other list has a default of 100 and a maximum of 1000.
@@ -428,13 +430,23 @@ export type Organisation = {
   __typename?: 'Organisation';
   /** The GOV.UK slug, for example `companies-house`. */
   id: Scalars['ID']['output'];
+  /** Its name, as GOV.UK gives it. */
+  name: Scalars['String']['output'];
+  /** Its acronym or short name, as GOV.UK gives it (for some, the name itself). */
+  acronym?: Maybe<Scalars['String']['output']>;
+  /** The GOV.UK organisation type, for example `Ministerial department` or `Executive agency`. */
+  type?: Maybe<Scalars['String']['output']>;
+  /** GOV.UK status: live, closed, exempt, joining or transitioning. */
+  status?: Maybe<Scalars['String']['output']>;
   /** The people who work for it (names need the reader role). */
   people?: Maybe<Array<Person>>;
 };
 
 
 /**
- * An organisation, owned by the organisations subgraph; here only the people who work for it.
+ * An organisation, owned by the organisations subgraph; here the people who work for it. The shareable
+ * fields (its name and the like) are read here too, so that the network analyses give them as on their
+ * `asAt` without the gateway asking the organisations subgraph for today's.
  * The reverse fields that stubs add are nullable on purpose: with their subgraph down, a query still
  * gets the rest of its data, with an error for what is missing. They return the first `limit` (100
  * unless asked, 1000 at most) by name; every other list has a default of 100 and a maximum of 1000.
@@ -801,6 +813,10 @@ export type MembershipResolvers<ContextType = SubgraphContext, ParentType extend
 export type OrganisationResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Organisation'] = ResolversParentTypes['Organisation'], FederationReferenceType extends FederationReferenceTypes['Organisation'] = FederationReferenceTypes['Organisation']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Organisation']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  acronym?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   people?: Resolver<Maybe<Array<ResolversTypes['Person']>>, ParentType, ContextType, RequireFields<OrganisationPeopleArgs, 'limit'>>;
 };
 

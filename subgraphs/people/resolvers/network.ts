@@ -4,7 +4,7 @@
  */
 import type { Driver } from "neo4j-driver";
 import { badInput, connectionOf, pageOf } from "../../../subgraph-kit/connection.js";
-import { existedAt, graphReader, holdsAt, organisationFieldsOf, today } from "../../../graph/read.js";
+import { existedAt, graphReader, holdsAt, nameAt, organisationFieldsOf, today } from "../../../graph/read.js";
 import { requireRole } from "../../../platform/caller.js";
 import type { PathNodeKind, Resolvers } from "../generated/resolvers.js";
 
@@ -12,9 +12,9 @@ import type { PathNodeKind, Resolvers } from "../generated/resolvers.js";
 const employment = "WORKS_FOR|WORKED_FOR";
 const work = "WORKS_ON|WORKED_ON";
 
-/** The organisations whose people belonged to each community on $asAt. */
+/** The organisations (those that existed then) whose people belonged to each community on $asAt. */
 const communityOrganisationsQuery = `
-MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[e:${employment}]->(o:Organisation) WHERE ${holdsAt("r")} AND ${holdsAt("e")}
+MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[e:${employment}]->(o:Organisation) WHERE ${holdsAt("r")} AND ${holdsAt("e")} AND ${existedAt("o")}
 RETURN c.id AS community, collect(DISTINCT o.id) AS organisations`;
 
 /** Everyone in a community or working on a stage on $asAt: what they worked for, on and with then. */
@@ -26,7 +26,7 @@ CALL () {
 }
 WITH p WHERE $organisationId IS NULL OR EXISTS { MATCH (p)-[e:${employment}]->(:Organisation {id: $organisationId}) WHERE ${holdsAt("e")} }
 RETURN p {.id, .name, .jobTitle, .grade} AS person,
-  COLLECT { MATCH (p)-[e:${employment}]->(o:Organisation) WHERE ${holdsAt("e")} RETURN o.id } AS own,
+  COLLECT { MATCH (p)-[e:${employment}]->(o:Organisation) WHERE ${holdsAt("e")} AND ${existedAt("o")} RETURN o.id } AS own,
   COLLECT { MATCH (p)-[w:${work}]->(:Stage)<-[r:RESPONSIBLE_FOR]-(o:Organisation) WHERE ${holdsAt("w")} AND ${holdsAt("r")} AND ${existedAt("o")} RETURN DISTINCT o.id } AS stageOrganisations,
   COLLECT { MATCH (p)-[r:MEMBER_OF]->(c:Community) WHERE ${holdsAt("r")} RETURN c.id } AS communities,
   COUNT { MATCH (p)-[w:${work}]->(:Stage) WHERE ${holdsAt("w")} } AS stages`;
@@ -93,12 +93,15 @@ UNWIND [['fromId', $fromId], ['toId', $toId]] AS end
 RETURN end[0] AS argument, end[1] AS id,
   COLLECT { MATCH (n:Person {id: end[1]}) RETURN elementId(n) UNION MATCH (n:Organisation {id: end[1]}) RETURN elementId(n) } AS nodes`;
 
+/** What a path step shows of node `n`: an organisation's name as on $asAt. */
+const stepNodeOf = (n: string) => `{labels: labels(${n}), id: ${n}.id, name: CASE WHEN ${n}:Organisation THEN ${nameAt(n)} ELSE ${n}.name END}`;
+
 const pathQuery = (maxDepth: number) => `
 MATCH (a) WHERE elementId(a) = $from
 MATCH (b) WHERE elementId(b) = $to
 MATCH path = shortestPath((a)-[:${pathTypes.join("|")}*..${maxDepth}]-(b))
 WHERE all(x IN relationships(path) WHERE ${holdsAt("x")}) AND all(n IN nodes(path) WHERE NOT n:Organisation OR ${existedAt("n")})
-RETURN [n IN nodes(path) | {labels: labels(n), id: n.id, name: n.name}] AS nodes,
+RETURN [n IN nodes(path) | ${stepNodeOf("n")}] AS nodes,
   [i IN range(0, length(path) - 1) | {via: type(relationships(path)[i]), forward: startNode(relationships(path)[i]) = nodes(path)[i]}] AS links`;
 
 type PathNode = { labels: string[]; id: string; name: string };
@@ -191,10 +194,10 @@ export function peopleNetwork(driver: Driver, database?: string) {
           }
           const [from, to] = ends.map((e) => e.nodes[0]!);
           if (from === to) {
-            const [self] = await graph.rows<{ node: PathNode }>(
-              "MATCH (n) WHERE elementId(n) = $id RETURN {labels: labels(n), id: n.id, name: n.name} AS node",
-              { id: from },
-            );
+            const [self] = await graph.rows<{ node: PathNode }>(`MATCH (n) WHERE elementId(n) = $id RETURN ${stepNodeOf("n")} AS node`, {
+              id: from,
+              asAt: args.asAt ?? today(),
+            });
             return { length: 0, steps: [{ ...stepOf(self!.node), via: null, forward: null }] };
           }
           const [found] = await graph.rows<{ nodes: PathNode[]; links: { via: string; forward: boolean }[] }>(pathQuery(maxDepth), {

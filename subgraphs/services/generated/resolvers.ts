@@ -577,10 +577,12 @@ export type SearchHit = {
   type: SearchType;
   /** Its id. */
   id: Scalars['ID']['output'];
-  /** Its name. */
+  /** Its name; an organisation's as on the search's `asAt`. */
   name: Scalars['String']['output'];
   /** How well it matches: higher is better. */
   score: Scalars['Float']['output'];
+  /** For an organisation found by another name than the one shown (a former name, or a later one when `asAt` is past): that name and when it held. Null when the name shown matched. */
+  matchedName?: Maybe<NameHeld>;
   /** The organisation, for an ORGANISATION hit. */
   organisation?: Maybe<Organisation>;
   /** The person, for a PERSON hit. */
@@ -593,6 +595,23 @@ export type SearchHit = {
   community?: Maybe<Community>;
   /** The profession, for a PROFESSION hit. */
   profession?: Maybe<Profession>;
+};
+
+/** A name and acronym an organisation held, from `since` until `until` (docs/adr/0008): one of its versions. */
+export type NameHeld = {
+  __typename?: 'NameHeld';
+  /** The name. */
+  name: Scalars['String']['output'];
+  /** The acronym or short name it went with. */
+  acronym?: Maybe<Scalars['String']['output']>;
+  /** When it began to hold: null when it held in the first snapshot; the later of two snapshots when `sinceApproximate`. */
+  since?: Maybe<Scalars['Date']['output']>;
+  /** True when only the two snapshots it began between are known. */
+  sinceApproximate?: Maybe<Scalars['Boolean']['output']>;
+  /** When it ended: null while it holds; the later of two snapshots when `untilApproximate`. */
+  until?: Maybe<Scalars['Date']['output']>;
+  /** True when only the two snapshots it ended between are known. */
+  untilApproximate?: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** A page of search hits, best first. */
@@ -1048,11 +1067,12 @@ export type ResolversTypes = {
   SearchType: ResolverTypeWrapper<RowOf<SearchType>>;
   SearchHit: ResolverTypeWrapper<RowOf<SearchHit>>;
   Float: ResolverTypeWrapper<RowOf<Scalars['Float']['output']>>;
+  NameHeld: ResolverTypeWrapper<RowOf<NameHeld>>;
+  Boolean: ResolverTypeWrapper<RowOf<Scalars['Boolean']['output']>>;
   SearchPage: ResolverTypeWrapper<RowOf<SearchPage>>;
   SearchEdge: ResolverTypeWrapper<RowOf<SearchEdge>>;
   Service: ResolverTypeWrapper<RowOf<Service>>;
   ServiceEvent: ResolverTypeWrapper<RowOf<ServiceEvent>>;
-  Boolean: ResolverTypeWrapper<RowOf<Scalars['Boolean']['output']>>;
   Stage: ResolverTypeWrapper<RowOf<Stage>>;
   Lane: ResolverTypeWrapper<RowOf<Lane>>;
   Responsibility: ResolverTypeWrapper<RowOf<Responsibility>>;
@@ -1102,11 +1122,12 @@ export type ResolversParentTypes = {
   ServiceListingEdge: RowOf<ServiceListingEdge>;
   SearchHit: RowOf<SearchHit>;
   Float: RowOf<Scalars['Float']['output']>;
+  NameHeld: RowOf<NameHeld>;
+  Boolean: RowOf<Scalars['Boolean']['output']>;
   SearchPage: RowOf<SearchPage>;
   SearchEdge: RowOf<SearchEdge>;
   Service: RowOf<Service | FederationReferenceTypes['Service']>;
   ServiceEvent: RowOf<ServiceEvent>;
-  Boolean: RowOf<Scalars['Boolean']['output']>;
   Stage: RowOf<Stage | FederationReferenceTypes['Stage']>;
   Responsibility: RowOf<Responsibility>;
   WorksOn: RowOf<WorksOn>;
@@ -1319,12 +1340,22 @@ export type SearchHitResolvers<ContextType = SubgraphContext, ParentType extends
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  matchedName?: Resolver<Maybe<ResolversTypes['NameHeld']>, ParentType, ContextType>;
   organisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
   service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType>;
   stage?: Resolver<Maybe<ResolversTypes['Stage']>, ParentType, ContextType>;
   community?: Resolver<Maybe<ResolversTypes['Community']>, ParentType, ContextType>;
   profession?: Resolver<Maybe<ResolversTypes['Profession']>, ParentType, ContextType>;
+};
+
+export type NameHeldResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['NameHeld'] = ResolversParentTypes['NameHeld']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  acronym?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  sinceApproximate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  until?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  untilApproximate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
 export type SearchPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SearchPage'] = ResolversParentTypes['SearchPage']> = {
@@ -1491,6 +1522,7 @@ export type Resolvers<ContextType = SubgraphContext> = {
   ServiceListingPage?: ServiceListingPageResolvers<ContextType>;
   ServiceListingEdge?: ServiceListingEdgeResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
+  NameHeld?: NameHeldResolvers<ContextType>;
   SearchPage?: SearchPageResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
   Service?: ServiceResolvers<ContextType>;

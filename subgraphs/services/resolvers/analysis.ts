@@ -5,7 +5,7 @@
  */
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { badInput, pageOf, sliceConnection, connectionOf } from "../../../subgraph-kit/connection.js";
-import { existedAt, graphReader, holdsAt, nearestDepartment, organisationFieldsOf, statusAt, today } from "../../../graph/read.js";
+import { existedAt, graphReader, holdsAt, nameAt, nearestDepartment, organisationFieldsOf, statusAt, today, versionAt } from "../../../graph/read.js";
 import { hasRole, requireRole } from "../../../platform/caller.js";
 import type { RowOf } from "../../../subgraph-kit/rows.js";
 import type * as Schema from "../generated/resolvers.js";
@@ -27,7 +27,7 @@ const work = "WORKS_ON|WORKED_ON";
 
 /** Cypher: the organisations that had succeeded organisation `o` by $asAt. */
 const successorsOf = (o: string) =>
-  `COLLECT { MATCH (${o})-[sb:SUPERSEDED_BY|WAS_SUPERSEDED_BY]->(s:Organisation) WHERE ${holdsAt("sb")} RETURN ${organisationFieldsOf("s")} ORDER BY s.name }`;
+  `COLLECT { MATCH (${o})-[sb:SUPERSEDED_BY|WAS_SUPERSEDED_BY]->(s:Organisation) WHERE ${holdsAt("sb")} RETURN ${organisationFieldsOf("s")} AS shown ORDER BY shown.name }`;
 
 /** Cypher projections: what each analysis reads of a node, so the gateway rarely has to ask again. */
 const serviceFields = "{.id, .name, .description, .phase, .theme, .url}";
@@ -51,7 +51,7 @@ const stagePeopleEntries = `
       professions: COLLECT { MATCH (p)-[:HAS_PROFESSION]->(x:Profession) RETURN x {.id, .name, .family} ORDER BY x.name },
       organisations: COLLECT {
         MATCH (p)-[e:${employment}]->(x:Organisation) WHERE ${holdsAt("e")} AND ${existedAt("x")}
-        RETURN ${organisationFieldsOf("x")} ORDER BY x.name
+        RETURN ${organisationFieldsOf("x")} AS shown ORDER BY shown.name
       },
       memberships: COLLECT {
         MATCH (p)-[m:MEMBER_OF]->(c:Community) WHERE ${holdsAt("m")}
@@ -68,7 +68,7 @@ const responsibilitiesOf = `COLLECT {
       organisation: ${organisationFieldsOf("o")}, lane: r.lane, since: r.since, until: r.until, source: r.source, derivation: r.derivation, evidence: r.evidence,
       department: ${organisationFieldsOf("department")},
       successors: ${successorsOf("o")}
-    } ORDER BY CASE r.lane WHEN 'FRONTSTAGE' THEN 0 WHEN 'BACKSTAGE' THEN 1 ELSE 2 END, o.name
+    } ORDER BY CASE r.lane WHEN 'FRONTSTAGE' THEN 0 WHEN 'BACKSTAGE' THEN 1 ELSE 2 END, ${nameAt("o")}
   }`;
 
 /** Cypher: the professions expected on stage `st` that nobody working on it has. */
@@ -80,7 +80,7 @@ export const missingProfessionsOf = `COLLECT {
   }`;
 
 /** Cypher: the organisations that own service `svc` end to end. */
-const ownersOf = `COLLECT { MATCH (o:Organisation)-[:OWNS]->(svc) RETURN ${organisationFieldsOf("o")} ORDER BY o.name }`;
+const ownersOf = `COLLECT { MATCH (o:Organisation)-[:OWNS]->(svc) RETURN ${organisationFieldsOf("o")} AS shown ORDER BY shown.name }`;
 
 const journeyQuery = `
 MATCH (svc:Service {id: $serviceId})
@@ -124,7 +124,7 @@ CALL (svc) {
     stage: st ${stageFields},
     organisations: COLLECT {
       MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")}
-      WITH DISTINCT o RETURN ${organisationFieldsOf("o")} ORDER BY o.name
+      WITH DISTINCT o RETURN ${organisationFieldsOf("o")} AS shown ORDER BY shown.name
     }
   }) AS stages
 }
@@ -141,7 +141,7 @@ RETURN svc ${serviceFields} AS service, st ${stageFields} AS stage, ${ownersOf} 
   COLLECT {
     MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")} AND ${statusAt("o")} = 'closed'
     RETURN {organisation: ${organisationFieldsOf("o")}, successors: ${successorsOf("o")}}
-    ORDER BY o.name
+    ORDER BY ${nameAt("o")}
   } AS closed`;
 
 const searchLabels = {
@@ -154,16 +154,35 @@ const searchLabels = {
 } as const;
 type SearchType = keyof typeof searchLabels;
 
+/**
+ * Ranked hits of both indexes: every node's names, acronyms and descriptions (search_text), and every
+ * name and acronym an organisation has held (organisation_names, on its versions). An organisation is
+ * shown with its name as on $asAt, its score its best match's; `matchedName` is the version whose name
+ * matched best, when that is not the name shown. Subqueries stay out of list comprehensions (Neo4j refuses them there).
+ */
 const searchQuery = `
-CALL db.index.fulltext.queryNodes('search_text', $query) YIELD node, score
-WHERE any(label IN labels(node) WHERE label IN $labels) AND (NOT node:Organisation OR ${existedAt("node")})
-WITH node, score ORDER BY score DESC, node.name, node.id
-WITH collect({node: node, score: score}) AS hits
-RETURN size(hits) AS total,
-  [hit IN hits[$offset..$end] | {
-    label: [l IN labels(hit.node) WHERE l IN $labels][0], score: hit.score,
-    node: CASE WHEN hit.node:Organisation THEN apoc.map.merge(properties(hit.node), {status: ${statusAt("hit.node")}}) ELSE properties(hit.node) END
-  }] AS page`;
+CALL () {
+  CALL db.index.fulltext.queryNodes('search_text', $query) YIELD node, score
+  WHERE any(label IN labels(node) WHERE label IN $labels)
+  RETURN node, score, null AS version
+  UNION ALL
+  CALL db.index.fulltext.queryNodes('organisation_names', $query) YIELD node AS version, score
+  WHERE 'Organisation' IN $labels
+  MATCH (node:Organisation)-[:HAD_STATE]->(version)
+  RETURN node, score, version
+}
+WITH node, score, version WHERE NOT node:Organisation OR ${existedAt("node")}
+WITH node, score, version ORDER BY score DESC
+// collect() leaves out the nulls: the first version collected is the best-matching one.
+WITH node, max(score) AS score, head(collect(version)) AS version
+WITH node, score, version,
+  CASE WHEN node:Organisation THEN apoc.map.merge(properties(node), apoc.map.merge({status: ${statusAt("node")}}, ${versionAt("node")})) ELSE properties(node) END AS shown
+WITH node, score, shown,
+  CASE WHEN version IS NULL OR (version.name = shown.name AND coalesce(version.acronym, '') = coalesce(shown.acronym, '')) THEN null
+    ELSE version {.name, .acronym, .since, .until, .sinceApproximate, .untilApproximate} END AS matchedName
+ORDER BY score DESC, shown.name, shown.id
+WITH collect({label: [l IN labels(node) WHERE l IN $labels][0], score: score, node: shown, matchedName: matchedName}) AS hits
+RETURN size(hits) AS total, hits[$offset..$end] AS page`;
 
 export interface Handoff {
   service: ServiceRow;
@@ -371,7 +390,10 @@ export function servicesAnalysis(driver: Driver, database?: string) {
           // People are found by name only by those who may read names; the rest search everything else.
           if (asked.every((type) => type === "PERSON")) requireRole(context.viewer, "reader", "Searching people");
           const types = hasRole(context.viewer, "reader") ? asked : asked.filter((type) => type !== "PERSON");
-          const [row] = await graph.rows<{ total: number; page: { label: string; node: Row & { id: string; name: string }; score: number }[] }>(searchQuery, {
+          const [row] = await graph.rows<{
+            total: number;
+            page: { label: string; node: Row & { id: string; name: string }; score: number; matchedName: Schema.NameHeld | null }[];
+          }>(searchQuery, {
             query: searchQueryFor(args.text),
             labels: types.map((t) => searchLabels[t]),
             offset: page.skip,
@@ -379,9 +401,9 @@ export function servicesAnalysis(driver: Driver, database?: string) {
             asAt: args.asAt ?? today(),
           });
           const typeOf = Object.fromEntries(Object.entries(searchLabels).map(([type, label]) => [label, type])) as Record<string, SearchType>;
-          const edges = (row?.page ?? []).map(({ label, node, score }) => {
+          const edges = (row?.page ?? []).map(({ label, node, score, matchedName }) => {
             const type = typeOf[label]!;
-            return { node: { type, id: node.id, name: node.name, score, [type.toLowerCase()]: node } };
+            return { node: { type, id: node.id, name: node.name, score, matchedName, [type.toLowerCase()]: node } };
           });
           return connectionOf(edges, page, row?.total ?? 0);
         },
