@@ -197,6 +197,22 @@ describe("browser access to the gateway", () => {
       await page.context().close();
     });
 
+    it("opens the IDE's docs on the questions people come with: the journey first, then the analyses", async () => {
+      const { page } = await watchedPage();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(stack.gateway.url);
+      await page.getByRole("button", { name: /documentation explorer/i }).click();
+      await page
+        .locator(".graphiql-doc-explorer-root-type a, .graphiql-doc-explorer a", { hasText: /^Query$/ })
+        .first()
+        .click();
+      const fields = page.locator(".graphiql-doc-explorer-field-name");
+      await fields.first().waitFor();
+      expect((await fields.allInnerTexts()).slice(0, 5)).toEqual(["journey", "search", "stagePeople", "handoffs", "gaps"]);
+      await page.screenshot({ path: "docs/screenshots/ide-docs.png" });
+      await page.context().close();
+    });
+
     it("lets no other site frame the dashboard, or read the API with a user's token", async () => {
       const { page } = await watchedPage();
       const token = await tokenFor(testReader);

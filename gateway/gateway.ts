@@ -18,6 +18,7 @@ import { useAuthentication, type TokenVerifier } from "./auth.js";
 import { useStrictDates } from "./dates.js";
 import { useGraphExport } from "./export-route.js";
 import { useThenAliases } from "./then-alias.js";
+import { useQuestionsFirstInDocs } from "./ide-docs.js";
 import { useCsvResults } from "./csv-results.js";
 import pino, { type Logger } from "pino";
 import { createGatewayMetrics, useRequestLogging } from "./observability.js";
@@ -144,6 +145,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       // Each mutation field is a subgraph request, and stored on its own: one per request (docs/adr/0006).
       useOneMutationField(),
       useThenAliases(),
+      useQuestionsFirstInDocs(),
       // Neither gateway sets a subgraph timeout by default: without one a hung subgraph hangs the client.
       ...publicApiPlugins(publicApi, "/graphql", options.subgraphTimeoutMs),
       // After the rate limit, which an export pays on arrival as any request does.
