@@ -1,5 +1,5 @@
 /**
- * npm run bench:abuse [-- --before <checkout> | --only <checkout>] [-- --scale 1] [-- --neo4j-port 7698]
+ * npm run bench:abuse [-- --before <checkout> | --only <checkout>] [-- --scale 1] [-- --neo4j-port 7698] [-- --attacks 11,12]
  *
  * The attacks of issue "Nobody takes it down", at the rates they were first seen at, against the
  * whole stack as `npm start` runs it (each server its own process with its bounded heap, on loopback,
@@ -9,7 +9,7 @@
  *
  * For each attack it reports what the attacker got back, whether every process is still up, each
  * process's peak resident memory (VmHWM), the bystander's latency and failures, and whether the
- * graph is unchanged. With `--before <dir>` (a checkout of an earlier commit, with node_modules) the
+ * graph is unchanged. `--attacks` runs only the attacks numbered (and every probe). With `--before <dir>` (a checkout of an earlier commit, with node_modules) the
  * same attacks run against that checkout's servers first, on the same Neo4j, so both columns come
  * from one run. Writes docs/benchmarks/abuse.md. Stops everything it started, also on failure.
  */
@@ -36,6 +36,8 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     scale: { type: "string", default: "1" },
     "neo4j-port": { type: "string", default: "7698" },
+    /** Only the attacks with these numbers (1a, 11, …), comma-separated. */
+    attacks: { type: "string" },
   },
 });
 const scale = Number(args.scale);
@@ -47,18 +49,38 @@ const log = (line: string) => console.error(line);
 
 // ── Attacks ────────────────────────────────────────────────────────────────────────────────────────
 
+interface AttackRequest {
+  body?: string;
+  headers?: Record<string, string>;
+  /** A GET of this path of the gateway instead of a POST to /graphql. */
+  get?: string;
+  /** The client's own address, for an attack from many clients; otherwise the attack's one address. */
+  address?: string;
+}
+
 interface Attack {
   name: string;
   /** Requests sent in all, at `perSecond` (or `concurrency` at a time, each round once the last has been answered). */
   count: number;
   perSecond?: number;
   concurrency?: number;
-  request(i: number, run: string): { body: string; headers?: Record<string, string> };
+  request(i: number, run: string): AttackRequest;
+  /** Reads what the requests need from the graph, once before the attack. */
+  prepare?(driver: Driver): Promise<void>;
 }
 
 const json = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, ...(variables ? { variables } : {}) });
 
-const attacks: Attack[] = [
+/** The widest departmentMatrix the gateway lets through: 100 organisations, the departments first, then the most staffed. */
+let widestMatrixIds: string[] = [];
+const widestMatrix = `query ($ids: [ID!]!) {
+  departmentMatrix(organisationIds: $ids, evidencePerKind: 4) {
+    organisations { id }
+    links { from { id } organisation { id } strength evidence { kind id } }
+  }
+}`;
+
+const allAttacks: Attack[] = [
   {
     name: "1a. distinct 990-field documents, 8 a second",
     count: 120,
@@ -79,7 +101,32 @@ const attacks: Attack[] = [
     concurrency: 2,
     request: () => ({ body: deepFilterBody(5_000) }),
   },
+  {
+    // 100 + 4,950 pairs + 4 kinds × 4 examples of each: 84,250 list items, under the 100,000 allowed.
+    name: "11. the widest departmentMatrix allowed (100 organisations), ten clients at once",
+    count: 20,
+    concurrency: 10,
+    async prepare(driver) {
+      const { records } = await driver.executeQuery(
+        `MATCH (o:Organisation) WHERE o.status = "live" OPTIONAL MATCH (o)<-[w:WORKS_FOR]-()
+         WITH o, count(w) AS staff
+         RETURN o.id AS id ORDER BY o.type IN ["Ministerial department", "Non-ministerial department"] DESC, staff DESC LIMIT 100`,
+      );
+      widestMatrixIds = records.map((r) => r.get("id") as string);
+    },
+    request: (i) => ({ body: json(widestMatrix, { ids: widestMatrixIds }), address: `198.51.101.${i % 10}` }),
+  },
+  {
+    name: "12. GET /export/graphml, ten clients at once",
+    count: 20,
+    concurrency: 10,
+    request: (i) => ({ get: "/export/graphml", address: `198.51.102.${i % 10}` }),
+  },
 ];
+const chosen = args.attacks?.split(",").map((n) => n.trim());
+const attacks = chosen ? allAttacks.filter((attack) => chosen.includes(attack.name.split(".")[0]!)) : allAttacks;
+if (chosen && attacks.length !== chosen.length)
+  throw new Error(`--attacks: the attacks are numbered ${allAttacks.map((a) => a.name.split(".")[0]).join(", ")}`);
 
 interface AttackResult {
   answers: Record<string, number>;
@@ -97,17 +144,26 @@ async function outcome(response: Response): Promise<string> {
     const body = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
     code = body.errors?.[0]?.extensions?.code ?? (body.errors?.length ? "error" : "data");
   } catch {
-    code = "not JSON";
+    // An export's file, or something that should have been JSON.
+    code = response.headers.get("content-type")?.startsWith("application/json") ? "not JSON" : `file (${response.headers.get("content-type")?.split(";")[0]})`;
   }
   return `${response.status} ${code}`;
 }
 
-async function send(url: string, address: string, body: string, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<string> {
+/** A POST of the body to /graphql, or with `get` a GET of that path; the answer summed up. */
+async function send(
+  url: string,
+  address: string,
+  body: string | undefined,
+  headers: Record<string, string> = {},
+  timeoutMs = 30_000,
+  get?: string,
+): Promise<string> {
   try {
-    const response = await fetch(url, {
-      method: "POST",
+    const response = await fetch(get ? new URL(get, url) : url, {
+      method: get ? "GET" : "POST",
       headers: { "content-type": "application/json", accept: "application/graphql-response+json", "x-forwarded-for": address, ...headers },
-      body,
+      ...(get ? {} : { body }),
       signal: AbortSignal.timeout(timeoutMs),
     });
     return await outcome(response);
@@ -117,6 +173,7 @@ async function send(url: string, address: string, body: string, headers: Record<
 }
 
 async function runAttack(stack: ProcessStack, attack: Attack, index: number, driver: Driver, run: string): Promise<AttackResult> {
+  await attack.prepare?.(driver);
   const before = await graphChecksum(driver);
   const answers: Record<string, number> = {};
   const count = Math.max(1, Math.round(attack.count * scale));
@@ -142,8 +199,8 @@ async function runAttack(stack: ProcessStack, attack: Attack, index: number, dri
     answers[result] = (answers[result] ?? 0) + 1;
   };
   const one = (i: number) => {
-    const { body, headers } = attack.request(i, run);
-    return send(stack.gatewayUrl, address, body, headers).then(tally);
+    const request = attack.request(i, run);
+    return send(stack.gatewayUrl, request.address ?? address, request.body, request.headers, 30_000, request.get).then(tally);
   };
   if (attack.perSecond) {
     const inFlight: Promise<void>[] = [];

@@ -5,6 +5,7 @@
  */
 import neo4j, { type Driver, type Integer } from "neo4j-driver";
 import { badInput, connectionOf, pageOf } from "../../../subgraph-kit/connection.js";
+import { QueryLane } from "../../../subgraph-kit/query-lane.js";
 import { existedAt, graphReader, holdsAt, holdsNow, organisationFieldsOf, today } from "../../../graph/read.js";
 import { hasRole } from "../../../platform/caller.js";
 import type { LinkKind, Resolvers } from "../generated/resolvers.js";
@@ -131,6 +132,8 @@ function evidenceLimit(value: number | null | undefined): Integer {
 
 export function organisationLinks(driver: Driver, database?: string) {
   const graph = graphReader(driver, database);
+  // One matrix at a time, four waiting: the widest allowed takes seconds of Neo4j's time on two cores.
+  const matrixLane = new QueryLane("departmentMatrix", { running: 1, waiting: 4, maxWaitMs: 3_000 });
   for (const targets of [null, [""]]) {
     for (const query of [linksQuery.today, linksQuery.at]) {
       graph.plan(query, {
@@ -185,18 +188,20 @@ export function organisationLinks(driver: Driver, database?: string) {
           // Its work grows with the families' links, not with how many organisations are named: the gateway counts its
           // answer, a link per pair, against its list items, and Neo4j stops it (QUERY_TIMEOUT) at five times a generated
           // query's timeout, since its first run in a process compiles for seconds on a busy machine.
-          const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(
-            args.asAt ? linksQuery.at : linksQuery.today,
-            {
-              asAt,
-              roots: ids,
-              targets: ids,
-              includeChildren: args.includeChildren ?? true,
-              evidencePerKind,
-              offset: neo4j.int(0),
-              end: neo4j.int(ids.length * ids.length),
-            },
-            { timeoutMs: 5 * context.transaction.timeout },
+          const [row] = await matrixLane.run(() =>
+            graph.rows<{ total: number; page: LinkRow[] }>(
+              args.asAt ? linksQuery.at : linksQuery.today,
+              {
+                asAt,
+                roots: ids,
+                targets: ids,
+                includeChildren: args.includeChildren ?? true,
+                evidencePerKind,
+                offset: neo4j.int(0),
+                end: neo4j.int(ids.length * ids.length),
+              },
+              { timeoutMs: 5 * context.transaction.timeout },
+            ),
           );
           const organisations = await graph.rows<{ o: { id: string } }>(
             `UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN ${organisationFieldsOf("o")} AS o`,
