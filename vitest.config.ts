@@ -21,6 +21,10 @@ export default defineConfig({
         test: {
           ...shared,
           fileParallelism: true,
+          // Unit files change no global state (no environment, mocks or timers), so each worker keeps the modules
+          // it has loaded for the next file: @neo4j/graphql, composition and codegen load once per worker, not
+          // once per file, which halves the CPU time of the run.
+          isolate: false,
           // Building the three subgraph schemas takes seconds; with files in parallel on a busy machine it
           // can take more than the minute that guards the other tests against hangs.
           testTimeout: 180_000,

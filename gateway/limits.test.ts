@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { buildASTSchema, getIntrospectionQuery, isObjectType, parse } from "graphql";
-import { transformSupergraphToPublicSchema } from "@theguild/federation-composition";
+import { getIntrospectionQuery, isObjectType, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../platform/config.js";
-import { readCommittedSupergraph } from "../schema/compose.js";
+import { publicApiSchema } from "../schema/compose.js";
 import {
   clientAddress,
   documentLimitViolations,
@@ -19,7 +18,7 @@ import { countListItems, sizeBounds } from "./list-items.js";
 import { DocumentCache, estimatedBytes } from "./document-cache.js";
 import { publicApiSettings } from "./public-api.js";
 
-const schema = buildASTSchema(transformSupergraphToPublicSchema(parse(readCommittedSupergraph())));
+const schema = publicApiSchema();
 const defaults = limitsFromConfig(parseConfig({}));
 
 const operationFiles = ["examples", "../dashboard/client/operations"].flatMap((dir) =>

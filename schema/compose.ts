@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { parse } from "graphql";
+import { buildASTSchema, parse, type GraphQLSchema } from "graphql";
 import { printSubgraphSchema } from "@apollo/subgraph";
-import { composeServices } from "@theguild/federation-composition";
+import { composeServices, transformSupergraphToPublicSchema } from "@theguild/federation-composition";
 import neo4j from "neo4j-driver";
 import { subgraphNames, subgraphUrls, parseConfig, type SubgraphName } from "../platform/config.js";
 import { buildSubgraphSchema } from "../subgraph-kit/schema.js";
@@ -37,4 +37,11 @@ export async function composeSupergraph(): Promise<string> {
 
 export function readCommittedSupergraph(): string {
   return readFileSync(supergraphPath, "utf8");
+}
+
+let publicApi: GraphQLSchema | undefined;
+
+/** The API clients see: the committed supergraph without federation's machinery. Built once per process, since only read. */
+export function publicApiSchema(): GraphQLSchema {
+  return (publicApi ??= buildASTSchema(transformSupergraphToPublicSchema(parse(readCommittedSupergraph()))));
 }

@@ -6,13 +6,12 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { buildASTSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, Kind, parse, type DefinitionNode } from "graphql";
-import { transformSupergraphToPublicSchema } from "@theguild/federation-composition";
+import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, Kind, parse, type DefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
 import { schemaDir } from "../platform/paths.js";
-import { readCommittedSupergraph } from "./compose.js";
+import { publicApiSchema } from "./compose.js";
 
-const api = buildASTSchema(transformSupergraphToPublicSchema(parse(readCommittedSupergraph())));
+const api = publicApiSchema();
 
 /** "Type", "Type.field", "Type.field(argument)" and "Enum.VALUE" of each declaration in the schema files that the public schema serves. */
 function declared(): string[] {

@@ -13,7 +13,7 @@ import { resolve } from "node:path";
 import { codegen } from "@graphql-codegen/core";
 import * as typescriptPlugin from "@graphql-codegen/typescript";
 import * as resolversPlugin from "@graphql-codegen/typescript-resolvers";
-import { buildASTSchema, Kind, parse, visit, type DocumentNode } from "graphql";
+import { buildASTSchema, Kind, parse, specifiedScalarTypes, visit, type DocumentNode } from "graphql";
 import { repoRoot } from "../platform/paths.js";
 import type { SubgraphName } from "../platform/config.js";
 import { subgraphTypeDefs } from "./type-defs.js";
@@ -38,33 +38,50 @@ function codegenDocument(name: SubgraphName): DocumentNode {
   return { ...document, definitions: [...parse(libraryTypes).definitions, ...document.definitions.filter((d) => d.kind !== Kind.SCHEMA_DEFINITION)] };
 }
 
+/**
+ * Runs `generate` while graphql-js's built-in scalars (ID, String, …) have no AST node, as in a fresh process.
+ * Codegen comments a scalar only when it has one, and graphql-compose sets one on these shared objects whenever
+ * @neo4j/graphql builds a schema in the same process: without this the output would depend on what ran before.
+ */
+async function withPristineBuiltInScalars<T>(generate: () => Promise<T>): Promise<T> {
+  const astNodes = specifiedScalarTypes.map((scalar) => scalar.astNode);
+  for (const scalar of specifiedScalarTypes) scalar.astNode = undefined;
+  try {
+    return await generate();
+  } finally {
+    specifiedScalarTypes.forEach((scalar, i) => (scalar.astNode = astNodes[i]));
+  }
+}
+
 export async function generateResolverTypes(name: SubgraphName): Promise<string> {
   const document = codegenDocument(name);
   const schema = buildASTSchema(document, { assumeValidSDL: true });
-  const output = await codegen({
-    filename: resolverTypesPath(name),
-    schema: document,
-    schemaAst: schema,
-    documents: [],
-    config: {
-      federation: true,
-      // What the resolvers here return are rows of Cypher: @neo4j/graphql's field resolvers and
-      // subgraph-kit/partial-entities.ts complete the fields a row leaves out.
-      defaultMapper: "RowOf<{T}>",
-      contextType: "../../../subgraph-kit/context.js#SubgraphContext",
-      // As @neo4j/graphql's scalars parse and serialise them.
-      scalars: {
-        Date: { input: "Neo4jDate", output: "Neo4jDate<number> | Neo4jDate | string" },
-        DateTime: { input: "Neo4jDateTime", output: "Neo4jDateTime | string" },
+  const output = await withPristineBuiltInScalars(() =>
+    codegen({
+      filename: resolverTypesPath(name),
+      schema: document,
+      schemaAst: schema,
+      documents: [],
+      config: {
+        federation: true,
+        // What the resolvers here return are rows of Cypher: @neo4j/graphql's field resolvers and
+        // subgraph-kit/partial-entities.ts complete the fields a row leaves out.
+        defaultMapper: "RowOf<{T}>",
+        contextType: "../../../subgraph-kit/context.js#SubgraphContext",
+        // As @neo4j/graphql's scalars parse and serialise them.
+        scalars: {
+          Date: { input: "Neo4jDate", output: "Neo4jDate<number> | Neo4jDate | string" },
+          DateTime: { input: "Neo4jDateTime", output: "Neo4jDateTime | string" },
+        },
+        enumsAsTypes: true,
+        useTypeImports: true,
+        avoidOptionals: false,
+        maybeValue: "T | null | undefined",
       },
-      enumsAsTypes: true,
-      useTypeImports: true,
-      avoidOptionals: false,
-      maybeValue: "T | null | undefined",
-    },
-    plugins: [{ typescript: {} }, { typescriptResolvers: {} }],
-    pluginMap: { typescript: typescriptPlugin, typescriptResolvers: resolversPlugin },
-  });
+      plugins: [{ typescript: {} }, { typescriptResolvers: {} }],
+      pluginMap: { typescript: typescriptPlugin, typescriptResolvers: resolversPlugin },
+    }),
+  );
   const imports = [
     `import type { Date as Neo4jDate, DateTime as Neo4jDateTime } from "neo4j-driver";`,
     `import type { RowOf } from "../../../subgraph-kit/rows.js";`,
