@@ -9,9 +9,9 @@
  *
  * For each attack it reports what the attacker got back, whether every process is still up, each
  * process's peak resident memory (VmHWM), the bystander's latency and failures, and whether the
- * graph is unchanged. `--attacks` runs only the attacks numbered (and every probe). With `--before <dir>` (a checkout of an earlier commit, with node_modules) the
+ * graph is unchanged. `--attacks` runs only the attacks numbered (and every probe), into a page of its own. With `--before <dir>` (a checkout of an earlier commit, with node_modules) the
  * same attacks run against that checkout's servers first, on the same Neo4j, so both columns come
- * from one run. Writes docs/benchmarks/abuse.md. Stops everything it started, also on failure.
+ * from one run. Writes docs/benchmarks/abuse.md (with --attacks, abuse-<numbers>.md). Stops everything it started, also on failure.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -489,9 +489,11 @@ try {
     const after = { attacks: await runAll(label, root, neo4j.server.uri, driver), probes: await runProbes(label, root, neo4j.server.uri) };
     const markdown = report(after, before, neo4jVersion);
     mkdirSync(resolve(repoRoot, "docs/benchmarks"), { recursive: true });
-    writeFileSync(resolve(repoRoot, "docs/benchmarks/abuse.md"), markdown);
+    // A run of some attacks only has a page of its own, beside the full one.
+    const page = `docs/benchmarks/abuse${chosen ? `-${chosen.join("-")}` : ""}.md`;
+    writeFileSync(resolve(repoRoot, page), markdown);
     console.log(markdown);
-    log("Wrote docs/benchmarks/abuse.md");
+    log(`Wrote ${page}`);
   } finally {
     await driver.close();
   }
