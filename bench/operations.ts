@@ -72,17 +72,17 @@ export const journeyQuery = `query Journey($serviceId: ID!, $asAt: Date) {
           memberships { role community { name } }
         }
       }
-      professions { people profession { name } }
-      communities { people community { name } }
+      professions { peopleCount profession { name } }
+      communities { peopleCount community { name } }
       missingProfessions { name }
       handoff { from { name } to { name } }
     }
   }
 }`;
 
-const linkFields = "strength sharedStages sharedServices sharedCommunities people evidence { kind id name }";
+const linkFields = "strength sharedStageCount sharedServiceCount sharedCommunityCount peopleCount evidence { kind id name }";
 const brokersQuery = (sample: string) =>
-  `query Brokers { brokers(first: 20) { totalCount edges { node { person { id name jobTitle } organisations communities stages sample { ${sample} } } } } }`;
+  `query Brokers { brokers(first: 20) { totalCount edges { node { person { id name jobTitle } organisationCount communityCount stageCount sample { ${sample} } } } } }`;
 
 export function operations(s: Subjects): Operation[] {
   const first = (n: number) => ({ first: neo4j.int(n) });
@@ -129,7 +129,7 @@ export function operations(s: Subjects): Operation[] {
     },
     {
       name: "servicesByHandoffs",
-      query: "query Ranked { servicesByHandoffs(first: 20) { totalCount edges { node { service { id name } handoffs stages organisations } } } }",
+      query: "query Ranked { servicesByHandoffs(first: 20) { totalCount edges { node { service { id name } handoffCount stageCount organisationCount } } } }",
       variables: {},
       direct: "services",
       floor: { cypher: floor.servicesByHandoffs, parameters: first(20) },

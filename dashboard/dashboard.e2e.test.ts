@@ -338,18 +338,18 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
     it("scores each department's ownership and counts services by phase and theme, as the API does", async () => {
       const { body } = await postGraphQL(
         stack.gateway.url,
-        `{ ownershipScorecard(first: 100) { totalCount edges { node { department { acronym name } services } } }
-           serviceCounts(by: PHASE, first: 100) { edges { node { key services } } } }`,
+        `{ ownershipScorecard(first: 100) { totalCount edges { node { department { acronym name } serviceCount } } }
+           serviceCounts(by: PHASE, first: 100) { edges { node { key serviceCount } } } }`,
       );
       const data = body.data as any;
       const departments = await columnTexts(page, "scorecard", 1);
       expect(departments).toHaveLength(data.ownershipScorecard.totalCount);
       const hmrc = data.ownershipScorecard.edges.find((e: any) => e.node.department.acronym === "HMRC").node;
       const row = page.locator("#scorecard tbody tr", { hasText: "HMRC" }).first();
-      expect(await row.locator("td").nth(1).innerText()).toBe(String(hmrc.services));
+      expect(await row.locator("td").nth(1).innerText()).toBe(String(hmrc.serviceCount));
       const phases = await columnTexts(page, "phase-counts", 1);
       expect(phases).toContain("beta");
-      const beta = data.serviceCounts.edges.find((e: any) => e.node.key === "beta").node.services;
+      const beta = data.serviceCounts.edges.find((e: any) => e.node.key === "beta").node.serviceCount;
       expect(await page.locator("#phase-counts tbody tr", { hasText: "beta" }).first().locator("td").nth(1).innerText()).toBe(String(beta));
       await page.screenshot({ path: resolve(screenshots, "services.png"), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });

@@ -168,12 +168,12 @@ describe("roles", () => {
 
     const links = await postGraphQL(
       gateway,
-      `{ organisationLinks(organisationId: "companies-house") { edges { node { people evidence { kind } } } } }`,
+      `{ organisationLinks(organisationId: "companies-house") { edges { node { peopleCount evidence { kind } } } } }`,
       {},
       anonymous,
     );
-    const edges = links.body.data!["organisationLinks"].edges as { node: { people: number; evidence: { kind: string }[] } }[];
-    expect(edges.some((e) => e.node.people > 0)).toBe(true);
+    const edges = links.body.data!["organisationLinks"].edges as { node: { peopleCount: number; evidence: { kind: string }[] } }[];
+    expect(edges.some((e) => e.node.peopleCount > 0)).toBe(true);
     expect(edges.flatMap((e) => e.node.evidence).some((e) => e.kind === "PERSON")).toBe(false);
   });
 

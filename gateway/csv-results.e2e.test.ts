@@ -19,10 +19,10 @@ const analyses: [string, string, string][] = [
     `{ handoffs(serviceId: "starting-a-business") { edges { node { fromStage { name } toStage { name } from { acronym } to { acronym } } } } }`,
     "to.acronym",
   ],
-  ["servicesByHandoffs", `{ servicesByHandoffs(first: 10) { edges { node { service { name } handoffs stages } } } }`, "service.name"],
+  ["servicesByHandoffs", `{ servicesByHandoffs(first: 10) { edges { node { service { name } handoffCount stageCount } } } }`, "service.name"],
   ["gaps", `{ gaps(serviceId: "starting-a-business") { edges { node { kind stage { name } profession { name } } } } }`, "kind"],
-  ["ownershipScorecard", `{ ownershipScorecard(first: 10) { edges { node { department { acronym } services gaps } } } }`, "department.acronym"],
-  ["serviceCounts", `{ serviceCounts(by: PHASE) { edges { node { key services } } } }`, "services"],
+  ["ownershipScorecard", `{ ownershipScorecard(first: 10) { edges { node { department { acronym } serviceCount gapCount } } } }`, "department.acronym"],
+  ["serviceCounts", `{ serviceCounts(by: PHASE) { edges { node { key serviceCount } } } }`, "serviceCount"],
   ["search", `{ search(text: "company") { edges { node { type name score } } } }`, "score"],
   [
     "organisationLinks",
@@ -35,8 +35,8 @@ const analyses: [string, string, string][] = [
     "from.acronym",
   ],
   ["changes", `{ changes(from: "2022-01-01") { edges { node { kind date description source } } } }`, "description"],
-  ["countsOverTime", `{ countsOverTime(departmentIds: ["hm-revenue-customs"]) { date department { acronym } organisations people } }`, "date"],
-  ["brokers", `{ brokers(first: 5) { edges { node { person { name } organisations communities } } } }`, "person.name"],
+  ["countsOverTime", `{ countsOverTime(departmentIds: ["hm-revenue-customs"]) { date department { acronym } organisationCount peopleCount } }`, "date"],
+  ["brokers", `{ brokers(first: 5) { edges { node { person { name } organisationCount communityCount } } } }`, "person.name"],
   ["path", `{ path(fromId: "demo-person-01", toId: "the-pensions-regulator") { length steps { kind name via } } }`, "name"],
 ];
 

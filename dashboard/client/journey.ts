@@ -197,7 +197,7 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
         h(
           "ul",
           { class: "journey-map__professions", "aria-label": "Professions" },
-          stage.professions.map((p) => h("li", {}, `${p.profession.name} (${p.people})`)),
+          stage.professions.map((p) => h("li", {}, `${p.profession.name} (${p.peopleCount})`)),
         ),
       others.length > 0 && [
         h("p", { class: "govuk-body-s journey-map__subheading" }, "From other organisations"),

@@ -90,7 +90,9 @@ export function createNetworkView(): NetworkView {
       summaryList([
         ["Strength", String(link.strength)],
         ...(Object.keys(evidenceKinds) as Types.LinkKind[]).map((kind): [string, Node | string] => {
-          const count = { STAGE: link.sharedStages, SERVICE: link.sharedServices, COMMUNITY: link.sharedCommunities, PERSON: link.people }[kind];
+          const count = { STAGE: link.sharedStageCount, SERVICE: link.sharedServiceCount, COMMUNITY: link.sharedCommunityCount, PERSON: link.peopleCount }[
+            kind
+          ];
           const examples = byKind(kind);
           return [
             evidenceKinds[kind],
@@ -222,10 +224,10 @@ export function createNetworkView(): NetworkView {
                 { class: "govuk-table__row" },
                 h("th", { scope: "row", class: "govuk-table__header" }, linkName(link)),
                 cell(link.strength, true),
-                cell(link.sharedStages, true),
-                cell(link.sharedServices, true),
-                cell(link.sharedCommunities, true),
-                cell(link.people, true),
+                cell(link.sharedStageCount, true),
+                cell(link.sharedServiceCount, true),
+                cell(link.sharedCommunityCount, true),
+                cell(link.peopleCount, true),
                 cell(
                   linkButton(h("span", {}, "Show evidence", h("span", { class: "govuk-visually-hidden" }, ` for ${linkName(link)}`)), () =>
                     selectLink(link, index),
@@ -256,10 +258,10 @@ export function createNetworkView(): NetworkView {
         nameWithAcronym(link.from),
         nameWithAcronym(link.organisation),
         link.strength,
-        link.sharedStages,
-        link.sharedServices,
-        link.sharedCommunities,
-        link.people,
+        link.sharedStageCount,
+        link.sharedServiceCount,
+        link.sharedCommunityCount,
+        link.peopleCount,
         link.evidence.map((e) => `${e.kind.toLowerCase()}: ${e.name}`).join("; "),
       ]),
     );

@@ -23,7 +23,7 @@ interface Group {
 
 const countColumns = (heading: string): Column<Count>[] => [
   { heading, value: (c) => (c.key === "none" ? "Not given" : c.key) },
-  { heading: "Services", value: (c) => c.services, numeric: true },
+  { heading: "Services", value: (c) => c.serviceCount, numeric: true },
 ];
 
 const listingColumns: Column<Listing>[] = [
@@ -93,26 +93,26 @@ export function createServicesView(): ServicesView {
 
   const scorecardColumns: Column<Scorecard>[] = [
     { heading: "Department", value: (s) => shortName(s.department) },
-    { heading: "Services", value: (s) => s.services, numeric: true },
-    { heading: "Stages", value: (s) => s.stages, numeric: true },
-    { heading: "Stages with nobody responsible", value: (s) => s.unassignedStages, numeric: true },
-    { heading: "Gaps", value: (s) => s.gaps, numeric: true },
+    { heading: "Services", value: (s) => s.serviceCount, numeric: true },
+    { heading: "Stages", value: (s) => s.stageCount, numeric: true },
+    { heading: "Stages with nobody responsible", value: (s) => s.unassignedStageCount, numeric: true },
+    { heading: "Gaps", value: (s) => s.gapCount, numeric: true },
     {
       heading: "Services not assessed in 3 years",
-      value: (s) => s.servicesNotRecentlyAssessed,
+      value: (s) => s.notRecentlyAssessedServiceCount,
       numeric: true,
       // The count opens the list of those services.
       render: (s) =>
-        s.servicesNotRecentlyAssessed === 0
+        s.notRecentlyAssessedServiceCount === 0
           ? "0"
           : linkButton(
-              String(s.servicesNotRecentlyAssessed),
+              String(s.notRecentlyAssessedServiceCount),
               () => {
                 select.value = optionValue("DEPARTMENT", s.department.id);
                 void choose({ by: "DEPARTMENT", key: s.department.id, name: nameWithAcronym(s.department), notAssessedSince: String(s.assessedSince) });
                 heading.scrollIntoView();
               },
-              { "aria-label": `${plural(s.servicesNotRecentlyAssessed, "service")} of ${shortName(s.department)} not assessed in 3 years: list them` },
+              { "aria-label": `${plural(s.notRecentlyAssessedServiceCount, "service")} of ${shortName(s.department)} not assessed in 3 years: list them` },
             ),
     },
   ];
@@ -163,7 +163,7 @@ export function createServicesView(): ServicesView {
               const key = by === "DEPARTMENT" ? c.department!.id : c.key;
               const name = by === "DEPARTMENT" ? nameWithAcronym(c.department!) : c.key === "none" ? `no ${by.toLowerCase()} given` : c.key;
               groupNames.set(optionValue(by, key), name);
-              return h("option", { value: optionValue(by, key) }, `${name} (${c.services})`);
+              return h("option", { value: optionValue(by, key) }, `${name} (${c.serviceCount})`);
             }),
         ),
       ),

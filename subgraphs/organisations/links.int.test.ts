@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { onAnalysisFixture, type AnalysisFixture } from "../../test/analysis-fixture.js";
 
-const linkFields = "from { id } organisation { id } strength sharedStages sharedServices sharedCommunities people evidence { kind id }";
+const linkFields = "from { id } organisation { id } strength sharedStageCount sharedServiceCount sharedCommunityCount peopleCount evidence { kind id }";
 
 describe("links between organisations, on a hand-built graph", () => {
   const context = onAnalysisFixture("organisations");
@@ -21,10 +21,10 @@ describe("links between organisations, on a hand-built graph", () => {
       from: { id: f.A },
       organisation: { id: f.B },
       strength: 5,
-      sharedStages: 1,
-      sharedServices: 1,
-      sharedCommunities: 1,
-      people: 2,
+      sharedStageCount: 1,
+      sharedServiceCount: 1,
+      sharedCommunityCount: 1,
+      peopleCount: 2,
       evidence: [
         { kind: "STAGE", id: f.st2 },
         { kind: "SERVICE", id: f.S },
@@ -36,7 +36,7 @@ describe("links between organisations, on a hand-built graph", () => {
       ],
     });
     // A and closed C share only the service (A's st4 responsibility ended in 2020).
-    expect(links.edges[1].node).toMatchObject({ organisation: { id: f.C }, strength: 1, sharedServices: 1 });
+    expect(links.edges[1].node).toMatchObject({ organisation: { id: f.C }, strength: 1, sharedServiceCount: 1 });
   });
 
   it("counts the organisations below one when asked", async () => {

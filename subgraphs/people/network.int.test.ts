@@ -12,23 +12,23 @@ describe("brokers and paths, on a hand-built graph", () => {
   it("ranks people by the organisations their work and communities span", async () => {
     const body = await query(
       `query ($a: ID!, $b: ID!) {
-      a: brokers(organisationId: $a) { totalCount edges { node { person { id } organisations communities stages sample { id } } } }
-      b: brokers(organisationId: $b) { edges { node { person { id } organisations sample { id } } } }
+      a: brokers(organisationId: $a) { totalCount edges { node { person { id } organisationCount communityCount stageCount sample { id } } } }
+      b: brokers(organisationId: $b) { edges { node { person { id } organisationCount sample { id } } } }
     }`,
       { a: f.A, b: f.B },
     );
     expect(body.errors).toBeUndefined();
     // p2: works for B, on st2 (A, B) and st3 (B, C), and shares community K with p1 of A.
     expect(body.data!["b"].edges).toEqual([
-      { node: { person: { id: f.p2 }, organisations: 3, sample: expect.arrayContaining([{ id: f.A }, { id: f.B }, { id: f.C }]) } },
+      { node: { person: { id: f.p2 }, organisationCount: 3, sample: expect.arrayContaining([{ id: f.A }, { id: f.B }, { id: f.C }]) } },
     ]);
     // p1 (A; K with p2 of B) and p3 (A; st2 with B) each span two.
     expect(body.data!["a"].totalCount).toBe(2);
-    expect(body.data!["a"].edges.map((e: any) => [e.node.person.id, e.node.organisations])).toEqual([
+    expect(body.data!["a"].edges.map((e: any) => [e.node.person.id, e.node.organisationCount])).toEqual([
       [f.p1, 2],
       [f.p3, 2],
     ]);
-    expect(body.data!["a"].edges[0].node).toMatchObject({ communities: 1, stages: 1 });
+    expect(body.data!["a"].edges[0].node).toMatchObject({ communityCount: 1, stageCount: 1 });
   });
 
   it("finds the shortest connection as typed steps, within the depth asked", async () => {

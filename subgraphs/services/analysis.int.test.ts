@@ -11,8 +11,8 @@ const journeyQuery = `
         stage { id position }
         responsibilities { lane organisation { id } department { id } successors { id } }
         people { totalCount pageInfo { hasNextPage endCursor } edges { role node { id } professions { id } organisations { id } memberships { role community { id } } } }
-        professions { people profession { id } }
-        communities { people community { id } }
+        professions { peopleCount profession { id } }
+        communities { peopleCount community { id } }
         missingProfessions { id }
         handoff { from { id } to { id } continuing { id } }
       }
@@ -49,8 +49,8 @@ describe("services analysis, on a hand-built graph", () => {
       { role: "owner", node: { id: f.p1 }, professions: [{ id: f.X }], organisations: [{ id: f.A }], memberships: [{ role: "lead", community: { id: f.K } }] },
     ]);
     expect(st2.people.totalCount).toBe(2);
-    expect(st2.professions).toEqual([{ people: 2, profession: { id: f.Y } }]);
-    expect(st2.communities).toEqual([{ people: 1, community: { id: f.K } }]);
+    expect(st2.professions).toEqual([{ peopleCount: 2, profession: { id: f.Y } }]);
+    expect(st2.communities).toEqual([{ peopleCount: 1, community: { id: f.K } }]);
     expect(st2.missingProfessions).toEqual([{ id: f.X }]);
     expect(st4.people.totalCount).toBe(0);
   });
@@ -109,7 +109,7 @@ describe("services analysis, on a hand-built graph", () => {
     const body = await query(
       `query ($serviceId: ID!) {
       handoffs(serviceId: $serviceId) { totalCount edges { node { service { id } fromStage { id } toStage { id } from { id } to { id } } } }
-      servicesByHandoffs(first: 500) { edges { node { service { id } handoffs stages organisations } } }
+      servicesByHandoffs(first: 500) { edges { node { service { id } handoffCount stageCount organisationCount } } }
     }`,
       { serviceId: f.S },
     );
@@ -123,8 +123,8 @@ describe("services analysis, on a hand-built graph", () => {
       to: [{ id: f.C }],
     });
     const ranked = body.data!["servicesByHandoffs"].edges.map((e: any) => e.node);
-    expect(ranked.find((r: any) => r.service.id === f.S)).toEqual({ service: { id: f.S }, handoffs: 2, stages: 4, organisations: 3 });
-    const counts = ranked.map((r: any) => r.handoffs);
+    expect(ranked.find((r: any) => r.service.id === f.S)).toEqual({ service: { id: f.S }, handoffCount: 2, stageCount: 4, organisationCount: 3 });
+    const counts = ranked.map((r: any) => r.handoffCount);
     expect(counts).toEqual([...counts].sort((a: number, b: number) => b - a));
   });
 
@@ -248,7 +248,7 @@ describe("services analysis, on a hand-built graph", () => {
       await driver.executeQuery("MATCH (a:Organisation {id: $A}), (s:Service {id: $S}) CREATE (a)-[:OWNS]->(s)", { A: f.A, S: f.S });
       const scorecard = async () => {
         const body = await query(
-          `{ ownershipScorecard(first: 100) { edges { node { department { id } services stages unassignedStages gaps servicesNotRecentlyAssessed assessedSince } } } }`,
+          `{ ownershipScorecard(first: 100) { edges { node { department { id } serviceCount stageCount unassignedStageCount gapCount notRecentlyAssessedServiceCount assessedSince } } } }`,
         );
         expect(body.errors).toBeUndefined();
         return (body.data as any).ownershipScorecard.edges.map((e: any) => e.node).find((n: any) => n.department.id === f.D);
@@ -258,11 +258,11 @@ describe("services analysis, on a hand-built graph", () => {
       // A's service counts for its department D; st4 nobody holds; gaps: X missing (st2), C closed (st3), nobody responsible for and nobody on st4.
       expect(await scorecard()).toEqual({
         department: { id: f.D },
-        services: 1,
-        stages: 4,
-        unassignedStages: 1,
-        gaps: 4,
-        servicesNotRecentlyAssessed: 1,
+        serviceCount: 1,
+        stageCount: 4,
+        unassignedStageCount: 1,
+        gapCount: 4,
+        notRecentlyAssessedServiceCount: 1,
         assessedSince: threeYearsAgo.toISOString().slice(0, 10),
       });
       await driver.executeQuery(
@@ -272,14 +272,14 @@ describe("services analysis, on a hand-built graph", () => {
           event,
         },
       );
-      expect((await scorecard()).servicesNotRecentlyAssessed).toBe(0);
+      expect((await scorecard()).notRecentlyAssessedServiceCount).toBe(0);
 
-      const counts = await query(`{ serviceCounts(by: DEPARTMENT, first: 500) { edges { node { key department { id } services } } } }`);
+      const counts = await query(`{ serviceCounts(by: DEPARTMENT, first: 500) { edges { node { key department { id } serviceCount } } } }`);
       expect(counts.errors).toBeUndefined();
       expect((counts.data as any).serviceCounts.edges.map((e: any) => e.node).find((n: any) => n.department?.id === f.D)).toEqual({
         key: `Department ${f.word}`,
         department: { id: f.D },
-        services: 1,
+        serviceCount: 1,
       });
     } finally {
       await driver.executeQuery("MATCH (e:ServiceEvent {id: $event}) DETACH DELETE e", { event });

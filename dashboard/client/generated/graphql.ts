@@ -109,7 +109,7 @@ export type DepartmentNetworkQueryVariables = Exact<{
 }>;
 
 
-export type DepartmentNetworkQuery = { departmentMatrix: { links: Array<{ strength: number, sharedStages: number, sharedServices: number, sharedCommunities: number, people: number, from: { id: string, name: string, acronym: string | null }, organisation: { id: string, name: string, acronym: string | null }, evidence: Array<{ kind: LinkKind, id: string, name: string }> }> } };
+export type DepartmentNetworkQuery = { departmentMatrix: { links: Array<{ strength: number, sharedStageCount: number, sharedServiceCount: number, sharedCommunityCount: number, peopleCount: number, from: { id: string, name: string, acronym: string | null }, organisation: { id: string, name: string, acronym: string | null }, evidence: Array<{ kind: LinkKind, id: string, name: string }> }> } };
 
 export type DepartmentsQueryVariables = Exact<{
   asAt?: string | null | undefined;
@@ -143,7 +143,7 @@ export type JourneyMapQueryVariables = Exact<{
 }>;
 
 
-export type JourneyMapQuery = { journey: { asAt: string, handoffCount: number, service: { id: string, name: string, description: string | null, owners: Array<{ id: string, name: string, acronym: string | null }> }, stages: Array<{ stage: { id: string, name: string, position: number, description: string | null }, responsibilities: Array<{ lane: Lane, since: string | null, until: string | null, derivation: string | null, evidence: string | null, organisation: { id: string, name: string, acronym: string | null, status: string | null, type: string | null }, department: { id: string, name: string, acronym: string | null } | null, successors: Array<{ id: string, name: string, acronym: string | null }> }>, journeyOwners: Array<{ id: string, name: string, acronym: string | null }>, people: { totalCount: number, edges: Array<{ role: string, node: { id: string, name: string, jobTitle: string | null, grade: string | null }, professions: Array<{ id: string, name: string }>, organisations: Array<{ id: string, name: string, acronym: string | null }>, memberships: Array<{ role: string, community: { id: string, name: string, kind: CommunityKind } }> }> }, professions: Array<{ people: number, profession: { id: string, name: string } }>, missingProfessions: Array<{ id: string, name: string }>, handoff: { from: Array<{ id: string, name: string, acronym: string | null }>, to: Array<{ id: string, name: string, acronym: string | null }>, continuing: Array<{ id: string, name: string, acronym: string | null }> } | null }> } | null };
+export type JourneyMapQuery = { journey: { asAt: string, handoffCount: number, service: { id: string, name: string, description: string | null, owners: Array<{ id: string, name: string, acronym: string | null }> }, stages: Array<{ stage: { id: string, name: string, position: number, description: string | null }, responsibilities: Array<{ lane: Lane, since: string | null, until: string | null, derivation: string | null, evidence: string | null, organisation: { id: string, name: string, acronym: string | null, status: string | null, type: string | null }, department: { id: string, name: string, acronym: string | null } | null, successors: Array<{ id: string, name: string, acronym: string | null }> }>, journeyOwners: Array<{ id: string, name: string, acronym: string | null }>, people: { totalCount: number, edges: Array<{ role: string, node: { id: string, name: string, jobTitle: string | null, grade: string | null }, professions: Array<{ id: string, name: string }>, organisations: Array<{ id: string, name: string, acronym: string | null }>, memberships: Array<{ role: string, community: { id: string, name: string, kind: CommunityKind } }> }> }, professions: Array<{ peopleCount: number, profession: { id: string, name: string } }>, missingProfessions: Array<{ id: string, name: string }>, handoff: { from: Array<{ id: string, name: string, acronym: string | null }>, to: Array<{ id: string, name: string, acronym: string | null }>, continuing: Array<{ id: string, name: string, acronym: string | null }> } | null }> } | null };
 
 export type OrganisationDetailsQueryVariables = Exact<{
   id: string | number;
@@ -159,7 +159,7 @@ export type OwnershipScorecardQueryVariables = Exact<{
 }>;
 
 
-export type OwnershipScorecardQuery = { ownershipScorecard: { totalCount: number, edges: Array<{ node: { services: number, stages: number, unassignedStages: number, gaps: number, servicesNotRecentlyAssessed: number, assessedSince: string, department: { id: string, name: string, acronym: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type OwnershipScorecardQuery = { ownershipScorecard: { totalCount: number, edges: Array<{ node: { serviceCount: number, stageCount: number, unassignedStageCount: number, gapCount: number, notRecentlyAssessedServiceCount: number, assessedSince: string, department: { id: string, name: string, acronym: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type PersonDetailsQueryVariables = Exact<{
   id: string | number;
@@ -185,7 +185,7 @@ export type ServiceCountsQueryVariables = Exact<{
 }>;
 
 
-export type ServiceCountsQuery = { serviceCounts: { totalCount: number, edges: Array<{ node: { key: string, services: number, department: { id: string, name: string, acronym: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ServiceCountsQuery = { serviceCounts: { totalCount: number, edges: Array<{ node: { key: string, serviceCount: number, department: { id: string, name: string, acronym: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ServicesInQueryVariables = Exact<{
   by: ServiceGrouping;

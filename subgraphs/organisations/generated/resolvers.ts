@@ -164,9 +164,9 @@ export type DatedCounts = {
   /** The department counted. */
   department: Organisation;
   /** Live organisations at or below the department on that date, itself included. */
-  organisations: Scalars['Int']['output'];
+  organisationCount: Scalars['Int']['output'];
   /** People working for those organisations on that date. */
-  people: Scalars['Int']['output'];
+  peopleCount: Scalars['Int']['output'];
 };
 
 /** What connects two organisations. Strength is the sum of the four counts. */
@@ -179,13 +179,13 @@ export type OrganisationLink = {
   /** How strongly the two are linked: the sum of the four counts below. */
   strength: Scalars['Int']['output'];
   /** Stages both are responsible for. */
-  sharedStages: Scalars['Int']['output'];
+  sharedStageCount: Scalars['Int']['output'];
   /** Services both take part in, owning it or responsible for one of its stages. */
-  sharedServices: Scalars['Int']['output'];
+  sharedServiceCount: Scalars['Int']['output'];
   /** Communities with members from both. */
-  sharedCommunities: Scalars['Int']['output'];
+  sharedCommunityCount: Scalars['Int']['output'];
   /** People working for one on a stage the other is responsible for, or working for both. */
-  people: Scalars['Int']['output'];
+  peopleCount: Scalars['Int']['output'];
   /** Examples of each kind, up to evidencePerKind of each. */
   evidence: Array<LinkEvidence>;
 };
@@ -620,18 +620,18 @@ export type ChangeEdgeResolvers<ContextType = SubgraphContext, ParentType extend
 export type DatedCountsResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['DatedCounts'] = ResolversParentTypes['DatedCounts']> = {
   date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   department?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
-  organisations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  people?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  organisationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  peopleCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type OrganisationLinkResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['OrganisationLink'] = ResolversParentTypes['OrganisationLink']> = {
   organisation?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
   strength?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  sharedStages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  sharedServices?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  sharedCommunities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  people?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sharedStageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sharedServiceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sharedCommunityCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  peopleCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   evidence?: Resolver<Array<ResolversTypes['LinkEvidence']>, ParentType, ContextType>;
 };
 

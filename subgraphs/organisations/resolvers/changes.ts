@@ -112,10 +112,10 @@ CALL (d, asAt) {
   MATCH (d)<-[h:PART_OF|WAS_PART_OF*0..6]-(m:Organisation)
   WHERE all(x IN h WHERE ${holdsAt("x")}) AND ${existedAt("m")} AND coalesce(${statusAt("m")}, 'closed') <> 'closed'
   WITH collect(DISTINCT m) AS family
-  RETURN size(family) AS organisations,
-    size(COLLECT { UNWIND family AS m MATCH (p:Person)-[e:WORKS_FOR|WORKED_FOR]->(m) WHERE ${holdsAt("e")} RETURN DISTINCT p }) AS people
+  RETURN size(family) AS organisationCount,
+    size(COLLECT { UNWIND family AS m MATCH (p:Person)-[e:WORKS_FOR|WORKED_FOR]->(m) WHERE ${holdsAt("e")} RETURN DISTINCT p }) AS peopleCount
 }
-RETURN asAt AS date, d {.id, .name, .acronym, .type, .status} AS department, organisations, people
+RETURN asAt AS date, d {.id, .name, .acronym, .type, .status} AS department, organisationCount, peopleCount
 ORDER BY date, department.name`.replaceAll("$asAt", "asAt");
 
 type Row = Record<string, unknown>;

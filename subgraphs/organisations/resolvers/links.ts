@@ -113,10 +113,10 @@ function linkOf(row: LinkRow, namesShown: boolean) {
     from: row.from,
     organisation: row.organisation,
     strength: row.strength,
-    sharedStages: count("STAGE"),
-    sharedServices: count("SERVICE"),
-    sharedCommunities: count("COMMUNITY"),
-    people: count("PERSON"),
+    sharedStageCount: count("STAGE"),
+    sharedServiceCount: count("SERVICE"),
+    sharedCommunityCount: count("COMMUNITY"),
+    peopleCount: count("PERSON"),
     evidence: [...row.kinds]
       .filter((k) => namesShown || k.kind !== "PERSON")
       .sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind))

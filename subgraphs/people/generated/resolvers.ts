@@ -164,11 +164,11 @@ export type Broker = {
   /** The person (needs the reader role). */
   person: Person;
   /** How many organisations the person's work and communities span. */
-  organisations: Scalars['Int']['output'];
+  organisationCount: Scalars['Int']['output'];
   /** How many organisations the person reaches through communities they belong to. */
-  communities: Scalars['Int']['output'];
+  communityCount: Scalars['Int']['output'];
   /** How many organisations are responsible for the stages the person works on. */
-  stages: Scalars['Int']['output'];
+  stageCount: Scalars['Int']['output'];
   /** Up to 10 of the organisations spanned, by name. */
   sample: Array<Organisation>;
 };
@@ -686,9 +686,9 @@ export type AuditEventEdgeResolvers<ContextType = SubgraphContext, ParentType ex
 
 export type BrokerResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Broker'] = ResolversParentTypes['Broker']> = {
   person?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
-  organisations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  communities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  stages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  organisationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  communityCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sample?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
 };
 

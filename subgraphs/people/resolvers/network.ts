@@ -168,9 +168,9 @@ export function peopleNetwork(driver: Driver, database?: string) {
               cursor,
               node: {
                 person,
-                organisations: count,
-                communities,
-                stages,
+                organisationCount: count,
+                communityCount: communities,
+                stageCount: stages,
                 sample: sampleIds[i]!.map((id) => organisations.get(id)!)
                   .filter(Boolean)
                   .sort((a, b) => a.name.localeCompare(b.name))

@@ -310,7 +310,7 @@ export type StageProfession = {
   /** The profession. */
   profession: Profession;
   /** How many of the people working on the stage have it. */
-  people: Scalars['Int']['output'];
+  peopleCount: Scalars['Int']['output'];
 };
 
 /** A community among the people working on a stage. */
@@ -319,7 +319,7 @@ export type StageCommunity = {
   /** The community. */
   community: Community;
   /** How many of the people working on the stage are members. */
-  people: Scalars['Int']['output'];
+  peopleCount: Scalars['Int']['output'];
 };
 
 /**
@@ -368,11 +368,11 @@ export type ServiceHandoffs = {
   /** The service. */
   service: Service;
   /** How many times responsibility changes hands along its journey. */
-  handoffs: Scalars['Int']['output'];
+  handoffCount: Scalars['Int']['output'];
   /** How many stages it has. */
-  stages: Scalars['Int']['output'];
+  stageCount: Scalars['Int']['output'];
   /** Organisations responsible for at least one stage. */
-  organisations: Scalars['Int']['output'];
+  organisationCount: Scalars['Int']['output'];
 };
 
 /** A page of services, most hand-offs first. */
@@ -451,15 +451,15 @@ export type OwnershipScorecard = {
   /** The department: the nearest department at or above each owning organisation (the owner itself when it has none). */
   department: Organisation;
   /** Services its organisations own. */
-  services: Scalars['Int']['output'];
+  serviceCount: Scalars['Int']['output'];
   /** Stages of those services. */
-  stages: Scalars['Int']['output'];
+  stageCount: Scalars['Int']['output'];
   /** Stages of those services with no organisation responsible on the date. */
-  unassignedStages: Scalars['Int']['output'];
+  unassignedStageCount: Scalars['Int']['output'];
   /** Gaps on those stages, of every kind `gaps` reports. */
-  gaps: Scalars['Int']['output'];
+  gapCount: Scalars['Int']['output'];
   /** Services with no Service Standard assessment on or after `assessedSince`. */
-  servicesNotRecentlyAssessed: Scalars['Int']['output'];
+  notRecentlyAssessedServiceCount: Scalars['Int']['output'];
   /** The date assessments are counted from. */
   assessedSince: Scalars['Date']['output'];
 };
@@ -501,7 +501,7 @@ export type ServiceCount = {
   /** The department (DEPARTMENT). */
   department?: Maybe<Organisation>;
   /** How many services. */
-  services: Scalars['Int']['output'];
+  serviceCount: Scalars['Int']['output'];
 };
 
 /** A page of service counts. */
@@ -1213,12 +1213,12 @@ export type StageMembershipResolvers<ContextType = SubgraphContext, ParentType e
 
 export type StageProfessionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['StageProfession'] = ResolversParentTypes['StageProfession']> = {
   profession?: Resolver<ResolversTypes['Profession'], ParentType, ContextType>;
-  people?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  peopleCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type StageCommunityResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['StageCommunity'] = ResolversParentTypes['StageCommunity']> = {
   community?: Resolver<ResolversTypes['Community'], ParentType, ContextType>;
-  people?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  peopleCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type HandoffResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Handoff'] = ResolversParentTypes['Handoff']> = {
@@ -1243,9 +1243,9 @@ export type HandoffEdgeResolvers<ContextType = SubgraphContext, ParentType exten
 
 export type ServiceHandoffsResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceHandoffs'] = ResolversParentTypes['ServiceHandoffs']> = {
   service?: Resolver<ResolversTypes['Service'], ParentType, ContextType>;
-  handoffs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  stages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  organisations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  handoffCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  organisationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ServiceHandoffsPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceHandoffsPage'] = ResolversParentTypes['ServiceHandoffsPage']> = {
@@ -1282,11 +1282,11 @@ export type GapEdgeResolvers<ContextType = SubgraphContext, ParentType extends R
 
 export type OwnershipScorecardResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['OwnershipScorecard'] = ResolversParentTypes['OwnershipScorecard']> = {
   department?: Resolver<ResolversTypes['Organisation'], ParentType, ContextType>;
-  services?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  stages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  unassignedStages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  gaps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  servicesNotRecentlyAssessed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  serviceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unassignedStageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  gapCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notRecentlyAssessedServiceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   assessedSince?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 };
 
@@ -1304,7 +1304,7 @@ export type OwnershipScorecardEdgeResolvers<ContextType = SubgraphContext, Paren
 export type ServiceCountResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceCount'] = ResolversParentTypes['ServiceCount']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   department?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
-  services?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  serviceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ServiceCountPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceCountPage'] = ResolversParentTypes['ServiceCountPage']> = {

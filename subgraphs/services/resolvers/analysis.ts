@@ -91,13 +91,13 @@ CALL (svc) {
     MATCH (p:Person)-[w:${work}]->(st) WHERE ${personFilter}
     MATCH (p)-[:HAS_PROFESSION]->(x:Profession)
     WITH x, count(DISTINCT p) AS n ORDER BY n DESC, x.name
-    RETURN collect({profession: x {.id, .name, .family}, people: n}) AS professions
+    RETURN collect({profession: x {.id, .name, .family}, peopleCount: n}) AS professions
   }
   CALL (st) {
     MATCH (p:Person)-[w:${work}]->(st) WHERE ${personFilter}
     MATCH (p)-[m:MEMBER_OF]->(c:Community) WHERE ${holdsAt("m")}
     WITH c, count(DISTINCT p) AS n ORDER BY n DESC, c.name
-    RETURN collect({community: c {.id, .name, .kind}, people: n}) AS communities
+    RETURN collect({community: c {.id, .name, .kind}, peopleCount: n}) AS communities
   }
   WITH st ${stageFields.slice(0, -1)},
     responsibilities: ${responsibilitiesOf},
@@ -340,11 +340,11 @@ export function servicesAnalysis(driver: Driver, database?: string) {
           const ranked = (await servicesWithStages(null, args.asAt))
             .map((s) => ({
               service: s.service,
-              handoffs: handoffsAlong(s.service, s.stages).length,
-              stages: s.stages.length,
-              organisations: new Set(s.stages.flatMap((st) => st.organisations.map((o) => o.id))).size,
+              handoffCount: handoffsAlong(s.service, s.stages).length,
+              stageCount: s.stages.length,
+              organisationCount: new Set(s.stages.flatMap((st) => st.organisations.map((o) => o.id))).size,
             }))
-            .sort((a, b) => b.handoffs - a.handoffs || a.service.name.localeCompare(b.service.name));
+            .sort((a, b) => b.handoffCount - a.handoffCount || a.service.name.localeCompare(b.service.name));
           return sliceConnection(
             ranked.map((node) => ({ node })),
             page,

@@ -29,20 +29,20 @@ CALL (svc) {
       + CASE WHEN NOT EXISTS { (:Person)-[:WORKS_ON]->(st) } THEN 1 ELSE 0 END
       + COUNT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND o.status = 'closed' }
     END AS gaps
-  RETURN count(st) AS stages, count(CASE WHEN unassigned THEN 1 END) AS unassignedStages, sum(gaps) AS gaps
+  RETURN count(st) AS stageCount, count(CASE WHEN unassigned THEN 1 END) AS unassignedStageCount, sum(gaps) AS gapCount
 }
-WITH d, svc, stages, unassignedStages, gaps,
+WITH d, svc, stageCount, unassignedStageCount, gapCount,
   NOT EXISTS { MATCH (svc)-[:HAS_EVENT]->(e:ServiceEvent) WHERE e.assessedPhase IS NOT NULL AND e.date >= $assessedSince } AS notAssessed
-WITH d, count(svc) AS services, sum(stages) AS stages, sum(unassignedStages) AS unassignedStages, sum(gaps) AS gaps,
-  count(CASE WHEN notAssessed THEN 1 END) AS servicesNotRecentlyAssessed
-RETURN d ${organisationFields} AS department, services, stages, unassignedStages, gaps, servicesNotRecentlyAssessed
-ORDER BY services DESC, department.name`;
+WITH d, count(svc) AS serviceCount, sum(stageCount) AS stageCount, sum(unassignedStageCount) AS unassignedStageCount, sum(gapCount) AS gapCount,
+  count(CASE WHEN notAssessed THEN 1 END) AS notRecentlyAssessedServiceCount
+RETURN d ${organisationFields} AS department, serviceCount, stageCount, unassignedStageCount, gapCount, notRecentlyAssessedServiceCount
+ORDER BY serviceCount DESC, department.name`;
 
 const countQueries: Record<Schema.ServiceGrouping, string> = {
   DEPARTMENT: `${servicesByDepartment}
-    RETURN d.name AS key, d ${organisationFields} AS department, count(svc) AS services ORDER BY services DESC, key`,
-  PHASE: `MATCH (svc:Service) RETURN coalesce(svc.phase, 'none') AS key, null AS department, count(*) AS services ORDER BY services DESC, key`,
-  THEME: `MATCH (svc:Service) RETURN coalesce(svc.theme, 'none') AS key, null AS department, count(*) AS services ORDER BY services DESC, key`,
+    RETURN d.name AS key, d ${organisationFields} AS department, count(svc) AS serviceCount ORDER BY serviceCount DESC, key`,
+  PHASE: `MATCH (svc:Service) RETURN coalesce(svc.phase, 'none') AS key, null AS department, count(*) AS serviceCount ORDER BY serviceCount DESC, key`,
+  THEME: `MATCH (svc:Service) RETURN coalesce(svc.theme, 'none') AS key, null AS department, count(*) AS serviceCount ORDER BY serviceCount DESC, key`,
 };
 
 /** Cypher: the services `svc` of the group `$key`, one row each. */
@@ -123,7 +123,9 @@ export function ownershipAnalysis(driver: Driver, database?: string) {
         },
         async serviceCounts(_source, args) {
           const page = pageOf(args, 500);
-          const rows = await graph.rows<{ key: string; department: Schema.Organisation | null; services: number }>(countQueries[args.by], { asAt: today() });
+          const rows = await graph.rows<{ key: string; department: Schema.Organisation | null; serviceCount: number }>(countQueries[args.by], {
+            asAt: today(),
+          });
           return sliceConnection(
             rows.map((node) => ({ node })),
             page,
