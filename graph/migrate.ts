@@ -17,6 +17,8 @@ export const schemaStatements: readonly string[] = [
   "CREATE INDEX organisation_status IF NOT EXISTS FOR (n:Organisation) ON (n.status)",
   "CREATE INDEX organisation_type IF NOT EXISTS FOR (n:Organisation) ON (n.type)",
   "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)",
+  // What each source says of a service (data/import/service-identity.ts, docs/adr/0009).
+  "CREATE CONSTRAINT service_record_id_unique IF NOT EXISTS FOR (n:ServiceRecord) REQUIRE n.id IS UNIQUE",
   // The services list replaces a service's timeline by its file name.
   "CREATE INDEX service_event_listed_as IF NOT EXISTS FOR (n:ServiceEvent) ON (n.listedAs)",
   // Ranked search over everything a user may look for by name, in English: words stemmed

@@ -1,6 +1,8 @@
 /**
  * The sources that describe services and their stages may be imported in any order: the graph after
- * the services list then the step-by-steps is the graph after the step-by-steps then the list.
+ * the services list then the step-by-steps is the graph after the step-by-steps then the list, and the
+ * services list, the portfolios and the step-by-steps in any of their six orders give one graph, with
+ * each source's own values on its record (docs/adr/0009).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runImport } from "./run-import.js";
 import { govukServicesListSource } from "./sources/govuk-services-list.js";
+import { servicePortfolioSource } from "./sources/service-portfolio.js";
 import { stepByStepSource } from "./sources/step-by-step.js";
 import { testDriver, testNeo4j, uniqueId } from "../../test/helpers.js";
 
@@ -129,5 +132,149 @@ describe("the order of imports", () => {
     expect(await runImport(stepByStepSource, [stepByStepFile], { driver, database })).toMatchObject(nothing);
     expect(await runImport(govukServicesListSource, [listDir], { driver, database })).toMatchObject(nothing);
     expect(await graph()).toEqual(listFirst);
+  });
+
+  it("the services list, a portfolio and the step-by-steps in any order give one graph: each service once, each source's values on its record", async () => {
+    const dir = join(root, "three", "services");
+    mkdirSync(dir, { recursive: true });
+    const list = {
+      // A portfolio names it as the list does, with values of its own.
+      "claim-support": {
+        name: `${prefix} Claim support`,
+        description: "As the list describes it",
+        organisation: "Department for Work and Pensions",
+        phase: "Beta",
+        theme: "Benefits",
+        startPage: `https://www.gov.uk/${prefix}-claim-support`,
+      },
+      // A step-by-step's page is its start page and a portfolio names it: three sources, which meet only through the list.
+      "report-a-change": {
+        name: `${prefix} Report a change`,
+        organisation: "HM Revenue and Customs",
+        phase: "Live",
+        startPage: `https://www.gov.uk/${prefix}-report-it`,
+      },
+    };
+    for (const [slug, service] of Object.entries(list)) writeFileSync(join(dir, `${prefix}-${slug}.json`), JSON.stringify(service));
+    const portfolio = join(root, "three", "portfolio.json");
+    const project = (name: string, path: string, fields: Record<string, unknown>) => ({
+      name,
+      _department: "Department for Work and Pensions",
+      _source_repo: `${prefix}/portfolio`,
+      _source_path: `lib/projects/${path}.json`,
+      ...fields,
+    });
+    writeFileSync(
+      portfolio,
+      JSON.stringify([
+        project(`${prefix} Claim support`, "claim", { description: "As the portfolio describes it", phase: "live", theme: "Welfare" }),
+        project(`${prefix} Report a change`, "report-a-change", { phase: "alpha" }),
+        // Named as a step-by-step is, and in no list: the portfolio's id and values come first. (Ids unlike the list's:
+        // whichever node a source made first is renamed, or merged into the one that has the id.)
+        project(`${prefix} Plan a visit`, "visit-planning", { phase: "beta" }),
+      ]),
+    );
+    const steps = join(root, "three", "step-by-steps.json");
+    writeFileSync(
+      steps,
+      JSON.stringify([
+        {
+          title: `${prefix} Report it: step by step`,
+          base_path: `/${prefix}-report-it`,
+          organisations: [{ slug: "hm-revenue-customs" }],
+          steps: [{ title: "Report", text: [], links: [] }],
+        },
+        {
+          title: `${prefix} Plan a visit: step by step`,
+          base_path: `/${prefix}-plan-a-visit`,
+          description: "As the step-by-step describes it",
+          organisations: [{ slug: "department-for-work-pensions" }, { slug: "hm-revenue-customs" }],
+          steps: [{ title: "Plan", text: [], links: [] }],
+        },
+      ]),
+    );
+    const imports = {
+      list: () => runImport(govukServicesListSource, [dir], { driver, database }),
+      portfolio: () => runImport(servicePortfolioSource, [portfolio], { driver, database }),
+      steps: () => runImport(stepByStepSource, [steps], { driver, database }),
+    };
+    type Name = keyof typeof imports;
+    const orders: Name[][] = [
+      ["list", "portfolio", "steps"],
+      ["list", "steps", "portfolio"],
+      ["portfolio", "list", "steps"],
+      ["portfolio", "steps", "list"],
+      ["steps", "list", "portfolio"],
+      ["steps", "portfolio", "list"],
+    ];
+    const graphs: Awaited<ReturnType<typeof graph>>[] = [];
+    for (const order of orders) {
+      await wipe();
+      for (const name of order) expect((await imports[name]()).rejected).toBe(0);
+      graphs.push(await graph());
+    }
+    for (const [i, g] of graphs.entries()) expect([orders[i], g]).toEqual([orders[i], graphs[0]]);
+
+    const { records } = await driver.executeQuery(
+      `MATCH (s:Service) WHERE s.id STARTS WITH $prefix
+       RETURN s.id AS id, s.name AS name, s.description AS description, s.phase AS phase, s.theme AS theme, s.source AS source,
+              COLLECT { MATCH (o)-[r:OWNS]->(s) RETURN o.id + ' ' + apoc.text.join(r.sources, ', ') ORDER BY o.id } AS owners,
+              COLLECT { MATCH (s)-[:DESCRIBED_BY]->(r) RETURN r.sourceName + ': ' + coalesce(r.phase, '-') + ', ' + coalesce(r.description, '-') + ', ' + coalesce(r.theme, '-') ORDER BY r.sourceName } AS records
+       ORDER BY id`,
+      { prefix },
+      { database },
+    );
+    const listFile = "govuk-services-list:services";
+    const portfolioFile = "service-portfolio:portfolio.json";
+    const stepsFile = "step-by-step:step-by-steps.json";
+    expect(records.map((r) => r.toObject())).toEqual([
+      {
+        id: `${prefix}-claim-support`,
+        name: `${prefix} Claim support`,
+        description: "As the list describes it",
+        phase: "beta",
+        theme: "Benefits",
+        source: listFile,
+        owners: [`department-for-work-pensions ${listFile}, ${portfolioFile}`],
+        records: ["govuk-services-list: beta, As the list describes it, Benefits", "service-portfolio: live, As the portfolio describes it, Welfare"],
+      },
+      {
+        id: `${prefix}-report-a-change`,
+        name: `${prefix} Report a change`,
+        description: null,
+        phase: "live",
+        theme: null,
+        source: listFile,
+        owners: [`department-for-work-pensions ${portfolioFile}`, `hm-revenue-customs ${listFile}, ${stepsFile}`],
+        records: ["govuk-services-list: live, -, -", "service-portfolio: alpha, -, -", "step-by-step: -, -, -"],
+      },
+      {
+        id: `${prefix}-visit-planning`,
+        name: `${prefix} Plan a visit`,
+        // The portfolio gives no description: the step-by-step's is shown.
+        description: "As the step-by-step describes it",
+        phase: "beta",
+        theme: null,
+        source: portfolioFile,
+        owners: [`department-for-work-pensions ${portfolioFile}, ${stepsFile}`, `hm-revenue-customs ${stepsFile}`],
+        records: ["service-portfolio: beta, -, -", "step-by-step: -, As the step-by-step describes it, -"],
+      },
+    ]);
+    // The step-by-step's stages are on the one service, whichever node they were first written to.
+    const [stages] = (
+      await driver.executeQuery(
+        "MATCH (s:Service)-[:HAS_STAGE]->(st:Stage) WHERE st.id STARTS WITH $prefix RETURN collect(s.id + ' ' + st.id) AS stages",
+        { prefix },
+        { database },
+      )
+    ).records;
+    expect(new Set(stages!.get("stages") as string[])).toEqual(
+      new Set([`${prefix}-visit-planning ${prefix}-plan-a-visit-step-1`, `${prefix}-report-a-change ${prefix}-report-it-step-1`]),
+    );
+
+    // Each source again changes nothing.
+    const nothing = { created: 0, updated: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
+    for (const name of ["list", "portfolio", "steps"] as const) expect(await imports[name]()).toMatchObject(nothing);
+    expect(await graph()).toEqual(graphs[0]);
   });
 });

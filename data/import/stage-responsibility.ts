@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Driver, ManagedTransaction } from "neo4j-driver";
 import { parse } from "csv-parse/sync";
-import { loadServiceIndex, type ServiceIndex } from "./service-identity.js";
+import { loadServiceEntrances, type ServiceEntrances } from "./service-identity.js";
 import { pruneLinks, toNumber, type Provenance, type WriteCounts } from "./source.js";
 
 export type Derivation = "service-address" | "organisation-domain" | "curated";
@@ -83,15 +83,15 @@ export function namedClaims(journey: string, stage: string, stepTitle: string, l
 }
 
 /** Every claim for one step: its links to services' entrances (in link order), then the named ones. */
-function claimsFor(journey: string, stage: string, stepTitle: string, links: string[], services: ServiceIndex): StageClaim[] {
+function claimsFor(journey: string, stage: string, stepTitle: string, links: string[], services: ServiceEntrances): StageClaim[] {
   const claims: StageClaim[] = [];
   for (const address of links.map(absolute))
     for (const service of services.servicesAt(address)) claims.push({ stage, derivation: "service-address", evidence: address, service });
   return [...claims, ...namedClaims(journey, stage, stepTitle, links)];
 }
 
-/** The organisations the curated tables name for these claims that are not in the graph, to report. */
-export async function missingOrganisations<C extends StageClaim>(tx: ManagedTransaction, claims: C[]): Promise<C[]> {
+/** The organisations these claims (or owners) name that are not in the graph, to report. */
+export async function missingOrganisations<C extends { organisation?: string | undefined }>(tx: ManagedTransaction, claims: C[]): Promise<C[]> {
   const named = claims.filter((c) => c.organisation !== undefined);
   if (named.length === 0) return [];
   const { records } = await tx.run(`UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN collect(o.id) AS found`, {
@@ -108,27 +108,36 @@ export async function missingOrganisations<C extends StageClaim>(tx: ManagedTran
  * the graph after any sequence of imports is the one their last state implies.
  */
 export async function deriveStageResponsibilities(driver: Driver, database: string | undefined): Promise<Partial<WriteCounts>> {
-  const services = await loadServiceIndex(driver, database);
-  const { records } = await driver.executeQuery(
+  const session = driver.session({ database, defaultAccessMode: "WRITE" });
+  try {
+    return await session.executeWrite((tx) => deriveStageResponsibilitiesIn(tx));
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * The same in a transaction already open, such as a mutation's that changed services' owners; with
+ * `services`, only for the stages that link to those services (the only ones whose owners it changes).
+ */
+export async function deriveStageResponsibilitiesIn(tx: ManagedTransaction, services?: string[]): Promise<Partial<WriteCounts>> {
+  const entrances = await loadServiceEntrances(tx);
+  const { records } = await tx.run(
     `MATCH (st:Stage) WHERE st.links IS NOT NULL AND st.source STARTS WITH $maker
+       AND ($services IS NULL OR EXISTS { (st)-[:LINKS_TO]->(s:Service) WHERE s.id IN $services })
      RETURN st.id AS id, st.name AS name, st.links AS links, st.source AS source, st.snapshot AS snapshot ORDER BY id`,
-    { maker: `${stepBySteps}:` },
-    { database, routing: "READ" },
+    { maker: `${stepBySteps}:`, services: services ?? null },
   );
   const stages = records.map((r) => {
     const id = r.get("id") as string;
     return {
       stage: id,
       provenance: { source: r.get("source") as string, snapshot: r.get("snapshot") as string | null },
-      claims: claimsFor(journeyOf(id), id, r.get("name") as string, r.get("links") as string[], services),
+      claims: claimsFor(journeyOf(id), id, r.get("name") as string, r.get("links") as string[], entrances),
     };
   });
-  const session = driver.session({ database, defaultAccessMode: "WRITE" });
-  try {
-    return await session.executeWrite((tx) => writeStageClaims(tx, stages));
-  } finally {
-    await session.close();
-  }
+  if (stages.length === 0) return {};
+  return writeStageClaims(tx, stages);
 }
 
 /** Writes what the stages' claims make and removes the derived links they no longer make; an organisation not in the graph is left out (the step-by-step import reports it). */

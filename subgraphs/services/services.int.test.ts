@@ -136,4 +136,37 @@ describe("services subgraph", () => {
       { id: "starting-a-business", owners: [{ id: "department-for-business-and-trade" }], stagesConnection: { totalCount: 9 } },
     ]);
   });
+
+  it("gives what each source says of a service, with its provenance, and shows the first record's values", async () => {
+    const { body } = await postGraphQL(
+      running.url,
+      `{
+      services(where: { id: { eq: "access-to-work" } }) {
+        name description phase source sources owners { id }
+        records(sort: [{ precedence: ASC }]) { id sourceName precedence ownId name description phase source ownerIds owners { id } service { id } }
+      }
+    }`,
+    );
+    expect(body.errors).toBeUndefined();
+    const [service] = body.data!["services"];
+    // In the demo, the services list and DWP's portfolio both describe it; the list's record comes first.
+    expect(service.records.map((r: any) => [r.id, r.sourceName, r.precedence, r.ownId, r.service])).toEqual([
+      ["access-to-work@govuk-services-list", "govuk-services-list", 1, "access-to-work", [{ id: "access-to-work" }]],
+      ["dwp-access-to-work@service-portfolio", "service-portfolio", 2, "dwp-access-to-work", [{ id: "access-to-work" }]],
+    ]);
+    expect(service.sources).toEqual(service.records.map((r: any) => r.source));
+    const [list, portfolio] = service.records;
+    expect(service).toMatchObject({
+      name: list.name,
+      description: list.description ?? portfolio.description,
+      phase: list.phase ?? portfolio.phase,
+      source: list.source,
+    });
+    expect(list.source).toBe("govuk-services-list:services");
+    expect(portfolio.source).toBe("service-portfolio:dwp-defra-digital-service-portfolios.json");
+    expect(portfolio.owners).toEqual([{ id: "department-for-work-pensions" }]);
+    expect(portfolio.ownerIds).toEqual(["department-for-work-pensions"]);
+    // Its owners are every record's.
+    expect(new Set(service.owners.map((o: any) => o.id))).toEqual(new Set([...list.ownerIds, ...portfolio.ownerIds]));
+  });
 });

@@ -128,7 +128,7 @@ describe("import govuk-services-list", () => {
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 2, relationshipsCreated: 0, relationshipsDeleted: 0 });
   });
 
-  it("a service a portfolio or a step-by-step already holds is that one node, by name or by address, whichever comes first", async () => {
+  it("a service a portfolio or a step-by-step already holds is that one node, by name or by address, each source's values kept beside it", async () => {
     const portfolioFile = join(root, "portfolio.json");
     writeFileSync(
       portfolioFile,
@@ -177,7 +177,8 @@ describe("import govuk-services-list", () => {
       },
     });
     const listed = await runImport(govukServicesListSource, [dir], { driver, database });
-    expect(listed).toMatchObject({ created: 0, updated: 2 });
+    // Its own records, each joining the service another source made.
+    expect(listed).toMatchObject({ created: 2, updated: 0 });
     // The portfolio and the step-by-step again, then the list again: still one node each, nothing changed.
     const nothingChanged = { created: 0, updated: 0, relationshipsCreated: 0, relationshipsDeleted: 0 };
     expect(await runImport(servicePortfolioSource, [portfolioFile], { driver, database })).toMatchObject(nothingChanged);
@@ -185,37 +186,47 @@ describe("import govuk-services-list", () => {
     expect(await runImport(govukServicesListSource, [dir], { driver, database })).toMatchObject(nothingChanged);
 
     const services = await query(
-      `MATCH (s:Service) WHERE s.id IN [$prefix + '-claim-support', $prefix + '-register-something']
+      `MATCH (s:Service) WHERE s.id IN [$prefix + '-claim-support', $prefix + '-claim-support-online', $prefix + '-register-something']
        RETURN s.id AS id, s.name AS name, s.description AS description, s.phase AS phase, s.liveService AS liveService, s.source AS source,
-              apoc.coll.sort(s.sources) AS sources, COUNT { (s)-[:HAS_EVENT]->() } AS events, COUNT { (s)-[:HAS_STAGE]->() } AS stages,
-              COLLECT { MATCH (o)-[:OWNS]->(s) RETURN o.id ORDER BY o.id } AS owners
+              s.sources AS sources, COUNT { (s)-[:HAS_EVENT]->() } AS events, COUNT { (s)-[:HAS_STAGE]->() } AS stages,
+              COLLECT { MATCH (o)-[r:OWNS]->(s) RETURN [o.id, r.source] + r.sources ORDER BY o.id } AS owners,
+              COLLECT { MATCH (s)-[:DESCRIBED_BY]->(r) RETURN [r.source, r.name, r.description, r.phase] ORDER BY r.source } AS records
        ORDER BY id`,
     );
+    const list = "govuk-services-list:services";
     expect(services.map((s) => ({ ...s, events: Number(s["events"]), stages: Number(s["stages"]) }))).toEqual([
       {
-        id: `${prefix}-claim-support`,
-        // The portfolio made it: its name, description and phase stay; the list adds what the portfolio did not say.
-        name: `${prefix} Claim support`,
-        description: "As the portfolio describes it",
-        phase: "live",
+        // The list comes first (docs/adr/0009): the service takes its id and its values; the portfolio's stay on its record.
+        id: `${prefix}-claim-support-online`,
+        name: `${prefix} Claim support online`,
+        description: "As the list describes it",
+        phase: "beta",
         liveService: `https://www.${prefix}.service.gov.uk/claim`,
-        source: "service-portfolio:portfolio.json",
-        sources: ["govuk-services-list:services", "service-portfolio:portfolio.json"],
+        source: list,
+        sources: [list, "service-portfolio:portfolio.json"],
         events: 1,
         stages: 0,
-        owners: ["department-for-work-pensions"],
+        owners: [["department-for-work-pensions", list, list, "service-portfolio:portfolio.json"]],
+        records: [
+          [list, `${prefix} Claim support online`, "As the list describes it", "beta"],
+          ["service-portfolio:portfolio.json", `${prefix} Claim support`, "As the portfolio describes it", "live"],
+        ],
       },
       {
         id: `${prefix}-register-something`,
-        name: `${prefix} Register something`,
+        name: `${prefix} Register for something`,
         description: null,
         phase: "live",
         liveService: null,
-        source: "step-by-step:step-by-step.json",
-        sources: ["govuk-services-list:services", "step-by-step:step-by-step.json"],
+        source: list,
+        sources: [list, "step-by-step:step-by-step.json"],
         events: 0,
         stages: 1,
-        owners: ["hm-revenue-customs"],
+        owners: [["hm-revenue-customs", list, list, "step-by-step:step-by-step.json"]],
+        records: [
+          [list, `${prefix} Register for something`, null, "live"],
+          ["step-by-step:step-by-step.json", `${prefix} Register something`, null, null],
+        ],
       },
     ]);
   });

@@ -3,15 +3,15 @@
  * named by its slug): each service with its synonyms, description, theme, phase, start pages and live
  * service address, its owning organisations (by title, matched with the alias table), and its
  * timeline: Service Standard assessments (phase assessed, outcome, report) and other dated events.
- * Give it the folder or any of its files. A service another source already holds (a portfolio, a
- * step-by-step) is that node, by the rule of data/import/service-identity.ts.
+ * Give it the folder or any of its files. What it says of a service is its record; a service another
+ * source also describes (a portfolio, a step-by-step) is one node, by the rule of data/import/service-identity.ts.
  */
 import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import neo4j from "neo4j-driver";
 import { readJsonDocument, type RawRecord } from "../read.js";
 import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
-import { loadServiceIndex, normaliseAddress, replaceOwners, upsertServices, type ServiceIndex } from "../service-identity.js";
+import { normaliseAddress, serviceIdsOf, writeServiceRecords, type ServiceRecordRow } from "../service-identity.js";
 import { phaseOf, themeProps } from "../service-values.js";
 import { deriveStageResponsibilities } from "../stage-responsibility.js";
 import { check, parsing, RecordError, slugPattern } from "../parse.js";
@@ -23,8 +23,8 @@ const sourceName = "govuk-services-list";
 export interface ListedService {
   /** The file's name without `.json`: the service's id in the list. */
   slug: string;
-  service: NodeRow;
-  owners: string[];
+  /** What the list says of the service, owners included. */
+  service: ServiceRecordRow;
   /** Organisation names the alias table cannot place: reported, never guessed. */
   unmatchedOwners: string[];
   events: NodeRow[];
@@ -32,7 +32,6 @@ export interface ListedService {
 
 interface Context {
   organisations: OrganisationNameIndex;
-  services: ServiceIndex;
 }
 
 /** The list's template text, left in one file where a theme belongs. */
@@ -141,12 +140,13 @@ function parseService(raw: unknown, context: Context): ListedService {
     throw new RecordError(
       `no organisation matches a GOV.UK organisation: ${organisationNames.map((n) => `"${n}"`).join(", ")}; add them to data/import/data/organisation-aliases.csv`,
     );
-  const addresses = [...startPages, ...(liveService ? [address(liveService, "liveService")] : [])];
+  if (liveService) address(liveService, "liveService");
   return {
     slug,
     service: {
-      id: context.services.resolve(sourceName, slug, { names: [name, ...synonyms], addresses }),
-      props: {
+      ownId: slug,
+      owners: [...new Set(owners.filter((o): o is string => o !== undefined))],
+      values: {
         name,
         synonyms,
         description: check.text(record, "description", { max: 4000 }),
@@ -159,7 +159,6 @@ function parseService(raw: unknown, context: Context): ListedService {
         listedAs: slug,
       },
     },
-    owners: [...new Set(owners.filter((o): o is string => o !== undefined))],
     unmatchedOwners: organisationNames.filter((_, i) => owners[i] === undefined),
     events: timeline(record, slug),
   };
@@ -185,15 +184,19 @@ export const govukServicesListSource: ImportSource<ListedService, Context> = {
   description: "GOV.UK services list (data/services/*.json, a folder or files): services with owners, phase, addresses and assessments",
   records: serviceFiles,
   async prepare(driver, database) {
-    return { organisations: await loadOrganisationNameIndex(driver, database), services: await loadServiceIndex(driver, database) };
+    return { organisations: await loadOrganisationNameIndex(driver, database) };
   },
   parse: (raw, context) => parsing(() => parseService(raw, context)),
   keyOf: (s) => `service "${s.slug}"`,
 
   async writeNodes(tx, batch, provenance) {
-    const services = batch.map((s) => s.service);
     const events = batch.flatMap((s) => s.events);
-    const counts = await upsertServices(tx, services, provenance);
+    const counts = await writeServiceRecords(
+      tx,
+      sourceName,
+      batch.map((s) => s.service),
+      provenance,
+    );
     // Events are facts about a service, not records of the file: counted with its links, not as records.
     await upsertNodes(tx, "ServiceEvent", events, provenance);
     return counts;
@@ -209,8 +212,13 @@ export const govukServicesListSource: ImportSource<ListedService, Context> = {
       { current: batch.map((s) => ({ slug: s.slug, ids: s.events.map((e) => e.id) })) },
     );
     const removedEvents = { counts: { relationshipsDeleted: toNumber(removed.records[0]?.get("n") ?? 0) }, rejected: [] };
-    const owners = batch.map((s, index) => ({ index, id: s.service.id, targets: s.owners }));
-    const events = batch.flatMap((s, index) => s.events.map((e) => ({ index, from: s.service.id, to: e.id })));
+    // The services the records belong to (settled with the records); their owners follow the records.
+    const services = await serviceIdsOf(
+      tx,
+      sourceName,
+      batch.map((s) => s.slug),
+    );
+    const events = batch.flatMap((s, index) => s.events.map((e) => ({ index, from: services.get(s.slug)!, to: e.id })));
     const unmatchedOwners = batch.flatMap((s, index) =>
       s.unmatchedOwners.map((name) => ({
         index,
@@ -219,7 +227,6 @@ export const govukServicesListSource: ImportSource<ListedService, Context> = {
     );
     return sumLinkResults(
       removedEvents,
-      await replaceOwners(tx, owners, provenance, sourceName),
       // The events it no longer gives went above: nothing to prune.
       await mergeLinks(tx, { from: "Service", type: "HAS_EVENT", to: "ServiceEvent" }, events, provenance),
       { counts: {}, rejected: unmatchedOwners },

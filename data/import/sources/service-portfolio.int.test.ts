@@ -40,7 +40,7 @@ describe("import service-portfolio", () => {
   );
 
   afterAll(async () => {
-    await driver.executeQuery("MATCH (s:Service) WHERE s.id STARTS WITH $owner DETACH DELETE s", { owner }, { database });
+    await driver.executeQuery("MATCH (n) WHERE n.id STARTS WITH $owner DETACH DELETE n", { owner }, { database });
     await driver.close();
   });
 

@@ -1,21 +1,22 @@
 /**
  * The DWP and Defra digital service portfolios (JSON project files merged into one array): each
  * service with its department, phase and phase history. The named senior owners and service
- * managers are not imported: they are personal data the graph does not need here. A service the
- * services list (or another source) already holds is that node (data/import/service-identity.ts).
+ * managers are not imported: they are personal data the graph does not need here. What it says of a
+ * service is its record; a service the services list (or another source) also describes is one node
+ * (data/import/service-identity.ts).
  */
 import { readJsonArray } from "../read.js";
 import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
-import { loadServiceIndex, replaceOwners, upsertServices, type ServiceIndex } from "../service-identity.js";
+import { writeServiceRecords, type ServiceRecordRow } from "../service-identity.js";
 import { phaseOf, themeProps } from "../service-values.js";
 import { deriveStageResponsibilities } from "../stage-responsibility.js";
 import { check, parsing, RecordError } from "../parse.js";
-import type { ImportSource, NodeRow } from "../source.js";
+import type { ImportSource } from "../source.js";
 import { slugify } from "../../seed/professions.js";
 
 export interface PortfolioService {
-  service: NodeRow;
-  department: string;
+  /** What the portfolio says of the service: its department is its owner. */
+  service: ServiceRecordRow;
 }
 
 function phaseHistory(value: unknown): string[] {
@@ -35,15 +36,13 @@ function phaseHistory(value: unknown): string[] {
 
 const sourceName = "service-portfolio";
 
-export const servicePortfolioSource: ImportSource<PortfolioService, { organisations: OrganisationNameIndex; services: ServiceIndex }> = {
+export const servicePortfolioSource: ImportSource<PortfolioService, OrganisationNameIndex> = {
   name: sourceName,
   description: "DWP and Defra digital service portfolio JSON: services with their department, phase and phase history",
   records: (file) => readJsonArray(file),
-  async prepare(driver, database) {
-    return { organisations: await loadOrganisationNameIndex(driver, database), services: await loadServiceIndex(driver, database) };
-  },
+  prepare: loadOrganisationNameIndex,
 
-  parse: (raw, { organisations, services }) =>
+  parse: (raw, organisations) =>
     parsing(() => {
       if (!check.object(raw)) throw new RecordError("the record is not an object");
       const name = check.text(raw, "name", { required: true, max: 300 })!;
@@ -56,10 +55,10 @@ export const servicePortfolioSource: ImportSource<PortfolioService, { organisati
       // The portfolios' phases, with "backlog" for a service not yet started.
       const phase = phaseOf(check.text(raw, "phase", { required: true })!, "phase");
       return {
-        department,
         service: {
-          id: services.resolve(sourceName, id, { names: [name], addresses: [] }),
-          props: {
+          ownId: id,
+          owners: [department],
+          values: {
             name,
             description: check.text(raw, "description", { max: 4000 }),
             ...themeProps(check.text(raw, "theme", { max: 200 })),
@@ -70,18 +69,15 @@ export const servicePortfolioSource: ImportSource<PortfolioService, { organisati
       };
     }),
 
-  keyOf: (s) => `service "${s.service.id}"`,
+  keyOf: (s) => `service "${s.service.ownId}"`,
+  // Its owners follow its records (data/import/service-identity.ts): no links of its own to write.
   writeNodes: (tx, batch, provenance) =>
-    upsertServices(
+    writeServiceRecords(
       tx,
+      sourceName,
       batch.map((s) => s.service),
       provenance,
     ),
-
-  writeLinks: (tx, batch, provenance) => {
-    const owners = batch.map((s, index) => ({ index, id: s.service.id, targets: [s.department] }));
-    return replaceOwners(tx, owners, provenance, sourceName);
-  },
 
   // The services' owners may have changed: so may who delivers the step-by-step stages that link to them.
   finish: deriveStageResponsibilities,

@@ -5,15 +5,15 @@
  */
 import { createReadStream } from "node:fs";
 import { readJsonArray, readJsonDocument, type RawRecord } from "../read.js";
-import { loadServiceIndex, replaceOwners, upsertServices, type ServiceIndex } from "../service-identity.js";
+import { serviceIdsOf, writeServiceRecords, type ServiceRecordRow } from "../service-identity.js";
 import { absolute, deriveStageResponsibilities, missingOrganisations, namedClaims, stageIdOf, type StageClaim } from "../stage-responsibility.js";
 import { check, parsing, RecordError, slugPattern } from "../parse.js";
 import { replaceLinks, sumCounts, sumLinkResults, upsertNodes, type ImportSource, type NodeRow } from "../source.js";
 
 export interface StepByStepJourney {
-  service: NodeRow;
+  /** What the step-by-step says of the journey as a service, its publishing organisations as owners. */
+  service: ServiceRecordRow;
   stages: NodeRow[];
-  owners: string[];
   /** Who the curated tables name for its stages, checked to be in the graph (data/import/stage-responsibility.ts). */
   namedClaims: StageClaim[];
 }
@@ -92,7 +92,7 @@ function ownersOf(list: unknown, field: string): string[] {
 
 const sourceName = "step-by-step";
 
-function parseJourney(raw: unknown, services: ServiceIndex): StepByStepJourney {
+function parseJourney(raw: unknown): StepByStepJourney {
   if (!check.object(raw)) throw new RecordError("the record is not an object");
   const details = raw["details"];
   const nav = check.object(details) && check.object(details["step_by_step_nav"]) ? details["step_by_step_nav"] : undefined;
@@ -106,8 +106,9 @@ function parseJourney(raw: unknown, services: ServiceIndex): StepByStepJourney {
   const url = `https://www.gov.uk/${id}`;
   return {
     service: {
-      id: services.resolve(sourceName, id, { names: [title], addresses: [url] }),
-      props: {
+      ownId: id,
+      owners,
+      values: {
         name: title,
         description: check.text(raw, "description", { max: 2000 })?.replace(/<[^>]+>/g, "") ?? null,
         url,
@@ -118,7 +119,6 @@ function parseJourney(raw: unknown, services: ServiceIndex): StepByStepJourney {
       // The step's links are kept on its stage: who delivers it is derived from them (data/import/stage-responsibility.ts).
       return { id: stageIdOf(id, index + 1), props: { name: step.title, position: number, description: step.description, links: step.links.map(absolute) } };
     }),
-    owners,
     namedClaims: steps.flatMap((step, index) => namedClaims(id, stageIdOf(id, index + 1), step.title, step.links)),
   };
 }
@@ -137,33 +137,42 @@ async function* journeys(file: string): AsyncGenerator<RawRecord> {
   yield* first === "[" ? readJsonArray(file) : readJsonDocument(file);
 }
 
-export const stepByStepSource: ImportSource<StepByStepJourney, ServiceIndex> = {
+export const stepByStepSource: ImportSource<StepByStepJourney> = {
   name: sourceName,
   description: "GOV.UK step-by-step journeys (the shared extract or Content API step_by_step_nav): a service with ordered stages and owners",
   records: journeys,
-  prepare: loadServiceIndex,
-  parse: (raw, services) => parsing(() => parseJourney(raw, services)),
-  keyOf: (journey) => `service "${journey.service.id}"`,
+  parse: (raw) => parsing(() => parseJourney(raw)),
+  keyOf: (journey) => `service "${journey.service.ownId}"`,
 
   async writeNodes(tx, batch, provenance) {
     const services = batch.map((j) => j.service);
     const stages = batch.flatMap((j) => j.stages);
-    return sumCounts(await upsertServices(tx, services, provenance), await upsertNodes(tx, "Stage", stages, provenance));
+    return sumCounts(await writeServiceRecords(tx, sourceName, services, provenance), await upsertNodes(tx, "Stage", stages, provenance));
   },
 
   async writeLinks(tx, batch, provenance) {
-    const stages = batch.map((j, index) => ({ index, id: j.service.id, targets: j.stages.map((s) => s.id) }));
-    const owners = batch.map((j, index) => ({ index, id: j.service.id, targets: j.owners }));
+    // The services the records belong to (settled with the records); their owners follow the records.
+    const services = await serviceIdsOf(
+      tx,
+      sourceName,
+      batch.map((j) => j.service.ownId),
+    );
+    const stages = batch.map((j, index) => ({ index, id: services.get(j.service.ownId)!, targets: j.stages.map((s) => s.id) }));
+    const unknownOwners = (
+      await missingOrganisations(
+        tx,
+        batch.flatMap((j, index) => j.service.owners.map((organisation) => ({ index, organisation }))),
+      )
+    ).map(({ index, organisation }) => ({ index, reason: `OWNS: Organisation "${organisation}" does not exist` }));
     const claims = batch.flatMap((j, index) => j.namedClaims.map((c) => ({ ...c, index })));
     const unknownOrganisations = (await missingOrganisations(tx, claims)).map((claim) => ({
       index: claim.index,
       reason: `RESPONSIBLE_FOR: Organisation "${claim.organisation}" does not exist (from ${claim.derivation} ${claim.evidence})`,
     }));
-    return sumLinkResults(
-      await replaceLinks(tx, { from: "Service", type: "HAS_STAGE", to: "Stage" }, stages, provenance),
-      await replaceOwners(tx, owners, provenance, sourceName),
-      { counts: {}, rejected: unknownOrganisations },
-    );
+    return sumLinkResults(await replaceLinks(tx, { from: "Service", type: "HAS_STAGE", to: "Stage" }, stages, provenance), {
+      counts: {},
+      rejected: [...unknownOwners, ...unknownOrganisations],
+    });
   },
 
   // Who delivers each stage, once every stage and owner is in: from the whole graph, so the services list may come before or after.

@@ -634,10 +634,15 @@ export type SearchEdge = {
   node: SearchHit;
 };
 
-/** An end-to-end public service, as a person meets it, for example Starting a Business. */
+/**
+ * An end-to-end public service, as a person meets it, for example Starting a Business. One node
+ * whichever sources describe it: what each source says is in `records`, with its provenance, and the
+ * values here are the first record's that gives each, the services list before the portfolios before the
+ * step-by-steps (docs/adr/0009). A service made through the API has no records: its values are its own.
+ */
 export type Service = {
   __typename?: 'Service';
-  /** The service's id, for example `starting-a-business`. */
+  /** The service's id, for example `starting-a-business`: its first record's own id (`ServiceRecord.ownId`). */
   id: Scalars['ID']['output'];
   /** Its name, as a person meets it. */
   name: Scalars['String']['output'];
@@ -663,18 +668,78 @@ export type Service = {
   listedAs?: Maybe<Scalars['String']['output']>;
   /** Labels the services list gives it, such as `Top 75`. */
   tags?: Maybe<Array<Scalars['String']['output']>>;
-  /** Every source that describes the service, as `<import source>:<file>`: one node holds what each says (see docs/adr/0009). */
+  /** Every source that describes the service, as `<import source>:<file>`, in the order their values count: one for each of `records`. */
   sources?: Maybe<Array<Scalars['String']['output']>>;
+  /** What each source says of the service, with its provenance: one record per source (sort by `precedence` for the order their values count, docs/adr/0009). */
+  records: Array<ServiceRecord>;
   /** Its Service Standard assessments and other dated events, from the services list (sort by date). */
   timeline: Array<ServiceEvent>;
-  /** The organisations that own the service end to end (for a GOV.UK step-by-step, its publishing organisations). */
+  /**
+   * The organisations that own the service end to end: every record's owners (for a GOV.UK step-by-step, its
+   * publishing organisations), and those connected through the API; which source names which is on its
+   * record (`records.owners`). Changing them through the API works out again who delivers the step-by-step
+   * stages that link to the service, in the same change.
+   */
   owners: Array<Organisation>;
   /** The stages in the order a person meets them (sort by position). */
   stages: Array<Stage>;
   /** The communities that focus on it. */
   communities: Array<Community>;
-  /** Where this fact came from, as `<import source>:<file>`; null when it was entered through the API. */
+  /** The source whose record comes first, as `<import source>:<file>` (its id is the service's); null when it was entered through the API. */
   source?: Maybe<Scalars['String']['output']>;
+  /** The date of that record's data, when known (YYYY-MM-DD). */
+  snapshot?: Maybe<Scalars['String']['output']>;
+  /** When an import last changed what it shows. */
+  importedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/**
+ * What one source says of one service, as it says it: the services list, a portfolio or a step-by-step.
+ * Its values are those the source gives (null where it says nothing); the service shows, for each, the
+ * first record's that gives one. Read through `Service.records`; written by imports only.
+ */
+export type ServiceRecord = {
+  __typename?: 'ServiceRecord';
+  /** The source's own id for the service and the source's name, for example `access-to-work@govuk-services-list`. */
+  id: Scalars['ID']['output'];
+  /** The import source: `govuk-services-list`, `service-portfolio` or `step-by-step`. */
+  sourceName: Scalars['String']['output'];
+  /** Its place in the order records count, 1 first: 1 for the services list, 2 for a portfolio, 3 for a step-by-step. */
+  precedence: Scalars['Int']['output'];
+  /** The id the source gives the service: its file name in the services list, the portfolio's repository and file, the step-by-step's GOV.UK slug. */
+  ownId: Scalars['String']['output'];
+  /** The name the source gives it. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Other names the source gives it. */
+  synonyms?: Maybe<Array<Scalars['String']['output']>>;
+  /** The source's description of it. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** The delivery phase the source gives, in the closed set of `Service.phase`; null when it gives none. */
+  phase?: Maybe<Scalars['String']['output']>;
+  /** The phase history the source gives (a portfolio), as `phase: event (date)`. */
+  phaseHistory?: Maybe<Array<Scalars['String']['output']>>;
+  /** The source's theme, in its one spelling (see `Service.theme`). */
+  theme?: Maybe<Scalars['String']['output']>;
+  /** The theme as the source wrote it, where that differs from `theme`. */
+  themeAsWritten?: Maybe<Scalars['String']['output']>;
+  /** The GOV.UK page the source gives for it. */
+  url?: Maybe<Scalars['String']['output']>;
+  /** The live service address the source gives. */
+  liveService?: Maybe<Scalars['String']['output']>;
+  /** The start pages the source gives. */
+  startPages?: Maybe<Array<Scalars['String']['output']>>;
+  /** The source's labels for it (the services list's tags). */
+  tags?: Maybe<Array<Scalars['String']['output']>>;
+  /** Its file name in the services list, for a record of the list. */
+  listedAs?: Maybe<Scalars['String']['output']>;
+  /** The organisations the source names as its owners, by GOV.UK slug (an OWNS link is made for each that is in the graph). */
+  ownerIds: Array<Scalars['String']['output']>;
+  /** The organisations the source names as its owners, those in the graph. */
+  owners: Array<Organisation>;
+  /** The service it describes (one). */
+  service: Array<Service>;
+  /** Where it came from, as `<import source>:<file>`. */
+  source: Scalars['String']['output'];
   /** The date of the data it was imported from, when known (YYYY-MM-DD). */
   snapshot?: Maybe<Scalars['String']['output']>;
   /** When an import last created or changed it. */
@@ -1072,6 +1137,7 @@ export type ResolversTypes = {
   SearchPage: ResolverTypeWrapper<RowOf<SearchPage>>;
   SearchEdge: ResolverTypeWrapper<RowOf<SearchEdge>>;
   Service: ResolverTypeWrapper<RowOf<Service>>;
+  ServiceRecord: ResolverTypeWrapper<RowOf<ServiceRecord>>;
   ServiceEvent: ResolverTypeWrapper<RowOf<ServiceEvent>>;
   Stage: ResolverTypeWrapper<RowOf<Stage>>;
   Lane: ResolverTypeWrapper<RowOf<Lane>>;
@@ -1127,6 +1193,7 @@ export type ResolversParentTypes = {
   SearchPage: RowOf<SearchPage>;
   SearchEdge: RowOf<SearchEdge>;
   Service: RowOf<Service | FederationReferenceTypes['Service']>;
+  ServiceRecord: RowOf<ServiceRecord>;
   ServiceEvent: RowOf<ServiceEvent>;
   Stage: RowOf<Stage | FederationReferenceTypes['Stage']>;
   Responsibility: RowOf<Responsibility>;
@@ -1385,11 +1452,37 @@ export type ServiceResolvers<ContextType = SubgraphContext, ParentType extends R
   listedAs?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   sources?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  records?: Resolver<Array<ResolversTypes['ServiceRecord']>, ParentType, ContextType>;
   timeline?: Resolver<Array<ResolversTypes['ServiceEvent']>, ParentType, ContextType>;
   owners?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
   stages?: Resolver<Array<ResolversTypes['Stage']>, ParentType, ContextType>;
   communities?: Resolver<Array<ResolversTypes['Community']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  snapshot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type ServiceRecordResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceRecord'] = ResolversParentTypes['ServiceRecord']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sourceName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  precedence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ownId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  synonyms?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phaseHistory?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  theme?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  themeAsWritten?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  liveService?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startPages?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  listedAs?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ownerIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  owners?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  service?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   snapshot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
@@ -1526,6 +1619,7 @@ export type Resolvers<ContextType = SubgraphContext> = {
   SearchPage?: SearchPageResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
   Service?: ServiceResolvers<ContextType>;
+  ServiceRecord?: ServiceRecordResolvers<ContextType>;
   ServiceEvent?: ServiceEventResolvers<ContextType>;
   Stage?: StageResolvers<ContextType>;
   Responsibility?: ResponsibilityResolvers<ContextType>;
