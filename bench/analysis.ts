@@ -142,6 +142,8 @@ async function startStack(uri: string, withApollo: boolean): Promise<Stack> {
     SUBGRAPH_TIMEOUT_MS: String(subgraphTimeoutMs),
     // The benchmark is one client asking as fast as the stack answers: the per-client rate limit would measure itself.
     GATEWAY_RATE_LIMIT_PER_SECOND: "0",
+    // Each analysis is asked again and again: cached, the gateway would answer the first and measure itself after.
+    GATEWAY_RESPONSE_CACHE: "false",
     ...keys.env,
   };
   const subgraphs = await Promise.all(

@@ -54,11 +54,18 @@ interface GatewayWay {
 }
 
 const baseline = "JavaScript planner";
+const uncached = { GATEWAY_RESPONSE_CACHE: "false" };
 const gatewayWays: GatewayWay[] = [
-  { name: baseline, entry: "gateway/index.ts", env: { GATEWAY_QUERY_PLANNER: "javascript" } },
-  { name: "JavaScript planner, no document cache", entry: "gateway/index.ts", env: { GATEWAY_QUERY_PLANNER: "javascript", GATEWAY_DOCUMENT_CACHE_BYTES: "0" } },
-  { name: "Rust planner", entry: "gateway/index.ts", env: { GATEWAY_QUERY_PLANNER: "rust" } },
-  { name: "Rust planner, production", entry: "gateway/index.ts", env: { GATEWAY_QUERY_PLANNER: "rust", SERVICE_GRAPH_ENV: "production" } },
+  { name: baseline, entry: "gateway/index.ts", env: { ...uncached, GATEWAY_QUERY_PLANNER: "javascript" } },
+  {
+    name: "JavaScript planner, no document cache",
+    entry: "gateway/index.ts",
+    env: { ...uncached, GATEWAY_QUERY_PLANNER: "javascript", GATEWAY_DOCUMENT_CACHE_BYTES: "0" },
+  },
+  { name: "Rust planner", entry: "gateway/index.ts", env: { ...uncached, GATEWAY_QUERY_PLANNER: "rust" } },
+  { name: "Rust planner, production", entry: "gateway/index.ts", env: { ...uncached, GATEWAY_QUERY_PLANNER: "rust", SERVICE_GRAPH_ENV: "production" } },
+  // The same requests again and again: after the first, each is answered from the cache (gateway/response-cache.ts), Neo4j's bookmark read first.
+  { name: "JavaScript planner, response cache", entry: "gateway/index.ts", env: { GATEWAY_QUERY_PLANNER: "javascript", GATEWAY_RESPONSE_CACHE: "true" } },
   { name: "@apollo/gateway", entry: "bench/apollo-gateway.ts", env: {}, peer: true },
 ];
 const floorWay = "floor (one Cypher query)";
@@ -119,7 +126,20 @@ function floorRequest(driver: Driver): Request {
   };
 }
 
-function report(cells: Cell[], sameAnswers: string[], peaks: Record<string, number | null>, neo4jVersion: string, loadBefore: number[]) {
+/** The response cache's lookups by result, from a gateway's /metrics. */
+async function cacheLookups(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(url.replace(/graphql$/, "metrics"))).text();
+  return Object.fromEntries([...text.matchAll(/^graphql_gateway_response_cache_total\{result="(\w+)"\} (\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
+}
+
+function report(
+  cells: Cell[],
+  sameAnswers: string[],
+  peaks: Record<string, number | null>,
+  neo4jVersion: string,
+  loadBefore: number[],
+  lookups: Record<string, Record<string, number>>,
+) {
   const lines: string[] = ["# Gateways side by side (`npm run bench:gateway`)", ""];
   lines.push(
     `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC${quick ? " (--quick: too few requests to trust)" : ""} on the demo graph (${neo4jVersion}); ${machineLine(loadBefore)}. ` +
@@ -144,13 +164,26 @@ function report(cells: Cell[], sameAnswers: string[], peaks: Record<string, numb
         "",
       );
   }
+  lines.push("## Response cache lookups (its /metrics after the run)", "");
+  for (const [name, counts] of Object.entries(lookups))
+    lines.push(
+      `- ${name}: ${
+        Object.entries(counts)
+          .map(([result, n]) => `${n.toLocaleString("en-GB")} ${result}`)
+          .join(", ") || "none"
+      }`,
+    );
+  lines.push("");
   lines.push("## Peak resident memory (VmHWM, MB)", "", "| process | MB |", "| --- | ---: |");
   for (const [name, mb] of Object.entries(peaks)) lines.push(`| ${name} | ${mb ?? "–"} |`);
   lines.push("");
   const dir = resolve(repoRoot, "docs/benchmarks");
   mkdirSync(dir, { recursive: true });
   writeFileSync(resolve(dir, "gateway.md"), lines.join("\n"));
-  writeFileSync(resolve(dir, "gateway.json"), JSON.stringify({ rounds, batchSizes, neo4jVersion, loadBefore, sameAnswers, cells, peaks }, null, 2) + "\n");
+  writeFileSync(
+    resolve(dir, "gateway.json"),
+    JSON.stringify({ rounds, batchSizes, neo4jVersion, loadBefore, sameAnswers, cells, peaks, lookups }, null, 2) + "\n",
+  );
   log(lines.join("\n"));
 }
 
@@ -240,7 +273,9 @@ async function main(): Promise<void> {
     const peaks: Record<string, number | null> = {};
     for (const { name, child } of subgraphs) peaks[`${name} subgraph`] = peakMemoryMB(child.pid);
     for (const { way, child } of gateways) peaks[way.name] = peakMemoryMB(child.pid);
-    report(cells, sameAnswers, peaks, neo4jVersion, loadBefore);
+    const lookups: Record<string, Record<string, number>> = {};
+    for (const { way, url } of gateways) if (way.env["GATEWAY_RESPONSE_CACHE"] === "true") lookups[way.name] = await cacheLookups(url);
+    report(cells, sameAnswers, peaks, neo4jVersion, loadBefore, lookups);
   } finally {
     await driver.close();
   }

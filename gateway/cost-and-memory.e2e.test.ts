@@ -4,23 +4,14 @@
  * sizes, variables nested thousands deep, and cheap-looking requests that are not. Each checks what
  * the attacker gets back, and that other clients are answered and the servers stay up.
  */
-import v8 from "node:v8";
-import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../platform/config.js";
 import { postGraphQL, startStack, type TestStack } from "../test/helpers.js";
+import { heapUsedAfterCollection } from "../test/heap.js";
 import { DocumentCache } from "./document-cache.js";
 import type { RunningGateway } from "./gateway.js";
 import { publicApiSettings } from "./public-api.js";
 import { runCacheFlood, runFanOut, runNegativeSizes, runDeepVariables } from "../bench/abuse/gateway-attacks.js";
-
-v8.setFlagsFromString("--expose-gc");
-const collectGarbage = vm.runInNewContext("gc") as () => void;
-const heapUsed = () => {
-  collectGarbage();
-  collectGarbage();
-  return v8.getHeapStatistics().used_heap_size;
-};
 
 const normalQuery = '{ organisations(where: { id: { eq: "companies-house" } }, limit: 1) { name } }';
 const answeredNormally = async (url: string) => {
@@ -46,10 +37,10 @@ describe("cost and memory", () => {
   });
 
   it("keeps parsed documents within its bytes however many distinct large ones arrive, answering other clients meanwhile", async () => {
-    const before = heapUsed();
+    const before = heapUsedAfterCollection();
     // Before: each kept ~1.1 MB (tree, tokens, validation errors), 1,024 of them; 75 took a 160 MB gateway down.
     const flood = await runCacheFlood(gateway.url, { documents: 160, concurrency: 8 });
-    const grown = heapUsed() - before;
+    const grown = heapUsedAfterCollection() - before;
     console.log(
       `document flood: ${flood.sent} documents, ${flood.otherClientsAnswered}/${flood.otherClients} other clients answered, cache ${cache.size} entries ${(cache.bytes / 1e6).toFixed(1)} MB estimated, heap grew ${(grown / 1e6).toFixed(1)} MB`,
     );

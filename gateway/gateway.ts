@@ -26,6 +26,7 @@ import { useOneMutationField } from "./mutations.js";
 import { defaultPublicApiSettings, publicApiPlugins, publicApiRuntimeOptions, type PublicApiSettings } from "./public-api.js";
 import { ideWithContentSecurityPolicy, setSecurityHeaders } from "./browser-access.js";
 import { normaliseMediaTypes, useMalformedRequestStatus } from "./http-semantics.js";
+import { useResponseCache, type GraphVersion } from "./response-cache.js";
 
 const examplesDir = resolve(import.meta.dirname, "examples");
 
@@ -111,12 +112,16 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Hive Router's query planner (Rust) or the runtime's own (JavaScript, the default). */
   queryPlanner?: "rust" | "javascript";
+  /** The graph's version (gateway/graph-version.ts): given, and the response cache switched on in publicApi, read answers are cached. */
+  graphVersion?: GraphVersion;
 }
 
 export function createGateway(options: GatewayOptions): GatewayRuntime {
   const supergraph = withSubgraphUrls(options.supergraphSdl, options.subgraphUrls);
   const publicApi = options.publicApi ?? defaultPublicApiSettings();
   const metrics = createGatewayMetrics();
+  const responseCache =
+    publicApi.responseCache.enabled && options.graphVersion ? useResponseCache(publicApi.responseCache, options.graphVersion, metrics.registry) : undefined;
   const ide = ideWithContentSecurityPolicy("/graphql");
   return createGatewayRuntime({
     supergraph,
@@ -148,6 +153,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useQuestionsFirstInDocs(),
       // Neither gateway sets a subgraph timeout by default: without one a hung subgraph hangs the client.
       ...publicApiPlugins(publicApi, "/graphql", options.subgraphTimeoutMs),
+      // After the limits and the rate limit, which a cached answer pays as any other does.
+      ...(responseCache ? [responseCache] : []),
       // After the rate limit, which an export pays on arrival as any request does.
       useGraphExport({
         verify: options.auth.verify,

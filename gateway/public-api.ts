@@ -15,6 +15,7 @@ import { parseConfig, type Config } from "../platform/config.js";
 import { readPersistedDocuments } from "../dashboard/persisted-documents.js";
 import { corsFor } from "./browser-access.js";
 import type { DocumentCache } from "./document-cache.js";
+import type { ResponseCacheSettings } from "./response-cache.js";
 import {
   documentLimitPlugins,
   limitsFromConfig,
@@ -42,6 +43,8 @@ export interface PublicApiSettings {
   metricsWithoutToken: boolean;
   /** Other sites' origins whose pages may call the API (gateway/browser-access.ts). */
   corsOrigins: string[];
+  /** The cache of read answers (gateway/response-cache.ts); it runs only when the gateway is given the graph's version. */
+  responseCache: ResponseCacheSettings;
 }
 
 export function publicApiSettings(config: Config): PublicApiSettings {
@@ -56,6 +59,11 @@ export function publicApiSettings(config: Config): PublicApiSettings {
     // In production /metrics would tell anyone each operation's traffic and errors.
     metricsWithoutToken: development,
     corsOrigins: config.GATEWAY_CORS_ORIGINS,
+    responseCache: {
+      enabled: config.GATEWAY_RESPONSE_CACHE,
+      maxEntries: config.GATEWAY_RESPONSE_CACHE_ENTRIES,
+      maxBytes: config.GATEWAY_RESPONSE_CACHE_BYTES,
+    },
   };
 }
 

@@ -100,6 +100,13 @@ const schema = z.object({
    * a document larger than a sixteenth of it is never kept.
    */
   GATEWAY_DOCUMENT_CACHE_BYTES: z.coerce.number().int().nonnegative().default(16_000_000),
+  /**
+   * The gateway's cache of read answers (gateway/response-cache.ts), kept for what each caller may see and
+   * dropped by any commit to the graph: on or off, the most answers kept and their estimated bytes of heap.
+   */
+  GATEWAY_RESPONSE_CACHE: z.stringbool().default(true),
+  GATEWAY_RESPONSE_CACHE_ENTRIES: z.coerce.number().int().positive().default(10_000),
+  GATEWAY_RESPONSE_CACHE_BYTES: z.coerce.number().int().positive().default(16_000_000),
   GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().positive().default(65_536),
   /** Operations in one batched request (a JSON array); 0 refuses batches. */
   GATEWAY_MAX_BATCH: z.coerce.number().int().nonnegative().default(0),

@@ -9,6 +9,7 @@ import { createDriver } from "../graph/neo4j.js";
 import { supergraphPath } from "../platform/paths.js";
 import type { RunningServer, SubgraphServer } from "../subgraph-kit/server.js";
 import { createGateway, listenGateway, type RunningGateway } from "../gateway/gateway.js";
+import { graphVersionOf } from "../gateway/graph-version.js";
 import { publicApiSettings, type PublicApiSettings } from "../gateway/public-api.js";
 import { createTokenVerifier, type TokenSettings } from "../gateway/auth.js";
 import type { DashboardSignIn } from "../platform/config.js";
@@ -145,6 +146,8 @@ export async function startStack(
     /** The dashboard's identity provider, and the port its address (the redirect URI) names. */
     dashboardSignIn?: DashboardSignIn;
     gatewayPort?: number;
+    /** On: the gateway caches read answers, reading the graph's version from the test Neo4j (gateway/response-cache.ts). */
+    responseCache?: boolean;
   } = {},
 ): Promise<TestStack> {
   const driver = testDriver();
@@ -170,6 +173,7 @@ export async function startStack(
           subgraphSecret: testAuth.subgraphSecret,
         },
         ...(publicApi ? { publicApi } : {}),
+        ...(options.responseCache ? { graphVersion: graphVersionOf(driver, testNeo4j().database) } : {}),
       }),
       port,
       "127.0.0.1",
