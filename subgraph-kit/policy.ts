@@ -3,6 +3,7 @@
  * write, which of its input types reach personal data, and what a refused caller is told. Each subgraph's
  * is in subgraphs/<name>/policy.ts, beside the @authentication and @authorization rules of its schema file.
  */
+import type { EditorHolds } from "./mutations/editor-holds.js";
 import type { FieldRules } from "./mutations/validation.js";
 
 export interface SubgraphPolicy {
@@ -13,6 +14,8 @@ export interface SubgraphPolicy {
    * them either, since a filter answers, letter by letter, what a read would refuse (personal-filters.ts).
    */
   personalInputTypes?: RegExp;
+  /** Per node type, what an editor may update when the update connects anything: a Cypher predicate on `n` over `$organisations` (mutations/editor-holds.ts). */
+  editorHolds?: EditorHolds;
   /** What a caller refused by the schema file's @authorization rules is told: which role or organisation it needs. */
   forbiddenMessage: string;
 }

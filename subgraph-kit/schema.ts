@@ -15,6 +15,7 @@ import { hideStubRootFields, refreshServiceSdl, renameStubInputTypes, restoreSha
 import { auditMutations, runMutationsInRequestTransaction } from "./mutations/audit.js";
 import { graphModel, type GraphModel } from "./mutations/input.js";
 import { fieldRulesWith, validateMutations, type FieldRules } from "./mutations/validation.js";
+import { holdEditorsToTheirOwn, type EditorHolds } from "./mutations/editor-holds.js";
 import type { SubgraphPolicy } from "./policy.js";
 import { describeGeneratedFields } from "./descriptions.js";
 import { boundListArguments, describeListBounds, handWrittenFields, listBoundsByType } from "./paging.js";
@@ -35,6 +36,8 @@ export interface SchemaStepInput {
   model: GraphModel;
   /** The rules of the fields its mutations write: the shared ones with the subgraph's own (its policy). */
   fieldRules: FieldRules;
+  /** What editors may update or delete, per node type (the subgraph's policy). */
+  editorHolds: EditorHolds;
   /** For the checks and the audit of mutations: the unbounded driver (they read a few nodes each). */
   driver: Driver;
   resolvers: SubgraphResolvers | undefined;
@@ -115,6 +118,11 @@ export const schemaSteps: readonly SchemaStep[] = [
     apply: onACopy((schema, { model, driver, fieldRules }) => validateMutations(schema, { model, driver, rules: fieldRules })),
   },
   {
+    name: "hold editors to their own",
+    why: "@neo4j/graphql 7 leaves an updated node's BEFORE rule out of a nested connect, so an editor could claim another organisation's person; checked before the change, in its transaction.",
+    apply: onACopy((schema, { model, driver, editorHolds }) => holdEditorsToTheirOwn(schema, { model, driver, holds: editorHolds })),
+  },
+  {
     name: "run mutations in the request's transaction",
     why: "A request's changes are stored all together or not at all: every mutation field runs in one write transaction that the request settles.",
     apply: onACopy((schema, { driver }) => runMutationsInRequestTransaction(schema, driver)),
@@ -154,6 +162,7 @@ export function schemaStepInput(options: SubgraphSchemaOptions): SchemaStepInput
     prefix: options.name[0]!.toUpperCase() + options.name.slice(1),
     model: graphModel(typeDefs),
     fieldRules: fieldRulesWith(options.policy?.fields),
+    editorHolds: options.policy?.editorHolds ?? {},
     driver: options.driver,
     resolvers: options.resolvers,
   };

@@ -75,6 +75,8 @@ export interface FieldRules {
   numbers: Record<string, NumberRule>;
   /** Pairs whose second must not be less than the first, when both are given together. */
   orderedPairs: readonly (readonly [string, string])[];
+  /** Dates that must be today or earlier, by `Type.field` (a relationship's by its type): each with why. */
+  notAfterToday?: Record<string, string>;
 }
 
 /** Rules for what every subgraph writes alike: ids, names, descriptions, addresses, provenance, roles and dated intervals. */
@@ -100,6 +102,7 @@ export function fieldRulesWith(own: Partial<FieldRules> = {}): FieldRules {
     text: { ...sharedRules.text, ...own.text },
     numbers: { ...sharedRules.numbers, ...own.numbers },
     orderedPairs: [...sharedRules.orderedPairs, ...(own.orderedPairs ?? [])],
+    notAfterToday: { ...sharedRules.notAfterToday, ...own.notAfterToday },
   };
 }
 const defaultTextRule: TextRule = { max: 500 };
@@ -133,7 +136,10 @@ function checkScalar(rules: FieldRules, owner: string, property: PropertyModel, 
   if (property.type === "Date" || property.type === "DateTime") {
     const year = Number(/^([+-]?\d+)-/.exec(temporalText(value))?.[1]);
     if (!(year >= earliestYear && year <= latestYear))
-      problem(`must be a date between the years ${earliestYear} and ${latestYear}; it was ${temporalText(value)}`);
+      return problem(`must be a date between the years ${earliestYear} and ${latestYear}; it was ${temporalText(value)}`);
+    const why = rules.notAfterToday?.[`${owner}.${property.name}`];
+    const today = new Date().toISOString().slice(0, 10);
+    if (why && temporalText(value).slice(0, 10) > today) problem(`must be today (${today}) or earlier: ${why}; it was ${temporalText(value)}`);
   }
 }
 
@@ -198,6 +204,14 @@ const idKey = (node: NodeModel, id: string) => `${node.label}\u0000${id}`;
 
 /** Runs one read query in the request's transaction, or on its own when there is none. */
 export type QueryRunner = (cypher: string, parameters: Record<string, unknown>) => Promise<{ records: { get(key: string): unknown }[] }>;
+
+/** A runner in the request's transaction (audit.ts puts it in `executionContext`), or on its own when there is none. */
+export function queryRunnerOf(context: SubgraphContext, driver: Driver): QueryRunner {
+  const transaction = context.executionContext;
+  return isRequestTransaction(transaction)
+    ? (cypher, parameters) => transaction.run(cypher, parameters)
+    : (cypher, parameters) => driver.executeQuery(cypher, parameters, { database: context.sessionConfig?.database, routing: "READ" });
+}
 
 /** Which of the ids referred to exist, in one query: a UNION branch per label so each uses its id index. */
 async function existingIds(run: QueryRunner, references: readonly IdReference[]): Promise<Set<string>> {
@@ -297,10 +311,7 @@ export function validateMutations(schema: GraphQLSchema, options: { model: Graph
     const field = mutationType!.getFields()[fieldName]!;
     const resolve = field.resolve as GraphQLFieldResolver<unknown, SubgraphContext>;
     field.resolve = async (source, args: Input, context: SubgraphContext, info) => {
-      const transaction = context.executionContext;
-      const run: QueryRunner = isRequestTransaction(transaction)
-        ? (cypher, parameters) => transaction.run(cypher, parameters)
-        : (cypher, parameters) => options.driver.executeQuery(cypher, parameters, { database: context.sessionConfig?.database, routing: "READ" });
+      const run = queryRunnerOf(context, options.driver);
 
       const fields: { prefix: string; target: MutationTarget; args: Input }[] = [{ prefix: "", target, args }];
       if (!requestsChecked.has(info.variableValues)) {

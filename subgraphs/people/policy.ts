@@ -10,6 +10,8 @@ export const peoplePolicy: SubgraphPolicy = {
   personalInputTypes: /PersonWhere$|PersonSort$/,
   forbiddenMessage:
     "Your token's roles do not allow this: people's names need the reader role, contact details the admin role or being that person, and editors change only their own organisations' people and responsibilities.",
+  // As schema/people.graphql's BEFORE rule: an editor's person works for one of their organisations now.
+  editorHolds: { Person: "EXISTS { MATCH (n)-[:WORKS_FOR]->(o:Organisation) WHERE o.id IN $organisations }" },
   fields: {
     text: {
       // A post is `<organisation>/<post reference>`, junior posts `<organisation>/junior/<slug>` (data/import/sources/organogram.ts).
@@ -36,5 +38,6 @@ export const peoplePolicy: SubgraphPolicy = {
       ["payFloor", "payCeiling"],
       ["payMin", "payMax"],
     ],
+    notAfterToday: { "WORKED_FOR.until": "an employment that ends later holds until then; end it on the day" },
   },
 };

@@ -242,7 +242,16 @@ export type Person = {
   email?: Maybe<Scalars['String']['output']>;
   /** Work telephone number, shown as email is. */
   phone?: Maybe<Scalars['String']['output']>;
-  /** The organisations they work for. */
+  /**
+   * The organisations they worked for and have left, each with when they left (`until`) and, when known,
+   * when they joined. To end an employment, in one `updatePeople`: connect the organisation here with
+   * `edge: { since, until }` (`until` today or earlier) and disconnect it from `organisations`. Reads
+   * with `asAt` count an employment from `since` until `until` (docs/adr/0008). Declared before
+   * `organisations` on purpose: @neo4j/graphql runs an update's fields in this order and checks the
+   * rule after each, so the former employment must be there when the current one goes.
+   */
+  formerOrganisations: Array<Organisation>;
+  /** The organisations they work for now, each with when they joined (`since`), when known. */
   organisations: Array<Organisation>;
   /** Their Civil Service professions. */
   professions: Array<Profession>;
@@ -398,6 +407,30 @@ export type Headcount = {
   /** Small counts are not published: suppressed is true and headcount null. */
   suppressed: Scalars['Boolean']['output'];
   /** Where this count came from, as `<import source>:<file>`. */
+  source?: Maybe<Scalars['String']['output']>;
+  /** When an import last created or changed it. */
+  importedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A person's employment that holds today. */
+export type Employment = {
+  __typename?: 'Employment';
+  /** When it began, when known. */
+  since?: Maybe<Scalars['Date']['output']>;
+  /** Where this link came from, as `<import source>:<file>`; null when it was made through the API. */
+  source?: Maybe<Scalars['String']['output']>;
+  /** When an import last created or changed it. */
+  importedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A person's employment that has ended. */
+export type PastEmployment = {
+  __typename?: 'PastEmployment';
+  /** When it began, when known. */
+  since?: Maybe<Scalars['Date']['output']>;
+  /** When it ended: today or earlier. */
+  until: Scalars['Date']['output'];
+  /** Where this link came from, as `<import source>:<file>`; null when it was made through the API. */
   source?: Maybe<Scalars['String']['output']>;
   /** When an import last created or changed it. */
   importedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -601,6 +634,8 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<RowOf<Scalars['Float']['output']>>;
   JuniorPosts: ResolverTypeWrapper<RowOf<JuniorPosts>>;
   Headcount: ResolverTypeWrapper<RowOf<Headcount>>;
+  Employment: ResolverTypeWrapper<RowOf<Employment>>;
+  PastEmployment: ResolverTypeWrapper<RowOf<PastEmployment>>;
   Membership: ResolverTypeWrapper<RowOf<Membership>>;
   Organisation: ResolverTypeWrapper<RowOf<Organisation>>;
   AnalysisPageInfo: ResolverTypeWrapper<RowOf<AnalysisPageInfo>>;
@@ -631,6 +666,8 @@ export type ResolversParentTypes = {
   Float: RowOf<Scalars['Float']['output']>;
   JuniorPosts: RowOf<JuniorPosts>;
   Headcount: RowOf<Headcount>;
+  Employment: RowOf<Employment>;
+  PastEmployment: RowOf<PastEmployment>;
   Membership: RowOf<Membership>;
   Organisation: RowOf<Organisation | FederationReferenceTypes['Organisation']>;
   AnalysisPageInfo: RowOf<AnalysisPageInfo>;
@@ -721,6 +758,7 @@ export type PersonResolvers<ContextType = SubgraphContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  formerOrganisations?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
   organisations?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
   professions?: Resolver<Array<ResolversTypes['Profession']>, ParentType, ContextType>;
   communities?: Resolver<Array<ResolversTypes['Community']>, ParentType, ContextType>;
@@ -802,6 +840,19 @@ export type HeadcountResolvers<ContextType = SubgraphContext, ParentType extends
   importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
+export type EmploymentResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Employment'] = ResolversParentTypes['Employment']> = {
+  since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type PastEmploymentResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['PastEmployment'] = ResolversParentTypes['PastEmployment']> = {
+  since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  until?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type MembershipResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
   role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -846,6 +897,8 @@ export type Resolvers<ContextType = SubgraphContext> = {
   Post?: PostResolvers<ContextType>;
   JuniorPosts?: JuniorPostsResolvers<ContextType>;
   Headcount?: HeadcountResolvers<ContextType>;
+  Employment?: EmploymentResolvers<ContextType>;
+  PastEmployment?: PastEmploymentResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
   Organisation?: OrganisationResolvers<ContextType>;
   AnalysisPageInfo?: AnalysisPageInfoResolvers<ContextType>;
