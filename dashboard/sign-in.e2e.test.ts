@@ -3,55 +3,36 @@
  * Debian's Chromium with every request off this machine refused: the authorization code flow with PKCE,
  * the provider's login form, its RS256 tokens verified by the gateway through the provider's JWKS.
  */
-import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { repoRoot } from "../platform/paths.js";
-import { freePort } from "../bench/processes.js";
-import { startStack, type TestStack } from "../test/helpers.js";
-import { apiAudience, dashboardClientId, demoUsers, signDemoToken, signingKey } from "../identity-provider/demo.js";
-import { startIdentityProvider, type DemoUser, type RunningIdentityProvider } from "../identity-provider/provider.js";
+import { signDemoToken } from "../identity-provider/demo.js";
+import type { RunningIdentityProvider } from "../identity-provider/provider.js";
 import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, seriousAccessibilityProblems } from "./browser.js";
+import { logIn, startSignedInStack, type SignedInStack } from "./signed-in-stack.js";
 
 const screenshots = resolve(repoRoot, process.env["SCREENSHOTS_DIR"] ?? "test-results/screenshots");
 
 describe("signing in to the dashboard at an OpenID provider, in Chromium, offline", () => {
+  let signedIn: SignedInStack;
   let provider: RunningIdentityProvider;
-  let stack: TestStack;
   let browser: Browser;
   let base: string;
-  const users = demoUsers((username) => `${username}-${randomBytes(6).toString("hex")}`);
-  const key = signingKey();
-  const user = (username: string) => users.find((candidate) => candidate.username === username)!;
+  const user = (username: string) => signedIn.user(username);
 
   beforeAll(async () => {
     if (!chromiumInstalled()) throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`);
     mkdirSync(screenshots, { recursive: true });
-    const gatewayPort = await freePort();
-    base = `http://127.0.0.1:${gatewayPort}`;
-    provider = await startIdentityProvider({
-      port: 0,
-      redirectUris: [`${base}/dashboard`],
-      clientId: dashboardClientId,
-      audience: apiAudience,
-      signingKey: await key,
-      users,
-      cookieKeys: [randomBytes(32).toString("hex")],
-    });
-    stack = await startStack({
-      gatewayPort,
-      tokens: { jwksUrl: `${provider.issuer}/jwks`, issuer: provider.issuer, audience: apiAudience },
-      dashboardSignIn: { issuer: provider.issuer, clientId: dashboardClientId, scope: "openid profile roles", resource: apiAudience, send: "access_token" },
-    });
+    signedIn = await startSignedInStack();
+    ({ provider, base } = signedIn);
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.close();
-    await provider?.close();
+    await signedIn?.close();
   });
 
   /** From the dashboard's Sign in to the provider's login form. */
@@ -60,12 +41,6 @@ describe("signing in to the dashboard at an OpenID provider, in Chromium, offlin
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.locator("#username").waitFor();
     expect(new URL(page.url()).origin).toBe(provider.issuer);
-  }
-
-  async function logIn(page: Page, who: DemoUser, password = who.password): Promise<void> {
-    await page.fill("#username", who.username);
-    await page.fill("#password", password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
   }
 
   for (const [username, role] of [
@@ -126,7 +101,7 @@ describe("signing in to the dashboard at an OpenID provider, in Chromium, offlin
 
   it("says when a sign-in has expired, and signs the person out", async () => {
     const offline = await offlineContext(browser);
-    const expired = await signDemoToken(await key, provider.issuer, user("reader"), Math.floor(Date.now() / 1000) - 60);
+    const expired = await signDemoToken(signedIn.key, provider.issuer, user("reader"), Math.floor(Date.now() / 1000) - 60);
     await offline.context.addInitScript((token) => {
       if (!sessionStorage.getItem("seen")) sessionStorage.setItem("service-graph-token", token);
       sessionStorage.setItem("seen", "1");

@@ -17,13 +17,26 @@ const idByText = new Map(Object.entries(trustedDocuments as Record<string, strin
 
 export function operation<TData, TVariables>(query: string): Operation<TData, TVariables> {
   const documentId = idByText.get(query);
-  const operationName = /^\s*query\s+(\w+)/m.exec(query)?.[1];
+  const operationName = /^\s*(?:query|mutation)\s+(\w+)/m.exec(query)?.[1];
   // Both are fixed when the bundle is built: a miss means the manifest is stale, which a test reports too.
   if (!documentId || !operationName) throw new Error("An operation is not in generated/persisted-documents.json: run npm run generate:dashboard-types.");
   return { documentId, operationName };
 }
 
-export class ApiError extends Error {}
+/** An error of a GraphQL answer as the gateway gives it: its message and, for refusals and bad input, its code and problems. */
+export interface ApiProblem {
+  message: string;
+  extensions?: { code?: string; field?: string; problems?: { field: string; message: string }[] };
+}
+
+export class ApiError extends Error {
+  /** The answer's errors, when it had any (a form maps them to its fields). */
+  readonly problems: readonly ApiProblem[];
+  constructor(message: string, problems: readonly ApiProblem[] = []) {
+    super(message);
+    this.problems = problems;
+  }
+}
 
 /** The signed-in caller's token, when there is one (session.ts). */
 function signedIn(): Record<string, string> {
@@ -52,7 +65,7 @@ export async function request<TData, TVariables>(op: Operation<TData, TVariables
     } catch {
       throw new ApiError("The dashboard could not reach the Service Graph API. Check that it is running and try again.");
     }
-    const body = (await response.json().catch(() => ({}))) as { data?: TData | null; errors?: { message: string }[] };
+    const body = (await response.json().catch(() => ({}))) as { data?: TData | null; errors?: ApiProblem[] };
     // The gateway refused the token (expired, revoked, from another provider): sign out and say why.
     if (response.status === 401 && currentToken()) {
       endSignIn(`You have been signed out: ${body.errors?.[0]?.message ?? "the service refused your sign-in."} Sign in again.`);
@@ -66,7 +79,7 @@ export async function request<TData, TVariables>(op: Operation<TData, TVariables
       continue;
     }
     if (body.errors?.length || !body.data) {
-      throw new ApiError(body.errors?.map((e) => e.message).join(" ") || `The API answered with HTTP ${response.status}.`);
+      throw new ApiError(body.errors?.map((e) => e.message).join(" ") || `The API answered with HTTP ${response.status}.`, body.errors ?? []);
     }
     return body.data;
   }

@@ -67,11 +67,17 @@ export function readDate(id: string, label = "The date"): { date: string | null 
   for (const input of inputs) input.classList.remove("govuk-input--error");
   error.hidden = true;
   fieldset?.setAttribute("aria-describedby", `${id}-hint`);
+  const read = parseDate(day!, month!, year!, label);
+  return "error" in read ? fail(read.error) : read;
+}
+
+/** A day, month and year as typed, as YYYY-MM-DD (null when all are empty), or the GOV.UK message saying what is wrong. */
+export function parseDate(day: string, month: string, year: string, label = "The date"): { date: string | null } | { error: string } {
   if (!day && !month && !year) return { date: null };
-  if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!))
-    return fail(`${label} must include a day, a month and a year, for example 1 6 2022`);
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year))
+    return { error: `${label} must include a day, a month and a year, for example 1 6 2022` };
   const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return fail(`${label} must be a real date`);
+  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return { error: `${label} must be a real date` };
   return { date: date.toISOString().slice(0, 10) };
 }
 

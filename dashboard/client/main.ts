@@ -1,11 +1,12 @@
 /**
  * The dashboard: its views over the gateway's GraphQL API, one shown at a time and chosen by the
- * address's #fragment (#journey, #network, #tables, #services, #changes, #search, #signin). The journey map of Starting a Business
+ * address's #fragment (#journey, #network, #tables, #services, #changes, #search, #edit, #signin). The journey map of Starting a Business
  * loads first, before anyone has chosen anything.
  */
 import { initAll } from "govuk-frontend";
 import { createChangesView } from "./changes.js";
 import { createDetailsPanel } from "./details.js";
+import { createEditView } from "./editing.js";
 import { byId } from "./dom.js";
 import { createJourneyView, defaultServiceId } from "./journey.js";
 import { createNetworkView } from "./network.js";
@@ -14,7 +15,7 @@ import { createServicesView } from "./services.js";
 import { createTablesView } from "./tables.js";
 import { createSignInView } from "./session.js";
 
-const views = ["journey", "network", "tables", "services", "changes", "search", "signin"] as const;
+const views = ["journey", "network", "tables", "services", "changes", "search", "edit", "signin"] as const;
 type ViewName = (typeof views)[number];
 
 const journey = createJourneyView(createDetailsPanel(byId("journey-details")));
@@ -22,6 +23,7 @@ const network = createNetworkView();
 const tables = createTablesView();
 const servicesView = createServicesView();
 const changes = createChangesView();
+const edit = createEditView();
 // A sign-in coming back from the provider finishes (and reloads) before any view asks as nobody.
 const reloading = await createSignInView();
 createSearchView({ details: createDetailsPanel(byId("search-details")), openJourney: (serviceId) => void journey.load(serviceId) });
@@ -33,6 +35,7 @@ const viewLoaders: Record<ViewName, () => Promise<void>> = {
   services: () => servicesView.show(),
   changes: () => changes.show(),
   search: async () => {},
+  edit: () => edit.show(),
   signin: async () => {},
 };
 

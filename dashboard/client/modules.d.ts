@@ -4,7 +4,11 @@ declare module "*.graphql" {
   export default text;
 }
 
-// govuk-frontend ships no type declarations; the dashboard uses one function of it.
+// govuk-frontend ships no type declarations; the dashboard uses these of it.
 declare module "govuk-frontend" {
   export function initAll(config?: { scope?: HTMLElement }): void;
+  /** Focuses the summary, and makes its links focus the field they name. */
+  export class ErrorSummary {
+    constructor(element: Element, config?: { disableAutoFocus?: boolean });
+  }
 }

@@ -31,6 +31,26 @@ export type LinkKind =
   /** A person working for one on a stage the other holds, or for both. */
   | 'PERSON';
 
+/** What a mutation did to an entity. */
+export type AuditAction =
+  /** The entity was created. */
+  | 'CREATE'
+  /** The entity's properties or relationships were changed. */
+  | 'UPDATE'
+  /** The entity was deleted. */
+  | 'DELETE';
+
+/** What one change of an audit event touched. */
+export type AuditChangeKind =
+  /** A property of the entity. */
+  | 'PROPERTY'
+  /** A relationship from the entity was made. */
+  | 'RELATIONSHIP_ADDED'
+  /** A relationship from the entity was removed. */
+  | 'RELATIONSHIP_REMOVED'
+  /** A relationship's own properties changed. */
+  | 'RELATIONSHIP_CHANGED';
+
 /** What brings a community together. */
 export type CommunityKind =
   /** A cross-departmental network of people of different professions around one end-to-end service. */
@@ -82,6 +102,122 @@ export type SearchType =
   /** A profession. */
   | 'PROFESSION';
 
+/** Date filters */
+export type DateScalarFilters = {
+  eq?: string | null | undefined;
+  gt?: string | null | undefined;
+  gte?: string | null | undefined;
+  in?: Array<string> | null | undefined;
+  lt?: string | null | undefined;
+  lte?: string | null | undefined;
+};
+
+/** DateTime filters */
+export type DateTimeScalarFilters = {
+  eq?: string | null | undefined;
+  gt?: string | null | undefined;
+  gte?: string | null | undefined;
+  in?: Array<string> | null | undefined;
+  lt?: string | null | undefined;
+  lte?: string | null | undefined;
+};
+
+/** ID filters */
+export type IdScalarFilters = {
+  eq?: string | number | null | undefined;
+  in?: Array<string | number> | null | undefined;
+  contains?: string | number | null | undefined;
+  endsWith?: string | number | null | undefined;
+  startsWith?: string | number | null | undefined;
+};
+
+/** String filters */
+export type StringScalarFilters = {
+  eq?: string | null | undefined;
+  in?: Array<string> | null | undefined;
+  contains?: string | null | undefined;
+  endsWith?: string | null | undefined;
+  startsWith?: string | null | undefined;
+};
+
+/** Lane filters */
+export type LaneEnumScalarFilters = {
+  eq?: Lane | null | undefined;
+  in?: Array<Lane> | null | undefined;
+};
+
+export type ServicesOrganisationConnectWhere = {
+  node: ServicesOrganisationWhere;
+};
+
+export type ServicesOrganisationWhere = {
+  id?: IdScalarFilters | null | undefined;
+  name?: StringScalarFilters | null | undefined;
+  acronym?: StringScalarFilters | null | undefined;
+  type?: StringScalarFilters | null | undefined;
+  status?: StringScalarFilters | null | undefined;
+  OR?: Array<ServicesOrganisationWhere> | null | undefined;
+  AND?: Array<ServicesOrganisationWhere> | null | undefined;
+  NOT?: ServicesOrganisationWhere | null | undefined;
+};
+
+export type ResponsibilityCreateInput = {
+  lane: Lane;
+  since?: string | null | undefined;
+  until?: string | null | undefined;
+  source?: string | null | undefined;
+  derivation?: string | null | undefined;
+  evidence?: string | null | undefined;
+  importedAt?: string | null | undefined;
+};
+
+export type ResponsibilityWhere = {
+  lane?: LaneEnumScalarFilters | null | undefined;
+  since?: DateScalarFilters | null | undefined;
+  until?: DateScalarFilters | null | undefined;
+  source?: StringScalarFilters | null | undefined;
+  derivation?: StringScalarFilters | null | undefined;
+  evidence?: StringScalarFilters | null | undefined;
+  importedAt?: DateTimeScalarFilters | null | undefined;
+  OR?: Array<ResponsibilityWhere> | null | undefined;
+  AND?: Array<ResponsibilityWhere> | null | undefined;
+  NOT?: ResponsibilityWhere | null | undefined;
+};
+
+export type StageResponsibleOrganisationsConnectFieldInput = {
+  edge: ResponsibilityCreateInput;
+  where?: ServicesOrganisationConnectWhere | null | undefined;
+};
+
+export type StageResponsibleOrganisationsConnectionWhere = {
+  AND?: Array<StageResponsibleOrganisationsConnectionWhere> | null | undefined;
+  OR?: Array<StageResponsibleOrganisationsConnectionWhere> | null | undefined;
+  NOT?: StageResponsibleOrganisationsConnectionWhere | null | undefined;
+  node?: ServicesOrganisationWhere | null | undefined;
+  edge?: ResponsibilityWhere | null | undefined;
+};
+
+export type StageResponsibleOrganisationsDisconnectFieldInput = {
+  where?: StageResponsibleOrganisationsConnectionWhere | null | undefined;
+};
+
+export type ChangeHistoryQueryVariables = Exact<{
+  entityId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ChangeHistoryQuery = { auditTrail: { totalCount: number, edges: Array<{ node: { id: string, at: string, actor: string, operation: string, action: AuditAction, entityType: string, changes: Array<{ kind: AuditChangeKind, field: string, relatedId: string | null, relatedType: string | null, before: string | null, after: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
+
+export type ChangeResponsibilityMutationVariables = Exact<{
+  stageId: string | number;
+  disconnect: Array<StageResponsibleOrganisationsDisconnectFieldInput> | StageResponsibleOrganisationsDisconnectFieldInput;
+  connect: Array<StageResponsibleOrganisationsConnectFieldInput> | StageResponsibleOrganisationsConnectFieldInput;
+}>;
+
+
+export type ChangeResponsibilityMutation = { updateStages: { stages: Array<{ id: string }> } };
+
 export type ChangesQueryVariables = Exact<{
   from: string;
   to?: string | null | undefined;
@@ -93,6 +229,24 @@ export type ChangesQueryVariables = Exact<{
 
 
 export type ChangesQuery = { changes: { totalCount: number, edges: Array<{ node: { kind: ChangeKind, date: string | null, dateEarliest: string | null, dateLatest: string | null, approximate: boolean, description: string, source: string | null, subject: { kind: string, id: string, name: string | null }, organisation: { id: string, name: string, acronym: string | null } | null, from: Array<{ id: string, name: string, acronym: string | null }>, to: Array<{ id: string, name: string, acronym: string | null }>, via: { kind: string, id: string, name: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CreatePersonMutationVariables = Exact<{
+  id: string | number;
+  name: string;
+  jobTitle?: string | null | undefined;
+  grade?: string | null | undefined;
+  organisationId: string | number;
+}>;
+
+
+export type CreatePersonMutation = { createPeople: { people: Array<{ id: string }> } };
+
+export type DeletePersonMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeletePersonMutation = { deletePeople: { nodesDeleted: number } };
 
 export type DepartmentFamilyQueryVariables = Exact<{
   id: string | number;
@@ -117,6 +271,18 @@ export type DepartmentsQueryVariables = Exact<{
 
 
 export type DepartmentsQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, statusAt: string | null, stateAt: { name: string, acronym: string | null, type: string | null } | null }> };
+
+export type EditChoicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EditChoicesQuery = { organisations: Array<{ id: string, name: string, acronym: string | null }>, services: Array<{ id: string, name: string }> };
+
+export type EditOrganisationQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EditOrganisationQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, status: string | null, people: Array<{ id: string, name: string, jobTitle: string | null, grade: string | null }> | null }>, stages: Array<{ id: string, name: string, position: number, service: Array<{ id: string, name: string }>, responsibleOrganisationsConnection: { edges: Array<{ properties: { lane: Lane, since: string | null, until: string | null } }> } }> };
 
 export type GapsQueryVariables = Exact<{
   kinds?: Array<GapKind> | GapKind | null | undefined;
@@ -187,6 +353,13 @@ export type ServiceCountsQueryVariables = Exact<{
 
 export type ServiceCountsQuery = { serviceCounts: { totalCount: number, edges: Array<{ node: { key: string, serviceCount: number, department: { id: string, name: string, acronym: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
+export type ServiceStagesQueryVariables = Exact<{
+  serviceId: string | number;
+}>;
+
+
+export type ServiceStagesQuery = { services: Array<{ id: string, stages: Array<{ id: string, name: string, position: number }> }> };
+
 export type ServicesInQueryVariables = Exact<{
   by: ServiceGrouping;
   key: string;
@@ -202,3 +375,24 @@ export type DashboardServicesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type DashboardServicesQuery = { services: Array<{ id: string, name: string, synonyms: Array<string> | null }> };
+
+export type UpdateOrganisationMutationVariables = Exact<{
+  id: string | number;
+  name: string;
+  acronym?: string | null | undefined;
+  type?: string | null | undefined;
+  status?: string | null | undefined;
+}>;
+
+
+export type UpdateOrganisationMutation = { updateOrganisations: { organisations: Array<{ id: string }> } };
+
+export type UpdatePersonMutationVariables = Exact<{
+  id: string | number;
+  name: string;
+  jobTitle?: string | null | undefined;
+  grade?: string | null | undefined;
+}>;
+
+
+export type UpdatePersonMutation = { updatePeople: { people: Array<{ id: string }> } };
