@@ -61,7 +61,7 @@ export function createDetailsPanel(panel: HTMLElement): DetailsPanel {
                 organisation.stages?.length
                   ? bulletList(
                       organisation.stages
-                        .map((s) => ({ service: s.service[0]?.name ?? "A service", position: s.position, name: s.name }))
+                        .map((s) => ({ service: s.service?.name ?? "A service", position: s.position, name: s.name }))
                         .sort((a, b) => a.service.localeCompare(b.service) || a.position - b.position)
                         .map((s) => `${s.service}: stage ${s.position}, ${s.name}`),
                     )

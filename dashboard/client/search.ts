@@ -37,7 +37,7 @@ export function createSearchView({ details, openJourney }: SearchActions): void 
     if (hit.organisation)
       return [hit.organisation.acronym, hit.organisation.type, hit.organisation.status === "closed" ? "closed" : null].filter(Boolean).join(", ");
     if (hit.person) return hit.person.jobTitle ?? "";
-    if (hit.stage) return `Stage ${hit.stage.position} of ${hit.stage.service[0]?.name ?? "a service"}`;
+    if (hit.stage) return `Stage ${hit.stage.position} of ${hit.stage.service?.name ?? "a service"}`;
     if (hit.community) return hit.community.kind === "SERVICE_COMMUNITY" ? "Service community" : "Community of practice";
     if (hit.profession) return hit.profession.family ? `${hit.profession.family} family` : "";
     return hit.service?.description ?? "";
@@ -46,7 +46,7 @@ export function createSearchView({ details, openJourney }: SearchActions): void 
   function nameCell(hit: Hit): Node | string {
     if (hit.organisation) return linkButton(hit.name, () => void details.showOrganisation(hit.id));
     if (hit.person) return linkButton(hit.name, () => void details.showPerson(hit.id));
-    const serviceId = hit.service?.id ?? hit.stage?.service[0]?.id;
+    const serviceId = hit.service?.id ?? hit.stage?.service?.id;
     if (serviceId) return h("a", { class: "govuk-link", href: "#journey", onclick: () => openJourney(serviceId) }, hit.name);
     return hit.name;
   }

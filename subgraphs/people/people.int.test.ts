@@ -87,6 +87,29 @@ describe("people subgraph", () => {
     expect(hmrc!.all.map((p) => p.name)).toEqual([...hmrc!.all.map((p) => p.name)].sort());
   });
 
+  it("gives a post's and junior posts' organisation as one organisation, not a list", async () => {
+    const [post, junior] = [uniqueId("post"), uniqueId("junior")];
+    await driver.executeQuery(
+      `MATCH (o:Organisation {id: $organisation})
+       CREATE (p:Post {id: $post, reference: "1"})-[:IN_ORGANISATION]->(o), (:JuniorPosts {id: $junior, fte: 2})-[:IN_ORGANISATION]->(o)`,
+      { organisation, post, junior },
+    );
+    try {
+      const { body } = await postGraphQL(
+        running.url,
+        `query ($post: ID!, $junior: ID!) {
+          posts(where: { id: { eq: $post } }) { organisation { id } }
+          juniorPosts(where: { id: { eq: $junior } }) { organisation { id } }
+        }`,
+        { post, junior },
+      );
+      expect(body.errors).toBeUndefined();
+      expect(body.data).toEqual({ posts: [{ organisation: { id: organisation } }], juniorPosts: [{ organisation: { id: organisation } }] });
+    } finally {
+      await driver.executeQuery("MATCH (n) WHERE n.id IN [$post, $junior] DETACH DELETE n", { post, junior });
+    }
+  });
+
   it("serves its SDL as composed, with the stub's inputs under names of its own", async () => {
     const { body } = await postGraphQL(running.url, "{ _service { sdl } }");
     const sdl = body.data?.["_service"].sdl as string;

@@ -70,6 +70,19 @@ describe("services subgraph", () => {
     ]);
   });
 
+  it("gives a stage's service as one service, not a list, and finds stages by it", async () => {
+    const { body } = await postGraphQL(
+      running.url,
+      `query ($service: ID!) { stages(where: { service: { id: { eq: $service } } }, sort: [{ position: ASC }]) { id service { id name } } }`,
+      { service },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.["stages"]).toEqual([
+      { id: first, service: { id: service, name: "Test service" } },
+      { id: second, service: { id: service, name: "Test service" } },
+    ]);
+  });
+
   it("resolves Stage and Service entities, and the stubs' reverse fields, through _entities", async () => {
     const { body } = await postGraphQL(
       running.url,
@@ -151,8 +164,8 @@ describe("services subgraph", () => {
     const [service] = body.data!["services"];
     // In the demo, the services list and DWP's portfolio both describe it; the list's record comes first.
     expect(service.records.map((r: any) => [r.id, r.sourceName, r.precedence, r.ownId, r.service])).toEqual([
-      ["access-to-work@govuk-services-list", "govuk-services-list", 1, "access-to-work", [{ id: "access-to-work" }]],
-      ["dwp-access-to-work@service-portfolio", "service-portfolio", 2, "dwp-access-to-work", [{ id: "access-to-work" }]],
+      ["access-to-work@govuk-services-list", "govuk-services-list", 1, "access-to-work", { id: "access-to-work" }],
+      ["dwp-access-to-work@service-portfolio", "service-portfolio", 2, "dwp-access-to-work", { id: "access-to-work" }],
     ]);
     expect(service.sources).toEqual(service.records.map((r: any) => r.source));
     const [list, portfolio] = service.records;

@@ -316,7 +316,7 @@ export type OrganisationDetailsQueryVariables = Exact<{
 }>;
 
 
-export type OrganisationDetailsQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, status: string | null, closedAt: string | null, url: string | null, department: { id: string, name: string, acronym: string | null } | null, parents: Array<{ id: string, name: string }>, successors: Array<{ id: string, name: string }>, stages: Array<{ id: string, name: string, position: number, service: Array<{ id: string, name: string }> }> | null }>, organisationLinks: { totalCount: number, edges: Array<{ node: { strength: number, organisation: { id: string, name: string, acronym: string | null } } }> } };
+export type OrganisationDetailsQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, status: string | null, closedAt: string | null, url: string | null, department: { id: string, name: string, acronym: string | null } | null, parents: Array<{ id: string, name: string }>, successors: Array<{ id: string, name: string }>, stages: Array<{ id: string, name: string, position: number, service: { id: string, name: string } | null }> | null }>, organisationLinks: { totalCount: number, edges: Array<{ node: { strength: number, organisation: { id: string, name: string, acronym: string | null } } }> } };
 
 export type OwnershipScorecardQueryVariables = Exact<{
   asAt?: string | null | undefined;
@@ -342,7 +342,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { search: { totalCount: number, edges: Array<{ node: { type: SearchType, id: string, name: string, score: number, organisation: { id: string, acronym: string | null, type: string | null, status: string | null } | null, person: { id: string, jobTitle: string | null } | null, service: { id: string, description: string | null } | null, stage: { id: string, position: number, service: Array<{ id: string, name: string }> } | null, community: { id: string, kind: CommunityKind } | null, profession: { id: string, family: string | null } | null } }> } };
+export type SearchQuery = { search: { totalCount: number, edges: Array<{ node: { type: SearchType, id: string, name: string, score: number, organisation: { id: string, acronym: string | null, type: string | null, status: string | null } | null, person: { id: string, jobTitle: string | null } | null, service: { id: string, description: string | null } | null, stage: { id: string, position: number, service: { id: string, name: string } | null } | null, community: { id: string, kind: CommunityKind } | null, profession: { id: string, family: string | null } | null } }> } };
 
 export type ServiceCountsQueryVariables = Exact<{
   by: ServiceGrouping;

@@ -346,8 +346,8 @@ export type Post = {
   payCeiling?: Maybe<Scalars['Float']['output']>;
   /** The profession group as the organogram names it; `professions` maps it to a Civil Service profession. */
   professionGroup?: Maybe<Scalars['String']['output']>;
-  /** The organisation whose organogram lists the post (one). */
-  organisation: Array<Organisation>;
+  /** The organisation whose organogram lists the post. */
+  organisation?: Maybe<Organisation>;
   /** The Civil Service professions its profession group maps to. */
   professions: Array<Profession>;
   /** The post it reports to (one at most). */
@@ -383,8 +383,8 @@ export type JuniorPosts = {
   payMax?: Maybe<Scalars['Float']['output']>;
   /** The profession group as the organogram names it; `professions` maps it to a Civil Service profession. */
   professionGroup?: Maybe<Scalars['String']['output']>;
-  /** The organisation whose organogram lists them (one). */
-  organisation: Array<Organisation>;
+  /** The organisation whose organogram lists them. */
+  organisation?: Maybe<Organisation>;
   /** The Civil Service professions their profession group maps to. */
   professions: Array<Profession>;
   /** The senior post they report to (one at most). */
@@ -805,7 +805,7 @@ export type PostResolvers<ContextType = SubgraphContext, ParentType extends Reso
   payFloor?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   payCeiling?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   professionGroup?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  organisation?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  organisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
   professions?: Resolver<Array<ResolversTypes['Profession']>, ParentType, ContextType>;
   reportsTo?: Resolver<Array<ResolversTypes['Post']>, ParentType, ContextType>;
   reports?: Resolver<Array<ResolversTypes['Post']>, ParentType, ContextType>;
@@ -824,7 +824,7 @@ export type JuniorPostsResolvers<ContextType = SubgraphContext, ParentType exten
   payMin?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   payMax?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   professionGroup?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  organisation?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
+  organisation?: Resolver<Maybe<ResolversTypes['Organisation']>, ParentType, ContextType>;
   professions?: Resolver<Array<ResolversTypes['Profession']>, ParentType, ContextType>;
   reportsTo?: Resolver<Array<ResolversTypes['Post']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

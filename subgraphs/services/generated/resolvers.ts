@@ -736,8 +736,8 @@ export type ServiceRecord = {
   ownerIds: Array<Scalars['String']['output']>;
   /** The organisations the source names as its owners, those in the graph. */
   owners: Array<Organisation>;
-  /** The service it describes (one). */
-  service: Array<Service>;
+  /** The service it describes. */
+  service?: Maybe<Service>;
   /** Where it came from, as `<import source>:<file>`. */
   source: Scalars['String']['output'];
   /** The date of the data it was imported from, when known (YYYY-MM-DD). */
@@ -766,8 +766,8 @@ export type ServiceEvent = {
   reassessment?: Maybe<Scalars['Boolean']['output']>;
   /** The first address the event links to: for an assessment, its report. */
   reportUrl?: Maybe<Scalars['String']['output']>;
-  /** The service it happened to (one). */
-  service: Array<Service>;
+  /** The service it happened to. */
+  service?: Maybe<Service>;
   /** Where this fact came from, as `<import source>:<file>`. */
   source?: Maybe<Scalars['String']['output']>;
   /** When an import last created or changed it. */
@@ -785,8 +785,8 @@ export type Stage = {
   position: Scalars['Int']['output'];
   /** What a person does at this stage. */
   description?: Maybe<Scalars['String']['output']>;
-  /** The service the stage belongs to (one). */
-  service: Array<Service>;
+  /** The service the stage belongs to. */
+  service?: Maybe<Service>;
   /** The organisations responsible for it, each with its lane, since and until. */
   responsibleOrganisations: Array<Organisation>;
   /** The people who work on it, each with their role. */
@@ -1481,7 +1481,7 @@ export type ServiceRecordResolvers<ContextType = SubgraphContext, ParentType ext
   listedAs?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ownerIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   owners?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
-  service?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
+  service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   snapshot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1495,7 +1495,7 @@ export type ServiceEventResolvers<ContextType = SubgraphContext, ParentType exte
   outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reassessment?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   reportUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  service?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
+  service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
@@ -1506,7 +1506,7 @@ export type StageResolvers<ContextType = SubgraphContext, ParentType extends Res
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  service?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
+  service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType>;
   responsibleOrganisations?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
   people?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType>;
   linkedServices?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
