@@ -4,6 +4,8 @@
  * is in subgraphs/<name>/policy.ts, beside the @authentication and @authorization rules of its schema file.
  */
 import type { EditorHolds } from "./mutations/editor-holds.js";
+import type { Transaction } from "neo4j-driver";
+import type { AuditedChange } from "./mutations/audit.js";
 import type { FieldRules } from "./mutations/validation.js";
 
 export interface SubgraphPolicy {
@@ -16,6 +18,12 @@ export interface SubgraphPolicy {
   personalInputTypes?: RegExp;
   /** Per node type, what an editor may update when the update connects anything: a Cypher predicate on `n` over `$organisations` (mutations/editor-holds.ts). */
   editorHolds?: EditorHolds;
+  /**
+   * What follows in the subgraph's domain from a mutation's changes, done in their transaction: given each
+   * entity a mutation field changed (its audit events), it makes the changes that follow and returns them,
+   * and the audit records them too (services: stage owners derived from a service's owners).
+   */
+  followChanges?: (tx: Transaction, changed: readonly AuditedChange[]) => Promise<AuditedChange[]>;
   /** What a caller refused by the schema file's @authorization rules is told: which role or organisation it needs. */
   forbiddenMessage: string;
 }

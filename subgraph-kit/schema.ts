@@ -40,6 +40,8 @@ export interface SchemaStepInput {
   editorHolds: EditorHolds;
   /** For the checks and the audit of mutations: the unbounded driver (they read a few nodes each). */
   driver: Driver;
+  /** What follows from a mutation's changes, in its transaction (SubgraphPolicy.followChanges). */
+  followChanges: SubgraphPolicy["followChanges"];
   resolvers: SubgraphResolvers | undefined;
 }
 
@@ -110,7 +112,7 @@ export const schemaSteps: readonly SchemaStep[] = [
   {
     name: "audit mutations",
     why: "Every change records who made it, what changed and when, in the transaction of the change (innermost, so it sees the change itself).",
-    apply: onACopy((schema, { model }) => auditMutations(schema, model)),
+    apply: onACopy((schema, { model, followChanges }) => auditMutations(schema, model, followChanges)),
   },
   {
     name: "validate mutations",
@@ -164,6 +166,7 @@ export function schemaStepInput(options: SubgraphSchemaOptions): SchemaStepInput
     fieldRules: fieldRulesWith(options.policy?.fields),
     editorHolds: options.policy?.editorHolds ?? {},
     driver: options.driver,
+    followChanges: options.policy?.followChanges,
     resolvers: options.resolvers,
   };
 }

@@ -16,9 +16,9 @@
  *    its owners are every record's owners, each OWNS link naming the sources that give it.
  * A service made by hand or through the API (no record) is no source's: never matched, never written.
  */
-import type { Driver, ManagedTransaction, QueryResult } from "neo4j-driver";
+import type { ManagedTransaction, QueryResult } from "neo4j-driver";
 import { normaliseName } from "./organisation-names.js";
-import { toNumber, type Provenance, type WriteCounts } from "./source.js";
+import { toNumber, type Provenance, type QueryRunner, type WriteCounts } from "./source.js";
 
 /** An address as the sources write it, in the one form they are compared in; null when it is not a web address. */
 export function normaliseAddress(address: string): string | null {
@@ -344,14 +344,15 @@ export interface ServiceEntrances {
   servicesAt(address: string): string[];
 }
 
-export async function loadServiceEntrances(tx: ManagedTransaction | Driver, database?: string): Promise<ServiceEntrances> {
-  const cypher = `CALL {
+export async function loadServiceEntrances(tx: QueryRunner): Promise<ServiceEntrances> {
+  const { records } = await tx.run(
+    `CALL {
        MATCH (s:Service)-[:DESCRIBED_BY]->(r:ServiceRecord) RETURN s.id AS id, r.liveService AS liveService, r.startPages AS startPages
      UNION ALL
        MATCH (s:Service) WHERE NOT (s)-[:DESCRIBED_BY]->() RETURN s.id AS id, s.liveService AS liveService, s.startPages AS startPages
      }
-     RETURN id, [a IN [liveService] + coalesce(startPages, []) WHERE a IS NOT NULL] AS entrances ORDER BY id`;
-  const { records } = "executeQuery" in tx ? await tx.executeQuery(cypher, {}, { database, routing: "READ" }) : await tx.run(cypher);
+     RETURN id, [a IN [liveService] + coalesce(startPages, []) WHERE a IS NOT NULL] AS entrances ORDER BY id`,
+  );
   const byEntrance = new Map<string, Set<string>>();
   for (const record of records)
     for (const address of record.get("entrances") as string[]) {

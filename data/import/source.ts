@@ -46,6 +46,9 @@ export interface ImportSource<T, Context = undefined> {
   snapshotOf?(file: string): string | null;
 }
 
+/** What runs a query in a transaction: an import's managed one, or a mutation's (subgraph-kit/mutations/audit.ts). */
+export type QueryRunner = Pick<ManagedTransaction, "run">;
+
 /** A node's id and the properties this source owns on it. */
 export interface NodeRow {
   id: string;
@@ -192,7 +195,7 @@ export async function replaceLinks(
  * write links of one type to one node (the owners of a service in the services list and a portfolio).
  */
 export async function pruneLinks(
-  tx: ManagedTransaction,
+  tx: QueryRunner,
   shape: LinkShape,
   current: { id: string; targets: string[] }[],
   incoming = false,

@@ -18,7 +18,7 @@ import { resolve } from "node:path";
 import type { Driver, ManagedTransaction } from "neo4j-driver";
 import { parse } from "csv-parse/sync";
 import { loadServiceEntrances, type ServiceEntrances } from "./service-identity.js";
-import { pruneLinks, toNumber, type Provenance, type WriteCounts } from "./source.js";
+import { pruneLinks, toNumber, type Provenance, type QueryRunner, type WriteCounts } from "./source.js";
 
 export type Derivation = "service-address" | "organisation-domain" | "curated";
 
@@ -120,7 +120,7 @@ export async function deriveStageResponsibilities(driver: Driver, database: stri
  * The same in a transaction already open, such as a mutation's that changed services' owners; with
  * `services`, only for the stages that link to those services (the only ones whose owners it changes).
  */
-export async function deriveStageResponsibilitiesIn(tx: ManagedTransaction, services?: string[]): Promise<Partial<WriteCounts>> {
+export async function deriveStageResponsibilitiesIn(tx: QueryRunner, services?: string[]): Promise<Partial<WriteCounts>> {
   const entrances = await loadServiceEntrances(tx);
   const { records } = await tx.run(
     `MATCH (st:Stage) WHERE st.links IS NOT NULL AND st.source STARTS WITH $maker
@@ -141,10 +141,7 @@ export async function deriveStageResponsibilitiesIn(tx: ManagedTransaction, serv
 }
 
 /** Writes what the stages' claims make and removes the derived links they no longer make; an organisation not in the graph is left out (the step-by-step import reports it). */
-async function writeStageClaims(
-  tx: ManagedTransaction,
-  stages: { stage: string; provenance: Provenance; claims: StageClaim[] }[],
-): Promise<Partial<WriteCounts>> {
+async function writeStageClaims(tx: QueryRunner, stages: { stage: string; provenance: Provenance; claims: StageClaim[] }[]): Promise<Partial<WriteCounts>> {
   const rows = stages.flatMap(({ provenance, claims }) =>
     claims.map((claim) => ({ ...claim, ...provenance, service: claim.service ?? null, organisation: claim.organisation ?? null })),
   );

@@ -13,7 +13,8 @@
  * rolling back instead (docs/adr/0006). `auditMutations` snapshots the nodes the input touches
  * before and after the generated resolver, in that transaction, and writes the differences; the
  * transaction commits only when the whole request succeeded, so a change is never stored without
- * its record, and a record never without its change.
+ * its record, and a record never without its change. What follows from a change in a subgraph's
+ * domain (SubgraphPolicy.followChanges) is done after it, in the same transaction, and recorded too.
  *
  * A snapshot reads a node's stored properties and, of its relationships, only those this subgraph
  * writes (nestedOperations) and only those the input touches (all of them for a node created), so an
@@ -317,7 +318,7 @@ const nodesOfPlan = (label: string) => `CALL () {
     }`;
 
 /** A value read from Neo4j as plain JSON: integers as numbers, temporal values as their ISO text. */
-function asJson(value: unknown): unknown {
+export function asJson(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (neo4j.isInt(value)) return value.inSafeRange() ? value.toNumber() : value.toString();
   if (Array.isArray(value)) return value.map(asJson);
@@ -417,7 +418,8 @@ export interface Change {
   after: unknown;
 }
 
-interface PendingEvent {
+/** What one mutation changed of one entity, as its audit event records it. */
+export interface AuditedChange {
   action: "CREATE" | "UPDATE" | "DELETE";
   entityType: string;
   entityId: string;
@@ -478,8 +480,8 @@ function changesOf(plan: SnapshotPlan, before: NodeState | undefined, after: Nod
 }
 
 /** One event per node that changed, whichever plans read it. */
-function eventsOf(before: Snapshot, after: Snapshot): PendingEvent[] {
-  const events = new Map<string, PendingEvent>();
+function eventsOf(before: Snapshot, after: Snapshot): AuditedChange[] {
+  const events = new Map<string, AuditedChange>();
   for (const plan of new Set([...before.keys(), ...after.keys()])) {
     const [was, is] = [before.get(plan) ?? new Map<string, NodeState>(), after.get(plan) ?? new Map<string, NodeState>()];
     for (const eid of new Set([...was.keys(), ...is.keys()])) {
@@ -542,7 +544,11 @@ export function isRequestTransaction(executionContext: unknown): executionContex
  * Wraps the resolver of every generated mutation with the snapshots and the audit events. It runs
  * inside runMutationsInRequestTransaction, which gives it the transaction.
  */
-export function auditMutations(schema: GraphQLSchema, model: GraphModel): GraphQLSchema {
+export function auditMutations(
+  schema: GraphQLSchema,
+  model: GraphModel,
+  followChanges?: (tx: Transaction, changed: readonly AuditedChange[]) => Promise<AuditedChange[]>,
+): GraphQLSchema {
   const finder = finders(schema);
   const mutationType = schema.getMutationType();
   for (const [fieldName, target] of mutationTargets(schema, model)) {
@@ -561,7 +567,10 @@ export function auditMutations(schema: GraphQLSchema, model: GraphModel): GraphQ
       const result = await resolve(source, args, context, info);
       const after: Snapshot = new Map();
       await takeSnapshot(run, plan, [], after, before);
-      const events = eventsOf(before, after).map((e) => ({
+      const changed = eventsOf(before, after);
+      // What follows from the change in the subgraph's domain, in the same transaction, recorded as the change is.
+      const followed = changed.length > 0 && followChanges ? await followChanges(tx, changed) : [];
+      const events = [...changed, ...followed].map((e) => ({
         id: randomUUID(),
         actor: context.jwt?.sub ?? "anonymous",
         operation: fieldName,

@@ -1,8 +1,10 @@
 /**
  * The services subgraph's policy: who works on a stage is personal (its Person stub, schema/services.graphql),
- * editors change only their own organisations' responsibilities, and the rules of what its mutations write.
+ * editors change only their own organisations' responsibilities, the rules of what its mutations write, and
+ * the stage owners derived again when a mutation changes services (stage-owners.ts).
  */
 import type { SubgraphPolicy } from "../../subgraph-kit/policy.js";
+import { followServiceChanges } from "./stage-owners.js";
 
 export const servicesPolicy: SubgraphPolicy = {
   personalInputTypes: /PersonWhere$|PersonSort$/,
@@ -17,4 +19,5 @@ export const servicesPolicy: SubgraphPolicy = {
     },
     numbers: { "Stage.position": { min: 1, max: 1000 } },
   },
+  followChanges: followServiceChanges,
 };
