@@ -8,6 +8,8 @@ import { govukOrganisationsSource } from "./sources/govuk-organisations.js";
 import { organogramSource } from "./sources/organogram.js";
 import { professionStatisticsSource } from "./sources/profession-statistics.js";
 import { govukServicesListSource } from "./sources/govuk-services-list.js";
+import { servicePortfolioSource } from "./sources/service-portfolio.js";
+import { stepByStepSource } from "./sources/step-by-step.js";
 import { testDriver, testNeo4j, uniqueId } from "../../test/helpers.js";
 
 /** Node and relationship counts and a checksum of every property: what "nothing changed" means. */
@@ -68,6 +70,25 @@ describe("a broken file", () => {
       writeFileSync(join(services, `${prefix}${i}.json`), JSON.stringify({ name: `Broken ${i}`, organisation: "Home Office", phase: "Live" }));
     writeFileSync(join(services, `${prefix}3.json`), JSON.stringify({ name: "Broken 3", organisation: "Home Office", phase: "Live" }).slice(0, -10));
     await expectRefused(() => runImport(govukServicesListSource, [services], { driver, database }), new RegExp(`^${prefix}3\\.json: it is not valid JSON`));
+  });
+
+  it("a broken portfolio or step-by-step file leaves the service it would join as it was", async () => {
+    const services = join(dir, "joined");
+    mkdirSync(services);
+    const address = `https://www.gov.uk/${prefix}joined`;
+    writeFileSync(
+      join(services, `${prefix}joined.json`),
+      JSON.stringify({ name: `${prefix} Joined`, organisation: "Home Office", phase: "Live", startPage: address }),
+    );
+    expect(await runImport(govukServicesListSource, [services], { driver, database })).toMatchObject({ created: 1, rejected: 0 });
+    const portfolio = join(dir, "portfolio.json");
+    const project = { name: `${prefix} Joined`, phase: "beta", _department: "Home Office", _source_repo: `${prefix}/portfolio`, _source_path: "joined.json" };
+    writeFileSync(portfolio, JSON.stringify([project, { ...project, _source_path: "other.json" }]).slice(0, -5));
+    await expectRefused(() => runImport(servicePortfolioSource, [portfolio], { driver, database }), /^portfolio\.json: it is not valid JSON/);
+    const steps = join(dir, "step-by-steps.json");
+    const journey = { title: `${prefix} Joined: step by step`, base_path: `/${prefix}joined`, steps: [{ title: "Start", links: [{ href: address }] }] };
+    writeFileSync(steps, JSON.stringify([journey]).slice(0, -3));
+    await expectRefused(() => runImport(stepByStepSource, [steps], { driver, database }), /^step-by-steps\.json: it is not valid JSON/);
   });
 
   it("a CSV with a renamed column is refused whole, naming the column", async () => {

@@ -190,6 +190,23 @@ describe.skipIf(!existsSync(data))("importing the real files of ../shared/data",
        WHERE size(makers) > 1 RETURN key, ids`,
     );
     expect(clashes).toEqual([]);
+    // And by what each source said: no name, synonym or address of one source's record is on another service than another source's record with it.
+    const recordClashes = await query(
+      `MATCH (s:Service)-[:DESCRIBED_BY]->(r:ServiceRecord) WHERE NOT r.id STARTS WITH 'test-'
+       UNWIND [toLower(r.name)] + [x IN coalesce(r.synonyms, []) | toLower(x)] + [a IN [r.url, r.liveService] + coalesce(r.startPages, []) WHERE a IS NOT NULL | toLower(a)] AS key
+       WITH key, collect(DISTINCT r.sourceName) AS sources, collect(DISTINCT s.id) AS ids
+       WHERE size(sources) > 1 AND size(ids) > 1 RETURN key, ids`,
+    );
+    expect(recordClashes).toEqual([]);
+    // Each service holds one record per source that describes it, and shows its first record's name.
+    const [records] = await query(
+      `MATCH (s:Service)-[:DESCRIBED_BY]->(r:ServiceRecord) WHERE NOT s.id STARTS WITH 'test-'
+       WITH s, r ORDER BY r.precedence
+       WITH s, collect(r) AS records
+       RETURN count(s) AS services, count(CASE WHEN size(records) <> size(apoc.coll.toSet([r IN records | r.sourceName])) THEN 1 END) AS twice,
+              count(CASE WHEN s.name <> records[0].name OR s.source <> records[0].source THEN 1 END) AS notFirst`,
+    );
+    expect({ twice: Number(records!["twice"]), notFirst: Number(records!["notFirst"]) }).toEqual({ twice: 0, notFirst: 0 });
     // A theme's spelling as written stays with that theme, not beside another source's theme.
     expect(await query("MATCH (s:Service) WHERE s.themeAsWritten IS NOT NULL AND toLower(s.themeAsWritten) <> toLower(s.theme) RETURN s.id AS id")).toEqual([]);
   });
