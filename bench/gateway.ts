@@ -65,7 +65,7 @@ const gatewayWays: GatewayWay[] = [
   { name: "Rust planner", entry: "gateway/index.ts", env: { ...uncached, GATEWAY_QUERY_PLANNER: "rust" } },
   { name: "Rust planner, production", entry: "gateway/index.ts", env: { ...uncached, GATEWAY_QUERY_PLANNER: "rust", SERVICE_GRAPH_ENV: "production" } },
   // The same requests again and again: after the first, each is answered from the cache (gateway/response-cache.ts), Neo4j's bookmark read first.
-  { name: "JavaScript planner, response cache", entry: "gateway/index.ts", env: { GATEWAY_QUERY_PLANNER: "javascript", GATEWAY_RESPONSE_CACHE: "true" } },
+  { name: "Rust planner, response cache", entry: "gateway/index.ts", env: { GATEWAY_QUERY_PLANNER: "rust", GATEWAY_RESPONSE_CACHE: "true" } },
   { name: "@apollo/gateway", entry: "bench/apollo-gateway.ts", env: {}, peer: true },
 ];
 const floorWay = "floor (one Cypher query)";

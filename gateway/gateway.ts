@@ -110,7 +110,7 @@ export interface GatewayOptions {
   publicApi?: PublicApiSettings;
   /** A JSON line per request (gateway/observability.ts); none when left out. */
   logger?: Logger;
-  /** Hive Router's query planner (Rust) or the runtime's own (JavaScript, the default). */
+  /** Hive Router's query planner (Rust, the default) or the runtime's own (JavaScript). */
   queryPlanner?: "rust" | "javascript";
   /** The graph's version (gateway/graph-version.ts): given, and the response cache switched on in publicApi, read answers are cached. */
   graphVersion?: GraphVersion;
@@ -136,7 +136,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       defaultTabs: exampleOperations().map((example) => ({ query: example.query })),
     },
     renderGraphiQL: ide.render,
-    ...(options.queryPlanner === "rust" ? { unifiedGraphHandler: rustQueryPlanner } : {}),
+    ...((options.queryPlanner ?? "rust") === "rust" ? { unifiedGraphHandler: rustQueryPlanner } : {}),
     // Identical queries in flight are merged before useAuthentication signs each call with its caller:
     // merged, an anonymous caller could get a reader's answer.
     transportEntries: { "*.http": { options: { deduplicateInflightRequests: false } } },

@@ -348,4 +348,12 @@ describe("every list's size argument", () => {
     const { badArguments } = countListItems(schema, parse("{ organisations(limit: 5000) { id } }"));
     expect(badArguments.map((e) => e.message)).toEqual(['"limit" of "organisations" must be from 0 to 1,000; it was 5000.']);
   });
+
+  it("keeps graphql-js's errors for variables that do not fit their types, by operation, so they are refused before planning", () => {
+    const { badVariables } = countListItems(schema, parse("query Pages($n: Int) { handoffs(first: $n) { totalCount } } query Other { services { id } }"), {
+      n: "ten",
+    });
+    expect(badVariables.get("Pages")?.map((e) => e.message)).toEqual(['Variable "$n" got invalid value "ten"; Int cannot represent non-integer value: "ten"']);
+    expect(badVariables.has("Other")).toBe(false);
+  });
 });

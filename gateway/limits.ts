@@ -333,9 +333,9 @@ export function useRateLimit(limits: GatewayLimits): GatewayPlugin<RateLimitCont
     },
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as RateLimitContext & { request: Request };
-      const { count, items } = executionListItems(args);
+      const { count, items, badVariables } = executionListItems(args);
       // Refused by the list-items bound (useMaxListItems), having cost nothing.
-      if (count.badArguments.length > 0 || items > limits.maxListItems) return;
+      if (badVariables.length > 0 || count.badArguments.length > 0 || items > limits.maxListItems) return;
       // The one token taken on arrival is part of the cost.
       const wait = buckets.take(rateLimitKey(context.viewer, address(context.req, context.request)), Date.now(), rateLimitCost(items) - 1);
       if (wait !== undefined) setResultAndStopExecution({ errors: [tooMany(wait)] });

@@ -238,6 +238,8 @@ export interface ListItemsCount {
   items: Map<string, number>;
   /** Size arguments the servers would not use (negative, or above the list's maximum), each a BAD_USER_INPUT error. */
   badArguments: GraphQLError[];
+  /** Variables that do not fit their types, by operation: graphql-js's own errors, naming each variable. */
+  badVariables: Map<string, readonly GraphQLError[]>;
 }
 
 /** Counts each operation's list items at worst, with the request's variables. */
@@ -257,21 +259,23 @@ export function countListItems(schema: GraphQLSchema, document: DocumentNode, va
     matrixOrganisations: maxMatrixOrganisations,
   };
   const items = new Map<string, number>();
+  const badVariables = new Map<string, readonly GraphQLError[]>();
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     const root = schema.getRootType(definition.operation);
     if (!root) continue;
     // With the operation's own defaults (`$n: Int = 1000`), as execution will see them.
     const coerced = getVariableValues(schema, definition.variableDefinitions ?? [], variables);
-    // Variables that do not fit their types: execution refuses them, naming each, before anything runs.
+    // Variables that do not fit their types: refused, naming each, before anything runs (useMaxListItems).
     if (!coerced.coerced) {
       items.set(definition.name?.value ?? "", 0);
+      badVariables.set(definition.name?.value ?? "", coerced.errors);
       continue;
     }
     counting.variables = coerced.coerced;
     items.set(definition.name?.value ?? "", itemsOf(definition.selectionSet, root, 1, undefined, counting));
   }
-  return { items, badArguments: counting.refusals };
+  return { items, badArguments: counting.refusals, badVariables };
 }
 
 const tooMany = (items: number, max: number) =>
@@ -293,6 +297,15 @@ export function operationItems(count: ListItemsCount, operationName: string | un
   return count.items.get(operationName ?? "") ?? (count.items.size === 1 ? [...count.items.values()][0]! : 0);
 }
 
+/** The errors of the variables of the operation a request runs, if any do not fit their types. */
+export function operationVariableErrors(count: ListItemsCount, operationName: string | undefined | null): readonly GraphQLError[] {
+  return count.badVariables.get(operationName ?? "") ?? (count.items.size === 1 ? ([...count.badVariables.values()][0] ?? []) : []);
+}
+
+/** As graphql-js's execute refuses them: 400, BAD_USER_INPUT, the message naming the variable. */
+const asRefusal = (error: GraphQLError) =>
+  new GraphQLError(error.message, { nodes: error.nodes ?? null, extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+
 interface ExecutionArgs {
   schema: GraphQLSchema;
   document: DocumentNode;
@@ -301,29 +314,45 @@ interface ExecutionArgs {
   contextValue?: unknown;
 }
 
-const countsByContext = new WeakMap<object, { document: DocumentNode; count: ListItemsCount; items: number }>();
+interface ExecutionCount {
+  document: DocumentNode;
+  count: ListItemsCount;
+  items: number;
+  /** Its variables' errors, when they do not fit their types. */
+  badVariables: readonly GraphQLError[];
+}
+
+const countsByContext = new WeakMap<object, ExecutionCount>();
 
 /** The count of the operation a request executes, made once for it (the bound and the rate limit both ask). */
-export function executionListItems(args: ExecutionArgs): { count: ListItemsCount; items: number } {
+export function executionListItems(args: ExecutionArgs): ExecutionCount {
   const key = args.contextValue ?? args;
   const known = countsByContext.get(key);
   if (known?.document === args.document) return known;
   const count = countListItems(args.schema, args.document, args.variableValues ?? {});
-  const counted = { document: args.document, count, items: operationItems(count, args.operationName) };
+  const counted = {
+    document: args.document,
+    count,
+    items: operationItems(count, args.operationName),
+    badVariables: operationVariableErrors(count, args.operationName).map(asRefusal),
+  };
   countsByContext.set(key, counted);
   return counted;
 }
 
 /**
- * Refuses, before anything runs, an operation that may ask for more than `max` list items or with
- * a size out of range. At execution, not validation: the runtime caches a document's validation, and
- * `limit: $n` counts as what $n is in each request.
+ * Refuses, before anything runs, an operation whose variables do not fit their types, that may ask
+ * for more than `max` list items, or with a size out of range. At execution, not validation: the
+ * runtime caches a document's validation, and `limit: $n` counts as what $n is in each request.
+ * The variables are checked here, with graphql-js's errors, because Hive Router's query planner
+ * plans and sends them to the subgraphs without.
  */
 export function useMaxListItems(max: number): GatewayPlugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const { count, items } = executionListItems(args);
-      if (count.badArguments.length > 0) setResultAndStopExecution({ errors: count.badArguments });
+      const { count, items, badVariables } = executionListItems(args);
+      if (badVariables.length > 0) setResultAndStopExecution({ errors: badVariables });
+      else if (count.badArguments.length > 0) setResultAndStopExecution({ errors: count.badArguments });
       else if (items > max) setResultAndStopExecution({ errors: [tooMany(items, max)] });
     },
   };

@@ -6,7 +6,7 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { GatewayConfigContext, GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import useMeshPrometheus, { createCounter, createHistogram } from "@graphql-mesh/plugin-prometheus";
-import { getOperationAST, type DocumentNode, type ExecutionResult } from "graphql";
+import { getOperationAST, Kind, type DocumentNode, type ExecutionResult } from "graphql";
 import type { Logger } from "pino";
 import { Counter, Registry } from "prom-client";
 import type { GatewayRequest } from "../platform/caller.js";
@@ -32,6 +32,26 @@ const requestIds = new WeakMap<Request, GatewayRequest>();
 
 /** The ids useRequestLogging gave a request; undefined for a request it has not seen. */
 export const requestIdsOf = (request: Request): GatewayRequest | undefined => requestIds.get(request);
+
+/** The most names one planned document is kept under: a client inventing names gets a new copy each time beyond them. */
+const namesPerDocument = 16;
+const namedDocuments = new WeakMap<DocumentNode, Map<string, DocumentNode>>();
+
+/** The document with its anonymous operation named, the same object for the same document and name (the transport memoises its text by it). */
+function namedOperation(document: DocumentNode, name: string): DocumentNode {
+  let byName = namedDocuments.get(document);
+  const known = byName?.get(name);
+  if (known) return known;
+  const named: DocumentNode = {
+    ...document,
+    definitions: document.definitions.map((definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION && !definition.name ? { ...definition, name: { kind: Kind.NAME, value: name } } : definition,
+    ),
+  };
+  if (!byName) namedDocuments.set(document, (byName = new Map<string, DocumentNode>()));
+  if (byName.size < namesPerDocument) byName.set(name, named);
+  return named;
+}
 
 interface RequestRecord {
   id: string;
@@ -71,6 +91,16 @@ export function useRequestLogging(logger: Logger, graphqlEndpoint: string): Gate
         const name = getOperationAST(result as DocumentNode)?.name?.value;
         if (name) record.operationNames.add(name);
       };
+    },
+    onSubgraphExecute({ executionRequest, setExecutionRequest }) {
+      // Hive Router's planner sends the subgraphs anonymous operations: named as the client's, as the runtime's
+      // own planner names them, the gateway's per-subgraph metrics and the subgraphs' own say which operation called.
+      if (executionRequest.operationName) return;
+      const context = executionRequest.context as { request?: Request } | undefined;
+      const record = context?.request ? records.get(context.request) : undefined;
+      const name = record?.operationNames.size === 1 ? [...record.operationNames][0]! : undefined;
+      if (!name) return;
+      setExecutionRequest({ ...executionRequest, operationName: name, document: namedOperation(executionRequest.document, name) });
     },
     onFetch({ context, options, setOptions }) {
       // A fetch outside a request (loading the supergraph) has no request to follow.

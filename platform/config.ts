@@ -123,8 +123,8 @@ const schema = z.object({
   SUBGRAPH_QUERY_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** How long a stopping gateway lets requests in flight finish before it closes their connections. */
   GATEWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(10_000),
-  /** The gateway's query planner: Hive Router's, in Rust (@graphql-hive/router-runtime), or the runtime's own in JavaScript (stitching). */
-  GATEWAY_QUERY_PLANNER: z.enum(["rust", "javascript"]).default("javascript"),
+  /** The gateway's query planner: Hive Router's, in Rust (@graphql-hive/router-runtime, measured faster: docs/benchmarks/gateway.md), or the runtime's own in JavaScript (stitching). */
+  GATEWAY_QUERY_PLANNER: z.enum(["rust", "javascript"]).default("rust"),
   /** Set: the gateway's /metrics answers only `Authorization: Bearer <this>`. Unset: open in development, 404 in production. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /**
