@@ -1,13 +1,19 @@
 /**
- * npm run bench [-- --quick]: the analysis operations' latency on the 10,000-person graph and on the
- * civil-service-scale graph, four ways side by side: our gateway (Hive Gateway runtime), @apollo/gateway
- * over the same subgraph processes, the owning subgraph called directly, and the floor (one Cypher query
- * through neo4j-driver). Each graph lives on a Neo4j of its own (ports 7691 and 7690, data in
- * .neo4j/bench-analysis-10k and .neo4j/bench-analysis), built once and reused while its stamp matches.
- * Writes docs/benchmarks/analysis.json and docs/benchmarks.md. Stops everything it started, also on failure.
+ * npm run bench [-- --quick] [--graph demo|10k|civil-service] [--as-at]: the analysis operations'
+ * latency on the 10,000-person graph and on the civil-service-scale graph, four ways side by side: our
+ * gateway (Hive Gateway runtime), @apollo/gateway over the same subgraph processes, the owning subgraph
+ * called directly, and the floor (one Cypher query through neo4j-driver). The questions asked as on a
+ * past date (`asAt`) are measured interleaved with today's, each way in rounds (bench/side-by-side.ts),
+ * so that a busy machine slows both alike. Each graph lives on a Neo4j of its own (ports 7691, 7690 and,
+ * for the demo data alone, 7692; data in .neo4j/bench-analysis-10k, .neo4j/bench-analysis and
+ * .neo4j/bench-analysis-demo), built once and reused while its stamp matches. `--graph` runs one graph,
+ * `--as-at` only the past-date questions and today's. Writes docs/benchmarks/analysis.json and
+ * docs/benchmarks.md when both standard graphs ran in full, and docs/benchmarks/as-at.md and
+ * as-at.json on every run. Stops everything it started, also on failure.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import neo4j, { type Driver } from "neo4j-driver";
@@ -21,7 +27,9 @@ import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../platf
 import { keysForThisRun } from "../platform/demo-tokens.js";
 import { seedDemoData } from "../data/seed/seed.js";
 import { graphqlRequest, runCell, type CellResult, type LoadBudget, type Request } from "./load.js";
-import { operations, pickSubjects, type Operation, type Subjects } from "./operations.js";
+import { operations, pastDate, pickSubjects, type Operation, type Subjects } from "./operations.js";
+import { measureInterleaved } from "./side-by-side.js";
+import { writeAsAtReport } from "./as-at-report.js";
 import { exited, freePort, peakMemoryMB, startNode, stopAll, subgraphPorts, waitUntilOk } from "./processes.js";
 import { writeReport } from "./report.js";
 
@@ -32,7 +40,8 @@ interface GraphSpec {
   name: string;
   label: string;
   port: number;
-  scale: Scale;
+  /** The generator's scale; `demo` for the demo data alone (its history, no generated people). */
+  scale: Scale | "demo";
   ways: readonly Way[];
 }
 
@@ -43,7 +52,7 @@ export interface Cell extends CellResult {
 export interface GraphResult {
   name: string;
   label: string;
-  scale: Scale;
+  scale: Scale | "demo";
   people: number;
   neo4jVersion: string;
   subjects: Subjects;
@@ -62,10 +71,22 @@ const budgets: LoadBudget[] = quick
       { concurrency: 1, requests: 60, seconds: 5, warmup: 3 },
       { concurrency: 10, requests: 200, seconds: 8, warmup: 3 },
     ];
-const graphs: GraphSpec[] = [
-  { name: "bench-analysis-10k", label: "10,000-person graph", port: 7691, scale: "small", ways: ["floor", "our gateway"] },
-  { name: "bench-analysis", label: "civil-service graph", port: 7690, scale: "civil-service", ways },
-];
+const graphSpecs: Record<string, GraphSpec> = {
+  "10k": { name: "bench-analysis-10k", label: "10,000-person graph", port: 7691, scale: "small", ways: ["floor", "our gateway"] },
+  "civil-service": { name: "bench-analysis", label: "civil-service graph", port: 7690, scale: "civil-service", ways },
+  demo: { name: "bench-analysis-demo", label: "demo graph", port: 7692, scale: "demo", ways: ["floor", "subgraph", "our gateway"] },
+};
+const graphArgument = process.argv.indexOf("--graph");
+const graphName = graphArgument >= 0 ? process.argv[graphArgument + 1] : undefined;
+if (graphName !== undefined && !(graphName in graphSpecs)) {
+  console.error(`--graph must be one of ${Object.keys(graphSpecs).join(", ")}; it was ${graphName}.`);
+  process.exit(1);
+}
+const graphs: GraphSpec[] = graphName ? [graphSpecs[graphName]!] : [graphSpecs["10k"]!, graphSpecs["civil-service"]!];
+/** Only the questions asked as on a past date, and today's. */
+const asAtOnly = process.argv.includes("--as-at");
+/** The interleaved pairs' rounds: each way's batches add up to the budget's requests. */
+const rounds = quick ? 2 : 5;
 const generatorSeed = 2026;
 // The longest either gateway waits for a subgraph: long enough that a slow operation is measured, not cut off.
 const subgraphTimeoutMs = 60_000;
@@ -77,7 +98,7 @@ function graphStamp(spec: GraphSpec): string {
   const sources = [
     "data/generate/generate.ts",
     "graph/migrate.ts",
-    ...readdirSync(resolve(repoRoot, "seed"))
+    ...readdirSync(resolve(repoRoot, "data/seed"))
       .filter((f) => f.endsWith(".ts"))
       .map((f) => `data/seed/${f}`),
   ];
@@ -102,7 +123,10 @@ async function openGraph(spec: GraphSpec): Promise<{ neo4j: LocalNeo4j; driver: 
     log(`Building the ${spec.label} (scale ${spec.scale}, seed ${generatorSeed})…`);
     await seedDemoData(driver);
     // In a process of its own, so that the bench process's peak memory is the benchmark's.
-    await exited(startNode("generate", "bench/import-worker.ts", { NEO4J_URI: neo4jRunning.uri, NEO4J_PASSWORD: password }, ["generate", spec.scale, "10000"]));
+    if (spec.scale !== "demo")
+      await exited(
+        startNode("generate", "bench/import-worker.ts", { NEO4J_URI: neo4jRunning.uri, NEO4J_PASSWORD: password }, ["generate", spec.scale, "10000"]),
+      );
     writeFileSync(stampFile, stamp);
   }
   return { neo4j: neo4jRunning, driver };
@@ -217,6 +241,31 @@ function requestFor(op: Operation, way: Way, stack: Stack, driver: Driver, heade
   return url ? graphqlRequest(url, op.query, op.variables, headers) : null;
 }
 
+/** Today's question and the same as on the past date, one way, in alternating rounds; cells named by operation. */
+async function interleavedPair(today: Operation, past: Operation, way: Way, stack: Stack, driver: Driver): Promise<Cell[]> {
+  const pair: [string, Request][] = [];
+  const sign = async () => {
+    const headers = await readerHeaders(stack);
+    const requests = [today, past].map((asked): [string, Request] | null => {
+      const request = requestFor(asked, way, stack, driver, headers);
+      return request ? [asked.name, request] : null;
+    });
+    pair.splice(0, pair.length, ...requests.filter((r) => r !== null));
+  };
+  await sign();
+  if (pair.length < 2) return [];
+  const interleaved = await measureInterleaved(way, pair, {
+    rounds,
+    batchSizes: Object.fromEntries(budgets.map((b) => [b.concurrency, Math.max(1, Math.round(b.requests / rounds))])),
+    // The subgraphs' tokens live two minutes: each round signs them afresh (measureInterleaved reads the pair each time).
+    beforeRound: sign,
+    log,
+  });
+  await keepRunning(stack, `${today.name} and ${past.name}, ${way}`);
+  // measureInterleaved names its cells by the pair's labels: here the operations, for one way.
+  return interleaved.map((c) => ({ ...c, operation: c.way, way }));
+}
+
 async function benchGraph(spec: GraphSpec): Promise<GraphResult> {
   const { neo4j: server, driver } = await openGraph(spec);
   try {
@@ -228,12 +277,22 @@ async function benchGraph(spec: GraphSpec): Promise<GraphResult> {
     log(`${spec.label}: ${people.toLocaleString("en-GB")} people; service ${subjects.serviceId}`);
     const stack = await startStack(server.uri, spec.ways.includes("@apollo/gateway"));
     const cells: Cell[] = [];
+    const all = operations(subjects);
+    const pastOf = new Map(all.filter((op) => op.todayOf).map((op) => [op.todayOf!, op]));
+    const measured = asAtOnly ? all.filter((op) => op.todayOf || pastOf.has(op.name)) : all;
     // Neo4j starts with a cold page cache: one pass over every operation first, so the first cells are not the ones that load it.
-    for (const op of operations(subjects)) {
+    for (const op of measured) {
       for (const way of ["floor", "our gateway"] as const) await requestFor(op, way, stack, driver, await readerHeaders(stack))?.();
     }
-    for (const op of operations(subjects)) {
+    for (const op of measured) {
+      // A past-date question is measured with today's, below.
+      if (op.todayOf) continue;
+      const past = pastOf.get(op.name);
       for (const way of spec.ways) {
+        if (past && way !== "floor") {
+          cells.push(...(await interleavedPair(op, past, way, stack, driver)));
+          continue;
+        }
         // Signed afresh for each cell: the subgraphs' token lives two minutes.
         const request = requestFor(op, way, stack, driver, await readerHeaders(stack));
         const sameAs = "sameAs" in op.floor ? op.floor.sameAs : undefined;
@@ -275,11 +334,14 @@ async function stopEverything(code: number): Promise<never> {
 process.once("SIGINT", () => void stopEverything(130));
 process.once("SIGTERM", () => void stopEverything(143));
 
+const loadBefore = loadavg();
 try {
   const results: GraphResult[] = [];
   for (const spec of graphs) results.push(await benchGraph(spec));
   mkdirSync(resolve(repoRoot, "docs/benchmarks"), { recursive: true });
-  writeReport(results, { quick, budgets, subgraphTimeoutMs });
+  const flags = [...(quick ? ["--quick"] : []), ...(graphName ? ["--graph", graphName] : []), ...(asAtOnly ? ["--as-at"] : [])];
+  writeAsAtReport(results, { command: `npm run bench${flags.length ? ` -- ${flags.join(" ")}` : ""}`, pastDate, rounds, budgets, loadBefore });
+  if (!graphName && !asAtOnly) writeReport(results, { quick, budgets, subgraphTimeoutMs });
 } catch (error) {
   console.error(error);
   await stopEverything(1);

@@ -21,11 +21,16 @@ export interface Operation {
   directQuery?: string;
   /** The floor's Cypher and parameters; an operation answering the same question as another names it instead. */
   floor: { cypher: string; parameters: Record<string, unknown> } | { sameAs: string };
+  /** For a question asked as on a past date: the operation asking it today, measured interleaved with it (goal: within 1.3×). */
+  todayOf?: string;
 }
+
+/** The past date the asAt variants ask about: before the 7 February 2023 machinery-of-government changes (docs/adr/0008). */
+export const pastDate = "2022-06-01";
 
 /** Ids picked from the graph at run time, so each operation asks about something that is there. */
 export interface Subjects {
-  /** The generated service with the most stages. */
+  /** The generated service with the most stages (on the demo graph, the one most people work on). */
   serviceId: string;
   /** Two people working on that service for different organisations. */
   fromPersonId: string;
@@ -40,8 +45,10 @@ export async function pickSubjects(driver: Driver): Promise<Subjects> {
     if (!records[0]) throw new Error(`The graph has nothing for: ${cypher}`);
     return records[0].get(0) as T;
   };
-  const serviceId = await one<string>(`MATCH (s:Service) WHERE s.id STARTS WITH 'gen-'
-    RETURN s.id ORDER BY COUNT { (s)-[:HAS_STAGE]->() } DESC, s.id LIMIT 1`);
+  // A generated one where there are; on the demo graph (none), the one most people work on.
+  const serviceId = await one<string>(`MATCH (s:Service)
+    RETURN s.id ORDER BY s.id STARTS WITH 'gen-' DESC,
+      CASE WHEN s.id STARTS WITH 'gen-' THEN COUNT { (s)-[:HAS_STAGE]->() } ELSE COUNT { (s)-[:HAS_STAGE]->()<-[:WORKS_ON]-() } END DESC, s.id LIMIT 1`);
   const [fromPersonId, toPersonId] = await one<string[]>(
     `
     MATCH (:Service {id: $serviceId})-[:HAS_STAGE]->(:Stage)<-[:WORKS_ON]-(a:Person)-[:WORKS_FOR]->(x:Organisation)
@@ -81,8 +88,8 @@ export const journeyQuery = `query Journey($serviceId: ID!, $asAt: Date) {
 }`;
 
 const linkFields = "strength sharedStageCount sharedServiceCount sharedCommunityCount peopleCount evidence { kind id name }";
-const brokersQuery = (sample: string) =>
-  `query Brokers { brokers(first: 20) { totalCount edges { node { person { id name jobTitle } organisationCount communityCount stageCount sample { ${sample} } } } } }`;
+const brokersQuery = (sample: string, asAt?: string) =>
+  `query Brokers { brokers(first: 20${asAt ? `, asAt: "${asAt}"` : ""}) { totalCount edges { node { person { id name jobTitle } organisationCount communityCount stageCount sample { ${sample} } } } } }`;
 
 export function operations(s: Subjects): Operation[] {
   const first = (n: number) => ({ first: neo4j.int(n) });
@@ -106,11 +113,12 @@ export function operations(s: Subjects): Operation[] {
     },
     // The same question as on a past date, which walks the ended links too (docs/adr/0008); goal: within 1.3× of today's.
     {
-      name: "journey (asAt 2022-06-01)",
+      name: `journey (asAt ${pastDate})`,
       query: journeyQuery,
-      variables: { serviceId: s.serviceId, asAt: "2022-06-01" },
+      variables: { serviceId: s.serviceId, asAt: pastDate },
       direct: "services",
       floor: { sameAs: "journey" },
+      todayOf: "journey",
     },
     {
       name: "journey (generated fields)",
@@ -158,12 +166,13 @@ export function operations(s: Subjects): Operation[] {
       floor: { cypher: floor.organisationLinks, parameters: links(["hm-revenue-customs"], null, false, 20) },
     },
     {
-      name: "organisationLinks (asAt 2022-06-01)",
-      query: `query Links { organisationLinks(organisationId: "hm-revenue-customs", asAt: "2022-06-01", first: 20) { totalCount edges { node {
+      name: `organisationLinks (asAt ${pastDate})`,
+      query: `query Links { organisationLinks(organisationId: "hm-revenue-customs", asAt: "${pastDate}", first: 20) { totalCount edges { node {
         organisation { id name acronym } ${linkFields} } } } }`,
       variables: {},
       direct: "organisations",
       floor: { sameAs: "organisationLinks" },
+      todayOf: "organisationLinks",
     },
     {
       name: "departmentMatrix",
@@ -174,21 +183,29 @@ export function operations(s: Subjects): Operation[] {
       floor: { cypher: floor.departmentMatrix, parameters: links(s.departmentIds, s.departmentIds, true, s.departmentIds.length ** 2) },
     },
     {
-      name: "departmentMatrix (asAt 2022-06-01)",
-      query: `query Matrix($ids: [ID!]!) { departmentMatrix(organisationIds: $ids, asAt: "2022-06-01") { organisations { id name } links {
+      name: `departmentMatrix (asAt ${pastDate})`,
+      query: `query Matrix($ids: [ID!]!) { departmentMatrix(organisationIds: $ids, asAt: "${pastDate}") { organisations { id name } links {
         from { id name } organisation { id name } ${linkFields} } } }`,
       variables: { ids: s.departmentIds },
       direct: "organisations",
       floor: { sameAs: "departmentMatrix" },
+      todayOf: "departmentMatrix",
     },
     {
       name: "brokers",
       query: brokersQuery("id name"),
       variables: {},
-      // The people subgraph's Organisation holds only the id: the gateway asks the organisations subgraph for names.
+      // The people subgraph reads the sample's names itself (as on asAt); the subgraph alone is asked for the same fields.
       direct: "people",
-      directQuery: brokersQuery("id"),
       floor: { cypher: floor.brokers, parameters: first(20) },
+    },
+    {
+      name: `brokers (asAt ${pastDate})`,
+      query: brokersQuery("id name", pastDate),
+      variables: {},
+      direct: "people",
+      floor: { sameAs: "brokers" },
+      todayOf: "brokers",
     },
     {
       name: "path",
@@ -196,6 +213,14 @@ export function operations(s: Subjects): Operation[] {
       variables: { fromId: s.fromPersonId, toId: s.toPersonId },
       direct: "people",
       floor: { cypher: floor.path, parameters: { fromId: s.fromPersonId, toId: s.toPersonId } },
+    },
+    {
+      name: `path (asAt ${pastDate})`,
+      query: `query Path($fromId: ID!, $toId: ID!, $asAt: Date) { path(fromId: $fromId, toId: $toId, maxDepth: 4, asAt: $asAt) { length steps { kind id name via forward } } }`,
+      variables: { fromId: s.fromPersonId, toId: s.toPersonId, asAt: pastDate },
+      direct: "people",
+      floor: { sameAs: "path" },
+      todayOf: "path",
     },
   ];
 }

@@ -135,7 +135,7 @@ ${memory.join("\n")}
 }
 
 /** The commit measured, marked when the working tree differs from it. */
-function codeVersion(): string {
+export function codeVersion(): string {
   const git = (...args: string[]) => execFileSync("git", args, { cwd: repoRoot, encoding: "utf8" }).trim();
   try {
     return `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain", "--untracked-files=no") ? " with uncommitted changes" : ""}`;
@@ -166,6 +166,8 @@ export function writeReport(results: GraphResult[], run: RunInfo, code = codeVer
     .map((b) => `concurrency ${b.concurrency}: at most ${b.requests} requests or ${b.seconds} s after ${b.warmup} warm-up requests`)
     .join("; ");
   const markdown = `# Benchmarks
+
+The analyses asked as on a past date beside today's, interleaved: [benchmarks/as-at.md](benchmarks/as-at.md).
 
 ## Analysis operations
 
