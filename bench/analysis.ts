@@ -9,7 +9,7 @@
  * .neo4j/bench-analysis-demo), built once and reused while its stamp matches. `--graph` runs one graph,
  * `--as-at` only the past-date questions and today's. Writes docs/benchmarks/analysis.json and
  * docs/benchmarks.md when both standard graphs ran in full, and docs/benchmarks/as-at.md and
- * as-at.json on every run. Stops everything it started, also on failure.
+ * as-at.json on every run (as-at-<graph> for one graph). Stops everything it started, also on failure.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -340,7 +340,11 @@ try {
   for (const spec of graphs) results.push(await benchGraph(spec));
   mkdirSync(resolve(repoRoot, "docs/benchmarks"), { recursive: true });
   const flags = [...(quick ? ["--quick"] : []), ...(graphName ? ["--graph", graphName] : []), ...(asAtOnly ? ["--as-at"] : [])];
-  writeAsAtReport(results, { command: `npm run bench${flags.length ? ` -- ${flags.join(" ")}` : ""}`, pastDate, rounds, budgets, loadBefore });
+  writeAsAtReport(
+    results,
+    { command: `npm run bench${flags.length ? ` -- ${flags.join(" ")}` : ""}`, pastDate, rounds, budgets, loadBefore },
+    graphName ? `as-at-${graphName}` : "as-at",
+  );
   if (!graphName && !asAtOnly) writeReport(results, { quick, budgets, subgraphTimeoutMs });
 } catch (error) {
   console.error(error);

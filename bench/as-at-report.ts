@@ -1,7 +1,7 @@
 /**
  * The past-date questions beside today's (bench/analysis.ts measures each pair interleaved): p50 and
  * p95 of both and their ratio per way and concurrency, against the goal of within 1.3× of today's.
- * Writes docs/benchmarks/as-at.md and docs/benchmarks/as-at.json.
+ * Writes docs/benchmarks/as-at.md and as-at.json, or as-at-<graph>.md and .json for a run of one graph.
  */
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -74,11 +74,13 @@ function errorNotes(rows: readonly AsAtRow[]): string {
 export function writeAsAtReport(
   results: readonly GraphResult[],
   run: { command: string; pastDate: string; rounds: number; budgets: readonly LoadBudget[]; loadBefore: number[] },
+  /** The file's name without its extension. */
+  file = "as-at",
 ): void {
   const rows = asAtRows(results);
   const date = new Date().toISOString();
   const code = codeVersion();
-  writeFileSync(resolve(repoRoot, "docs/benchmarks/as-at.json"), `${JSON.stringify({ date, code, run, goal: asAtGoal, rows }, null, 2)}\n`);
+  writeFileSync(resolve(repoRoot, `docs/benchmarks/${file}.json`), `${JSON.stringify({ date, code, run, goal: asAtGoal, rows }, null, 2)}\n`);
   const over = rows.filter((r) => r.ratio > asAtGoal);
   const load = (l: readonly number[]) => l.map((n) => n.toFixed(1)).join(" ");
   const graphs = results.map((g) => `${g.label} (${g.people.toLocaleString("en-GB")} people; service \`${g.subjects.serviceId}\`)`).join("; ");
@@ -98,5 +100,5 @@ reads each organisation's version of the day; today's reads the links that hold 
 | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.map((r) => `| ${r.graph} | ${r.operation} | ${r.way} | ${r.concurrency} | ${fmt(r.todayP50)} | ${fmt(r.pastP50)} | ${times(r.ratio)} | ${fmt(r.todayP95)} | ${fmt(r.pastP95)} | ${r.errors} |`).join("\n")}
 ${errorNotes(rows)}`;
-  writeFileSync(resolve(repoRoot, "docs/benchmarks/as-at.md"), markdown);
+  writeFileSync(resolve(repoRoot, `docs/benchmarks/${file}.md`), markdown);
 }

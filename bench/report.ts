@@ -167,7 +167,7 @@ export function writeReport(results: GraphResult[], run: RunInfo, code = codeVer
     .join("; ");
   const markdown = `# Benchmarks
 
-The analyses asked as on a past date beside today's, interleaved: [benchmarks/as-at.md](benchmarks/as-at.md).
+The analyses asked as on a past date beside today's, interleaved: \`npm run bench -- --graph 10k --as-at\` writes [benchmarks/as-at-10k.md](benchmarks/as-at-10k.md), \`--graph demo\` [benchmarks/as-at-demo.md](benchmarks/as-at-demo.md), a full run benchmarks/as-at.md for both graphs.
 
 ## Analysis operations
 
