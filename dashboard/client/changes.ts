@@ -4,6 +4,7 @@
  * who joined or left; filtered by department and kind, each with its date and its source. A date known
  * only between two snapshots is shown as such. The download holds every matching change.
  */
+import { go } from "./address.js";
 import { request } from "./api.js";
 import { createDataTable, type Column, type DataTable } from "./data-table.js";
 import { dateError, dateInput, longDate, readDate, todayIso, writeDate } from "./date-input.js";
@@ -66,7 +67,11 @@ const columns: Column<Change>[] = [
 const pageSize = 50;
 
 export interface ChangesView {
-  show(): Promise<void>;
+  /**
+   * Shows the changes between the address's `from` (five years back when it names none) and `to`,
+   * touching its `department`, of its `kinds` (comma-separated; every kind when none).
+   */
+  show(params: URLSearchParams): Promise<void>;
 }
 
 /** Five years back by default: the period opens on something worth seeing before anything is chosen. */
@@ -79,7 +84,6 @@ export function createChangesView(): ChangesView {
     dateInput({ id: "changes-from", legend: "From", hint: "Changes after this day, for example 1 6 2022" }),
     dateInput({ id: "changes-to", legend: "To (optional)", hint: "Up to and including this day; today when left empty" }),
   );
-  writeDate("changes-from", defaultFrom());
   const kindBoxes = () => [...form.querySelectorAll<HTMLInputElement>('input[name="kind"]')];
   byId("changes-kinds").replaceChildren(
     ...(Object.entries(changeKinds) as [Types.ChangeKind, string][]).map(([kind, label]) =>
@@ -93,6 +97,8 @@ export function createChangesView(): ChangesView {
   );
 
   let period: { from: string; to: string | null } = { from: defaultFrom(), to: null };
+  let departmentId: string | null = null;
+  let kinds: Types.ChangeKind[] = [];
   const table: DataTable = createDataTable(byId("changes-table"), {
     id: "changes",
     caption: "What changed, oldest first",
@@ -101,12 +107,9 @@ export function createChangesView(): ChangesView {
     csvFilename: "changes.csv",
     downloadEveryRow: { pageSize: 500 },
     async fetchPage(after, size = pageSize) {
-      const kinds = kindBoxes()
-        .filter((box) => box.checked)
-        .map((box) => box.value as Types.ChangeKind);
       const { changes: page } = await request(operations.changes, {
         ...period,
-        departmentId: departmentSelect.value || null,
+        departmentId,
         kinds: kinds.length ? kinds : null,
         first: size,
         after,
@@ -125,27 +128,50 @@ export function createChangesView(): ChangesView {
     return { from: from.date, to: to.date };
   }
 
+  const checkedKinds = () =>
+    kindBoxes()
+      .filter((box) => box.checked)
+      .map((box) => box.value);
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const read = readPeriod();
     if (!read) return;
-    period = read;
-    void table.reload();
+    go("changes", { from: read.from, to: read.to, department: departmentSelect.value, kinds: checkedKinds().join(",") });
   });
 
-  let loaded: Promise<void> | undefined;
+  let departments: Promise<void> | undefined;
+  let shown: string | undefined;
   return {
-    show: () =>
-      (loaded ??= (async () => {
-        try {
-          const { organisations } = await request(operations.departments, { asAt: null });
-          departmentSelect.append(
+    async show(params) {
+      const key = params.toString();
+      if (key === shown) return;
+      shown = key;
+      // The list of departments is a convenience: the changes load without it.
+      departments ??= request(operations.departments, { asAt: null }).then(
+        ({ organisations }) =>
+          void departmentSelect.append(
             ...organisations.map((o) => h("option", { value: o.id }, `${nameWithAcronym(o)}${o.statusAt === "closed" ? " (closed)" : ""}`)),
-          );
-        } catch {
-          // The list of departments is a convenience: the changes load without it.
-        }
-        await table.reload();
-      })()),
+          ),
+        () => undefined,
+      );
+      await departments;
+      if (shown !== key) return;
+      writeDate("changes-from", params.get("from") ?? defaultFrom());
+      writeDate("changes-to", params.get("to"));
+      const wantedKinds = (params.get("kinds") ?? "").split(",").filter((k) => k in changeKinds) as Types.ChangeKind[];
+      for (const box of kindBoxes()) box.checked = wantedKinds.includes(box.value as Types.ChangeKind);
+      const wantedDepartment = params.get("department");
+      // A department the list has not got (closed before it, or mistyped) is still asked for, and named as its id.
+      if (wantedDepartment && ![...departmentSelect.options].some((o) => o.value === wantedDepartment))
+        departmentSelect.append(h("option", { value: wantedDepartment }, wantedDepartment));
+      departmentSelect.value = wantedDepartment ?? "";
+      const read = readPeriod();
+      if (!read) return;
+      period = read;
+      departmentId = wantedDepartment || null;
+      kinds = wantedKinds;
+      await table.reload();
+    },
   };
 }

@@ -3,7 +3,7 @@
  * carry aria-sort), with the rows loaded so far downloadable as CSV.
  */
 import { downloadCsv, toCsv } from "./csv.js";
-import { h } from "./dom.js";
+import { h, stackOnPhones } from "./dom.js";
 
 export interface Column<Row> {
   heading: string;
@@ -50,6 +50,8 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
   let rows: Row[] = [];
   let page: Page<Row> | undefined;
   let sort: { column: number; direction: Direction } | undefined;
+  /** Counts the reloads, so a page asked for before the latest one is not added to its rows. */
+  let generation = 0;
 
   const status = h("p", { class: "govuk-body", role: "status", id: `${options.id}-status` });
   const table = h("table", { class: "govuk-table dashboard-data-table", id: options.id, "aria-describedby": `${options.id}-status` });
@@ -124,6 +126,7 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
       h("thead", { class: "govuk-table__head" }, header),
       h("tbody", { class: "govuk-table__body" }, body),
     );
+    stackOnPhones(table);
     const total = page?.totalCount ?? 0;
     status.textContent = `Showing ${rows.length.toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} ${options.rowName}${total === 1 ? "" : "s"}. Select a column heading to sort by it.`;
     more.hidden = !page?.hasNextPage;
@@ -136,13 +139,17 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
 
   /** Fetches the next page into the table; false when that failed (the status says why). */
   async function fetchNext(size?: number): Promise<boolean> {
+    const asked = generation;
     try {
-      page = await options.fetchPage(page?.endCursor ?? null, size);
+      const next = await options.fetchPage(page?.endCursor ?? null, size);
+      // Reloaded meanwhile (a filter changed): this page belongs to the rows that were.
+      if (asked !== generation) return false;
+      page = next;
       rows = [...rows, ...page.rows];
       render();
       return true;
     } catch (error) {
-      status.textContent = (error as Error).message;
+      if (asked === generation) status.textContent = (error as Error).message;
       return false;
     }
   }
@@ -167,6 +174,7 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
 
   return {
     async reload() {
+      generation++;
       rows = [];
       page = undefined;
       status.textContent = `Loading ${options.rowName}s…`;

@@ -92,10 +92,13 @@ export function dateError(id: string, message: string): void {
 
 /** Fills the date input `id` with a YYYY-MM-DD date, or empties it. */
 export function writeDate(id: string, date: string | null): void {
-  const [year, month, day] = date ? date.split("-").map((part) => String(Number(part))) : ["", "", ""];
-  byId<HTMLInputElement>(`${id}-day`).value = day ?? "";
-  byId<HTMLInputElement>(`${id}-month`).value = month ?? "";
-  byId<HTMLInputElement>(`${id}-year`).value = year ?? "";
+  // Not a YYYY-MM-DD date (an address typed by hand): kept as it is, for readDate to refuse.
+  const [year = "", month = "", day = ""] = /^\d{4}-\d{1,2}-\d{1,2}$/.test(date ?? "")
+    ? date!.split("-").map((part) => String(Number(part)))
+    : ["", "", date ?? ""];
+  byId<HTMLInputElement>(`${id}-day`).value = day;
+  byId<HTMLInputElement>(`${id}-month`).value = month;
+  byId<HTMLInputElement>(`${id}-year`).value = year;
 }
 
 const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];

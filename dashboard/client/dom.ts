@@ -48,7 +48,7 @@ export function tag(text: string, colour?: string): HTMLElement {
 }
 
 /** A button that looks like a link: it selects something on the page rather than going somewhere. */
-export function linkButton(text: string | Node, onSelect: () => void, attributes: Attributes = {}): HTMLButtonElement {
+export function linkButton(text: string | Node, onSelect: (event: Event) => void, attributes: Attributes = {}): HTMLButtonElement {
   return h("button", { type: "button", class: "dashboard-link-button", onclick: onSelect, ...attributes }, text);
 }
 
@@ -102,4 +102,19 @@ export function showStatus(region: HTMLElement, message: string, kind: "loading"
 /** For request()'s `waiting`: says in a loading region that the API asked for a pause (its rate limit), and how long. */
 export function waitingIn(region: HTMLElement): (seconds: number) => void {
   return (seconds) => showStatus(region, `The service has had many requests from here just now: trying again in ${plural(seconds, "second")}…`, "loading");
+}
+
+/**
+ * Marks a table to be shown on a phone as a card per row, each cell under its column's heading
+ * (dashboard.css): the headings are copied to the cells, for the stylesheet to show beside them.
+ */
+export function stackOnPhones<T extends HTMLTableElement>(table: T): T {
+  table.classList.add("dashboard-stacked");
+  const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent?.trim() ?? "");
+  for (const row of table.querySelectorAll("tbody tr"))
+    [...row.children].forEach((cell, i) => {
+      const heading = headings[i];
+      if (heading) cell.setAttribute("data-label", heading);
+    });
+  return table;
 }

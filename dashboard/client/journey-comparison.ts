@@ -4,7 +4,7 @@
  * Read from the two journeys themselves, so the map can mark each difference where it is.
  */
 import { longDate } from "./date-input.js";
-import { h, shortName } from "./dom.js";
+import { h, shortName, stackOnPhones } from "./dom.js";
 import type { Types } from "./operations.js";
 
 type Journey = NonNullable<Types.JourneyMapQuery["journey"]>;
@@ -83,33 +83,35 @@ export function comparisonTable(comparison: JourneyComparison, service: string):
     h(
       "div",
       { class: "dashboard-table-scroller", role: "region", "aria-labelledby": "journey-comparison-heading", tabindex: "0" },
-      h(
-        "table",
-        { class: "govuk-table", id: "journey-comparison-table" },
-        h("caption", { class: "govuk-table__caption govuk-table__caption--s" }, `${differences.length} differences, stage by stage`),
+      stackOnPhones(
         h(
-          "thead",
-          { class: "govuk-table__head" },
+          "table",
+          { class: "govuk-table", id: "journey-comparison-table" },
+          h("caption", { class: "govuk-table__caption govuk-table__caption--s" }, `${differences.length} differences, stage by stage`),
           h(
-            "tr",
-            { class: "govuk-table__row" },
-            ["Stage", "Lane", "What", `On ${longDate(earlier)}`, `On ${longDate(later)}`].map((t) =>
-              h("th", { scope: "col", class: "govuk-table__header" }, t),
-            ),
-          ),
-        ),
-        h(
-          "tbody",
-          { class: "govuk-table__body" },
-          differences.map((d) =>
+            "thead",
+            { class: "govuk-table__head" },
             h(
               "tr",
               { class: "govuk-table__row" },
-              cell(`${d.stage.position}. ${d.stage.name}`),
-              cell(laneNames[d.lane]),
-              cell(d.organisation ? `Where ${shortName(d.organisation)} sits` : "Who is responsible"),
-              cell(d.before),
-              cell(d.after),
+              ["Stage", "Lane", "What", `On ${longDate(earlier)}`, `On ${longDate(later)}`].map((t) =>
+                h("th", { scope: "col", class: "govuk-table__header" }, t),
+              ),
+            ),
+          ),
+          h(
+            "tbody",
+            { class: "govuk-table__body" },
+            differences.map((d) =>
+              h(
+                "tr",
+                { class: "govuk-table__row" },
+                cell(`${d.stage.position}. ${d.stage.name}`),
+                cell(laneNames[d.lane]),
+                cell(d.organisation ? `Where ${shortName(d.organisation)} sits` : "Who is responsible"),
+                cell(d.before),
+                cell(d.after),
+              ),
             ),
           ),
         ),

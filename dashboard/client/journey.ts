@@ -5,8 +5,9 @@
  */
 import { request } from "./api.js";
 import { currentToken } from "./session.js";
-import type { DetailsPanel } from "./details.js";
-import { dateInput, longDate, readDate, todayIso } from "./date-input.js";
+import { go } from "./address.js";
+import { createDetailsPanel, readSelection, selectionText, type Selection } from "./details.js";
+import { dateInput, longDate, readDate, todayIso, writeDate } from "./date-input.js";
 import { compareJourneys, comparisonTable, differencesAt, type JourneyComparison } from "./journey-comparison.js";
 import { bulletList, byId, h, linkButton, plural, shortName, showStatus, tag, waitingIn } from "./dom.js";
 import { operations, type Types } from "./operations.js";
@@ -55,16 +56,21 @@ export function stageGaps(stage: JourneyStage): Gap[] {
 
 export interface JourneyView {
   /**
-   * Shows the service's journey as at the date chosen, compared with the second date when one is
-   * given; resolves when the map is on the page, to false when there is no such service.
+   * Shows what the address asks for: the journey of `service` (Starting a Business, or the first
+   * service when the graph has not got it, when none is named) as at `asAt`, compared with `compare`,
+   * with the organisation or person `select`ed (at the stage `at`) in the details panel.
    */
-  load(serviceId: string): Promise<boolean>;
-  /** Fills the list of services to choose from; resolves to their ids. */
-  loadServices(): Promise<string[]>;
-  currentServiceId(): string;
+  show(params: URLSearchParams): Promise<void>;
 }
 
-export function createJourneyView(details: DetailsPanel): JourneyView {
+/** The journey's state as the address holds it. */
+interface JourneyState {
+  service: string | null;
+  asAt: string | null;
+  compare: string | null;
+}
+
+export function createJourneyView(): JourneyView {
   const form = byId<HTMLFormElement>("journey-form");
   const select = byId<HTMLSelectElement>("journey-service");
   const summary = byId("journey-summary");
@@ -72,6 +78,24 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
   const comparisonRegion = byId("journey-comparison");
   let serviceId = defaultServiceId;
   let comparison: JourneyComparison | undefined;
+  /** What the map shows now, and what the address asked for when it was drawn. */
+  let state: JourneyState = { service: null, asAt: null, compare: null };
+  let drawn: string | undefined;
+  const stateKey = (s: JourneyState) => JSON.stringify([s.service, s.asAt, s.compare]);
+  const details = createDetailsPanel(byId("journey-details"), (selection) => selectOnMap(selection));
+  /** The stage of the last thing selected on the map, so the details' link back returns to it. */
+  let at: string | null = null;
+
+  function selectOnMap(selection: Selection, stageId = at): void {
+    go("journey", { ...state, select: selectionText(selection), at: stageId });
+  }
+  /** The button selected on the map: in the stage it was selected at, or the first one for it. */
+  function selectedButton(selection: Selection, stageId: string | null): HTMLElement | undefined {
+    const buttons = [...map.querySelectorAll<HTMLElement>("[data-select]")].filter((b) => b.dataset["select"] === selectionText(selection));
+    return buttons.find((b) => b.closest<HTMLElement>("[data-stage]")?.dataset["stage"] === stageId) ?? buttons[0];
+  }
+  const onMap = (selection: Selection) => (event: Event) =>
+    selectOnMap(selection, (event.currentTarget as HTMLElement).closest<HTMLElement>("[data-stage]")?.dataset["stage"] ?? null);
   byId("journey-dates").replaceChildren(
     dateInput({ id: "journey-as-at", legend: "As at (optional)", hint: "For example, 1 6 2022 shows it before the 2023 changes to departments" }),
     dateInput({ id: "journey-compare", legend: "Compare with (optional)", hint: "Another date: the map marks what moved between the two" }),
@@ -81,15 +105,17 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
   const organisationButton = (o: { id: string; name: string; acronym: string | null }) =>
     linkButton(
       h("span", {}, shortName(o), h("span", { class: "govuk-visually-hidden" }, `${shortName(o) === o.name ? "" : ` (${o.name})`}: show details`)),
-      () => void details.showOrganisation(o.id),
-      { title: o.name },
+      onMap({ kind: "organisation", id: o.id }),
+      { title: o.name, "data-select": `organisation:${o.id}` },
     );
 
   const personEntry = (edge: StagePerson) =>
     h(
       "li",
       { class: "journey-map__person" },
-      linkButton(h("span", {}, edge.node.name, h("span", { class: "govuk-visually-hidden" }, ": show details")), () => void details.showPerson(edge.node.id)),
+      linkButton(h("span", {}, edge.node.name, h("span", { class: "govuk-visually-hidden" }, ": show details")), onMap({ kind: "person", id: edge.node.id }), {
+        "data-select": `person:${edge.node.id}`,
+      }),
       h("span", { class: "journey-map__role" }, `${edge.role}${edge.professions.length ? ` · ${edge.professions.map((p) => p.name).join(", ")}` : ""}`),
     );
 
@@ -297,8 +323,10 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
 
   function renderMap(journey: Journey): void {
     const stages = journey.stages;
-    const row = (heading: Node | string, cells: HTMLTableCellElement[], className = "") =>
-      h("tr", { class: `govuk-table__row ${className}` }, h("th", { scope: "row", class: "govuk-table__header journey-map__lane" }, heading), cells);
+    const row = (heading: Node | string, cells: HTMLTableCellElement[], className = "") => {
+      cells.forEach((cell, i) => (cell.dataset["stage"] = stages[i]!.stage.id));
+      return h("tr", { class: `govuk-table__row ${className}` }, h("th", { scope: "row", class: "govuk-table__header journey-map__lane" }, heading), cells);
+    };
     const table = h(
       "table",
       { class: "govuk-table journey-map", id: "journey-map-table" },
@@ -339,6 +367,8 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
         row("Gaps", stages.map(gapCell), "journey-map__row--gaps"),
       ),
     );
+    // Each stage a column wide enough to read on a phone (dashboard.css).
+    table.style.setProperty("--stages", String(stages.length));
     map.replaceChildren(
       h("div", { class: "journey-map__scroller", role: "region", "aria-label": `${journey.service.name} journey map, scrolls sideways`, tabindex: "0" }, table),
     );
@@ -349,58 +379,95 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
     select.value = id;
   }
 
-  const view: JourneyView = {
-    currentServiceId: () => serviceId,
-    async load(id) {
-      const asAt = readDate("journey-as-at");
-      const compareWith = readDate("journey-compare", "The date to compare with");
-      if (!asAt || !compareWith) return true;
-      serviceId = id;
-      showStatus(map, "Loading the journey map…", "loading");
-      comparisonRegion.replaceChildren();
-      try {
-        const [{ journey }, other] = await Promise.all([
-          request(operations.journey, { serviceId: id, asAt: asAt.date }, { waiting: waitingIn(map) }),
-          compareWith.date && compareWith.date !== (asAt.date ?? todayIso())
-            ? request(operations.journey, { serviceId: id, asAt: compareWith.date }, { waiting: waitingIn(map) })
-            : undefined,
-        ]);
-        if (!journey) {
-          showStatus(map, "There is no service with that id in the graph.", "error");
-          return false;
-        }
-        comparison = other?.journey ? compareJourneys(journey, other.journey) : undefined;
-        ensureOption(journey.service.id, journey.service.name);
-        renderSummary(journey);
-        renderMap(journey);
-        if (comparison) comparisonRegion.replaceChildren(comparisonTable(comparison, journey.service.name));
-        // Read by the end-to-end tests and the dashboard benchmark: the first useful view is on the page.
-        if (!performance.getEntriesByName("journey-map-rendered").length) performance.mark("journey-map-rendered");
-        map.dataset["serviceId"] = journey.service.id;
-        return true;
-      } catch (error) {
+  /**
+   * Draws the journey `state` asks for; resolves when the map is on the page, to false when there is
+   * no such service (or the address's dates are not dates, which the form then says).
+   */
+  let loads = 0;
+  async function load(id: string, asAt: string | null, compareWith: string | null): Promise<boolean> {
+    const ticket = ++loads;
+    serviceId = id;
+    showStatus(map, "Loading the journey map…", "loading");
+    comparisonRegion.replaceChildren();
+    try {
+      const [{ journey }, other] = await Promise.all([
+        request(operations.journey, { serviceId: id, asAt }, { waiting: waitingIn(map) }),
+        compareWith && compareWith !== (asAt ?? todayIso())
+          ? request(operations.journey, { serviceId: id, asAt: compareWith }, { waiting: waitingIn(map) })
+          : undefined,
+      ]);
+      // The address moved on while this one loaded: the later journey draws instead.
+      if (ticket !== loads) return true;
+      if (!journey) {
         summary.replaceChildren();
-        showStatus(map, (error as Error).message, "error");
-        return true;
+        showStatus(map, "There is no service with that id in the graph.", "error");
+        return false;
       }
-    },
-    async loadServices() {
-      let services;
-      try {
-        ({ services } = await request(operations.services, {}));
-      } catch (error) {
-        // The map can still show: say why the list to choose from is missing.
-        count.textContent = `The list of services could not be loaded: ${(error as Error).message}`;
-        return [];
+      comparison = other?.journey ? compareJourneys(journey, other.journey) : undefined;
+      ensureOption(journey.service.id, journey.service.name);
+      renderSummary(journey);
+      renderMap(journey);
+      if (comparison) comparisonRegion.replaceChildren(comparisonTable(comparison, journey.service.name));
+      // Read by the end-to-end tests and the dashboard benchmark: the first useful view is on the page.
+      if (!performance.getEntriesByName("journey-map-rendered").length) performance.mark("journey-map-rendered");
+      map.dataset["serviceId"] = journey.service.id;
+      return true;
+    } catch (error) {
+      if (ticket !== loads) return true;
+      summary.replaceChildren();
+      showStatus(map, (error as Error).message, "error");
+      return true;
+    }
+  }
+
+  let services: Promise<string[]> | undefined;
+  async function loadServices(): Promise<string[]> {
+    let list;
+    try {
+      ({ services: list } = await request(operations.services, {}));
+    } catch (error) {
+      // The map can still show: say why the list to choose from is missing.
+      count.textContent = `The list of services could not be loaded: ${(error as Error).message}`;
+      return [];
+    }
+    const shown = [...select.selectedOptions];
+    allServices = list.map((s) => ({ id: s.id, name: s.name, words: [s.name, ...(s.synonyms ?? [])].join(" ").toLowerCase() }));
+    select.replaceChildren(...list.map((s) => h("option", { value: s.id }, s.name)));
+    // The service on show may lie beyond the list's limit: keep it selectable.
+    for (const option of shown) ensureOption(option.value, option.text);
+    select.value = serviceId;
+    if (filter.value.trim()) applyFilter();
+    return list.map((s) => s.id);
+  }
+
+  const view: JourneyView = {
+    async show(params) {
+      services ??= loadServices();
+      const wanted: JourneyState = { service: params.get("service"), asAt: params.get("asAt"), compare: params.get("compare") };
+      if (stateKey(wanted) !== drawn) {
+        state = wanted;
+        drawn = stateKey(wanted);
+        details.clear();
+        writeDate("journey-as-at", wanted.asAt);
+        writeDate("journey-compare", wanted.compare);
+        const asAt = readDate("journey-as-at");
+        const compareWith = readDate("journey-compare", "The date to compare with");
+        if (!asAt || !compareWith) {
+          summary.replaceChildren();
+          return showStatus(map, "The address holds a date that is not a date: correct it above and show the journey again.", "error");
+        }
+        const found = await load(wanted.service ?? defaultServiceId, asAt.date, compareWith.date);
+        // A graph without the demo data shows its first service instead.
+        const first = (await services)[0];
+        if (!found && !wanted.service && first) await load(first, asAt.date, compareWith.date);
+        if (drawn !== stateKey(wanted)) return;
       }
-      const shown = [...select.selectedOptions];
-      allServices = services.map((s) => ({ id: s.id, name: s.name, words: [s.name, ...(s.synonyms ?? [])].join(" ").toLowerCase() }));
-      select.replaceChildren(...services.map((s) => h("option", { value: s.id }, s.name)));
-      // The service on show may lie beyond the list's limit: keep it selectable.
-      for (const option of shown) ensureOption(option.value, option.text);
-      select.value = serviceId;
-      if (filter.value.trim()) applyFilter();
-      return services.map((s) => s.id);
+      const selection = readSelection(params.get("select"));
+      at = params.get("at");
+      if (!selection) return details.clear();
+      if (details.shown() === selectionText(selection)) return;
+      const button = selectedButton(selection, at);
+      await details.show(selection, button && { text: "Back to the map", target: button });
     },
   };
 
@@ -419,7 +486,10 @@ export function createJourneyView(details: DetailsPanel): JourneyView {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    void view.load(select.value);
+    const asAt = readDate("journey-as-at");
+    const compareWith = readDate("journey-compare", "The date to compare with");
+    if (!asAt || !compareWith) return;
+    go("journey", { service: select.value, asAt: asAt.date, compare: compareWith.date });
   });
   return view;
 }

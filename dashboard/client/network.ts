@@ -4,10 +4,11 @@
  * shows the evidence. By default the nodes are the live departments, each counting its agencies and
  * public bodies; choosing a department shows its own family instead.
  */
+import { go } from "./address.js";
 import { request } from "./api.js";
 import { downloadCsv, toCsv } from "./csv.js";
-import { dateInput, longDate, readDate } from "./date-input.js";
-import { bulletList, byId, h, linkButton, nameWithAcronym, plural, shortName, showStatus, summaryList, svg, waitingIn } from "./dom.js";
+import { dateInput, longDate, readDate, writeDate } from "./date-input.js";
+import { bulletList, byId, h, linkButton, nameWithAcronym, plural, shortName, showStatus, summaryList, stackOnPhones, svg, waitingIn } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
 type Link = Types.DepartmentNetworkQuery["departmentMatrix"]["links"][number];
@@ -41,8 +42,12 @@ function spreadLinked(nodes: NetworkNode[], linked: Set<string>): NetworkNode[] 
   return [...slots].map((slot) => slot ?? without.shift()!);
 }
 
+/** A link as the address names it: its two organisations' ids. */
+const linkKey = (link: Link) => `${link.from.id},${link.organisation.id}`;
+
 export interface NetworkView {
-  show(): Promise<void>;
+  /** Shows the network of the address's `family` (the departments when none) as at `asAt`, with the `link` selected. */
+  show(params: URLSearchParams): Promise<void>;
 }
 
 export function createNetworkView(): NetworkView {
@@ -53,6 +58,10 @@ export function createNetworkView(): NetworkView {
   const linksTable = byId("network-links");
   let departments: NetworkNode[] = [];
   let departmentsAsAt: string | null | undefined;
+  /** What the picture shows, as the address holds it, and its links once drawn. */
+  let shown: { family: string; asAt: string | null } = { family: "", asAt: null };
+  let drawn: string | undefined;
+  let links: Link[] = [];
   byId("network-dates").replaceChildren(
     dateInput({ id: "network-as-at", legend: "As at (optional)", hint: "The organisations and links as they stood on this day; today when left empty" }),
   );
@@ -75,7 +84,14 @@ export function createNetworkView(): NetworkView {
     familySelect.value = departments.some((d) => d.id === chosen) ? chosen : "";
   }
 
-  function selectLink(link: Link, index: number): void {
+  /** What was selected, line or table row, for the evidence's link back. */
+  let origin: { key: string; element: HTMLElement | SVGElement } | undefined;
+  function selectLink(link: Link, event: Event): void {
+    origin = { key: linkKey(link), element: event.currentTarget as HTMLElement | SVGElement };
+    go("network", { ...shown, link: linkKey(link) });
+  }
+
+  function showEvidence(link: Link, index: number): void {
     for (const line of figure.querySelectorAll(".network__link"))
       line.classList.toggle("network__link--selected", line.getAttribute("data-index") === String(index));
     const byKind = (kind: Types.LinkKind) => link.evidence.filter((e) => e.kind === kind).map((e) => e.name);
@@ -107,6 +123,15 @@ export function createNetworkView(): NetworkView {
           ];
         }),
       ]),
+      linkButton(
+        "Back to the network",
+        () => {
+          const target =
+            origin?.key === linkKey(link) && origin.element.isConnected ? origin.element : figure.querySelector<SVGElement>(".network__link--selected");
+          target?.focus();
+        },
+        { class: "dashboard-link-button dashboard-details__back" },
+      ),
     );
     heading.focus();
   }
@@ -131,12 +156,13 @@ export function createNetworkView(): NetworkView {
       const a = positions.get(link.from.id);
       const b = positions.get(link.organisation.id);
       if (!a || !b) return null;
-      const select = () => selectLink(link, index);
+      const select = (event: Event) => selectLink(link, event);
       return svg(
         "g",
         {
           class: "network__link",
           "data-index": index,
+          "data-link": linkKey(link),
           tabindex: "0",
           role: "button",
           "aria-label": `${linkName(link)}, strength ${link.strength}: show the evidence`,
@@ -145,7 +171,7 @@ export function createNetworkView(): NetworkView {
             const key = (event as KeyboardEvent).key;
             if (key === "Enter" || key === " ") {
               event.preventDefault();
-              select();
+              select(event);
             }
           },
         },
@@ -174,11 +200,16 @@ export function createNetworkView(): NetworkView {
       h(
         "figure",
         { class: "network" },
-        svg(
-          "svg",
-          { viewBox: `0 0 ${width} ${height}`, class: "network__svg", role: "group", "aria-label": "Network of organisations and the links between them" },
-          svg("g", {}, lines),
-          svg("g", { "aria-hidden": "true" }, labels),
+        // On a phone the picture keeps a readable size and scrolls in here (dashboard.css).
+        h(
+          "div",
+          { class: "network__scroller", role: "region", "aria-label": "The network, scrolls on a narrow screen", tabindex: "0" },
+          svg(
+            "svg",
+            { viewBox: `0 0 ${width} ${height}`, class: "network__svg", role: "group", "aria-label": "Network of organisations and the links between them" },
+            svg("g", {}, lines),
+            svg("g", { "aria-hidden": "true" }, labels),
+          ),
         ),
         h("figcaption", { class: "govuk-body-s" }, description),
       ),
@@ -186,7 +217,7 @@ export function createNetworkView(): NetworkView {
   }
 
   function drawTable(links: Link[]): void {
-    const rows = links.map((link, index) => ({ link, index })).sort((a, b) => b.link.strength - a.link.strength);
+    const rows = [...links].sort((a, b) => b.strength - a.strength);
     const cell = (value: string | number | Node, numeric = false) =>
       h("td", { class: `govuk-table__cell${numeric ? " govuk-table__cell--numeric" : ""}` }, value);
     const headings: [string, boolean][] = [
@@ -202,35 +233,43 @@ export function createNetworkView(): NetworkView {
       h(
         "div",
         { class: "dashboard-table-scroller", role: "region", "aria-label": "Links between organisations", tabindex: "0" },
-        h(
-          "table",
-          { class: "govuk-table", id: "network-links-table" },
-          h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, "The links in the network, strongest first"),
+        stackOnPhones(
           h(
-            "thead",
-            { class: "govuk-table__head" },
+            "table",
+            { class: "govuk-table", id: "network-links-table" },
+            h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, "The links in the network, strongest first"),
             h(
-              "tr",
-              { class: "govuk-table__row" },
-              headings.map(([text, numeric]) => h("th", { scope: "col", class: `govuk-table__header${numeric ? " govuk-table__header--numeric" : ""}` }, text)),
-            ),
-          ),
-          h(
-            "tbody",
-            { class: "govuk-table__body" },
-            rows.map(({ link, index }) =>
+              "thead",
+              { class: "govuk-table__head" },
               h(
                 "tr",
                 { class: "govuk-table__row" },
-                h("th", { scope: "row", class: "govuk-table__header" }, linkName(link)),
-                cell(link.strength, true),
-                cell(link.sharedStageCount, true),
-                cell(link.sharedServiceCount, true),
-                cell(link.sharedCommunityCount, true),
-                cell(link.peopleCount, true),
-                cell(
-                  linkButton(h("span", {}, "Show evidence", h("span", { class: "govuk-visually-hidden" }, ` for ${linkName(link)}`)), () =>
-                    selectLink(link, index),
+                headings.map(([text, numeric]) =>
+                  h("th", { scope: "col", class: `govuk-table__header${numeric ? " govuk-table__header--numeric" : ""}` }, text),
+                ),
+              ),
+            ),
+            h(
+              "tbody",
+              { class: "govuk-table__body" },
+              rows.map((link) =>
+                h(
+                  "tr",
+                  { class: "govuk-table__row" },
+                  h("th", { scope: "row", class: "govuk-table__header" }, linkName(link)),
+                  cell(link.strength, true),
+                  cell(link.sharedStageCount, true),
+                  cell(link.sharedServiceCount, true),
+                  cell(link.sharedCommunityCount, true),
+                  cell(link.peopleCount, true),
+                  cell(
+                    linkButton(
+                      h("span", {}, "Show evidence", h("span", { class: "govuk-visually-hidden" }, ` for ${linkName(link)}`)),
+                      (event) => selectLink(link, event),
+                      {
+                        "data-link": linkKey(link),
+                      },
+                    ),
                   ),
                 ),
               ),
@@ -244,7 +283,7 @@ export function createNetworkView(): NetworkView {
           type: "button",
           class: "govuk-button govuk-button--secondary",
           "data-module": "govuk-button",
-          onclick: () => downloadCsv("department-links.csv", linksCsv(rows.map((r) => r.link))),
+          onclick: () => downloadCsv("department-links.csv", linksCsv(rows)),
         },
         `Download these ${rows.length.toLocaleString("en-GB")} links as CSV`,
       ),
@@ -295,8 +334,9 @@ export function createNetworkView(): NetworkView {
         { organisationIds: nodes.map((n) => n.id), includeChildren: !familyOf, asAt },
         { waiting: waitingIn(figure) },
       );
-      drawNetwork(nodes, departmentMatrix.links, familyOf || undefined, day);
-      drawTable(departmentMatrix.links);
+      links = departmentMatrix.links;
+      drawNetwork(nodes, links, familyOf || undefined, day);
+      drawTable(links);
     } catch (error) {
       showStatus(figure, (error as Error).message, "error");
     }
@@ -306,27 +346,36 @@ export function createNetworkView(): NetworkView {
     event.preventDefault();
     const asAt = readDate("network-as-at");
     if (!asAt) return;
-    void (async () => {
-      try {
-        await loadDepartments(asAt.date);
-      } catch (error) {
-        return showStatus(figure, (error as Error).message, "error");
-      }
-      await draw(familySelect.value, asAt.date);
-    })();
+    go("network", { family: familySelect.value, asAt: asAt.date });
   });
 
-  let loaded: Promise<void> | undefined;
   return {
-    show: () =>
-      (loaded ??= (async () => {
+    async show(params) {
+      const wanted = { family: params.get("family") ?? "", asAt: params.get("asAt") };
+      const key = JSON.stringify(wanted);
+      if (key !== drawn) {
+        drawn = key;
+        shown = wanted;
+        links = [];
+        writeDate("network-as-at", wanted.asAt);
+        const asAt = readDate("network-as-at");
+        if (!asAt) return showStatus(figure, "The address holds a date that is not a date: correct it above and show the network again.", "error");
         showStatus(figure, "Loading the departments…", "loading");
         try {
-          await loadDepartments(null);
+          await loadDepartments(asAt.date);
         } catch (error) {
           return showStatus(figure, (error as Error).message, "error");
         }
-        await draw("", null);
-      })()),
+        if (drawn !== key) return;
+        familySelect.value = wanted.family;
+        await draw(wanted.family, asAt.date);
+        if (drawn !== key) return;
+      }
+      const index = links.findIndex((l) => linkKey(l) === params.get("link"));
+      if (index < 0) {
+        evidence.replaceChildren();
+        for (const line of figure.querySelectorAll(".network__link")) line.classList.remove("network__link--selected");
+      } else showEvidence(links[index]!, index);
+    },
   };
 }

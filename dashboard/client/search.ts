@@ -1,8 +1,9 @@
 /** Search across everything: organisations, people, services, stages, communities and professions. */
+import { addressOf, go } from "./address.js";
 import { request } from "./api.js";
-import type { DetailsPanel } from "./details.js";
-import { dateInput, longDate, readDate } from "./date-input.js";
-import { byId, h, linkButton, plural, showStatus, tag } from "./dom.js";
+import { createDetailsPanel, readSelection, selectionText, type Selection } from "./details.js";
+import { dateInput, longDate, readDate, writeDate } from "./date-input.js";
+import { byId, h, linkButton, plural, showStatus, stackOnPhones, tag } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
 type Hit = Types.SearchQuery["search"]["edges"][number]["node"];
@@ -16,13 +17,12 @@ const typeNames: Record<Types.SearchType, string> = {
   PROFESSION: "Profession",
 };
 
-export interface SearchActions {
-  details: DetailsPanel;
-  /** Opens the journey map of a service. */
-  openJourney(serviceId: string): void;
+export interface SearchView {
+  /** Shows the results for the address's `text` as at `asAt`, with the organisation or person `select`ed. */
+  show(params: URLSearchParams): Promise<void>;
 }
 
-export function createSearchView({ details, openJourney }: SearchActions): void {
+export function createSearchView(): SearchView {
   const form = byId<HTMLFormElement>("search-form");
   const input = byId<HTMLInputElement>("search-text");
   const formGroup = byId("search-form-group");
@@ -43,11 +43,17 @@ export function createSearchView({ details, openJourney }: SearchActions): void 
     return hit.service?.description ?? "";
   }
 
+  let searched: { text: string; asAt: string | null } = { text: "", asAt: null };
+  const details = createDetailsPanel(byId("search-details"), (selection) => selectResult(selection));
+  const selectResult = (selection: Selection) => go("search", { ...searched, select: selectionText(selection) });
+
   function nameCell(hit: Hit): Node | string {
-    if (hit.organisation) return linkButton(hit.name, () => void details.showOrganisation(hit.id));
-    if (hit.person) return linkButton(hit.name, () => void details.showPerson(hit.id));
+    if (hit.organisation || hit.person) {
+      const selection: Selection = { kind: hit.organisation ? "organisation" : "person", id: hit.id };
+      return linkButton(hit.name, () => selectResult(selection), { "data-select": selectionText(selection) });
+    }
     const serviceId = hit.service?.id ?? hit.stage?.service?.id;
-    if (serviceId) return h("a", { class: "govuk-link", href: "#journey", onclick: () => openJourney(serviceId) }, hit.name);
+    if (serviceId) return h("a", { class: "govuk-link", href: addressOf("journey", { service: serviceId }) }, hit.name);
     return hit.name;
   }
 
@@ -66,6 +72,64 @@ export function createSearchView({ details, openJourney }: SearchActions): void 
     }
   }
 
+  async function search(text: string, asAt: string | null): Promise<void> {
+    showStatus(results, "Searching…", "loading");
+    try {
+      const { search } = await request(operations.search, { text, asAt, first: 25, types: null });
+      const hits = search.edges.map((e) => e.node);
+      results.replaceChildren(
+        h(
+          "p",
+          { class: "govuk-body", role: "status" },
+          search.totalCount > hits.length
+            ? `${plural(search.totalCount, "result")}; the best ${hits.length} are shown.`
+            : `${plural(search.totalCount, "result")}.`,
+        ),
+        hits.length === 0
+          ? ""
+          : h(
+              "div",
+              { class: "dashboard-table-scroller", role: "region", "aria-label": "Search results", tabindex: "0" },
+              stackOnPhones(
+                h(
+                  "table",
+                  { class: "govuk-table", id: "search-results-table" },
+                  h(
+                    "caption",
+                    { class: "govuk-table__caption govuk-table__caption--m" },
+                    `Results for “${text}”${asAt ? ` as at ${longDate(asAt)}` : ""}, best first`,
+                  ),
+                  h(
+                    "thead",
+                    { class: "govuk-table__head" },
+                    h(
+                      "tr",
+                      { class: "govuk-table__row" },
+                      ["Name", "Type", "About"].map((t) => h("th", { scope: "col", class: "govuk-table__header" }, t)),
+                    ),
+                  ),
+                  h(
+                    "tbody",
+                    { class: "govuk-table__body" },
+                    hits.map((hit) =>
+                      h(
+                        "tr",
+                        { class: "govuk-table__row" },
+                        h("td", { class: "govuk-table__cell" }, nameCell(hit)),
+                        h("td", { class: "govuk-table__cell" }, tag(typeNames[hit.type], "grey")),
+                        h("td", { class: "govuk-table__cell" }, about(hit)),
+                      ),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+      );
+    } catch (error) {
+      showStatus(results, (error as Error).message, "error");
+    }
+  }
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
@@ -73,56 +137,37 @@ export function createSearchView({ details, openJourney }: SearchActions): void 
     setError(undefined);
     const asAt = readDate("search-as-at");
     if (!asAt) return;
-    void (async () => {
-      showStatus(results, "Searching…", "loading");
-      try {
-        const { search } = await request(operations.search, { text, asAt: asAt.date, first: 25, types: null });
-        const hits = search.edges.map((e) => e.node);
-        results.replaceChildren(
-          h(
-            "p",
-            { class: "govuk-body", role: "status" },
-            search.totalCount > hits.length
-              ? `${plural(search.totalCount, "result")}; the best ${hits.length} are shown.`
-              : `${plural(search.totalCount, "result")}.`,
-          ),
-          hits.length === 0
-            ? ""
-            : h(
-                "table",
-                { class: "govuk-table", id: "search-results-table" },
-                h(
-                  "caption",
-                  { class: "govuk-table__caption govuk-table__caption--m" },
-                  `Results for “${text}”${asAt.date ? ` as at ${longDate(asAt.date)}` : ""}, best first`,
-                ),
-                h(
-                  "thead",
-                  { class: "govuk-table__head" },
-                  h(
-                    "tr",
-                    { class: "govuk-table__row" },
-                    ["Name", "Type", "About"].map((t) => h("th", { scope: "col", class: "govuk-table__header" }, t)),
-                  ),
-                ),
-                h(
-                  "tbody",
-                  { class: "govuk-table__body" },
-                  hits.map((hit) =>
-                    h(
-                      "tr",
-                      { class: "govuk-table__row" },
-                      h("td", { class: "govuk-table__cell" }, nameCell(hit)),
-                      h("td", { class: "govuk-table__cell" }, tag(typeNames[hit.type], "grey")),
-                      h("td", { class: "govuk-table__cell" }, about(hit)),
-                    ),
-                  ),
-                ),
-              ),
-        );
-      } catch (error) {
-        showStatus(results, (error as Error).message, "error");
-      }
-    })();
+    go("search", { text, asAt: asAt.date });
   });
+
+  let shownKey: string | undefined;
+  return {
+    async show(params) {
+      const wanted = { text: params.get("text") ?? "", asAt: params.get("asAt") };
+      const key = JSON.stringify(wanted);
+      if (key !== shownKey) {
+        shownKey = key;
+        searched = wanted;
+        details.clear();
+        input.value = wanted.text;
+        writeDate("search-as-at", wanted.asAt);
+        if (!wanted.text) {
+          results.replaceChildren();
+        } else {
+          const asAt = readDate("search-as-at");
+          if (wanted.text.length < 2) setError("Enter at least 2 letters to search for");
+          else if (asAt) {
+            setError(undefined);
+            await search(wanted.text, asAt.date);
+          }
+        }
+        if (shownKey !== key) return;
+      }
+      const selection = readSelection(params.get("select"));
+      if (!selection) return details.clear();
+      if (details.shown() === selectionText(selection)) return;
+      const button = results.querySelector<HTMLElement>(`[data-select="${CSS.escape(selectionText(selection))}"]`);
+      await details.show(selection, button ? { text: "Back to the results", target: button } : undefined);
+    },
+  };
 }

@@ -3,9 +3,10 @@
  * the form, or a department's services not assessed lately, from the scorecard), and the counts, as
  * sortable tables.
  */
+import { go } from "./address.js";
 import { request } from "./api.js";
 import { createDataTable, type Column } from "./data-table.js";
-import { dateInput, readDate } from "./date-input.js";
+import { dateInput, readDate, writeDate } from "./date-input.js";
 import { byId, h, linkButton, nameWithAcronym, plural, shortName } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
@@ -48,7 +49,12 @@ const listingColumns: Column<Listing>[] = [
 const optionValue = (by: Types.ServiceGrouping, key: string) => `${by}:${key}`;
 
 export interface ServicesView {
-  show(): Promise<void>;
+  /**
+   * Shows the scorecard as at the address's `asAt` and, when it names a `group` (`DEPARTMENT:<id>`,
+   * `PHASE:<phase>`, `THEME:<theme>`), that group's services (those not assessed `since` a date only,
+   * when it gives one).
+   */
+  show(params: URLSearchParams): Promise<void>;
 }
 
 export function createServicesView(): ServicesView {
@@ -85,10 +91,10 @@ export function createServicesView(): ServicesView {
   const listingContainer = byId("services-in-table");
   // Nothing to list until a group is chosen.
   listingContainer.hidden = true;
-  const choose = async (chosen: Group) => {
+  const choose = async (chosen: Group | undefined) => {
     group = chosen;
-    listingContainer.hidden = false;
-    await listing.reload();
+    listingContainer.hidden = !chosen;
+    if (chosen) await listing.reload();
   };
 
   const scorecardColumns: Column<Scorecard>[] = [
@@ -108,9 +114,8 @@ export function createServicesView(): ServicesView {
           : linkButton(
               String(s.notRecentlyAssessedServiceCount),
               () => {
-                select.value = optionValue("DEPARTMENT", s.department.id);
-                void choose({ by: "DEPARTMENT", key: s.department.id, name: nameWithAcronym(s.department), notAssessedSince: String(s.assessedSince) });
-                heading.scrollIntoView();
+                groupNames.set(optionValue("DEPARTMENT", s.department.id), nameWithAcronym(s.department));
+                go("services", { asAt, group: optionValue("DEPARTMENT", s.department.id), since: String(s.assessedSince) });
               },
               { "aria-label": `${plural(s.notRecentlyAssessedServiceCount, "service")} of ${shortName(s.department)} not assessed in 3 years: list them` },
             ),
@@ -172,22 +177,53 @@ export function createServicesView(): ServicesView {
 
   byId<HTMLFormElement>("services-in-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    const value = select.value;
-    if (!value) return;
-    const by = value.slice(0, value.indexOf(":")) as Types.ServiceGrouping;
-    const key = value.slice(value.indexOf(":") + 1);
-    void choose({ by, key, name: groupNames.get(value) ?? key, notAssessedSince: null });
+    if (select.value) go("services", { asAt, group: select.value });
   });
 
   byId<HTMLFormElement>("services-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const read = readDate("services-as-at");
-    if (!read) return;
-    asAt = read.date;
-    void scorecard.reload();
+    if (read) go("services", { asAt: read.date, group: group && optionValue(group.by, group.key), since: group?.notAssessedSince });
   });
-  let loaded: Promise<void> | undefined;
+
+  let choices: Promise<void> | undefined;
+  let counted: Promise<unknown> | undefined;
+  let shown: { asAt: string | null; group: string; since: string | null } | undefined;
   return {
-    show: () => (loaded ??= Promise.all([scorecard.reload(), loadChoices(), phases.reload(), themes.reload()]).then(() => undefined)),
+    async show(params) {
+      const wanted = { asAt: params.get("asAt"), group: params.get("group") ?? "", since: params.get("since") };
+      if (shown && JSON.stringify(shown) === JSON.stringify(wanted)) return;
+      const before = shown;
+      shown = wanted;
+      counted ??= Promise.all([phases.reload(), themes.reload()]);
+      const loading: Promise<unknown>[] = [counted];
+      if (!before || before.asAt !== wanted.asAt) {
+        writeDate("services-as-at", wanted.asAt);
+        const read = readDate("services-as-at");
+        if (read) {
+          asAt = read.date;
+          loading.push(scorecard.reload());
+        }
+      }
+      if (!before || before.group !== wanted.group || before.since !== wanted.since) {
+        choices ??= loadChoices().catch((error: unknown) => {
+          select.replaceChildren(h("option", { value: "" }, `The choices could not be loaded: ${(error as Error).message}`));
+        });
+        loading.push(
+          choices.then(() => {
+            const mark = wanted.group.indexOf(":");
+            select.value = wanted.group;
+            if (mark < 0) return choose(undefined);
+            const by = wanted.group.slice(0, mark) as Types.ServiceGrouping;
+            const key = wanted.group.slice(mark + 1);
+            const chosen = choose({ by, key, name: groupNames.get(wanted.group) ?? key, notAssessedSince: wanted.since });
+            // From the scorecard's count: the list it opened is further down the page.
+            if (wanted.since) heading.scrollIntoView();
+            return chosen;
+          }),
+        );
+      }
+      await Promise.all(loading);
+    },
   };
 }

@@ -1,7 +1,8 @@
 /** Hand-offs and gaps across every service, as sortable tables with CSV downloads. */
+import { go } from "./address.js";
 import { request } from "./api.js";
 import { createDataTable, type Column, type DataTable } from "./data-table.js";
-import { dateInput, readDate } from "./date-input.js";
+import { dateInput, readDate, writeDate } from "./date-input.js";
 import { byId, shortName, tag } from "./dom.js";
 import { operations, type Types } from "./operations.js";
 
@@ -41,7 +42,8 @@ const gapColumns: Column<Gap>[] = [
 ];
 
 export interface TablesView {
-  show(): Promise<void>;
+  /** Shows both tables as at the address's `asAt`, the gaps of its `kind` only when it names one. */
+  show(params: URLSearchParams): Promise<void>;
 }
 
 export function createTablesView(): TablesView {
@@ -49,6 +51,7 @@ export function createTablesView(): TablesView {
     dateInput({ id: "tables-as-at", legend: "As at (optional)", hint: "Both tables as they stood on this day; today when left empty" }),
   );
   let asAt: string | null = null;
+  let kind: Types.GapKind | "" = "";
   const handoffs = createDataTable(byId("handoffs-table"), {
     id: "handoffs",
     caption: "Hand-offs between organisations, across all services",
@@ -68,24 +71,34 @@ export function createTablesView(): TablesView {
     columns: gapColumns,
     csvFilename: "gaps.csv",
     async fetchPage(after) {
-      const kind = kindSelect.value as Types.GapKind | "";
       const { gaps: page } = await request(operations.gaps, { asAt, kinds: kind ? [kind] : null, first: pageSize, after });
       return { rows: page.edges.map((e) => e.node), totalCount: page.totalCount, ...page.pageInfo };
     },
   });
+  const sendForm = (date: string | null) => go("tables", { asAt: date, kind: kindSelect.value });
   byId<HTMLFormElement>("gaps-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    void gaps.reload();
+    sendForm(asAt);
   });
   byId<HTMLFormElement>("tables-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const read = readDate("tables-as-at");
-    if (!read) return;
-    asAt = read.date;
-    void Promise.all([handoffs.reload(), gaps.reload()]);
+    if (read) sendForm(read.date);
   });
-  let loaded: Promise<void> | undefined;
+  let shown: { asAt: string | null; kind: string } | undefined;
   return {
-    show: () => (loaded ??= Promise.all([handoffs.reload(), gaps.reload()]).then(() => undefined)),
+    async show(params) {
+      const wanted = { asAt: params.get("asAt"), kind: params.get("kind") ?? "" };
+      if (shown && shown.asAt === wanted.asAt && shown.kind === wanted.kind) return;
+      const dateChanged = !shown || shown.asAt !== wanted.asAt;
+      shown = wanted;
+      writeDate("tables-as-at", wanted.asAt);
+      kindSelect.value = wanted.kind;
+      const read = readDate("tables-as-at");
+      if (!read) return;
+      asAt = read.date;
+      kind = wanted.kind in gapKinds ? (wanted.kind as Types.GapKind) : "";
+      await Promise.all([dateChanged && handoffs.reload(), gaps.reload()]);
+    },
   };
 }
