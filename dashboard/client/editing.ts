@@ -395,7 +395,7 @@ export function createEditView(): { show(): Promise<void> } {
             responsibilities.map(({ stage, held }) => {
               const what = `${stage.name}, ${laneName(held.lane).toLowerCase()}`;
               return [
-                h("span", {}, stage.name, h("span", { class: "govuk-hint govuk-!-margin-0" }, stage.service[0]?.name ?? "")),
+                h("span", {}, stage.name, h("span", { class: "govuk-hint govuk-!-margin-0" }, stage.service?.name ?? "")),
                 laneName(held.lane),
                 held.since ? longDate(held.since) : "",
                 held.until ? longDate(held.until) : "",

@@ -282,7 +282,7 @@ export type EditOrganisationQueryVariables = Exact<{
 }>;
 
 
-export type EditOrganisationQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, status: string | null, people: Array<{ id: string, name: string, jobTitle: string | null, grade: string | null }> | null }>, stages: Array<{ id: string, name: string, position: number, service: Array<{ id: string, name: string }>, responsibleOrganisationsConnection: { edges: Array<{ properties: { lane: Lane, since: string | null, until: string | null } }> } }> };
+export type EditOrganisationQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, status: string | null, people: Array<{ id: string, name: string, jobTitle: string | null, grade: string | null }> | null }>, stages: Array<{ id: string, name: string, position: number, service: { id: string, name: string } | null, responsibleOrganisationsConnection: { edges: Array<{ properties: { lane: Lane, since: string | null, until: string | null } }> } }> };
 
 export type GapsQueryVariables = Exact<{
   kinds?: Array<GapKind> | GapKind | null | undefined;
