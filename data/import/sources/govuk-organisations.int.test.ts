@@ -112,6 +112,14 @@ describe("import govuk-organisations", () => {
     expect(await graphState(prefix)).toEqual(before);
   });
 
+  it("stores no acronym that is only the name again (Companies House, BBC), and keeps real ones", async () => {
+    const state = (await graphState(prefix)) as { id: string; name: string; acronym: string | null }[];
+    const named = (slug: string) => state.find((o) => o.id === slug);
+    expect(named("companies-house")).toMatchObject({ name: "Companies House", acronym: null });
+    expect(named("hm-revenue-customs")).toMatchObject({ acronym: "HMRC" });
+    expect(state.filter((o) => o.acronym !== null && o.acronym.toLowerCase() === o.name.toLowerCase())).toEqual([]);
+  });
+
   it("imports the 2026-08-22 snapshot, taken mid-reorganisation, without errors in its records", async () => {
     const summary = await runImport(govukOrganisationsSource, [prefixedSnapshot("2026-08-22", prefix, dir)], { driver, database: database() });
     expect(summary.read).toBe(1262);

@@ -61,11 +61,14 @@ export const govukOrganisationsSource: ImportSource<GovukOrganisation> = {
       const status = check.text(details, "govuk_status", { required: true })!;
       // GOV.UK adds statuses now and then (2023 had "devolved"): check the shape, not a fixed list.
       if (!/^[a-z_]+$/.test(status)) throw new RecordError(`details.govuk_status is not a status word: "${status}"`);
+      const name = check.text(raw, "title", { required: true, max: 300 })!; // some titles end with a space: trimmed
+      const abbreviation = check.text(details, "abbreviation", { max: 50 });
       return {
         id,
         props: {
-          name: check.text(raw, "title", { required: true, max: 300 })!, // some titles end with a space: trimmed
-          acronym: check.text(details, "abbreviation", { max: 50 }),
+          name,
+          // GOV.UK gives the name itself as the abbreviation of some (Companies House, BBC): that is no acronym.
+          acronym: abbreviation && abbreviation.toLowerCase() !== name.toLowerCase() ? abbreviation : null,
           type: check.text(raw, "format", { max: 100 }),
           status,
           closedStatus: check.text(details, "govuk_closed_status", { max: 100 }),
