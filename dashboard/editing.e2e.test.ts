@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import type { Driver } from "neo4j-driver";
 import { testDriver, uniqueId } from "../test/helpers.js";
 import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
-import { logIn, startSignedInStack, type SignedInStack } from "./signed-in-stack.js";
+import { logIn, startSignedInStack, type SignedInStack } from "../test/signed-in-stack.js";
 
 // Each test signs in at the provider first, and the first change of a kind plans its Cypher, on a machine that may be busy.
 describe("editing the graph from the dashboard, in Chromium, offline", { timeout: 120_000 }, () => {

@@ -11,7 +11,7 @@ import { repoRoot } from "../platform/paths.js";
 import { signDemoToken } from "../identity-provider/demo.js";
 import type { RunningIdentityProvider } from "../identity-provider/provider.js";
 import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, seriousAccessibilityProblems } from "./browser.js";
-import { logIn, startSignedInStack, type SignedInStack } from "./signed-in-stack.js";
+import { logIn, startSignedInStack, type SignedInStack } from "../test/signed-in-stack.js";
 
 const screenshots = resolve(repoRoot, process.env["SCREENSHOTS_DIR"] ?? "test-results/screenshots");
 

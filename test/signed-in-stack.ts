@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { JWK } from "jose";
 import type { Page } from "playwright-core";
 import { freePort } from "../bench/processes.js";
-import { startStack, type TestStack } from "../test/helpers.js";
+import { startStack, type TestStack } from "./helpers.js";
 import { apiAudience, dashboardClientId, demoUsers, signingKey } from "../identity-provider/demo.js";
 import { startIdentityProvider, type DemoUser, type RunningIdentityProvider } from "../identity-provider/provider.js";
 
