@@ -133,7 +133,11 @@ function filterOperations(): { name: string; type: string; field: (v: string) =>
     { name: "journey(serviceId, asAt)", type: "ID!", field: (v: string) => `journey(serviceId: ${v}, asAt: "2022-06-01") { asAt }` },
     { name: "handoffs(serviceId)", type: "ID", field: (v: string) => `handoffs(serviceId: ${v}, first: 5) { totalCount }` },
     { name: "handoffs(after)", type: "String", field: (v: string) => `handoffs(first: 1, after: ${v}) { totalCount }` },
-    { name: "servicesByHandoffs(after)", type: "String", field: (v: string) => `servicesByHandoffs(first: 1, after: ${v}) { edges { node { handoffCount } } }` },
+    {
+      name: "servicesByHandoffs(after)",
+      type: "String",
+      field: (v: string) => `servicesByHandoffs(first: 1, after: ${v}) { edges { node { handoffCount } } }`,
+    },
     { name: "gaps(serviceId)", type: "ID", field: (v: string) => `gaps(serviceId: ${v}, first: 5) { totalCount }` },
     { name: "gaps(after)", type: "String", field: (v: string) => `gaps(first: 1, after: ${v}) { totalCount }` },
   ];
