@@ -501,8 +501,8 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
   });
 
   it("waits out the gateway's rate limit for its address, saying so, and then shows the map", async () => {
-    // Room for the journey (59 tokens) or the list of services (51), not both: the second waits for the refill.
-    const limited = await stack.startGateway(withRateLimit({ burst: 60, perSecond: 5 }));
+    // Room for the journey (59 tokens) or the list of services (1), not both: the second waits for the refill.
+    const limited = await stack.startGateway(withRateLimit({ burst: 59, perSecond: 5 }));
     const signedOut = await offlineContext(browser);
     const visitor = await signedOut.context.newPage();
     const refused: string[] = [];
