@@ -489,6 +489,8 @@ export function createJourneyView(): JourneyView {
     const asAt = readDate("journey-as-at");
     const compareWith = readDate("journey-compare", "The date to compare with");
     if (!asAt || !compareWith) return;
+    // Sent again, the journey is read again: the graph may have changed since it was drawn (an edit, an import).
+    drawn = undefined;
     go("journey", { service: select.value, asAt: asAt.date, compare: compareWith.date });
   });
   return view;
