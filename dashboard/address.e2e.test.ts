@@ -63,7 +63,7 @@ describe("every view restored from its address, in Chromium, offline", () => {
 
       const register = page.locator(".journey-map__row--frontstage td").nth(2);
       await register.getByRole("button", { name: /^Companies House\b/ }).click();
-      await expect.poll(() => page.locator("#journey-details h2").innerText()).toContain("Companies House");
+      await expect.poll(() => page.locator("#journey-details h2").innerText(), { timeout: 30_000 }).toContain("Companies House");
       const address = await hashOf(page);
       expect(address).toBe(
         "#journey?service=starting-a-business&asAt=2024-01-01&compare=2022-06-01&select=organisation:companies-house&at=sab-register-the-company",
@@ -105,13 +105,13 @@ describe("every view restored from its address, in Chromium, offline", () => {
 
     it("steps back and forward through selections and services, the details following the view shown", async () => {
       await page.locator(".journey-map__person .dashboard-link-button").first().click();
-      await expect.poll(() => page.locator("#journey-details h2").innerText()).toMatch(/^Person/);
+      await expect.poll(() => page.locator("#journey-details h2").innerText(), { timeout: 30_000 }).toMatch(/^Person/);
       expect(await hashOf(page)).toMatch(/&select=person:/);
 
       await page.goBack();
-      await expect.poll(() => page.locator("#journey-details h2").innerText()).toContain("Companies House");
+      await expect.poll(() => page.locator("#journey-details h2").innerText(), { timeout: 30_000 }).toContain("Companies House");
       await page.goForward();
-      await expect.poll(() => page.locator("#journey-details h2").innerText()).toMatch(/^Person/);
+      await expect.poll(() => page.locator("#journey-details h2").innerText(), { timeout: 30_000 }).toMatch(/^Person/);
 
       // Another service: the details of the last one's selection go.
       await page.selectOption("#journey-service", "employ-someone");
@@ -122,13 +122,13 @@ describe("every view restored from its address, in Chromium, offline", () => {
 
       await page.goBack();
       await expect.poll(() => page.locator("#journey-summary").innerText(), { timeout: 30_000 }).toContain("Starting a Business");
-      await expect.poll(() => page.locator("#journey-details h2").innerText()).toMatch(/^Person/);
+      await expect.poll(() => page.locator("#journey-details h2").innerText(), { timeout: 30_000 }).toMatch(/^Person/);
       expect(await page.locator("#journey-service").inputValue()).toBe("starting-a-business");
     });
 
     it("says so the GOV.UK way when the address holds a date that is not one", async () => {
       await page.goto(`${base}#journey?service=starting-a-business&asAt=2022-02-30`);
-      await expect.poll(() => page.locator("#journey-as-at-error").innerText()).toContain("The date must be a real date");
+      await expect.poll(() => page.locator("#journey-as-at-error").innerText(), { timeout: 30_000 }).toContain("The date must be a real date");
       expect(await page.locator("#journey-map").innerText()).toContain("The address holds a date that is not a date");
     });
 
@@ -157,7 +157,7 @@ describe("every view restored from its address, in Chromium, offline", () => {
     const row = page.locator("#network-links-table tbody tr").first();
     const pair = await row.locator("th").innerText();
     await row.getByRole("button").click();
-    await expect.poll(() => page.locator("#network-evidence h2").innerText()).toContain("What links");
+    await expect.poll(() => page.locator("#network-evidence h2").innerText(), { timeout: 30_000 }).toContain("What links");
     const address = await hashOf(page);
     expect(address).toMatch(/^#network\?asAt=2024-01-01&link=[^,]+,[^,]+$/);
 
@@ -171,7 +171,7 @@ describe("every view restored from its address, in Chromium, offline", () => {
     await shared.close();
 
     await page.goBack();
-    await expect.poll(() => page.locator("#network-evidence").innerText()).toBe("");
+    await expect.poll(() => page.locator("#network-evidence").innerText(), { timeout: 30_000 }).toBe("");
   }, 120_000);
 
   it("restores the hand-offs and gaps' date and the kind of gap", async () => {
@@ -188,7 +188,7 @@ describe("every view restored from its address, in Chromium, offline", () => {
     await shared.getByRole("button", { name: "Show gaps" }).click();
     expect(await hashOf(shared)).toBe("#tables?asAt=2022-06-01&kind=NOBODY_WORKING");
     await shared.goBack();
-    await expect.poll(() => shared.locator("#gaps-kind").inputValue()).toBe("MISSING_PROFESSION");
+    await expect.poll(() => shared.locator("#gaps-kind").inputValue(), { timeout: 30_000 }).toBe("MISSING_PROFESSION");
     expect(await seriousAccessibilityProblems(shared)).toEqual([]);
     await shared.close();
   });
@@ -198,7 +198,7 @@ describe("every view restored from its address, in Chromium, offline", () => {
     const row = page.locator("#scorecard tbody tr", { hasText: "DWP" }).first();
     await row.waitFor({ timeout: 60_000 });
     await row.locator("td").nth(5).getByRole("button").click();
-    await expect.poll(() => page.locator("#services-in caption").innerText()).toMatch(/not assessed since/);
+    await expect.poll(() => page.locator("#services-in caption").innerText(), { timeout: 30_000 }).toMatch(/not assessed since/);
     const address = await hashOf(page);
     expect(address).toMatch(new RegExp(`^#services\\?group=DEPARTMENT:${dwp}&since=\\d{4}-\\d{2}-\\d{2}$`));
 
@@ -206,7 +206,7 @@ describe("every view restored from its address, in Chromium, offline", () => {
     await expect
       .poll(() => shared.locator("#services-in caption").innerText(), { timeout: 60_000 })
       .toBe(await page.locator("#services-in caption").innerText());
-    await expect.poll(() => shared.locator("#services-in tbody tr").count()).toBe(await page.locator("#services-in tbody tr").count());
+    await expect.poll(() => shared.locator("#services-in tbody tr").count(), { timeout: 30_000 }).toBe(await page.locator("#services-in tbody tr").count());
     expect(await shared.locator("#services-in-group").inputValue()).toBe(`DEPARTMENT:${dwp}`);
     await shared.close();
 
@@ -214,7 +214,9 @@ describe("every view restored from its address, in Chromium, offline", () => {
     await expect.poll(() => theme.locator("#services-in caption").innerText(), { timeout: 60_000 }).toMatch(/^Services of Government internal/);
     expect(await dateParts(theme, "services-as-at")).toEqual(["1", "6", "2022"]);
     const { ownershipScorecard } = await ask(`{ ownershipScorecard(asAt: "2022-06-01", first: 1) { totalCount } }`);
-    await expect.poll(() => theme.locator("#scorecard-status").innerText()).toMatch(new RegExp(`of ${ownershipScorecard.totalCount} departments`));
+    await expect
+      .poll(() => theme.locator("#scorecard-status").innerText(), { timeout: 30_000 })
+      .toMatch(new RegExp(`of ${ownershipScorecard.totalCount} departments`));
     expect(await seriousAccessibilityProblems(theme)).toEqual([]);
     await theme.close();
   });
@@ -240,7 +242,7 @@ describe("every view restored from its address, in Chromium, offline", () => {
     await shared.getByRole("button", { name: "Show changes" }).click();
     expect(await hashOf(shared)).toBe(`#changes?from=2022-06-01&to=2024-01-01&department=${beis}&kinds=MOVED`);
     await shared.goBack();
-    await expect.poll(() => shared.locator("#changes-kind-CLOSED").isChecked()).toBe(true);
+    await expect.poll(() => shared.locator("#changes-kind-CLOSED").isChecked(), { timeout: 30_000 }).toBe(true);
     expect(await seriousAccessibilityProblems(shared)).toEqual([]);
     await shared.close();
   });
@@ -251,7 +253,7 @@ describe("every view restored from its address, in Chromium, offline", () => {
     await page.getByRole("button", { name: "Search", exact: true }).click();
     await page.locator("#search-results-table").waitFor({ timeout: 30_000 });
     await page.locator("#search-results-table tbody tr").first().getByRole("button").click();
-    await expect.poll(() => page.locator("#search-details h2").innerText()).toContain("The Pensions Regulator");
+    await expect.poll(() => page.locator("#search-details h2").innerText(), { timeout: 30_000 }).toContain("The Pensions Regulator");
     const address = await hashOf(page);
     expect(address).toMatch(/^#search\?text=pens\+reg&select=organisation:/);
 
