@@ -31,8 +31,6 @@ const mayImport: Record<string, readonly string[]> = {
 const testsMayAlsoImport: Record<string, readonly string[]> = {
   graph: ["subgraph-kit"],
   "subgraph-kit": ["subgraph"],
-  // A test of the API's edits runs the real importers around them.
-  subgraph: ["data"],
   // The dashboard's sign-in is tested through the demo provider.
   dashboard: ["identity-provider"],
 };
