@@ -502,8 +502,10 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
   });
 
   it("waits out the gateway's rate limit for its address, saying so, and then shows the map", async () => {
-    // Room for the journey (59 tokens) or the list of services (1), not both: the second waits for the refill.
-    const limited = await stack.startGateway(withRateLimit({ burst: 59, perSecond: 5 }));
+    // The journey costs more than the bucket of 30 (about 60 tokens), so it runs only on a full bucket:
+    // whichever of it and the list of services (1 token) comes second is refused. A token in 2 s, so
+    // the refill cannot pay for the second however slowly the page sends it, and a refusal waits a few seconds.
+    const limited = await stack.startGateway(withRateLimit({ burst: 30, perSecond: 0.5 }));
     const signedOut = await offlineContext(browser);
     const visitor = await signedOut.context.newPage();
     const refused: string[] = [];

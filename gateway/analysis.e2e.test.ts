@@ -54,7 +54,7 @@ describe("analysis of the demo data through the gateway", () => {
   it("lists hand-offs, ranks services by them and finds the gaps", async () => {
     const data = await run("handoffs-and-gaps");
     expect(data.handoffs.totalCount).toBe(7);
-    expect(data.servicesByHandoffs.edges[0].node).toMatchObject({ service: { name: "Starting a Business" }, handoffs: 7, stages: 9 });
+    expect(data.servicesByHandoffs.edges[0].node).toMatchObject({ service: { name: "Starting a Business" }, handoffCount: 7, stageCount: 9 });
     const gaps = data.gaps.edges.map((e: any) => e.node);
     expect(gaps).toContainEqual({
       kind: "MISSING_PROFESSION",

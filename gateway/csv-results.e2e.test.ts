@@ -10,8 +10,8 @@ import { headersFor, startStack, testReader, type TestCaller, type TestStack } f
 const analyses: [string, string, string][] = [
   [
     "journey",
-    `{ journey(serviceId: "starting-a-business") { stages { stage { position name } responsibilities { lane organisation { acronym } } } } }`,
-    "responsibilities.organisation.acronym",
+    `{ journey(serviceId: "starting-a-business") { stages { stage { position name } responsibilities { lane organisation { name } } } } }`,
+    "responsibilities.organisation.name",
   ],
   ["stagePeople", `{ stagePeople(stageId: "sab-choose-a-structure") { edges { role node { name } organisations { acronym } } } }`, "role"],
   [
@@ -77,9 +77,23 @@ describe("analysis answers as CSV, through the gateway", () => {
   it("writes a page's nodes as rows, nested fields as dotted columns and lists in one cell", async () => {
     const { text } = await ask(analyses[0]![1]);
     const rows = parseCsv<Record<string, string>>(text, { columns: true });
-    expect(Object.keys(rows[0]!)).toEqual(["stage.position", "stage.name", "responsibilities.lane", "responsibilities.organisation.acronym"]);
+    expect(Object.keys(rows[0]!)).toEqual(["stage.position", "stage.name", "responsibilities.lane", "responsibilities.organisation.name"]);
     const register = rows.find((row) => row["stage.name"] === "Register the company")!;
-    expect(register["responsibilities.organisation.acronym"]!.split("; ")).toContain("Companies House");
+    expect(register["responsibilities.organisation.name"]!.split("; ")).toContain("Companies House");
+  });
+
+  it("keeps a list's values in step across its columns when one of them is null", async () => {
+    // Companies House has no acronym (its acronym would be its name): its place in the cell stays, empty.
+    const { text } = await ask(
+      `{ journey(serviceId: "starting-a-business") { stages { stage { name } responsibilities { lane organisation { name acronym } } } } }`,
+    );
+    const rows = parseCsv<Record<string, string>>(text, { columns: true });
+    const register = rows.find((row) => row["stage.name"] === "Register the company")!;
+    const names = register["responsibilities.organisation.name"]!.split("; ");
+    const acronyms = register["responsibilities.organisation.acronym"]!.split("; ");
+    expect(acronyms).toHaveLength(names.length);
+    expect(acronyms[names.indexOf("Companies House")]).toBe("");
+    for (const row of rows) expect(row["responsibilities.lane"]!.split("; ").length).toBe(row["responsibilities.organisation.acronym"]!.split("; ").length);
   });
 
   it("answers JSON with the errors when the query fails, and for more than one root field", async () => {

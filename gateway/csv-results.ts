@@ -34,17 +34,23 @@ function withoutNode(edge: Record<string, Value>): Record<string, Value> {
   return rest;
 }
 
-/** Adds each leaf of `value` under its dotted path; the leaves of lists gather in one cell. */
-function flatten(value: Value, path: string, row: Row): void {
+/**
+ * Adds each leaf of `value` under its dotted path; the leaves of lists gather in one cell. Inside a
+ * list a null takes its place as an empty value, so the n-th value of one column belongs with the
+ * n-th of the next (a stage's lanes beside its organisations' acronyms, one of them without one).
+ */
+function flatten(value: Value, path: string, row: Row, inList = false): void {
+  const add = (cell: string) => row.set(path, [...(row.get(path) ?? []), cell]);
   if (Array.isArray(value)) {
-    for (const item of value) flatten(item, path, row);
+    for (const item of value) flatten(item, path, row, true);
     if (value.length === 0 && !row.has(path)) row.set(path, []);
   } else if (isObject(value)) {
-    for (const [name, field] of Object.entries(value)) if (!pagingFields.has(name)) flatten(field, path ? `${path}.${name}` : name, row);
+    for (const [name, field] of Object.entries(value)) if (!pagingFields.has(name)) flatten(field, path ? `${path}.${name}` : name, row, inList);
   } else if (value !== null && value !== undefined) {
     // What is left is a scalar: a string as it is, a number or boolean as JSON writes it.
-    row.set(path, [...(row.get(path) ?? []), typeof value === "string" ? value : JSON.stringify(value)]);
-  } else if (!row.has(path)) row.set(path, []);
+    add(typeof value === "string" ? value : JSON.stringify(value));
+  } else if (inList) add("");
+  else if (!row.has(path)) row.set(path, []);
 }
 
 /** The table of an answer's one root field, headed by its columns in the order first met. */

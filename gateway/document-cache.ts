@@ -6,22 +6,28 @@
  * that. A 990-token document holds 280–500 KB of syntax tree and tokens, 2.2 MB with its validation
  * errors, and everything the runtime derives from it lives as long as it does (its delegation plans
  * and subgraph documents are memoised in WeakMaps keyed on its nodes): 75 distinct ones took the
- * gateway past its 160 MB heap. Here a document is weighed by its text, only valid ones have their
+ * gateway past its 160 MB heap. Here a document is weighed by its tokens, only valid ones have their
  * validation kept, and errors are never kept (a document that fails does so again cheaply).
  */
 import { Kind, type DocumentNode, type GraphQLSchema } from "graphql";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import { documentHeapBytes } from "../platform/document-weight.js";
 
 /**
- * Bytes of heap per character of a document's text, with what the runtime derives from it (plans
- * included), measured on the gateway after a flood of distinct documents: 56 for `in: [975 strings]`,
- * 71 for `{ f1x0 … f1x988 }`; rounded up. gateway/cost-and-memory.e2e.test.ts checks the heap stays within the bound.
+ * Bytes of heap per token of a document, with what the runtime derives from it (plans included),
+ * measured on the gateway after a flood of distinct documents: 540 for `in: [975 strings]`, 550 for
+ * `{ f1x0 … f1x988 }`; rounded up. Per token, not per character: a document of one-letter fields
+ * holds eight times the heap per character of one of long ids (platform/document-weight.ts).
+ * gateway/cost-and-memory.e2e.test.ts checks the heap stays within the bound.
  */
-export const heapBytesPerCharacter = 100;
+export const heapBytesPerToken = 1_000;
+/** A document parsed without locations keeps no tokens: weighed by its text, as before tokens were counted. */
+const heapBytesPerCharacterWithoutTokens = 100;
 /** The part of an entry that does not grow with its text: the Map entry, the document's root nodes. */
 const entryOverheadBytes = 2_000;
 
-export const estimatedBytes = (source: string): number => entryOverheadBytes + source.length * heapBytesPerCharacter;
+export const estimatedBytes = (source: string, document: DocumentNode): number =>
+  entryOverheadBytes + documentHeapBytes(document, source, heapBytesPerToken, heapBytesPerCharacterWithoutTokens);
 
 interface Entry {
   source: string;
@@ -61,7 +67,7 @@ export class DocumentCache {
   }
 
   set(source: string, document: DocumentNode): void {
-    const bytes = estimatedBytes(source);
+    const bytes = estimatedBytes(source, document);
     if (bytes > this.maxEntryBytes || this.bySource.has(source)) return;
     while (this.total + bytes > this.maxBytes && this.bySource.size > 0) this.evictOldest();
     const entry: Entry = { source, document, bytes, validUnder: new WeakMap() };

@@ -10,9 +10,9 @@ import type { Driver } from "neo4j-driver";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../platform/config.js";
 import { readCommittedSupergraph } from "../schema/compose.js";
-import { startStack, testDriver, testNeo4j, testReader, tokenFor, type TestStack } from "../test/helpers.js";
+import { startStack, testDriver, testNeo4j, testReader, tokenFor, withoutRateLimit, type TestStack } from "../test/helpers.js";
 import type { RunningGateway } from "./gateway.js";
-import { publicApiSettings, type PublicApiSettings } from "./public-api.js";
+import { publicApiSettings } from "./public-api.js";
 import { readPersistedDocuments } from "../dashboard/persisted-documents.js";
 
 interface Answer {
@@ -175,13 +175,12 @@ describe("the gateway under hostile input", () => {
   let trusted: RunningGateway;
   let limited: RunningGateway;
   const development = publicApiSettings(parseConfig({}));
-  const withoutRateLimit = (settings: PublicApiSettings): PublicApiSettings => ({ ...settings, limits: { ...settings.limits, rateLimit: undefined } });
   const normalQuery = `{ organisations(where: { id: { eq: "companies-house" } }) { name } }`;
 
   beforeAll(async () => {
     driver = testDriver();
     before = await storedData(driver);
-    stack = await startStack({ publicApi: withoutRateLimit(development) });
+    stack = await startStack();
     url = stack.gateway.url;
     production = await stack.startGateway(withoutRateLimit(publicApiSettings(parseConfig({ SERVICE_GRAPH_ENV: "production" }))));
     trusted = await stack.startGateway(
@@ -519,6 +518,16 @@ describe("the gateway under hostile input", () => {
       for (let i = 0; i < 4; i++) guesses.push(await postJson(limited.url, { query: "{ __typename }" }, forged));
       expect(guesses.map((a) => a.status)).toEqual([401, 401, 401, 429]);
       expect(codes(guesses[3]!)).toEqual(["RATE_LIMITED"]);
+    });
+
+    it("answers a request that costs more than a whole bucket once the bucket is full, and then waits for it to refill", async () => {
+      // 5,000 list items cost 5 tokens, more than the bucket of 3: it costs the whole bucket instead.
+      const big = await stack.startGateway({ ...development, limits: { ...development.limits, rateLimit: { burst: 3, perSecond: 0.1 } } });
+      const query = `{ ${["a", "b", "c", "d", "e"].map((alias) => `${alias}: organisations(limit: 1000) { id }`).join(" ")} }`;
+      const first = await postJson(big.url, { query });
+      expect([first.status, codes(first)]).toEqual([200, []]);
+      const second = await postJson(big.url, { query });
+      expect([second.status, codes(second)]).toEqual([429, ["RATE_LIMITED"]]);
     });
 
     it("counts a request with any Authorization header whose document never runs against its address", async () => {

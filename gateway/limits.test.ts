@@ -231,6 +231,19 @@ describe("the rate limit", () => {
     expect(buckets.take("b", 0, 1)).toBe(1);
   });
 
+  it("tells a refused request to wait for its retry's arrival token too, so that waiting as told is enough", () => {
+    const buckets = new TokenBuckets(59, 0.2);
+    // Two requests of 59 tokens: the second arrives (1 token) and is refused the rest (58): 59 tokens away, 295 s, not 290.
+    expect(buckets.take("a", 0, 1)).toBeUndefined();
+    expect(buckets.take("a", 0, 58)).toBeUndefined();
+    expect(buckets.take("a", 0, 1)).toBe(5);
+    expect(buckets.take("a", 5000, 1)).toBeUndefined();
+    expect(buckets.take("a", 5000, 58, 1)).toBe(295);
+    // Retried after 295 s as told: the arrival token and the rest are both there.
+    expect(buckets.take("a", 300_000, 1)).toBeUndefined();
+    expect(buckets.take("a", 300_000, 58, 1)).toBeUndefined();
+  });
+
   it("keeps at most the number of buckets it is given, forgetting the least recently used", () => {
     const buckets = new TokenBuckets(1, 1, 2);
     buckets.take("a", 0);
@@ -282,7 +295,7 @@ describe("the document cache", () => {
   const documentOf = (n: number) => `{ ${Array.from({ length: 989 }, (_, i) => `f${n}x${i}`).join(" ")} }`;
 
   it("keeps documents by their text until their estimated bytes reach its bound, then forgets the least recently used", () => {
-    const one = estimatedBytes(documentOf(0));
+    const one = estimatedBytes(documentOf(0), parse(documentOf(0)));
     const cache = new DocumentCache(one * 3, one);
     for (let n = 0; n < 3; n++) cache.set(documentOf(n), parse(documentOf(n)));
     expect(cache.get(documentOf(0))).toBeDefined();
@@ -294,7 +307,7 @@ describe("the document cache", () => {
 
   it("never keeps a document heavier than its entry bound, nor any with a bound of 0", () => {
     const small = "{ __typename }";
-    const cache = new DocumentCache(10_000_000, estimatedBytes(small));
+    const cache = new DocumentCache(10_000_000, estimatedBytes(small, parse(small)));
     cache.set(documentOf(0), parse(documentOf(0)));
     cache.set(small, parse(small));
     expect([cache.get(documentOf(0)), cache.get(small)?.kind]).toEqual([undefined, "Document"]);

@@ -238,15 +238,16 @@ export class TokenBuckets {
 
   /**
    * Takes `amount` tokens for the key (at most a whole bucket, so that anything allowed can run once
-   * the bucket is full): undefined when it had them, otherwise the whole seconds until it has.
+   * the bucket is full): undefined when it had them, otherwise the whole seconds until it has, and
+   * `paidBeforeOnRetry` more: what the retry will have taken on arrival before it asks for these.
    */
-  take(key: string, now = Date.now(), amount = 1): number | undefined {
+  take(key: string, now = Date.now(), amount = 1, paidBeforeOnRetry = 0): number | undefined {
     const needed = Math.min(amount, this.burst);
     const tokens = this.tokensAt(key, now);
     this.buckets.delete(key);
     if (tokens < needed) {
       this.buckets.set(key, { tokens, at: now });
-      return this.secondsUntil(tokens, needed);
+      return this.secondsUntil(tokens, Math.min(needed + paidBeforeOnRetry, this.burst));
     }
     this.buckets.set(key, { tokens: tokens - needed, at: now });
     if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
@@ -336,8 +337,12 @@ export function useRateLimit(limits: GatewayLimits): GatewayPlugin<RateLimitCont
       const { count, items, badVariables } = executionListItems(args);
       // Refused by the list-items bound (useMaxListItems), having cost nothing.
       if (badVariables.length > 0 || count.badArguments.length > 0 || items > limits.maxListItems) return;
-      // The one token taken on arrival is part of the cost.
-      const wait = buckets.take(rateLimitKey(context.viewer, address(context.req, context.request)), Date.now(), rateLimitCost(items) - 1);
+      // The one token taken on arrival is part of the cost, and the whole cost is at most a bucket: the
+      // rest capped at a bucket alone would never fit beside that token. A refused request keeps its
+      // arrival token, so the retry is told to wait for the rest and its own arrival token, or every
+      // retry would pay the one token the refill brought and be refused again.
+      const rest = Math.min(rateLimitCost(items), rateLimit.burst) - 1;
+      const wait = buckets.take(rateLimitKey(context.viewer, address(context.req, context.request)), Date.now(), rest, 1);
       if (wait !== undefined) setResultAndStopExecution({ errors: [tooMany(wait)] });
     },
   };

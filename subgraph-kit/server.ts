@@ -27,6 +27,7 @@ import { boundOperations, ResultTooLargeError, SubgraphBusyError, type Operation
 import { buildSubgraphSchema, type SubgraphResolvers } from "./schema.js";
 import type { SubgraphPolicy } from "./policy.js";
 import { exportRoute, type SubgraphExport } from "./export.js";
+import { boundedDocumentStore } from "./document-store.js";
 
 export interface SubgraphOptions {
   name: SubgraphName;
@@ -229,6 +230,7 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
         schema,
         introspection: true,
         includeStacktraceInErrorResponses: false,
+        documentStore: boundedDocumentStore(),
         // Apollo's default indents the JSON: a fifth more bytes for the gateway to read, and time to write them.
         stringifyResult: (result) => JSON.stringify(result),
         formatError: maskingFormatError(logger, options.policy),

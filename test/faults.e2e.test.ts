@@ -207,6 +207,9 @@ describe("faults: the real processes over a Neo4j that is stopped, started and p
       SUBGRAPH_SECRET: testAuth.subgraphSecret,
       // One client sends all of this file's load: the per-client rate limit would refuse most of it.
       GATEWAY_RATE_LIMIT_PER_SECOND: "0",
+      // The faults must reach the subgraphs: while one is down the graph is unchanged, so a cached
+      // answer is still true and the response cache would (rightly) serve it whole.
+      GATEWAY_RESPONSE_CACHE: "false",
     };
     adminToken = await tokenFor(testAdmin);
     // The processes start while the demo data loads: two cores, and each spends seconds compiling.

@@ -135,11 +135,21 @@ export function withRateLimit(rateLimit: { burst: number; perSecond: number }): 
   return { ...settings, limits: { ...settings.limits, rateLimit } };
 }
 
+/**
+ * These settings with no rate limit: a test stack's default. One test client sends a whole suite's
+ * load from one address, and on a fast machine faster than the 10 a second a client is allowed; the
+ * tests of the limit itself start a gateway with `withRateLimit`.
+ */
+export function withoutRateLimit(settings: PublicApiSettings = publicApiSettings(parseConfig({}))): PublicApiSettings {
+  return { ...settings, limits: { ...settings.limits, rateLimit: undefined } };
+}
+
 /** The three subgraphs and the gateway in this process, on free ports, as `npm start` runs them. */
 export async function startStack(
   options: {
     subgraphTimeoutMs?: number;
     urlOverrides?: Partial<Record<SubgraphName, string>>;
+    /** The gateway's settings; development's with no rate limit unless set (`withoutRateLimit`). */
     publicApi?: PublicApiSettings;
     /** How client tokens are verified; this run's HS256 key unless set. */
     tokens?: TokenSettings;
@@ -162,7 +172,7 @@ export async function startStack(
     SubgraphName,
     string
   >;
-  const startGateway = (publicApi = options.publicApi, port = 0) =>
+  const startGateway = (publicApi = options.publicApi ?? withoutRateLimit(), port = 0) =>
     listenGateway(
       createGateway({
         supergraphSdl: readFileSync(supergraphPath, "utf8"),
@@ -172,7 +182,7 @@ export async function startStack(
           verify: createTokenVerifier(options.tokens ?? { jwtSecret: testAuth.secret, issuer: testAuth.issuer, audience: testAuth.audience }),
           subgraphSecret: testAuth.subgraphSecret,
         },
-        ...(publicApi ? { publicApi } : {}),
+        publicApi,
         ...(options.responseCache ? { graphVersion: graphVersionOf(driver, testNeo4j().database) } : {}),
       }),
       port,
@@ -180,7 +190,7 @@ export async function startStack(
       10_000,
       options.dashboardSignIn,
     );
-  const gateway = await startGateway(options.publicApi, options.gatewayPort ?? 0);
+  const gateway = await startGateway(undefined, options.gatewayPort ?? 0);
   const otherGateways: RunningGateway[] = [];
   const stopped = new Set<SubgraphName>();
   const stack: TestStack = {
