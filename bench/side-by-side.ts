@@ -3,7 +3,10 @@
  * of every way in turn, the order rotating, so a machine busy with other work slows every way alike;
  * each way's figures are over all its rounds. With the table the reports print.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
+import { resolve } from "node:path";
+import { repoRoot } from "../platform/paths.js";
 import { runBatch, summarise, type Batch, type CellResult, type Request } from "./load.js";
 
 export interface Cell extends CellResult {
@@ -90,4 +93,20 @@ export function floorLines(cells: readonly Cell[], operation: string, ways: read
 export function machineLine(loadBefore: number[]): string {
   const load = (l: number[]) => l.map((n) => n.toFixed(1)).join(" ");
   return `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, everything on one machine; load average (1, 5, 15 min) ${load(loadBefore)} before, ${load(loadavg())} after`;
+}
+
+/** Each process's peak resident memory as a table's lines. */
+export const peakMemoryTable = (peaks: Record<string, number | null>): string[] => [
+  "| process | MB |",
+  "| --- | ---: |",
+  ...Object.entries(peaks).map(([name, mb]) => `| ${name} | ${mb ?? "–"} |`),
+];
+
+/** Writes docs/benchmarks/<name>.md and <name>.json, and prints the page. */
+export function writeBenchmarkPage(name: string, lines: string[], data: unknown): void {
+  const dir = resolve(repoRoot, "docs/benchmarks");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(resolve(dir, `${name}.md`), lines.join("\n"));
+  writeFileSync(resolve(dir, `${name}.json`), JSON.stringify(data, null, 2) + "\n");
+  console.error(lines.join("\n"));
 }

@@ -8,7 +8,7 @@
  * subgraphs, goes through each checkout's gateway. Over a Neo4j of its own (port 7695, data in
  * .neo4j/bench-subgraph) unless --neo4j names one. Writes docs/benchmarks/subgraph.md and subgraph.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -23,7 +23,7 @@ import { graphqlRequest, type Request } from "./load.js";
 import { journey as journeyFloor } from "./floor-queries.js";
 import { journeyQuery } from "./operations.js";
 import { peakMemoryMB, runStoppingAll, startDemoNeo4j, startProcessStack, type ProcessStack } from "./processes.js";
-import { cellTable, floorLines, machineLine, measureInterleaved, type Cell } from "./side-by-side.js";
+import { cellTable, floorLines, machineLine, measureInterleaved, peakMemoryTable, writeBenchmarkPage, type Cell } from "./side-by-side.js";
 
 const args = parseArgs({
   options: {
@@ -162,16 +162,10 @@ async function main(): Promise<void> {
       "",
       "## Peak resident memory (VmHWM, MB)",
       "",
-      "| process | MB |",
-      "| --- | ---: |",
-      ...Object.entries(peaks).map(([name, mb]) => `| ${name} | ${mb ?? "–"} |`),
+      ...peakMemoryTable(peaks),
       "",
     );
-    const dir = resolve(repoRoot, "docs/benchmarks");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(resolve(dir, "subgraph.md"), lines.join("\n"));
-    writeFileSync(resolve(dir, "subgraph.json"), JSON.stringify({ before, rounds, batchSizes, neo4jVersion, loadBefore, cells, peaks }, null, 2) + "\n");
-    log(lines.join("\n"));
+    writeBenchmarkPage("subgraph", lines, { before, rounds, batchSizes, neo4jVersion, loadBefore, cells, peaks });
   } finally {
     await driver.close();
   }
