@@ -4,7 +4,8 @@
  * call in a token the gateway signs itself (platform/caller.ts). No token: the caller is anonymous.
  */
 import { readFileSync } from "node:fs";
-import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { LRUCache } from "lru-cache";
 import { GraphQLError } from "graphql";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { requestIdsOf } from "./observability.js";
@@ -53,10 +54,21 @@ export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
   // One algorithm per key kind: a token may not choose how it is checked (`alg: none`, HS256 signed with a public key).
   const algorithms = settings.jwtSecret ? ["HS256"] : ["RS256"];
   const maxTokenAgeSeconds = settings.maxTokenAgeSeconds ?? defaultMaxTokenAgeSeconds;
+  // Tokens verified lately, by their whole text: a client sends the same one with every request, and
+  // checking its signature again is most of what an answer from the response cache costs. Kept a minute
+  // at most (a key taken out of the JWKS stops its tokens within it) and never past the token's `exp`.
+  const verified = new LRUCache<string, { claims: JWTPayload; viewer: Viewer | undefined }>({
+    max: 1_000,
+    ttl: 60_000,
+    maxSize: 4_000_000,
+    sizeCalculation: (_, token) => token.length,
+  });
   return async (authorization) => {
     if (!authorization) return undefined;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+    const kept = verified.get(match[1]!);
+    if (kept && Number(kept.claims.exp) > Date.now() / 1000 && !tokenLifetimeProblem(kept.claims, maxTokenAgeSeconds)) return kept.viewer;
     if (!key) throw unauthenticated("This gateway does not accept tokens: it has no key configured (AUTH_JWT_SECRET, AUTH_JWKS_FILE or AUTH_JWKS_URL).");
     let payload;
     try {
@@ -71,13 +83,16 @@ export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
     }
     const tooLong = tokenLifetimeProblem(payload, maxTokenAgeSeconds);
     if (tooLong) throw unauthenticated(tooLong);
-    return viewerFromClaims(payload);
+    const viewer = viewerFromClaims(payload);
+    verified.set(match[1]!, { claims: payload, viewer });
+    return viewer;
   };
 }
 
 export interface AuthContext {
   viewer?: Viewer | undefined;
-  gatewayToken?: string;
+  /** The token the subgraph calls carry, signed at the first call: an answer from the response cache signs none. */
+  gatewayToken?: () => Promise<string>;
 }
 
 /** Verifies the client once per request and signs each subgraph call with the caller. */
@@ -86,12 +101,14 @@ export function useAuthentication(verify: TokenVerifier, subgraphSecret: string)
     async onContextBuilding({ context, extendContext }) {
       const viewer = await verify(context.request.headers.get("authorization"));
       // The request's ids travel signed, so a subgraph trusts no x-request-id header (gateway/observability.ts).
-      extendContext({ viewer, gatewayToken: await signGatewayToken(viewer, subgraphSecret, requestIdsOf(context.request)) });
+      const ids = requestIdsOf(context.request);
+      let signed: Promise<string> | undefined;
+      extendContext({ viewer, gatewayToken: () => (signed ??= signGatewayToken(viewer, subgraphSecret, ids)) });
     },
-    onFetch({ context, options, setOptions }) {
+    async onFetch({ context, options, setOptions }) {
       const gatewayToken = context && "gatewayToken" in context ? context.gatewayToken : undefined;
       if (!gatewayToken) return;
-      setOptions({ ...options, headers: { ...options.headers, [gatewayTokenHeader]: gatewayToken } });
+      setOptions({ ...options, headers: { ...options.headers, [gatewayTokenHeader]: await gatewayToken() } });
     },
   };
 }

@@ -5,7 +5,9 @@
  * every gateway in front of the database reads the same one.
  *
  * A read is shared only by the requests that arrive before it is sent: one sent earlier could end
- * before a write that a later request's client has already seen committed.
+ * before a write that a later request's client has already seen committed. One read is in flight at a
+ * time: the requests that arrive meanwhile share the next, sent when it ends, so under load Neo4j is
+ * asked once a round trip rather than once a request, and each request waits two round trips at most.
  */
 import neo4j, { type Driver } from "neo4j-driver";
 import type { GraphVersion } from "./response-cache.js";
@@ -19,7 +21,10 @@ export interface GraphVersionOptions {
 
 export function graphVersionOf(driver: Driver, database = "neo4j", options: GraphVersionOptions = {}): GraphVersion {
   const { readTimeoutMs = 500, pauseAfterFailureMs = 1_000 } = options;
+  /** The read the requests arriving now will share: not sent yet. */
   let next: Promise<string> | undefined;
+  /** The read sent last, while it is in flight. */
+  let inFlight: Promise<string> | undefined;
   let failedAt = -Infinity;
   const read = async (): Promise<string> => {
     // The leader's (WRITE): in a cluster a follower may not have applied the latest commits yet.
@@ -44,9 +49,15 @@ export function graphVersionOf(driver: Driver, database = "neo4j", options: Grap
   };
   return () => {
     if (performance.now() - failedAt < pauseAfterFailureMs) return Promise.reject(new Error("Neo4j's graph version could not be read just now"));
-    next ??= new Promise<void>((resolveTurn) => setImmediate(resolveTurn)).then(() => {
+    next ??= Promise.all([inFlight?.catch(() => undefined), new Promise<void>((resolveTurn) => setImmediate(resolveTurn))]).then(() => {
       next = undefined;
-      return read();
+      const reading = read();
+      inFlight = reading;
+      void reading.then(
+        () => (inFlight === reading ? (inFlight = undefined) : undefined),
+        () => (inFlight === reading ? (inFlight = undefined) : undefined),
+      );
+      return reading;
     });
     return next;
   };
