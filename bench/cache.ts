@@ -8,8 +8,8 @@
  * subgraph processes (this checkout's) and the same Neo4j, the cells interleaved (bench/side-by-side.ts)
  * so a busy machine slows both alike. Before measuring, each gateway is checked to answer as the other
  * does and to see a write made straight to Neo4j on its next read; after, each gateway's peak resident
- * memory (VmHWM) and its cache lookups. `--profile <dir>` writes this checkout's gateway's CPU profile
- * there when it stops.
+ * memory (VmHWM) and its cache lookups. `--profile <dir>` writes each gateway's CPU profile to
+ * <dir>/<checkout's folder name> when it stops.
  *
  * Over a Neo4j of its own (port 7697, data in .neo4j/bench-cache) unless --neo4j names one, which is
  * then migrated and seeded with the demo data. Writes docs/benchmarks/cache.md and cache.json.
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     for (const checkout of checkouts) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}/graphql`;
-      const profile = checkout.root === repoRoot && args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(args.profile)}` } : {};
+      const profile = args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(args.profile, basename(checkout.root))}` } : {};
       const child = startNode(`The gateway, ${checkout.name}`, "gateway/index.ts", { ...env, ...profile, GATEWAY_PORT: String(port) }, [], checkout.root);
       await waitUntilOk(checkout.name, async () => (await fetch(url.replace(/graphql$/, "readiness"))).ok, child, 180_000);
       gateways.push({ ...checkout, url, child });
@@ -123,12 +123,14 @@ async function main(): Promise<void> {
       );
       log(checks.at(-1)!);
     }
+    // Started, supergraph loaded, each answer kept: what the load adds is the difference.
+    const peaksAtReady = Object.fromEntries(gateways.map(({ name, child }) => [`${name}, when ready`, peakMemoryMB(child.pid)]));
     const ways: [string, Request][] = gateways.map(({ name, url }) => [
       name,
       graphqlRequest(url, journeyQuery, { serviceId }, { authorization: `Bearer ${reader}` }),
     ]);
     const cells: Cell[] = await measureInterleaved("cached journey", ways, { rounds, batchSizes, log });
-    const peaks = Object.fromEntries(gateways.map(({ name, child }) => [name, peakMemoryMB(child.pid)]));
+    const peaks = { ...peaksAtReady, ...Object.fromEntries(gateways.map(({ name, child }) => [`${name}, after the load`, peakMemoryMB(child.pid)])) };
     for (const { name, child } of subgraphs) peaks[`${name} subgraph`] = peakMemoryMB(child.pid);
     const lookups: Record<string, string> = {};
     for (const { name, url } of gateways) {
