@@ -102,6 +102,33 @@ describe("employment and memberships over time, through the gateway", () => {
     expect(joined.changes.edges.map((e: any) => e.node)).toContainEqual({ subject: { id }, via: { id: "companies-house" } });
   });
 
+  it("ends a membership by updating its edge: LEFT in changes, gone from the community as at a later date, refused before its since and for another organisation's editor", async () => {
+    const id = await personAtCompaniesHouse();
+    const end = (until: string, as: TestCaller) =>
+      send(
+        `mutation { updatePeople(where: { id: { eq: "${id}" } }, update: {
+          communities: [{ update: { where: { node: { id: { eq: "${community}" } } }, edge: { until: { set: "${until}" } } } }]
+        }) { people { id } } }`,
+        as,
+      );
+    const hmrcEditor: TestCaller = { sub: "test-editor-hmrc", roles: ["editor"], organisations: ["hm-revenue-customs"] };
+    expect((await end("2024-03-31", hmrcEditor)).body.errors?.[0]?.extensions?.["code"]).toBe("FORBIDDEN");
+    expect(await stored(id)).toEqual([`MEMBER_OF ${community}`, "WORKS_FOR companies-house"]);
+    const early = (await end("2020-06-01", companiesHouseEditor)).body;
+    expect(early.errors?.[0]?.extensions?.["code"]).toBe("BAD_USER_INPUT");
+    expect(early.errors?.[0]?.message).toContain("communities[0].update.edge.until.set: must not be less than since");
+    expect(await stored(id)).toEqual([`MEMBER_OF ${community}`, "WORKS_FOR companies-house"]);
+
+    expect((await end("2024-03-31", companiesHouseEditor)).body.errors).toBeUndefined();
+    expect(await stored(id)).toEqual([`MEMBER_OF ${community} until 2024-03-31`, "WORKS_FOR companies-house"]);
+    const { changes } = await ask(
+      `{ changes(from: "2024-01-01", to: "2024-12-31", kinds: [LEFT], first: 100) { edges { node { kind date subject { id } via { kind id } source } } } }`,
+    );
+    expect(changes.edges.map((e: any) => e.node).filter((c: any) => c.subject.id === id)).toEqual([
+      { kind: "LEFT", date: "2024-03-31", subject: { id }, via: { kind: "COMMUNITY", id: community }, source: null },
+    ]);
+  });
+
   it("refuses an end date after today, naming the field, and stores nothing", async () => {
     const id = await personAtCompaniesHouse();
     const { body } = await send(

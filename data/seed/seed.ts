@@ -192,7 +192,10 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
       OPTIONAL MATCH (p)-[now:WORKS_FOR]->(o)
       DELETE now
     }
-    MERGE (p)-[:HAS_PROFESSION]->(prof)
+    // Dated only where the seed gives a date (docs/adr/0008): an undated profession is open, with no since.
+    MERGE (p)-[h:HAS_PROFESSION]->(prof)
+    SET h.since = CASE WHEN row.professionSince IS NULL THEN null ELSE date(row.professionSince) END,
+      h.until = CASE WHEN row.professionUntil IS NULL THEN null ELSE date(row.professionUntil) END
     WITH p, row
     CALL (p, row) {
       UNWIND row.communities AS m
@@ -215,7 +218,7 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
       OPTIONAL MATCH (p)-[now:WORKS_ON]->(st)
       DELETE now
     }`,
-    { rows: people.map((person, index) => ({ employedUntil: null, ...person, ...demoContact(person, index) })) },
+    { rows: people.map((person, index) => ({ employedUntil: null, professionSince: null, professionUntil: null, ...person, ...demoContact(person, index) })) },
   );
 }
 

@@ -179,6 +179,12 @@ export interface PersonSeed {
   /** When the person left the organisation, if they have. */
   employedUntil?: string;
   profession: string;
+  /**
+   * When they took up the profession and, if they have stopped, when: only where the source says.
+   * No demo person's source gives either, so every demo profession is open, its start unknown.
+   */
+  professionSince?: string;
+  professionUntil?: string;
   communities: { id: string; role: string; since: string }[];
   stages: { id: string; role: string; until?: string }[];
 }

@@ -39,7 +39,8 @@ export function holdEditorsToTheirOwn(schema: GraphQLSchema, options: { model: G
     const matched = `query ($where: ${target.node.name}Where) { found: ${list}(where: $where, limit: ${maxNodesAnEditorChanges}) { id } }`;
     const outside = `UNWIND $ids AS id MATCH (n:\`${target.node.label}\` {id: id}) WHERE NOT (${hold}) RETURN n.id AS id LIMIT 1`;
     field.resolve = async (source, args: Input, context: SubgraphContext, info) => {
-      const connects = () => flatten(mutationPositions(options.model, target, args)).some((p) => p.action === "connect");
+      // A nested update (a membership's edge, say) is left out of the rule as a connect is: held the same way.
+      const connects = () => flatten(mutationPositions(options.model, target, args)).some((p) => p.action === "connect" || (p.action === "update" && p.via));
       if (hasRole(context.viewer, "admin") || !hasRole(context.viewer, "editor") || !connects()) return resolve(source, args, context, info);
       const result = await runOwnQuery(info.schema, matched, context, { where: args["where"] ?? {} });
       if (result.errors?.[0]) throw result.errors[0];

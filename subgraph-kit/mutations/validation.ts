@@ -294,6 +294,41 @@ export function invalidInput(problems: readonly Problem[]): GraphQLError {
 }
 
 /**
+ * The ordered pairs of a relationship's properties that an update of its edge gives only one half of
+ * (`update: { edge: { until: { set } } }`): the other half is stored, so they are checked once the
+ * field has written, in its transaction, on the relationships of the nodes the update names by id
+ * (on every relationship of the type when it names none). Two values given together are checked before.
+ */
+async function storedPairProblems(run: QueryRunner, rules: FieldRules, model: GraphModel, target: MutationTarget, args: Input): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for (const position of flatten(mutationPositions(model, target, args))) {
+    const edge = position.via?.edge;
+    if (position.action !== "update" || !edge) continue;
+    const { relationship } = position.via!;
+    for (const [first, second] of rules.orderedPairs) {
+      if (!relationship.properties.has(first) || !relationship.properties.has(second)) continue;
+      const given = [first, second].filter((key) => (edge.value[key] as { set?: unknown } | null | undefined)?.set != null);
+      if (given.length !== 1) continue;
+      const ids = namedIds(position.filter).map((n) => n.id);
+      const { records } = await run(
+        `MATCH (t:\`${position.node.label}\`)-[r:\`${relationship.type}\`]-() WHERE ($ids IS NULL OR t.id IN $ids) AND r.\`${first}\` > r.\`${second}\`
+         RETURN toString(r.\`${first}\`) AS low, toString(r.\`${second}\`) AS high LIMIT 1`,
+        { ids: ids.length > 0 ? ids : null },
+      );
+      const record = records[0];
+      if (!record) continue;
+      const [low, high] = [String(record.get("low")), String(record.get("high"))];
+      problems.push(
+        given[0] === second
+          ? { field: `${edge.path}.${second}.set`, message: `must not be less than ${first} (${low}, as stored); it was ${high}` }
+          : { field: `${edge.path}.${first}.set`, message: `must not be more than ${second} (${high}, as stored); it was ${low}` },
+      );
+    }
+  }
+  return problems;
+}
+
+/**
  * Wraps the resolver of every generated mutation of the schema with the checks above. The first
  * mutation field of a request checks every mutation field of the operation, so that an invalid
  * later field stops the request before the first writes anything; each field checks itself again
@@ -341,7 +376,11 @@ export function validateMutations(schema: GraphQLSchema, options: { model: Graph
           .map((r) => ({ field: r.prefix + r.path, message: `no ${r.node.name} has id ${JSON.stringify(r.id)}` })),
       ];
       if (problems.length > 0) throw invalidInput(problems);
-      return resolve(source, args, context, info);
+      const result: unknown = await resolve(source, args, context, info);
+      // Thrown in the request's transaction, so nothing the field wrote is stored.
+      const stored = await storedPairProblems(run, rules, options.model, target, args);
+      if (stored.length > 0) throw invalidInput(stored);
+      return result;
     };
   }
   return schema;

@@ -28,8 +28,9 @@ export const peopleExport: SubgraphExport = {
     },
     {
       personal: true,
-      cypher: `MATCH (p:Person)-[r:HAS_PROFESSION]->(f:Profession) WHERE ${presentAt("p")}
-        RETURN 'Person' AS sourceKind, p.id AS source, 'Profession' AS targetKind, f.id AS target, 'HAS_PROFESSION' AS label, ${provenance("r")} ORDER BY p.id, f.id`,
+      cypher: `MATCH (p:Person)-[r:HAS_PROFESSION]->(f:Profession) WHERE ${holdsAt("r")} AND ${presentAt("p")}
+        RETURN 'Person' AS sourceKind, p.id AS source, 'Profession' AS targetKind, f.id AS target, 'HAS_PROFESSION' AS label,
+          toString(r.since) AS since, toString(r.until) AS until, ${provenance("r")} ORDER BY p.id, f.id`,
     },
     {
       personal: true,

@@ -253,9 +253,17 @@ export type Person = {
   formerOrganisations: Array<Organisation>;
   /** The organisations they work for now, each with when they joined (`since`), when known. */
   organisations: Array<Organisation>;
-  /** Their Civil Service professions. */
+  /**
+   * Their Civil Service professions, with since and until on each (`ProfessionHeld`): a profession they
+   * no longer practise keeps its link with an `until`, set through `update: { edge: { until } }`. Reads with
+   * `asAt` count a profession from `since` until `until`; one with neither is open, its start unknown (docs/adr/0008).
+   */
   professions: Array<Profession>;
-  /** The communities they belong to, with their role, since and until on each membership. */
+  /**
+   * The communities they belong to, with their role, since and until on each membership. To end a
+   * membership on a day, update its edge: `communities: [{ update: { where: { node: { id: { eq: "…" } } }, edge: { until: { set: "YYYY-MM-DD" } } } }]`
+   * (not before its `since`; a later day ends it then).
+   */
   communities: Array<Community>;
   /** Who they report to. */
   reportsTo: Array<Person>;
@@ -282,7 +290,7 @@ export type Profession = {
   name: Scalars['String']['output'];
   /** The family the profession belongs to, for example `Policy and analysis` or `Delivery`. */
   family?: Maybe<Scalars['String']['output']>;
-  /** The people with this profession. */
+  /** The people with this profession, ended ones too: each link's since and until say when (`ProfessionHeld`). */
   people: Array<Person>;
   /** Headcount of the profession in each organisation, from Civil Service Statistics (npm run import -- profession-statistics). */
   headcounts: Array<Organisation>;
@@ -430,6 +438,19 @@ export type PastEmployment = {
   since?: Maybe<Scalars['Date']['output']>;
   /** When it ended: today or earlier. */
   until: Scalars['Date']['output'];
+  /** Where this link came from, as `<import source>:<file>`; null when it was made through the API. */
+  source?: Maybe<Scalars['String']['output']>;
+  /** When an import last created or changed it. */
+  importedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A person's Civil Service profession, held from `since` until `until`. */
+export type ProfessionHeld = {
+  __typename?: 'ProfessionHeld';
+  /** When they took it up, when known; null when the source does not say (open from the start). */
+  since?: Maybe<Scalars['Date']['output']>;
+  /** When they stopped practising it; null while it holds. */
+  until?: Maybe<Scalars['Date']['output']>;
   /** Where this link came from, as `<import source>:<file>`; null when it was made through the API. */
   source?: Maybe<Scalars['String']['output']>;
   /** When an import last created or changed it. */
@@ -636,6 +657,7 @@ export type ResolversTypes = {
   Headcount: ResolverTypeWrapper<RowOf<Headcount>>;
   Employment: ResolverTypeWrapper<RowOf<Employment>>;
   PastEmployment: ResolverTypeWrapper<RowOf<PastEmployment>>;
+  ProfessionHeld: ResolverTypeWrapper<RowOf<ProfessionHeld>>;
   Membership: ResolverTypeWrapper<RowOf<Membership>>;
   Organisation: ResolverTypeWrapper<RowOf<Organisation>>;
   AnalysisPageInfo: ResolverTypeWrapper<RowOf<AnalysisPageInfo>>;
@@ -668,6 +690,7 @@ export type ResolversParentTypes = {
   Headcount: RowOf<Headcount>;
   Employment: RowOf<Employment>;
   PastEmployment: RowOf<PastEmployment>;
+  ProfessionHeld: RowOf<ProfessionHeld>;
   Membership: RowOf<Membership>;
   Organisation: RowOf<Organisation | FederationReferenceTypes['Organisation']>;
   AnalysisPageInfo: RowOf<AnalysisPageInfo>;
@@ -853,6 +876,13 @@ export type PastEmploymentResolvers<ContextType = SubgraphContext, ParentType ex
   importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
+export type ProfessionHeldResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ProfessionHeld'] = ResolversParentTypes['ProfessionHeld']> = {
+  since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  until?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type MembershipResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
   role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -899,6 +929,7 @@ export type Resolvers<ContextType = SubgraphContext> = {
   Headcount?: HeadcountResolvers<ContextType>;
   Employment?: EmploymentResolvers<ContextType>;
   PastEmployment?: PastEmploymentResolvers<ContextType>;
+  ProfessionHeld?: ProfessionHeldResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
   Organisation?: OrganisationResolvers<ContextType>;
   AnalysisPageInfo?: AnalysisPageInfoResolvers<ContextType>;

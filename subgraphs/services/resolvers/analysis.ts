@@ -36,8 +36,8 @@ const stageFields = "{.id, .name, .position, .description}";
 /** Today's date, the default of `asAt` (graph/read.ts); the ownership analyses share it. */
 export { today };
 
-/** Who works on stage `st` on $asAt (the work `w`), with the journey's filters on the person `p`. */
-const personFilter = `${holdsAt("w")} AND ($professionIds IS NULL OR EXISTS { (p)-[:HAS_PROFESSION]->(x:Profession) WHERE x.id IN $professionIds })
+/** Who works on stage `st` on $asAt (the work `w`), with the journey's filters on the person `p` (a profession held then). */
+const personFilter = `${holdsAt("w")} AND ($professionIds IS NULL OR EXISTS { MATCH (p)-[h:HAS_PROFESSION]->(x:Profession) WHERE ${holdsAt("h")} AND x.id IN $professionIds })
   AND ($organisationIds IS NULL OR EXISTS { MATCH (p)-[e:${employment}]->(x:Organisation) WHERE ${holdsAt("e")} AND x.id IN $organisationIds })`;
 
 /** Cypher map entries for stage `st`: a page of its people and their count, with the person filter. */
@@ -48,7 +48,7 @@ const stagePeopleEntries = `
     WITH p, w ORDER BY p.name, p.id SKIP $skip LIMIT $limit
     RETURN {
       role: w.role, node: p {.id, .name, .jobTitle, .grade},
-      professions: COLLECT { MATCH (p)-[:HAS_PROFESSION]->(x:Profession) RETURN x {.id, .name, .family} ORDER BY x.name },
+      professions: COLLECT { MATCH (p)-[h:HAS_PROFESSION]->(x:Profession) WHERE ${holdsAt("h")} RETURN x {.id, .name, .family} ORDER BY x.name },
       organisations: COLLECT {
         MATCH (p)-[e:${employment}]->(x:Organisation) WHERE ${holdsAt("e")} AND ${existedAt("x")}
         RETURN ${organisationFieldsOf("x")} AS shown ORDER BY shown.name
@@ -71,11 +71,11 @@ const responsibilitiesOf = `COLLECT {
     } ORDER BY CASE r.lane WHEN 'FRONTSTAGE' THEN 0 WHEN 'BACKSTAGE' THEN 1 ELSE 2 END, ${nameAt("o")}
   }`;
 
-/** Cypher: the professions expected on stage `st` that nobody working on it has. */
+/** Cypher: the professions expected on stage `st` that nobody working on it held on $asAt. */
 export const missingProfessionsOf = `COLLECT {
     MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession)
     // From the stage's few people, not from the profession's many (a NOT EXISTS here started from the profession).
-    WHERE NOT x.id IN COLLECT { MATCH (st)<-[w:${work}]-(:Person)-[:HAS_PROFESSION]->(y:Profession) WHERE ${holdsAt("w")} RETURN y.id }
+    WHERE NOT x.id IN COLLECT { MATCH (st)<-[w:${work}]-(:Person)-[h:HAS_PROFESSION]->(y:Profession) WHERE ${holdsAt("w")} AND ${holdsAt("h")} RETURN y.id }
     RETURN x {.id, .name, .family} ORDER BY x.name
   }`;
 
@@ -89,7 +89,7 @@ CALL (svc) {
   WITH st ORDER BY st.position, st.id
   CALL (st) {
     MATCH (p:Person)-[w:${work}]->(st) WHERE ${personFilter}
-    MATCH (p)-[:HAS_PROFESSION]->(x:Profession)
+    MATCH (p)-[h:HAS_PROFESSION]->(x:Profession) WHERE ${holdsAt("h")}
     WITH x, count(DISTINCT p) AS n ORDER BY n DESC, x.name
     RETURN collect({profession: x {.id, .name, .family}, peopleCount: n}) AS professions
   }
