@@ -46,6 +46,25 @@ describe("employment and memberships over time, through the gateway", () => {
       )
     ).records.map((r) => r.get("link") as string);
 
+  it("counts a profession on a stage only from the day it was held", async () => {
+    const id = uniqueId("profession");
+    created.push(id);
+    const { records } = await driver.executeQuery(
+      `CREATE (p:Person {id: $id, name: "Profession Test"})
+       WITH p MATCH (st:Stage {id: "sab-choose-a-structure"}) MATCH (x:Profession) WITH p, st, x ORDER BY x.id LIMIT 1
+       CREATE (p)-[:WORKS_ON {role: "tester"}]->(st), (p)-[:HAS_PROFESSION {since: date("2024-01-01")}]->(x)
+       RETURN x.id AS profession`,
+      { id },
+    );
+    const profession = records[0]!.get("profession") as string;
+    const holders = async (asAt: string) =>
+      (
+        await ask(`{ stagePeople(stageId: "sab-choose-a-structure", asAt: "${asAt}", professionIds: ["${profession}"], first: 100) { edges { node { id } } } }`)
+      ).stagePeople.edges.map((e: { node: { id: string } }) => e.node.id);
+    expect(await holders("2023-06-01")).not.toContain(id);
+    expect(await holders("2024-06-01")).toContain(id);
+  });
+
   it("ends an employment and a membership on a day: reads as at a date honour it, and changes lists the person as having left", async () => {
     const id = await personAtCompaniesHouse();
     await ask(
