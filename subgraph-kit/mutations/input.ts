@@ -280,3 +280,8 @@ export function filtersOnlyByIds(filter: NodePosition["filter"]): boolean {
 export function flatten(positions: readonly NodePosition[]): NodePosition[] {
   return positions.flatMap((p) => [p, ...flatten(p.children)]);
 }
+
+/** Every position of a tree with the position it sits under (none for the top ones), parents before children. */
+export function withParents(positions: readonly NodePosition[], parent?: NodePosition): { position: NodePosition; parent?: NodePosition }[] {
+  return positions.flatMap((position) => [{ position, ...(parent ? { parent } : {}) }, ...withParents(position.children, position)]);
+}

@@ -210,6 +210,40 @@ describe("mutation validation", () => {
     });
   });
 
+  it("checks an edge update giving one half of an interval against the stored half of the relationships it names, and refuses one that names none by id", async () => {
+    const [member, other] = [uniqueId("person"), uniqueId("person")];
+    created.push(member, other);
+    // Another person's membership stored with its interval the wrong way round (as a bad import might
+    // leave it) is not this update's: the check reads only the named person's relationships.
+    await driver.executeQuery(
+      `UNWIND [[$member, date('2024-01-01')], [$other, date('2024-06-01')]] AS row
+       MATCH (c:Community {id: $community})
+       CREATE (:Person {id: row[0], name: 'Member'})-[:MEMBER_OF {since: row[1], until: CASE WHEN row[0] = $other THEN date('2020-01-01') END}]->(c)`,
+      { member, other, community },
+    );
+    const end = (where: string, until: string) =>
+      run(
+        people,
+        `mutation { updatePeople(${where}, update: {
+          communities: [{ update: { edge: { until: { set: "${until}" } } } }]
+        }) { people { id } } }`,
+      );
+    expect((await end(`where: { id: { eq: "${member}" } }`, "2025-01-01")).errors).toBeUndefined();
+    expect(problemsOf(await end(`where: { id: { eq: "${member}" } }`, "2023-01-01"))).toEqual([
+      "update.communities[0].update.edge.until.set: must not be less than since (2024-01-01, as stored); it was 2023-01-01",
+    ]);
+    expect(problemsOf(await end(`where: { name: { eq: "Member" } }`, "2025-01-01"))).toEqual([
+      "update.communities[0].update.edge.until.set: sets until without since, which is then read from the stored relationship: name by id the Community (update.communities[0].update.where.node) or the node it is updated under",
+    ]);
+    const stored = await driver.executeQuery(
+      `MATCH (p:Person)-[r:MEMBER_OF]->() WHERE p.id IN $ids RETURN p.id AS id, toString(r.until) AS until ORDER BY id`,
+      {
+        ids: [member, other],
+      },
+    );
+    expect(Object.fromEntries(stored.records.map((r) => [r.get("id"), r.get("until")]))).toEqual({ [member]: "2025-01-01", [other]: "2020-01-01" });
+  });
+
   it("lets a valid change through", async () => {
     const result = await run(
       people,

@@ -31,6 +31,7 @@ import {
   mutationPositions,
   mutationTargets,
   namedIds,
+  withParents,
   type GraphModel,
   type Input,
   type MutationTarget,
@@ -271,6 +272,14 @@ function staticProblems(
       if (typeof newId === "string") created.add(idKey(position.node, newId));
     }
   }
+  // Checked against the stored other half after writing: without an id on either end that read would be the whole type's.
+  for (const { position, edge, first, second, givenSecond, ids, parentIds } of halfPairUpdates(rules, model, target, args)) {
+    if (ids.length > 0 || parentIds.length > 0) continue;
+    problems.push({
+      field: `${edge.path}.${givenSecond ? second : first}.set`,
+      message: `sets ${givenSecond ? second : first} without ${givenSecond ? first : second}, which is then read from the stored relationship: name by id the ${position.node.name} (${position.path}.where.node) or the node it is updated under`,
+    });
+  }
   return { problems, references };
 }
 
@@ -294,36 +303,49 @@ export function invalidInput(problems: readonly Problem[]): GraphQLError {
 }
 
 /**
- * The ordered pairs of a relationship's properties that an update of its edge gives only one half of
- * (`update: { edge: { until: { set } } }`): the other half is stored, so they are checked once the
- * field has written, in its transaction, on the relationships of the nodes the update names by id
- * (on every relationship of the type when it names none). Two values given together are checked before.
+ * The edge updates of a mutation that give only one half of an ordered pair (`update: { edge: { until: { set } } }`),
+ * with the ids that scope the relationships they change: the node's own (its `where.node`) and the
+ * ones of the node above it. The other half is stored, so the pair is checked once the field has written.
+ */
+function halfPairUpdates(rules: FieldRules, model: GraphModel, target: MutationTarget, args: Input) {
+  return withParents(mutationPositions(model, target, args)).flatMap(({ position, parent }) => {
+    const edge = position.via?.edge;
+    if (position.action !== "update" || !edge || !parent) return [];
+    const { relationship } = position.via!;
+    return rules.orderedPairs.flatMap(([first, second]) => {
+      if (!relationship.properties.has(first) || !relationship.properties.has(second)) return [];
+      const given = [first, second].filter((key) => (edge.value[key] as { set?: unknown } | null | undefined)?.set != null);
+      if (given.length !== 1) return [];
+      const ids = namedIds(position.filter).map((n) => n.id);
+      const parentIds = namedIds(parent.filter).map((n) => n.id);
+      return [{ position, parent, relationship, edge, first, second, givenSecond: given[0] === second, ids, parentIds }];
+    });
+  });
+}
+
+/**
+ * Checks, in the field's transaction, the pairs an edge update gave one half of against the stored
+ * other half, on the relationships between the nodes it names by id and the nodes above them (so
+ * the read stays on those nodes, and a bad pair stored elsewhere is not this update's).
  */
 async function storedPairProblems(run: QueryRunner, rules: FieldRules, model: GraphModel, target: MutationTarget, args: Input): Promise<Problem[]> {
   const problems: Problem[] = [];
-  for (const position of flatten(mutationPositions(model, target, args))) {
-    const edge = position.via?.edge;
-    if (position.action !== "update" || !edge) continue;
-    const { relationship } = position.via!;
-    for (const [first, second] of rules.orderedPairs) {
-      if (!relationship.properties.has(first) || !relationship.properties.has(second)) continue;
-      const given = [first, second].filter((key) => (edge.value[key] as { set?: unknown } | null | undefined)?.set != null);
-      if (given.length !== 1) continue;
-      const ids = namedIds(position.filter).map((n) => n.id);
-      const { records } = await run(
-        `MATCH (t:\`${position.node.label}\`)-[r:\`${relationship.type}\`]-() WHERE ($ids IS NULL OR t.id IN $ids) AND r.\`${first}\` > r.\`${second}\`
-         RETURN toString(r.\`${first}\`) AS low, toString(r.\`${second}\`) AS high LIMIT 1`,
-        { ids: ids.length > 0 ? ids : null },
-      );
-      const record = records[0];
-      if (!record) continue;
-      const [low, high] = [String(record.get("low")), String(record.get("high"))];
-      problems.push(
-        given[0] === second
-          ? { field: `${edge.path}.${second}.set`, message: `must not be less than ${first} (${low}, as stored); it was ${high}` }
-          : { field: `${edge.path}.${first}.set`, message: `must not be more than ${second} (${high}, as stored); it was ${low}` },
-      );
-    }
+  for (const { position, parent, relationship, edge, first, second, givenSecond, ids, parentIds } of halfPairUpdates(rules, model, target, args)) {
+    const arrow = relationship.direction === "OUT" ? ["-", "->"] : ["<-", "-"];
+    const { records } = await run(
+      `MATCH (s:\`${parent.node.label}\`)${arrow[0]}[r:\`${relationship.type}\`]${arrow[1]}(t:\`${position.node.label}\`)
+       WHERE ($parentIds IS NULL OR s.id IN $parentIds) AND ($ids IS NULL OR t.id IN $ids) AND r.\`${first}\` > r.\`${second}\`
+       RETURN toString(r.\`${first}\`) AS low, toString(r.\`${second}\`) AS high LIMIT 1`,
+      { ids: ids.length > 0 ? ids : null, parentIds: parentIds.length > 0 ? parentIds : null },
+    );
+    const record = records[0];
+    if (!record) continue;
+    const [low, high] = [String(record.get("low")), String(record.get("high"))];
+    problems.push(
+      givenSecond
+        ? { field: `${edge.path}.${second}.set`, message: `must not be less than ${first} (${low}, as stored); it was ${high}` }
+        : { field: `${edge.path}.${first}.set`, message: `must not be more than ${second} (${high}, as stored); it was ${low}` },
+    );
   }
   return problems;
 }
