@@ -154,7 +154,10 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
 
       await page.locator(".journey-map__person .dashboard-link-button").first().click();
       await expect.poll(() => details.locator("h2").innerText()).toMatch(/^Person/);
-      expect(await details.innerText()).toMatch(/Works on \d+ stages?/);
+      const person = await details.innerText();
+      expect(person).toMatch(/Works on \d+ stages?/);
+      // Every demo membership is dated (data/seed/starting-a-business.ts): the panel says since when.
+      expect(person).toMatch(/Communities[\s\S]*: (lead|member|convenor), since \d{1,2} [A-Z][a-z]+ 20\d\d/);
     });
 
     it("can be used with the keyboard alone", async () => {

@@ -109,4 +109,11 @@ export function longDate(date: string): string {
   return `${day} ${months[(month ?? 1) - 1]} ${year}`;
 }
 
+/** When a dated link held, for a list item: "since 1 April 2021", "1 April 2021 to 31 March 2024", "until …"; empty when undated. */
+export function heldFor({ since, until }: { since?: string | null; until?: string | null }): string {
+  if (since && until) return `${longDate(since)} to ${longDate(until)}`;
+  if (since) return `since ${longDate(since)}`;
+  return until ? `until ${longDate(until)}` : "";
+}
+
 export const todayIso = (): string => new Date().toISOString().slice(0, 10);

@@ -6,6 +6,13 @@
 import { request } from "./api.js";
 import { bulletList, h, linkButton, nameWithAcronym, plural, showStatus, summaryList, tag } from "./dom.js";
 import { operations } from "./operations.js";
+import { heldFor } from "./date-input.js";
+
+/** A list item with when it held, when its link is dated: an ended profession or membership says so. */
+const withDates = (text: string, held: { since?: string | null; until?: string | null }) => {
+  const when = heldFor(held);
+  return when ? `${text}, ${when}` : text;
+};
 
 /** What is selected, as the address writes it: `organisation:companies-house`, `person:ada-lovelace`. */
 export interface Selection {
@@ -136,11 +143,20 @@ export function createDetailsPanel(panel: HTMLElement, select: (selection: Selec
             ["Job title", person.jobTitle],
             ["Grade", person.grade],
             ["Works for", bulletList(person.organisations.map(organisationButton))],
-            ["Professions", person.professions.map((p) => p.name).join(", ") || "None recorded"],
+            [
+              "Professions",
+              person.professionsConnection.edges.length
+                ? bulletList(person.professionsConnection.edges.map((e) => withDates(e.node.name, e.properties)))
+                : "None recorded",
+            ],
             [
               "Communities",
               person.communitiesConnection.edges.length
-                ? bulletList(person.communitiesConnection.edges.map((e) => `${e.node.name} (${communityKinds[e.node.kind]}): ${e.properties.role}`))
+                ? bulletList(
+                    person.communitiesConnection.edges.map((e) =>
+                      withDates(`${e.node.name} (${communityKinds[e.node.kind]}): ${e.properties.role}`, e.properties),
+                    ),
+                  )
                 : "None",
             ],
             ["Reports to", person.reportsTo[0] ? linkButton(person.reportsTo[0].name, () => select({ kind: "person", id: person.reportsTo[0]!.id })) : null],

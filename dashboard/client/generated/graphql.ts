@@ -332,7 +332,7 @@ export type PersonDetailsQueryVariables = Exact<{
 }>;
 
 
-export type PersonDetailsQuery = { people: Array<{ id: string, name: string, jobTitle: string | null, grade: string | null, organisations: Array<{ id: string, name: string, acronym: string | null }>, professions: Array<{ id: string, name: string }>, communitiesConnection: { edges: Array<{ properties: { role: string }, node: { id: string, name: string, kind: CommunityKind } }> }, reportsTo: Array<{ id: string, name: string, jobTitle: string | null }>, stageRoles: Array<{ role: string, stageId: string, stageName: string, position: number, serviceId: string, serviceName: string }> | null }> };
+export type PersonDetailsQuery = { people: Array<{ id: string, name: string, jobTitle: string | null, grade: string | null, organisations: Array<{ id: string, name: string, acronym: string | null }>, professionsConnection: { edges: Array<{ properties: { since: string | null, until: string | null }, node: { id: string, name: string } }> }, communitiesConnection: { edges: Array<{ properties: { role: string, since: string | null, until: string | null }, node: { id: string, name: string, kind: CommunityKind } }> }, reportsTo: Array<{ id: string, name: string, jobTitle: string | null }>, stageRoles: Array<{ role: string, stageId: string, stageName: string, position: number, serviceId: string, serviceName: string }> | null }> };
 
 export type SearchQueryVariables = Exact<{
   text: string;
