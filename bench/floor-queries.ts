@@ -50,7 +50,7 @@ ${stagesWithOrganisations("{.id, .name}")}
 WITH svc, ${handoffsAlong("stages")} AS handoffs
 MATCH (svc)-[:HAS_STAGE]->(st:Stage)
 CALL (st) {
-  MATCH (p:Person)-[:WORKS_ON]->(st) MATCH (p)-[:HAS_PROFESSION]->(x:Profession)
+  MATCH (p:Person)-[:WORKS_ON]->(st) MATCH (p)-[h:HAS_PROFESSION]->(x:Profession) WHERE ${holds("h")}
   WITH x, count(DISTINCT p) AS n ORDER BY n DESC, x.name
   RETURN collect({profession: x.name, people: n}) AS professions
 }
@@ -76,7 +76,7 @@ RETURN svc {.id, .name} AS service, collect(st {
     WITH p, w ORDER BY p.name, p.id LIMIT $peoplePerStage
     RETURN {
       role: w.role, node: p {.id, .name, .jobTitle},
-      professions: COLLECT { MATCH (p)-[:HAS_PROFESSION]->(x:Profession) RETURN x.name ORDER BY x.name },
+      professions: COLLECT { MATCH (p)-[h:HAS_PROFESSION]->(x:Profession) WHERE ${holds("h")} RETURN x.name ORDER BY x.name },
       organisations: COLLECT { MATCH (p)-[:WORKS_FOR]->(x:Organisation) RETURN x.name ORDER BY x.name },
       memberships: COLLECT { MATCH (p)-[m:MEMBER_OF]->(c:Community) WHERE ${holds("m")} RETURN {role: m.role, community: c.name} ORDER BY c.name }
     }
@@ -85,7 +85,7 @@ RETURN svc {.id, .name} AS service, collect(st {
   communities: communities,
   missingProfessions: COLLECT {
     MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession)
-    WHERE NOT x.id IN COLLECT { MATCH (st)<-[:WORKS_ON]-(:Person)-[:HAS_PROFESSION]->(y:Profession) RETURN y.id }
+    WHERE NOT x.id IN COLLECT { MATCH (st)<-[:WORKS_ON]-(:Person)-[h:HAS_PROFESSION]->(y:Profession) WHERE ${holds("h")} RETURN y.id }
     RETURN x.name ORDER BY x.name
   },
   handoff: [h IN handoffs WHERE h.toStage.id = st.id][0]
@@ -114,7 +114,7 @@ MATCH (svc:Service)-[:HAS_STAGE]->(st:Stage)
 WITH svc, st ORDER BY svc.name, svc.id, st.position, st.id
 WITH svc, st,
   COLLECT {
-    MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession) WHERE NOT x.id IN COLLECT { MATCH (st)<-[:WORKS_ON]-(:Person)-[:HAS_PROFESSION]->(y:Profession) RETURN y.id }
+    MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession) WHERE NOT x.id IN COLLECT { MATCH (st)<-[:WORKS_ON]-(:Person)-[h:HAS_PROFESSION]->(y:Profession) WHERE ${holds("h")} RETURN y.id }
     RETURN {kind: 'MISSING_PROFESSION', profession: x {.name}, organisation: null, successors: []} ORDER BY x.name
   }
   + CASE WHEN EXISTS { MATCH (:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holds("r")} } THEN []
