@@ -10,7 +10,7 @@
  * (the change happened after the first and on or before the second), `…Approximate` and `…Source`.
  */
 import neo4j, { type Driver, type ManagedTransaction } from "neo4j-driver";
-import { toNumber, type WriteCounts } from "./source.js";
+import { toNumber, type WriteCounts } from "../../graph/writes.js";
 
 type Day = string;
 

@@ -5,7 +5,8 @@
  */
 import { basename } from "node:path";
 import type { Driver, ManagedTransaction } from "neo4j-driver";
-import { addCounts, type ImportSource, type Provenance, type WriteCounts } from "./source.js";
+import { addCounts, type ImportSource } from "./source.js";
+import { type Provenance, type WriteCounts } from "../../graph/writes.js";
 
 export interface Rejection {
   file: string;

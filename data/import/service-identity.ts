@@ -18,19 +18,8 @@
  */
 import type { ManagedTransaction, QueryResult } from "neo4j-driver";
 import { normaliseName } from "./organisation-names.js";
-import { toNumber, type Provenance, type QueryRunner, type WriteCounts } from "./source.js";
-
-/** An address as the sources write it, in the one form they are compared in; null when it is not a web address. */
-export function normaliseAddress(address: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(address.trim(), "https://www.gov.uk");
-  } catch {
-    return null;
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
-  return `https://${url.hostname.toLowerCase()}${url.pathname.replace(/\/+$/, "").toLowerCase()}`;
-}
+import { normaliseAddress } from "../../graph/stage-responsibility.js";
+import { toNumber, type Provenance, type WriteCounts } from "../../graph/writes.js";
 
 /** The sources that describe services, in the order their records count: the first gives a service its id and values. */
 export const serviceSourcePrecedence = ["govuk-services-list", "service-portfolio", "step-by-step"] as const;
@@ -337,27 +326,4 @@ export async function settleServices(tx: ManagedTransaction, touched: Set<string
   relationshipsCreated += count(owners, "created");
   relationshipsDeleted += count(owners, "deleted");
   return { relationshipsCreated, relationshipsDeleted };
-}
-
-/** The services whose start page or live service is an address, by any of their records (not a mere GOV.UK page about one). */
-export interface ServiceEntrances {
-  servicesAt(address: string): string[];
-}
-
-export async function loadServiceEntrances(tx: QueryRunner): Promise<ServiceEntrances> {
-  const { records } = await tx.run(
-    `CALL {
-       MATCH (s:Service)-[:DESCRIBED_BY]->(r:ServiceRecord) RETURN s.id AS id, r.liveService AS liveService, r.startPages AS startPages
-     UNION ALL
-       MATCH (s:Service) WHERE NOT (s)-[:DESCRIBED_BY]->() RETURN s.id AS id, s.liveService AS liveService, s.startPages AS startPages
-     }
-     RETURN id, [a IN [liveService] + coalesce(startPages, []) WHERE a IS NOT NULL] AS entrances ORDER BY id`,
-  );
-  const byEntrance = new Map<string, Set<string>>();
-  for (const record of records)
-    for (const address of record.get("entrances") as string[]) {
-      const key = normaliseAddress(address);
-      if (key) byEntrance.set(key, (byEntrance.get(key) ?? new Set()).add(record.get("id") as string));
-    }
-  return { servicesAt: (address) => [...(byEntrance.get(normaliseAddress(address) ?? "") ?? [])] };
 }

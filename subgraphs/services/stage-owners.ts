@@ -1,13 +1,13 @@
 /**
  * Who delivers a step-by-step stage is derived from the services its links reach and their owners
- * (data/import/stage-responsibility.ts). A mutation that changes a service's owners, its entrances (start
+ * (graph/stage-responsibility.ts). A mutation that changes a service's owners, its entrances (start
  * pages, live service) or whether it exists changes what follows, so the derivation runs again in the
  * mutation's transaction: for the stages that link to the services whose owners changed, or for every
  * stage when an entrance changed or a service was created or deleted. What it changed is returned for
  * the audit trail, as changes of those stages.
  */
 import type { Transaction } from "neo4j-driver";
-import { deriveStageResponsibilitiesIn } from "../../data/import/stage-responsibility.js";
+import { deriveStageResponsibilitiesIn } from "../../graph/stage-responsibility.js";
 import { asJson, type AuditedChange, type Change } from "../../subgraph-kit/mutations/audit.js";
 
 const entrances = new Set(["liveService", "startPages"]);

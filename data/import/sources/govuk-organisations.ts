@@ -7,7 +7,8 @@ import neo4j, { type ManagedTransaction } from "neo4j-driver";
 import { rebuildOrganisationHistory } from "../organisation-history.js";
 import { readJsonArray } from "../read.js";
 import { check, parsing, RecordError, slugPattern } from "../parse.js";
-import { replaceLinks, sumLinkResults, toNumber, upsertNodes, type ImportSource, type LinkResult, type Provenance, type WriteCounts } from "../source.js";
+import { replaceLinks, sumLinkResults, upsertNodes, type ImportSource, type LinkResult } from "../source.js";
+import { toNumber, type Provenance, type WriteCounts } from "../../../graph/writes.js";
 
 export interface GovukOrganisation {
   id: string;

@@ -11,11 +11,12 @@ import { basename, join } from "node:path";
 import neo4j from "neo4j-driver";
 import { readJsonDocument, type RawRecord } from "../read.js";
 import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
-import { normaliseAddress, serviceIdsOf, writeServiceRecords, type ServiceRecordRow } from "../service-identity.js";
+import { serviceIdsOf, writeServiceRecords, type ServiceRecordRow } from "../service-identity.js";
 import { phaseOf, themeProps } from "../service-values.js";
-import { deriveStageResponsibilities } from "../stage-responsibility.js";
+import { deriveStageResponsibilities, normaliseAddress } from "../../../graph/stage-responsibility.js";
 import { check, parsing, RecordError, slugPattern } from "../parse.js";
-import { mergeLinks, sumLinkResults, toNumber, upsertNodes, type ImportSource, type NodeRow } from "../source.js";
+import { mergeLinks, sumLinkResults, upsertNodes, type ImportSource, type NodeRow } from "../source.js";
+import { toNumber } from "../../../graph/writes.js";
 import { slugify } from "../../seed/professions.js";
 
 const sourceName = "govuk-services-list";

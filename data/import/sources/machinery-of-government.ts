@@ -8,7 +8,8 @@ import neo4j from "neo4j-driver";
 import { readCsv } from "../read.js";
 import { rebuildOrganisationHistory } from "../organisation-history.js";
 import { check, parsing, RecordError, slugPattern } from "../parse.js";
-import { toNumber, type ImportSource } from "../source.js";
+import { type ImportSource } from "../source.js";
+import { toNumber } from "../../../graph/writes.js";
 
 export interface MachineryOfGovernmentChange {
   id: string;

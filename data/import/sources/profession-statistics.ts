@@ -7,7 +7,8 @@ import { basename } from "node:path";
 import { readCsv } from "../read.js";
 import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
 import { check, parsing, RecordError, SkipRecord } from "../parse.js";
-import { toNumber, type ImportSource, type WriteCounts } from "../source.js";
+import { type ImportSource } from "../source.js";
+import { toNumber, type WriteCounts } from "../../../graph/writes.js";
 import { slugify } from "../../seed/professions.js";
 
 export interface HeadcountFact {

@@ -9,7 +9,7 @@ import { readJsonArray } from "../read.js";
 import { loadOrganisationNameIndex, type OrganisationNameIndex } from "../organisation-names.js";
 import { writeServiceRecords, type ServiceRecordRow } from "../service-identity.js";
 import { phaseOf, themeProps } from "../service-values.js";
-import { deriveStageResponsibilities } from "../stage-responsibility.js";
+import { deriveStageResponsibilities } from "../../../graph/stage-responsibility.js";
 import { check, parsing, RecordError } from "../parse.js";
 import type { ImportSource } from "../source.js";
 import { slugify } from "../../seed/professions.js";

@@ -6,7 +6,7 @@
 import { createReadStream } from "node:fs";
 import { readJsonArray, readJsonDocument, type RawRecord } from "../read.js";
 import { serviceIdsOf, writeServiceRecords, type ServiceRecordRow } from "../service-identity.js";
-import { absolute, deriveStageResponsibilities, missingOrganisations, namedClaims, stageIdOf, type StageClaim } from "../stage-responsibility.js";
+import { absolute, deriveStageResponsibilities, missingOrganisations, namedClaims, stageIdOf, type StageClaim } from "../../../graph/stage-responsibility.js";
 import { check, parsing, RecordError, slugPattern } from "../parse.js";
 import { replaceLinks, sumCounts, sumLinkResults, upsertNodes, type ImportSource, type NodeRow } from "../source.js";
 
@@ -14,7 +14,7 @@ export interface StepByStepJourney {
   /** What the step-by-step says of the journey as a service, its publishing organisations as owners. */
   service: ServiceRecordRow;
   stages: NodeRow[];
-  /** Who the curated tables name for its stages, checked to be in the graph (data/import/stage-responsibility.ts). */
+  /** Who the curated tables name for its stages, checked to be in the graph (graph/stage-responsibility.ts). */
   namedClaims: StageClaim[];
 }
 
@@ -116,7 +116,7 @@ function parseJourney(raw: unknown): StepByStepJourney {
     },
     stages: steps.map((step, index) => {
       if (!step.sharesNumberWithPrevious || number === 0) number++;
-      // The step's links are kept on its stage: who delivers it is derived from them (data/import/stage-responsibility.ts).
+      // The step's links are kept on its stage: who delivers it is derived from them (graph/stage-responsibility.ts).
       return { id: stageIdOf(id, index + 1), props: { name: step.title, position: number, description: step.description, links: step.links.map(absolute) } };
     }),
     namedClaims: steps.flatMap((step, index) => namedClaims(id, stageIdOf(id, index + 1), step.title, step.links)),

@@ -17,8 +17,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Driver, ManagedTransaction } from "neo4j-driver";
 import { parse } from "csv-parse/sync";
-import { loadServiceEntrances, type ServiceEntrances } from "./service-identity.js";
-import { pruneLinks, toNumber, type Provenance, type QueryRunner, type WriteCounts } from "./source.js";
+import { repoRoot } from "../platform/paths.js";
+import { pruneLinks, toNumber, type Provenance, type QueryRunner, type WriteCounts } from "./writes.js";
 
 export type Derivation = "service-address" | "organisation-domain" | "curated";
 
@@ -46,9 +46,44 @@ interface StepOwnerRow {
   source: string;
 }
 
-const table = <T>(name: string): T[] => parse<T>(readFileSync(resolve(import.meta.dirname, "data", name)), { columns: true, trim: true });
+const table = <T>(name: string): T[] => parse<T>(readFileSync(resolve(repoRoot, "data/import/data", name)), { columns: true, trim: true });
 const domains = table<DomainRow>("organisation-domains.csv");
 const stepOwners = table<StepOwnerRow>("step-owners.csv");
+
+/** An address as the sources write it, in the one form they are compared in; null when it is not a web address. */
+export function normaliseAddress(address: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(address.trim(), "https://www.gov.uk");
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  return `https://${url.hostname.toLowerCase()}${url.pathname.replace(/\/+$/, "").toLowerCase()}`;
+}
+
+/** The services whose start page or live service is an address, by any of their records (not a mere GOV.UK page about one). */
+export interface ServiceEntrances {
+  servicesAt(address: string): string[];
+}
+
+export async function loadServiceEntrances(tx: QueryRunner): Promise<ServiceEntrances> {
+  const { records } = await tx.run(
+    `CALL {
+       MATCH (s:Service)-[:DESCRIBED_BY]->(r:ServiceRecord) RETURN s.id AS id, r.liveService AS liveService, r.startPages AS startPages
+     UNION ALL
+       MATCH (s:Service) WHERE NOT (s)-[:DESCRIBED_BY]->() RETURN s.id AS id, s.liveService AS liveService, s.startPages AS startPages
+     }
+     RETURN id, [a IN [liveService] + coalesce(startPages, []) WHERE a IS NOT NULL] AS entrances ORDER BY id`,
+  );
+  const byEntrance = new Map<string, Set<string>>();
+  for (const record of records)
+    for (const address of record.get("entrances") as string[]) {
+      const key = normaliseAddress(address);
+      if (key) byEntrance.set(key, (byEntrance.get(key) ?? new Set()).add(record.get("id") as string));
+    }
+  return { servicesAt: (address) => [...(byEntrance.get(normaliseAddress(address) ?? "") ?? [])] };
+}
 
 /** A step's link as an absolute address: GOV.UK writes its own pages as paths. */
 export const absolute = (href: string): string => (href.startsWith("/") ? `https://www.gov.uk${href}` : href);
