@@ -160,24 +160,131 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       expect(person).toMatch(/Communities[\s\S]*: (lead|member|convenor), since \d{1,2} [A-Z][a-z]+ 20\d\d/);
     });
 
-    it("can be used with the keyboard alone", async () => {
+    it("is one stop for the Tab key, its cells reached with the arrows, a person on stage 4 within 10 keys of the page's load", async () => {
       await openDashboard(page, base);
-      const focused = async () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || "");
-      const dbt = "DBT (Department for Business and Trade): show details";
-      await page.keyboard.press("Tab");
-      expect(await focused()).toBe("Skip to main content");
-      // Past the navigation (now with Edit), the skip link to the map and the services filter.
-      const reached: string[] = [];
-      for (let i = 0; i < 16 && !reached.includes("journey-service"); i++) {
-        await page.keyboard.press("Tab");
-        reached.push(await focused());
-      }
-      expect(reached).toContain("journey-service");
-      // Onwards through the form to the first organisation in the map; Enter selects it.
-      for (let i = 0; i < 10 && (await focused()) !== dbt; i++) await page.keyboard.press("Tab");
-      expect(await focused()).toBe(dbt);
+      let presses = 0;
+      const press = async (key: string) => {
+        presses++;
+        await page.keyboard.press(key);
+      };
+      /** Where focus is: the grid's row (by its class) and column, and whether on the cell itself or something in it. */
+      const focused = () =>
+        page.evaluate(() => {
+          const element = document.activeElement as HTMLElement | null;
+          const cell = element?.closest<HTMLTableCellElement>("#journey-map-table td, #journey-map-table th");
+          const row = cell?.parentElement as HTMLTableRowElement | undefined;
+          return {
+            text: element?.textContent?.trim() ?? "",
+            cell: cell ? `${row!.rowIndex}:${cell.cellIndex}` : null,
+            onCell: !!cell && element === cell,
+            person: element?.dataset["select"]?.startsWith("person:") ?? false,
+          };
+        });
+      const table = page.locator("#journey-map-table");
+      expect(await table.getAttribute("role")).toBe("grid");
+      expect(await table.locator("tbody th").first().getAttribute("scope")).toBe("row");
+      // One stop for Tab in the whole map, however many buttons and links its cells hold.
+      expect(await table.locator('[tabindex="0"]').count()).toBe(1);
+      expect(await table.locator("button, a[href]").count()).toBeGreaterThan(40);
+
+      await press("Tab");
+      expect((await focused()).text).toBe("Skip to main content");
+      await press("Tab");
+      expect((await focused()).text).toBe("Skip to the journey map");
+      // The skip link lands on the grid's stop: the first cell with something to select, Stage 1's frontstage.
+      await press("Enter");
+      const frontstage = await page.locator(".journey-map__row--frontstage").evaluate((row: HTMLTableRowElement) => row.rowIndex);
+      expect(await focused()).toMatchObject({ cell: `${frontstage}:1`, onCell: true });
+      for (let i = 0; i < 3; i++) await press("ArrowRight");
+      expect(await focused()).toMatchObject({ cell: `${frontstage}:4`, onCell: true });
+      expect(await page.locator("#journey-map-table thead tr > *").nth(4).innerText()).toMatch(/^Stage 4/);
+      // Into the cell, to its first button, then Tab through its buttons to a person.
+      await press("Enter");
+      expect((await focused()).cell).toBe(`${frontstage}:4`);
+      while (!(await focused()).person && presses < 10) await press("Tab");
+      const person = await focused();
+      expect(person).toMatchObject({ cell: `${frontstage}:4`, onCell: false, person: true });
+      await press("Enter");
+      const name = person.text.replace(/: show details$/, "");
+      await expect.poll(() => page.locator("#journey-details h2").innerText()).toBe(`Person\n${name}`);
+      console.log(`a person on stage 4 (${name}) selected ${presses} key presses after the page loaded`);
+      expect(presses).toBeLessThanOrEqual(10);
+
+      // The details' link back returns to the person; Escape to the cell; Tab leaves the grid and Shift+Tab comes back to the same cell.
+      await page.getByRole("button", { name: "Back to the map" }).focus();
       await page.keyboard.press("Enter");
-      await expect.poll(() => page.locator("#journey-details h2").innerText()).toContain("Department for Business and Trade");
+      expect(await focused()).toMatchObject({ cell: `${frontstage}:4`, person: true });
+      await page.keyboard.press("Escape");
+      expect(await focused()).toMatchObject({ cell: `${frontstage}:4`, onCell: true });
+      await page.keyboard.press("Tab");
+      expect((await focused()).cell).toBeNull();
+      await page.keyboard.press("Shift+Tab");
+      expect(await focused()).toMatchObject({ cell: `${frontstage}:4`, onCell: true });
+      // Tab from the cell's last button leaves the grid too, and Shift+Tab from its first returns to the cell.
+      await page.keyboard.press("F2");
+      expect(await focused()).toMatchObject({ cell: `${frontstage}:4`, onCell: false });
+      await page.keyboard.press("Shift+Tab");
+      expect(await focused()).toMatchObject({ cell: `${frontstage}:4`, onCell: true });
+      expect(await table.locator('[tabindex="0"]').count()).toBe(1);
+
+      await page.locator(".journey-map__scroller").screenshot({ path: resolve(screenshots, "journey-map-keyboard.png") });
+      expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineColor)).toBe("rgb(255, 221, 0)");
+      expect(await seriousAccessibilityProblems(page)).toEqual([]);
+
+      // Home and End go along the row, with Control to the grid's corners; the arrows stop at the edges.
+      const rows = await table.locator("tr").count();
+      await page.keyboard.press("End");
+      expect((await focused()).cell).toBe(`${frontstage}:9`);
+      await page.keyboard.press("ArrowRight");
+      expect((await focused()).cell).toBe(`${frontstage}:9`);
+      await page.keyboard.press("Home");
+      expect(await focused()).toMatchObject({ cell: `${frontstage}:0`, text: expect.stringMatching(/^Frontstage/) });
+      await page.keyboard.press("Control+End");
+      expect((await focused()).cell).toBe(`${rows - 1}:9`);
+      await page.keyboard.press("ArrowDown");
+      expect((await focused()).cell).toBe(`${rows - 1}:9`);
+      await page.keyboard.press("Control+Home");
+      expect((await focused()).cell).toBe("0:0");
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("ArrowRight");
+      expect((await focused()).cell).toBe("1:1");
+    });
+
+    it("keeps the cell focused in view on a phone, clear of the lanes' and stages' names held in place", async () => {
+      const phone = await offline.context.newPage();
+      await phone.setViewportSize({ width: 390, height: 844 });
+      await openDashboard(phone, base);
+      /** Where the focused cell is, beside the region it scrolls in, the lane's name and the stages' names held in place. */
+      const placing = () =>
+        phone.evaluate(() => {
+          const cell = document.activeElement!.getBoundingClientRect();
+          const lane = document.activeElement!.parentElement!.querySelector("th")!.getBoundingClientRect();
+          const head = document.querySelector("#journey-map-table thead")!.getBoundingClientRect();
+          const region = document.querySelector(".journey-map__scroller")!;
+          const area = region.getBoundingClientRect();
+          return {
+            clearOfLane: cell.left >= lane.right - 1,
+            clearOfStages: cell.top >= head.bottom - 1,
+            inRegion: cell.right <= area.left + region.clientWidth + 1 && cell.bottom <= area.top + region.clientHeight + 1,
+            laneHeld: Math.abs(lane.left - area.left) <= 1,
+            onScreen: cell.top >= -1 && cell.bottom <= innerHeight + 1,
+          };
+        });
+      const inView = { clearOfLane: true, clearOfStages: true, inRegion: true, laneHeld: true, onScreen: true };
+      for (const key of ["Tab", "Tab", "Enter"]) await phone.keyboard.press(key);
+      expect(await placing()).toEqual(inView);
+      for (let stage = 2; stage <= 9; stage++) {
+        await phone.keyboard.press("ArrowRight");
+        expect(await placing(), `stage ${stage}`).toEqual(inView);
+      }
+      // Down the lanes and back along them, as far as the gaps.
+      for (let stage = 8; stage >= 5; stage--) {
+        await phone.keyboard.press("ArrowDown");
+        await phone.keyboard.press("ArrowLeft");
+        expect(await placing(), `stage ${stage}`).toEqual(inView);
+      }
+      await phone.screenshot({ path: resolve(screenshots, "journey-map-keyboard-390.png") });
+      await phone.close();
     });
 
     it("shows the journey as it was on a date: in June 2022 BEIS is open and DBT does not exist yet", async () => {

@@ -10,6 +10,7 @@ import { createDetailsPanel, readSelection, selectionText, type Selection } from
 import { dateInput, longDate, readDate, todayIso, writeDate } from "./date-input.js";
 import { compareJourneys, comparisonTable, differencesAt, type JourneyComparison } from "./journey-comparison.js";
 import { bulletList, byId, h, linkButton, plural, shortName, showStatus, tag, waitingIn } from "./dom.js";
+import { keyboardGrid, type KeyboardGrid } from "./keyboard-grid.js";
 import { operations, type Types } from "./operations.js";
 
 type Journey = NonNullable<Types.JourneyMapQuery["journey"]>;
@@ -85,6 +86,9 @@ export function createJourneyView(): JourneyView {
   const details = createDetailsPanel(byId("journey-details"), (selection) => selectOnMap(selection));
   /** The stage of the last thing selected on the map, so the details' link back returns to it. */
   let at: string | null = null;
+  let grid: KeyboardGrid | undefined;
+  // The skip link to the map lands on the grid's cell, one Tab fewer to the first organisation.
+  map.addEventListener("focus", () => grid?.focus());
 
   function selectOnMap(selection: Selection, stageId = at): void {
     go("journey", { ...state, select: selectionText(selection), at: stageId });
@@ -329,7 +333,7 @@ export function createJourneyView(): JourneyView {
     };
     const table = h(
       "table",
-      { class: "govuk-table journey-map", id: "journey-map-table" },
+      { class: "govuk-table journey-map", id: "journey-map-table", "aria-describedby": "journey-map-keys" },
       h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, `${journey.service.name}: who is responsible for each stage`),
       h(
         "thead",
@@ -369,9 +373,17 @@ export function createJourneyView(): JourneyView {
     );
     // Each stage a column wide enough to read on a phone (dashboard.css).
     table.style.setProperty("--stages", String(stages.length));
+    // The region scrolls, and the grid in it is its one stop for the Tab key.
+    const scroller = h("div", { class: "journey-map__scroller", role: "region", "aria-label": `${journey.service.name} journey map, scrolls sideways` }, table);
     map.replaceChildren(
-      h("div", { class: "journey-map__scroller", role: "region", "aria-label": `${journey.service.name} journey map, scrolls sideways`, tabindex: "0" }, table),
+      h(
+        "p",
+        { class: "govuk-visually-hidden", id: "journey-map-keys" },
+        "Arrow keys move between cells; Enter goes to a cell's buttons and Escape back to the cell.",
+      ),
+      scroller,
     );
+    grid = keyboardGrid(table, scroller);
   }
 
   function ensureOption(id: string, name: string): void {
