@@ -106,6 +106,7 @@ export type QueryStagePeopleArgs = {
  */
 export type QueryHandoffsArgs = {
   serviceId?: InputMaybe<Scalars['ID']['input']>;
+  departmentId?: InputMaybe<Scalars['ID']['input']>;
   asAt?: InputMaybe<Scalars['Date']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -135,6 +136,7 @@ export type QueryServicesByHandoffsArgs = {
  */
 export type QueryGapsArgs = {
   serviceId?: InputMaybe<Scalars['ID']['input']>;
+  departmentId?: InputMaybe<Scalars['ID']['input']>;
   kinds?: InputMaybe<Array<GapKind>>;
   asAt?: InputMaybe<Scalars['Date']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;

@@ -5,7 +5,7 @@
  */
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { badInput, pageOf, sliceConnection, connectionOf } from "../../../subgraph-kit/connection.js";
-import { existedAt, graphReader, holdsAt, nameAt, nearestDepartment, organisationFieldsOf, statusAt, today, versionAt } from "../../../graph/read.js";
+import { existedAt, graphReader, holdsAt, nameAt, nearestDepartment, organisationFieldsOf, partOfAt, statusAt, today, versionAt } from "../../../graph/read.js";
 import { hasRole, requireRole } from "../../../platform/caller.js";
 import type { RowOf } from "../../../subgraph-kit/rows.js";
 import type * as Schema from "../generated/resolvers.js";
@@ -114,9 +114,28 @@ const stagePeopleQuery = `
 MATCH (st:Stage {id: $stageId})
 RETURN st {${stagePeopleEntries}} AS page`;
 
+/**
+ * What `handoffs` and `gaps` are narrowed to: whether the service named exists, and the organisation
+ * named with every organisation under it on $asAt, through the parent links that held then (null
+ * when none is named; empty when it had not opened by then).
+ */
+const scopeQuery = `
+RETURN $serviceId IS NULL OR EXISTS { MATCH (:Service {id: $serviceId}) } AS serviceFound,
+  $departmentId IS NULL OR EXISTS { MATCH (:Organisation {id: $departmentId}) } AS departmentFound,
+  CASE WHEN $departmentId IS NULL THEN null ELSE COLLECT {
+    MATCH (:Organisation {id: $departmentId})<-[h:${partOfAt}*0..6]-(m:Organisation)
+    WHERE all(x IN h WHERE ${holdsAt("x")}) AND ${existedAt("m")}
+    RETURN DISTINCT m.id
+  } END AS family`;
+
+/** Cypher: service `svc` is owned by one of $family (null: no department asked for). */
+const ownedByFamily = "EXISTS { MATCH (svc)<-[:OWNS]-(o:Organisation) WHERE o.id IN $family }";
+
 /** Every service's (or one service's) stages in order, with the organisations responsible on $asAt. */
 const responsibilitiesQuery = `
-MATCH (svc:Service) WHERE $serviceId IS NULL OR svc.id = $serviceId
+MATCH (svc:Service) WHERE ($serviceId IS NULL OR svc.id = $serviceId)
+  AND ($family IS NULL OR ${ownedByFamily}
+    OR EXISTS { MATCH (svc)-[:HAS_STAGE]->(:Stage)<-[r:RESPONSIBLE_FOR]-(o:Organisation) WHERE ${holdsAt("r")} AND o.id IN $family })
 CALL (svc) {
   MATCH (svc)-[:HAS_STAGE]->(st:Stage)
   WITH st ORDER BY st.position, st.id
@@ -129,10 +148,12 @@ CALL (svc) {
   }) AS stages
 }
 WITH svc, stages ORDER BY svc.name, svc.id
-RETURN svc ${serviceFields} AS service, stages`;
+RETURN svc ${serviceFields} AS service, stages, $family IS NOT NULL AND ${ownedByFamily} AS ownedByFamily`;
 
 const gapsQuery = `
-MATCH (svc:Service)-[:HAS_STAGE]->(st:Stage) WHERE $serviceId IS NULL OR svc.id = $serviceId
+MATCH (svc:Service)-[:HAS_STAGE]->(st:Stage) WHERE ($serviceId IS NULL OR svc.id = $serviceId)
+  AND ($family IS NULL OR ${ownedByFamily}
+    OR EXISTS { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND o.id IN $family })
 WITH svc, st ORDER BY svc.name, svc.id, st.position, st.id
 RETURN svc ${serviceFields} AS service, st ${stageFields} AS stage, ${ownersOf} AS owners,
   NOT EXISTS { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")} } AS noResponsibleOrganisation,
@@ -250,8 +271,9 @@ export function servicesAnalysis(driver: Driver, database?: string) {
   const filters = { organisationIds: null, professionIds: null, asAt: today(), skip: neo4j.int(0), limit: neo4j.int(20) };
   graph.plan(journeyQuery, { serviceId: "", ...filters });
   graph.plan(stagePeopleQuery, { stageId: "", ...filters });
-  graph.plan(responsibilitiesQuery, { serviceId: null, asAt: today() });
-  graph.plan(gapsQuery, { serviceId: null, asAt: today() });
+  graph.plan(scopeQuery, { serviceId: null, departmentId: "", asAt: today() });
+  graph.plan(responsibilitiesQuery, { serviceId: null, family: null, asAt: today() });
+  graph.plan(gapsQuery, { serviceId: null, family: null, asAt: today() });
   graph.plan(searchQuery, { query: "x", labels: ["Organisation"], offset: neo4j.int(0), end: neo4j.int(20), asAt: today() });
   const personFilters = (args: { organisationIds?: string[] | null; professionIds?: string[] | null }) => ({
     organisationIds: args.organisationIds ?? null,
@@ -261,11 +283,23 @@ export function servicesAnalysis(driver: Driver, database?: string) {
   // Anonymous callers get how many people work on a stage, not who: names are personal data.
   const countOnly = (row: PeopleRow, page: ReturnType<typeof pageOf>) => ({ ...connectionOf([], page, 0), totalCount: row.peopleCount });
 
-  async function servicesWithStages(serviceId: string | null | undefined, asAt: Neo4jDate | null | undefined) {
-    return graph.rows<{ service: ServiceRow; stages: { stage: StageRow; organisations: Organisation[] }[] }>(responsibilitiesQuery, {
-      serviceId: serviceId ?? null,
-      asAt: asAt ?? today(),
-    });
+  /**
+   * The service and department `handoffs` and `gaps` are narrowed to, as query parameters; an id the
+   * graph has not got is refused, naming its argument, rather than answered with nothing.
+   */
+  async function scopeOf(args: { serviceId?: string | null; departmentId?: string | null; asAt?: Neo4jDate | null }) {
+    const scope = { serviceId: args.serviceId ?? null, departmentId: args.departmentId ?? null, asAt: args.asAt ?? today() };
+    const [row] = await graph.rows<{ serviceFound: boolean; departmentFound: boolean; family: string[] | null }>(scopeQuery, scope);
+    if (!row?.serviceFound) throw badInput(`"serviceId": no service has the id "${scope.serviceId}".`, "serviceId");
+    if (!row.departmentFound) throw badInput(`"departmentId": no organisation has the id "${scope.departmentId}".`, "departmentId");
+    return { serviceId: scope.serviceId, asAt: scope.asAt, family: row.family };
+  }
+
+  async function servicesWithStages(scope: { serviceId: string | null; asAt: Neo4jDate | Neo4jDate<number>; family: string[] | null }) {
+    return graph.rows<{ service: ServiceRow; stages: { stage: StageRow; organisations: Organisation[] }[]; ownedByFamily: boolean }>(
+      responsibilitiesQuery,
+      scope,
+    );
   }
 
   return {
@@ -328,16 +362,23 @@ export function servicesAnalysis(driver: Driver, database?: string) {
 
         async handoffs(_source, args) {
           const page = pageOf(args, 500);
-          const services = await servicesWithStages(args.serviceId, args.asAt);
+          const scope = await scopeOf(args);
+          const family = new Set(scope.family);
+          // In a service the department owns every hand-off is its; elsewhere those it takes part in.
+          const touchesFamily = (h: Handoff) => [...h.from, ...h.to, ...h.continuing].some((o) => family.has(o.id));
+          const handoffs = (await servicesWithStages(scope)).flatMap((s) => {
+            const along = handoffsAlong(s.service, s.stages);
+            return scope.family === null || s.ownedByFamily ? along : along.filter(touchesFamily);
+          });
           return sliceConnection(
-            services.flatMap((s) => handoffsAlong(s.service, s.stages)).map((node) => ({ node })),
+            handoffs.map((node) => ({ node })),
             page,
           );
         },
 
         async servicesByHandoffs(_source, args) {
           const page = pageOf(args, 500);
-          const ranked = (await servicesWithStages(null, args.asAt))
+          const ranked = (await servicesWithStages({ serviceId: null, asAt: args.asAt ?? today(), family: null }))
             .map((s) => ({
               service: s.service,
               handoffCount: handoffsAlong(s.service, s.stages).length,
@@ -353,6 +394,7 @@ export function servicesAnalysis(driver: Driver, database?: string) {
 
         async gaps(_source, args) {
           const page = pageOf(args, 500);
+          const scope = await scopeOf(args);
           const rows = await graph.rows<{
             service: ServiceRow;
             stage: StageRow;
@@ -361,7 +403,7 @@ export function servicesAnalysis(driver: Driver, database?: string) {
             nobodyWorking: boolean;
             missingProfessions: RowOf<Schema.Profession>[];
             closed: { organisation: Organisation; successors: Organisation[] }[];
-          }>(gapsQuery, { serviceId: args.serviceId ?? null, asAt: args.asAt ?? today() });
+          }>(gapsQuery, scope);
           const gaps = rows
             .flatMap(({ service, stage, owners, ...found }) => {
               const at = { service, stage, profession: null, organisation: null, successors: [], journeyOwners: [] };
