@@ -165,9 +165,17 @@ export function useGraphExport(options: GraphExportOptions): GatewayPlugin {
     }
   }
 
+  return fileRoute("/export", answer);
+}
+
+/**
+ * A plugin answering GET <prefix>/… with a file, before the GraphQL endpoint sees the request; a
+ * refusal (ExportRequestError) goes back as its status and a GraphQL-shaped error, 503 with Retry-After.
+ */
+export function fileRoute(prefix: string, answer: (url: URL, request: Request, fetchAPI: { Response: typeof Response }) => Promise<Response>): GatewayPlugin {
   return {
     onRequest({ url, request, endResponse, fetchAPI }) {
-      if (url.pathname !== "/export" && !url.pathname.startsWith("/export/")) return undefined;
+      if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) return undefined;
       return answer(url, request, fetchAPI).then(endResponse, (error: unknown) => {
         const refused = error instanceof ExportRequestError ? error : new ExportRequestError(500, "INTERNAL_SERVER_ERROR", "Unexpected error.");
         endResponse(

@@ -17,6 +17,7 @@ import { createDashboardHandler } from "./dashboard-route.js";
 import { useAuthentication, type TokenVerifier } from "./auth.js";
 import { useStrictDates } from "./dates.js";
 import { useGraphExport } from "./export-route.js";
+import { useAnalysisCsv } from "./analysis-csv-route.js";
 import { useThenAliases } from "./then-alias.js";
 import { useQuestionsFirstInDocs } from "./ide-docs.js";
 import { useCsvResults } from "./csv-results.js";
@@ -114,6 +115,8 @@ export interface GatewayOptions {
   queryPlanner?: "rust" | "javascript";
   /** The graph's version (gateway/graph-version.ts): given, and the response cache switched on in publicApi, read answers are cached. */
   graphVersion?: GraphVersion;
+  /** The CSV downloads' row limit and page size (gateway/analysis-csv-route.ts); their defaults when left out. */
+  analysisCsv?: { maxRows?: number; pageSize?: number };
 }
 
 export function createGateway(options: GatewayOptions): GatewayRuntime {
@@ -162,6 +165,14 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
         subgraphUrls: options.subgraphUrls,
         // A read of a whole part, on a busy Neo4j, may take longer than one query's timeout before its first batch.
         idleTimeoutMs: Math.max(options.subgraphTimeoutMs, 30_000),
+      }),
+      // Every matching hand-off or gap as a file, read as the caller from the services subgraph.
+      useAnalysisCsv({
+        verify: options.auth.verify,
+        subgraphSecret: options.auth.subgraphSecret,
+        servicesUrl: options.subgraphUrls.services,
+        pageTimeoutMs: Math.max(options.subgraphTimeoutMs, 30_000),
+        ...options.analysisCsv,
       }),
       useCsvResults(),
       ide.plugin,

@@ -8,7 +8,7 @@ import { parseConfig, subgraphNames, type SubgraphName } from "../platform/confi
 import { createDriver } from "../graph/neo4j.js";
 import { supergraphPath } from "../platform/paths.js";
 import type { RunningServer, SubgraphServer } from "../subgraph-kit/server.js";
-import { createGateway, listenGateway, type RunningGateway } from "../gateway/gateway.js";
+import { createGateway, listenGateway, type GatewayOptions, type RunningGateway } from "../gateway/gateway.js";
 import { graphVersionOf } from "../gateway/graph-version.js";
 import { publicApiSettings, type PublicApiSettings } from "../gateway/public-api.js";
 import { createTokenVerifier, type TokenSettings } from "../gateway/auth.js";
@@ -125,7 +125,7 @@ export interface TestStack extends AsyncDisposable {
   /** Starts it again on the same port. */
   restartSubgraph(name: SubgraphName): Promise<void>;
   /** Another gateway over the same subgraphs, with other settings (production mode, limits); closed with the stack. */
-  startGateway(publicApi: PublicApiSettings): Promise<RunningGateway>;
+  startGateway(publicApi: PublicApiSettings, analysisCsv?: GatewayOptions["analysisCsv"]): Promise<RunningGateway>;
   close(): Promise<void>;
 }
 
@@ -158,6 +158,8 @@ export async function startStack(
     gatewayPort?: number;
     /** On: the gateway caches read answers, reading the graph's version from the test Neo4j (gateway/response-cache.ts). */
     responseCache?: boolean;
+    /** The CSV downloads' row limit and page size (gateway/analysis-csv-route.ts). */
+    analysisCsv?: GatewayOptions["analysisCsv"];
   } = {},
 ): Promise<TestStack> {
   const driver = testDriver();
@@ -172,7 +174,7 @@ export async function startStack(
     SubgraphName,
     string
   >;
-  const startGateway = (publicApi = options.publicApi ?? withoutRateLimit(), port = 0) =>
+  const startGateway = (publicApi = options.publicApi ?? withoutRateLimit(), port = 0, analysisCsv = options.analysisCsv) =>
     listenGateway(
       createGateway({
         supergraphSdl: readFileSync(supergraphPath, "utf8"),
@@ -184,6 +186,7 @@ export async function startStack(
         },
         publicApi,
         ...(options.responseCache ? { graphVersion: graphVersionOf(driver, testNeo4j().database) } : {}),
+        ...(analysisCsv ? { analysisCsv } : {}),
       }),
       port,
       "127.0.0.1",
@@ -204,8 +207,8 @@ export async function startStack(
       subgraphs[name].running = await subgraphs[name].server.listen(subgraphs[name].running.port);
       stopped.delete(name);
     },
-    async startGateway(publicApi) {
-      otherGateways.push(await startGateway(publicApi));
+    async startGateway(publicApi, analysisCsv) {
+      otherGateways.push(await startGateway(publicApi, 0, analysisCsv));
       return otherGateways.at(-1)!;
     },
     async close() {
