@@ -53,6 +53,25 @@ export interface RequestOptions {
   waiting?: (seconds: number) => void;
 }
 
+/**
+ * A file the gateway writes (GET /csv/…), fetched as the signed-in caller, since a link could not send
+ * the token; a refusal is thrown with the gateway's own sentence.
+ */
+export async function fetchFile(path: string): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: signedIn() });
+  } catch {
+    throw new ApiError("The dashboard could not reach the Service Graph API. Check that it is running and try again.");
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { errors?: ApiProblem[] };
+    throw new ApiError(body.errors?.[0]?.message ?? `The API answered with HTTP ${response.status}.`, body.errors ?? []);
+  }
+  // Read to the end: a transfer cut off midway rejects here, so no part passes for the whole file.
+  return response.blob();
+}
+
 export async function request<TData, TVariables>(op: Operation<TData, TVariables>, variables: TVariables, options: RequestOptions = {}): Promise<TData> {
   for (let attempt = 0; ; attempt++) {
     let response: Response;

@@ -6,6 +6,7 @@
  */
 import { go } from "./address.js";
 import { request } from "./api.js";
+import { addDepartments, selectValue } from "./choices.js";
 import { createDataTable, type Column, type DataTable } from "./data-table.js";
 import { dateError, dateInput, longDate, readDate, todayIso, writeDate } from "./date-input.js";
 import { byId, h, nameWithAcronym, shortName, tag } from "./dom.js";
@@ -147,14 +148,7 @@ export function createChangesView(): ChangesView {
       const key = params.toString();
       if (key === shown) return;
       shown = key;
-      // The list of departments is a convenience: the changes load without it.
-      departments ??= request(operations.departments, { asAt: null }).then(
-        ({ organisations }) =>
-          void departmentSelect.append(
-            ...organisations.map((o) => h("option", { value: o.id }, `${nameWithAcronym(o)}${o.statusAt === "closed" ? " (closed)" : ""}`)),
-          ),
-        () => undefined,
-      );
+      departments ??= addDepartments(departmentSelect);
       await departments;
       if (shown !== key) return;
       writeDate("changes-from", params.get("from") ?? defaultFrom());
@@ -162,10 +156,7 @@ export function createChangesView(): ChangesView {
       const wantedKinds = (params.get("kinds") ?? "").split(",").filter((k) => k in changeKinds) as Types.ChangeKind[];
       for (const box of kindBoxes()) box.checked = wantedKinds.includes(box.value as Types.ChangeKind);
       const wantedDepartment = params.get("department");
-      // A department the list has not got (closed before it, or mistyped) is still asked for, and named as its id.
-      if (wantedDepartment && ![...departmentSelect.options].some((o) => o.value === wantedDepartment))
-        departmentSelect.append(h("option", { value: wantedDepartment }, wantedDepartment));
-      departmentSelect.value = wantedDepartment ?? "";
+      selectValue(departmentSelect, wantedDepartment);
       const read = readPeriod();
       if (!read) return;
       period = read;

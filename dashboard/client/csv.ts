@@ -11,8 +11,8 @@ export function toCsv(headings: string[], rows: (string | number)[][]): string {
   return [headings, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 
-export function downloadCsv(filename: string, csv: string): void {
-  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+export function downloadCsv(filename: string, csv: string | Blob): void {
+  const url = URL.createObjectURL(typeof csv === "string" ? new Blob([csv], { type: "text/csv;charset=utf-8" }) : csv);
   const link = document.createElement("a");
   link.href = url;
   link.download = filename;

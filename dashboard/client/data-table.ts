@@ -1,7 +1,8 @@
 /**
  * A GOV.UK table of rows fetched a page at a time, sortable by any column (headers are buttons and
- * carry aria-sort), with the rows loaded so far downloadable as CSV.
+ * carry aria-sort), with the rows loaded so far downloadable as CSV, or every matching row.
  */
+import { fetchFile } from "./api.js";
 import { downloadCsv, toCsv } from "./csv.js";
 import { h, stackOnPhones } from "./dom.js";
 
@@ -37,6 +38,8 @@ export interface DataTableOptions<Row> {
    * of this size (the API's maximum, so the fewest requests).
    */
   downloadEveryRow?: { pageSize: number };
+  /** The gateway's file of every matching row (`/csv/…?filters`), downloaded instead of the rows loaded. */
+  downloadFrom?(): string;
 }
 
 export interface DataTable {
@@ -131,10 +134,12 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
     status.textContent = `Showing ${rows.length.toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} ${options.rowName}${total === 1 ? "" : "s"}. Select a column heading to sort by it.`;
     more.hidden = !page?.hasNextPage;
     more.textContent = `Show the next ${options.rowName}s`;
-    download.textContent = options.downloadEveryRow
-      ? `Download all ${total.toLocaleString("en-GB")} ${options.rowName}${total === 1 ? "" : "s"} as CSV`
-      : `Download these ${rows.length.toLocaleString("en-GB")} ${options.rowName}s as CSV`;
-    download.hidden = options.downloadEveryRow !== undefined && total === 0;
+    download.textContent = options.downloadFrom
+      ? "Download every matching row as CSV"
+      : options.downloadEveryRow
+        ? `Download all ${total.toLocaleString("en-GB")} ${options.rowName}${total === 1 ? "" : "s"} as CSV`
+        : `Download these ${rows.length.toLocaleString("en-GB")} ${options.rowName}s as CSV`;
+    download.hidden = (options.downloadEveryRow !== undefined || options.downloadFrom !== undefined) && total === 0;
   }
 
   /** Fetches the next page into the table; false when that failed (the status says why). */
@@ -161,6 +166,20 @@ export function createDataTable<Row>(container: HTMLElement, options: DataTableO
   }
 
   async function downloadRows(): Promise<void> {
+    if (options.downloadFrom) {
+      download.disabled = true;
+      const before = status.textContent;
+      status.textContent = `Preparing the file of every matching ${options.rowName}…`;
+      try {
+        downloadCsv(options.csvFilename, await fetchFile(options.downloadFrom()));
+        status.textContent = before;
+      } catch (error) {
+        status.textContent = `The file could not be made: ${(error as Error).message}`;
+      } finally {
+        download.disabled = false;
+      }
+      return;
+    }
     if (options.downloadEveryRow) {
       download.disabled = true;
       let fetched = true;

@@ -285,6 +285,8 @@ export type EditOrganisationQueryVariables = Exact<{
 export type EditOrganisationQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, status: string | null, people: Array<{ id: string, name: string, jobTitle: string | null, grade: string | null }> | null }>, stages: Array<{ id: string, name: string, position: number, service: { id: string, name: string } | null, responsibleOrganisationsConnection: { edges: Array<{ properties: { lane: Lane, since: string | null, until: string | null } }> } }> };
 
 export type GapsQueryVariables = Exact<{
+  serviceId?: string | number | null | undefined;
+  departmentId?: string | number | null | undefined;
   kinds?: Array<GapKind> | GapKind | null | undefined;
   asAt?: string | null | undefined;
   first: number;
@@ -295,6 +297,8 @@ export type GapsQueryVariables = Exact<{
 export type GapsQuery = { gaps: { totalCount: number, edges: Array<{ node: { kind: GapKind, service: { id: string, name: string }, stage: { id: string, name: string, position: number }, profession: { id: string, name: string } | null, organisation: { id: string, name: string, acronym: string | null } | null, successors: Array<{ id: string, name: string, acronym: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type HandoffsQueryVariables = Exact<{
+  serviceId?: string | number | null | undefined;
+  departmentId?: string | number | null | undefined;
   asAt?: string | null | undefined;
   first: number;
   after?: string | null | undefined;
