@@ -1,6 +1,7 @@
 import type { Neo4jGraphQL } from "@neo4j/graphql";
 import type { Driver } from "neo4j-driver";
 import { assertNeo4jReady } from "./neo4j.js";
+import { ensureSummaries } from "./summaries.js";
 
 /** Every node label the graph holds; each is identified by a unique `id`. */
 export const nodeLabels = ["Organisation", "Person", "Profession", "Community", "Service", "Stage", "ServiceEvent", "Post", "JuniorPosts"] as const;
@@ -41,6 +42,8 @@ export const schemaStatements: readonly string[] = [
   "CREATE INDEX audit_event_entity_id IF NOT EXISTS FOR (n:AuditEvent) ON (n.entityId)",
   "CREATE INDEX audit_event_actor IF NOT EXISTS FOR (n:AuditEvent) ON (n.actor)",
   "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
+  // Which version of the links' summaries the graph holds (graph/summaries.ts, docs/adr/0010).
+  "CREATE CONSTRAINT summary_state_id_unique IF NOT EXISTS FOR (n:SummaryState) REQUIRE n.id IS UNIQUE",
 ];
 
 export async function migrate(driver: Driver, database?: string): Promise<void> {
@@ -48,6 +51,7 @@ export async function migrate(driver: Driver, database?: string): Promise<void> 
     await driver.executeQuery(statement, {}, { database });
   }
   await driver.executeQuery("CALL db.awaitIndexes(60)", {}, { database });
+  await ensureSummaries(driver, database);
 }
 
 /**

@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Driver, ManagedTransaction } from "neo4j-driver";
 import { parse } from "csv-parse/sync";
+import { refreshSummaries } from "./summaries.js";
 import { repoRoot } from "../platform/paths.js";
 import { pruneLinks, toNumber, type Provenance, type QueryRunner, type WriteCounts } from "./writes.js";
 
@@ -246,6 +247,8 @@ async function writeStageClaims(tx: QueryRunner, stages: { stage: string; proven
      RETURN sum(n) AS created`,
     { responsibilities: [...wanted.values()], links: firstLinkPerService(rows), maker: `${stepBySteps}:` },
   );
+  // Whoever works on these stages may now link other organisations, or no longer: their spans follow, in this transaction.
+  await refreshSummaries(tx, { stages: stages.map((s) => s.stage) });
   return { relationshipsCreated: toNumber(created.records[0]?.get("created") ?? 0), relationshipsDeleted: deleted };
 }
 

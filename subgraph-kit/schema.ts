@@ -17,6 +17,7 @@ import { graphModel, type GraphModel } from "./mutations/input.js";
 import { fieldRulesWith, validateMutations, type FieldRules } from "./mutations/validation.js";
 import { holdEditorsToTheirOwn, type EditorHolds } from "./mutations/editor-holds.js";
 import type { SubgraphPolicy } from "./policy.js";
+import { followedBySummaries } from "./mutations/summaries.js";
 import { describeGeneratedFields } from "./descriptions.js";
 import { boundListArguments, describeListBounds, handWrittenFields, listBoundsByType } from "./paging.js";
 import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
@@ -166,7 +167,8 @@ export function schemaStepInput(options: SubgraphSchemaOptions): SchemaStepInput
     fieldRules: fieldRulesWith(options.policy?.fields),
     editorHolds: options.policy?.editorHolds ?? {},
     driver: options.driver,
-    followChanges: options.policy?.followChanges,
+    // Every subgraph's mutations keep the graph's summaries (graph/summaries.ts), whatever else follows in its domain.
+    followChanges: followedBySummaries(options.policy?.followChanges),
     resolvers: options.resolvers,
   };
 }

@@ -18,7 +18,8 @@ import { afterAll, beforeAll } from "vitest";
 import type { Driver } from "neo4j-driver";
 import type { SubgraphName } from "../platform/config.js";
 import type { RunningServer } from "../subgraph-kit/server.js";
-import { postGraphQL, startSubgraph, testDriver, uniqueId } from "./helpers.js";
+import { refreshSummaries } from "../graph/summaries.js";
+import { postGraphQL, startSubgraph, testDriver, testNeo4j, uniqueId } from "./helpers.js";
 
 export interface AnalysisFixture {
   word: string;
@@ -60,7 +61,14 @@ export async function createAnalysisFixture(driver: Driver): Promise<AnalysisFix
     Y: uniqueId("prof-y"),
     K: uniqueId("community"),
   };
-  await driver.executeQuery(
+  // Written as an import writes, its summaries refreshed in its transaction (graph/summaries.ts).
+  const session = driver.session({ database: testNeo4j().database, defaultAccessMode: "WRITE" });
+  const write = (cypher: string) =>
+    session.executeWrite(async (tx) => {
+      await tx.run(cypher, { ...ids, word });
+      await refreshSummaries(tx, { people: [{ id: ids.p1 }, { id: ids.p2 }, { id: ids.p3 }], stages: [ids.st1, ids.st2, ids.st3, ids.st4] });
+    });
+  await write(
     `
     CREATE (d:Organisation {id: $D, name: 'Department ' + $word, type: 'Ministerial department', status: 'live'})
     CREATE (a:Organisation {id: $A, name: 'Agency A ' + $word, acronym: 'AA', type: 'Executive agency', status: 'live'})-[:PART_OF]->(d)
@@ -89,8 +97,7 @@ export async function createAnalysisFixture(driver: Driver): Promise<AnalysisFix
     CREATE (p2)-[:WORKS_ON {role: 'designer'}]->(st3)
     CREATE (p1)-[:MEMBER_OF {role: 'lead', since: date('2022-01-01')}]->(k)
     CREATE (p2)-[:MEMBER_OF {role: 'member'}]->(k)`,
-    { ...ids, word },
-  );
+  ).finally(() => session.close());
   return {
     ...ids,
     word,

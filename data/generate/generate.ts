@@ -7,6 +7,7 @@
  */
 import { resolve } from "node:path";
 import type { Driver, ManagedTransaction } from "neo4j-driver";
+import { rebuildSummaries } from "../../graph/summaries.js";
 import { readCsv } from "../import/read.js";
 import { professionStatisticsSource } from "../import/sources/profession-statistics.js";
 
@@ -366,6 +367,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateSummar
       source,
     );
   }
+
+  // The links' summaries, rebuilt once from everything written rather than per batch (graph/summaries.ts).
+  options.onProgress?.("summaries", 0);
+  await rebuildSummaries(options.driver, options.database);
 
   return {
     scale: options.scale,

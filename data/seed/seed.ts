@@ -3,6 +3,7 @@
  * and nothing else in the graph is touched.
  */
 import type { Driver } from "neo4j-driver";
+import { refreshSummaries, type SummaryTouches } from "../../graph/summaries.js";
 import { resolve } from "node:path";
 import { readdirSync } from "node:fs";
 import { runImport, type ImportSummary } from "../import/run-import.js";
@@ -55,8 +56,17 @@ async function importSeedFiles<T, C>(driver: Driver, database: string | undefine
 }
 const written = (summary: ImportSummary) => summary.created + summary.updated + summary.unchanged;
 
-async function write(driver: Driver, database: string | undefined, cypher: string, params: Record<string, unknown>): Promise<void> {
-  await driver.executeQuery(cypher, params, { database, routing: "WRITE" });
+/** One write transaction; with `touches`, the graph's summaries refreshed for what it touched, in it (graph/summaries.ts). */
+async function write(driver: Driver, database: string | undefined, cypher: string, params: Record<string, unknown>, touches?: SummaryTouches): Promise<void> {
+  const session = driver.session({ database, defaultAccessMode: "WRITE" });
+  try {
+    await session.executeWrite(async (tx) => {
+      await tx.run(cypher, params);
+      if (touches) await refreshSummaries(tx, touches);
+    });
+  } finally {
+    await session.close();
+  }
 }
 
 /** The GOV.UK Organisations snapshots the demo's history is built from, in date order (any order gives the same graph). */
@@ -145,6 +155,7 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
     MERGE (o)-[r:RESPONSIBLE_FOR]->(st)
     SET r.lane = row.lane, r.since = date(row.since), r.until = date(row.until)`,
     { rows: responsibilities },
+    { stages: stages.map((s) => s.id) },
   );
   await write(
     driver,
@@ -219,6 +230,8 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
       DELETE now
     }`,
     { rows: people.map((person, index) => ({ employedUntil: null, professionSince: null, professionUntil: null, ...person, ...demoContact(person, index) })) },
+    // A person whose seed ends their employment left that organisation: its pairs are refreshed too.
+    { people: people.map((person) => ({ id: person.id, organisations: [person.organisation], communities: person.communities.map((c) => c.id) })) },
   );
 }
 

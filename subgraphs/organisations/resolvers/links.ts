@@ -19,7 +19,7 @@ import type { LinkKind, Resolvers } from "../generated/resolvers.js";
  * $roots: the organisations links are counted from, each with the ones below it when $includeChildren.
  * $targets: the organisations links are counted to, grouped the same way; null for every organisation on its own.
  */
-function linksQueryFor(at: boolean): string {
+function linksQueryFor(at: boolean, summarised = !at): string {
   const holds = at ? holdsAt : holdsNow;
   const partOf = at ? "PART_OF|WAS_PART_OF" : "PART_OF";
   const worksFor = at ? "WORKS_FOR|WORKED_FOR" : "WORKS_FOR";
@@ -28,6 +28,33 @@ function linksQueryFor(at: boolean): string {
   const dated = (...variables: string[]) => (at ? variables.map((v) => ` AND ${holdsAt(v)}`).join("") : "");
   const hierarchy = (top: string) => `(${top}:Organisation {id: ${top}Id})<-[h:${partOf}*0..6]-(m:Organisation)
   WHERE ($includeChildren OR m = ${top})${at ? ` AND all(x IN h WHERE ${holdsAt("x")}) AND ${existedAt("m")}` : ""}`;
+  // What people link: the live walk over every employee of every organisation in `mine` (as on a date), or the summaries (today).
+  const livePeople = `UNWIND mine AS m
+  MATCH (m)<-[e1:${worksFor}]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${holds("r")}${dated("e1")}
+  WITH DISTINCT m, c
+  MATCH (c)<-[r:MEMBER_OF]-(:Person)-[e2:${worksFor}]->(y:Organisation) WHERE ${holds("r")}${dated("e2")}
+  RETURN m, y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)<-[e1:${worksFor}]-(p:Person)-[w:${worksOn}]->(:Stage)<-[r:RESPONSIBLE_FOR]-(y:Organisation) WHERE ${holds("r")}${dated("e1", "w")}
+  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[w:${worksOn}]-(p:Person)-[e1:${worksFor}]->(y:Organisation) WHERE ${holds("r")}${dated("e1", "w")}
+  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)<-[e1:${worksFor}]-(p:Person)-[e2:${worksFor}]->(y:Organisation)${at ? ` WHERE ${holdsAt("e1")} AND ${holdsAt("e2")}` : ""}
+  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
+  const summarisedPeople = `UNWIND mine AS m
+  MATCH (m)-[s1:STAFF_IN]->(c:Community) WHERE ${holdsNow("s1")}
+  WITH DISTINCT m, c
+  MATCH (c)<-[s2:STAFF_IN]-(y:Organisation) WHERE ${holdsNow("s2")}
+  RETURN m, y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
+  UNION
+  UNWIND mine AS m
+  MATCH (m)<-[s1:SPANS]-(p:Person)-[s2:SPANS]->(y:Organisation) WHERE (s1.employer OR s2.employer) AND ${holdsNow("s1")} AND ${holdsNow("s2")}
+  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
   return `
 CALL () {
   UNWIND $roots AS rootId
@@ -58,23 +85,7 @@ CALL (mine) {
   }
   RETURN m, y, 'SERVICE' AS kind, svc.id AS viaId, svc.name AS viaName
   UNION
-  UNWIND mine AS m
-  MATCH (m)<-[e1:${worksFor}]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${holds("r")}${dated("e1")}
-  WITH DISTINCT m, c
-  MATCH (c)<-[r:MEMBER_OF]-(:Person)-[e2:${worksFor}]->(y:Organisation) WHERE ${holds("r")}${dated("e2")}
-  RETURN m, y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
-  UNION
-  UNWIND mine AS m
-  MATCH (m)<-[e1:${worksFor}]-(p:Person)-[w:${worksOn}]->(:Stage)<-[r:RESPONSIBLE_FOR]-(y:Organisation) WHERE ${holds("r")}${dated("e1", "w")}
-  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
-  UNION
-  UNWIND mine AS m
-  MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[w:${worksOn}]-(p:Person)-[e1:${worksFor}]->(y:Organisation) WHERE ${holds("r")}${dated("e1", "w")}
-  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
-  UNION
-  UNWIND mine AS m
-  MATCH (m)<-[e1:${worksFor}]-(p:Person)-[e2:${worksFor}]->(y:Organisation)${at ? ` WHERE ${holdsAt("e1")} AND ${holdsAt("e2")}` : ""}
-  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
+  ${summarised ? summarisedPeople : livePeople}
 }
 WITH rootOf[m.id] AS fromId, CASE WHEN $targets IS NULL THEN y.id ELSE targetOf[y.id] END AS toId, coalesce(rootOf[y.id], '') AS yRoot, kind, viaId, viaName${at ? `, y` : ""}
 WHERE toId IS NOT NULL AND toId <> fromId AND yRoot <> fromId AND ($targets IS NULL OR fromId < toId)${at ? ` AND ${existedAt("y")}` : ""}
@@ -91,8 +102,11 @@ RETURN size(links) AS total, [link IN links[$offset..$end] | link {
 }] AS page`;
 }
 
-/** The benchmark's floor runs today's query as it is (bench/floor-queries.ts). */
-export const linksQuery = { today: linksQueryFor(false), at: linksQueryFor(true) };
+/**
+ * The benchmark's floor runs today's query as it is (bench/floor-queries.ts); `live` is today's without the
+ * summaries, which the test of the summaries compares with (subgraphs/organisations/summaries.int.test.ts).
+ */
+export const linksQuery = { today: linksQueryFor(false), at: linksQueryFor(true), live: linksQueryFor(false, false) };
 
 interface LinkRow {
   strength: number;

@@ -1,0 +1,52 @@
+/**
+ * Keeps the graph's summaries (graph/summaries.ts) true after every mutation, in its transaction: what a
+ * mutation touched is read off its audit events, which name each entity changed and the other end of every
+ * relationship added, removed or changed, so the organisations and communities a person left are known.
+ */
+import type { Transaction } from "neo4j-driver";
+import { refreshSummaries, type SummaryTouches } from "../../graph/summaries.js";
+import type { AuditedChange } from "./audit.js";
+import type { SubgraphPolicy } from "../policy.js";
+
+/** The relationships the summaries are made of; a change to any other leaves them as they are. */
+const summarised = new Set(["WORKS_FOR", "MEMBER_OF", "WORKS_ON", "RESPONSIBLE_FOR"]);
+
+/** The people and stages a mutation's events touch, each person with the organisations and communities at the other end. */
+export function summaryTouches(events: readonly AuditedChange[]): SummaryTouches {
+  const people = new Map<string, { id: string; organisations: Set<string>; communities: Set<string> }>();
+  const stages = new Set<string>();
+  const person = (id: string) => people.get(id) ?? people.set(id, { id, organisations: new Set(), communities: new Set() }).get(id)!;
+  for (const event of events) {
+    for (const change of event.changes) {
+      if (!change.relationshipType || !summarised.has(change.relationshipType) || !change.relatedId) continue;
+      const ends = [
+        { type: event.entityType, id: event.entityId },
+        { type: change.relatedType, id: change.relatedId },
+      ];
+      const who = ends.find((e) => e.type === "Person");
+      const other = ends.find((e) => e !== who);
+      if (change.relationshipType === "RESPONSIBLE_FOR") {
+        const stage = ends.find((e) => e.type === "Stage");
+        if (stage) stages.add(stage.id);
+        continue;
+      }
+      if (!who || !other) continue;
+      const entry = person(who.id);
+      if (other.type === "Organisation") entry.organisations.add(other.id);
+      if (other.type === "Community") entry.communities.add(other.id);
+    }
+  }
+  return {
+    people: [...people.values()].map((p) => ({ id: p.id, organisations: [...p.organisations], communities: [...p.communities] })),
+    stages: [...stages],
+  };
+}
+
+/** A subgraph's followChanges, then the summaries refreshed for everything the mutation and what followed from it touched. */
+export function followedBySummaries(follow: SubgraphPolicy["followChanges"]): NonNullable<SubgraphPolicy["followChanges"]> {
+  return async (tx: Transaction, changed: readonly AuditedChange[]) => {
+    const followed = follow ? await follow(tx, changed) : [];
+    await refreshSummaries(tx, summaryTouches([...changed, ...followed]));
+    return followed;
+  };
+}
