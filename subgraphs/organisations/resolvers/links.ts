@@ -93,7 +93,7 @@ WITH DISTINCT fromId, toId, kind, viaId, viaName ORDER BY viaName, viaId
 WITH fromId, toId, kind, collect({kind: kind, id: viaId, name: viaName}) AS via
 WITH fromId, toId, collect({kind: kind, count: size(via), evidence: via[0..$evidencePerKind]}) AS kinds
 WITH fromId, toId, kinds, reduce(n = 0, k IN kinds | n + k.count) AS strength
-ORDER BY strength DESC, toId
+ORDER BY strength DESC, toId, fromId
 WITH collect({fromId: fromId, toId: toId, strength: strength, kinds: kinds}) AS links
 RETURN size(links) AS total, [link IN links[$offset..$end] | link {
   .strength, .kinds,
