@@ -14,7 +14,9 @@ import type { LinkKind, Resolvers } from "../generated/resolvers.js";
  * The links query, today's or as on $asAt. Today's reads only the links that hold now (PART_OF,
  * WORKS_FOR, WORKS_ON and the dated responsibilities and memberships); as on a date, it also walks the
  * ended ones (WAS_PART_OF, WORKED_FOR, WORKED_ON) with the interval test, and leaves out organisations
- * that had not opened (docs/adr/0008).
+ * that had not opened (docs/adr/0008). Today's reads the links people make (shared communities, people) from
+ * the summaries kept in the graph (graph/summaries.ts, docs/adr/0010); `summarised` false walks every
+ * employee instead, as dated reads do.
  *
  * $roots: the organisations links are counted from, each with the ones below it when $includeChildren.
  * $targets: the organisations links are counted to, grouped the same way; null for every organisation on its own.

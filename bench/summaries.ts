@@ -1,0 +1,129 @@
+/**
+ * npm run bench:summaries -- --before <checkout> --neo4j bolt://127.0.0.1:7687 [--label "10,000-person graph"] [--rounds 6] [--out summaries-10k]
+ *
+ * organisationLinks and departmentMatrix before and after the links' summaries (graph/summaries.ts,
+ * docs/adr/0010), side by side in one run: the organisations subgraph of `--before` (a checkout of an
+ * earlier commit, with node_modules) and this checkout's, each its own process over the same Neo4j,
+ * asked the benchmark's questions (bench/operations.ts) directly, the cells interleaved
+ * (bench/side-by-side.ts) so a busy machine slows both alike. Before measuring, each of today's answers
+ * is checked to be the same, byte for byte, from both. The questions as on a past date (`asAt`) read the
+ * live graph in both: they are measured to show that they do. The Neo4j named is used as it is (build it
+ * with `npm run generate`); it is migrated by this checkout's subgraph, which rebuilds the summaries when
+ * it has none. Writes docs/benchmarks/<out>.md and .json.
+ */
+import { basename, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { loadavg } from "node:os";
+import { createDriver } from "../graph/neo4j.js";
+import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../platform/caller.js";
+import { parseConfig } from "../platform/config.js";
+import { keysForThisRun } from "../platform/demo-tokens.js";
+import { repoRoot } from "../platform/paths.js";
+import { graphqlRequest, type Request } from "./load.js";
+import { operations, pickSubjects } from "./operations.js";
+import { freePort, runStoppingAll, startNode, stopAll, subgraphPorts, waitUntilOk } from "./processes.js";
+import { cellTable, machineLine, measureInterleaved, writeBenchmarkPage, type Cell } from "./side-by-side.js";
+
+const args = parseArgs({
+  options: {
+    before: { type: "string" },
+    neo4j: { type: "string" },
+    label: { type: "string", default: "the graph" },
+    rounds: { type: "string", default: "6" },
+    out: { type: "string", default: "summaries" },
+  },
+}).values;
+if (!args.before || !args.neo4j) {
+  console.error("--before <checkout> and --neo4j <bolt URI> are both needed");
+  process.exit(2);
+}
+const rounds = Number(args.rounds);
+const batchSizes = { 1: 4, 10: 20 };
+const password = parseConfig({ NEO4J_PASSWORD: process.env["NEO4J_PASSWORD"] ?? "" }).NEO4J_PASSWORD;
+const log = (line: string) => console.error(line);
+const measured = ["organisationLinks", "departmentMatrix"];
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg();
+  const driver = createDriver({ NEO4J_URI: args.neo4j!, NEO4J_USERNAME: "neo4j", NEO4J_PASSWORD: password });
+  try {
+    const keys = await keysForThisRun(parseConfig({}));
+    const { env: shared } = await subgraphPorts(args.neo4j!, password);
+    const env = { ...shared, ...keys.env };
+    const checkouts = [
+      // This checkout's first: it migrates the graph, and rebuilds the summaries if it has none.
+      { name: "after", root: repoRoot },
+      { name: `before (${basename(resolve(args.before!))})`, root: resolve(args.before!) },
+    ];
+    const subgraphs: { name: string; url: string }[] = [];
+    for (const checkout of checkouts) {
+      const port = await freePort();
+      const child = startNode(
+        `The organisations subgraph, ${checkout.name}`,
+        "subgraphs/organisations/index.ts",
+        { ...env, ORGANISATIONS_PORT: String(port) },
+        [],
+        checkout.root,
+      );
+      await waitUntilOk(checkout.name, async () => (await fetch(`http://127.0.0.1:${port}/readiness`)).ok, child, 1_800_000);
+      subgraphs.push({ name: checkout.name, url: `http://127.0.0.1:${port}/graphql` });
+    }
+    const subjects = await pickSubjects(driver);
+    const questions = operations(subjects).filter((op) => measured.some((name) => op.name.startsWith(name)));
+    const people = await driver.executeQuery("MATCH (p:Person) RETURN count(p) AS n");
+    const headers: Record<string, string> = {};
+    // The subgraph's tokens live two minutes: signed afresh before each round.
+    const sign = async () => {
+      const reader = keys.tokens.find((t) => t.role === "reader")!;
+      headers["authorization"] = `Bearer ${reader.token}`;
+      headers[gatewayTokenHeader] = await signGatewayToken(viewerFromClaims({ sub: "bench-reader", roles: ["reader"] }), keys.env["SUBGRAPH_SECRET"]!);
+    };
+    await sign();
+    const checks: string[] = [];
+    for (const op of questions) {
+      const answers = await Promise.all(
+        subgraphs.map(async ({ url }) => {
+          const response = await fetch(url, {
+            method: "POST",
+            headers: { "content-type": "application/json", ...headers },
+            body: JSON.stringify({ query: op.query, variables: op.variables }),
+          });
+          return await response.text();
+        }),
+      );
+      const failed = answers.find((a) => a.includes('"errors"'));
+      if (failed) throw new Error(`${op.name}: ${failed.slice(0, 300)}`);
+      checks.push(
+        `${op.name}: ${answers.every((a) => a === answers[0]) ? "the same answer from both, byte for byte" : "DIFFERENT answers"} (${answers[0]!.length.toLocaleString("en-GB")} bytes)`,
+      );
+      log(checks.at(-1)!);
+    }
+    const cells: Cell[] = [];
+    for (const op of questions) {
+      const ways: [string, Request][] = subgraphs.map(({ name, url }) => [name, async () => graphqlRequest(url, op.query, op.variables, headers)()]);
+      cells.push(...(await measureInterleaved(op.name, ways, { rounds, batchSizes, beforeRound: sign, log })));
+    }
+    const wayNames = subgraphs.map((s) => s.name);
+    const lines = [
+      `# The links' summaries on ${args.label}: organisationLinks and departmentMatrix before and after`,
+      "",
+      `\`npm run bench:summaries -- --before ${args.before} --neo4j ${args.neo4j} --label "${args.label}" --rounds ${rounds} --out ${args.out}\`, ${new Date().toISOString().slice(0, 10)}, ${Number(people.records[0]!.get("n")).toLocaleString("en-GB")} people.`,
+      "The organisations subgraph asked directly, each checkout its own process over the same Neo4j, cells interleaved in rounds.",
+      "Today's questions read the summaries after (docs/adr/0010); the questions as on a past date (`asAt`) read the live graph in both checkouts.",
+      "",
+      machineLine(loadBefore),
+      "",
+      "## Answers",
+      "",
+      ...checks.map((c) => `- ${c}`),
+      "",
+      ...questions.flatMap((op) => [`## ${op.name}`, "", ...cellTable(cells, op.name, wayNames, wayNames[1]!), ""]),
+    ];
+    writeBenchmarkPage(args.out, lines, { cells, checks, people: Number(people.records[0]!.get("n")) });
+  } finally {
+    await driver.close();
+    await stopAll();
+  }
+}
+
+runStoppingAll(main, async () => undefined);
