@@ -69,7 +69,10 @@ async function main(): Promise<void> {
       subgraphs.push({ name: checkout.name, url: `http://127.0.0.1:${port}/graphql` });
     }
     const subjects = await pickSubjects(driver);
-    const questions = operations(subjects).filter((op) => measured.some((name) => op.name.startsWith(name)));
+    // The matrix as on a past date, live in both, outlasts its 20 s timeout on a busy two-core machine: left out.
+    const questions = operations(subjects).filter(
+      (op) => measured.some((name) => op.name.startsWith(name)) && !(op.name.startsWith("departmentMatrix") && op.todayOf),
+    );
     const people = await driver.executeQuery("MATCH (p:Person) RETURN count(p) AS n");
     const headers: Record<string, string> = {};
     // The subgraph's tokens live two minutes: signed afresh before each round.
@@ -109,7 +112,8 @@ async function main(): Promise<void> {
       "",
       `\`npm run bench:summaries -- --before ${args.before} --neo4j ${args.neo4j} --label "${args.label}" --rounds ${rounds} --out ${args.out}\`, ${new Date().toISOString().slice(0, 10)}, ${Number(people.records[0]!.get("n")).toLocaleString("en-GB")} people.`,
       "The organisations subgraph asked directly, each checkout its own process over the same Neo4j, cells interleaved in rounds.",
-      "Today's questions read the summaries after (docs/adr/0010); the questions as on a past date (`asAt`) read the live graph in both checkouts.",
+      "Today's questions read the summaries after (docs/adr/0010); the questions as on a past date (`asAt`) read the live graph in both checkouts,",
+      "so organisationLinks as on a past date is measured to show it unchanged; departmentMatrix as on a past date (live in both) outlasts its 20 s timeout here and is left out.",
       "",
       machineLine(loadBefore),
       "",
