@@ -201,6 +201,16 @@ export type StageResponsibleOrganisationsDisconnectFieldInput = {
   where?: StageResponsibleOrganisationsConnectionWhere | null | undefined;
 };
 
+export type AddMembershipMutationVariables = Exact<{
+  personId: string | number;
+  communityId: string | number;
+  role: string;
+  since?: string | null | undefined;
+}>;
+
+
+export type AddMembershipMutation = { updatePeople: { people: Array<{ id: string }> } };
+
 export type ChangeHistoryQueryVariables = Exact<{
   entityId: string | number;
   after?: string | null | undefined;
@@ -284,6 +294,15 @@ export type EditOrganisationQueryVariables = Exact<{
 
 export type EditOrganisationQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, status: string | null, people: Array<{ id: string, name: string, jobTitle: string | null, grade: string | null }> | null }>, stages: Array<{ id: string, name: string, position: number, service: { id: string, name: string } | null, responsibleOrganisationsConnection: { edges: Array<{ properties: { lane: Lane, since: string | null, until: string | null } }> } }> };
 
+export type EndMembershipMutationVariables = Exact<{
+  personId: string | number;
+  communityId: string | number;
+  until: string;
+}>;
+
+
+export type EndMembershipMutation = { updatePeople: { people: Array<{ id: string }> } };
+
 export type GapsQueryVariables = Exact<{
   serviceId?: string | number | null | undefined;
   departmentId?: string | number | null | undefined;
@@ -337,6 +356,13 @@ export type PersonDetailsQueryVariables = Exact<{
 
 
 export type PersonDetailsQuery = { people: Array<{ id: string, name: string, jobTitle: string | null, grade: string | null, organisations: Array<{ id: string, name: string, acronym: string | null }>, professionsConnection: { edges: Array<{ properties: { since: string | null, until: string | null }, node: { id: string, name: string } }> }, communitiesConnection: { edges: Array<{ properties: { role: string, since: string | null, until: string | null }, node: { id: string, name: string, kind: CommunityKind } }> }, reportsTo: Array<{ id: string, name: string, jobTitle: string | null }>, stageRoles: Array<{ role: string, stageId: string, stageName: string, position: number, serviceId: string, serviceName: string }> | null }> };
+
+export type PersonMembershipsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PersonMembershipsQuery = { people: Array<{ id: string, name: string, communitiesConnection: { edges: Array<{ properties: { role: string, since: string | null, until: string | null }, node: { id: string, name: string } }> } }>, communities: Array<{ id: string, name: string }> };
 
 export type SearchQueryVariables = Exact<{
   text: string;
