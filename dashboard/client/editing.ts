@@ -1,7 +1,7 @@
 /**
- * The Edit view (#edit): an editor changes their organisations' people and the stages they are
- * responsible for (organisation, lane, since, until), an admin any organisation's and the organisation
- * itself, each in a GOV.UK form (edit-form.ts) sending one of the API's mutations. Who may change what
+ * The Edit view (#edit): an editor changes their organisations' people, their community memberships
+ * (added, or ended on a day) and the stages they are responsible for (organisation, lane, since,
+ * until), an admin any organisation's and the organisation itself, each in a GOV.UK form (edit-form.ts) sending one of the API's mutations. Who may change what
  * is the API's to decide (schema/*.graphql @authorization): the view offers an editor the organisations
  * in their token, and shows the API's refusal when a change reaches beyond them. Admins also see a
  * stage's or an organisation's history of changes, from the audit trail (change-history.ts).
@@ -122,8 +122,9 @@ export function createEditView(): { show(): Promise<void> } {
     heading.focus();
   }
 
-  async function saved(organisationId: string, message: string): Promise<void> {
-    await showOrganisation(organisationId);
+  /** Back on the page the change was made from (the organisation's, unless given), saying what was saved. */
+  async function saved(organisationId: string, message: string, back: () => Promise<void> = () => showOrganisation(organisationId)): Promise<void> {
+    await back();
     say(message);
     byId("edit-notice-text").closest<HTMLElement>(".govuk-notification-banner")?.focus();
   }
@@ -279,6 +280,111 @@ export function createEditView(): { show(): Promise<void> } {
     showPage(organisation.name, `Remove ${organisation.name}'s responsibility for ${stage.name}?`, form);
   }
 
+  /** A person's community memberships, each open one with a way to end it, and a way to add one. */
+  async function membershipsPage(organisation: EditedOrganisation, person: EditedPerson): Promise<void> {
+    showStatus(content, "Loading…", "loading");
+    let data: Types.PersonMembershipsQuery;
+    try {
+      data = await request(operations.personMemberships, { id: person.id });
+    } catch (error) {
+      return showStatus(content, (error as Error).message, "error");
+    }
+    const memberships = data.people[0]?.communitiesConnection.edges ?? [];
+    const back = () => membershipsPage(organisation, person);
+    showPage(
+      organisation.name,
+      `${person.name}'s communities`,
+      h(
+        "div",
+        {},
+        memberships.length
+          ? table(
+              "Memberships",
+              ["Community", "Role", "Since", "Until", "Actions"],
+              memberships.map(({ node, properties }) => [
+                node.name,
+                properties.role,
+                properties.since ? longDate(properties.since) : "",
+                properties.until ? longDate(properties.until) : "",
+                properties.until
+                  ? ""
+                  : action(
+                      "End",
+                      `${person.name}'s membership of ${node.name}`,
+                      () => endMembershipForm(organisation, person, node, back),
+                      `edit-membership-end-${node.id}`,
+                    ),
+              ]),
+            )
+          : h("p", { class: "govuk-body" }, "They belong to no community in the graph."),
+        h(
+          "div",
+          { class: "govuk-button-group" },
+          h(
+            "button",
+            {
+              type: "button",
+              class: "govuk-button govuk-button--secondary",
+              id: "edit-membership-add",
+              onclick: () => addMembershipForm(organisation, person, data.communities, back),
+            },
+            "Add to a community",
+          ),
+          linkButton(`Back to ${organisation.name}`, () => void showOrganisation(organisation.id)),
+        ),
+      ),
+    );
+  }
+
+  function addMembershipForm(
+    organisation: EditedOrganisation,
+    person: EditedPerson,
+    communities: Types.PersonMembershipsQuery["communities"],
+    back: () => Promise<void>,
+  ): void {
+    const form = editForm({
+      id: "edit-membership",
+      fields: [
+        {
+          kind: "select",
+          name: "community",
+          label: "Community",
+          options: [{ value: "", text: "Choose a community" }, ...communities.map((c) => ({ value: c.id, text: c.name }))],
+        },
+        { kind: "text", name: "role", label: "Role", hint: "For example member, lead or convenor", value: "member", width: "one-third" },
+        { kind: "date", name: "since", label: "Since (optional)", called: "Since", hint: "When they joined, for example 1 4 2023" },
+      ],
+      submit: "Add membership",
+      aliases: { communities: "community", id: "community" },
+      refusalField: "community",
+      cancel: () => void back(),
+      save: async ({ community, role, since }) => {
+        if (!community) throw new ApiError("Choose a community", [{ message: "Choose a community", extensions: { field: "community" } }]);
+        // The API says when the role is missing; an empty string is what it is sent then.
+        await request(operations.addMembership, { personId: person.id, communityId: community, role: role ?? "", since });
+        const name = communities.find((c) => c.id === community)?.name ?? community;
+        await saved(organisation.id, `${person.name} has been added to ${name}.`, back);
+      },
+    });
+    showPage(organisation.name, `Add ${person.name} to a community`, form);
+  }
+
+  function endMembershipForm(organisation: EditedOrganisation, person: EditedPerson, community: { id: string; name: string }, back: () => Promise<void>): void {
+    const form = editForm({
+      id: "edit-end-membership",
+      fields: [{ kind: "date", name: "until", label: "Until", hint: "The last day of the membership, for example 31 3 2024" }],
+      submit: "End membership",
+      refusalField: "until",
+      cancel: () => void back(),
+      save: async ({ until }) => {
+        if (!until) throw new ApiError("Enter the day it ends", [{ message: "Enter the day the membership ends", extensions: { field: "until" } }]);
+        await request(operations.endMembership, { personId: person.id, communityId: community.id, until });
+        await saved(organisation.id, `${person.name}'s membership of ${community.name} ends on ${longDate(until)}.`, back);
+      },
+    });
+    showPage(organisation.name, `End ${person.name}'s membership of ${community.name}`, form);
+  }
+
   function organisationForm(organisation: EditedOrganisation): void {
     const form = editForm({
       id: "edit-organisation",
@@ -379,6 +485,7 @@ export function createEditView(): { show(): Promise<void> } {
                 { class: "dashboard-actions" },
                 action("Change", p.name, () => personForm(organisation, p), `edit-person-change-${p.id}`),
                 action("Remove", p.name, () => removePersonForm(organisation, p), `edit-person-remove-${p.id}`),
+                action("Communities", `of ${p.name}`, () => void membershipsPage(organisation, p), `edit-person-memberships-${p.id}`),
               ),
             ]),
           )
