@@ -1,7 +1,8 @@
 /**
  * Changing the graph from the dashboard's Edit view, in Debian's Chromium, offline, signed in through
  * the local OpenID provider: an editor's changes made in GOV.UK forms and seen on the journey map, the
- * same editor refused beyond their organisation with nothing stored, the API's validation messages
+ * same editor refused beyond their organisation with nothing stored, a person's memberships added and
+ * ended, the API's validation messages
  * on the fields they name, and an admin reading a stage's and an organisation's history of changes.
  * The tests change only a service, stages, a person and an organisation of their own, made here.
  */
@@ -37,7 +38,9 @@ describe("editing the graph from the dashboard, in Chromium, offline", { timeout
        CREATE (ch)-[:RESPONSIBLE_FOR {lane: "FRONTSTAGE", since: date("2020-04-01")}]->(stage)
        CREATE (person:Person {id: $personId, name: $personName, jobTitle: "Caseworker", grade: "HEO"})-[:WORKS_FOR]->(ch)
        CREATE (person)-[:WORKS_ON {role: "caseworker"}]->(stage)
-       CREATE (:Organisation {id: $organisationId, name: "Edit Test Agency", status: "live", type: "Other"})`,
+       CREATE (:Organisation {id: $organisationId, name: "Edit Test Agency", status: "live", type: "Other"})
+       WITH person MATCH (a11y:Community {id: "accessibility-community"})
+       CREATE (person)-[:MEMBER_OF {role: "member", since: date("2021-01-01")}]->(a11y)`,
       { serviceId, serviceName, stageId, personId, personName, organisationId },
     );
     signedInStack = await startSignedInStack({ subgraphTimeoutMs: 30_000 });
@@ -166,6 +169,106 @@ describe("editing the graph from the dashboard, in Chromium, offline", { timeout
     await editor.fill("#edit-responsibility-since-month", "2");
     await editor.getByRole("button", { name: "Save changes" }).click();
     await expect.poll(() => summary.innerText(), { timeout: 30_000 }).toContain("Since must be a real date");
+  });
+
+  const memberships = async () =>
+    (
+      await driver.executeQuery(
+        "MATCH (:Person {id: $personId})-[m:MEMBER_OF]->(c:Community) RETURN c.id AS community, m.role AS role, toString(m.since) AS since, toString(m.until) AS until ORDER BY community",
+        { personId },
+      )
+    ).records.map((r) => r.toObject());
+  const endedAccessibility = { community: "accessibility-community", role: "member", since: "2021-01-01", until: "2024-03-31" };
+  const agile = { community: "agile-delivery-community", role: "convenor", since: "2022-05-01", until: null };
+
+  it("lets the editor add one of their people to a community and end a membership on a day, seen in the person's details", async () => {
+    // The Edit view keeps the form the test before left open: cancelled, it goes back to the organisation.
+    await editor.locator("#nav-edit").click();
+    await editor.locator("#edit-content").getByRole("button", { name: "Cancel" }).click();
+    await editor.locator(`#edit-person-memberships-${personId}`).click();
+    const listed = editor.locator("#edit-content table");
+    await expect.poll(() => listed.innerText(), { timeout: 30_000 }).toContain("Accessibility community of practice");
+    expect(await seriousAccessibilityProblems(editor)).toEqual([]);
+
+    await editor.locator("#edit-membership-add").click();
+    await editor.locator("#edit-membership").waitFor();
+    expect(await seriousAccessibilityProblems(editor)).toEqual([]);
+    await editor.selectOption("#edit-membership-community", "agile-delivery-community");
+    await editor.fill("#edit-membership-role", "convenor");
+    await editor.fill("#edit-membership-since-day", "1");
+    await editor.fill("#edit-membership-since-month", "5");
+    await editor.fill("#edit-membership-since-year", "2022");
+    await editor.getByRole("button", { name: "Add membership" }).click();
+    await expect
+      .poll(() => editor.locator("#edit-notice").innerText(), { timeout: 30_000 })
+      .toContain("has been added to Agile delivery community of practice");
+    expect(await listed.innerText()).toContain("Agile delivery community of practice");
+
+    await editor.locator("#edit-membership-end-accessibility-community").click();
+    await editor.locator("#edit-end-membership").waitFor();
+    expect(await seriousAccessibilityProblems(editor)).toEqual([]);
+    await editor.fill("#edit-end-membership-until-day", "31");
+    await editor.fill("#edit-end-membership-until-month", "3");
+    await editor.fill("#edit-end-membership-until-year", "2024");
+    await editor.getByRole("button", { name: "End membership" }).click();
+    await expect
+      .poll(() => editor.locator("#edit-notice").innerText(), { timeout: 30_000 })
+      .toContain("membership of Accessibility community of practice ends on 31 March 2024");
+    expect(await memberships(), "stored").toEqual([endedAccessibility, agile]);
+    // An ended membership has nothing left to end.
+    expect(await editor.locator("#edit-membership-end-accessibility-community").count()).toBe(0);
+
+    await showOnMap(editor);
+    await editor.locator(`.journey-map__person [data-select="person:${personId}"]`).click();
+    const details = editor.locator("#journey-details");
+    await expect
+      .poll(() => details.innerText(), { timeout: 30_000 })
+      .toContain("Agile delivery community of practice (community of practice): convenor, since 1 May 2022");
+    expect(await details.innerText()).toContain("Accessibility community of practice (community of practice): member, 1 January 2021 to 31 March 2024");
+  });
+
+  it("shows the API's message beside the day a membership ends when it is before it began, and stores nothing", async () => {
+    // Back on the person's memberships, where the last change was made.
+    await editor.locator("#nav-edit").click();
+    await editor.locator("#edit-membership-end-agile-delivery-community").click();
+    await editor.fill("#edit-end-membership-until-day", "1");
+    await editor.fill("#edit-end-membership-until-month", "1");
+    await editor.fill("#edit-end-membership-until-year", "2020");
+    await editor.getByRole("button", { name: "End membership" }).click();
+    const summary = editor.locator("#edit-end-membership-error-summary");
+    await expect.poll(() => summary.innerText(), { timeout: 30_000 }).toContain("Until must not be less than since (2022-05-01, as stored); it was 2020-01-01");
+    expect(await summary.getByRole("link").getAttribute("href")).toBe("#edit-end-membership-until-day");
+    expect(await editor.locator("#edit-end-membership-until-error").innerText()).toContain("Until must not be less than since");
+    expect(await editor.locator("#edit-end-membership-until-group").getAttribute("class")).toContain("govuk-form-group--error");
+    expect(await editor.title()).toMatch(/^Error: /);
+    expect(await seriousAccessibilityProblems(editor)).toEqual([]);
+    expect(await memberships()).toEqual([endedAccessibility, agile]);
+  });
+
+  it("refuses the editor a membership for a person outside their organisation, says why, and stores nothing", async () => {
+    await editor.locator("#nav-edit").click();
+    await editor.locator("#edit-content").getByRole("button", { name: "Cancel" }).click();
+    await editor.locator("#edit-membership-add").click();
+    await editor.selectOption("#edit-membership-community", "starting-a-business-community");
+    // Meanwhile the person has moved to HM Revenue & Customs, which the editor does not work for.
+    const move = (from: string, to: string) =>
+      driver.executeQuery(
+        `MATCH (p:Person {id: $personId})-[w:WORKS_FOR]->(:Organisation {id: $from}) MATCH (o:Organisation {id: $to}) DELETE w CREATE (p)-[:WORKS_FOR]->(o)`,
+        { personId, from, to },
+      );
+    await move("companies-house", "hm-revenue-customs");
+    try {
+      await editor.getByRole("button", { name: "Add membership" }).click();
+      const summary = editor.locator("#edit-membership-error-summary");
+      await summary.waitFor({ timeout: 30_000 });
+      expect(await summary.innerText()).toContain("This change was refused and nothing was saved");
+      expect(await summary.innerText()).toMatch(/own organisations/);
+      expect(await editor.locator("#edit-membership-community-error").innerText()).toContain("This change was refused");
+      expect(await seriousAccessibilityProblems(editor)).toEqual([]);
+      expect(await memberships()).toEqual([endedAccessibility, agile]);
+    } finally {
+      await move("hm-revenue-customs", "companies-house");
+    }
   });
 
   it("shows an admin a stage's history of changes, with who made each", async () => {
