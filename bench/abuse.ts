@@ -108,9 +108,9 @@ const allAttacks: Attack[] = [
     concurrency: 10,
     async prepare(driver) {
       const { records } = await driver.executeQuery(
-        `MATCH (o:Organisation) WHERE o.status = "live" OPTIONAL MATCH (o)<-[w:WORKS_FOR]-()
+        `MATCH (o:Organisation) WHERE o.status = "LIVE" OPTIONAL MATCH (o)<-[w:WORKS_FOR]-()
          WITH o, count(w) AS staff
-         RETURN o.id AS id ORDER BY o.type IN ["Ministerial department", "Non-ministerial department"] DESC, staff DESC LIMIT 100`,
+         RETURN o.id AS id ORDER BY o.type IN ["MINISTERIAL_DEPARTMENT", "NON_MINISTERIAL_DEPARTMENT"] DESC, staff DESC LIMIT 100`,
       );
       widestMatrixIds = records.map((r) => r.get("id") as string);
     },

@@ -39,7 +39,7 @@ const handoffsAlong = (stages: string) => {
 /** Cypher: the nearest department at or above `o`, as `department`. */
 const nearestDepartment = (o: string) => `OPTIONAL CALL (${o}) {
   MATCH path = (${o})-[:PART_OF*0..6]->(d:Organisation)
-  WHERE d.type IN ['Ministerial department', 'Non-ministerial department']
+  WHERE d.type IN ['MINISTERIAL_DEPARTMENT', 'NON_MINISTERIAL_DEPARTMENT']
   RETURN d AS department ORDER BY length(path) ASC LIMIT 1
 }`;
 
@@ -122,7 +122,7 @@ WITH svc, st,
   + CASE WHEN EXISTS { (:Person)-[:WORKS_ON]->(st) } THEN []
     ELSE [{kind: 'NOBODY_WORKING', profession: null, organisation: null, successors: []}] END
   + COLLECT {
-    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holds("r")} AND o.status = 'closed'
+    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holds("r")} AND o.status = 'CLOSED'
     RETURN {kind: 'CLOSED_ORGANISATION_RESPONSIBLE', profession: null, organisation: o {.name},
       successors: COLLECT { MATCH (o)-[:SUPERSEDED_BY]->(s:Organisation) RETURN s {.name} ORDER BY s.name }} ORDER BY o.name
   } AS found

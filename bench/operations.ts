@@ -58,7 +58,7 @@ export async function pickSubjects(driver: Driver): Promise<Subjects> {
     { serviceId },
   );
   const departmentIds = await one<string[]>(`
-    MATCH (d:Organisation) WHERE d.type IN ['Ministerial department', 'Non-ministerial department'] AND d.status = 'live'
+    MATCH (d:Organisation) WHERE d.type IN ['MINISTERIAL_DEPARTMENT', 'NON_MINISTERIAL_DEPARTMENT'] AND d.status = 'LIVE'
     WITH d ORDER BY COUNT { (d)<-[:WORKS_FOR]-(:Person) } DESC, d.id LIMIT 5
     RETURN collect(d.id)`);
   return { serviceId, fromPersonId: fromPersonId!, toPersonId: toPersonId!, departmentIds };

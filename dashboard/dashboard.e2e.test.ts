@@ -471,7 +471,7 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       expect(await row.locator("td").nth(1).innerText()).toBe(String(hmrc.serviceCount));
       const phases = await columnTexts(page, "phase-counts", 1);
       expect(phases).toContain("beta");
-      const beta = data.serviceCounts.edges.find((e: any) => e.node.key === "beta").node.serviceCount;
+      const beta = data.serviceCounts.edges.find((e: any) => e.node.key === "BETA").node.serviceCount;
       expect(await page.locator("#phase-counts tbody tr", { hasText: "beta" }).first().locator("td").nth(1).innerText()).toBe(String(beta));
       await page.screenshot({ path: resolve(screenshots, "services.png"), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });

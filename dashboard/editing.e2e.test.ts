@@ -38,7 +38,7 @@ describe("editing the graph from the dashboard, in Chromium, offline", { timeout
        CREATE (ch)-[:RESPONSIBLE_FOR {lane: "FRONTSTAGE", since: date("2020-04-01")}]->(stage)
        CREATE (person:Person {id: $personId, name: $personName, jobTitle: "Caseworker", grade: "HEO"})-[:WORKS_FOR]->(ch)
        CREATE (person)-[:WORKS_ON {role: "caseworker"}]->(stage)
-       CREATE (:Organisation {id: $organisationId, name: "Edit Test Agency", status: "live", type: "Other"})
+       CREATE (:Organisation {id: $organisationId, name: "Edit Test Agency", status: "LIVE", type: "OTHER"})
        WITH person MATCH (a11y:Community {id: "accessibility-community"})
        CREATE (person)-[:MEMBER_OF {role: "member", since: date("2021-01-01")}]->(a11y)`,
       { serviceId, serviceName, stageId, personId, personName, organisationId },

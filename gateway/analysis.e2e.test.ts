@@ -33,7 +33,7 @@ describe("analysis of the demo data through the gateway", () => {
   it("shows the journey before the 2023 machinery-of-government change: BEIS live, with no successors yet", async () => {
     const { journey } = await run("journey-map", { asAt: "2022-06-01" });
     const first = journey.stages[0].responsibilities.find((r: any) => r.lane === "FRONTSTAGE");
-    expect(first.organisation).toMatchObject({ acronym: "BEIS", status: "live" });
+    expect(first.organisation).toMatchObject({ acronym: "BEIS", status: "LIVE" });
     expect(first.successors).toEqual([]);
     const register = journey.stages.find((s: any) => s.stage.name === "Register the company");
     expect(register.responsibilities.find((r: any) => r.organisation.name === "Companies House").department.acronym).toBe("BEIS");

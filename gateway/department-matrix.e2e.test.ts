@@ -21,7 +21,7 @@ describe("departmentMatrix over every department", () => {
     stack = await startStack();
     const { body } = await postGraphQL(
       stack.gateway.url,
-      `{ organisations(where: { type: { in: ["Ministerial department", "Non-ministerial department"] } }, limit: 200) { id } }`,
+      `{ organisations(where: { type: { in: [MINISTERIAL_DEPARTMENT, NON_MINISTERIAL_DEPARTMENT] } }, limit: 200) { id } }`,
     );
     departments = (body.data!["organisations"] as { id: string }[]).map((o) => o.id);
     // On a graph just seeded, the first matrix over every family reads it from disk and can outlast the

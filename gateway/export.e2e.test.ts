@@ -110,7 +110,7 @@ describe("the graph export, through the gateway", () => {
       kind: "Organisation",
       label: "HM Revenue & Customs",
       acronym: "HMRC",
-      status: "live",
+      status: "LIVE",
     });
     expect(nodeData.get("Organisation:hm-revenue-customs")!["provenance"]).toMatch(/^govuk-organisations:govuk-organisations-\d{4}-\d{2}-\d{2}\.json$/);
     expect(nodeData.get("Service:starting-a-business")).toMatchObject({ kind: "Service", label: "Starting a Business" });
@@ -169,7 +169,7 @@ describe("the graph export, through the gateway", () => {
     const nodes = new Map(
       children(child(graph, "nodes"), "node").map((n) => [n.getAttribute("id")!, Object.assign(values(n, "node"), { label: n.getAttribute("label") })]),
     );
-    expect(nodes.get(beis)).toMatchObject({ label: "Department for Business, Energy & Industrial Strategy", status: "live" });
+    expect(nodes.get(beis)).toMatchObject({ label: "Department for Business, Energy & Industrial Strategy", status: "LIVE" });
     expect(nodes.has(dbt)).toBe(false);
     expect([...nodes.values()].filter((n) => n["kind"] === "Person").length).toBeGreaterThan(10);
     const edges = children(child(graph, "edges"), "edge").map((e) =>

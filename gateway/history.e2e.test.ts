@@ -39,7 +39,7 @@ describe("the graph over time, through the gateway", () => {
     const responsibilities = journey.stages.flatMap((s: any) => s.responsibilities);
     const acronyms = responsibilities.flatMap((r: any) => [r.organisation.acronym, r.department?.acronym, ...r.successors.map((s: any) => s.acronym)]);
     for (const acronym of newDepartments) expect(acronyms, acronym).not.toContain(acronym);
-    expect(responsibilities.find((r: any) => r.organisation.id === beis)).toMatchObject({ organisation: { status: "live" }, successors: [] });
+    expect(responsibilities.find((r: any) => r.organisation.id === beis)).toMatchObject({ organisation: { status: "LIVE" }, successors: [] });
     expect(gaps.totalCount).toBe(0);
     const register = journey.stages.find((s: any) => s.stage.name === "Register the company");
     expect(register.responsibilities.find((r: any) => r.organisation.id === "companies-house")?.department?.acronym ?? null).toBe("BEIS");
@@ -54,7 +54,7 @@ describe("the graph over time, through the gateway", () => {
       companiesHouse: organisations(where: { id: { eq: "companies-house" } }) { parentsAt(asAt: "2022-06-01") { acronym } }
       search(text: "Department for Business", types: [ORGANISATION], asAt: "2022-06-01", first: 50) { edges { node { id } } }
     }`);
-    expect(organisation).toEqual([{ statusAt: "live", successorsAt: [] }]);
+    expect(organisation).toEqual([{ statusAt: "LIVE", successorsAt: [] }]);
     expect(companiesHouse).toEqual([{ parentsAt: [{ acronym: "BEIS" }] }]);
     const found = search.edges.map((e: any) => e.node.id);
     expect(found).toContain(beis);
@@ -65,7 +65,7 @@ describe("the graph over time, through the gateway", () => {
     const { organisations } = await ask(`{
       organisations(where: { id: { eq: "${beis}" } }) { status statusAt closedAt closedOnApproximate closedOnSource successorsAt { acronym } }
     }`);
-    expect(organisations[0]).toMatchObject({ status: "closed", statusAt: "closed", closedAt: "2023-02-07", closedOnApproximate: false });
+    expect(organisations[0]).toMatchObject({ status: "CLOSED", statusAt: "CLOSED", closedAt: "2023-02-07", closedOnApproximate: false });
     expect(organisations[0].closedOnSource).toContain(announcement);
     expect(organisations[0].successorsAt.map((s: any) => s.acronym).sort()).toEqual(newDepartments);
     const { journey } = await ask(journeyQuery);
@@ -130,17 +130,17 @@ describe("the graph over time, through the gateway", () => {
     expect(dbt.history).toEqual([
       expect.objectContaining({
         acronym: "DBT",
-        type: "Ministerial department",
+        type: "MINISTERIAL_DEPARTMENT",
         since: "2023-02-07",
         sinceApproximate: false,
         until: "2026-08-22",
         untilApproximate: true,
       }),
-      expect.objectContaining({ acronym: "DBT", type: "Other", until: null }),
+      expect.objectContaining({ acronym: "DBT", type: "OTHER", until: null }),
     ]);
     expect(dbt.history[0].sinceSource).toContain(announcement);
     expect(dbt.history[0]).toMatchObject({ untilEarliest: "2026-07-20", untilLatest: "2026-08-22" });
-    expect(dbt).toMatchObject({ before: null, in2024: { type: "Ministerial department" }, now: { type: "Other" } });
+    expect(dbt).toMatchObject({ before: null, in2024: { type: "MINISTERIAL_DEPARTMENT" }, now: { type: "OTHER" } });
   });
 
   it("bounds parentsAt, childrenAt, successorsAt and history by the list rule", async () => {
@@ -188,7 +188,7 @@ describe("the graph over time, through the gateway", () => {
       asAt: "2022-06-01",
     });
     const first = journey.stages[0].responsibilities.find((r: any) => r.organisation.id === beis);
-    expect(first.organisation).toMatchObject({ name: "Department for Business, Energy & Industrial Strategy", acronym: "BEIS", status: "live" });
+    expect(first.organisation).toMatchObject({ name: "Department for Business, Energy & Industrial Strategy", acronym: "BEIS", status: "LIVE" });
 
     const named = `query ($asAt: Date) {
       departmentMatrix(organisationIds: ["${dcms}", "${beis}"], asAt: $asAt) { organisations { id name acronym } }

@@ -46,11 +46,33 @@ export const schemaStatements: readonly string[] = [
   "CREATE CONSTRAINT summary_state_id_unique IF NOT EXISTS FOR (n:SummaryState) REQUIRE n.id IS UNIQUE",
 ];
 
+/** GOV.UK's and the sources' words as the API's enum names: `Non-ministerial department` → `NON_MINISTERIAL_DEPARTMENT`. */
+const enumName = (value: string) => `toUpper(replace(replace(trim(${value}), '-', '_'), ' ', '_'))`;
+
+/**
+ * Where the graph holds a closed set of values, it holds the API's enum names (docs/adr/0011):
+ * OrganisationType, OrganisationStatus, OrganisationClosedStatus and ServicePhase. A graph written
+ * before they were enums holds GOV.UK's and the sources' words; these rewrite them, and touch nothing
+ * already rewritten. An import writes the names itself (data/import/organisation-values.ts, service-values.ts).
+ */
+const enumProperties: readonly (readonly [pattern: string, properties: readonly string[]])[] = [
+  ["(n:Organisation)", ["type", "status", "openStatus", "closedStatus"]],
+  ["(n:OrganisationState)", ["type", "status", "closedStatus"]],
+  ["(:Organisation)-[n:SEEN_IN]->(:Snapshot)", ["type", "status", "closedStatus"]],
+  ["(n:Service)", ["phase"]],
+  ["(n:ServiceRecord)", ["phase"]],
+  ["(n:ServiceEvent)", ["assessedPhase"]],
+];
+export const dataStatements: readonly string[] = enumProperties.flatMap(([pattern, properties]) =>
+  properties.map((p) => `MATCH ${pattern} WHERE n.${p} <> ${enumName(`n.${p}`)} SET n.${p} = ${enumName(`n.${p}`)}`),
+);
+
 export async function migrate(driver: Driver, database?: string): Promise<void> {
   for (const statement of schemaStatements) {
     await driver.executeQuery(statement, {}, { database });
   }
   await driver.executeQuery("CALL db.awaitIndexes(60)", {}, { database });
+  for (const statement of dataStatements) await driver.executeQuery(statement, {}, { database });
   await ensureSummaries(driver, database);
 }
 

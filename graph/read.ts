@@ -83,7 +83,7 @@ export const presentAt = (p: string) =>
   `(EXISTS { MATCH (${p})-[e:WORKS_FOR|WORKED_FOR]->(:Organisation) WHERE ${holdsAt("e")} } OR NOT EXISTS { (${p})-[:WORKS_FOR|WORKED_FOR]->(:Organisation) })`;
 
 /** A Cypher expression: organisation `o`'s status on $asAt, `closed` from the day it closed (docs/adr/0008). */
-export const statusAt = (o: string) => `CASE WHEN ${o}.status = 'closed' AND ${o}.closedOn > $asAt THEN ${o}.openStatus ELSE ${o}.status END`;
+export const statusAt = (o: string) => `CASE WHEN ${o}.status = 'CLOSED' AND ${o}.closedOn > $asAt THEN ${o}.openStatus ELSE ${o}.status END`;
 
 /** The parent links that held on $asAt, today's and ended ones alike, as a relationship pattern. */
 export const partOfAt = "PART_OF|WAS_PART_OF";
@@ -119,6 +119,6 @@ export const nearestDepartment = (o: string) => `OPTIONAL CALL (${o}) {
   MATCH path = (${o})-[:${partOfAt}*0..6]->(d:Organisation)
   WHERE all(r IN relationships(path) WHERE ${holdsAt("r")}) AND ${existedAt("d")}
     AND coalesce(head(COLLECT { MATCH (d)-[:HAD_STATE]->(v:OrganisationState) WHERE ${holdsAt("v")} RETURN v.type }), d.type)
-        IN ['Ministerial department', 'Non-ministerial department']
+        IN ['MINISTERIAL_DEPARTMENT', 'NON_MINISTERIAL_DEPARTMENT']
   RETURN d AS department ORDER BY length(path) ASC LIMIT 1
 }`;

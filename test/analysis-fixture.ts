@@ -70,10 +70,10 @@ export async function createAnalysisFixture(driver: Driver): Promise<AnalysisFix
     });
   await write(
     `
-    CREATE (d:Organisation {id: $D, name: 'Department ' + $word, type: 'Ministerial department', status: 'live'})
-    CREATE (a:Organisation {id: $A, name: 'Agency A ' + $word, acronym: 'AA', type: 'Executive agency', status: 'live'})-[:PART_OF]->(d)
-    CREATE (b:Organisation {id: $B, name: 'Body B', type: 'Executive agency', status: 'live'})
-    CREATE (c:Organisation {id: $C, name: 'Closed C', type: 'Executive agency', status: 'closed'})-[:SUPERSEDED_BY]->(b)
+    CREATE (d:Organisation {id: $D, name: 'Department ' + $word, type: 'MINISTERIAL_DEPARTMENT', status: 'LIVE'})
+    CREATE (a:Organisation {id: $A, name: 'Agency A ' + $word, acronym: 'AA', type: 'EXECUTIVE_AGENCY', status: 'LIVE'})-[:PART_OF]->(d)
+    CREATE (b:Organisation {id: $B, name: 'Body B', type: 'EXECUTIVE_AGENCY', status: 'LIVE'})
+    CREATE (c:Organisation {id: $C, name: 'Closed C', type: 'EXECUTIVE_AGENCY', status: 'CLOSED'})-[:SUPERSEDED_BY]->(b)
     CREATE (s:Service {id: $S, name: 'Service ' + $word})
     CREATE (s)-[:HAS_STAGE]->(st1:Stage {id: $st1, name: 'First', position: 1})
     CREATE (s)-[:HAS_STAGE]->(st2:Stage {id: $st2, name: 'Second', position: 2})

@@ -170,7 +170,7 @@ export async function deleteAudit(gatewayUrl: string, tokens: MutationAttackToke
         gatewayUrl,
         tokens.admin,
         `mutation ($service: ID!, $stage: ID!, $organisation: ID!) {
-      createServices(input: [{ id: $service, name: "Abuse probe service", phase: "alpha",
+      createServices(input: [{ id: $service, name: "Abuse probe service", phase: ALPHA,
         owners: { connect: [{ where: { node: { id: { eq: $organisation } } } }] },
         stages: { create: [{ node: { id: $stage, name: "Probe stage", position: 1,
           responsibleOrganisations: { connect: [{ where: { node: { id: { eq: $organisation } } }, edge: { lane: FRONTSTAGE } }] } } }] }

@@ -7,7 +7,7 @@ import { operations } from "./operations.js";
 export async function addDepartments(select: HTMLSelectElement): Promise<void> {
   try {
     const { organisations } = await request(operations.departments, { asAt: null });
-    select.append(...organisations.map((o) => h("option", { value: o.id }, `${nameWithAcronym(o)}${o.statusAt === "closed" ? " (closed)" : ""}`)));
+    select.append(...organisations.map((o) => h("option", { value: o.id }, `${nameWithAcronym(o)}${o.statusAt === "CLOSED" ? " (closed)" : ""}`)));
   } catch {
     // The view loads without the list: what the address names is still asked for.
   }

@@ -5,6 +5,7 @@
  */
 import { request } from "./api.js";
 import { bulletList, h, linkButton, nameWithAcronym, plural, showStatus, summaryList, tag } from "./dom.js";
+import { statusLabel, typeLabel } from "./labels.js";
 import { operations } from "./operations.js";
 import { heldFor } from "./date-input.js";
 
@@ -89,13 +90,16 @@ export function createDetailsPanel(panel: HTMLElement, select: (selection: Selec
       () => request(operations.organisationDetails, { id }),
       ({ organisations: [organisation], organisationLinks }) => {
         if (!organisation) return showStatus(panel, "That organisation is no longer in the graph.", "error");
-        const closed = organisation.status === "closed";
+        const closed = organisation.status === "CLOSED";
         show("Organisation", nameWithAcronym(organisation), [
           summaryList([
-            ["Type", organisation.type],
+            ["Type", typeLabel(organisation.type)],
             [
               "Status",
-              tag(closed ? `Closed${organisation.closedAt ? ` ${organisation.closedAt}` : ""}` : (organisation.status ?? "unknown"), closed ? "red" : "green"),
+              tag(
+                closed ? `Closed${organisation.closedAt ? ` ${organisation.closedAt}` : ""}` : (statusLabel(organisation.status) ?? "unknown"),
+                closed ? "red" : "green",
+              ),
             ],
             ["Department", organisation.department && organisation.department.id !== organisation.id ? organisationButton(organisation.department) : null],
             ["Part of", organisation.parents.length ? bulletList(organisation.parents.map(organisationButton)) : null],

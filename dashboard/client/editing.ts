@@ -11,6 +11,7 @@ import { showChangeHistory } from "./change-history.js";
 import { longDate } from "./date-input.js";
 import { byId, h, linkButton, nameWithAcronym, showStatus, summaryList } from "./dom.js";
 import { editForm, type Field, type Values } from "./edit-form.js";
+import { organisationStatusLabels, organisationTypeLabels, statusLabel, typeLabel } from "./labels.js";
 import { jwtClaims } from "./openid.js";
 import { operations, type Types } from "./operations.js";
 import { currentToken } from "./session.js";
@@ -392,26 +393,33 @@ export function createEditView(): { show(): Promise<void> } {
         { kind: "text", name: "name", label: "Name", value: organisation.name, width: "two-thirds" },
         { kind: "text", name: "acronym", label: "Acronym", hint: "Its short name, for example HMRC", value: organisation.acronym, width: "one-third" },
         {
-          kind: "text",
+          kind: "select",
           name: "type",
           label: "Type",
-          hint: "The GOV.UK organisation type, for example Executive agency",
+          hint: "The GOV.UK organisation type",
           value: organisation.type,
-          width: "one-half",
+          options: [{ value: "", text: "Not given" }, ...Object.entries(organisationTypeLabels).map(([value, text]) => ({ value, text }))],
         },
         {
-          kind: "text",
+          kind: "select",
           name: "status",
           label: "Status",
-          hint: "live, closed, exempt, joining or transitioning",
+          hint: "Its GOV.UK status",
           value: organisation.status,
-          width: "one-third",
+          options: [{ value: "", text: "Not given" }, ...Object.entries(organisationStatusLabels).map(([value, text]) => ({ value, text }))],
         },
       ],
       submit: "Save changes",
       cancel: () => void showOrganisation(organisation.id),
       save: async ({ name, acronym, type, status }) => {
-        await request(operations.updateOrganisation, { id: organisation.id, name: name ?? "", acronym, type, status });
+        // The choices are the enums' own values (labels.ts); "Not given" clears the field.
+        await request(operations.updateOrganisation, {
+          id: organisation.id,
+          name: name ?? "",
+          acronym,
+          type: (type || null) as Types.OrganisationType | null,
+          status: (status || null) as Types.OrganisationStatus | null,
+        });
         choices = undefined;
         await saved(organisation.id, `${name} has been changed.`);
       },
@@ -449,8 +457,8 @@ export function createEditView(): { show(): Promise<void> } {
           "div",
           {},
           summaryList([
-            ["Type", organisation.type],
-            ["Status", organisation.status],
+            ["Type", typeLabel(organisation.type)],
+            ["Status", statusLabel(organisation.status)],
           ]),
           h(
             "div",

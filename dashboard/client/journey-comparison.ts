@@ -34,7 +34,7 @@ const names = (list: Named[]) => (list.length ? list.map(shortName).join(", ") :
 const placed = (r: Responsibility) =>
   [
     !r.department ? "no department" : r.department.id === r.organisation.id ? "a department" : `part of ${shortName(r.department)}`,
-    r.organisation.status === "closed" ? "closed" : "",
+    r.organisation.status === "CLOSED" ? "closed" : "",
   ]
     .filter(Boolean)
     .join(", ");

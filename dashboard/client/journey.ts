@@ -48,7 +48,7 @@ export function stageGaps(stage: JourneyStage): Gap[] {
     });
   if (stage.people.totalCount === 0) gaps.push({ stage: stage.stage, text: "Nobody working on it" });
   for (const profession of stage.missingProfessions) gaps.push({ stage: stage.stage, text: `No ${profession.name} profession` });
-  for (const r of stage.responsibilities.filter((r) => r.organisation.status === "closed")) {
+  for (const r of stage.responsibilities.filter((r) => r.organisation.status === "CLOSED")) {
     const successors = r.successors.map(shortName).join(", ");
     gaps.push({ stage: stage.stage, text: `${shortName(r.organisation)} has closed${successors ? `; succeeded by ${successors}` : ""}` });
   }
@@ -142,7 +142,7 @@ export function createJourneyView(): JourneyView {
     );
 
   function responsibilityEntry(r: Responsibility, people: StagePerson[], moved: string | undefined): HTMLElement {
-    const closed = r.organisation.status === "closed";
+    const closed = r.organisation.status === "CLOSED";
     const department = r.department && r.department.id !== r.organisation.id ? r.department : undefined;
     return h(
       "li",

@@ -9,6 +9,7 @@ import { request } from "./api.js";
 import { downloadCsv, toCsv } from "./csv.js";
 import { dateInput, longDate, readDate, writeDate } from "./date-input.js";
 import { bulletList, byId, h, linkButton, nameWithAcronym, plural, shortName, showStatus, summaryList, stackOnPhones, svg, waitingIn } from "./dom.js";
+import { departmentTypes } from "./labels.js";
 import { operations, type Types } from "./operations.js";
 
 type Link = Types.DepartmentNetworkQuery["departmentMatrix"]["links"][number];
@@ -21,8 +22,6 @@ interface NetworkNode {
 const width = 1000;
 const height = 720;
 const evidenceKinds: Record<Types.LinkKind, string> = { STAGE: "Shared stages", SERVICE: "Shared services", COMMUNITY: "Shared communities", PERSON: "People" };
-
-const departmentTypes = ["Ministerial department", "Non-ministerial department"];
 
 /** An organisation named as it was on the day shown (its version then), for the picture and the list. */
 const asOnTheDay = (o: { id: string; name: string; acronym: string | null; stateAt?: { name: string; acronym: string | null } | null }): NetworkNode => ({
@@ -70,7 +69,7 @@ export function createNetworkView(): NetworkView {
   async function loadDepartments(asAt: string | null): Promise<void> {
     if (departmentsAsAt === asAt) return;
     const { organisations } = await request(operations.departments, { asAt }, { waiting: waitingIn(figure) });
-    departments = organisations.filter((d) => d.statusAt === "live" && departmentTypes.includes(d.stateAt?.type ?? "")).map(asOnTheDay);
+    departments = organisations.filter((d) => d.statusAt === "LIVE" && !!d.stateAt?.type && departmentTypes.includes(d.stateAt.type)).map(asOnTheDay);
     departmentsAsAt = asAt;
     const chosen = familySelect.value;
     familySelect.replaceChildren(
@@ -321,7 +320,7 @@ export function createNetworkView(): NetworkView {
         nodes = [
           asOnTheDay(department),
           ...department.childrenAt
-            .filter((c) => c.statusAt === "live")
+            .filter((c) => c.statusAt === "LIVE")
             .slice(0, 49)
             .map(asOnTheDay),
         ];

@@ -4,6 +4,7 @@ import { request } from "./api.js";
 import { createDetailsPanel, readSelection, selectionText, type Selection } from "./details.js";
 import { dateInput, longDate, readDate, writeDate } from "./date-input.js";
 import { byId, h, linkButton, plural, showStatus, stackOnPhones, tag } from "./dom.js";
+import { typeLabel } from "./labels.js";
 import { operations, type Types } from "./operations.js";
 
 type Hit = Types.SearchQuery["search"]["edges"][number]["node"];
@@ -35,7 +36,7 @@ export function createSearchView(): SearchView {
 
   function about(hit: Hit): string {
     if (hit.organisation)
-      return [hit.organisation.acronym, hit.organisation.type, hit.organisation.status === "closed" ? "closed" : null].filter(Boolean).join(", ");
+      return [hit.organisation.acronym, typeLabel(hit.organisation.type), hit.organisation.status === "CLOSED" ? "closed" : null].filter(Boolean).join(", ");
     if (hit.person) return hit.person.jobTitle ?? "";
     if (hit.stage) return `Stage ${hit.stage.position} of ${hit.stage.service?.name ?? "a service"}`;
     if (hit.community) return hit.community.kind === "SERVICE_COMMUNITY" ? "Service community" : "Community of practice";

@@ -8,6 +8,7 @@ import { request } from "./api.js";
 import { createDataTable, type Column } from "./data-table.js";
 import { dateInput, readDate, writeDate } from "./date-input.js";
 import { byId, h, linkButton, nameWithAcronym, plural, shortName } from "./dom.js";
+import { groupKeyLabel, phaseLabel } from "./labels.js";
 import { operations, type Types } from "./operations.js";
 
 type Scorecard = Types.OwnershipScorecardQuery["ownershipScorecard"]["edges"][number]["node"];
@@ -22,15 +23,15 @@ interface Group {
   notAssessedSince: string | null;
 }
 
-const countColumns = (heading: string): Column<Count>[] => [
-  { heading, value: (c) => (c.key === "none" ? "Not given" : c.key) },
+const countColumns = (by: Types.ServiceGrouping, heading: string): Column<Count>[] => [
+  { heading, value: (c) => (c.key === "none" ? "Not given" : groupKeyLabel(by, c.key)) },
   { heading: "Services", value: (c) => c.serviceCount, numeric: true },
 ];
 
 const listingColumns: Column<Listing>[] = [
   { heading: "Service", value: (l) => l.service.name },
   { heading: "Owners", value: (l) => l.owners.map(shortName).join(", ") },
-  { heading: "Phase", value: (l) => l.service.phase ?? "Not given" },
+  { heading: "Phase", value: (l) => phaseLabel(l.service.phase) ?? "Not given" },
   {
     heading: "Last assessment",
     value: (l) => l.lastAssessment?.label ?? "None",
@@ -137,7 +138,7 @@ export function createServicesView(): ServicesView {
       id,
       caption: `Services by ${heading.toLowerCase()}`,
       rowName: heading.toLowerCase(),
-      columns: countColumns(heading),
+      columns: countColumns(by, heading),
       csvFilename: `services-by-${heading.toLowerCase()}.csv`,
       async fetchPage(after) {
         const { serviceCounts: page } = await request(operations.serviceCounts, { by, first: 100, after });
@@ -166,7 +167,7 @@ export function createServicesView(): ServicesView {
             .filter((c) => by !== "DEPARTMENT" || c.department)
             .map((c) => {
               const key = by === "DEPARTMENT" ? c.department!.id : c.key;
-              const name = by === "DEPARTMENT" ? nameWithAcronym(c.department!) : c.key === "none" ? `no ${by.toLowerCase()} given` : c.key;
+              const name = by === "DEPARTMENT" ? nameWithAcronym(c.department!) : c.key === "none" ? `no ${by.toLowerCase()} given` : groupKeyLabel(by, c.key);
               groupNames.set(optionValue(by, key), name);
               return h("option", { value: optionValue(by, key) }, `${name} (${c.serviceCount})`);
             }),

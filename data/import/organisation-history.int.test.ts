@@ -115,7 +115,7 @@ describe("the organisations' history", () => {
 
   it("dates BEIS's closure, its successions and Companies House's move by the 7 February 2023 changes, citing the announcement", async () => {
     const beis = await organisation(inDateOrder, "department-for-business-energy-and-industrial-strategy");
-    expect(beis).toMatchObject({ status: "closed", since: null, closedOn: "2023-02-07", closedOnApproximate: false });
+    expect(beis).toMatchObject({ status: "CLOSED", since: null, closedOn: "2023-02-07", closedOnApproximate: false });
     expect(beis["closedOnSource"]).toContain("https://www.gov.uk/government/news/making-government-deliver-for-the-british-people");
     expect(beis["links"]).toEqual([
       "SUPERSEDED_BY>department-for-business-and-trade 2023-02-07/…",
@@ -127,7 +127,7 @@ describe("the organisations' history", () => {
       "PART_OF>department-for-business-and-trade 2023-02-07/…",
       "WAS_PART_OF>department-for-business-energy-and-industrial-strategy …/2023-02-07 ~",
     ]);
-    expect(await organisation(inDateOrder, "department-for-business-and-trade")).toMatchObject({ status: "live", since: "2023-02-07" });
+    expect(await organisation(inDateOrder, "department-for-business-and-trade")).toMatchObject({ status: "LIVE", since: "2023-02-07" });
   });
 
   it("keeps both bounds where no source dates a change: a parent seen on 2026-07-20 and gone on 2026-08-22", async () => {

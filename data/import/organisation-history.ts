@@ -121,9 +121,9 @@ function organisationFacts(id: string, observations: Observation[], dates: Day[]
   const latest = observations.at(-1)!;
   let closed: Bound | null = null;
   let openStatus: string | null;
-  if (latest.status === "closed") {
+  if (latest.status === "CLOSED") {
     let k = observations.length - 1;
-    while (k > 0 && observations[k - 1]!.status === "closed") k--;
+    while (k > 0 && observations[k - 1]!.status === "CLOSED") k--;
     openStatus = k > 0 ? observations[k - 1]!.status : null;
     const closing = curated.find((c) => c.change === "closed");
     const dataDate = [...observations].reverse().find((o) => o.closedAt)?.closedAt;
@@ -231,10 +231,10 @@ function statesOf(facts: OrganisationFacts): StateRow[] {
   });
   return versions.map((v, n) => {
     const o = v.observation;
-    const isClosing = o.status === "closed" && facts.closed && (n === 0 || versions[n - 1]!.observation.status !== "closed");
+    const isClosing = o.status === "CLOSED" && facts.closed && (n === 0 || versions[n - 1]!.observation.status !== "CLOSED");
     const since =
       n === 0
-        ? o.status === "closed" && facts.closed
+        ? o.status === "CLOSED" && facts.closed
           ? facts.closed
           : facts.opened
         : isClosing
@@ -244,7 +244,7 @@ function statesOf(facts: OrganisationFacts): StateRow[] {
     let until: Bound | null = null;
     if (next)
       until =
-        next.observation.status === "closed" && o.status !== "closed" && facts.closed
+        next.observation.status === "CLOSED" && o.status !== "CLOSED" && facts.closed
           ? facts.closed
           : endedBetween(facts.dates[v.to]!, facts.dates[next.from]!);
     else if (v.to !== facts.dates.length - 1) until = endedBetween(facts.dates[v.to]!, facts.dates[v.to + 1]!);

@@ -25,7 +25,7 @@ export interface OrganisationNameIndex {
 export async function loadOrganisationNameIndex(driver: Driver, database: string | undefined): Promise<OrganisationNameIndex> {
   const { records } = await driver.executeQuery(
     // Live organisations first, so a name a closed body shared with a live one goes to the live one.
-    "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name ORDER BY CASE o.status WHEN 'closed' THEN 1 ELSE 0 END DESC",
+    "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name ORDER BY CASE o.status WHEN 'CLOSED' THEN 1 ELSE 0 END DESC",
     {},
     { database, routing: "READ" },
   );

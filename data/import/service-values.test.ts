@@ -17,8 +17,11 @@ describe("a service's values in one form", () => {
   });
 
   it("takes a phase from the closed set, a source's word for none as null, and refuses any other by name", () => {
-    expect(phaseOf("Beta", "phase")).toBe("beta");
+    expect(phaseOf("Beta", "phase")).toBe("BETA");
+    expect(phaseOf("experimental", "phase")).toBe("EXPERIMENTAL");
     expect(phaseOf("Unknown", "phase", ["unknown"])).toBeNull();
-    expect(() => phaseOf("Private beta", "phase")).toThrow('phase "private beta" is not one of backlog, discovery, alpha, beta, live, retired, experimental');
+    expect(() => phaseOf("Private beta", "phase")).toThrow(
+      'phase "Private beta" is not a known phase (backlog, discovery, alpha, beta, live, retired, experimental)',
+    );
   });
 });

@@ -1,6 +1,7 @@
 /**
  * A service's phase and theme in one form, whichever source writes them (docs/adr/0009-one-service-one-node.md):
- * - phases are a closed set: a value outside it is refused, naming it, never stored as a new phase;
+ * - phases are a closed set, stored as the API's ServicePhase names (BETA; docs/adr/0011): a value outside
+ *   it is refused, naming it, never stored as a new phase;
  * - themes are written freely ("Government Internal" in six files of the services list, "Government internal"
  *   in thirteen): they are one theme when they differ only in case or spacing, spelt in sentence case
  *   (the first word capitalised, every other word in lower case unless it is written in capitals, as
@@ -12,18 +13,19 @@ import { RecordError } from "./parse.js";
  * The delivery phases the sources use: the Service Manual's discovery, alpha, beta and live, and retired;
  * "backlog" (a portfolio's service not yet started) and "experimental" (the services list's Work Hub).
  */
-export const servicePhases = ["backlog", "discovery", "alpha", "beta", "live", "retired", "experimental"] as const;
+export const servicePhases = ["BACKLOG", "DISCOVERY", "ALPHA", "BETA", "LIVE", "RETIRED", "EXPERIMENTAL"] as const;
 export type ServicePhase = (typeof servicePhases)[number];
 
 /**
- * A phase as a source writes it, in lower case; null for a word the source uses to say it does not know
- * (the services list's "Unknown"). Any other value is refused by name.
+ * A phase as a source writes it ("Beta", "beta"), as its ServicePhase name; null for a word the source
+ * uses to say it does not know (the services list's "Unknown"). Any other value is refused by name.
  */
 export function phaseOf(text: string, field: string, unknownWords: readonly string[] = []): ServicePhase | null {
-  const phase = text.trim().toLowerCase();
-  if (unknownWords.includes(phase)) return null;
+  const written = text.trim();
+  if (unknownWords.includes(written.toLowerCase())) return null;
+  const phase = written.toUpperCase();
   if (!(servicePhases as readonly string[]).includes(phase))
-    throw new RecordError(`${field} "${phase}" is not one of ${[...servicePhases, ...unknownWords].join(", ")}`);
+    throw new RecordError(`${field} "${written}" is not a known phase (${[...servicePhases.map((p) => p.toLowerCase()), ...unknownWords].join(", ")})`);
   return phase as ServicePhase;
 }
 

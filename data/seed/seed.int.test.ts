@@ -29,7 +29,7 @@ describe("demo data", () => {
       { database: testNeo4j().database },
     );
     const byId = Object.fromEntries(records.map((r) => [r.get("id"), { status: r.get("status"), successors: (r.get("successors") as string[]).sort() }]));
-    expect(byId["department-for-international-trade"]).toEqual({ status: "closed", successors: ["department-for-business-and-trade"] });
+    expect(byId["department-for-international-trade"]).toEqual({ status: "CLOSED", successors: ["department-for-business-and-trade"] });
     expect(byId["department-for-business-energy-and-industrial-strategy"]?.successors).toContain("department-for-business-and-trade");
   });
 });

@@ -224,7 +224,7 @@ describe("audit trail", () => {
     await change(
       services,
       `mutation ($service: ID!, $one: ID!, $two: ID!) {
-      createServices(input: [{ id: $service, name: "Audited service", phase: "alpha", stages: { create: [
+      createServices(input: [{ id: $service, name: "Audited service", phase: ALPHA, stages: { create: [
         { node: { id: $one, name: "One", position: 1, responsibleOrganisations: { connect: [{ where: { node: { id: { eq: "hm-revenue-customs" } } }, edge: { lane: FRONTSTAGE } }] } } },
         { node: { id: $two, name: "Two", position: 2 } }
       ] } }]) { services { id } }

@@ -19,8 +19,8 @@ describe("organisations subgraph", () => {
       mutation Create($input: [OrganisationCreateInput!]!) { createOrganisations(input: $input) { organisations { id } } }`,
       {
         input: [
-          { id: parent, name: "Test Department", type: "Ministerial department", status: "live" },
-          { id: child, name: "Test Agency", type: "Executive agency", status: "live", parents: { connect: [{ where: { node: { id: { eq: parent } } } }] } },
+          { id: parent, name: "Test Department", type: "MINISTERIAL_DEPARTMENT", status: "LIVE" },
+          { id: child, name: "Test Agency", type: "EXECUTIVE_AGENCY", status: "LIVE", parents: { connect: [{ where: { node: { id: { eq: parent } } } }] } },
         ],
       },
     );
@@ -98,8 +98,8 @@ describe("organisations subgraph", () => {
     expect(body.data?.["companiesHouse"]).toEqual([{ parents: [{ id: "department-for-business-and-trade" }] }]);
     expect(body.data?.["beis"]).toEqual([
       {
-        status: "closed",
-        closedStatus: "split",
+        status: "CLOSED",
+        closedStatus: "SPLIT",
         successors: [
           { id: "department-for-business-and-trade" },
           { id: "department-for-energy-security-and-net-zero" },

@@ -266,7 +266,7 @@ describe("services analysis, on a hand-built graph", () => {
         assessedSince: threeYearsAgo.toISOString().slice(0, 10),
       });
       await driver.executeQuery(
-        "MATCH (s:Service {id: $S}) CREATE (s)-[:HAS_EVENT]->(:ServiceEvent {id: $event, date: date() - duration('P1Y'), label: 'Passed beta assessment', assessedPhase: 'beta'})",
+        "MATCH (s:Service {id: $S}) CREATE (s)-[:HAS_EVENT]->(:ServiceEvent {id: $event, date: date() - duration('P1Y'), label: 'Passed beta assessment', assessedPhase: 'BETA'})",
         {
           S: f.S,
           event,

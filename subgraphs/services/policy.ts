@@ -13,8 +13,6 @@ export const servicesPolicy: SubgraphPolicy = {
   fields: {
     text: {
       theme: { max: 200 },
-      // A closed set: the Service.phase description and the service-portfolio importer's list.
-      phase: { oneOf: ["backlog", "discovery", "alpha", "beta", "live", "retired"] },
       phaseHistory: { max: 300 },
     },
     numbers: { "Stage.position": { min: 1, max: 1000 } },

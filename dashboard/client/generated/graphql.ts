@@ -31,6 +31,64 @@ export type LinkKind =
   /** A person working for one on a stage the other holds, or for both. */
   | 'PERSON';
 
+/**
+ * An organisation's GOV.UK status (the Organisations API's `govuk_status`). The graph stores these
+ * names; the GOV.UK import maps GOV.UK's words to them and reports a word it does not know.
+ */
+export type OrganisationStatus =
+  /** Live on GOV.UK: it publishes there (GOV.UK: `live`). */
+  | 'LIVE'
+  /** Closed: its work ended or moved to its successors (GOV.UK: `closed`). */
+  | 'CLOSED'
+  /** Open, but exempt from publishing on GOV.UK; it has a website of its own (GOV.UK: `exempt`). */
+  | 'EXEMPT'
+  /** Open and moving its publishing onto GOV.UK (GOV.UK: `joining`). */
+  | 'JOINING'
+  /** Open and moving its publishing from its own website to GOV.UK (GOV.UK: `transitioning`). */
+  | 'TRANSITIONING'
+  /** A devolved body, which publishes with its devolved government (GOV.UK: `devolved`, seen in 2023). */
+  | 'DEVOLVED';
+
+/**
+ * The kind of public body an organisation is, as GOV.UK classes it (the Organisations API's `format`).
+ * The graph stores these names; the GOV.UK import maps GOV.UK's words to them and reports a word it does not know.
+ */
+export type OrganisationType =
+  /** A ministerial department, led by a minister (GOV.UK: `Ministerial department`). */
+  | 'MINISTERIAL_DEPARTMENT'
+  /** A non-ministerial department, led by officials (GOV.UK: `Non-ministerial department`). */
+  | 'NON_MINISTERIAL_DEPARTMENT'
+  /** An executive agency, part of a department (GOV.UK: `Executive agency`). */
+  | 'EXECUTIVE_AGENCY'
+  /** An executive non-departmental public body (GOV.UK: `Executive non-departmental public body`). */
+  | 'EXECUTIVE_NON_DEPARTMENTAL_PUBLIC_BODY'
+  /** An advisory non-departmental public body (GOV.UK: `Advisory non-departmental public body`). */
+  | 'ADVISORY_NON_DEPARTMENTAL_PUBLIC_BODY'
+  /** An ad-hoc advisory group (GOV.UK: `Ad-hoc advisory group`). */
+  | 'AD_HOC_ADVISORY_GROUP'
+  /** A public corporation (GOV.UK: `Public corporation`). */
+  | 'PUBLIC_CORPORATION'
+  /** An independent monitoring body (GOV.UK: `Independent monitoring body`). */
+  | 'INDEPENDENT_MONITORING_BODY'
+  /** A special health authority (GOV.UK: `Special health authority`). */
+  | 'SPECIAL_HEALTH_AUTHORITY'
+  /** A tribunal (GOV.UK: `Tribunal`). */
+  | 'TRIBUNAL'
+  /** A court (GOV.UK: `Court`). */
+  | 'COURT'
+  /** An executive office (GOV.UK: `Executive office`). */
+  | 'EXECUTIVE_OFFICE'
+  /** A civil service (GOV.UK: `Civil service`). */
+  | 'CIVIL_SERVICE'
+  /** A devolved government (GOV.UK: `Devolved government`, its name from 2026). */
+  | 'DEVOLVED_GOVERNMENT'
+  /** A devolved government, as GOV.UK named the type before 2026 (GOV.UK: `Devolved administration`); kept as the snapshots said it. */
+  | 'DEVOLVED_ADMINISTRATION'
+  /** A part of another organisation with a GOV.UK page of its own (GOV.UK: `Sub organisation`). */
+  | 'SUB_ORGANISATION'
+  /** Any other kind of body (GOV.UK: `Other`). */
+  | 'OTHER';
+
 /** What a mutation did to an entity. */
 export type AuditAction =
   /** The entity was created. */
@@ -102,6 +160,26 @@ export type SearchType =
   /** A profession. */
   | 'PROFESSION';
 
+/**
+ * A service's delivery phase, as the Service Manual names them, with the sources' backlog, retired and
+ * experimental. The graph stores these names; an import maps its source's words to them and reports a word it does not know.
+ */
+export type ServicePhase =
+  /** Not started yet: on a portfolio's backlog (a portfolio's `backlog`). */
+  | 'BACKLOG'
+  /** Finding out what users need and what to build (`discovery`). */
+  | 'DISCOVERY'
+  /** Trying out ways to meet those needs, with prototypes (`alpha`). */
+  | 'ALPHA'
+  /** Built and open to real users, private or public, while it is improved (`beta`). */
+  | 'BETA'
+  /** Running in full, meeting the Service Standard (`live`). */
+  | 'LIVE'
+  /** Switched off (`retired`). */
+  | 'RETIRED'
+  /** An experiment outside the usual phases (the services list's `Experimental`, for Work Hub). */
+  | 'EXPERIMENTAL';
+
 /** Date filters */
 export type DateScalarFilters = {
   eq?: string | null | undefined;
@@ -150,12 +228,24 @@ export type ServicesOrganisationConnectWhere = {
   node: ServicesOrganisationWhere;
 };
 
+/** OrganisationStatus filters */
+export type ServicesOrganisationStatusEnumScalarFilters = {
+  eq?: OrganisationStatus | null | undefined;
+  in?: Array<OrganisationStatus> | null | undefined;
+};
+
+/** OrganisationType filters */
+export type ServicesOrganisationTypeEnumScalarFilters = {
+  eq?: OrganisationType | null | undefined;
+  in?: Array<OrganisationType> | null | undefined;
+};
+
 export type ServicesOrganisationWhere = {
   id?: IdScalarFilters | null | undefined;
   name?: StringScalarFilters | null | undefined;
   acronym?: StringScalarFilters | null | undefined;
-  type?: StringScalarFilters | null | undefined;
-  status?: StringScalarFilters | null | undefined;
+  type?: ServicesOrganisationTypeEnumScalarFilters | null | undefined;
+  status?: ServicesOrganisationStatusEnumScalarFilters | null | undefined;
   OR?: Array<ServicesOrganisationWhere> | null | undefined;
   AND?: Array<ServicesOrganisationWhere> | null | undefined;
   NOT?: ServicesOrganisationWhere | null | undefined;
@@ -264,7 +354,7 @@ export type DepartmentFamilyQueryVariables = Exact<{
 }>;
 
 
-export type DepartmentFamilyQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, stateAt: { name: string, acronym: string | null } | null, childrenAt: Array<{ id: string, name: string, acronym: string | null, statusAt: string | null, stateAt: { name: string, acronym: string | null } | null }> }> };
+export type DepartmentFamilyQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, stateAt: { name: string, acronym: string | null } | null, childrenAt: Array<{ id: string, name: string, acronym: string | null, statusAt: OrganisationStatus | null, stateAt: { name: string, acronym: string | null } | null }> }> };
 
 export type DepartmentNetworkQueryVariables = Exact<{
   organisationIds: Array<string | number> | string | number;
@@ -280,7 +370,7 @@ export type DepartmentsQueryVariables = Exact<{
 }>;
 
 
-export type DepartmentsQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, statusAt: string | null, stateAt: { name: string, acronym: string | null, type: string | null } | null }> };
+export type DepartmentsQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, statusAt: OrganisationStatus | null, stateAt: { name: string, acronym: string | null, type: OrganisationType | null } | null }> };
 
 export type EditChoicesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -292,7 +382,7 @@ export type EditOrganisationQueryVariables = Exact<{
 }>;
 
 
-export type EditOrganisationQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, status: string | null, people: Array<{ id: string, name: string, jobTitle: string | null, grade: string | null }> | null }>, stages: Array<{ id: string, name: string, position: number, service: { id: string, name: string } | null, responsibleOrganisationsConnection: { edges: Array<{ properties: { lane: Lane, since: string | null, until: string | null } }> } }> };
+export type EditOrganisationQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: OrganisationType | null, status: OrganisationStatus | null, people: Array<{ id: string, name: string, jobTitle: string | null, grade: string | null }> | null }>, stages: Array<{ id: string, name: string, position: number, service: { id: string, name: string } | null, responsibleOrganisationsConnection: { edges: Array<{ properties: { lane: Lane, since: string | null, until: string | null } }> } }> };
 
 export type EndMembershipMutationVariables = Exact<{
   personId: string | number;
@@ -332,14 +422,14 @@ export type JourneyMapQueryVariables = Exact<{
 }>;
 
 
-export type JourneyMapQuery = { journey: { asAt: string, handoffCount: number, service: { id: string, name: string, description: string | null, owners: Array<{ id: string, name: string, acronym: string | null }> }, stages: Array<{ stage: { id: string, name: string, position: number, description: string | null }, responsibilities: Array<{ lane: Lane, since: string | null, until: string | null, derivation: string | null, evidence: string | null, organisation: { id: string, name: string, acronym: string | null, status: string | null, type: string | null }, department: { id: string, name: string, acronym: string | null } | null, successors: Array<{ id: string, name: string, acronym: string | null }> }>, journeyOwners: Array<{ id: string, name: string, acronym: string | null }>, people: { totalCount: number, edges: Array<{ role: string, node: { id: string, name: string, jobTitle: string | null, grade: string | null }, professions: Array<{ id: string, name: string }>, organisations: Array<{ id: string, name: string, acronym: string | null }>, memberships: Array<{ role: string, community: { id: string, name: string, kind: CommunityKind } }> }> }, professions: Array<{ peopleCount: number, profession: { id: string, name: string } }>, missingProfessions: Array<{ id: string, name: string }>, handoff: { from: Array<{ id: string, name: string, acronym: string | null }>, to: Array<{ id: string, name: string, acronym: string | null }>, continuing: Array<{ id: string, name: string, acronym: string | null }> } | null }> } | null };
+export type JourneyMapQuery = { journey: { asAt: string, handoffCount: number, service: { id: string, name: string, description: string | null, owners: Array<{ id: string, name: string, acronym: string | null }> }, stages: Array<{ stage: { id: string, name: string, position: number, description: string | null }, responsibilities: Array<{ lane: Lane, since: string | null, until: string | null, derivation: string | null, evidence: string | null, organisation: { id: string, name: string, acronym: string | null, status: OrganisationStatus | null, type: OrganisationType | null }, department: { id: string, name: string, acronym: string | null } | null, successors: Array<{ id: string, name: string, acronym: string | null }> }>, journeyOwners: Array<{ id: string, name: string, acronym: string | null }>, people: { totalCount: number, edges: Array<{ role: string, node: { id: string, name: string, jobTitle: string | null, grade: string | null }, professions: Array<{ id: string, name: string }>, organisations: Array<{ id: string, name: string, acronym: string | null }>, memberships: Array<{ role: string, community: { id: string, name: string, kind: CommunityKind } }> }> }, professions: Array<{ peopleCount: number, profession: { id: string, name: string } }>, missingProfessions: Array<{ id: string, name: string }>, handoff: { from: Array<{ id: string, name: string, acronym: string | null }>, to: Array<{ id: string, name: string, acronym: string | null }>, continuing: Array<{ id: string, name: string, acronym: string | null }> } | null }> } | null };
 
 export type OrganisationDetailsQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type OrganisationDetailsQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: string | null, status: string | null, closedAt: string | null, url: string | null, department: { id: string, name: string, acronym: string | null } | null, parents: Array<{ id: string, name: string }>, successors: Array<{ id: string, name: string }>, stages: Array<{ id: string, name: string, position: number, service: { id: string, name: string } | null }> | null }>, organisationLinks: { totalCount: number, edges: Array<{ node: { strength: number, organisation: { id: string, name: string, acronym: string | null } } }> } };
+export type OrganisationDetailsQuery = { organisations: Array<{ id: string, name: string, acronym: string | null, type: OrganisationType | null, status: OrganisationStatus | null, closedAt: string | null, url: string | null, department: { id: string, name: string, acronym: string | null } | null, parents: Array<{ id: string, name: string }>, successors: Array<{ id: string, name: string }>, stages: Array<{ id: string, name: string, position: number, service: { id: string, name: string } | null }> | null }>, organisationLinks: { totalCount: number, edges: Array<{ node: { strength: number, organisation: { id: string, name: string, acronym: string | null } } }> } };
 
 export type OwnershipScorecardQueryVariables = Exact<{
   asAt?: string | null | undefined;
@@ -372,7 +462,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { search: { totalCount: number, edges: Array<{ node: { type: SearchType, id: string, name: string, score: number, organisation: { id: string, acronym: string | null, type: string | null, status: string | null } | null, person: { id: string, jobTitle: string | null } | null, service: { id: string, description: string | null } | null, stage: { id: string, position: number, service: { id: string, name: string } | null } | null, community: { id: string, kind: CommunityKind } | null, profession: { id: string, family: string | null } | null } }> } };
+export type SearchQuery = { search: { totalCount: number, edges: Array<{ node: { type: SearchType, id: string, name: string, score: number, organisation: { id: string, acronym: string | null, type: OrganisationType | null, status: OrganisationStatus | null } | null, person: { id: string, jobTitle: string | null } | null, service: { id: string, description: string | null } | null, stage: { id: string, position: number, service: { id: string, name: string } | null } | null, community: { id: string, kind: CommunityKind } | null, profession: { id: string, family: string | null } | null } }> } };
 
 export type ServiceCountsQueryVariables = Exact<{
   by: ServiceGrouping;
@@ -399,7 +489,7 @@ export type ServicesInQueryVariables = Exact<{
 }>;
 
 
-export type ServicesInQuery = { servicesIn: { totalCount: number, edges: Array<{ node: { service: { id: string, name: string, phase: string | null, theme: string | null }, owners: Array<{ id: string, name: string, acronym: string | null }>, lastAssessment: { date: string, label: string, outcome: string | null, reportUrl: string | null, source: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ServicesInQuery = { servicesIn: { totalCount: number, edges: Array<{ node: { service: { id: string, name: string, phase: ServicePhase | null, theme: string | null }, owners: Array<{ id: string, name: string, acronym: string | null }>, lastAssessment: { date: string, label: string, outcome: string | null, reportUrl: string | null, source: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type DashboardServicesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -410,8 +500,8 @@ export type UpdateOrganisationMutationVariables = Exact<{
   id: string | number;
   name: string;
   acronym?: string | null | undefined;
-  type?: string | null | undefined;
-  status?: string | null | undefined;
+  type?: OrganisationType | null | undefined;
+  status?: OrganisationStatus | null | undefined;
 }>;
 
 

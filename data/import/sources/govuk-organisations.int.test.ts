@@ -71,7 +71,7 @@ describe("import govuk-organisations", () => {
       { database: database() },
     );
     let state = Object.fromEntries((await graphState(prefix)).map((o) => [o["id"], o]));
-    expect(state["department-for-business-energy-and-industrial-strategy"]?.["status"]).toBe("live");
+    expect(state["department-for-business-energy-and-industrial-strategy"]?.["status"]).toBe("LIVE");
     expect(state["companies-house"]?.["links"]).toContain("PART_OF>department-for-business-energy-and-industrial-strategy");
 
     const second = await runImport(govukOrganisationsSource, [prefixedSnapshot("2026-07-20", prefix, dir)], { driver, database: database() });
@@ -79,7 +79,7 @@ describe("import govuk-organisations", () => {
     expect(second.updated).toBeGreaterThan(0);
     state = Object.fromEntries((await graphState(prefix)).map((o) => [o["id"], o]));
     const beis = state["department-for-business-energy-and-industrial-strategy"]!;
-    expect(beis["status"]).toBe("closed");
+    expect(beis["status"]).toBe("CLOSED");
     expect(beis["snapshot"]).toBe("2026-07-20");
     expect(beis["links"]).toEqual([
       "SUPERSEDED_BY>department-for-business-and-trade",
@@ -180,6 +180,32 @@ describe("import govuk-organisations", () => {
     expect(real.rejections.map((r) => r.location)).toEqual(["$[1]", "$[2]", "$[3]", "$[4]"]);
     expect(real.rejections[3]?.reason).toBe(`PART_OF: Organisation "${id("nowhere")}" does not exist`);
     expect(real.created).toBe(2);
-    expect((await graphState(id("good")))[0]).toMatchObject({ name: "Good One", status: "live", source: "govuk-organisations:bad.json", snapshot: null });
+    expect((await graphState(id("good")))[0]).toMatchObject({ name: "Good One", status: "LIVE", source: "govuk-organisations:bad.json", snapshot: null });
+  });
+
+  it("reports a type, status or reason for closing it does not know, naming the record and the value, and keeps what is stored", async () => {
+    const good = id("good-one");
+    const file = join(dir, "unknown-values.json");
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { title: "Good One", format: "Devolved thing", details: { slug: good, govuk_status: "live" } },
+        { title: "Dissolved", format: "Other", details: { slug: id("dissolved"), govuk_status: "dissolved" } },
+        { title: "Abolished", format: "Other", details: { slug: id("abolished"), govuk_status: "closed", govuk_closed_status: "abolished" } },
+        { title: "Devolved One", format: "Devolved government", details: { slug: id("devolved-one"), govuk_status: "devolved" } },
+      ]),
+    );
+    const summary = await runImport(govukOrganisationsSource, [file], { driver, database: database() });
+    const known = (values: string) => `is not a known value (${values})`;
+    expect(summary.rejections.map((r) => [r.location, r.reason])).toEqual([
+      ["$[0]", expect.stringMatching(/^format "Devolved thing" is not a known value \(MINISTERIAL_DEPARTMENT, .*, OTHER\)$/)],
+      ["$[1]", `details.govuk_status "dissolved" ${known("LIVE, CLOSED, EXEMPT, JOINING, TRANSITIONING, DEVOLVED")}`],
+      ["$[2]", `details.govuk_closed_status "abolished" ${known("NO_LONGER_EXISTS, REPLACED, SPLIT, MERGED, CHANGED_NAME, LEFT_GOV, DEVOLVED")}`],
+    ]);
+    expect(summary).toMatchObject({ read: 4, created: 1, rejected: 3 });
+    // The organisation stored before keeps its type; nothing new holds the words it did not know.
+    expect((await graphState(good))[0]).toMatchObject({ type: "OTHER", status: "LIVE", source: "govuk-organisations:bad.json" });
+    expect((await graphState(id("devolved-one")))[0]).toMatchObject({ type: "DEVOLVED_GOVERNMENT", status: "DEVOLVED" });
+    expect([...(await graphState(id("dissolved"))), ...(await graphState(id("abolished")))]).toEqual([]);
   });
 });

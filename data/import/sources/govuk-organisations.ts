@@ -6,6 +6,7 @@ import { basename } from "node:path";
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
 import { rebuildOrganisationHistory } from "../organisation-history.js";
 import { readJsonArray } from "../read.js";
+import { knownValue, organisationClosedStatuses, organisationStatuses, organisationTypes } from "../organisation-values.js";
 import { check, parsing, RecordError, slugPattern } from "../parse.js";
 import { replaceLinks, sumLinkResults, upsertNodes, type ImportSource, type LinkResult } from "../source.js";
 import { toNumber, type Provenance, type WriteCounts } from "../../../graph/writes.js";
@@ -59,9 +60,10 @@ export const govukOrganisationsSource: ImportSource<GovukOrganisation> = {
       if (!check.object(details)) throw new RecordError("details is missing");
       const id = check.text(details, "slug", { required: true })!;
       if (!slugPattern.test(id)) throw new RecordError(`details.slug is not a GOV.UK slug: "${id}"`);
-      const status = check.text(details, "govuk_status", { required: true })!;
-      // GOV.UK adds statuses now and then (2023 had "devolved"): check the shape, not a fixed list.
-      if (!/^[a-z_]+$/.test(status)) throw new RecordError(`details.govuk_status is not a status word: "${status}"`);
+      // GOV.UK adds values now and then (2023 had the status "devolved"): one it has not used before is reported, not stored.
+      const status = knownValue(check.text(details, "govuk_status", { required: true })!, "details.govuk_status", organisationStatuses);
+      const type = check.text(raw, "format", { max: 100 });
+      const closedStatus = check.text(details, "govuk_closed_status", { max: 100 });
       const name = check.text(raw, "title", { required: true, max: 300 })!; // some titles end with a space: trimmed
       const abbreviation = check.text(details, "abbreviation", { max: 50 });
       return {
@@ -70,9 +72,9 @@ export const govukOrganisationsSource: ImportSource<GovukOrganisation> = {
           name,
           // GOV.UK gives the name itself as the abbreviation of some (Companies House, BBC): that is no acronym.
           acronym: abbreviation && abbreviation.toLowerCase() !== name.toLowerCase() ? abbreviation : null,
-          type: check.text(raw, "format", { max: 100 }),
+          type: type === null ? null : knownValue(type, "format", organisationTypes),
           status,
-          closedStatus: check.text(details, "govuk_closed_status", { max: 100 }),
+          closedStatus: closedStatus === null ? null : knownValue(closedStatus, "details.govuk_closed_status", organisationClosedStatuses),
           closedAt: dateOf(check.text(details, "closed_at"), "details.closed_at"),
           url: check.text(raw, "web_url", { max: 500 }),
         },

@@ -97,7 +97,7 @@ describe("import govuk-services-list", () => {
         name: `${prefix} Pay a thing`,
         synonyms: ["Thing payment"],
         theme: "Money and tax",
-        phase: "beta",
+        phase: "BETA",
         liveService: `https://www.tax.service.gov.uk/${prefix}-pay`,
         startPages: [`https://www.gov.uk/${prefix}-pay`, `https://www.gov.uk/${prefix}-pay-later`],
         url: `https://www.gov.uk/${prefix}-pay`,
@@ -110,12 +110,12 @@ describe("import govuk-services-list", () => {
         {
           date: "2015-07-30",
           label: "Did not pass alpha assessment",
-          assessedPhase: "alpha",
+          assessedPhase: "ALPHA",
           outcome: "not passed",
           reassessment: false,
           reportUrl: "https://www.gov.uk/service-standard-reports/thing-alpha",
         },
-        { date: "2016-07-21", label: "Passed beta reassessment", assessedPhase: "beta", outcome: "passed", reassessment: true, reportUrl: null },
+        { date: "2016-07-21", label: "Passed beta reassessment", assessedPhase: "BETA", outcome: "passed", reassessment: true, reportUrl: null },
         { date: "2017-01-02", label: "Service launched", assessedPhase: null, outcome: null, reassessment: null, reportUrl: null },
       ],
     });
@@ -200,7 +200,7 @@ describe("import govuk-services-list", () => {
         id: `${prefix}-claim-support-online`,
         name: `${prefix} Claim support online`,
         description: "As the list describes it",
-        phase: "beta",
+        phase: "BETA",
         liveService: `https://www.${prefix}.service.gov.uk/claim`,
         source: list,
         sources: [list, "service-portfolio:portfolio.json"],
@@ -208,15 +208,15 @@ describe("import govuk-services-list", () => {
         stages: 0,
         owners: [["department-for-work-pensions", list, list, "service-portfolio:portfolio.json"]],
         records: [
-          [list, `${prefix} Claim support online`, "As the list describes it", "beta"],
-          ["service-portfolio:portfolio.json", `${prefix} Claim support`, "As the portfolio describes it", "live"],
+          [list, `${prefix} Claim support online`, "As the list describes it", "BETA"],
+          ["service-portfolio:portfolio.json", `${prefix} Claim support`, "As the portfolio describes it", "LIVE"],
         ],
       },
       {
         id: `${prefix}-register-something`,
         name: `${prefix} Register for something`,
         description: null,
-        phase: "live",
+        phase: "LIVE",
         liveService: null,
         source: list,
         sources: [list, "step-by-step:step-by-step.json"],
@@ -224,7 +224,7 @@ describe("import govuk-services-list", () => {
         stages: 1,
         owners: [["hm-revenue-customs", list, list, "step-by-step:step-by-step.json"]],
         records: [
-          [list, `${prefix} Register for something`, null, "live"],
+          [list, `${prefix} Register for something`, null, "LIVE"],
           ["step-by-step:step-by-step.json", `${prefix} Register something`, null, null],
         ],
       },
@@ -232,9 +232,9 @@ describe("import govuk-services-list", () => {
   });
 
   it("reads what an assessment label says", () => {
-    expect(assessmentOf("Assessed as amber at beta reassessment")).toEqual({ assessedPhase: "beta", outcome: "amber", reassessment: true });
-    expect(assessmentOf("Met live assessment")).toEqual({ assessedPhase: "live", outcome: "met", reassessment: false });
-    expect(assessmentOf("Passed alpha re-assessment")).toEqual({ assessedPhase: "alpha", outcome: "passed", reassessment: true });
+    expect(assessmentOf("Assessed as amber at beta reassessment")).toEqual({ assessedPhase: "BETA", outcome: "amber", reassessment: true });
+    expect(assessmentOf("Met live assessment")).toEqual({ assessedPhase: "LIVE", outcome: "met", reassessment: false });
+    expect(assessmentOf("Passed alpha re-assessment")).toEqual({ assessedPhase: "ALPHA", outcome: "passed", reassessment: true });
     expect(assessmentOf("Service closed")).toBeNull();
   });
 });

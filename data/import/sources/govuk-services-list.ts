@@ -71,7 +71,7 @@ function dateOf(text: string, field: string): InstanceType<typeof neo4j.types.Da
  */
 export function assessmentOf(label: string): { assessedPhase: string | null; outcome: string | null; reassessment: boolean } | null {
   if (!/assess/i.test(label)) return null;
-  const phase = /\b(discovery|alpha|beta|live)\b/i.exec(label)?.[1]?.toLowerCase() ?? null;
+  const phase = /\b(discovery|alpha|beta|live)\b/i.exec(label)?.[1]?.toUpperCase() ?? null;
   const outcome =
     /^did not pass\b/i.test(label) || /^failed\b/i.test(label)
       ? "not passed"

@@ -48,7 +48,7 @@ describe("import service-portfolio", () => {
     const summary = await runImport(servicePortfolioSource, [file], { driver, database });
     expect(summary).toMatchObject({ read: 4, created: 2, rejected: 2, relationshipsCreated: 2 });
     expect(summary.rejections.map((r) => [r.location, r.reason])).toEqual([
-      ["$[2]", 'phase "gamma" is not one of backlog, discovery, alpha, beta, live, retired, experimental'],
+      ["$[2]", 'phase "gamma" is not a known phase (backlog, discovery, alpha, beta, live, retired, experimental)'],
       ["$[3]", '_department "Ministry of Nowhere" matches no GOV.UK organisation'],
     ]);
     const { records } = await driver.executeQuery(
@@ -60,12 +60,12 @@ describe("import service-portfolio", () => {
     expect(records.map((r) => r.toObject())).toEqual([
       {
         id: `${owner}-apply-for-a-thing`,
-        phase: "beta",
+        phase: "BETA",
         history: ["alpha: Completed (October 2015)", "beta: Started (November 2015)"],
         department: "department-for-work-pensions",
         source: "service-portfolio:portfolio.json",
       },
-      { id: `${owner}-not-started`, phase: "backlog", history: [], department: "department-for-work-pensions", source: "service-portfolio:portfolio.json" },
+      { id: `${owner}-not-started`, phase: "BACKLOG", history: [], department: "department-for-work-pensions", source: "service-portfolio:portfolio.json" },
     ]);
   });
 });

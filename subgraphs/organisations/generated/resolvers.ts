@@ -241,6 +241,23 @@ export type DepartmentMatrix = {
   links: Array<OrganisationLink>;
 };
 
+/** Why a closed organisation closed, as GOV.UK records it (the Organisations API's `govuk_closed_status`). */
+export type OrganisationClosedStatus =
+  /** It no longer exists, and nothing took over its work (GOV.UK: `no_longer_exists`). */
+  | 'NO_LONGER_EXISTS'
+  /** Another organisation replaced it (GOV.UK: `replaced`). */
+  | 'REPLACED'
+  /** It split into several organisations (GOV.UK: `split`). */
+  | 'SPLIT'
+  /** It merged with another organisation (GOV.UK: `merged`). */
+  | 'MERGED'
+  /** It goes on under a new name, as a new organisation (GOV.UK: `changed_name`). */
+  | 'CHANGED_NAME'
+  /** It left government (GOV.UK: `left_gov`). */
+  | 'LEFT_GOV'
+  /** Its work is now devolved (GOV.UK: `devolved`). */
+  | 'DEVOLVED';
+
 /**
  * A government department, agency or other public body, identified by its GOV.UK slug.
  * Machinery-of-government changes are kept: a closed organisation stays in the graph, linked to its successors.
@@ -253,12 +270,12 @@ export type Organisation = {
   name: Scalars['String']['output'];
   /** Its acronym or short name, as GOV.UK gives it (for some, the name itself). */
   acronym?: Maybe<Scalars['String']['output']>;
-  /** The GOV.UK organisation type, for example `Ministerial department` or `Executive agency`. */
-  type?: Maybe<Scalars['String']['output']>;
-  /** GOV.UK status: live, closed, exempt, joining or transitioning. */
-  status?: Maybe<Scalars['String']['output']>;
-  /** Why a closed organisation closed, in GOV.UK's words: split, merged, replaced, changed_name, … */
-  closedStatus?: Maybe<Scalars['String']['output']>;
+  /** The GOV.UK organisation type, for example `MINISTERIAL_DEPARTMENT` or `EXECUTIVE_AGENCY`. */
+  type?: Maybe<OrganisationType>;
+  /** Its GOV.UK status: `LIVE`, `CLOSED`, `EXEMPT`, `JOINING`, `TRANSITIONING` or `DEVOLVED`. */
+  status?: Maybe<OrganisationStatus>;
+  /** Why a closed organisation closed, as GOV.UK records it: `SPLIT`, `MERGED`, `REPLACED`, `CHANGED_NAME`, … */
+  closedStatus?: Maybe<OrganisationClosedStatus>;
   /** When it closed, as GOV.UK records it; null while it is open. */
   closedAt?: Maybe<Scalars['Date']['output']>;
   /** Its page on GOV.UK. */
@@ -297,8 +314,8 @@ export type Organisation = {
   closedOnApproximate?: Maybe<Scalars['Boolean']['output']>;
   /** What dates the closure: a citation, GOV.UK's own closed_at, or the two snapshots that bound it. */
   closedOnSource?: Maybe<Scalars['String']['output']>;
-  /** Its GOV.UK status on a date: `closed` from the day it closed; null when it had not opened (default today). */
-  statusAt?: Maybe<Scalars['String']['output']>;
+  /** Its GOV.UK status on a date: `CLOSED` from the day it closed; null when it had not opened (default today). */
+  statusAt?: Maybe<OrganisationStatus>;
   /** The organisations it was part of on a date (default today), by name. */
   parentsAt: Array<Organisation>;
   /** The organisations that were part of it on a date (default today), by name. */
@@ -384,11 +401,11 @@ export type OrganisationState = {
   /** Its acronym or short name in this version. */
   acronym?: Maybe<Scalars['String']['output']>;
   /** Its GOV.UK organisation type in this version. */
-  type?: Maybe<Scalars['String']['output']>;
-  /** Its GOV.UK status in this version: live, closed, exempt, joining or transitioning. */
-  status?: Maybe<Scalars['String']['output']>;
-  /** Why it had closed, in GOV.UK's words, when this version is closed. */
-  closedStatus?: Maybe<Scalars['String']['output']>;
+  type?: Maybe<OrganisationType>;
+  /** Its GOV.UK status in this version. */
+  status?: Maybe<OrganisationStatus>;
+  /** Why it had closed, as GOV.UK records it, when this version is closed. */
+  closedStatus?: Maybe<OrganisationClosedStatus>;
   /** When this version began: exact when a source gives the day, otherwise the later of the two dates it is known between; null when it was already in the first snapshot. */
   since?: Maybe<Scalars['Date']['output']>;
   /** When only bounds are known: it began after this day (null: before the first snapshot). */
@@ -427,6 +444,64 @@ export type AnalysisPageInfo = {
   /** The last item's cursor, to pass as `after` for the next page; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
 };
+
+/**
+ * An organisation's GOV.UK status (the Organisations API's `govuk_status`). The graph stores these
+ * names; the GOV.UK import maps GOV.UK's words to them and reports a word it does not know.
+ */
+export type OrganisationStatus =
+  /** Live on GOV.UK: it publishes there (GOV.UK: `live`). */
+  | 'LIVE'
+  /** Closed: its work ended or moved to its successors (GOV.UK: `closed`). */
+  | 'CLOSED'
+  /** Open, but exempt from publishing on GOV.UK; it has a website of its own (GOV.UK: `exempt`). */
+  | 'EXEMPT'
+  /** Open and moving its publishing onto GOV.UK (GOV.UK: `joining`). */
+  | 'JOINING'
+  /** Open and moving its publishing from its own website to GOV.UK (GOV.UK: `transitioning`). */
+  | 'TRANSITIONING'
+  /** A devolved body, which publishes with its devolved government (GOV.UK: `devolved`, seen in 2023). */
+  | 'DEVOLVED';
+
+/**
+ * The kind of public body an organisation is, as GOV.UK classes it (the Organisations API's `format`).
+ * The graph stores these names; the GOV.UK import maps GOV.UK's words to them and reports a word it does not know.
+ */
+export type OrganisationType =
+  /** A ministerial department, led by a minister (GOV.UK: `Ministerial department`). */
+  | 'MINISTERIAL_DEPARTMENT'
+  /** A non-ministerial department, led by officials (GOV.UK: `Non-ministerial department`). */
+  | 'NON_MINISTERIAL_DEPARTMENT'
+  /** An executive agency, part of a department (GOV.UK: `Executive agency`). */
+  | 'EXECUTIVE_AGENCY'
+  /** An executive non-departmental public body (GOV.UK: `Executive non-departmental public body`). */
+  | 'EXECUTIVE_NON_DEPARTMENTAL_PUBLIC_BODY'
+  /** An advisory non-departmental public body (GOV.UK: `Advisory non-departmental public body`). */
+  | 'ADVISORY_NON_DEPARTMENTAL_PUBLIC_BODY'
+  /** An ad-hoc advisory group (GOV.UK: `Ad-hoc advisory group`). */
+  | 'AD_HOC_ADVISORY_GROUP'
+  /** A public corporation (GOV.UK: `Public corporation`). */
+  | 'PUBLIC_CORPORATION'
+  /** An independent monitoring body (GOV.UK: `Independent monitoring body`). */
+  | 'INDEPENDENT_MONITORING_BODY'
+  /** A special health authority (GOV.UK: `Special health authority`). */
+  | 'SPECIAL_HEALTH_AUTHORITY'
+  /** A tribunal (GOV.UK: `Tribunal`). */
+  | 'TRIBUNAL'
+  /** A court (GOV.UK: `Court`). */
+  | 'COURT'
+  /** An executive office (GOV.UK: `Executive office`). */
+  | 'EXECUTIVE_OFFICE'
+  /** A civil service (GOV.UK: `Civil service`). */
+  | 'CIVIL_SERVICE'
+  /** A devolved government (GOV.UK: `Devolved government`, its name from 2026). */
+  | 'DEVOLVED_GOVERNMENT'
+  /** A devolved government, as GOV.UK named the type before 2026 (GOV.UK: `Devolved administration`); kept as the snapshots said it. */
+  | 'DEVOLVED_ADMINISTRATION'
+  /** A part of another organisation with a GOV.UK page of its own (GOV.UK: `Sub organisation`). */
+  | 'SUB_ORGANISATION'
+  /** Any other kind of body (GOV.UK: `Other`). */
+  | 'OTHER';
 
 
 
@@ -541,9 +616,12 @@ export type ResolversTypes = {
   OrganisationLinkPage: ResolverTypeWrapper<RowOf<OrganisationLinkPage>>;
   OrganisationLinkEdge: ResolverTypeWrapper<RowOf<OrganisationLinkEdge>>;
   DepartmentMatrix: ResolverTypeWrapper<RowOf<DepartmentMatrix>>;
+  OrganisationClosedStatus: ResolverTypeWrapper<RowOf<OrganisationClosedStatus>>;
   Organisation: ResolverTypeWrapper<RowOf<Organisation>>;
   OrganisationState: ResolverTypeWrapper<RowOf<OrganisationState>>;
   AnalysisPageInfo: ResolverTypeWrapper<RowOf<AnalysisPageInfo>>;
+  OrganisationStatus: ResolverTypeWrapper<RowOf<OrganisationStatus>>;
+  OrganisationType: ResolverTypeWrapper<RowOf<OrganisationType>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -662,9 +740,9 @@ export type OrganisationResolvers<ContextType = SubgraphContext, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   acronym?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  closedStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['OrganisationType']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['OrganisationStatus']>, ParentType, ContextType>;
+  closedStatus?: Resolver<Maybe<ResolversTypes['OrganisationClosedStatus']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   parents?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType>;
@@ -682,7 +760,7 @@ export type OrganisationResolvers<ContextType = SubgraphContext, ParentType exte
   closedOnLatest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   closedOnApproximate?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   closedOnSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  statusAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<OrganisationStatusAtArgs>>;
+  statusAt?: Resolver<Maybe<ResolversTypes['OrganisationStatus']>, ParentType, ContextType, Partial<OrganisationStatusAtArgs>>;
   parentsAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, RequireFields<OrganisationParentsAtArgs, 'limit'>>;
   childrenAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, RequireFields<OrganisationChildrenAtArgs, 'limit'>>;
   successorsAt?: Resolver<Array<ResolversTypes['Organisation']>, ParentType, ContextType, RequireFields<OrganisationSuccessorsAtArgs, 'limit'>>;
@@ -697,9 +775,9 @@ export type OrganisationStateResolvers<ContextType = SubgraphContext, ParentType
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   acronym?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  closedStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['OrganisationType']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['OrganisationStatus']>, ParentType, ContextType>;
+  closedStatus?: Resolver<Maybe<ResolversTypes['OrganisationClosedStatus']>, ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   sinceEarliest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   sinceLatest?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;

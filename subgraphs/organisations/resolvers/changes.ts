@@ -110,7 +110,7 @@ UNWIND $departmentIds AS departmentId
 MATCH (d:Organisation {id: departmentId})
 CALL (d, asAt) {
   MATCH (d)<-[h:PART_OF|WAS_PART_OF*0..6]-(m:Organisation)
-  WHERE all(x IN h WHERE ${holdsAt("x")}) AND ${existedAt("m")} AND coalesce(${statusAt("m")}, 'closed') <> 'closed'
+  WHERE all(x IN h WHERE ${holdsAt("x")}) AND ${existedAt("m")} AND coalesce(${statusAt("m")}, 'CLOSED') <> 'CLOSED'
   WITH collect(DISTINCT m) AS family
   RETURN size(family) AS organisationCount,
     size(COLLECT { UNWIND family AS m MATCH (p:Person)-[e:WORKS_FOR|WORKED_FOR]->(m) WHERE ${holdsAt("e")} RETURN DISTINCT p }) AS peopleCount

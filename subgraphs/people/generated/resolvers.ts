@@ -488,10 +488,10 @@ export type Organisation = {
   name: Scalars['String']['output'];
   /** Its acronym or short name, as GOV.UK gives it (for some, the name itself). */
   acronym?: Maybe<Scalars['String']['output']>;
-  /** The GOV.UK organisation type, for example `Ministerial department` or `Executive agency`. */
-  type?: Maybe<Scalars['String']['output']>;
-  /** GOV.UK status: live, closed, exempt, joining or transitioning. */
-  status?: Maybe<Scalars['String']['output']>;
+  /** The GOV.UK organisation type, for example `MINISTERIAL_DEPARTMENT` or `EXECUTIVE_AGENCY`. */
+  type?: Maybe<OrganisationType>;
+  /** Its GOV.UK status: `LIVE`, `CLOSED`, `EXEMPT`, `JOINING`, `TRANSITIONING` or `DEVOLVED`. */
+  status?: Maybe<OrganisationStatus>;
   /** The people who work for it (names need the reader role). */
   people?: Maybe<Array<Person>>;
 };
@@ -521,6 +521,64 @@ export type AnalysisPageInfo = {
   /** The last item's cursor, to pass as `after` for the next page; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
 };
+
+/**
+ * An organisation's GOV.UK status (the Organisations API's `govuk_status`). The graph stores these
+ * names; the GOV.UK import maps GOV.UK's words to them and reports a word it does not know.
+ */
+export type OrganisationStatus =
+  /** Live on GOV.UK: it publishes there (GOV.UK: `live`). */
+  | 'LIVE'
+  /** Closed: its work ended or moved to its successors (GOV.UK: `closed`). */
+  | 'CLOSED'
+  /** Open, but exempt from publishing on GOV.UK; it has a website of its own (GOV.UK: `exempt`). */
+  | 'EXEMPT'
+  /** Open and moving its publishing onto GOV.UK (GOV.UK: `joining`). */
+  | 'JOINING'
+  /** Open and moving its publishing from its own website to GOV.UK (GOV.UK: `transitioning`). */
+  | 'TRANSITIONING'
+  /** A devolved body, which publishes with its devolved government (GOV.UK: `devolved`, seen in 2023). */
+  | 'DEVOLVED';
+
+/**
+ * The kind of public body an organisation is, as GOV.UK classes it (the Organisations API's `format`).
+ * The graph stores these names; the GOV.UK import maps GOV.UK's words to them and reports a word it does not know.
+ */
+export type OrganisationType =
+  /** A ministerial department, led by a minister (GOV.UK: `Ministerial department`). */
+  | 'MINISTERIAL_DEPARTMENT'
+  /** A non-ministerial department, led by officials (GOV.UK: `Non-ministerial department`). */
+  | 'NON_MINISTERIAL_DEPARTMENT'
+  /** An executive agency, part of a department (GOV.UK: `Executive agency`). */
+  | 'EXECUTIVE_AGENCY'
+  /** An executive non-departmental public body (GOV.UK: `Executive non-departmental public body`). */
+  | 'EXECUTIVE_NON_DEPARTMENTAL_PUBLIC_BODY'
+  /** An advisory non-departmental public body (GOV.UK: `Advisory non-departmental public body`). */
+  | 'ADVISORY_NON_DEPARTMENTAL_PUBLIC_BODY'
+  /** An ad-hoc advisory group (GOV.UK: `Ad-hoc advisory group`). */
+  | 'AD_HOC_ADVISORY_GROUP'
+  /** A public corporation (GOV.UK: `Public corporation`). */
+  | 'PUBLIC_CORPORATION'
+  /** An independent monitoring body (GOV.UK: `Independent monitoring body`). */
+  | 'INDEPENDENT_MONITORING_BODY'
+  /** A special health authority (GOV.UK: `Special health authority`). */
+  | 'SPECIAL_HEALTH_AUTHORITY'
+  /** A tribunal (GOV.UK: `Tribunal`). */
+  | 'TRIBUNAL'
+  /** A court (GOV.UK: `Court`). */
+  | 'COURT'
+  /** An executive office (GOV.UK: `Executive office`). */
+  | 'EXECUTIVE_OFFICE'
+  /** A civil service (GOV.UK: `Civil service`). */
+  | 'CIVIL_SERVICE'
+  /** A devolved government (GOV.UK: `Devolved government`, its name from 2026). */
+  | 'DEVOLVED_GOVERNMENT'
+  /** A devolved government, as GOV.UK named the type before 2026 (GOV.UK: `Devolved administration`); kept as the snapshots said it. */
+  | 'DEVOLVED_ADMINISTRATION'
+  /** A part of another organisation with a GOV.UK page of its own (GOV.UK: `Sub organisation`). */
+  | 'SUB_ORGANISATION'
+  /** Any other kind of body (GOV.UK: `Other`). */
+  | 'OTHER';
 
 
 
@@ -661,6 +719,8 @@ export type ResolversTypes = {
   Membership: ResolverTypeWrapper<RowOf<Membership>>;
   Organisation: ResolverTypeWrapper<RowOf<Organisation>>;
   AnalysisPageInfo: ResolverTypeWrapper<RowOf<AnalysisPageInfo>>;
+  OrganisationStatus: ResolverTypeWrapper<RowOf<OrganisationStatus>>;
+  OrganisationType: ResolverTypeWrapper<RowOf<OrganisationType>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -896,8 +956,8 @@ export type OrganisationResolvers<ContextType = SubgraphContext, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   acronym?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['OrganisationType']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['OrganisationStatus']>, ParentType, ContextType>;
   people?: Resolver<Maybe<Array<ResolversTypes['Person']>>, ParentType, ContextType, RequireFields<OrganisationPeopleArgs, 'limit'>>;
 };
 

@@ -498,7 +498,7 @@ export type ServiceGrouping =
 /** How many services share one department, phase or theme. */
 export type ServiceCount = {
   __typename?: 'ServiceCount';
-  /** The phase or theme (in its one spelling, see Service.theme), or the department's name; `none` for services without one. */
+  /** The phase (its `ServicePhase` name, such as `BETA`) or theme (in its one spelling, see Service.theme), or the department's name; `none` for services without one. */
   key: Scalars['String']['output'];
   /** The department (DEPARTMENT). */
   department?: Maybe<Organisation>;
@@ -650,8 +650,8 @@ export type Service = {
   name: Scalars['String']['output'];
   /** What the service does, in a sentence or two. */
   description?: Maybe<Scalars['String']['output']>;
-  /** Delivery phase: backlog, discovery, alpha, beta, live, retired or experimental; null when unknown. */
-  phase?: Maybe<Scalars['String']['output']>;
+  /** Its delivery phase; null when unknown. */
+  phase?: Maybe<ServicePhase>;
   /** Each step through the phases, as `phase: event (date)`, for example `alpha: Completed (October 2015)`. */
   phaseHistory?: Maybe<Array<Scalars['String']['output']>>;
   /** The theme it belongs to, for example `Business and self-employed`: spelt one way whichever source gave it (the first word capitalised, the others in lower case unless written in capitals). */
@@ -716,8 +716,8 @@ export type ServiceRecord = {
   synonyms?: Maybe<Array<Scalars['String']['output']>>;
   /** The source's description of it. */
   description?: Maybe<Scalars['String']['output']>;
-  /** The delivery phase the source gives, in the closed set of `Service.phase`; null when it gives none. */
-  phase?: Maybe<Scalars['String']['output']>;
+  /** The delivery phase the source gives; null when it gives none. */
+  phase?: Maybe<ServicePhase>;
   /** The phase history the source gives (a portfolio), as `phase: event (date)`. */
   phaseHistory?: Maybe<Array<Scalars['String']['output']>>;
   /** The source's theme, in its one spelling (see `Service.theme`). */
@@ -760,8 +760,8 @@ export type ServiceEvent = {
   date: Scalars['Date']['output'];
   /** As the list words it, for example `Passed beta reassessment`. */
   label: Scalars['String']['output'];
-  /** For an assessment, the phase assessed (alpha, beta or live); null for other events. */
-  assessedPhase?: Maybe<Scalars['String']['output']>;
+  /** For an assessment, the phase assessed (`DISCOVERY`, `ALPHA`, `BETA` or `LIVE`); null for other events. */
+  assessedPhase?: Maybe<ServicePhase>;
   /** For an assessment, where the label gives it: passed, not passed, met, not met, amber or red. */
   outcome?: Maybe<Scalars['String']['output']>;
   /** For an assessment, whether it was a reassessment. */
@@ -804,6 +804,26 @@ export type Stage = {
   /** When an import last created or changed it. */
   importedAt?: Maybe<Scalars['DateTime']['output']>;
 };
+
+/**
+ * A service's delivery phase, as the Service Manual names them, with the sources' backlog, retired and
+ * experimental. The graph stores these names; an import maps its source's words to them and reports a word it does not know.
+ */
+export type ServicePhase =
+  /** Not started yet: on a portfolio's backlog (a portfolio's `backlog`). */
+  | 'BACKLOG'
+  /** Finding out what users need and what to build (`discovery`). */
+  | 'DISCOVERY'
+  /** Trying out ways to meet those needs, with prototypes (`alpha`). */
+  | 'ALPHA'
+  /** Built and open to real users, private or public, while it is improved (`beta`). */
+  | 'BETA'
+  /** Running in full, meeting the Service Standard (`live`). */
+  | 'LIVE'
+  /** Switched off (`retired`). */
+  | 'RETIRED'
+  /** An experiment outside the usual phases (the services list's `Experimental`, for Work Hub). */
+  | 'EXPERIMENTAL';
 
 /** Where an organisation's part of a stage sits, in service-design terms. */
 export type Lane =
@@ -857,10 +877,10 @@ export type Organisation = {
   name: Scalars['String']['output'];
   /** Its acronym or short name, as GOV.UK gives it (for some, the name itself). */
   acronym?: Maybe<Scalars['String']['output']>;
-  /** The GOV.UK organisation type, for example `Ministerial department` or `Executive agency`. */
-  type?: Maybe<Scalars['String']['output']>;
-  /** GOV.UK status: live, closed, exempt, joining or transitioning. */
-  status?: Maybe<Scalars['String']['output']>;
+  /** The GOV.UK organisation type, for example `MINISTERIAL_DEPARTMENT` or `EXECUTIVE_AGENCY`. */
+  type?: Maybe<OrganisationType>;
+  /** Its GOV.UK status: `LIVE`, `CLOSED`, `EXEMPT`, `JOINING`, `TRANSITIONING` or `DEVOLVED`. */
+  status?: Maybe<OrganisationStatus>;
   /** The stages of services it is responsible for. */
   stages?: Maybe<Array<Stage>>;
   /** Services this organisation owns. */
@@ -982,6 +1002,64 @@ export type AnalysisPageInfo = {
   /** The last item's cursor, to pass as `after` for the next page; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
 };
+
+/**
+ * An organisation's GOV.UK status (the Organisations API's `govuk_status`). The graph stores these
+ * names; the GOV.UK import maps GOV.UK's words to them and reports a word it does not know.
+ */
+export type OrganisationStatus =
+  /** Live on GOV.UK: it publishes there (GOV.UK: `live`). */
+  | 'LIVE'
+  /** Closed: its work ended or moved to its successors (GOV.UK: `closed`). */
+  | 'CLOSED'
+  /** Open, but exempt from publishing on GOV.UK; it has a website of its own (GOV.UK: `exempt`). */
+  | 'EXEMPT'
+  /** Open and moving its publishing onto GOV.UK (GOV.UK: `joining`). */
+  | 'JOINING'
+  /** Open and moving its publishing from its own website to GOV.UK (GOV.UK: `transitioning`). */
+  | 'TRANSITIONING'
+  /** A devolved body, which publishes with its devolved government (GOV.UK: `devolved`, seen in 2023). */
+  | 'DEVOLVED';
+
+/**
+ * The kind of public body an organisation is, as GOV.UK classes it (the Organisations API's `format`).
+ * The graph stores these names; the GOV.UK import maps GOV.UK's words to them and reports a word it does not know.
+ */
+export type OrganisationType =
+  /** A ministerial department, led by a minister (GOV.UK: `Ministerial department`). */
+  | 'MINISTERIAL_DEPARTMENT'
+  /** A non-ministerial department, led by officials (GOV.UK: `Non-ministerial department`). */
+  | 'NON_MINISTERIAL_DEPARTMENT'
+  /** An executive agency, part of a department (GOV.UK: `Executive agency`). */
+  | 'EXECUTIVE_AGENCY'
+  /** An executive non-departmental public body (GOV.UK: `Executive non-departmental public body`). */
+  | 'EXECUTIVE_NON_DEPARTMENTAL_PUBLIC_BODY'
+  /** An advisory non-departmental public body (GOV.UK: `Advisory non-departmental public body`). */
+  | 'ADVISORY_NON_DEPARTMENTAL_PUBLIC_BODY'
+  /** An ad-hoc advisory group (GOV.UK: `Ad-hoc advisory group`). */
+  | 'AD_HOC_ADVISORY_GROUP'
+  /** A public corporation (GOV.UK: `Public corporation`). */
+  | 'PUBLIC_CORPORATION'
+  /** An independent monitoring body (GOV.UK: `Independent monitoring body`). */
+  | 'INDEPENDENT_MONITORING_BODY'
+  /** A special health authority (GOV.UK: `Special health authority`). */
+  | 'SPECIAL_HEALTH_AUTHORITY'
+  /** A tribunal (GOV.UK: `Tribunal`). */
+  | 'TRIBUNAL'
+  /** A court (GOV.UK: `Court`). */
+  | 'COURT'
+  /** An executive office (GOV.UK: `Executive office`). */
+  | 'EXECUTIVE_OFFICE'
+  /** A civil service (GOV.UK: `Civil service`). */
+  | 'CIVIL_SERVICE'
+  /** A devolved government (GOV.UK: `Devolved government`, its name from 2026). */
+  | 'DEVOLVED_GOVERNMENT'
+  /** A devolved government, as GOV.UK named the type before 2026 (GOV.UK: `Devolved administration`); kept as the snapshots said it. */
+  | 'DEVOLVED_ADMINISTRATION'
+  /** A part of another organisation with a GOV.UK page of its own (GOV.UK: `Sub organisation`). */
+  | 'SUB_ORGANISATION'
+  /** Any other kind of body (GOV.UK: `Other`). */
+  | 'OTHER';
 
 
 
@@ -1142,6 +1220,7 @@ export type ResolversTypes = {
   ServiceRecord: ResolverTypeWrapper<RowOf<ServiceRecord>>;
   ServiceEvent: ResolverTypeWrapper<RowOf<ServiceEvent>>;
   Stage: ResolverTypeWrapper<RowOf<Stage>>;
+  ServicePhase: ResolverTypeWrapper<RowOf<ServicePhase>>;
   Lane: ResolverTypeWrapper<RowOf<Lane>>;
   Responsibility: ResolverTypeWrapper<RowOf<Responsibility>>;
   WorksOn: ResolverTypeWrapper<RowOf<WorksOn>>;
@@ -1152,6 +1231,8 @@ export type ResolversTypes = {
   Profession: ResolverTypeWrapper<RowOf<Profession>>;
   CommunityKind: ResolverTypeWrapper<RowOf<CommunityKind>>;
   AnalysisPageInfo: ResolverTypeWrapper<RowOf<AnalysisPageInfo>>;
+  OrganisationStatus: ResolverTypeWrapper<RowOf<OrganisationStatus>>;
+  OrganisationType: ResolverTypeWrapper<RowOf<OrganisationType>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1443,7 +1524,7 @@ export type ServiceResolvers<ContextType = SubgraphContext, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  phase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phase?: Resolver<Maybe<ResolversTypes['ServicePhase']>, ParentType, ContextType>;
   phaseHistory?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   theme?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   themeAsWritten?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1472,7 +1553,7 @@ export type ServiceRecordResolvers<ContextType = SubgraphContext, ParentType ext
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   synonyms?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  phase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phase?: Resolver<Maybe<ResolversTypes['ServicePhase']>, ParentType, ContextType>;
   phaseHistory?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   theme?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   themeAsWritten?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1493,7 +1574,7 @@ export type ServiceEventResolvers<ContextType = SubgraphContext, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  assessedPhase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  assessedPhase?: Resolver<Maybe<ResolversTypes['ServicePhase']>, ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reassessment?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   reportUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1539,8 +1620,8 @@ export type OrganisationResolvers<ContextType = SubgraphContext, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   acronym?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['OrganisationType']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['OrganisationStatus']>, ParentType, ContextType>;
   stages?: Resolver<Maybe<Array<ResolversTypes['Stage']>>, ParentType, ContextType, RequireFields<OrganisationStagesArgs, 'limit'>>;
   services?: Resolver<Maybe<Array<ResolversTypes['Service']>>, ParentType, ContextType, RequireFields<OrganisationServicesArgs, 'limit'>>;
 };

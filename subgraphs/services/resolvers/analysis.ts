@@ -160,7 +160,7 @@ RETURN svc ${serviceFields} AS service, st ${stageFields} AS stage, ${ownersOf} 
   NOT EXISTS { MATCH (:Person)-[w:${work}]->(st) WHERE ${holdsAt("w")} } AS nobodyWorking,
   ${missingProfessionsOf} AS missingProfessions,
   COLLECT {
-    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")} AND ${statusAt("o")} = 'closed'
+    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")} AND ${statusAt("o")} = 'CLOSED'
     RETURN {organisation: ${organisationFieldsOf("o")}, successors: ${successorsOf("o")}}
     ORDER BY ${nameAt("o")}
   } AS closed`;

@@ -27,7 +27,7 @@ CALL (svc) {
       size(${missingProfessionsOf})
       + CASE WHEN unassigned THEN 1 ELSE 0 END
       + CASE WHEN NOT EXISTS { (:Person)-[:WORKS_ON]->(st) } THEN 1 ELSE 0 END
-      + COUNT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND o.status = 'closed' }
+      + COUNT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND o.status = 'CLOSED' }
     END AS gaps
   RETURN count(st) AS stageCount, count(CASE WHEN unassigned THEN 1 END) AS unassignedStageCount, sum(gaps) AS gapCount
 }
