@@ -152,7 +152,7 @@ describe.skipIf(!existsSync(data))("importing the real files of ../shared/data",
     const phases = await query("MATCH (s:Service) WHERE s.listedAs IS NOT NULL RETURN s.phase AS phase, count(*) AS n ORDER BY phase");
     const expected = new Map<string | null, number>();
     for (const s of listed) {
-      const phase = s.phase.toLowerCase() === "unknown" ? null : s.phase.toLowerCase();
+      const phase = s.phase.toLowerCase() === "unknown" ? null : s.phase.toUpperCase();
       expected.set(phase, (expected.get(phase) ?? 0) + 1);
     }
     expect(new Map(phases.map((r) => [r["phase"] as string | null, Number(r["n"])]))).toEqual(expected);
