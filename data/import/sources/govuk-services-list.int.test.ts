@@ -74,7 +74,7 @@ describe("import govuk-services-list", () => {
     expect(first).toMatchObject({ read: 5, created: 2 });
     expect(first.rejections.map((r) => [r.location, r.reason])).toEqual([
       [`${prefix}-bad-date.json`, 'timeline.items[0].date is not a date (YYYY-MM-DD): "2016-02-30"'],
-      [`${prefix}-bad-phase.json`, 'phase "gamma" is not a known phase (backlog, discovery, alpha, beta, live, retired, experimental, unknown)'],
+      [`${prefix}-bad-phase.json`, 'phase "Gamma" is not a known phase (backlog, discovery, alpha, beta, live, retired, experimental, unknown)'],
       [
         `${prefix}-nobody-s.json`,
         'no organisation matches a GOV.UK organisation: "Ministry of Nowhere"; add them to data/import/data/organisation-aliases.csv',
