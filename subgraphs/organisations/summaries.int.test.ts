@@ -91,9 +91,9 @@ describe("the links' summaries", () => {
     await session
       .executeWrite(async (tx) => {
         await tx.run(
-          `CREATE (p:Organisation {id: $P, name: 'Parent', status: 'live'})
-           CREATE (a:Organisation {id: $A, name: 'Agency A', status: 'live'}), (b:Organisation {id: $B, name: 'Body B', status: 'live'})
-           CREATE (c:Organisation {id: $C, name: 'Council C', status: 'live'})
+          `CREATE (p:Organisation {id: $P, name: 'Parent', status: 'LIVE'})
+           CREATE (a:Organisation {id: $A, name: 'Agency A', status: 'LIVE'}), (b:Organisation {id: $B, name: 'Body B', status: 'LIVE'})
+           CREATE (c:Organisation {id: $C, name: 'Council C', status: 'LIVE'})
            CREATE (k:Community {id: $K, name: 'Community K', kind: 'PRACTICE'})
            CREATE (s:Service {id: $S, name: 'Service S'})-[:HAS_STAGE]->(st:Stage {id: $st, name: 'Stage', position: 1})
            CREATE (b)-[:RESPONSIBLE_FOR {lane: 'FRONTSTAGE'}]->(st)
