@@ -5,7 +5,7 @@
  * joined or left organisations, communities and stages. Each change carries its date (or the bounds it
  * is known between) and what says so.
  */
-import type { Date as Neo4jDate, Driver } from "neo4j-driver";
+import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { badInput, pageOf, sliceConnection } from "../../../subgraph-kit/connection.js";
 import { existedAt, graphReader, holdsAt, statusAt, today } from "../../../graph/read.js";
 import { hasRole } from "../../../platform/caller.js";
@@ -74,7 +74,7 @@ CALL () {
   WHERE size(ended) + size(started) > 0
   RETURN 'MOVED' AS kind, o {.id, .name} AS o, coalesce(head(started), head(ended)) AS at, ended AS before, started AS after, null AS detail
 }
-RETURN kind, o, at, before, after, detail ORDER BY at.date, kind, o.name`;
+RETURN kind, o, at, before, after, detail ORDER BY at.date, kind, o.name LIMIT $cap`;
 
 const responsibilityChangesQuery = `
 MATCH (:Organisation)-[r:RESPONSIBLE_FOR]->(st:Stage) WHERE ${inPeriod("r.since")} OR ${inPeriod("r.until")}
@@ -83,7 +83,7 @@ MATCH (svc:Service)-[:HAS_STAGE]->(st)
 WITH st, svc,
   COLLECT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${inPeriod("r.until")} RETURN o {.id, .name, date: r.until, source: coalesce(r.source, st.source)} ORDER BY o.name } AS ended,
   COLLECT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${inPeriod("r.since")} RETURN o {.id, .name, date: r.since, source: coalesce(r.source, st.source)} ORDER BY o.name } AS started
-RETURN st {.id, .name} AS stage, svc.name AS service, ended, started`;
+RETURN st {.id, .name} AS stage, svc.name AS service, ended, started LIMIT $cap`;
 
 const peopleChangesQuery = `
 CALL () {
@@ -97,7 +97,8 @@ CALL () {
   RETURN p, e, {kind: 'STAGE', id: st.id, name: st.name} AS via, COLLECT { MATCH (p)-[:WORKS_FOR|WORKED_FOR]->(o:Organisation) RETURN o.id } AS organisations
 }
 RETURN p {.id, .name} AS person, via, organisations, coalesce(e.source, p.source) AS source,
-  CASE WHEN ${inPeriod("e.since")} THEN e.since END AS joined, CASE WHEN ${inPeriod("e.until")} THEN e.until END AS left`;
+  CASE WHEN ${inPeriod("e.since")} THEN e.since END AS joined, CASE WHEN ${inPeriod("e.until")} THEN e.until END AS left
+LIMIT $cap`;
 
 /** The organisations at or below each department, by any parent link it ever had. */
 const familyQuery = `
@@ -121,9 +122,19 @@ ORDER BY date, department.name`.replaceAll("$asAt", "asAt");
 type Row = Record<string, unknown>;
 type Named = { id: string; name: string };
 
-export function organisationChanges(driver: Driver, database?: string) {
+/**
+ * The most changes one question may gather: every change of the period is read to put it in order
+ * before a page is cut from it, so the period is what must be bounded, not only the page. Above it the
+ * question is refused, naming what narrows it; an organisation's whole history is far below it.
+ */
+export const maxChangesPerQuestion = 20_000;
+
+export function organisationChanges(driver: Driver, database?: string, options: { maxChanges?: number } = {}) {
+  const maxChanges = options.maxChanges ?? maxChangesPerQuestion;
   const graph = graphReader(driver, database);
-  const period = { from: today(), to: today() };
+  // One row more than allowed tells a period over the limit from one at it.
+  const cap = neo4j.int(maxChanges + 1);
+  const period = { from: today(), to: today(), cap };
   graph.plan(organisationChangesQuery, period);
   graph.plan(responsibilityChangesQuery, period);
   graph.plan(peopleChangesQuery, period);
@@ -143,14 +154,27 @@ export function organisationChanges(driver: Driver, database?: string) {
   const peopleKinds: readonly ChangeKind[] = ["JOINED", "LEFT"];
 
   async function changesBetween(from: unknown, to: unknown, namesShown: boolean, kinds: readonly ChangeKind[]): Promise<Change[]> {
-    const params = { from, to };
+    const params = { from, to, cap };
     const changes: Change[] = [];
     const asked = (family: readonly ChangeKind[]) => family.some((kind) => kinds.includes(kind));
+    let read = 0;
+    /** Counts the rows each query gave, refusing the question once they pass the limit (before the next query runs). */
+    const bounded = <T>(rows: T[]): T[] => {
+      read += rows.length;
+      if (read > maxChanges)
+        throw badInput(
+          `More than ${maxChanges.toLocaleString("en-GB")} changes happened between ${String(from)} and ${String(to)} of the kinds asked, and all of them are read to order them: ask for a shorter period ("from", "to") or fewer "kinds".`,
+          "from",
+        );
+      return rows;
+    };
     for (const row of !asked(organisationKinds)
       ? []
-      : await graph.rows<{ kind: ChangeKind; o: Named; at: Dated; before: (Named & Dated)[]; after: (Named & Dated)[]; detail: string | null }>(
-          organisationChangesQuery,
-          params,
+      : bounded(
+          await graph.rows<{ kind: ChangeKind; o: Named; at: Dated; before: (Named & Dated)[]; after: (Named & Dated)[]; detail: string | null }>(
+            organisationChangesQuery,
+            params,
+          ),
         )) {
       const description =
         row.kind === "OPENED"
@@ -173,7 +197,9 @@ export function organisationChanges(driver: Driver, database?: string) {
     }
     for (const row of !kinds.includes("RESPONSIBILITY_MOVED")
       ? []
-      : await graph.rows<{ stage: Named; service: string; ended: (Named & Dated)[]; started: (Named & Dated)[] }>(responsibilityChangesQuery, params)) {
+      : bounded(
+          await graph.rows<{ stage: Named; service: string; ended: (Named & Dated)[]; started: (Named & Dated)[] }>(responsibilityChangesQuery, params),
+        )) {
       const at = row.started[0] ?? row.ended[0]!;
       changes.push({
         ...dated("RESPONSIBILITY_MOVED", { ...at, earliest: at.date, latest: at.date, approximate: false }),
@@ -188,9 +214,8 @@ export function organisationChanges(driver: Driver, database?: string) {
     }
     // Who joined or left what is about named people: readers only.
     if (namesShown && asked(peopleKinds)) {
-      for (const row of await graph.rows<{ person: Named; via: Subject; organisations: string[]; source: string | null; joined: Day; left: Day }>(
-        peopleChangesQuery,
-        params,
+      for (const row of bounded(
+        await graph.rows<{ person: Named; via: Subject; organisations: string[]; source: string | null; joined: Day; left: Day }>(peopleChangesQuery, params),
       )) {
         for (const [kind, date] of [
           ["JOINED", row.joined],
