@@ -298,12 +298,15 @@ describe("editing the graph from the dashboard, in Chromium, offline", { timeout
     await admin.locator("#edit-organisation-change").click();
     expect(await seriousAccessibilityProblems(admin)).toEqual([]);
     await admin.fill("#edit-organisation-acronym", "ETA");
-    await admin.fill("#edit-organisation-status", "Not a status");
+    // Status and type are chosen from their enums' values; a blank name is the API's to refuse.
+    const name = await admin.inputValue("#edit-organisation-name");
+    await admin.fill("#edit-organisation-name", "");
     await admin.getByRole("button", { name: "Save changes" }).click();
     const summary = admin.locator("#edit-organisation-error-summary");
-    await expect.poll(() => summary.innerText(), { timeout: 30_000 }).toContain("Status must be a GOV.UK status word such as live");
-    expect(await summary.getByRole("link").getAttribute("href")).toBe("#edit-organisation-status");
-    await admin.fill("#edit-organisation-status", "live");
+    await expect.poll(() => summary.innerText(), { timeout: 30_000 }).toContain("must not be blank");
+    expect(await summary.getByRole("link").getAttribute("href")).toBe("#edit-organisation-name");
+    await admin.fill("#edit-organisation-name", name);
+    await admin.selectOption("#edit-organisation-status", "LIVE");
     await admin.getByRole("button", { name: "Save changes" }).click();
     await expect.poll(() => admin.locator("#edit-notice").innerText(), { timeout: 30_000 }).toContain("Edit Test Agency has been changed");
     const stored = await driver.executeQuery("MATCH (o:Organisation {id: $organisationId}) RETURN o.acronym AS acronym", { organisationId });
