@@ -64,11 +64,11 @@ describe("batched entity resolution", () => {
     const { body } = await postGraphQL(
       running.url,
       `
-      query ($_v0_representations: [_Any!]!, $live: String!) {
+      query ($_v0_representations: [_Any!]!, $live: OrganisationStatus!) {
         _entities(representations: $_v0_representations) { ...Named }
       }
       fragment Named on Organisation { id name children(where: { status: { eq: $live } }, limit: 1) { id } }`,
-      { _v0_representations: [{ __typename: "Organisation", id: "department-for-business-and-trade" }], live: "live" },
+      { _v0_representations: [{ __typename: "Organisation", id: "department-for-business-and-trade" }], live: "LIVE" },
     );
     expect(body.errors).toBeUndefined();
     expect(body.data?.["_entities"]).toEqual([
