@@ -7,8 +7,9 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { repoRoot } from "../platform/paths.js";
-import { postGraphQL, startStack, testReader, tokenFor, withRateLimit, type TestStack } from "../test/helpers.js";
-import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
+import { postGraphQL, testReader, tokenFor, withRateLimit, type TestStack } from "../test/helpers.js";
+import { startReaderBrowser, type ReaderBrowser } from "../test/browser-stack.js";
+import { offlineContext, seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
 
 // Each run's screenshots go to test-results/ (ignored); the reviewed set in docs/screenshots is
 // refreshed on purpose: SCREENSHOTS_DIR=docs/screenshots npx vitest run dashboard/
@@ -28,6 +29,7 @@ const columnTexts = (page: Page, tableId: string, column: number) => page.locato
 
 describe("the dashboard and the IDE in Chromium, offline", () => {
   let stack: TestStack;
+  let session: ReaderBrowser;
   let browser: Browser;
   let offline: OfflineContext;
   let page: Page;
@@ -35,23 +37,18 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
   const graphqlBodies: string[] = [];
 
   beforeAll(async () => {
-    if (!chromiumInstalled()) throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`);
     mkdirSync(screenshots, { recursive: true });
-    stack = await startStack();
-    base = stack.gateway.url.replace(/\/graphql$/, "");
-    browser = await launchChromium();
-    offline = await offlineContext(browser);
     // The views below show people: they are a reader's, signed in as the Sign in view would.
-    await offline.context.addInitScript((token) => sessionStorage.setItem("service-graph-token", token), await tokenFor(testReader));
-    page = await offline.context.newPage();
+    session = await startReaderBrowser();
+    ({ stack, browser, offline, page } = session);
+    base = session.origin;
     page.on("request", (request) => {
       if (request.url().endsWith("/graphql") && request.method() === "POST") graphqlBodies.push(request.postData() ?? "");
     });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    await session?.close();
   });
 
   it("opens the GraphQL IDE with no internet access and runs the journey trace", async () => {
@@ -355,6 +352,8 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       expect(lines).toBeGreaterThan(0);
       expect(await page.locator("#network-links-table tbody tr").count()).toBe(lines);
       expect(await page.locator(".network__node").count()).toBeGreaterThan(20);
+      // Open departments whatever their GOV.UK status: the Crown Prosecution Service is "exempt", not "live".
+      expect(await page.locator(".network__node title").allTextContents()).toContain("Crown Prosecution Service");
       expect(await page.locator("#network-links-table tbody th").allInnerTexts()).toContainEqual(expect.stringMatching(/DWP and HMRC|HMRC and DWP/));
     });
 
@@ -372,12 +371,36 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
 
     it("filters to one department's family", async () => {
       // GOV.UK's 2026-08-22 snapshot relabels DBT "Other": today it is not among the departments.
+      const departments = await page.locator("figcaption").innerText();
       await page.selectOption("#network-family", "department-for-work-pensions");
       await page.getByRole("button", { name: "Show network" }).click();
-      await expect.poll(() => page.locator("figcaption").innerText()).not.toContain("34 organisations");
+      await expect.poll(() => page.locator("figcaption").innerText()).not.toBe(departments);
       const nodes = await page.locator(".network__node text").allTextContents();
       expect(nodes).toContain("DWP");
       expect(nodes.length).toBeGreaterThan(1);
+    });
+
+    it("keeps every body open on the day in a family, whatever its GOV.UK status", async () => {
+      // On 20 July 2026 GOV.UK listed DBT as a ministerial department, with the British Business Bank below it since
+      // 7 February 2023; the bank is "exempt" (it publishes on its own website), not "live", and is still part of DBT.
+      const dbt = "department-for-business-and-trade";
+      await page.goto(`${base}/dashboard#network?family=${dbt}&asAt=2026-07-20`);
+      await expect.poll(() => page.locator("#network-family").inputValue(), { timeout: 60_000 }).toBe(dbt);
+      await page.locator(".network__node").first().waitFor({ timeout: 60_000 });
+      const names = await page.locator(".network__node title").allTextContents();
+      expect(names).toContain("British Business Bank");
+      expect(names).toContain("Companies House");
+      const { body } = await postGraphQL(
+        stack.gateway.url,
+        `{ organisations(where: { id: { eq: "${dbt}" } }) { childrenAt(asAt: "2026-07-20") { name stateAt(asAt: "2026-07-20") { name } statusAt(asAt: "2026-07-20") } } }`,
+      );
+      type Child = { name: string; stateAt: { name: string } | null; statusAt: string | null };
+      const children = (body.data?.["organisations"] as { childrenAt: Child[] }[])[0]!.childrenAt;
+      expect(children).toContainEqual(expect.objectContaining({ name: "British Business Bank", statusAt: "EXEMPT" }));
+      // Every child the API says is open that day is drawn, and none that had closed.
+      const open = children.filter((c) => c.statusAt !== null && c.statusAt !== "CLOSED").map((c) => c.stateAt?.name ?? c.name);
+      expect(names.filter((n) => n !== "Department for Business and Trade").sort()).toEqual(open.sort());
+      expect(await seriousAccessibilityProblems(page)).toEqual([]);
     });
 
     it("has no serious or critical accessibility problems", async () => {

@@ -1,7 +1,7 @@
 /**
  * The department network: organisations as nodes on a circle, a line for each linked pair, thicker
  * for a stronger link; selecting a line (or its row in the table that describes the same links)
- * shows the evidence. By default the nodes are the live departments, each counting its agencies and
+ * shows the evidence. By default the nodes are the departments open on the day, each counting its agencies and
  * public bodies; choosing a department shows its own family instead.
  */
 import { go } from "./address.js";
@@ -29,6 +29,15 @@ const asOnTheDay = (o: { id: string; name: string; acronym: string | null; state
   name: o.stateAt?.name ?? o.name,
   acronym: o.stateAt ? o.stateAt.acronym : o.acronym,
 });
+
+/**
+ * Open on the day: it had opened and not closed. GOV.UK's `exempt`, `joining` and `transitioning` bodies are
+ * as open as `live` ones (the British Business Bank is `exempt`), as the API's counts per department hold.
+ */
+/** departmentMatrix links at most this many organisations at once (its `organisationIds`). */
+const matrixMaximum = 100;
+
+const openOnTheDay = (o: { statusAt: Types.OrganisationStatus | null }) => o.statusAt !== null && o.statusAt !== "CLOSED";
 
 const linkName = (link: Link) => `${shortName(link.from)} and ${shortName(link.organisation)}`;
 
@@ -65,15 +74,15 @@ export function createNetworkView(): NetworkView {
     dateInput({ id: "network-as-at", legend: "As at (optional)", hint: "The organisations and links as they stood on this day; today when left empty" }),
   );
 
-  /** The departments live on the day, for the default network and the list of families. */
+  /** The departments open on the day, for the default network and the list of families. */
   async function loadDepartments(asAt: string | null): Promise<void> {
     if (departmentsAsAt === asAt) return;
     const { organisations } = await request(operations.departments, { asAt }, { waiting: waitingIn(figure) });
-    departments = organisations.filter((d) => d.statusAt === "LIVE" && !!d.stateAt?.type && departmentTypes.includes(d.stateAt.type)).map(asOnTheDay);
+    departments = organisations.filter((d) => openOnTheDay(d) && !!d.stateAt?.type && departmentTypes.includes(d.stateAt.type)).map(asOnTheDay);
     departmentsAsAt = asAt;
     const chosen = familySelect.value;
     familySelect.replaceChildren(
-      h("option", { value: "" }, "All live departments, each with the bodies below it"),
+      h("option", { value: "" }, "All departments, each with the bodies below it"),
       h(
         "optgroup",
         { label: "One department's family" },
@@ -135,7 +144,7 @@ export function createNetworkView(): NetworkView {
     heading.focus();
   }
 
-  function drawNetwork(nodes: NetworkNode[], links: Link[], centreId: string | undefined, day: string): void {
+  function drawNetwork(nodes: NetworkNode[], links: Link[], centreId: string | undefined, day: string, omitted: number): void {
     const centre = { x: width / 2, y: height / 2 };
     const linked = new Set(links.flatMap((l) => [l.from.id, l.organisation.id]));
     const ring = spreadLinked(
@@ -194,7 +203,11 @@ export function createNetworkView(): NetworkView {
       );
     });
 
-    const description = `${plural(nodes.length, "organisation")}, ${plural(links.length, "linked pair")}${day}. A thicker line is a stronger link. Select a line, or a row of the table below, to see what links the pair.`;
+    const description = `${plural(nodes.length, "organisation")}, ${plural(links.length, "linked pair")}${day}. A thicker line is a stronger link. Select a line, or a row of the table below, to see what links the pair.${
+      omitted
+        ? ` ${plural(omitted, "more organisation")} below it ${omitted === 1 ? "is" : "are"} left out: the analysis links at most ${matrixMaximum} at once.`
+        : ""
+    }`;
     figure.replaceChildren(
       h(
         "figure",
@@ -311,22 +324,19 @@ export function createNetworkView(): NetworkView {
     linksTable.replaceChildren();
     try {
       let nodes = departments;
+      let omitted = 0;
       if (familyOf) {
         const {
           organisations: [department],
         } = await request(operations.departmentFamily, { id: familyOf, asAt }, { waiting: waitingIn(figure) });
         if (!department) return showStatus(figure, "That department is no longer in the graph.", "error");
-        // The matrix takes 50 organisations: the department and 49 below it.
-        nodes = [
-          asOnTheDay(department),
-          ...department.childrenAt
-            .filter((c) => c.statusAt === "LIVE")
-            .slice(0, 49)
-            .map(asOnTheDay),
-        ];
+        // The matrix takes the department and as many below it as it links at once; the caption says what is left out.
+        const below = department.childrenAt.filter(openOnTheDay);
+        omitted = Math.max(0, below.length - (matrixMaximum - 1));
+        nodes = [asOnTheDay(department), ...below.slice(0, matrixMaximum - 1).map(asOnTheDay)];
       }
       const day = asAt ? ` on ${longDate(asAt)}` : "";
-      if (nodes.length < 2) return showStatus(figure, `This department had no live organisations below it${day}, so there is no network to show.`, "error");
+      if (nodes.length < 2) return showStatus(figure, `This department had no open organisations below it${day}, so there is no network to show.`, "error");
       // A family is shown as its members; the departments view counts each department's whole family.
       const { departmentMatrix } = await request(
         operations.departmentNetwork,
@@ -334,7 +344,7 @@ export function createNetworkView(): NetworkView {
         { waiting: waitingIn(figure) },
       );
       links = departmentMatrix.links;
-      drawNetwork(nodes, links, familyOf || undefined, day);
+      drawNetwork(nodes, links, familyOf || undefined, day, omitted);
       drawTable(links);
     } catch (error) {
       showStatus(figure, (error as Error).message, "error");
