@@ -146,7 +146,9 @@ export function createChangesView(): ChangesView {
   return {
     async show(params) {
       const key = params.toString();
-      if (key === shown) return;
+      // Back from an address sent a moment ago can arrive as the address already shown: the table stands,
+      // but the form (which may have been changed since) is set from the address again.
+      const tableShowsIt = key === shown;
       shown = key;
       departments ??= addDepartments(departmentSelect);
       await departments;
@@ -158,7 +160,7 @@ export function createChangesView(): ChangesView {
       const wantedDepartment = params.get("department");
       selectValue(departmentSelect, wantedDepartment);
       const read = readPeriod();
-      if (!read) return;
+      if (!read || tableShowsIt) return;
       period = read;
       departmentId = wantedDepartment || null;
       kinds = wantedKinds;
