@@ -4,9 +4,9 @@
  * reload or a shared link brings it back, and the browser's back and forward buttons step through it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { postGraphQL, startStack, testReader, tokenFor, type TestStack } from "../test/helpers.js";
-import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
+import type { Page } from "playwright-core";
+import { startReaderBrowser, type ReaderBrowser } from "../test/browser-stack.js";
+import { seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
 
 const beis = "department-for-business-energy-and-industrial-strategy";
 const dwp = "department-for-work-pensions";
@@ -15,16 +15,11 @@ const dateParts = (page: Page, id: string) => Promise.all(["day", "month", "year
 const hashOf = (page: Page) => page.evaluate(() => decodeURIComponent(location.hash));
 
 describe("every view restored from its address, in Chromium, offline", () => {
-  let stack: TestStack;
-  let browser: Browser;
+  let session: ReaderBrowser;
   let offline: OfflineContext;
   let page: Page;
   let base: string;
-  const ask = async (query: string, variables: Record<string, unknown> = {}) => {
-    const { body } = await postGraphQL(stack.gateway.url, query, variables, testReader);
-    expect(body.errors).toBeUndefined();
-    return body.data as any;
-  };
+  const ask = async (query: string, variables?: Record<string, unknown>) => (await session.ask(query, variables)) as any;
   /** A second visitor opening a link someone shared: a fresh page, nothing carried over but the address. */
   const openShared = async (address: string) => {
     const shared = await offline.context.newPage();
@@ -33,18 +28,13 @@ describe("every view restored from its address, in Chromium, offline", () => {
   };
 
   beforeAll(async () => {
-    if (!chromiumInstalled()) throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`);
-    stack = await startStack();
-    base = `${stack.gateway.url.replace(/\/graphql$/, "")}/dashboard`;
-    browser = await launchChromium();
-    offline = await offlineContext(browser);
-    await offline.context.addInitScript((token) => sessionStorage.setItem("service-graph-token", token), await tokenFor(testReader));
-    page = await offline.context.newPage();
+    session = await startReaderBrowser();
+    ({ offline, page } = session);
+    base = `${session.origin}/dashboard`;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    await session?.close();
   });
 
   describe("journey map", () => {

@@ -6,10 +6,10 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { repoRoot } from "../platform/paths.js";
-import { postGraphQL, startStack, testReader, tokenFor, type TestStack } from "../test/helpers.js";
-import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
+import { startReaderBrowser, type ReaderBrowser } from "../test/browser-stack.js";
+import { seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
 
 // As dashboard.e2e.test.ts: test-results/ unless SCREENSHOTS_DIR=docs/screenshots refreshes the reviewed set.
 const screenshots = resolve(repoRoot, process.env["SCREENSHOTS_DIR"] ?? "test-results/screenshots");
@@ -26,32 +26,22 @@ async function fillDate(page: Page, id: string, day: string, month: string, year
 const longDate = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
 describe("the dashboard over time, in Chromium, offline", () => {
-  let stack: TestStack;
-  let browser: Browser;
+  let session: ReaderBrowser;
   let offline: OfflineContext;
   let page: Page;
   let base: string;
-  const ask = async (query: string, variables: Record<string, unknown> = {}) => {
-    const { body } = await postGraphQL(stack.gateway.url, query, variables, testReader);
-    expect(body.errors).toBeUndefined();
-    return body.data as any;
-  };
+  const ask = async (query: string, variables?: Record<string, unknown>) => (await session.ask(query, variables)) as any;
 
   beforeAll(async () => {
-    if (!chromiumInstalled()) throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`);
     mkdirSync(screenshots, { recursive: true });
-    stack = await startStack();
-    base = stack.gateway.url.replace(/\/graphql$/, "");
-    browser = await launchChromium();
-    offline = await offlineContext(browser);
     // People's joining and leaving are a reader's to see.
-    await offline.context.addInitScript((token) => sessionStorage.setItem("service-graph-token", token), await tokenFor(testReader));
-    page = await offline.context.newPage();
+    session = await startReaderBrowser();
+    ({ offline, page } = session);
+    base = session.origin;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    await session?.close();
   });
 
   describe("what changed", () => {

@@ -7,10 +7,10 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { repoRoot } from "../platform/paths.js";
-import { startStack, testReader, tokenFor, type TestStack } from "../test/helpers.js";
-import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
+import { startReaderBrowser, type ReaderBrowser } from "../test/browser-stack.js";
+import { seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
 
 const screenshots = resolve(repoRoot, process.env["SCREENSHOTS_DIR"] ?? "test-results/screenshots");
 const phone = { width: 390, height: 844 };
@@ -35,26 +35,20 @@ const views: { name: string; address: string; loaded: string }[] = [
 ];
 
 describe("the dashboard on a phone, in Chromium, offline", () => {
-  let stack: TestStack;
-  let browser: Browser;
+  let session: ReaderBrowser;
   let offline: OfflineContext;
   let page: Page;
   let base: string;
 
   beforeAll(async () => {
-    if (!chromiumInstalled()) throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`);
     mkdirSync(screenshots, { recursive: true });
-    stack = await startStack();
-    base = `${stack.gateway.url.replace(/\/graphql$/, "")}/dashboard`;
-    browser = await launchChromium();
-    offline = await offlineContext(browser, phone);
-    await offline.context.addInitScript((token) => sessionStorage.setItem("service-graph-token", token), await tokenFor(testReader));
-    page = await offline.context.newPage();
+    session = await startReaderBrowser({ viewport: phone });
+    ({ offline, page } = session);
+    base = `${session.origin}/dashboard`;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    await session?.close();
   });
 
   const widths: Record<string, number> = {};

@@ -8,36 +8,32 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { repoRoot } from "../platform/paths.js";
-import { postGraphQL, startStack, testReader, tokenFor, type TestStack } from "../test/helpers.js";
-import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
+import { postGraphQL, type TestStack } from "../test/helpers.js";
+import { startReaderBrowser, type ReaderBrowser } from "../test/browser-stack.js";
+import { seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
 
 const screenshots = resolve(repoRoot, process.env["SCREENSHOTS_DIR"] ?? "test-results/screenshots");
 const dwp = "department-for-work-pensions";
 
 describe("hand-offs and gaps filtered in Chromium, offline", () => {
   let stack: TestStack;
-  let browser: Browser;
+  let session: ReaderBrowser;
   let offline: OfflineContext;
   let page: Page;
   let base: string;
 
   beforeAll(async () => {
-    if (!chromiumInstalled()) throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`);
     mkdirSync(screenshots, { recursive: true });
     // The table pages by 100; the file is written from pages of 5, so the demo graph's rows take several.
-    stack = await startStack({ subgraphTimeoutMs: 20_000, analysisCsv: { pageSize: 5 } });
-    base = `${stack.gateway.url.replace(/\/graphql$/, "")}/dashboard`;
-    browser = await launchChromium();
-    offline = await offlineContext(browser);
-    await offline.context.addInitScript((token) => sessionStorage.setItem("service-graph-token", token), await tokenFor(testReader));
-    page = await offline.context.newPage();
+    session = await startReaderBrowser({ stack: { subgraphTimeoutMs: 20_000, analysisCsv: { pageSize: 5 } } });
+    ({ stack, offline, page } = session);
+    base = `${session.origin}/dashboard`;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    await session?.close();
   });
 
   const totalOf = async (field: "handoffs" | "gaps", args: string) =>
