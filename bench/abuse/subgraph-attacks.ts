@@ -3,7 +3,7 @@
  * each returns what it observed. `gateway` is the public API; a subgraph's address with its secret
  * (SUBGRAPH_SECRET) calls it directly, as the gateway would for an anonymous caller.
  */
-import { gatewayTokenHeader, signGatewayToken } from "../../platform/caller.js";
+import { gatewayTokenHeader, signGatewayToken, type Viewer } from "../../platform/caller.js";
 
 export interface AttackTargets {
   /** The gateway's /graphql. */
@@ -22,9 +22,9 @@ export interface Answer {
   bytes: number;
 }
 
-/** One POST of a GraphQL document to the gateway, or to a subgraph as the gateway (anonymous caller). */
+/** One POST of a GraphQL document to the gateway, or to a subgraph as the gateway (for an anonymous caller unless a viewer is given). */
 export async function send(
-  target: string | { url: string; secret: string },
+  target: string | { url: string; secret: string; viewer?: Viewer },
   query: string,
   variables: Record<string, unknown> = {},
   timeoutMs = 30_000,
@@ -32,7 +32,7 @@ export async function send(
   const started = performance.now();
   const url = typeof target === "string" ? target : target.url;
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/graphql-response+json, application/json" };
-  if (typeof target !== "string") headers[gatewayTokenHeader] = await signGatewayToken(undefined, target.secret);
+  if (typeof target !== "string") headers[gatewayTokenHeader] = await signGatewayToken(target.viewer, target.secret);
   try {
     const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(timeoutMs) });
     const text = await response.text();
