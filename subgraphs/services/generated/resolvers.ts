@@ -912,16 +912,16 @@ export type Person = {
   __typename?: 'Person';
   /** The person's id, unique and stable across imports. */
   id: Scalars['ID']['output'];
-  /** The stages of services they work on. */
-  stages?: Maybe<Array<Stage>>;
-  /** The stages this person works on, each with their role there. */
-  stageRoles?: Maybe<Array<StageRole>>;
   /** Their name: personal data, for the reader role and above. */
   name: Scalars['String']['output'];
   /** Their job title, for example `Head of Policy`: personal data, as name is. */
   jobTitle?: Maybe<Scalars['String']['output']>;
   /** Civil Service grade, for example `SCS1`, `Grade 7`, `HEO`. */
   grade?: Maybe<Scalars['String']['output']>;
+  /** The stages of services they work on. */
+  stages?: Maybe<Array<Stage>>;
+  /** The stages this person works on, each with their role there. */
+  stageRoles?: Maybe<Array<StageRole>>;
 };
 
 
@@ -972,6 +972,13 @@ export type CommunityServicesArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** What brings a community together. */
+export type CommunityKind =
+  /** A cross-departmental network of people of different professions around one end-to-end service. */
+  | 'SERVICE_COMMUNITY'
+  /** A network of people who share a discipline, such as accessibility or agile delivery. */
+  | 'COMMUNITY_OF_PRACTICE';
+
 /** A profession, owned by the people subgraph; here what stages expect. */
 export type Profession = {
   __typename?: 'Profession';
@@ -982,13 +989,6 @@ export type Profession = {
   /** The family the profession belongs to, for example `Policy and analysis` or `Delivery`. */
   family?: Maybe<Scalars['String']['output']>;
 };
-
-/** As the people subgraph defines it. */
-export type CommunityKind =
-  /** A cross-departmental network of people of different professions around one end-to-end service. */
-  | 'SERVICE_COMMUNITY'
-  /** People of one practice or profession across organisations. */
-  | 'COMMUNITY_OF_PRACTICE';
 
 /** Where a page of an analysis list sits: pass `endCursor` as `after` for the next page. */
 export type AnalysisPageInfo = {
@@ -1228,8 +1228,8 @@ export type ResolversTypes = {
   Person: ResolverTypeWrapper<RowOf<Person>>;
   StageRole: ResolverTypeWrapper<RowOf<StageRole>>;
   Community: ResolverTypeWrapper<RowOf<Community>>;
-  Profession: ResolverTypeWrapper<RowOf<Profession>>;
   CommunityKind: ResolverTypeWrapper<RowOf<CommunityKind>>;
+  Profession: ResolverTypeWrapper<RowOf<Profession>>;
   AnalysisPageInfo: ResolverTypeWrapper<RowOf<AnalysisPageInfo>>;
   OrganisationStatus: ResolverTypeWrapper<RowOf<OrganisationStatus>>;
   OrganisationType: ResolverTypeWrapper<RowOf<OrganisationType>>;
@@ -1629,11 +1629,11 @@ export type OrganisationResolvers<ContextType = SubgraphContext, ParentType exte
 export type PersonResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  stages?: Resolver<Maybe<Array<ResolversTypes['Stage']>>, ParentType, ContextType, RequireFields<PersonStagesArgs, 'limit'>>;
-  stageRoles?: Resolver<Maybe<Array<ResolversTypes['StageRole']>>, ParentType, ContextType, RequireFields<PersonStageRolesArgs, 'limit'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   jobTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grade?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stages?: Resolver<Maybe<Array<ResolversTypes['Stage']>>, ParentType, ContextType, RequireFields<PersonStagesArgs, 'limit'>>;
+  stageRoles?: Resolver<Maybe<Array<ResolversTypes['StageRole']>>, ParentType, ContextType, RequireFields<PersonStageRolesArgs, 'limit'>>;
 };
 
 export type StageRoleResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['StageRole'] = ResolversParentTypes['StageRole']> = {
