@@ -1,9 +1,9 @@
 /**
  * npm run bench:summaries -- --before <checkout> --neo4j bolt://127.0.0.1:7687 [--label "10,000-person graph"] [--rounds 6] [--out summaries-10k]
  *
- * organisationLinks and departmentMatrix before and after the links' summaries (graph/summaries.ts,
- * docs/adr/0010), side by side in one run: the organisations subgraph of `--before` (a checkout of an
- * earlier commit, with node_modules) and this checkout's, each its own process over the same Neo4j,
+ * organisationLinks, departmentMatrix and brokers before and after the summaries (graph/summaries.ts,
+ * docs/adr/0010), side by side in one run: the subgraph that owns each (organisations, people) of `--before`
+ * (a checkout of an earlier commit, with node_modules) and this checkout's, each its own process over the same Neo4j,
  * asked the benchmark's questions (bench/operations.ts) directly, the cells interleaved
  * (bench/side-by-side.ts) so a busy machine slows both alike. Before measuring, each of today's answers
  * is checked to be the same, byte for byte, from both. The questions as on a past date (`asAt`) read the
@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { loadavg } from "node:os";
 import { createDriver } from "../graph/neo4j.js";
 import { gatewayTokenHeader, signGatewayToken, viewerFromClaims } from "../platform/caller.js";
-import { parseConfig } from "../platform/config.js";
+import { parseConfig, subgraphPortVariables } from "../platform/config.js";
 import { keysForThisRun } from "../platform/demo-tokens.js";
 import { repoRoot } from "../platform/paths.js";
 import { graphqlRequest, type Request } from "./load.js";
@@ -41,7 +41,9 @@ const rounds = Number(args.rounds);
 const batchSizes = { 1: 4, 10: 20 };
 const password = parseConfig({ NEO4J_PASSWORD: process.env["NEO4J_PASSWORD"] ?? "" }).NEO4J_PASSWORD;
 const log = (line: string) => console.error(line);
-const measured = ["organisationLinks", "departmentMatrix"];
+const measured = ["organisationLinks", "departmentMatrix", "brokers"];
+/** The subgraphs that answer them, each started from both checkouts. */
+const owners = ["organisations", "people"] as const;
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();
@@ -55,19 +57,25 @@ async function main(): Promise<void> {
       { name: "after", root: repoRoot },
       { name: `before (${basename(resolve(args.before!))})`, root: resolve(args.before!) },
     ];
-    const subgraphs: { name: string; url: string }[] = [];
+    // Each checkout's subgraphs by owner: this checkout's organisations subgraph first, as said above.
+    const subgraphs: { name: string; urls: Record<(typeof owners)[number], string> }[] = [];
     for (const checkout of checkouts) {
-      const port = await freePort();
-      const child = startNode(
-        `The organisations subgraph, ${checkout.name}`,
-        "subgraphs/organisations/index.ts",
-        { ...env, ORGANISATIONS_PORT: String(port) },
-        [],
-        checkout.root,
-      );
-      await waitUntilOk(checkout.name, async () => (await fetch(`http://127.0.0.1:${port}/readiness`)).ok, child, 1_800_000);
-      subgraphs.push({ name: checkout.name, url: `http://127.0.0.1:${port}/graphql` });
+      const urls = {} as Record<(typeof owners)[number], string>;
+      for (const owner of owners) {
+        const port = await freePort();
+        const child = startNode(
+          `The ${owner} subgraph, ${checkout.name}`,
+          `subgraphs/${owner}/index.ts`,
+          { ...env, [subgraphPortVariables[owner]]: String(port) },
+          [],
+          checkout.root,
+        );
+        await waitUntilOk(`${owner}, ${checkout.name}`, async () => (await fetch(`http://127.0.0.1:${port}/readiness`)).ok, child, 1_800_000);
+        urls[owner] = `http://127.0.0.1:${port}/graphql`;
+      }
+      subgraphs.push({ name: checkout.name, urls });
     }
+    const urlOf = (urls: Record<(typeof owners)[number], string>, op: { direct: string | null }) => urls[op.direct === "people" ? "people" : "organisations"];
     const subjects = await pickSubjects(driver);
     // The matrix as on a past date, live in both, outlasts its 20 s timeout on a busy two-core machine: left out.
     const questions = operations(subjects).filter(
@@ -85,8 +93,8 @@ async function main(): Promise<void> {
     const checks: string[] = [];
     for (const op of questions) {
       const answers = await Promise.all(
-        subgraphs.map(async ({ url }) => {
-          const response = await fetch(url, {
+        subgraphs.map(async ({ urls }) => {
+          const response = await fetch(urlOf(urls, op), {
             method: "POST",
             headers: { "content-type": "application/json", ...headers },
             body: JSON.stringify({ query: op.query, variables: op.variables }),
@@ -103,15 +111,18 @@ async function main(): Promise<void> {
     }
     const cells: Cell[] = [];
     for (const op of questions) {
-      const ways: [string, Request][] = subgraphs.map(({ name, url }) => [name, async () => graphqlRequest(url, op.query, op.variables, headers)()]);
+      const ways: [string, Request][] = subgraphs.map(({ name, urls }) => [
+        name,
+        async () => graphqlRequest(urlOf(urls, op), op.query, op.variables, headers)(),
+      ]);
       cells.push(...(await measureInterleaved(op.name, ways, { rounds, batchSizes, beforeRound: sign, log })));
     }
     const wayNames = subgraphs.map((s) => s.name);
     const lines = [
-      `# The links' summaries on ${args.label}: organisationLinks and departmentMatrix before and after`,
+      `# The summaries on ${args.label}: organisationLinks, departmentMatrix and brokers before and after`,
       "",
       `\`npm run bench:summaries -- --before ${args.before} --neo4j ${args.neo4j} --label "${args.label}" --rounds ${rounds} --out ${args.out}\`, ${new Date().toISOString().slice(0, 10)}, ${Number(people.records[0]!.get("n")).toLocaleString("en-GB")} people.`,
-      "The organisations subgraph asked directly, each checkout its own process over the same Neo4j, cells interleaved in rounds.",
+      "The subgraph that owns each question asked directly, each checkout's its own process over the same Neo4j, cells interleaved in rounds.",
       "Today's questions read the summaries after (docs/adr/0010); the questions as on a past date (`asAt`) read the live graph in both checkouts,",
       "so organisationLinks as on a past date is measured to show it unchanged; departmentMatrix as on a past date (live in both) outlasts its 20 s timeout here and is left out.",
       "",

@@ -17,6 +17,7 @@
  * of the people working on them). A graph without them, or with an older version, is rebuilt at start-up.
  */
 import type { Driver } from "neo4j-driver";
+import { existedAt, holdsAt, holdsNow } from "./read.js";
 
 /** What a write touched: people by id, with the organisations and communities they were linked to before it; stages whose responsible organisations changed. */
 export interface SummaryTouches {
@@ -28,6 +29,20 @@ export interface SummaryTouches {
 interface Runner {
   run(cypher: string, parameters?: Record<string, unknown>): PromiseLike<unknown>;
 }
+
+/**
+ * The organisations (those that existed on $asAt) whose people belonged to each community then, for
+ * brokers' reach through communities: as on a date by walking every member's employment, or today from
+ * `STAFF_IN`, as today's organisationLinks reads it.
+ */
+export const communityOrganisationsQuery = {
+  at: `
+MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[e:WORKS_FOR|WORKED_FOR]->(o:Organisation) WHERE ${holdsAt("r")} AND ${holdsAt("e")} AND ${existedAt("o")}
+RETURN c.id AS community, collect(DISTINCT o.id) AS organisations`,
+  today: `
+MATCH (c:Community)<-[s:STAFF_IN]-(o:Organisation) WHERE ${holdsNow("s")} AND ${existedAt("o")}
+RETURN c.id AS community, collect(DISTINCT o.id) AS organisations`,
+};
 
 /** Bumped when what the summaries hold changes: start-up then rebuilds them. */
 export const summariesVersion = 1;

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import neo4j, { type Driver } from "neo4j-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { today } from "../../graph/read.js";
-import { refreshSummaries } from "../../graph/summaries.js";
+import { communityOrganisationsQuery, refreshSummaries } from "../../graph/summaries.js";
 import { runImport } from "../../data/import/run-import.js";
 import { stepByStepSource } from "../../data/import/sources/step-by-step.js";
 import { seedStartingABusiness } from "../../data/seed/seed.js";
@@ -66,6 +66,15 @@ describe("the links' summaries", () => {
     expect(whole.summarised).toEqual(whole.live);
     const matrix = await both([...mine, "companies-house"]);
     expect(matrix.summarised).toEqual(matrix.live);
+    // What brokers reach through communities, from STAFF_IN and from every member's employment today.
+    const [fromSummaries, fromMembers] = await Promise.all(
+      [communityOrganisationsQuery.today, communityOrganisationsQuery.at].map(async (query) => {
+        const { records } = await driver.executeQuery(query, { asAt: today() }, { database, routing: "READ" });
+        return new Map(records.map((r) => [r.get("community") as string, (r.get("organisations") as string[]).sort()]));
+      }),
+    );
+    expect(fromSummaries).toEqual(fromMembers);
+    expect(fromSummaries!.size).toBeGreaterThan(0);
     const ours = new Map<string, Record<string, number>>();
     for (const link of whole.summarised) {
       if (mine.includes(link.from.id) && mine.includes(link.organisation.id))

@@ -5,17 +5,13 @@
 import type { Driver } from "neo4j-driver";
 import { badInput, connectionOf, pageOf } from "../../../subgraph-kit/connection.js";
 import { existedAt, graphReader, holdsAt, nameAt, organisationFieldsOf, today } from "../../../graph/read.js";
+import { communityOrganisationsQuery } from "../../../graph/summaries.js";
 import { requireRole } from "../../../platform/caller.js";
 import type { PathNodeKind, Resolvers } from "../generated/resolvers.js";
 
 /** Employment and stage work on $asAt, today's and ended alike (docs/adr/0008). */
 const employment = "WORKS_FOR|WORKED_FOR";
 const work = "WORKS_ON|WORKED_ON";
-
-/** The organisations (those that existed then) whose people belonged to each community on $asAt. */
-const communityOrganisationsQuery = `
-MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[e:${employment}]->(o:Organisation) WHERE ${holdsAt("r")} AND ${holdsAt("e")} AND ${existedAt("o")}
-RETURN c.id AS community, collect(DISTINCT o.id) AS organisations`;
 
 /** Everyone in a community or working on a stage on $asAt: what they worked for, on and with then. */
 const candidatesQuery = `
@@ -113,7 +109,7 @@ const stepOf = (node: PathNode) => ({
 
 export function peopleNetwork(driver: Driver, database?: string) {
   const graph = graphReader(driver, database);
-  graph.plan(communityOrganisationsQuery, { asAt: today() });
+  for (const query of Object.values(communityOrganisationsQuery)) graph.plan(query, { asAt: today() });
   graph.plan(candidatesQuery, { organisationId: null, asAt: today() });
   graph.plan(endpointQuery, { fromId: "", toId: "" });
   for (let depth = 1; depth <= 6; depth++) graph.plan(pathQuery(depth), { from: "", to: "", asAt: today() });
@@ -128,7 +124,10 @@ export function peopleNetwork(driver: Driver, database?: string) {
           const page = pageOf(args, 100);
           const index = new Map<string, number>();
           const indexOf = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
-          const communityRows = await graph.rows<{ community: string; organisations: string[] }>(communityOrganisationsQuery, { asAt });
+          const communityRows = await graph.rows<{ community: string; organisations: string[] }>(
+            args.asAt ? communityOrganisationsQuery.at : communityOrganisationsQuery.today,
+            { asAt },
+          );
           const byCommunity = new Map(communityRows.map((row) => [row.community, row.organisations.map(indexOf)]));
           // Streamed, keeping only the best `offset + size` so far: tens of thousands of people at full
           // scale would otherwise be held at once, by every request in flight.
