@@ -22,12 +22,13 @@ import { useThenAliases } from "./then-alias.js";
 import { useQuestionsFirstInDocs } from "./ide-docs.js";
 import { useCsvResults } from "./csv-results.js";
 import pino, { type Logger } from "pino";
-import { createGatewayMetrics, useRequestLogging } from "./observability.js";
+import { createGatewayMetrics, logAnswer, requestIdsFor, useRequestLogging } from "./observability.js";
 import { useOneMutationField } from "./mutations.js";
 import { defaultPublicApiSettings, publicApiPlugins, publicApiRuntimeOptions, type PublicApiSettings } from "./public-api.js";
 import { ideWithContentSecurityPolicy, setSecurityHeaders } from "./browser-access.js";
 import { normaliseMediaTypes, useMalformedRequestStatus } from "./http-semantics.js";
-import { useResponseCache, type GraphVersion } from "./response-cache.js";
+import { useResponseCache, type GraphVersion, type ServerAnswer } from "./response-cache.js";
+import { createRateLimit } from "./limits.js";
 
 const examplesDir = resolve(import.meta.dirname, "examples");
 
@@ -123,10 +124,37 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
   const supergraph = withSubgraphUrls(options.supergraphSdl, options.subgraphUrls);
   const publicApi = options.publicApi ?? defaultPublicApiSettings();
   const metrics = createGatewayMetrics();
+  const rateLimit = createRateLimit(publicApi.limits);
+  const logger = options.logger ?? pino({ level: "silent" });
   const responseCache =
-    publicApi.responseCache.enabled && options.graphVersion ? useResponseCache(publicApi.responseCache, options.graphVersion, metrics.registry) : undefined;
+    publicApi.responseCache.enabled && options.graphVersion
+      ? useResponseCache(
+          publicApi.responseCache,
+          options.graphVersion,
+          metrics.registry,
+          // Trusted documents mode refuses a query by its text, which is all the server reads.
+          publicApi.trustedDocuments
+            ? undefined
+            : {
+                graphqlEndpoint: "/graphql",
+                verify: options.auth.verify,
+                payForKeptAnswer: rateLimit.payForKeptAnswer,
+                maxBodyBytes: publicApi.limits.maxBodyBytes,
+                answered(req, started, operationName) {
+                  const ids = requestIdsFor({ headers: { get: (name) => (typeof req.headers[name] === "string" ? req.headers[name] : null) } });
+                  logAnswer(
+                    logger,
+                    { id: ids.requestId, clientId: ids.clientRequestId, started, operationNames: new Set(operationName ? [operationName] : []), errors: 0 },
+                    200,
+                  );
+                  metrics.countServerAnswer(operationName);
+                  return ids.requestId;
+                },
+              },
+        )
+      : undefined;
   const ide = ideWithContentSecurityPolicy("/graphql");
-  return createGatewayRuntime({
+  const runtime = createGatewayRuntime({
     supergraph,
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/healthcheck",
@@ -145,7 +173,7 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
     transportEntries: { "*.http": { options: { deduplicateInflightRequests: false } } },
     ...publicApiRuntimeOptions(publicApi),
     plugins: (context) => [
-      useRequestLogging(options.logger ?? pino({ level: "silent" }), "/graphql"),
+      useRequestLogging(logger, "/graphql"),
       metrics.endpoint("/graphql", publicApi.metricsToken, publicApi.metricsWithoutToken),
       metrics.plugin(context),
       useAuthentication(options.auth.verify, options.auth.subgraphSecret),
@@ -155,9 +183,9 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useThenAliases(),
       useQuestionsFirstInDocs(),
       // Neither gateway sets a subgraph timeout by default: without one a hung subgraph hangs the client.
-      ...publicApiPlugins(publicApi, "/graphql", options.subgraphTimeoutMs),
+      ...publicApiPlugins(publicApi, "/graphql", options.subgraphTimeoutMs, rateLimit),
       // After the limits and the rate limit, which a cached answer pays as any other does.
-      ...(responseCache ? [responseCache] : []),
+      ...(responseCache ? [responseCache.plugin] : []),
       // After the rate limit, which an export pays on arrival as any request does.
       useGraphExport({
         verify: options.auth.verify,
@@ -180,7 +208,12 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       useMalformedRequestStatus(),
     ],
   });
+  if (responseCache?.serverAnswer) serverAnswers.set(runtime, responseCache.serverAnswer);
+  return runtime;
 }
+
+/** Each gateway's answers from the response cache that its HTTP server sends itself (gateway/response-cache.ts). */
+const serverAnswers = new WeakMap<GatewayRuntime, ServerAnswer>();
 
 export interface RunningGateway {
   url: string;
@@ -201,6 +234,7 @@ export async function listenGateway(
   dashboardSignIn?: DashboardSignIn,
 ): Promise<RunningGateway> {
   const dashboard = await createDashboardHandler(dashboardSignIn);
+  const serverAnswer = serverAnswers.get(gateway);
   const inFlight = new Set<ServerResponse>();
   let draining = false;
   const server: Server = createServer((request, response) => {
@@ -210,10 +244,12 @@ export async function listenGateway(
     if (draining) response.setHeader("connection", "close");
     setSecurityHeaders(response);
     normaliseMediaTypes(request);
-    dashboard(request, response).then(
-      (handled) => (handled ? undefined : gateway(request, response)),
-      () => response.writeHead(500).end(),
-    );
+    dashboard(request, response)
+      .then((handled) => handled || (serverAnswer?.(request, response) ?? false))
+      .then(
+        (handled) => (handled ? undefined : gateway(request, response)),
+        () => response.writeHead(500).end(),
+      );
   });
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once("error", rejectListen);

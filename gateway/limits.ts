@@ -306,30 +306,44 @@ interface RateLimitContext {
  * cost, or is refused with 429 before anything runs: ten fan-outs at once cost ten times one.
  */
 export function useRateLimit(limits: GatewayLimits): GatewayPlugin<RateLimitContext> {
+  return createRateLimit(limits).plugin;
+}
+
+export interface RateLimit {
+  plugin: GatewayPlugin<RateLimitContext>;
+  /**
+   * For a query answered from the response cache before the runtime sees it (gateway/response-cache.ts):
+   * takes what the runtime would have taken for it (one on arrival and the rest of its cost), true when
+   * the client had it. False takes nothing: the request then goes through the runtime, which refuses it as usual.
+   */
+  payForKeptAnswer(viewer: { sub?: string } | undefined, req: IncomingMessage, listItems: number): boolean;
+}
+
+export function createRateLimit(limits: GatewayLimits): RateLimit {
   const { rateLimit } = limits;
-  if (!rateLimit) return {};
+  if (!rateLimit) return { plugin: {}, payForKeptAnswer: () => true };
   const buckets = new TokenBuckets(rateLimit.burst, rateLimit.perSecond);
   const uncountedWithToken = new TokenBuckets(rateLimit.burst, rateLimit.perSecond);
   const counted = new WeakSet<Request>();
-  const address = (req: IncomingMessage | undefined, request: Request) =>
-    clientAddress(req?.socket.remoteAddress, request.headers.get("x-forwarded-for"), limits.trustedProxies);
+  const address = (req: IncomingMessage | undefined, forwardedFor: string | null) =>
+    clientAddress(req?.socket.remoteAddress, forwardedFor, limits.trustedProxies);
   const tooMany = (retryAfterSeconds: number) =>
     refusal(429, "RATE_LIMITED", `Too many requests from this client: try again in ${retryAfterSeconds} s.`, { "retry-after": String(retryAfterSeconds) });
-  return {
+  const plugin: GatewayPlugin<RateLimitContext> = {
     onRequest({ request, serverContext, endResponse, fetchAPI }) {
-      const from = rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request));
+      const from = rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request.headers.get("x-forwarded-for")));
       const wait = request.headers.has("authorization") ? uncountedWithToken.wait(from) : buckets.take(from);
       if (wait !== undefined) endResponse(refusalResponse(fetchAPI, tooMany(wait)));
     },
     onResponse({ request, serverContext }) {
       if (request.headers.has("authorization") && !counted.has(request)) {
-        uncountedWithToken.take(rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request)));
+        uncountedWithToken.take(rateLimitKey(undefined, address((serverContext as RateLimitContext).req, request.headers.get("x-forwarded-for"))));
       }
     },
     onContextBuilding({ context }) {
       if (!context.request.headers.has("authorization")) return;
       counted.add(context.request);
-      const wait = buckets.take(rateLimitKey(context.viewer, address(context.req, context.request)));
+      const wait = buckets.take(rateLimitKey(context.viewer, address(context.req, context.request.headers.get("x-forwarded-for"))));
       if (wait !== undefined) throw tooMany(wait);
     },
     onExecute({ args, setResultAndStopExecution }) {
@@ -342,8 +356,18 @@ export function useRateLimit(limits: GatewayLimits): GatewayPlugin<RateLimitCont
       // arrival token, so the retry is told to wait for the rest and its own arrival token, or every
       // retry would pay the one token the refill brought and be refused again.
       const rest = Math.min(rateLimitCost(items), rateLimit.burst) - 1;
-      const wait = buckets.take(rateLimitKey(context.viewer, address(context.req, context.request)), Date.now(), rest, 1);
+      const wait = buckets.take(rateLimitKey(context.viewer, address(context.req, context.request.headers.get("x-forwarded-for"))), Date.now(), rest, 1);
       if (wait !== undefined) setResultAndStopExecution({ errors: [tooMany(wait)] });
+    },
+  };
+  return {
+    plugin,
+    payForKeptAnswer(viewer, req, listItems) {
+      const forwardedFor = req.headers["x-forwarded-for"];
+      const from = address(req, Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? null));
+      // A client with a token whose address is out of its tokens is refused by the runtime before its token is checked.
+      if (req.headers.authorization !== undefined && uncountedWithToken.wait(rateLimitKey(undefined, from)) !== undefined) return false;
+      return buckets.take(rateLimitKey(viewer, from), Date.now(), Math.min(rateLimitCost(listItems), rateLimit.burst)) === undefined;
     },
   };
 }

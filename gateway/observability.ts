@@ -22,7 +22,7 @@ export const isValidRequestId = (value: string | null): value is string => value
  * audit trail know it by, and the client's, when valid, kept apart. A client's id is never the
  * request's: any client may send any id, an admin's request's among them.
  */
-export const requestIdsFor = (request: Request): GatewayRequest => {
+export const requestIdsFor = (request: { headers: { get(name: string): string | null } }): GatewayRequest => {
   const given = request.headers.get(requestIdHeader);
   return { requestId: randomUUID(), ...(isValidRequestId(given) ? { clientRequestId: given } : {}) };
 };
@@ -53,7 +53,7 @@ function namedOperation(document: DocumentNode, name: string): DocumentNode {
   return named;
 }
 
-interface RequestRecord {
+export interface RequestRecord {
   id: string;
   clientId?: string | undefined;
   started: number;
@@ -115,20 +115,25 @@ export function useRequestLogging(logger: Logger, graphqlEndpoint: string): Gate
       const record = records.get(request);
       if (!record) return;
       response.headers.set(requestIdHeader, record.id);
-      logger.info(
-        {
-          requestId: record.id,
-          ...(record.clientId ? { clientRequestId: record.clientId } : {}),
-          operationName: [...record.operationNames].join(",") || undefined,
-          status: response.status,
-          ms: Math.round(performance.now() - record.started),
-          // A request refused before GraphQL ran (rate limit) carries one error.
-          errors: record.errors ?? (response.status >= 400 ? 1 : 0),
-        },
-        "request",
-      );
+      logAnswer(logger, record, response.status);
     },
   };
+}
+
+/** The request's log line, once answered. */
+export function logAnswer(logger: Logger, record: RequestRecord, status: number): void {
+  logger.info(
+    {
+      requestId: record.id,
+      ...(record.clientId ? { clientRequestId: record.clientId } : {}),
+      operationName: [...record.operationNames].join(",") || undefined,
+      status,
+      ms: Math.round(performance.now() - record.started),
+      // A request refused before GraphQL ran (rate limit) carries one error.
+      errors: record.errors ?? (status >= 400 ? 1 : 0),
+    },
+    "request",
+  );
 }
 
 /**
@@ -162,6 +167,12 @@ export function createGatewayMetrics() {
   const operationLabelNames = ["operationName", "operationType"] as const;
   const subgraphLabelNames = ["subgraphName", "operationName", "operationType"] as const;
 
+  const operations = createCounter<"execute" | "subscribe", (typeof operationLabelNames)[number], { operationName?: string; operationType?: string }>({
+    registry,
+    counter: { name: "graphql_envelop_request", help: "Operations executed", labelNames: operationLabelNames },
+    fillLabelsFn: operationLabels,
+  });
+
   const plugin = (context: GatewayConfigContext): GatewayPlugin =>
     useMeshPrometheus({
       log: context.log,
@@ -169,11 +180,7 @@ export function createGatewayMetrics() {
       // Served by metricsEndpoint, which may require a token.
       endpoint: false,
       metrics: {
-        graphql_envelop_request: createCounter({
-          registry,
-          counter: { name: "graphql_envelop_request", help: "Operations executed", labelNames: operationLabelNames },
-          fillLabelsFn: operationLabels,
-        }),
+        graphql_envelop_request: operations,
         graphql_envelop_request_duration: createHistogram({
           registry,
           histogram: {
@@ -251,5 +258,11 @@ export function createGatewayMetrics() {
     };
   };
 
-  return { registry, plugin, endpoint };
+  /** A query answered from the response cache by the HTTP server, before the runtime (gateway/response-cache.ts): counted as the runtime counts one. */
+  const countServerAnswer = (operationName: string | undefined) => {
+    operations.counter.inc(operationLabels({ ...(operationName ? { operationName } : {}), operationType: "query" }));
+    responses.inc({ status: "200" });
+  };
+
+  return { registry, plugin, endpoint, countServerAnswer };
 }

@@ -22,9 +22,10 @@ import {
   refusal,
   refusalResponse,
   useNoSuggestions,
-  useRateLimit,
+  createRateLimit,
   useRequestBodyLimits,
   type GatewayLimits,
+  type RateLimit,
 } from "./limits.js";
 
 export interface PublicApiSettings {
@@ -167,10 +168,15 @@ function useIdeOff(graphqlEndpoint: string): GatewayPlugin {
 }
 
 /** The plugins that enforce the settings; after authentication, whose verified caller the rate limit keys on. */
-export function publicApiPlugins(settings: PublicApiSettings, graphqlEndpoint: string, subgraphTimeoutMs: number): GatewayPlugin[] {
+export function publicApiPlugins(
+  settings: PublicApiSettings,
+  graphqlEndpoint: string,
+  subgraphTimeoutMs: number,
+  rateLimit: RateLimit = createRateLimit(settings.limits),
+): GatewayPlugin[] {
   return [
     ...(settings.graphiql ? [] : [useIdeOff(graphqlEndpoint)]),
-    useRateLimit(settings.limits) as GatewayPlugin,
+    rateLimit.plugin as GatewayPlugin,
     useRequestBodyLimits(settings.limits),
     ...documentLimitPlugins(settings.limits, settings.documentCache),
     useNoSuggestions(),

@@ -12,7 +12,7 @@ import type { Driver } from "neo4j-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../platform/config.js";
 import { repoRoot } from "../platform/paths.js";
-import { postGraphQL, startStack, testDriver, testNeo4j, testReader, uniqueId, type TestStack } from "../test/helpers.js";
+import { postGraphQL, startStack, testDriver, testNeo4j, testReader, tokenFor, uniqueId, type TestStack } from "../test/helpers.js";
 import type { RunningGateway } from "./gateway.js";
 import { publicApiSettings, type PublicApiSettings } from "./public-api.js";
 
@@ -139,6 +139,38 @@ describe("the response cache", () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect((await postGraphQL(gateway.url, read)).body.data).toEqual({ organisations: [{ name: "Imported While Cached" }] });
+  });
+
+  it("sends a kept answer again from its HTTP server as the runtime sent it, under a new request id, counted and paid for in the rate limit", async () => {
+    const base = settings();
+    const limited = await stack.startGateway({ ...base, limits: { ...base.limits, rateLimit: { burst: 4, perSecond: 0.01 } } });
+    const caller = { sub: uniqueId("cache-rate"), roles: ["reader" as const] };
+    const authorization = `Bearer ${await tokenFor(caller)}`;
+    const ask = () =>
+      fetch(limited.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization },
+        body: JSON.stringify({ query: `{ organisations(where: { id: { eq: "companies-house" } }) { name } }` }),
+      });
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await ask());
+    const [first, second, third, fourth, refused] = answers;
+    const bodies = await Promise.all(answers.map((answer) => answer.text()));
+    // The first from execution, kept as the runtime sent it; the next three sent by the server itself.
+    for (const [i, answer] of [first!, second!, third!, fourth!].entries()) {
+      expect(answer.status).toBe(200);
+      expect(bodies[i]).toBe(bodies[0]);
+      expect(answer.headers.get("content-type")).toBe(first!.headers.get("content-type"));
+      expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+    expect(new Set(answers.map((answer) => answer.headers.get("x-request-id"))).size).toBe(5);
+    // Four tokens in the bucket: the fifth is refused, as it would be without the cache.
+    expect(refused!.status).toBe(429);
+    const metrics = await (await fetch(limited.url.replace(/graphql$/, "metrics"))).text();
+    expect(metrics).toMatch(/^graphql_gateway_response_cache_total\{result="hit"\} 3$/m);
+    // Counted as the runtime counts its own, with the gateway's first request (`{ __typename }`, made when it starts).
+    expect(metrics).toMatch(/^graphql_envelop_request\{operationName="Anonymous",operationType="query"\} 5$/m);
+    expect(metrics).toMatch(/^graphql_gateway_http_responses_total\{status="200"\} 5$/m);
   });
 
   it("keeps its answers within its entries and bytes however many distinct queries arrive", async () => {

@@ -28,8 +28,12 @@ import { getOperationAST, OperationTypeNode, print, type DocumentNode, type Exec
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import { LRUCache } from "lru-cache";
 import { createHash } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { Viewer } from "../platform/caller.js";
+import type { TokenVerifier } from "./auth.js";
+import type { RateLimit } from "./limits.js";
+import { executionListItems } from "./list-items.js";
 
 export interface ResponseCacheSettings {
   enabled: boolean;
@@ -68,14 +72,36 @@ export function visibilityOf(viewer: Viewer | undefined, documentText: string): 
 export const heapBytesPerCharacter = 4;
 const entryOverheadBytes = 500;
 
+/** An answer as the gateway sent it (status 200), to send again from the HTTP server with a new request id. */
+interface SentAnswer {
+  headers: [string, string][];
+  body: Buffer;
+  /** The list items the document may ask for, which a request pays the rate limit for (gateway/limits.ts). */
+  listItems: number;
+  operationName: string | undefined;
+}
+
 interface Entry {
   result: ExecutionResult;
   bytes: number;
+  /** By the request's Accept header: its answer as sent, once the runtime has sent it. */
+  sent?: Map<string, SentAnswer>;
 }
+
+/** The most ways (Accept headers) one answer is kept as sent. */
+const sentWaysPerEntry = 4;
+/** Headers each answer has its own of, or that the HTTP server sets. */
+const ownHeaders = new Set(["x-request-id", "content-length", "date", "connection", "keep-alive", "transfer-encoding"]);
+
+/** The graph's version read by the HTTP server for a request it then passed on (read after the request arrived, so the runtime may use it). */
+const versionReadAtServer = Symbol("graph version read at the server");
+type ServerRequest = IncomingMessage & { [versionReadAtServer]?: string; body?: Buffer };
 
 interface CacheContext {
   viewer?: Viewer | undefined;
-  params?: { query?: string | undefined };
+  params?: { query?: string | undefined; variables?: unknown; extensions?: unknown } | undefined;
+  request?: Request;
+  req?: ServerRequest;
 }
 
 const documentTexts = new WeakMap<DocumentNode, string>();
@@ -90,12 +116,72 @@ function documentText(document: DocumentNode, context: CacheContext): string {
   return text;
 }
 
+/** An answer's key: the graph's version, who may see what, and the request as the client sent it (its variables as sent: finer than as coerced, never coarser). */
+function keyOf(version: string, viewer: Viewer | undefined, text: string, operationName: string | null | undefined, variables: unknown): string {
+  return createHash("sha256")
+    .update(JSON.stringify([version, visibilityOf(viewer, text), operationName ?? "", variables ?? {}, text]))
+    .digest("base64url");
+}
+
+/** What the HTTP server needs to answer a kept query itself, as the runtime would. */
+export interface ServerAnswerOptions {
+  graphqlEndpoint: string;
+  verify: TokenVerifier;
+  payForKeptAnswer: RateLimit["payForKeptAnswer"];
+  maxBodyBytes: number;
+  /** Logs and counts the answer as the runtime's plugins do (gateway/observability.ts); the response carries the request id it returns. */
+  answered(req: IncomingMessage, started: number, operationName: string | undefined): string;
+}
+
+/** Answers a request from the cache and returns true, or returns false, having left the request for the runtime. */
+export type ServerAnswer = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export interface ResponseCache {
+  plugin: GatewayPlugin;
+  /** Given ServerAnswerOptions: kept answers sent by the HTTP server before the runtime sees the request. */
+  serverAnswer?: ServerAnswer;
+}
+
+/** The body, whole; on an error, what came. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolveBody) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.once("end", () => resolveBody(Buffer.concat(chunks)));
+    req.once("error", () => resolveBody(Buffer.concat(chunks)));
+  });
+}
+
+interface RequestParams {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** A request of one query document by its text, nothing else that could change its answer (no extensions, no documentId, no batch). */
+function plainParams(value: unknown): RequestParams | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const { query, operationName, variables, ...rest } = value as Record<string, unknown>;
+  if (typeof query !== "string" || Object.keys(rest).length > 0) return undefined;
+  if (operationName != null && typeof operationName !== "string") return undefined;
+  if (variables != null && (typeof variables !== "object" || Array.isArray(variables))) return undefined;
+  return value as RequestParams;
+}
+
 /**
  * The cache as a plugin, after authentication and after the limits and the rate limit (which a hit
  * pays as a miss does): at execution, a query's answer is looked up, and on a miss kept once
  * answered without errors. Hits and misses are counted in the gateway's registry.
+ *
+ * With `server`, the answer the runtime sent for a kept query (status 200, by the request's Accept
+ * header) is kept beside it, and the HTTP server sends it again itself for the same request (a POST
+ * of the same JSON fields, the same caller's visibility, the same version of the graph) without the
+ * runtime's request pipeline: after verifying the token and paying the rate limit as the runtime
+ * would, logged and counted as the runtime's plugins do. The limits need not run again: the kept
+ * answer's request, the same document and variables, passed them. Anything else (another content
+ * type, an Origin, which CORS answers, a body over 64 KB, a token refused) goes to the runtime.
  */
-export function useResponseCache(settings: ResponseCacheSettings, graphVersion: GraphVersion, registry: Registry): GatewayPlugin {
+export function useResponseCache(settings: ResponseCacheSettings, graphVersion: GraphVersion, registry: Registry, server?: ServerAnswerOptions): ResponseCache {
   const entries = new LRUCache<string, Entry>({
     max: settings.maxEntries,
     maxSize: settings.maxBytes,
@@ -125,26 +211,34 @@ export function useResponseCache(settings: ResponseCacheSettings, graphVersion: 
     },
   });
 
-  return {
+  /** Requests whose answer comes from (or goes to) the cache under this key; null when a request runs more than one operation (a batch). */
+  const marked = new WeakMap<Request, { key: string; listItems: number; operationName: string | undefined } | null>();
+  const mark = (context: CacheContext, key: string, args: ExecutionArgs) => {
+    const request = context.request;
+    if (!server || !request || request.method !== "POST" || context.params?.extensions !== undefined) return;
+    const operationName = getOperationAST(args.document, args.operationName)?.name?.value ?? args.operationName ?? undefined;
+    marked.set(request, marked.has(request) ? null : { key, listItems: executionListItems(args).items, operationName });
+  };
+
+  const plugin: GatewayPlugin = {
     async onExecute({ args, setResultAndStopExecution }) {
       const { document, operationName, variableValues } = args as ExecutionArgs;
       if (getOperationAST(document, operationName)?.operation !== OperationTypeNode.QUERY) return undefined;
       const context = (args as ExecutionArgs).contextValue as CacheContext;
       let version: string;
       try {
-        version = await graphVersion();
+        version = context.req?.[versionReadAtServer] ?? (await graphVersion());
       } catch {
         // Unknown: a kept answer could be stale, and one kept now could not be told from it.
         lookups.inc({ result: "skipped" });
         return undefined;
       }
       const text = documentText(document, context);
-      const key = createHash("sha256")
-        .update(JSON.stringify([version, visibilityOf(context.viewer, text), operationName ?? "", variableValues ?? {}, text]))
-        .digest("base64url");
+      const key = keyOf(version, context.viewer, text, operationName, context.params ? context.params.variables : variableValues);
       const kept = entries.get(key);
       if (kept) {
         lookups.inc({ result: "hit" });
+        mark(context, key, args);
         setResultAndStopExecution(kept.result);
         return undefined;
       }
@@ -156,8 +250,68 @@ export function useResponseCache(settings: ResponseCacheSettings, graphVersion: 
           const answer = result as ExecutionResult;
           if (answer.errors?.length || answer.data == null) return;
           entries.set(key, { result: answer, bytes: entryOverheadBytes + JSON.stringify(answer).length * heapBytesPerCharacter });
+          mark(context, key, args);
         },
       };
     },
+    async onResponse({ request, response }) {
+      const kept = marked.get(request);
+      if (!kept || response.status !== 200 || response.headers.has("set-cookie") || response.headers.has("content-encoding")) return;
+      const entry = entries.peek(kept.key);
+      const accept = request.headers.get("accept") ?? "";
+      if (!entry || entry.sent?.has(accept) || (entry.sent?.size ?? 0) >= sentWaysPerEntry) return;
+      const headers: [string, string][] = [];
+      response.headers.forEach((value, name) => void (ownHeaders.has(name) ? undefined : headers.push([name, value])));
+      const body = Buffer.from(await response.clone().arrayBuffer());
+      const sent = new Map(entry.sent).set(accept, {
+        headers,
+        body,
+        listItems: kept.listItems,
+        operationName: kept.operationName,
+      });
+      // Counted in the same bound: set again, the entry is sized again (and dropped if it no longer fits).
+      if (entries.peek(kept.key) === entry) entries.set(kept.key, { ...entry, sent, bytes: entry.bytes + body.length + entryOverheadBytes });
+    },
   };
+  return { plugin, ...(server ? { serverAnswer: serverAnswerOf(server) } : {}) };
+
+  function serverAnswerOf(options: ServerAnswerOptions): ServerAnswer {
+    return async (req: ServerRequest, res) => {
+      if (entries.size === 0 || req.method !== "POST" || req.url !== options.graphqlEndpoint) return false;
+      const { headers } = req;
+      const type = (headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+      const declared = headers["content-length"] ?? "";
+      if (type !== "application/json" || headers.origin !== undefined || headers["content-encoding"] !== undefined || !/^\d+$/.test(declared)) return false;
+      const length = Number(declared);
+      if (length === 0 || length > Math.min(options.maxBodyBytes, 65_536)) return false;
+      const started = performance.now();
+      const body = await readBody(req);
+      // The runtime reads the body from here when the request goes on to it (@whatwg-node/server).
+      req.body = body;
+      let params: RequestParams | undefined;
+      try {
+        params = plainParams(JSON.parse(body.toString("utf8")));
+      } catch {
+        return false;
+      }
+      if (!params || /^\s*mutation\b/.test(params.query)) return false;
+      let viewer: Viewer | undefined;
+      let version: string;
+      try {
+        viewer = await options.verify(typeof headers.authorization === "string" ? headers.authorization : null);
+        version = await graphVersion();
+      } catch {
+        return false;
+      }
+      req[versionReadAtServer] = version;
+      const entry = entries.get(keyOf(version, viewer, params.query, params.operationName, params.variables));
+      const sent = entry?.sent?.get(headers.accept ?? "");
+      if (!sent || !options.payForKeptAnswer(viewer, req, sent.listItems)) return false;
+      lookups.inc({ result: "hit" });
+      const requestId = options.answered(req, started, sent.operationName);
+      res.writeHead(200, { ...Object.fromEntries(sent.headers), "x-request-id": requestId, "content-length": String(sent.body.length) });
+      res.end(sent.body);
+      return true;
+    };
+  }
 }
