@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { GatewayConfigBase, GatewayPlugin } from "@graphql-hive/gateway-runtime";
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import type { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 
 type CorsOption = GatewayConfigBase<Record<string, unknown>>["cors"];
 
@@ -97,14 +97,20 @@ export function setSecurityHeaders(response: ServerResponse): void {
 
 /**
  * The IDE's renderer, remembering the policy of the page it renders (the same page for the same
- * options, so its 9 MB are hashed once), and the plugin that sends that policy with it.
+ * options, so its 9 MB are hashed once), and the plugin that sends that policy with it. The renderer's
+ * module (its page's 9 MB, and 18 MB more as the module's source) is loaded when the IDE is first
+ * opened: a gateway nobody opens it on, or with the IDE off, never holds it.
  */
-export function ideWithContentSecurityPolicy(graphqlEndpoint: string): { render: typeof renderGraphiQL; plugin: GatewayPlugin } {
+export function ideWithContentSecurityPolicy(graphqlEndpoint: string): {
+  render: (options: Parameters<typeof renderGraphiQL>[0]) => Promise<string>;
+  plugin: GatewayPlugin;
+} {
   let rendered: { key: string; html: string; policy: string } | undefined;
   return {
-    render: (options) => {
+    render: async (options) => {
       const key = JSON.stringify(options ?? {});
       if (rendered?.key !== key) {
+        const { renderGraphiQL } = await import("@graphql-yoga/render-graphiql");
         const html = renderGraphiQL(options);
         rendered = { key, html, policy: ideContentSecurityPolicy(inlineScriptHashes(html)) };
       }
