@@ -60,7 +60,8 @@ function rootFieldText(root: "Query" | "Mutation", field: GraphQLField<unknown, 
   const named = getNamedType(field.type).name;
   if (root === "Query") {
     const nullable = isNonNullType(field.type) ? field.type.ofType : field.type;
-    if (isListType(nullable)) return `${named} nodes matching \`where\`, in the order of \`sort\`, \`limit\` at a time from \`offset\`.`;
+    if (isListType(nullable))
+      return `${named} nodes matching \`where\`, in the order of \`sort\`, at most \`limit\`; to page through them, \`${field.name}Connection\`.`;
     if (named.endsWith("Connection"))
       return `The same as a cursor connection: a page of edges (\`first\`, \`after\`), their \`totalCount\` and an \`aggregate\` of the nodes matching \`where\`.`;
     return undefined;

@@ -19,6 +19,9 @@ import {
   isObjectType,
   isInterfaceType,
   type ArgumentNode,
+  type ConstDirectiveNode,
+  type FieldDefinitionNode,
+  type InputValueDefinitionNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -246,10 +249,17 @@ export function handWrittenFields(resolvers: IResolvers | undefined): Set<string
 export const sizeRule = (defaultSize: number, max: number): string =>
   `${defaultSize.toLocaleString("en-GB")} by default (and for 0), at most ${max.toLocaleString("en-GB")}; more is refused.`;
 
+/** The cursor connection beside a generated list (`organisations` → `organisationsConnection`), if its type has one. */
+export function connectionBeside(type: GraphQLObjectType, list: string): string | undefined {
+  const name = `${list}Connection`;
+  return type.getFields()[name] ? name : undefined;
+}
+
 /**
  * Writes each generated list's bounds into the description of its size argument (`limit`, or a
  * connection's `first`), as the hand-written pages' descriptions give theirs, so the IDE shows every
- * list's default and maximum. Before the subgraph's SDL is printed for the gateway.
+ * list's default and maximum, and points a list's `limit` to the connection beside it for paging.
+ * Before the subgraph's SDL is printed for the gateway.
  */
 export function describeListBounds(schema: GraphQLSchema, bounds: ArgumentBounds): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
@@ -260,7 +270,45 @@ export function describeListBounds(schema: GraphQLSchema, bounds: ArgumentBounds
       const argument = field.args.find((a) => a.name === paging.size);
       if (!argument || argument.description) continue;
       const what = paging.connection ? "How many edges a page holds" : "How many to give";
-      describe(type, field.name, argument.name, `${what}: ${sizeRule(paging.bounds.default, paging.bounds.max)}`);
+      const connection = paging.connection ? undefined : connectionBeside(type, field.name);
+      const paged = connection ? ` To page through them, use \`${connection}\` (\`first\`, \`after\`).` : "";
+      describe(type, field.name, argument.name, `${what}: ${sizeRule(paging.bounds.default, paging.bounds.max)}${paged}`);
+    }
+  }
+  return schema;
+}
+
+/** Why `offset` is deprecated, as the IDE and introspection say it. */
+export const offsetDeprecation = "Page with the connection beside this list (`first`, `after`): the one paging style of this API.";
+
+const deprecated = (reason: string): ConstDirectiveNode => ({
+  kind: Kind.DIRECTIVE,
+  name: { kind: Kind.NAME, value: "deprecated" },
+  arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "reason" }, value: { kind: Kind.STRING, value: reason } }],
+});
+
+/**
+ * One paging style: cursor connections (`first`, `after`), as the analyses' pages and the generated
+ * connections have. The generated lists keep a bounded `limit`, for a first look, and their `offset`
+ * is deprecated (introspection and the IDE leave it out unless asked), for the connection beside each
+ * list. It is deprecated rather than removed while the repository's abuse benchmarks and cache tests
+ * still send it; they are the last users.
+ */
+export function deprecateListOffsets(schema: GraphQLSchema, bounds: ArgumentBounds): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      const paging = pagingOf(type.name, field, bounds);
+      const offset = field.args.find((a) => a.name === "offset");
+      if (paging?.kind !== "nodes" || paging.connection || !offset || offset.deprecationReason || !connectionBeside(type, field.name)) continue;
+      offset.deprecationReason = offsetDeprecation;
+      const withDirective = <N extends InputValueDefinitionNode>(node: N): N =>
+        node.name.value === "offset" ? { ...node, directives: [...(node.directives ?? []), deprecated(offsetDeprecation)] } : node;
+      if (offset.astNode) (offset as { astNode: InputValueDefinitionNode }).astNode = withDirective(offset.astNode);
+      const onField = (node: FieldDefinitionNode) => (node.name.value === field.name ? { ...node, arguments: node.arguments?.map(withDirective) } : node);
+      if (field.astNode) (field as { astNode: FieldDefinitionNode }).astNode = onField(field.astNode);
+      if (type.astNode) type.astNode = { ...type.astNode, fields: type.astNode.fields?.map(onField) };
+      type.extensionASTNodes = type.extensionASTNodes.map((node) => ({ ...node, fields: node.fields?.map(onField) }));
     }
   }
   return schema;

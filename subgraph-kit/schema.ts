@@ -19,9 +19,10 @@ import { holdEditorsToTheirOwn, type EditorHolds } from "./mutations/editor-hold
 import type { SubgraphPolicy } from "./policy.js";
 import { followedBySummaries } from "./mutations/summaries.js";
 import { describeGeneratedFields } from "./descriptions.js";
-import { boundListArguments, describeListBounds, handWrittenFields, listBoundsByType } from "./paging.js";
+import { boundListArguments, deprecateListOffsets, describeListBounds, handWrittenFields, listBoundsByType } from "./paging.js";
 import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
 import { subgraphTypeDefs } from "./type-defs.js";
+import { serveOnePageInfo, withPageInfoStandIn } from "./page-info.js";
 
 /** A subgraph's hand-written resolvers (typed by its generated resolver types), as @neo4j/graphql merges them over its own. */
 export type SubgraphResolvers = IResolvers;
@@ -66,6 +67,11 @@ const listsOf = ({ typeDefs, resolvers }: SchemaStepInput) => ({ lists: listBoun
 
 export const schemaSteps: readonly SchemaStep[] = [
   {
+    name: "serve one page info",
+    why: "@neo4j/graphql reserves the name PageInfo, so it reads the declared one under another name; the analyses' pages and the generated connections then share the generated PageInfo, with the declared descriptions.",
+    apply: (schema) => serveOnePageInfo(schema),
+  },
+  {
     name: "share aggregate selections",
     why: "@neo4j/graphql generates the same aggregate result types in every subgraph and marks most, not all, @shareable; composition refuses the rest.",
     apply: (schema) => shareAggregateSelections(schema),
@@ -94,6 +100,11 @@ export const schemaSteps: readonly SchemaStep[] = [
     name: "describe list bounds",
     why: "@neo4j/graphql's `limit` and `first` say nothing of their default and maximum; the IDE shows them, as the hand-written pages' descriptions do.",
     apply: onACopy((schema, input) => describeListBounds(schema, listsOf(input))),
+  },
+  {
+    name: "one paging style",
+    why: "@neo4j/graphql pages its lists by `limit` and `offset` and its connections by `first` and `after`, as the analyses do; `offset` is deprecated for the connection beside each list.",
+    apply: onACopy((schema, input) => deprecateListOffsets(schema, listsOf(input))),
   },
   {
     name: "refresh the service SDL",
@@ -176,7 +187,7 @@ export function schemaStepInput(options: SubgraphSchemaOptions): SchemaStepInput
 /** @neo4j/graphql over the subgraph's type definitions, as every subgraph here configures it. */
 export function neo4jGraphQLOf(options: SubgraphSchemaOptions): Neo4jGraphQL {
   return new Neo4jGraphQL({
-    typeDefs: subgraphTypeDefs(options.name),
+    typeDefs: withPageInfoStandIn(subgraphTypeDefs(options.name)),
     driver: options.graphqlDriver ?? options.driver,
     // A new API: only the current filter and mutation syntax, none of the deprecated aliases.
     features: {

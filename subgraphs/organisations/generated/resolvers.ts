@@ -144,7 +144,7 @@ export type ChangePage = {
   /** This page's changes, oldest first. */
   edges: Array<ChangeEdge>;
   /** Whether there are more, and the cursor to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** One change on a page. */
@@ -220,7 +220,7 @@ export type OrganisationLinkPage = {
   /** This page's items, in the field's order. */
   edges: Array<OrganisationLinkEdge>;
   /** Whether pages follow or come before this one, and the cursors to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** One link on a page, with its cursor. */
@@ -432,9 +432,9 @@ export type OrganisationState = {
   source?: Maybe<Scalars['String']['output']>;
 };
 
-/** Where a page of an analysis list sits: pass `endCursor` as `after` for the next page. */
-export type AnalysisPageInfo = {
-  __typename?: 'AnalysisPageInfo';
+/** Where a page sits in its list (of a connection or an analysis): pass `endCursor` as `after` for the next page. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
   /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
   /** Whether items come before this page. */
@@ -619,7 +619,7 @@ export type ResolversTypes = {
   OrganisationClosedStatus: ResolverTypeWrapper<RowOf<OrganisationClosedStatus>>;
   Organisation: ResolverTypeWrapper<RowOf<Organisation>>;
   OrganisationState: ResolverTypeWrapper<RowOf<OrganisationState>>;
-  AnalysisPageInfo: ResolverTypeWrapper<RowOf<AnalysisPageInfo>>;
+  PageInfo: ResolverTypeWrapper<RowOf<PageInfo>>;
   OrganisationStatus: ResolverTypeWrapper<RowOf<OrganisationStatus>>;
   OrganisationType: ResolverTypeWrapper<RowOf<OrganisationType>>;
 };
@@ -645,7 +645,7 @@ export type ResolversParentTypes = {
   DepartmentMatrix: RowOf<DepartmentMatrix>;
   Organisation: RowOf<Organisation | FederationReferenceTypes['Organisation']>;
   OrganisationState: RowOf<OrganisationState>;
-  AnalysisPageInfo: RowOf<AnalysisPageInfo>;
+  PageInfo: RowOf<PageInfo>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -687,7 +687,7 @@ export type ChangeSubjectResolvers<ContextType = SubgraphContext, ParentType ext
 export type ChangePageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ChangePage'] = ResolversParentTypes['ChangePage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['ChangeEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type ChangeEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ChangeEdge'] = ResolversParentTypes['ChangeEdge']> = {
@@ -722,7 +722,7 @@ export type LinkEvidenceResolvers<ContextType = SubgraphContext, ParentType exte
 export type OrganisationLinkPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['OrganisationLinkPage'] = ResolversParentTypes['OrganisationLinkPage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['OrganisationLinkEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type OrganisationLinkEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['OrganisationLinkEdge'] = ResolversParentTypes['OrganisationLinkEdge']> = {
@@ -792,7 +792,7 @@ export type OrganisationStateResolvers<ContextType = SubgraphContext, ParentType
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type AnalysisPageInfoResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AnalysisPageInfo'] = ResolversParentTypes['AnalysisPageInfo']> = {
+export type PageInfoResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -815,6 +815,6 @@ export type Resolvers<ContextType = SubgraphContext> = {
   DepartmentMatrix?: DepartmentMatrixResolvers<ContextType>;
   Organisation?: OrganisationResolvers<ContextType>;
   OrganisationState?: OrganisationStateResolvers<ContextType>;
-  AnalysisPageInfo?: AnalysisPageInfoResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
 };
 

@@ -146,7 +146,7 @@ export type AuditEventPage = {
   /** This page's items, in the field's order. */
   edges: Array<AuditEventEdge>;
   /** Whether pages follow or come before this one, and the cursors to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** One audit event on a page, with its cursor. */
@@ -181,7 +181,7 @@ export type BrokerPage = {
   /** This page's items, in the field's order. */
   edges: Array<BrokerEdge>;
   /** Whether pages follow or come before this one, and the cursors to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** One broker on a page, with its cursor. */
@@ -509,9 +509,9 @@ export type OrganisationPeopleArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** Where a page of an analysis list sits: pass `endCursor` as `after` for the next page. */
-export type AnalysisPageInfo = {
-  __typename?: 'AnalysisPageInfo';
+/** Where a page sits in its list (of a connection or an analysis): pass `endCursor` as `after` for the next page. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
   /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
   /** Whether items come before this page. */
@@ -718,7 +718,7 @@ export type ResolversTypes = {
   ProfessionHeld: ResolverTypeWrapper<RowOf<ProfessionHeld>>;
   Membership: ResolverTypeWrapper<RowOf<Membership>>;
   Organisation: ResolverTypeWrapper<RowOf<Organisation>>;
-  AnalysisPageInfo: ResolverTypeWrapper<RowOf<AnalysisPageInfo>>;
+  PageInfo: ResolverTypeWrapper<RowOf<PageInfo>>;
   OrganisationStatus: ResolverTypeWrapper<RowOf<OrganisationStatus>>;
   OrganisationType: ResolverTypeWrapper<RowOf<OrganisationType>>;
 };
@@ -753,7 +753,7 @@ export type ResolversParentTypes = {
   ProfessionHeld: RowOf<ProfessionHeld>;
   Membership: RowOf<Membership>;
   Organisation: RowOf<Organisation | FederationReferenceTypes['Organisation']>;
-  AnalysisPageInfo: RowOf<AnalysisPageInfo>;
+  PageInfo: RowOf<PageInfo>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -796,7 +796,7 @@ export type AuditChangeResolvers<ContextType = SubgraphContext, ParentType exten
 export type AuditEventPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AuditEventPage'] = ResolversParentTypes['AuditEventPage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type AuditEventEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = {
@@ -815,7 +815,7 @@ export type BrokerResolvers<ContextType = SubgraphContext, ParentType extends Re
 export type BrokerPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['BrokerPage'] = ResolversParentTypes['BrokerPage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['BrokerEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type BrokerEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['BrokerEdge'] = ResolversParentTypes['BrokerEdge']> = {
@@ -961,7 +961,7 @@ export type OrganisationResolvers<ContextType = SubgraphContext, ParentType exte
   people?: Resolver<Maybe<Array<ResolversTypes['Person']>>, ParentType, ContextType, RequireFields<OrganisationPeopleArgs, 'limit'>>;
 };
 
-export type AnalysisPageInfoResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AnalysisPageInfo'] = ResolversParentTypes['AnalysisPageInfo']> = {
+export type PageInfoResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -992,6 +992,6 @@ export type Resolvers<ContextType = SubgraphContext> = {
   ProfessionHeld?: ProfessionHeldResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
   Organisation?: OrganisationResolvers<ContextType>;
-  AnalysisPageInfo?: AnalysisPageInfoResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
 };
 

@@ -273,7 +273,7 @@ export type StagePeoplePage = {
   /** This page's items, in the field's order. */
   edges: Array<StagePersonEdge>;
   /** Whether pages follow or come before this one, and the cursors to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** A person working on a stage, with their role there and what they bring. */
@@ -352,7 +352,7 @@ export type HandoffPage = {
   /** This page's items, in the field's order. */
   edges: Array<HandoffEdge>;
   /** Whether pages follow or come before this one, and the cursors to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** One hand-off on a page, with its cursor. */
@@ -385,7 +385,7 @@ export type ServiceHandoffsPage = {
   /** This page's items, in the field's order. */
   edges: Array<ServiceHandoffsEdge>;
   /** Whether pages follow or come before this one, and the cursors to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** One service on a page, with its cursor. */
@@ -435,7 +435,7 @@ export type GapPage = {
   /** This page's items, in the field's order. */
   edges: Array<GapEdge>;
   /** Whether pages follow or come before this one, and the cursors to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** One gap on a page, with its cursor. */
@@ -474,7 +474,7 @@ export type OwnershipScorecardPage = {
   /** This page's scorecards, most services first. */
   edges: Array<OwnershipScorecardEdge>;
   /** Whether more follow, and the cursor to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** One department's scorecard in a page. */
@@ -514,7 +514,7 @@ export type ServiceCountPage = {
   /** This page's groups, most services first. */
   edges: Array<ServiceCountEdge>;
   /** Whether more follow, and the cursor to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** One group's count in a page. */
@@ -545,7 +545,7 @@ export type ServiceListingPage = {
   /** This page's services, by name. */
   edges: Array<ServiceListingEdge>;
   /** Whether more follow, and the cursor to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** One service in a page. */
@@ -624,7 +624,7 @@ export type SearchPage = {
   /** This page's items, in the field's order. */
   edges: Array<SearchEdge>;
   /** Whether pages follow or come before this one, and the cursors to ask for them. */
-  pageInfo: AnalysisPageInfo;
+  pageInfo: PageInfo;
 };
 
 /** One hit on a page, with its cursor. */
@@ -990,9 +990,9 @@ export type Profession = {
   family?: Maybe<Scalars['String']['output']>;
 };
 
-/** Where a page of an analysis list sits: pass `endCursor` as `after` for the next page. */
-export type AnalysisPageInfo = {
-  __typename?: 'AnalysisPageInfo';
+/** Where a page sits in its list (of a connection or an analysis): pass `endCursor` as `after` for the next page. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
   /** Whether more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
   /** Whether items come before this page. */
@@ -1230,7 +1230,7 @@ export type ResolversTypes = {
   Community: ResolverTypeWrapper<RowOf<Community>>;
   CommunityKind: ResolverTypeWrapper<RowOf<CommunityKind>>;
   Profession: ResolverTypeWrapper<RowOf<Profession>>;
-  AnalysisPageInfo: ResolverTypeWrapper<RowOf<AnalysisPageInfo>>;
+  PageInfo: ResolverTypeWrapper<RowOf<PageInfo>>;
   OrganisationStatus: ResolverTypeWrapper<RowOf<OrganisationStatus>>;
   OrganisationType: ResolverTypeWrapper<RowOf<OrganisationType>>;
 };
@@ -1286,7 +1286,7 @@ export type ResolversParentTypes = {
   StageRole: RowOf<StageRole>;
   Community: RowOf<Community | FederationReferenceTypes['Community']>;
   Profession: RowOf<Profession | FederationReferenceTypes['Profession']>;
-  AnalysisPageInfo: RowOf<AnalysisPageInfo>;
+  PageInfo: RowOf<PageInfo>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -1342,7 +1342,7 @@ export type StageResponsibilityResolvers<ContextType = SubgraphContext, ParentTy
 export type StagePeoplePageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['StagePeoplePage'] = ResolversParentTypes['StagePeoplePage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['StagePersonEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type StagePersonEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['StagePersonEdge'] = ResolversParentTypes['StagePersonEdge']> = {
@@ -1383,7 +1383,7 @@ export type HandoffResolvers<ContextType = SubgraphContext, ParentType extends R
 export type HandoffPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['HandoffPage'] = ResolversParentTypes['HandoffPage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['HandoffEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type HandoffEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['HandoffEdge'] = ResolversParentTypes['HandoffEdge']> = {
@@ -1401,7 +1401,7 @@ export type ServiceHandoffsResolvers<ContextType = SubgraphContext, ParentType e
 export type ServiceHandoffsPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceHandoffsPage'] = ResolversParentTypes['ServiceHandoffsPage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['ServiceHandoffsEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type ServiceHandoffsEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceHandoffsEdge'] = ResolversParentTypes['ServiceHandoffsEdge']> = {
@@ -1422,7 +1422,7 @@ export type GapResolvers<ContextType = SubgraphContext, ParentType extends Resol
 export type GapPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['GapPage'] = ResolversParentTypes['GapPage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['GapEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type GapEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['GapEdge'] = ResolversParentTypes['GapEdge']> = {
@@ -1443,7 +1443,7 @@ export type OwnershipScorecardResolvers<ContextType = SubgraphContext, ParentTyp
 export type OwnershipScorecardPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['OwnershipScorecardPage'] = ResolversParentTypes['OwnershipScorecardPage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['OwnershipScorecardEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type OwnershipScorecardEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['OwnershipScorecardEdge'] = ResolversParentTypes['OwnershipScorecardEdge']> = {
@@ -1460,7 +1460,7 @@ export type ServiceCountResolvers<ContextType = SubgraphContext, ParentType exte
 export type ServiceCountPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceCountPage'] = ResolversParentTypes['ServiceCountPage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['ServiceCountEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type ServiceCountEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceCountEdge'] = ResolversParentTypes['ServiceCountEdge']> = {
@@ -1477,7 +1477,7 @@ export type ServiceListingResolvers<ContextType = SubgraphContext, ParentType ex
 export type ServiceListingPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceListingPage'] = ResolversParentTypes['ServiceListingPage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['ServiceListingEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type ServiceListingEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ServiceListingEdge'] = ResolversParentTypes['ServiceListingEdge']> = {
@@ -1511,7 +1511,7 @@ export type NameHeldResolvers<ContextType = SubgraphContext, ParentType extends 
 export type SearchPageResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SearchPage'] = ResolversParentTypes['SearchPage']> = {
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['AnalysisPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type SearchEdgeResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SearchEdge'] = ResolversParentTypes['SearchEdge']> = {
@@ -1660,7 +1660,7 @@ export type ProfessionResolvers<ContextType = SubgraphContext, ParentType extend
   family?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type AnalysisPageInfoResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['AnalysisPageInfo'] = ResolversParentTypes['AnalysisPageInfo']> = {
+export type PageInfoResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1712,6 +1712,6 @@ export type Resolvers<ContextType = SubgraphContext> = {
   StageRole?: StageRoleResolvers<ContextType>;
   Community?: CommunityResolvers<ContextType>;
   Profession?: ProfessionResolvers<ContextType>;
-  AnalysisPageInfo?: AnalysisPageInfoResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
 };
 
