@@ -76,12 +76,47 @@ describe("known value sets as enums", () => {
     }
   });
 
-  it("refuses a value outside the set written in the document, naming the enum and the value", async () => {
-    // GraphQL's own validation refuses a literal before anything runs (its code is GRAPHQL_VALIDATION_FAILED, not BAD_USER_INPUT).
-    const { status, body } = await postGraphQL(stack.gateway.url, '{ organisations(where: { status: { eq: "live" } }) { id } }');
+  it.each([
+    [
+      "a string for an enum, inside a filter",
+      '{ organisations(where: { status: { eq: "live" } }) { id } }',
+      'Argument "where" of "organisations" got invalid value "live" at "where.status.eq"; Enum "OrganisationStatus" cannot represent non-enum value: "live".',
+    ],
+    [
+      "a name outside the set, in a list inside a filter",
+      "{ organisations(where: { type: { in: [MINISTERIAL_DEPARTMENT, AGENCY] } }) { id } }",
+      'Argument "where" of "organisations" got invalid value AGENCY at "where.type.in[1]"; Value "AGENCY" does not exist in "OrganisationType" enum.',
+    ],
+    [
+      "a misspelt name in a list argument, nested under an alias",
+      '{ map: journey(serviceId: "starting-a-business", lanes: [FRONTSTAG]) { asAt } }',
+      'Argument "lanes" of "journey" got invalid value FRONTSTAG at "lanes[0]"; Value "FRONTSTAG" does not exist in "Lane" enum.',
+    ],
+    [
+      "a name outside the set as the whole argument",
+      "{ serviceCounts(by: COLOUR) { totalCount } }",
+      'Argument "by" of "serviceCounts" got invalid value COLOUR; Value "COLOUR" does not exist in "ServiceGrouping" enum.',
+    ],
+  ])("refuses %s written in the document as a variable is refused: BAD_USER_INPUT naming the argument and the path", async (_case, query, message) => {
+    const { status, body } = await postGraphQL(stack.gateway.url, query);
     expect(status).toBe(400);
-    expect(body.errors?.map((e) => [e.extensions?.["code"], e.message])).toEqual([
-      ["GRAPHQL_VALIDATION_FAILED", 'Enum "OrganisationStatus" cannot represent non-enum value: "live".'],
-    ]);
+    expect(body.data ?? null).toBeNull();
+    const argument = message.slice('Argument "'.length, message.indexOf('"', 'Argument "'.length));
+    expect(body.errors?.map((e) => [e.extensions?.["code"], e.extensions?.["argument"], e.message])).toEqual([["BAD_USER_INPUT", argument, message]]);
+  });
+
+  it("refuses the same value the same way, with the same code, written in the document or given as a variable", async () => {
+    const literal = await postGraphQL(stack.gateway.url, '{ organisations(where: { status: { eq: "live" } }) { id } }');
+    const variable = await postGraphQL(stack.gateway.url, "query ($s: OrganisationStatus) { organisations(where: { status: { eq: $s } }) { id } }", {
+      s: "live",
+    });
+    expect(literal.status).toBe(variable.status);
+    expect(literal.body.errors?.map((e) => e.extensions?.["code"])).toEqual(variable.body.errors?.map((e) => e.extensions?.["code"]));
+  });
+
+  it("leaves GraphQL's own errors for what is not a value: an input field the filter does not have", async () => {
+    const { status, body } = await postGraphQL(stack.gateway.url, '{ organisations(where: { colour: { eq: "red" } }) { id } }');
+    expect(status).toBe(400);
+    expect(body.errors?.map((e) => e.extensions?.["code"])).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
   });
 });

@@ -16,6 +16,7 @@ import type { DashboardSignIn, SubgraphName } from "../platform/config.js";
 import { createDashboardHandler } from "./dashboard-route.js";
 import { useAuthentication, type TokenVerifier } from "./auth.js";
 import { useStrictDates } from "./dates.js";
+import { useLiteralsRefusedAsVariables } from "./literal-errors.js";
 import { useGraphExport } from "./export-route.js";
 import { useAnalysisCsv } from "./analysis-csv-route.js";
 import { useThenAliases } from "./then-alias.js";
@@ -178,6 +179,8 @@ export function createGateway(options: GatewayOptions): GatewayRuntime {
       metrics.plugin(context),
       useAuthentication(options.auth.verify, options.auth.subgraphSecret),
       useStrictDates(),
+      // A literal that does not fit its argument is refused as a variable would be, naming the argument.
+      useLiteralsRefusedAsVariables(),
       // Each mutation field is a subgraph request, and stored on its own: one per request (docs/adr/0006).
       useOneMutationField(),
       useThenAliases(),
