@@ -1,17 +1,20 @@
 /**
- * npm start: the whole stack on this machine. Neo4j (local unless NEO4J_URI is set), the schema
- * migration, the demo data when the graph is empty, then the three subgraphs and the gateway, each
- * as its own process. Ctrl-C stops everything it started.
+ * npm start: the whole stack on this machine. The dashboard's bundle, Neo4j (local unless NEO4J_URI
+ * is set) and the demo sign-in provider at once; then the schema migration and the demo data when
+ * the graph is empty; the three subgraphs, each as its own process, as soon as Neo4j answers with
+ * data in it (during the migration) or once the demo data is in; the gateway as soon as the bundle
+ * is built. Ends with how long each step took. Ctrl-C stops everything it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { Neo4jGraphQL } from "@neo4j/graphql";
-import { configuredSubgraphPorts, loadConfig, subgraphNames, type Config } from "../platform/config.js";
+import { configuredSubgraphPorts, loadConfig, neo4jUri, subgraphNames, type Config } from "../platform/config.js";
+import { buildDashboard } from "../dashboard/build.js";
 import { ensureNeo4j } from "../graph/local-neo4j.js";
 import { serverNodeArgs } from "../platform/server-process.js";
-import { createDriver, Neo4jUnavailableError } from "../graph/neo4j.js";
-import { checkAndMigrate } from "../graph/migrate.js";
+import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../graph/neo4j.js";
+import { migrate } from "../graph/migrate.js";
 import { repoRoot } from "../platform/paths.js";
 import { apiAudience, demoProviderSettings, signDemoToken } from "../identity-provider/demo.js";
 import type { DemoUser } from "../identity-provider/provider.js";
@@ -74,16 +77,25 @@ async function waitForHealth(label: string, url: string, timeoutMs = 60_000): Pr
   throw new Error(`${label} did not become healthy at ${url} within ${timeoutMs / 1000} s`);
 }
 
-async function prepareGraph(uri: string, settings: Config): Promise<void> {
+/**
+ * Checks and migrates the graph, and loads the demo data when it is empty. `whenServable` is called
+ * as soon as the subgraphs may start: at once for a graph with data (each subgraph checks and
+ * migrates it too, with the same idempotent statements), after the demo data for an empty one.
+ */
+async function prepareGraph(uri: string, settings: Config, whenServable: () => void): Promise<void> {
   const driver = createDriver(settings, uri);
   try {
     const neoSchema = new Neo4jGraphQL({ typeDefs: subgraphTypeDefs("organisations"), driver });
-    await checkAndMigrate(driver, uri, settings.NEO4J_DATABASE, { neoSchema });
-    if (await graphIsEmpty(driver, settings.NEO4J_DATABASE)) {
+    await assertNeo4jReady(driver, uri, neoSchema);
+    const empty = await graphIsEmpty(driver, settings.NEO4J_DATABASE);
+    if (!empty) whenServable();
+    await migrate(driver, settings.NEO4J_DATABASE);
+    if (empty) {
       console.log("The graph is empty: loading the demo data…");
       const started = performance.now();
       const summary = await seedDemoData(driver, settings.NEO4J_DATABASE);
       console.log(`Loaded ${describeSeed(summary, (performance.now() - started) / 1000)}.`);
+      whenServable();
     }
   } finally {
     await driver.close();
@@ -110,25 +122,33 @@ ${lines}
 `;
 }
 
-try {
-  const neo4j = await ensureNeo4j(config);
-  stopNeo4j = () => neo4j.stop();
-  void neo4j.exited?.then(() => {
-    if (!shuttingDown) {
-      console.error("The local Neo4j stopped; stopping the stack.");
-      void shutdown(1);
-    }
-  });
-  await prepareGraph(neo4j.uri, config);
+/** How long each step took, for the line `npm start` ends with (bench/start.ts reads it). */
+const started = performance.now();
+const stepTimes: string[] = [];
+async function timed<T>(step: string, run: () => Promise<T>): Promise<T> {
+  const from = performance.now();
+  const result = await run();
+  stepTimes.push(`${step} ${((performance.now() - from) / 1000).toFixed(1)} s (done at ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  return result;
+}
 
-  const env: Record<string, string> = { NEO4J_URI: neo4j.uri, SUBGRAPH_SECRET: config.SUBGRAPH_SECRET ?? randomBytes(32).toString("hex") };
+try {
+  // What needs nothing else runs at once: the dashboard's bundle, Neo4j, the demo provider. The
+  // subgraphs start once Neo4j answers (each checks it and migrates, as the migration here does:
+  // the statements are idempotent), the gateway once the dashboard is built (it serves the bundle).
+  const dashboard = timed("dashboard built", () => buildDashboard());
+  const graph = timed("Neo4j started", () => ensureNeo4j(config));
+  const env: Record<string, string> = { NEO4J_URI: neo4jUri(config), SUBGRAPH_SECRET: config.SUBGRAPH_SECRET ?? randomBytes(32).toString("hex") };
   const demoUsers: { user: DemoUser; token: string }[] = [];
+  let identity: Promise<void> = Promise.resolve();
   if (!config.AUTH_JWT_SECRET && !config.AUTH_JWKS_FILE && !config.AUTH_JWKS_URL) {
     // No identity provider configured: this run's own, on this machine, and the gateway and dashboard pointed at it.
     const dashboardUrls = [`http://localhost:${config.GATEWAY_PORT}/dashboard`, `http://127.0.0.1:${config.GATEWAY_PORT}/dashboard`];
     const provider = { ...(await demoProviderSettings(config.IDENTITY_PROVIDER_PORT, dashboardUrls[0]!)), redirectUris: dashboardUrls };
     startProcess("identity", "identity-provider/index.ts", { DEMO_IDENTITY_PROVIDER: JSON.stringify(provider) });
-    await waitForHealth("The demo identity provider", `http://127.0.0.1:${config.IDENTITY_PROVIDER_PORT}/.well-known/openid-configuration`);
+    identity = timed("identity provider up", () =>
+      waitForHealth("The demo identity provider", `http://127.0.0.1:${config.IDENTITY_PROVIDER_PORT}/.well-known/openid-configuration`),
+    );
     Object.assign(env, {
       AUTH_JWKS_URL: `http://127.0.0.1:${config.IDENTITY_PROVIDER_PORT}/jwks`,
       AUTH_ISSUER: provider.issuer,
@@ -140,11 +160,31 @@ try {
     });
     for (const user of provider.users) demoUsers.push({ user, token: await signDemoToken(provider.signingKey, provider.issuer, user, "1h") });
   }
+  const gateway = dashboard.then(async () => {
+    startProcess("gateway", "gateway/index.ts", env);
+    await timed("gateway ready", () => waitForHealth("The gateway", `http://127.0.0.1:${config.GATEWAY_PORT}/readiness`, 120_000));
+  });
+  // Each is awaited below; a failure while another step is awaited is reported there, not as an unhandled rejection.
+  for (const step of [identity, gateway]) step.catch(() => undefined);
+  const neo4j = await graph;
+  stopNeo4j = () => neo4j.stop();
+  void neo4j.exited?.then(() => {
+    if (!shuttingDown) {
+      console.error("The local Neo4j stopped; stopping the stack.");
+      void shutdown(1);
+    }
+  });
   const ports = configuredSubgraphPorts(config);
-  for (const name of subgraphNames) startProcess(name, `subgraphs/${name}/index.ts`, env);
-  await Promise.all(subgraphNames.map((name) => waitForHealth(`The ${name} subgraph`, `http://127.0.0.1:${ports[name]}/healthcheck`)));
-  startProcess("gateway", "gateway/index.ts", env);
-  await waitForHealth("The gateway", `http://127.0.0.1:${config.GATEWAY_PORT}/readiness`);
+  let subgraphs: Promise<unknown> | undefined;
+  const startSubgraphs = () => {
+    for (const name of subgraphNames) startProcess(name, `subgraphs/${name}/index.ts`, env);
+    subgraphs = timed("subgraphs up", () =>
+      Promise.all(subgraphNames.map((name) => waitForHealth(`The ${name} subgraph`, `http://127.0.0.1:${ports[name]}/healthcheck`, 120_000))),
+    );
+    subgraphs.catch(() => undefined);
+  };
+  await timed("graph checked and migrated", () => prepareGraph(neo4j.uri, config, startSubgraphs));
+  await Promise.all([identity, gateway, subgraphs]);
 
   console.log(`
 Service Graph is running.
@@ -152,6 +192,7 @@ Service Graph is running.
   GraphQL IDE and API:  http://localhost:${config.GATEWAY_PORT}/graphql
   Neo4j (Bolt):         ${neo4j.uri}
 ${demoUsersText(demoUsers)}Press Ctrl-C to stop.`);
+  console.log(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${stepTimes.join("; ")}`);
 } catch (error) {
   if (!shuttingDown) {
     console.error(error instanceof Neo4jUnavailableError ? error.message : (error as Error).message);
