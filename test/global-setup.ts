@@ -13,8 +13,8 @@ import { seedDemoData } from "../data/seed/seed.js";
 type Neo4jSettings = { uri: string; username: string; password: string; database: string | null };
 
 /**
- * The int and e2e projects each call this set-up; they run in one process, so the first starts the
- * Neo4j, the others wait for it, and the last to finish stops it.
+ * The int and e2e projects, and their serial ones, each call this set-up; they run in one process, so
+ * the first starts the Neo4j, the others wait for it, and the last to finish stops it.
  */
 const shared = globalThis as { serviceGraphTestNeo4j?: { ready: Promise<Neo4jSettings>; users: number; local?: LocalNeo4j } };
 
