@@ -36,11 +36,12 @@ const handoffsAlong = (stages: string) => {
        continuing: [o IN ${after} WHERE o IN ${before}]}]`;
 };
 
-/** Cypher: the nearest department at or above `o`, as `department`. */
+/** Cypher: the nearest department at or above `o`, as `department`, or the head of its family when none is typed one (graph/read.ts). */
 const nearestDepartment = (o: string) => `OPTIONAL CALL (${o}) {
   MATCH path = (${o})-[:PART_OF*0..6]->(d:Organisation)
-  WHERE d.type IN ['MINISTERIAL_DEPARTMENT', 'NON_MINISTERIAL_DEPARTMENT']
-  RETURN d AS department ORDER BY length(path) ASC LIMIT 1
+  WITH d, length(path) AS steps, d.type IN ['MINISTERIAL_DEPARTMENT', 'NON_MINISTERIAL_DEPARTMENT'] AS typed
+  WHERE typed OR (NOT EXISTS { (d)-[:PART_OF]->(:Organisation) } AND EXISTS { (d)<-[:PART_OF]-(:Organisation) })
+  RETURN d AS department ORDER BY typed DESC, steps ASC, d.name LIMIT 1
 }`;
 
 /** $serviceId, $peoplePerStage. */

@@ -73,6 +73,33 @@ describe("the graph over time, through the gateway", () => {
     expect(trade.responsibilities.filter((r: any) => r.lane === "FRONTSTAGE").map((r: any) => r.organisation.acronym)).toEqual(["DBT"]);
   });
 
+  it("keeps DBT as its agencies' department today, though GOV.UK's latest snapshot types it \"Other\"", async () => {
+    // The snapshot of 22 August 2026, taken during a reorganisation, types DBT "Other"; Companies House and the
+    // British Business Bank are still part of it, so DBT heads their family and is their department.
+    const { dbt } = await ask(`{ dbt: organisations(where: { id: { eq: "department-for-business-and-trade" } }) { stateAt { type } children { id } } }`);
+    expect(dbt[0].stateAt.type).toBe("OTHER");
+    expect(dbt[0].children.map((c: any) => c.id)).toEqual(expect.arrayContaining(["companies-house", "british-business-bank"]));
+    for (const asAt of [null, "2026-07-20"]) {
+      const { journey } = await ask(journeyQuery, { asAt });
+      const departmentOf = (id: string) =>
+        journey.stages.flatMap((s: any) => s.responsibilities).find((r: any) => r.organisation.id === id)?.department?.acronym ?? null;
+      expect([departmentOf("companies-house"), departmentOf("british-business-bank"), departmentOf("department-for-business-and-trade")], String(asAt)).toEqual(
+        ["DBT", "DBT", "DBT"],
+      );
+      // A department GOV.UK types one stays its own: HMRC, and DWP for The Pensions Regulator.
+      expect([departmentOf("hm-revenue-customs"), departmentOf("the-pensions-regulator")]).toEqual(["HMRC", "DWP"]);
+    }
+    const { companiesHouse, scorecard } = await ask(`{
+      companiesHouse: organisations(where: { id: { eq: "companies-house" } }) { department { id } }
+      scorecard: ownershipScorecard(first: 100) { edges { node { department { id } serviceCount } } }
+    }`);
+    expect(companiesHouse).toEqual([{ department: { id: "department-for-business-and-trade" } }]);
+    // Companies House's services count for DBT, not as a department of their own.
+    const departments = scorecard.edges.map((e: any) => e.node.department.id);
+    expect(departments).toContain("department-for-business-and-trade");
+    expect(departments).not.toContain("companies-house");
+  });
+
   it("lists what changed between 1 June 2022 and 1 January 2024: BEIS's closure and Companies House's move to DBT, each with its source", async () => {
     const { changes } = await ask(`{
       changes(from: "2022-06-01", to: "2024-01-01", departmentId: "${beis}", kinds: [CLOSED, MOVED], first: 100) {

@@ -112,13 +112,20 @@ export const organisationFieldsOf = (o: string) =>
 export const organisationFields = "{.id, .name, .acronym, .type, .status}";
 
 /**
- * Cypher: the nearest department at or above organisation `o` on $asAt, as `department` (null when
- * none): through the parent links that held then, to an organisation whose type was a department's then.
+ * Cypher: the department of organisation `o` on $asAt, as `department`, through the parent links that held
+ * then: the nearest organisation at or above it whose type was a department's then; when none was, the
+ * organisation heading its family then (at the top of its parents, with organisations below it). GOV.UK's
+ * snapshot of 22 August 2026, taken during a reorganisation, types DBT, DSIT and DCMS "Other": by that record
+ * alone Companies House would have no department. Null for an organisation on its own.
  */
 export const nearestDepartment = (o: string) => `OPTIONAL CALL (${o}) {
   MATCH path = (${o})-[:${partOfAt}*0..6]->(d:Organisation)
   WHERE all(r IN relationships(path) WHERE ${holdsAt("r")}) AND ${existedAt("d")}
-    AND coalesce(head(COLLECT { MATCH (d)-[:HAD_STATE]->(v:OrganisationState) WHERE ${holdsAt("v")} RETURN v.type }), d.type)
-        IN ['MINISTERIAL_DEPARTMENT', 'NON_MINISTERIAL_DEPARTMENT']
-  RETURN d AS department ORDER BY length(path) ASC LIMIT 1
+  WITH d, length(path) AS steps,
+    coalesce(head(COLLECT { MATCH (d)-[:HAD_STATE]->(v:OrganisationState) WHERE ${holdsAt("v")} RETURN v.type }), d.type)
+      IN ['MINISTERIAL_DEPARTMENT', 'NON_MINISTERIAL_DEPARTMENT'] AS typed
+  WHERE typed OR (
+    NOT EXISTS { MATCH (d)-[up:${partOfAt}]->(:Organisation) WHERE ${holdsAt("up")} }
+    AND EXISTS { MATCH (d)<-[down:${partOfAt}]-(:Organisation) WHERE ${holdsAt("down")} })
+  RETURN d AS department ORDER BY typed DESC, steps ASC, d.name LIMIT 1
 }`;

@@ -288,7 +288,11 @@ export type Organisation = {
   successors: Array<Organisation>;
   /** Organisations whose work this one took over when they closed. */
   predecessors: Array<Organisation>;
-  /** The nearest department above this organisation in the hierarchy (itself, when it is a department). */
+  /**
+   * Its department today: the nearest organisation at or above it that GOV.UK types a department; when it types
+   * none (its snapshot of 22 August 2026, taken during a reorganisation, types DBT, DSIT and DCMS "Other"), the
+   * organisation heading its family. Null for an organisation on its own.
+   */
   department?: Maybe<Organisation>;
   /**
    * When it opened: exact when a source gives the day (sinceSource cites it), otherwise the first snapshot

@@ -253,7 +253,11 @@ export type StageResponsibility = {
   since?: Maybe<Scalars['Date']['output']>;
   /** When it ended; null while it holds. */
   until?: Maybe<Scalars['Date']['output']>;
-  /** The nearest department above the organisation (itself when it is one). */
+  /**
+   * Its department on the day: the nearest organisation at or above it that GOV.UK typed a department then; when it
+   * typed none (its snapshot of 22 August 2026, taken during a reorganisation, types DBT, DSIT and DCMS "Other"), the
+   * organisation heading its family then. Null for an organisation on its own.
+   */
   department?: Maybe<Organisation>;
   /** Who took over, when the organisation has closed. */
   successors: Array<Organisation>;
@@ -450,7 +454,7 @@ export type GapEdge = {
 /** One department's services and how well they are held. */
 export type OwnershipScorecard = {
   __typename?: 'OwnershipScorecard';
-  /** The department: the nearest department at or above each owning organisation (the owner itself when it has none). */
+  /** The department: each owning organisation's, as `Responsibility.department` finds it today (the owner itself when it has none). */
   department: Organisation;
   /** Services its organisations own. */
   serviceCount: Scalars['Int']['output'];
