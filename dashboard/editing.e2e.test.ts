@@ -6,12 +6,17 @@
  * on the fields they name, and an admin reading a stage's and an organisation's history of changes.
  * The tests change only a service, stages, a person and an organisation of their own, made here.
  */
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { Driver } from "neo4j-driver";
+import { repoRoot } from "../platform/paths.js";
 import { testDriver, uniqueId } from "../test/helpers.js";
 import { chromiumInstalled, chromiumPath, launchChromium, offlineContext, seriousAccessibilityProblems, type OfflineContext } from "./browser.js";
 import { logIn, startSignedInStack, type SignedInStack } from "../test/signed-in-stack.js";
+
+const screenshots = resolve(repoRoot, process.env["SCREENSHOTS_DIR"] ?? "test-results/screenshots");
 
 // Each test signs in at the provider first, and the first change of a kind plans its Cypher, on a machine that may be busy.
 describe("editing the graph from the dashboard, in Chromium, offline", { timeout: 120_000 }, () => {
@@ -31,6 +36,7 @@ describe("editing the graph from the dashboard, in Chromium, offline", { timeout
 
   beforeAll(async () => {
     if (!chromiumInstalled()) throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get install chromium (or set CHROMIUM_PATH).`);
+    mkdirSync(screenshots, { recursive: true });
     driver = testDriver();
     await driver.executeQuery(
       `MATCH (ch:Organisation {id: "companies-house"})
@@ -127,6 +133,65 @@ describe("editing the graph from the dashboard, in Chromium, offline", { timeout
     expect(stored.records[0]!.toObject()).toEqual({ name: `${personName} Renamed`, jobTitle: "Senior caseworker", grade: "HEO" });
     await showOnMap(editor);
     expect(await editor.locator(".journey-map__person").innerText()).toContain(`${personName} Renamed`);
+  });
+
+  it("adds a person whatever their name's letters, and a blank name is refused by its own message alone", async () => {
+    const suffix = personId.slice(-8);
+    const names = [`Siobhán O'Brien ${suffix}`, "李明"];
+    try {
+      for (const name of names) {
+        await editor.locator("#nav-edit").click();
+        await editor.locator("#edit-person-add").click();
+        await editor.fill("#edit-person-name", name);
+        await editor.getByRole("button", { name: "Add person" }).click();
+        await expect.poll(() => editor.locator("#edit-notice").innerText(), { timeout: 30_000 }).toContain(`${name} has been added to Companies House`);
+      }
+      const stored = await driver.executeQuery(
+        "MATCH (p:Person)-[:WORKS_FOR]->(:Organisation {id: 'companies-house'}) WHERE p.name IN $names RETURN p.name AS name, p.id AS id ORDER BY id",
+        { names },
+      );
+      const ids = Object.fromEntries(stored.records.map((r) => [r.get("name") as string, r.get("id") as string]));
+      // The id is the name's letters without their accents, or "person" when it has no Latin letters.
+      expect(ids[names[0]!]).toMatch(new RegExp(`^siobhan-o-brien-${suffix}-[0-9a-f]{8}$`));
+      expect(ids[names[1]!]).toMatch(/^person-[0-9a-f]{8}$/);
+
+      await editor.locator("#nav-edit").click();
+      await editor.locator("#edit-person-add").click();
+      await editor.getByRole("button", { name: "Add person" }).click();
+      const summary = editor.locator("#edit-person-error-summary");
+      await expect.poll(() => summary.innerText(), { timeout: 30_000 }).toContain("Name");
+      expect(await summary.innerText()).not.toContain("slug");
+      expect(await summary.getByRole("listitem").count()).toBe(1);
+      expect(await seriousAccessibilityProblems(editor)).toEqual([]);
+      await editor.getByRole("button", { name: "Cancel" }).click();
+      await editor.locator(`#edit-person-change-${personId}`).waitFor({ timeout: 30_000 });
+    } finally {
+      await driver.executeQuery("MATCH (p:Person) WHERE p.name IN $names DETACH DELETE p", { names });
+    }
+  });
+
+  it("fits a phone: the organisation's page and its forms are never wider than 390 px, their tables a card per row", async () => {
+    await editor.locator("#nav-edit").click();
+    await editor.locator(`#edit-person-change-${personId}`).waitFor({ timeout: 30_000 });
+    await editor.setViewportSize({ width: 390, height: 844 });
+    try {
+      const width = () => editor.evaluate(() => document.documentElement.scrollWidth);
+      expect(await width()).toBeLessThanOrEqual(390);
+      // Each action its own link, apart from the next.
+      const change = (await editor.locator(`#edit-person-change-${personId}`).boundingBox())!;
+      const remove = (await editor.locator(`#edit-person-remove-${personId}`).boundingBox())!;
+      expect(remove.x >= change.x + change.width + 5 || remove.y >= change.y + change.height).toBe(true);
+      await editor.screenshot({ path: resolve(screenshots, "edit-organisation-390.png"), fullPage: true });
+      expect(await seriousAccessibilityProblems(editor)).toEqual([]);
+      // The first test moved the stage to the backstage lane.
+      await editor.locator(`#edit-responsibility-change-${stageId}-BACKSTAGE`).click();
+      await editor.locator("#edit-responsibility-organisation").waitFor();
+      expect(await width()).toBeLessThanOrEqual(390);
+      await editor.getByRole("button", { name: "Cancel" }).click();
+      await editor.locator(`#edit-person-change-${personId}`).waitFor({ timeout: 30_000 });
+    } finally {
+      await editor.setViewportSize({ width: 1440, height: 900 });
+    }
   });
 
   it("refuses the editor a change beyond their organisation, says why, and stores nothing", async () => {

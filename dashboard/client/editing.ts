@@ -9,7 +9,7 @@
 import { ApiError, request } from "./api.js";
 import { showChangeHistory } from "./change-history.js";
 import { longDate } from "./date-input.js";
-import { byId, h, linkButton, nameWithAcronym, showStatus, summaryList } from "./dom.js";
+import { byId, h, linkButton, nameWithAcronym, showStatus, stackOnPhones, summaryList } from "./dom.js";
 import { editForm, type Field, type Values } from "./edit-form.js";
 import { organisationStatusLabels, organisationTypeLabels, statusLabel, typeLabel } from "./labels.js";
 import { jwtClaims } from "./openid.js";
@@ -42,37 +42,46 @@ export const lanes: { value: Types.Lane; text: string; hint: string }[] = [
 ];
 const laneName = (lane: string) => lanes.find((l) => l.value === lane)?.text ?? lane;
 
-/** A new person's id: a slug of their name, made unique. */
+/**
+ * A new person's id: a slug of their name with its accents dropped ("Siobhán" gives "siobhan"), made unique;
+ * "person" when the name has no Latin letters or digits ("李明"), so any name the API accepts gets a valid id.
+ */
 const newPersonId = (name: string) =>
-  `${name
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 100)}-${crypto.randomUUID().slice(0, 8)}`;
+  `${
+    name
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 100) || "person"
+  }-${crypto.randomUUID().slice(0, 8)}`;
 
+/** A GOV.UK table, a card per row on a phone. */
 const table = (caption: string, headings: string[], rows: (Node | string)[][]) =>
-  h(
-    "table",
-    { class: "govuk-table" },
-    h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, caption),
+  stackOnPhones(
     h(
-      "thead",
-      { class: "govuk-table__head" },
+      "table",
+      { class: "govuk-table" },
+      h("caption", { class: "govuk-table__caption govuk-table__caption--m" }, caption),
       h(
-        "tr",
-        { class: "govuk-table__row" },
-        headings.map((t) => h("th", { scope: "col", class: "govuk-table__header" }, t)),
-      ),
-    ),
-    h(
-      "tbody",
-      { class: "govuk-table__body" },
-      rows.map((cells) =>
+        "thead",
+        { class: "govuk-table__head" },
         h(
           "tr",
           { class: "govuk-table__row" },
-          cells.map((c) => h("td", { class: "govuk-table__cell" }, c)),
+          headings.map((t) => h("th", { scope: "col", class: "govuk-table__header" }, t)),
+        ),
+      ),
+      h(
+        "tbody",
+        { class: "govuk-table__body" },
+        rows.map((cells) =>
+          h(
+            "tr",
+            { class: "govuk-table__row" },
+            cells.map((c) => h("td", { class: "govuk-table__cell" }, c)),
+          ),
         ),
       ),
     ),
@@ -510,7 +519,7 @@ export function createEditView(): { show(): Promise<void> } {
             responsibilities.map(({ stage, held }) => {
               const what = `${stage.name}, ${laneName(held.lane).toLowerCase()}`;
               return [
-                h("span", {}, stage.name, h("span", { class: "govuk-hint govuk-!-margin-0" }, stage.service?.name ?? "")),
+                h("div", {}, stage.name, h("div", { class: "govuk-hint govuk-!-margin-0" }, stage.service?.name ?? "")),
                 laneName(held.lane),
                 held.since ? longDate(held.since) : "",
                 held.until ? longDate(held.until) : "",
