@@ -73,6 +73,22 @@ describe("the graph over time, through the gateway", () => {
     expect(trade.responsibilities.filter((r: any) => r.lane === "FRONTSTAGE").map((r: any) => r.organisation.acronym)).toEqual(["DBT"]);
   });
 
+  it("gives every responsibility of Starting a Business its source: curated for the demo, February 2023's moves citing their announcement", async () => {
+    for (const asAt of ["2022-06-01", null]) {
+      const { journey } = await ask(
+        `query ($asAt: Date) { journey(serviceId: "starting-a-business", asAt: $asAt) { stages { stage { source } responsibilities { organisation { id } since until source derivation evidence } } } }`,
+        { asAt },
+      );
+      for (const stage of journey.stages) {
+        expect(stage.stage.source).toBe("seed:data/seed/starting-a-business.ts");
+        for (const r of stage.responsibilities) {
+          expect(r, r.organisation.id).toMatchObject({ source: "seed:data/seed/starting-a-business.ts", derivation: "curated" });
+          expect(r.evidence, r.organisation.id).toBe(r.since || r.until ? announcement : "https://www.gov.uk/browse/business/setting-up");
+        }
+      }
+    }
+  });
+
   it("keeps DBT as its agencies' department today, though GOV.UK's latest snapshot types it \"Other\"", async () => {
     // The snapshot of 22 August 2026, taken during a reorganisation, types DBT "Other"; Companies House and the
     // British Business Bank are still part of it, so DBT heads their family and is their department.

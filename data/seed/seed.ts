@@ -16,7 +16,7 @@ import { machineryOfGovernmentSource } from "../import/sources/machinery-of-gove
 import { stepByStepSource } from "../import/sources/step-by-step.js";
 import { govukServicesListSource } from "../import/sources/govuk-services-list.js";
 import { professions } from "./professions.js";
-import { communities, people, startingABusiness, type PersonSeed } from "./starting-a-business.js";
+import { communities, mog2023Announcement, people, startingABusiness, startingABusinessSource, type PersonSeed } from "./starting-a-business.js";
 
 export interface SeedSummary {
   organisations: number;
@@ -143,8 +143,17 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
   await seedServices(driver, database, [
     { ...service, stages: stages.map((s, i) => ({ id: s.id, position: i + 1, name: s.name, description: s.description })) },
   ]);
+  // Curated for the demo from what each body does for a new business (the service's GOV.UK page); those that
+  // moved from BEIS and DIT to DBT are dated by the February 2023 announcement.
   const responsibilities = stages.flatMap((stage) =>
-    stage.responsible.map((r) => ({ stage: stage.id, organisation: r.organisation, lane: r.lane, since: r.since ?? null, until: r.until ?? null })),
+    stage.responsible.map((r) => ({
+      stage: stage.id,
+      organisation: r.organisation,
+      lane: r.lane,
+      since: r.since ?? null,
+      until: r.until ?? null,
+      evidence: r.since || r.until ? mog2023Announcement : service.url,
+    })),
   );
   await write(
     driver,
@@ -153,8 +162,10 @@ export async function seedStartingABusiness(driver: Driver, database?: string): 
     UNWIND $rows AS row
     MATCH (o:Organisation {id: row.organisation}), (st:Stage {id: row.stage})
     MERGE (o)-[r:RESPONSIBLE_FOR]->(st)
-    SET r.lane = row.lane, r.since = date(row.since), r.until = date(row.until)`,
-    { rows: responsibilities },
+    SET r.lane = row.lane, r.since = date(row.since), r.until = date(row.until),
+      r.source = $source, r.derivation = 'curated', r.evidence = row.evidence
+    WITH DISTINCT st SET st.source = $source`,
+    { rows: responsibilities, source: startingABusinessSource },
     { stages: stages.map((s) => s.id) },
   );
   await write(

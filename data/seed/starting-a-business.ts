@@ -8,6 +8,10 @@ export type Lane = "FRONTSTAGE" | "BACKSTAGE" | "SUPPORT";
 
 /** The February 2023 machinery-of-government change that closed BEIS and DIT. */
 const mog2023 = "2023-02-07";
+/** The change's announcement: what dates the responsibilities that moved from BEIS and DIT to DBT. */
+export const mog2023Announcement = "https://www.gov.uk/government/news/making-government-deliver-for-the-british-people";
+/** Where the seed's Starting a Business facts come from, as a source is named (`<import source>:<file>`). */
+export const startingABusinessSource = "seed:data/seed/starting-a-business.ts";
 
 export interface StageSeed {
   id: string;
