@@ -23,6 +23,14 @@ export const nodeAttributes = {
   /** When it opened and closed (organisations), as YYYY-MM-DD. */
   since: "string",
   until: "string",
+  /**
+   * When a date is known only between two snapshots: the bounds (it opened after sinceEarliest and by sinceLatest;
+   * it closed after untilEarliest and by untilLatest). `since` and `until` are then the later bound.
+   */
+  sinceEarliest: "string",
+  sinceLatest: "string",
+  untilEarliest: "string",
+  untilLatest: "string",
   /** Where the fact came from, `<import source>:<file>` (the graph's `source`), with the snapshot's date and when it was imported. */
   provenance: "string",
   snapshot: "string",

@@ -203,6 +203,13 @@ describe("the graph export, through the gateway", () => {
     expect(ids.size).toBe(nodes.length);
     expect(nodes.filter((n) => n["kind"] === "Person")).toEqual([]);
     expect(nodes.find((n) => n["id"] === "Organisation:hm-revenue-customs")).toMatchObject({ label: "HM Revenue & Customs", acronym: "HMRC" });
+    // A closing known only between two snapshots keeps its bounds; the API says the same.
+    expect(nodes.find((n) => n["id"] === "Organisation:department-of-finance-and-personnel-for-northern-ireland")).toMatchObject({
+      until: "2026-07-20",
+      untilEarliest: "2023-01-01",
+      untilLatest: "2026-07-20",
+    });
+    expect(nodes.find((n) => n["id"] === "Organisation:hm-revenue-customs")).toMatchObject({ untilEarliest: "", untilLatest: "" });
     for (const edge of edges)
       if (!isOthers(edge["source"]!) && !isOthers(edge["target"]!)) expect(ids.has(edge["source"]!) && ids.has(edge["target"]!)).toBe(true);
     expect(edges.filter((e) => e["label"] === "PART_OF" && e["provenance"]).length).toBeGreaterThan(100);

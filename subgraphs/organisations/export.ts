@@ -20,6 +20,10 @@ export const organisationsExport: SubgraphExport = {
         RETURN 'Organisation' AS kind, o.id AS id, coalesce(v.name, o.name) AS label, coalesce(v.acronym, o.acronym) AS acronym,
           coalesce(v.type, o.type) AS organisationType, ${statusAt("o")} AS status, toString(o.since) AS since,
           CASE WHEN o.closedOn <= $asAt THEN toString(o.closedOn) END AS until,
+          CASE WHEN o.sinceApproximate THEN toString(o.sinceEarliest) END AS sinceEarliest,
+          CASE WHEN o.sinceApproximate THEN toString(o.sinceLatest) END AS sinceLatest,
+          CASE WHEN o.closedOn <= $asAt AND o.closedOnApproximate THEN toString(o.closedOnEarliest) END AS untilEarliest,
+          CASE WHEN o.closedOn <= $asAt AND o.closedOnApproximate THEN toString(o.closedOnLatest) END AS untilLatest,
           o.source AS provenance, o.snapshot AS snapshot, toString(o.importedAt) AS importedAt
         ORDER BY o.id`,
     },
