@@ -31,11 +31,16 @@ describe("errors that name the caller's input", () => {
     },
   );
 
-  it("refuses a date written in the document that is not ISO 8601, naming the value", async () => {
+  it("refuses a date written in the document that is not ISO 8601, naming the value, its argument and where it is", async () => {
     const { status, body } = await postGraphQL(stack.gateway.url, '{ journey(serviceId: "starting-a-business", asAt: "1/6/2022") { asAt } }');
     expect(status).toBe(400);
-    expect(body.errors?.map((e) => e.message)).toEqual([
-      '"1/6/2022" is not a valid Date: give a date that exists, as YYYY-MM-DD with a year from 0001 to 9999, for example 2024-02-29.',
+    expect(body.errors).toEqual([
+      {
+        message:
+          'Argument "asAt" of "journey" got invalid value "1/6/2022"; "1/6/2022" is not a valid Date: give a date that exists, as YYYY-MM-DD with a year from 0001 to 9999, for example 2024-02-29.',
+        locations: [{ line: 1, column: 51 }],
+        extensions: { code: "BAD_USER_INPUT", argument: "asAt" },
+      },
     ]);
   });
 

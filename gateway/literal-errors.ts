@@ -56,7 +56,8 @@ export function literalPlace(document: DocumentNode, value: ValueNode): LiteralP
 /** The refusal of a literal that does not fit its argument, or undefined for any other validation error. */
 export function literalRefusal(document: DocumentNode, error: GraphQLError): GraphQLError | undefined {
   const node = error.nodes?.[0];
-  if (error.nodes?.length !== 1 || !isValueNode(node) || error.extensions["code"] === "BAD_USER_INPUT") return undefined;
+  // A scalar's own refusal (a date that is not one) is BAD_USER_INPUT already, but names no argument.
+  if (error.nodes?.length !== 1 || !isValueNode(node) || error.extensions["argument"] !== undefined) return undefined;
   const place = literalPlace(document, node);
   if (!place) return undefined;
   const at = place.path === place.argument ? "" : ` at "${place.path}"`;

@@ -11,8 +11,9 @@ import { GraphQLError, isScalarType, Kind, type GraphQLScalarType, type GraphQLS
 
 /** Thrown for a temporal input that is not a real day or time; answered as BAD_USER_INPUT. */
 export class InvalidTemporalError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: "BAD_USER_INPUT" } });
+  /** `node`: the literal refused, so that the refusal can say where it is in the document. */
+  constructor(message: string, node?: ValueNode) {
+    super(message, { ...(node ? { nodes: node } : {}), extensions: { code: "BAD_USER_INPUT" } });
     this.name = "InvalidTemporalError";
   }
 }
@@ -62,10 +63,10 @@ export function refuseInvalidDates(schema: GraphQLSchema): GraphQLSchema {
     const scalar = schema.getType(name);
     if (!isScalarType(scalar) || checked.has(scalar)) continue;
     checked.add(scalar);
-    const check = (value: unknown) => {
+    const check = (value: unknown, node?: ValueNode) => {
       if (typeof value === "string" && !rule.valid(value)) {
         const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-        throw new InvalidTemporalError(`${shown} is not a valid ${name}: give ${rule.expected}.`);
+        throw new InvalidTemporalError(`${shown} is not a valid ${name}: give ${rule.expected}.`, node);
       }
     };
     const { parseValue, parseLiteral } = scalar;
@@ -74,7 +75,7 @@ export function refuseInvalidDates(schema: GraphQLSchema): GraphQLSchema {
       return parseValue.call(scalar, value);
     };
     scalar.parseLiteral = (node: ValueNode, variables?: Record<string, unknown> | null) => {
-      if (node.kind === Kind.STRING) check(node.value);
+      if (node.kind === Kind.STRING) check(node.value, node);
       return parseLiteral.call(scalar, node, variables);
     };
   }
