@@ -304,7 +304,14 @@ export function useResponseCache(settings: ResponseCacheSettings, graphVersion: 
         return false;
       }
       req[versionReadAtServer] = version;
-      const entry = entries.get(keyOf(version, viewer, params.query, params.operationName, params.variables));
+      let key: string;
+      try {
+        key = keyOf(version, viewer, params.query, params.operationName, params.variables);
+      } catch {
+        // Variables nested past what JSON.stringify can walk (thousands deep): the runtime's limits refuse them by name.
+        return false;
+      }
+      const entry = entries.get(key);
       const sent = entry?.sent?.get(headers.accept ?? "");
       if (!sent || !options.payForKeptAnswer(viewer, req, sent.listItems)) return false;
       lookups.inc({ result: "hit" });
