@@ -128,12 +128,12 @@ describe("the count of list items", () => {
     expect(items('{ journey(serviceId: "s", peoplePerStage: 10) { stages { people { edges { role } } } } }')).toBe(25 + 25 * 10);
   });
 
-  it("refuses a negative limit, offset or first as BAD_USER_INPUT naming the argument, given or as a variable", () => {
+  it("refuses a negative limit or first as BAD_USER_INPUT naming the argument, given or as a variable", () => {
     expect(refused("{ organisations(limit: -1) { id } }")).toEqual([
       ['"limit" of "organisations" must not be negative; it was -1.', { code: "BAD_USER_INPUT", argument: "limit", http: { status: 400 } }],
     ]);
-    expect(refused("query ($o: Int) { organisations(offset: $o) { id } }", { o: -5 }).map(([m]) => m)).toEqual([
-      '"offset" of "organisations" must not be negative; it was -5.',
+    expect(refused("query ($n: Int) { organisations(limit: $n) { id } }", { n: -5 }).map(([m]) => m)).toEqual([
+      '"limit" of "organisations" must not be negative; it was -5.',
     ]);
     expect(refused("{ organisationsConnection(first: -2) { edges { node { children(limit: -3) { id } } } } }").map(([m]) => m)).toEqual([
       '"first" of "organisationsConnection" must not be negative; it was -2.',

@@ -74,7 +74,7 @@ const maxMatrixOrganisations = 100;
 /** Arguments that size a list (or, on a page, its edges). */
 const sizeArguments = ["limit", "first", "last"] as const;
 /** Arguments that must not be negative: a negative SKIP or LIMIT is a Cypher error, not a page. */
-const countArguments = new Set(["limit", "offset", "first", "last", "peoplePerStage", "evidencePerKind"]);
+const countArguments = new Set(["limit", "first", "last", "peoplePerStage", "evidencePerKind"]);
 
 /** The analysis pages, sized by `first`, by their maximum (subgraph-kit/connection.ts `pageOf`). */
 const pagesUpTo: Record<number, string[]> = {

@@ -1,7 +1,7 @@
 /**
  * One paging style and one page-info type, through the gateway with the real servers: the analyses'
  * pages and the generated connections page alike (`first`, `after`) and share `PageInfo`, and the
- * generated lists' `offset` is deprecated for the connection beside each list.
+ * generated lists take no `offset`: the connection beside each list pages.
  */
 import { describe, expect, it } from "vitest";
 import { postGraphQL, stackForSuite } from "../test/helpers.js";
@@ -67,20 +67,17 @@ describe("one paging style", () => {
     expect(new Set(ids).size).toBe(4);
   });
 
-  it("shows no offset: every generated list's offset is deprecated, with a connection beside it that pages by first and after", async () => {
-    const visible = await fields(false);
-    expect(visible.flatMap((t) => (t.fields ?? []).filter((f) => f.args.some((a) => a.name === "offset")).map((f) => `${t.name}.${f.name}`))).toEqual([]);
+  it("has no offset: every generated list has a connection beside it that pages by first and after", async () => {
     const all = await fields(true);
-    const withOffset = all.flatMap((t) => (t.fields ?? []).filter((f) => f.args.some((a) => a.name === "offset")).map((f) => ({ type: t, field: f })));
-    expect(withOffset.map(({ type, field }) => `${type.name}.${field.name}`)).toEqual(expect.arrayContaining(["Query.organisations", "Organisation.children"]));
-    for (const { type, field } of withOffset) {
-      const offset = field.args.find((a) => a.name === "offset")!;
-      expect(offset.isDeprecated, `${type.name}.${field.name}`).toBe(true);
-      expect(offset.deprecationReason).toMatch(/connection/);
-      const connection = type.fields!.find((f) => f.name === `${field.name}Connection`);
+    expect(all.flatMap((t) => (t.fields ?? []).filter((f) => f.args.some((a) => a.name === "offset")).map((f) => `${t.name}.${f.name}`))).toEqual([]);
+    for (const [type, list] of [
+      ["Query", "organisations"],
+      ["Organisation", "children"],
+    ] as const) {
+      const connection = all.find((t) => t.name === type)!.fields!.find((f) => f.name === `${list}Connection`);
       expect(
         connection?.args.map((a) => a.name),
-        `${type.name}.${field.name}Connection`,
+        `${type}.${list}Connection`,
       ).toEqual(expect.arrayContaining(["first", "after"]));
     }
     const described = await ask(`{ __type(name: "Query") { fields { name description args { name description } } } }`);
@@ -91,11 +88,9 @@ describe("one paging style", () => {
     );
   });
 
-  it("still answers a deprecated offset as before, until it goes", async () => {
-    const data = await ask(`{
-      list: organisations(sort: [{ id: ASC }], limit: 2, offset: 2) { id }
-      connection: organisationsConnection(sort: [{ id: ASC }], first: 4) { edges { node { id } } }
-    }`);
-    expect(data["list"].map((o: { id: string }) => o.id)).toEqual(data["connection"].edges.slice(2).map((e: { node: { id: string } }) => e.node.id));
+  it("refuses an offset, naming the argument", async () => {
+    const { status, body } = await postGraphQL(stack.gateway.url, "{ organisations(limit: 2, offset: 2) { id } }");
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.message).toMatch(/Unknown argument "offset" on field "Query\.organisations"/);
   });
 });

@@ -181,8 +181,8 @@ describe("the response cache", () => {
     for (let start = 0; start < distinct; start += 8) {
       await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          postGraphQL(small.url, `query Flood($offset: Int) { organisations(limit: 20, offset: $offset, sort: [{ id: ASC }]) { id name } }`, {
-            offset: start + i,
+          postGraphQL(small.url, `query Flood($limit: Int) { organisations(limit: $limit, sort: [{ id: ASC }]) { id name } }`, {
+            limit: start + i + 1,
           }),
         ),
       );
@@ -198,8 +198,8 @@ describe("the response cache", () => {
     for (let start = 0; start < 80; start += 8) {
       await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          postGraphQL(small.url, `query Flood($offset: Int) { organisations(limit: 50, offset: $offset, sort: [{ id: ASC }]) { id name acronym } }`, {
-            offset: start + i,
+          postGraphQL(small.url, `query Flood($limit: Int) { organisations(limit: $limit, sort: [{ id: ASC }]) { id name acronym } }`, {
+            limit: 200 + start + i,
           }),
         ),
       );

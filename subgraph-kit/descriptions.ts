@@ -1,6 +1,6 @@
 /**
  * Descriptions for what @neo4j/graphql generates undescribed: the root fields (queries and mutations)
- * and the arguments of every list (`where`, `sort`, `offset`, `after`, …), so that the IDE's docs say what each entry point does. Each is written where
+ * and the arguments of every list (`where`, `sort`, `after`, …), so that the IDE's docs say what each entry point does. Each is written where
  * every printer reads it: the schema object and the type's AST, from which the subgraph's SDL, and so
  * the supergraph, is printed.
  */
@@ -48,7 +48,6 @@ export function describe(type: GraphQLObjectType, fieldName: string, argumentNam
 const argumentTexts: Record<string, string> = {
   where: "Which ones: a filter on their fields and relationships (all when not given).",
   sort: "The order, by one or more fields.",
-  offset: "How many to skip before the first one given.",
   input: "What to create, with the relationships to make; the whole input is checked before anything is stored.",
   update: "What to change, with the relationships to connect and disconnect.",
   delete: "Related nodes to delete with them.",

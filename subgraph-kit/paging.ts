@@ -19,9 +19,8 @@ import {
   isObjectType,
   isInterfaceType,
   type ArgumentNode,
-  type ConstDirectiveNode,
   type FieldDefinitionNode,
-  type InputValueDefinitionNode,
+  type GraphQLArgument,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -127,8 +126,6 @@ function boundedArguments(fieldName: string, paging: FieldPaging, args: Record<s
     throw badArgument(`"${size}" of ${fieldName} must be from 0 to ${bounds.max}; it was ${value} (0 or none gives the default, ${bounds.default}).`, size);
   }
   result[size] = typeof value === "number" && value > 0 ? value : bounds.default;
-  const offset = args["offset"];
-  if (typeof offset === "number" && offset < 0) throw badArgument(`"offset" of ${fieldName} must not be negative; it was ${offset}.`, "offset");
   const after = args["after"];
   if (paging.connection && typeof after === "string" && !isNodeCursor(after)) {
     throw badArgument(`"after" of ${fieldName} is not a cursor this API gave (${shown(after)}): pass an edge's cursor or pageInfo.endCursor.`, "after");
@@ -204,8 +201,7 @@ class SelectionBounds {
 type Resolver = GraphQLFieldResolver<unknown, unknown, Record<string, unknown>>;
 
 /**
- * Checks and bounds the paging arguments of every root field's selection (limit, first, offset,
- * after), so @neo4j/graphql translates only bounded, valid values, and gives nested connections the
+ * Checks and bounds the paging arguments of every root field's selection (limit, first, after), so @neo4j/graphql translates only bounded, valid values, and gives nested connections the
  * same `first`, so their `hasNextPage` is true whenever the page was cut.
  */
 export function boundListArguments(schema: GraphQLSchema, bounds: ArgumentBounds): GraphQLSchema {
@@ -278,34 +274,21 @@ export function describeListBounds(schema: GraphQLSchema, bounds: ArgumentBounds
   return schema;
 }
 
-/** Why `offset` is deprecated, as the IDE and introspection say it. */
-export const offsetDeprecation = "Page with the connection beside this list (`first`, `after`): the one paging style of this API.";
-
-const deprecated = (reason: string): ConstDirectiveNode => ({
-  kind: Kind.DIRECTIVE,
-  name: { kind: Kind.NAME, value: "deprecated" },
-  arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "reason" }, value: { kind: Kind.STRING, value: reason } }],
-});
-
 /**
  * One paging style: cursor connections (`first`, `after`), as the analyses' pages and the generated
- * connections have. The generated lists keep a bounded `limit`, for a first look, and their `offset`
- * is deprecated (introspection and the IDE leave it out unless asked), for the connection beside each
- * list. It is deprecated rather than removed while the repository's abuse benchmarks and cache tests
- * still send it; they are the last users.
+ * connections have. The generated lists keep a bounded `limit`, for a first look; their `offset` is
+ * removed, since each has a connection beside it that pages (before version 1, without a deprecation
+ * cycle: CHANGELOG.md).
  */
-export function deprecateListOffsets(schema: GraphQLSchema, bounds: ArgumentBounds): GraphQLSchema {
+export function removeListOffsets(schema: GraphQLSchema, bounds: ArgumentBounds): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
       const paging = pagingOf(type.name, field, bounds);
-      const offset = field.args.find((a) => a.name === "offset");
-      if (paging?.kind !== "nodes" || paging.connection || !offset || offset.deprecationReason || !connectionBeside(type, field.name)) continue;
-      offset.deprecationReason = offsetDeprecation;
-      const withDirective = <N extends InputValueDefinitionNode>(node: N): N =>
-        node.name.value === "offset" ? { ...node, directives: [...(node.directives ?? []), deprecated(offsetDeprecation)] } : node;
-      if (offset.astNode) (offset as { astNode: InputValueDefinitionNode }).astNode = withDirective(offset.astNode);
-      const onField = (node: FieldDefinitionNode) => (node.name.value === field.name ? { ...node, arguments: node.arguments?.map(withDirective) } : node);
+      if (paging?.kind !== "nodes" || paging.connection || !field.args.some((a) => a.name === "offset") || !connectionBeside(type, field.name)) continue;
+      (field as { args: readonly GraphQLArgument[] }).args = field.args.filter((a) => a.name !== "offset");
+      const onField = (node: FieldDefinitionNode) =>
+        node.name.value === field.name ? { ...node, arguments: node.arguments?.filter((a) => a.name.value !== "offset") } : node;
       if (field.astNode) (field as { astNode: FieldDefinitionNode }).astNode = onField(field.astNode);
       if (type.astNode) type.astNode = { ...type.astNode, fields: type.astNode.fields?.map(onField) };
       type.extensionASTNodes = type.extensionASTNodes.map((node) => ({ ...node, fields: node.fields?.map(onField) }));

@@ -19,7 +19,7 @@ import { holdEditorsToTheirOwn, type EditorHolds } from "./mutations/editor-hold
 import type { SubgraphPolicy } from "./policy.js";
 import { followedBySummaries } from "./mutations/summaries.js";
 import { describeGeneratedFields } from "./descriptions.js";
-import { boundListArguments, deprecateListOffsets, describeListBounds, handWrittenFields, listBoundsByType } from "./paging.js";
+import { boundListArguments, removeListOffsets, describeListBounds, handWrittenFields, listBoundsByType } from "./paging.js";
 import { completePartialEntities, nodeTypeNames } from "./partial-entities.js";
 import { subgraphTypeDefs } from "./type-defs.js";
 import { serveOnePageInfo, withPageInfoStandIn } from "./page-info.js";
@@ -103,8 +103,8 @@ export const schemaSteps: readonly SchemaStep[] = [
   },
   {
     name: "one paging style",
-    why: "@neo4j/graphql pages its lists by `limit` and `offset` and its connections by `first` and `after`, as the analyses do; `offset` is deprecated for the connection beside each list.",
-    apply: onACopy((schema, input) => deprecateListOffsets(schema, listsOf(input))),
+    why: "@neo4j/graphql pages its lists by `limit` and `offset` and its connections by `first` and `after`, as the analyses do; a list's `offset` goes, for the connection beside it.",
+    apply: onACopy((schema, input) => removeListOffsets(schema, listsOf(input))),
   },
   {
     name: "refresh the service SDL",

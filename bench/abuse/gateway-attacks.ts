@@ -118,7 +118,7 @@ export async function runFanOut(gatewayUrl: string, options: { concurrency?: num
 export async function runNegativeSizes(gatewayUrl: string): Promise<Refusal[]> {
   const bodies = [
     { query: "{ organisations(limit: -1) { id } }" },
-    { query: "query ($o: Int) { organisations(limit: 5, offset: $o) { id } }", variables: { o: -10 } },
+    { query: "query ($n: Int) { organisations(limit: $n) { id } }", variables: { n: -10 } },
     { query: "{ organisationsConnection(first: -5) { edges { node { id } } } }" },
     { query: "{ organisations(limit: 1) { children(limit: -1) { id } } }" },
   ];

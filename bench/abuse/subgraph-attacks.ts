@@ -73,7 +73,6 @@ export async function zeroAndNegativeLimits(targets: AttackTargets) {
   const refusals = await Promise.all(
     [
       "{ organisations(limit: -1) { id } }",
-      "{ organisations(offset: -1) { id } }",
       "{ organisationsConnection(first: -1) { totalCount } }",
       '{ organisationsConnection(after: "forged") { totalCount } }',
       "{ organisations(limit: 1) { childrenConnection(first: -1) { totalCount } } }",
