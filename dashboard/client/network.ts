@@ -379,6 +379,10 @@ export function createNetworkView(): NetworkView {
         familySelect.value = wanted.family;
         await draw(wanted.family, asAt.date);
         if (drawn !== key) return;
+      } else {
+        // The picture stands; the form, which may have been changed since (Back just after sending), follows the address.
+        familySelect.value = wanted.family;
+        writeDate("network-as-at", wanted.asAt);
       }
       const index = links.findIndex((l) => linkKey(l) === params.get("link"));
       if (index < 0) {

@@ -193,7 +193,12 @@ export function createServicesView(): ServicesView {
   return {
     async show(params) {
       const wanted = { asAt: params.get("asAt"), group: params.get("group") ?? "", since: params.get("since") };
-      if (shown && JSON.stringify(shown) === JSON.stringify(wanted)) return;
+      if (shown && JSON.stringify(shown) === JSON.stringify(wanted)) {
+        // The lists stand; the form, which may have been changed since (Back just after sending), follows the address.
+        writeDate("services-as-at", wanted.asAt);
+        select.value = wanted.group;
+        return;
+      }
       const before = shown;
       shown = wanted;
       counted ??= Promise.all([phases.reload(), themes.reload()]);

@@ -126,7 +126,9 @@ export function createTablesView(): TablesView {
         asAt: params.get("asAt"),
         kind: params.get("kind") ?? "",
       };
-      if (shown && JSON.stringify(shown) === JSON.stringify(wanted)) return;
+      // Back from an address sent a moment ago can arrive as the address already shown: the tables stand,
+      // but the form (which may have been changed since) is set from the address again.
+      const tablesShowIt = shown !== undefined && JSON.stringify(shown) === JSON.stringify(wanted);
       // Only the gaps depend on the kind: the hand-offs stay as they are when it alone changes.
       const handoffsChanged = !shown || shown.service !== wanted.service || shown.department !== wanted.department || shown.asAt !== wanted.asAt;
       shown = wanted;
@@ -138,7 +140,7 @@ export function createTablesView(): TablesView {
       writeDate("tables-as-at", wanted.asAt);
       kindSelect.value = wanted.kind in gapKinds ? wanted.kind : "";
       const read = readDate("tables-as-at");
-      if (!read) return;
+      if (!read || tablesShowIt) return;
       asAt = read.date;
       serviceId = wanted.service;
       departmentId = wanted.department;
