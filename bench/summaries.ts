@@ -1,8 +1,10 @@
 /**
  * npm run bench:summaries -- --before <checkout> --neo4j bolt://127.0.0.1:7687 [--label "10,000-person graph"] [--rounds 6] [--out summaries-10k]
+ *   [--questions servicesByHandoffs,gaps]
  *
- * organisationLinks, departmentMatrix and brokers before and after the summaries (graph/summaries.ts,
- * docs/adr/0010), side by side in one run: the subgraph that owns each (organisations, people) of `--before`
+ * organisationLinks, departmentMatrix, brokers, servicesByHandoffs and gaps before and after the summaries
+ * (graph/summaries.ts, graph/service-summaries.ts, docs/adr/0010), side by side in one run: the subgraph that
+ * owns each (organisations, people, services) of `--before`
  * (a checkout of an earlier commit, with node_modules) and this checkout's, each its own process over the same Neo4j,
  * asked the benchmark's questions (bench/operations.ts) directly, the cells interleaved
  * (bench/side-by-side.ts) so a busy machine slows both alike. Before measuring, each of today's answers
@@ -20,7 +22,7 @@ import { parseConfig, subgraphPortVariables } from "../platform/config.js";
 import { keysForThisRun } from "../platform/demo-tokens.js";
 import { repoRoot } from "../platform/paths.js";
 import { graphqlRequest, type Request } from "./load.js";
-import { operations, pickSubjects } from "./operations.js";
+import { operations, pastDate, pickSubjects, type Operation } from "./operations.js";
 import { freePort, runStoppingAll, startNode, stopAll, subgraphPorts, waitUntilOk } from "./processes.js";
 import { cellTable, machineLine, measureInterleaved, writeBenchmarkPage, type Cell } from "./side-by-side.js";
 
@@ -31,6 +33,7 @@ const args = parseArgs({
     label: { type: "string", default: "the graph" },
     rounds: { type: "string", default: "6" },
     out: { type: "string", default: "summaries" },
+    questions: { type: "string" },
   },
 }).values;
 if (!args.before || !args.neo4j) {
@@ -41,9 +44,21 @@ const rounds = Number(args.rounds);
 const batchSizes = { 1: 4, 10: 20 };
 const password = parseConfig({ NEO4J_PASSWORD: process.env["NEO4J_PASSWORD"] ?? "" }).NEO4J_PASSWORD;
 const log = (line: string) => console.error(line);
-const measured = ["organisationLinks", "departmentMatrix", "brokers"];
-/** The subgraphs that answer them, each started from both checkouts. */
-const owners = ["organisations", "people"] as const;
+const measured = args.questions?.split(",") ?? ["organisationLinks", "departmentMatrix", "brokers", "servicesByHandoffs", "gaps"];
+/** The subgraph that answers each, started from both checkouts when one of its questions is measured. */
+const ownerOf = {
+  organisationLinks: "organisations",
+  departmentMatrix: "organisations",
+  brokers: "people",
+  servicesByHandoffs: "services",
+  gaps: "services",
+} as const;
+type Owner = (typeof ownerOf)[keyof typeof ownerOf];
+const owners = [...new Set(measured.map((name) => ownerOf[name as keyof typeof ownerOf]))];
+if (owners.some((owner) => owner === undefined)) {
+  console.error(`--questions names those of ${Object.keys(ownerOf).join(", ")}`);
+  process.exit(2);
+}
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();
@@ -57,10 +72,10 @@ async function main(): Promise<void> {
       { name: "after", root: repoRoot },
       { name: `before (${basename(resolve(args.before!))})`, root: resolve(args.before!) },
     ];
-    // Each checkout's subgraphs by owner: this checkout's organisations subgraph first, as said above.
-    const subgraphs: { name: string; urls: Record<(typeof owners)[number], string> }[] = [];
+    // Each checkout's subgraphs by owner: this checkout's first, as said above.
+    const subgraphs: { name: string; urls: Record<Owner, string> }[] = [];
     for (const checkout of checkouts) {
-      const urls = {} as Record<(typeof owners)[number], string>;
+      const urls = {} as Record<Owner, string>;
       for (const owner of owners) {
         const port = await freePort();
         const child = startNode(
@@ -75,12 +90,21 @@ async function main(): Promise<void> {
       }
       subgraphs.push({ name: checkout.name, urls });
     }
-    const urlOf = (urls: Record<(typeof owners)[number], string>, op: { direct: string | null }) => urls[op.direct === "people" ? "people" : "organisations"];
+    const urlOf = (urls: Record<Owner, string>, op: { direct: string | null }) =>
+      urls[op.direct === "people" || op.direct === "services" ? op.direct : "organisations"];
     const subjects = await pickSubjects(driver);
     // The matrix as on a past date, live in both, outlasts its 20 s timeout on a busy two-core machine: left out.
-    const questions = operations(subjects).filter(
+    const chosen = operations(subjects).filter(
       (op) => measured.some((name) => op.name.startsWith(name)) && !(op.name.startsWith("departmentMatrix") && op.todayOf),
     );
+    // servicesByHandoffs and gaps as on a past date, which walk the live graph in both (the benchmark's own list asks them today only).
+    const asAt = (op: Operation): Operation => ({
+      ...op,
+      name: `${op.name} (asAt ${pastDate})`,
+      query: op.query.replace(/(servicesByHandoffs|gaps)\(/, `$1(asAt: "${pastDate}", `),
+      todayOf: op.name,
+    });
+    const questions = chosen.flatMap((op) => (op.name === "servicesByHandoffs" || op.name === "gaps" ? [op, asAt(op)] : [op]));
     const people = await driver.executeQuery("MATCH (p:Person) RETURN count(p) AS n");
     const headers: Record<string, string> = {};
     // The subgraph's tokens live two minutes: signed afresh before each round.
@@ -119,12 +143,13 @@ async function main(): Promise<void> {
     }
     const wayNames = subgraphs.map((s) => s.name);
     const lines = [
-      `# The summaries on ${args.label}: organisationLinks, departmentMatrix and brokers before and after`,
+      `# The summaries on ${args.label}: ${measured.join(", ")} before and after`,
       "",
-      `\`npm run bench:summaries -- --before ${args.before} --neo4j ${args.neo4j} --label "${args.label}" --rounds ${rounds} --out ${args.out}\`, ${new Date().toISOString().slice(0, 10)}, ${Number(people.records[0]!.get("n")).toLocaleString("en-GB")} people.`,
+      `\`npm run bench:summaries -- --before ${args.before} --neo4j ${args.neo4j} --label "${args.label}" --rounds ${rounds} --out ${args.out}${args.questions ? ` --questions ${args.questions}` : ""}\`, ${new Date().toISOString().slice(0, 10)}, ${Number(people.records[0]!.get("n")).toLocaleString("en-GB")} people.`,
       "The subgraph that owns each question asked directly, each checkout's its own process over the same Neo4j, cells interleaved in rounds.",
       "Today's questions read the summaries after (docs/adr/0010); the questions as on a past date (`asAt`) read the live graph in both checkouts,",
       "so organisationLinks as on a past date is measured to show it unchanged; departmentMatrix as on a past date (live in both) outlasts its 20 s timeout here and is left out.",
+      "servicesByHandoffs and gaps read the services' summaries (graph/service-summaries.ts) today over every service; as on a past date, or narrowed to a service or a department, they walk the live graph.",
       "",
       machineLine(loadBefore),
       "",

@@ -1,6 +1,7 @@
 import type { Neo4jGraphQL } from "@neo4j/graphql";
 import type { Driver } from "neo4j-driver";
 import { assertNeo4jReady } from "./neo4j.js";
+import { serviceSummaryStatements } from "./service-summaries.js";
 import { ensureSummaries } from "./summaries.js";
 
 /** Every node label the graph holds; each is identified by a unique `id`. */
@@ -44,6 +45,8 @@ export const schemaStatements: readonly string[] = [
   "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
   // Which version of the links' summaries the graph holds (graph/summaries.ts, docs/adr/0010).
   "CREATE CONSTRAINT summary_state_id_unique IF NOT EXISTS FOR (n:SummaryState) REQUIRE n.id IS UNIQUE",
+  // The services' summaries, each found by its service and read in order from its places (graph/service-summaries.ts).
+  ...serviceSummaryStatements,
 ];
 
 /** GOV.UK's and the sources' words as the API's enum names: `Non-ministerial department` → `NON_MINISTERIAL_DEPARTMENT`. */

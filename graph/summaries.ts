@@ -1,6 +1,7 @@
 /**
  * Summaries kept in the graph so that today's links between organisations (organisationLinks,
- * departmentMatrix) read a few relationships instead of every employee of a department (docs/adr/0010):
+ * departmentMatrix) read a few relationships instead of every employee of a department (docs/adr/0010);
+ * the services' summaries, for servicesByHandoffs and gaps, are graph/service-summaries.ts':
  *
  * - `(:Organisation)-[:STAFF_IN {since, until}]->(:Community)`: someone who works for the organisation
  *   now is a member of the community over that interval; one per distinct interval of those memberships,
@@ -18,16 +19,17 @@
  */
 import type { Driver } from "neo4j-driver";
 import { existedAt, holdsAt, holdsNow } from "./read.js";
+import { rebuildServiceSummaries, refreshTouchedServices, type Runner, type ServiceTouches } from "./service-summaries.js";
 
-/** What a write touched: people by id, with the organisations and communities they were linked to before it; stages whose responsible organisations changed. */
+/**
+ * What a write touched: people by id, with the organisations and communities they were linked to before it;
+ * stages whose responsible organisations changed; what else may change the services' summaries
+ * (graph/service-summaries.ts). The services of the people's and the stages' stages are counted again too.
+ */
 export interface SummaryTouches {
   people?: { id: string; organisations?: string[]; communities?: string[] }[];
   stages?: string[];
-}
-
-/** Anything Cypher runs in: a transaction of a mutation, an import's or the seed's. */
-interface Runner {
-  run(cypher: string, parameters?: Record<string, unknown>): PromiseLike<unknown>;
+  services?: ServiceTouches;
 }
 
 /**
@@ -45,7 +47,7 @@ RETURN c.id AS community, collect(DISTINCT o.id) AS organisations`,
 };
 
 /** Bumped when what the summaries hold changes: start-up then rebuilds them. */
-export const summariesVersion = 1;
+export const summariesVersion = 2;
 
 const notEnded = (r: string) => `(${r}.until IS NULL OR ${r}.until > date())`;
 
@@ -92,6 +94,13 @@ export async function refreshSummaries(tx: Runner, touched: SummaryTouches): Pro
   }
   if (spans.size > 0) await tx.run(refreshSpans, { people: [...spans] });
   if (people.length > 0) await tx.run(refreshStaff, { people });
+  const services = touched.services ?? {};
+  await refreshTouchedServices(tx, {
+    services: services.services ?? [],
+    stages: [...(touched.stages ?? []), ...(services.stages ?? [])],
+    organisations: services.organisations ?? [],
+    people: [...people.map((p) => p.id), ...(services.people ?? [])],
+  });
 }
 
 /** Rebuilds every summary from the graph, in batches of people: start-up on a graph without them, and the generator after it writes. */
@@ -106,6 +115,7 @@ export async function rebuildSummaries(driver: Driver, database?: string): Promi
     await session.run(`MATCH (o:Organisation)<-[:WORKS_FOR]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${notEnded("r")}
       WITH DISTINCT o, c, r.since AS since, r.until AS until
       CALL (o, c, since, until) { CREATE (o)-[:STAFF_IN {since: since, until: until}]->(c) } IN TRANSACTIONS OF 10000 ROWS`);
+    await session.executeWrite((tx) => rebuildServiceSummaries(tx));
   } finally {
     await session.close();
   }

@@ -102,7 +102,13 @@ export async function createAnalysisFixture(driver: Driver): Promise<AnalysisFix
     ...ids,
     word,
     async remove() {
-      await driver.executeQuery("MATCH (n) WHERE n.id IN $ids DETACH DELETE n", { ids: Object.values(ids) });
+      const session = driver.session({ database: testNeo4j().database, defaultAccessMode: "WRITE" });
+      await session
+        .executeWrite(async (tx) => {
+          await tx.run("MATCH (n) WHERE n.id IN $ids DETACH DELETE n", { ids: Object.values(ids) });
+          await refreshSummaries(tx, { services: { services: [ids.S] } });
+        })
+        .finally(() => session.close());
     },
   };
 }

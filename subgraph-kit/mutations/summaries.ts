@@ -4,14 +4,39 @@
  * relationship added, removed or changed, so the organisations and communities a person left are known.
  */
 import type { Transaction } from "neo4j-driver";
+import type { ServiceTouches } from "../../graph/service-summaries.js";
 import { refreshSummaries, type SummaryTouches } from "../../graph/summaries.js";
 import type { AuditedChange } from "./audit.js";
 import type { SubgraphPolicy } from "../policy.js";
 
 /** The relationships the summaries are made of; a change to any other leaves them as they are. */
 const summarised = new Set(["WORKS_FOR", "MEMBER_OF", "WORKS_ON", "RESPONSIBLE_FOR"]);
+/** The relationships the services' summaries count (graph/service-summaries.ts): a change to one counts its stage's or person's services again. */
+const ofServices = new Set(["HAS_STAGE", "RESPONSIBLE_FOR", "WORKS_ON", "WORKED_ON", "EXPECTS_PROFESSION", "HAS_PROFESSION"]);
+/** The organisation's fields the services' summaries depend on: whether it had opened, and whether it is closed. */
+const organisationFieldsCounted = new Set(["since", "status", "closedOn", "openStatus"]);
 
-/** The people and stages a mutation's events touch, each person with the organisations and communities at the other end. */
+/** The services, stages, organisations and people whose services' summaries a mutation's events may change. */
+function serviceTouches(events: readonly AuditedChange[]): ServiceTouches {
+  const touched = { Service: new Set<string>(), Stage: new Set<string>(), Organisation: new Set<string>(), Person: new Set<string>() };
+  const add = (type: string | undefined, id: string | undefined) => {
+    if (id && type && type in touched) touched[type as keyof typeof touched].add(id);
+  };
+  for (const event of events) {
+    // A service's name places it; a stage's position orders its service's stages; anything created or deleted counts.
+    if (event.entityType === "Service" || event.entityType === "Stage") add(event.entityType, event.entityId);
+    for (const change of event.changes) {
+      if (change.relationshipType && ofServices.has(change.relationshipType)) {
+        add(event.entityType, event.entityId);
+        add(change.relatedType, change.relatedId);
+      }
+      if (event.entityType === "Organisation" && change.kind === "PROPERTY" && organisationFieldsCounted.has(change.field)) add("Organisation", event.entityId);
+    }
+  }
+  return { services: [...touched.Service], stages: [...touched.Stage], organisations: [...touched.Organisation], people: [...touched.Person] };
+}
+
+/** The people and stages a mutation's events touch, each person with the organisations and communities at the other end; and what may change the services' summaries. */
 export function summaryTouches(events: readonly AuditedChange[]): SummaryTouches {
   const people = new Map<string, { id: string; organisations: Set<string>; communities: Set<string> }>();
   const stages = new Set<string>();
@@ -39,6 +64,7 @@ export function summaryTouches(events: readonly AuditedChange[]): SummaryTouches
   return {
     people: [...people.values()].map((p) => ({ id: p.id, organisations: [...p.organisations], communities: [...p.communities] })),
     stages: [...stages],
+    services: serviceTouches(events),
   };
 }
 

@@ -13,7 +13,7 @@ import { stepByStepSource } from "../../data/import/sources/step-by-step.js";
 import { seedStartingABusiness } from "../../data/seed/seed.js";
 import { communities, people } from "../../data/seed/starting-a-business.js";
 import type { RunningServer } from "../../subgraph-kit/server.js";
-import { postGraphQL, startSubgraph, testDriver, testNeo4j, uniqueId } from "../../test/helpers.js";
+import { mutateThrough, startSubgraph, testDriver, testNeo4j, uniqueId } from "../../test/helpers.js";
 import { linksQuery } from "./resolvers/links.js";
 
 interface Link {
@@ -83,15 +83,7 @@ describe("the links' summaries", () => {
     return ours;
   }
 
-  /** A change through the subgraph's API; one stopped at its timeout on a busy machine stored nothing (all or nothing) and is asked again. */
-  async function mutate(subgraph: string, source: string) {
-    for (let attempt = 1; ; attempt++) {
-      const { body } = await postGraphQL(servers[subgraph]!.url, source);
-      if (attempt < 3 && body.errors?.[0]?.extensions?.["code"] === "QUERY_TIMEOUT") continue;
-      expect(body.errors).toBeUndefined();
-      return;
-    }
-  }
+  const mutate = (subgraph: string, source: string) => mutateThrough(servers[subgraph]!.url, source);
 
   beforeAll(async () => {
     driver = testDriver();

@@ -6,6 +6,20 @@
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { badInput, pageOf, sliceConnection, connectionOf } from "../../../subgraph-kit/connection.js";
 import { existedAt, graphReader, holdsAt, nameAt, nearestDepartment, organisationFieldsOf, partOfAt, statusAt, today, versionAt } from "../../../graph/read.js";
+import {
+  byHandoffs,
+  gapCountExpression,
+  gapKindSet,
+  gapKindSets,
+  gapsBeforeProperty,
+  handoffsAlong,
+  missingProfessionsOf,
+  recountServiceSummaries,
+  responsibleFor,
+  stageGaps,
+  summariesFresh,
+  work,
+} from "../../../graph/service-summaries.js";
 import { hasRole, requireRole } from "../../../platform/caller.js";
 import type { RowOf } from "../../../subgraph-kit/rows.js";
 import type * as Schema from "../generated/resolvers.js";
@@ -21,9 +35,8 @@ type StageRowOfJourney = StageRow & {
   missingProfessions: RowOf<Schema.Profession>[];
 };
 
-/** Employment and stage work on $asAt: today's (WORKS_FOR, WORKS_ON) and ended (WORKED_FOR, WORKED_ON), with their dates (docs/adr/0008). */
+/** Employment and stage work (`work`) on $asAt: today's (WORKS_FOR, WORKS_ON) and ended (WORKED_FOR, WORKED_ON), with their dates (docs/adr/0008). */
 const employment = "WORKS_FOR|WORKED_FOR";
-const work = "WORKS_ON|WORKED_ON";
 
 /** Cypher: the organisations that had succeeded organisation `o` by $asAt. */
 const successorsOf = (o: string) =>
@@ -69,14 +82,6 @@ const responsibilitiesOf = `COLLECT {
       department: ${organisationFieldsOf("department")},
       successors: ${successorsOf("o")}
     } ORDER BY CASE r.lane WHEN 'FRONTSTAGE' THEN 0 WHEN 'BACKSTAGE' THEN 1 ELSE 2 END, ${nameAt("o")}
-  }`;
-
-/** Cypher: the professions expected on stage `st` that nobody working on it held on $asAt. */
-export const missingProfessionsOf = `COLLECT {
-    MATCH (st)-[:EXPECTS_PROFESSION]->(x:Profession)
-    // From the stage's few people, not from the profession's many (a NOT EXISTS here started from the profession).
-    WHERE NOT x.id IN COLLECT { MATCH (st)<-[w:${work}]-(:Person)-[h:HAS_PROFESSION]->(y:Profession) WHERE ${holdsAt("w")} AND ${holdsAt("h")} RETURN y.id }
-    RETURN x {.id, .name, .family} ORDER BY x.name
   }`;
 
 /** Cypher: the organisations that own service `svc` end to end. */
@@ -142,7 +147,7 @@ CALL (svc) {
   RETURN collect({
     stage: st ${stageFields},
     organisations: COLLECT {
-      MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")}
+      ${responsibleFor}
       WITH DISTINCT o RETURN ${organisationFieldsOf("o")} AS shown ORDER BY shown.name
     }
   }) AS stages
@@ -150,20 +155,60 @@ CALL (svc) {
 WITH svc, stages ORDER BY svc.name, svc.id
 RETURN svc ${serviceFields} AS service, stages, $family IS NOT NULL AND ${ownedByFamily} AS ownedByFamily`;
 
-const gapsQuery = `
-MATCH (svc:Service)-[:HAS_STAGE]->(st:Stage) WHERE ($serviceId IS NULL OR svc.id = $serviceId)
-  AND ($family IS NULL OR ${ownedByFamily}
-    OR EXISTS { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND o.id IN $family })
+/** Every stage's gaps on $asAt, of the stages `stages` matches: gapsQuery's, or those of a page's services (`$services`, from their summaries' places). */
+const gapsOf = (stages: string) => `
+${stages}
 WITH svc, st ORDER BY svc.name, svc.id, st.position, st.id
 RETURN svc ${serviceFields} AS service, st ${stageFields} AS stage, ${ownersOf} AS owners,
-  NOT EXISTS { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")} } AS noResponsibleOrganisation,
-  NOT EXISTS { MATCH (:Person)-[w:${work}]->(st) WHERE ${holdsAt("w")} } AS nobodyWorking,
+  ${stageGaps.noResponsibleOrganisation} AS noResponsibleOrganisation,
+  ${stageGaps.nobodyWorking} AS nobodyWorking,
   ${missingProfessionsOf} AS missingProfessions,
   COLLECT {
-    MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND ${existedAt("o")} AND ${statusAt("o")} = 'CLOSED'
+    ${stageGaps.closed}
     RETURN {organisation: ${organisationFieldsOf("o")}, successors: ${successorsOf("o")}}
     ORDER BY ${nameAt("o")}
   } AS closed`;
+
+/** Every stage's gaps on $asAt, narrowed to a service, a family of organisations, or neither. */
+const gapsQuery = gapsOf(`
+MATCH (svc:Service)-[:HAS_STAGE]->(st:Stage) WHERE ($serviceId IS NULL OR svc.id = $serviceId)
+  AND ($family IS NULL OR ${ownedByFamily}
+    OR EXISTS { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND o.id IN $family })`);
+
+/** The gaps of the services `$services`, each found by its id. */
+const gapsOfServicesQuery = gapsOf("MATCH (svc:Service)-[:HAS_STAGE]->(st:Stage) WHERE svc.id IN $services");
+
+/** Today's servicesByHandoffs from the services' summaries (graph/service-summaries.ts): the page's services by their places, and how many there are. */
+const rankedTodayQuery = `
+${summariesFresh}
+CALL () { MATCH (s:ServiceSummary) RETURN count(s) AS total }
+CALL () {
+  MATCH (s:ServiceSummary) WHERE s.handoffRank > $skip AND s.handoffRank <= $skip + $limit
+  WITH s ORDER BY s.handoffRank
+  MATCH (svc:Service {id: s.service})
+  RETURN collect({service: svc ${serviceFields}, handoffCount: s.handoffCount, stageCount: s.stageCount, organisationCount: s.organisationCount}) AS page
+}
+RETURN fresh, total, page`;
+
+/**
+ * Today's gaps of the kinds in `set`, from the services' summaries: how many there are, the place (`start`)
+ * of the first gap of the service holding the one at $offset, and that service and those after it up to
+ * $end, in gaps' order, with how many gaps each holds.
+ */
+const gapsPlacedQuery = (set: number) => {
+  const before = `s.${gapsBeforeProperty(set)}`;
+  return `
+${summariesFresh}
+OPTIONAL CALL () { MATCH (s:ServiceSummary) WHERE ${before} IS NOT NULL RETURN ${before} + ${gapCountExpression("s", set)} AS total ORDER BY ${before} DESC LIMIT 1 }
+OPTIONAL CALL () { MATCH (s:ServiceSummary) WHERE ${before} <= $offset RETURN ${before} AS start ORDER BY ${before} DESC LIMIT 1 }
+CALL (start) {
+  MATCH (s:ServiceSummary) WHERE ${before} >= start AND ${before} < $end
+  WITH s ORDER BY ${before}
+  RETURN collect({service: s.service, gaps: ${gapCountExpression("s", set)}}) AS services
+}
+RETURN fresh, coalesce(total, 0) AS total, start, services`;
+};
+const gapsPlacedQueries = new Map(gapKindSets.map((set) => [set, gapsPlacedQuery(set)]));
 
 const searchLabels = {
   ORGANISATION: "Organisation",
@@ -205,34 +250,7 @@ ORDER BY score DESC, shown.name, shown.id
 WITH collect({label: [l IN labels(node) WHERE l IN $labels][0], score: score, node: shown, matchedName: matchedName}) AS hits
 RETURN size(hits) AS total, hits[$offset..$end] AS page`;
 
-export interface Handoff {
-  service: ServiceRow;
-  fromStage: StageRow;
-  toStage: StageRow;
-  from: Organisation[];
-  to: Organisation[];
-  continuing: Organisation[];
-}
-
-/**
- * The hand-offs along one service: consecutive stages whose responsible organisations differ, both
- * having some (a stage with none is a gap, not a hand-off).
- */
-export function handoffsAlong(service: ServiceRow, stages: readonly { stage: StageRow; organisations: readonly Organisation[] }[]): Handoff[] {
-  const handoffs: Handoff[] = [];
-  for (let i = 1; i < stages.length; i++) {
-    const before = stages[i - 1]!;
-    const after = stages[i]!;
-    if (before.organisations.length === 0 || after.organisations.length === 0) continue;
-    const beforeIds = new Set(before.organisations.map((o) => o.id));
-    const afterIds = new Set(after.organisations.map((o) => o.id));
-    const from = before.organisations.filter((o) => !afterIds.has(o.id));
-    const to = after.organisations.filter((o) => !beforeIds.has(o.id));
-    if (from.length === 0 && to.length === 0) continue;
-    handoffs.push({ service, fromStage: before.stage, toStage: after.stage, from, to, continuing: after.organisations.filter((o) => beforeIds.has(o.id)) });
-  }
-  return handoffs;
-}
+export type Handoff = ReturnType<typeof handoffsAlong<ServiceRow, StageRow, Organisation>>[number];
 
 /**
  * Lucene's query syntax, escaped, so a user's text is matched as words: any of them, those matching
@@ -266,7 +284,42 @@ interface PeopleRow {
   people: Row[];
 }
 
-export function servicesAnalysis(driver: Driver, database?: string) {
+interface GapRow {
+  service: ServiceRow;
+  stage: StageRow;
+  owners: Organisation[];
+  noResponsibleOrganisation: boolean;
+  nobodyWorking: boolean;
+  missingProfessions: RowOf<Schema.Profession>[];
+  closed: { organisation: Organisation; successors: Organisation[] }[];
+}
+
+/** The gaps of gapsQuery's rows, in its order, of the kinds asked for (every kind when none). */
+function gapsFrom(rows: readonly GapRow[], kinds: readonly Schema.GapKind[] | null | undefined) {
+  return rows
+    .flatMap(({ service, stage, owners, ...found }) => {
+      const at = { service, stage, profession: null, organisation: null, successors: [], journeyOwners: [] };
+      return [
+        ...found.missingProfessions.map((profession) => ({ ...at, kind: "MISSING_PROFESSION" as const, profession })),
+        ...(found.noResponsibleOrganisation ? [{ ...at, kind: "NO_RESPONSIBLE_ORGANISATION" as const, journeyOwners: owners }] : []),
+        ...(found.nobodyWorking ? [{ ...at, kind: "NOBODY_WORKING" as const }] : []),
+        ...found.closed.map((c) => ({
+          ...at,
+          kind: "CLOSED_ORGANISATION_RESPONSIBLE" as const,
+          organisation: c.organisation,
+          successors: c.successors,
+        })),
+      ];
+    })
+    .filter((gap) => !kinds || kinds.includes(gap.kind));
+}
+
+/** Whether a date is today's, when the services' summaries answer (graph/service-summaries.ts). */
+const isToday = (asAt: Neo4jDate | Neo4jDate<number>) => asAt.toString() === today().toString();
+
+/** `summaries: false` answers today's questions by the live walk too, as on any other date: the summaries' test compares the two. */
+export function servicesAnalysis(driver: Driver, database?: string, options: { summaries?: boolean } = {}) {
+  const summaries = options.summaries ?? true;
   const graph = graphReader(driver, database);
   const filters = { organisationIds: null, professionIds: null, asAt: today(), skip: neo4j.int(0), limit: neo4j.int(20) };
   graph.plan(journeyQuery, { serviceId: "", ...filters });
@@ -274,6 +327,9 @@ export function servicesAnalysis(driver: Driver, database?: string) {
   graph.plan(scopeQuery, { serviceId: null, departmentId: "", asAt: today() });
   graph.plan(responsibilitiesQuery, { serviceId: null, family: null, asAt: today() });
   graph.plan(gapsQuery, { serviceId: null, family: null, asAt: today() });
+  graph.plan(gapsOfServicesQuery, { services: [""], asAt: today() });
+  graph.plan(rankedTodayQuery, { asAt: today(), skip: neo4j.int(0), limit: neo4j.int(20) });
+  graph.plan(gapsPlacedQueries.get(15)!, { asAt: today(), offset: neo4j.int(0), end: neo4j.int(50) });
   graph.plan(searchQuery, { query: "x", labels: ["Organisation"], offset: neo4j.int(0), end: neo4j.int(20), asAt: today() });
   const personFilters = (args: { organisationIds?: string[] | null; professionIds?: string[] | null }) => ({
     organisationIds: args.organisationIds ?? null,
@@ -293,6 +349,18 @@ export function servicesAnalysis(driver: Driver, database?: string) {
     if (!row?.serviceFound) throw badInput(`"serviceId": no service has the id "${scope.serviceId}".`, "serviceId");
     if (!row.departmentFound) throw badInput(`"departmentId": no organisation has the id "${scope.departmentId}".`, "departmentId");
     return { serviceId: scope.serviceId, asAt: scope.asAt, family: row.family };
+  }
+
+  /**
+   * An answer from the services' summaries, or null when they are not to be read: `read` gives null when
+   * it finds them stale or not what it read; they are counted again once and read again, and a second
+   * null leaves the question to the live walk.
+   */
+  async function fromSummaries<T>(read: () => Promise<T | null>): Promise<T | null> {
+    const first = await read();
+    if (first) return first;
+    await recountServiceSummaries(driver, database);
+    return read();
   }
 
   async function servicesWithStages(scope: { serviceId: string | null; asAt: Neo4jDate | Neo4jDate<number>; family: string[] | null }) {
@@ -378,14 +446,39 @@ export function servicesAnalysis(driver: Driver, database?: string) {
 
         async servicesByHandoffs(_source, args) {
           const page = pageOf(args, 500);
-          const ranked = (await servicesWithStages({ serviceId: null, asAt: args.asAt ?? today(), family: null }))
+          const asAt = args.asAt ?? today();
+          // Today's from the services' summaries; as on another date, every service's stages walked.
+          if (summaries && isToday(asAt)) {
+            const found = await fromSummaries(async () => {
+              const [row] = await graph.rows<{
+                fresh: boolean;
+                total: number;
+                page: { service: ServiceRow; handoffCount: number; stageCount: number; organisationCount: number }[];
+              }>(rankedTodayQuery, {
+                asAt,
+                skip: page.skip,
+                limit: page.limit,
+              });
+              // A service without a summary, or one without its service, is for counting again.
+              const expected = Math.max(0, Math.min(page.size, (row?.total ?? 0) - page.offset));
+              return row?.fresh && row.page.length === expected
+                ? connectionOf(
+                    row.page.map((node) => ({ node })),
+                    page,
+                    row.total,
+                  )
+                : null;
+            });
+            if (found) return found;
+          }
+          const ranked = (await servicesWithStages({ serviceId: null, asAt, family: null }))
             .map((s) => ({
               service: s.service,
               handoffCount: handoffsAlong(s.service, s.stages).length,
               stageCount: s.stages.length,
               organisationCount: new Set(s.stages.flatMap((st) => st.organisations.map((o) => o.id))).size,
             }))
-            .sort((a, b) => b.handoffCount - a.handoffCount || a.service.name.localeCompare(b.service.name));
+            .sort(byHandoffs((s) => s.service.name));
           return sliceConnection(
             ranked.map((node) => ({ node })),
             page,
@@ -395,33 +488,34 @@ export function servicesAnalysis(driver: Driver, database?: string) {
         async gaps(_source, args) {
           const page = pageOf(args, 500);
           const scope = await scopeOf(args);
-          const rows = await graph.rows<{
-            service: ServiceRow;
-            stage: StageRow;
-            owners: Organisation[];
-            noResponsibleOrganisation: boolean;
-            nobodyWorking: boolean;
-            missingProfessions: RowOf<Schema.Profession>[];
-            closed: { organisation: Organisation; successors: Organisation[] }[];
-          }>(gapsQuery, scope);
-          const gaps = rows
-            .flatMap(({ service, stage, owners, ...found }) => {
-              const at = { service, stage, profession: null, organisation: null, successors: [], journeyOwners: [] };
-              return [
-                ...found.missingProfessions.map((profession) => ({ ...at, kind: "MISSING_PROFESSION" as const, profession })),
-                ...(found.noResponsibleOrganisation ? [{ ...at, kind: "NO_RESPONSIBLE_ORGANISATION" as const, journeyOwners: owners }] : []),
-                ...(found.nobodyWorking ? [{ ...at, kind: "NOBODY_WORKING" as const }] : []),
-                ...found.closed.map((c) => ({
-                  ...at,
-                  kind: "CLOSED_ORGANISATION_RESPONSIBLE" as const,
-                  organisation: c.organisation,
-                  successors: c.successors,
-                })),
-              ];
-            })
-            .filter((gap) => !args.kinds || args.kinds.includes(gap.kind));
+
+          // Today's over every service: the page's services found from their summaries' places, their gaps read as below.
+          if (summaries && isToday(scope.asAt) && scope.serviceId === null && scope.family === null) {
+            const set = gapKindSet(args.kinds);
+            if (set === 0) return connectionOf([], page, 0);
+            const found = await fromSummaries(async () => {
+              const [row] = await graph.rows<{ fresh: boolean; total: number; start: number | null; services: { service: string; gaps: number }[] }>(
+                gapsPlacedQueries.get(set)!,
+                { asAt: scope.asAt, offset: page.skip, end: neo4j.int(page.offset + page.size) },
+              );
+              if (!row?.fresh) return null;
+              const services = row.services.map((s) => s.service);
+              const gaps = services.length ? gapsFrom(await graph.rows<GapRow>(gapsOfServicesQuery, { services, asAt: scope.asAt }), args.kinds) : [];
+              // Each service's gaps as its summary counts them, or the summaries are for counting again.
+              const counted = new Map(row.services.map((s) => [s.service, s.gaps]));
+              for (const gap of gaps) counted.set(gap.service.id, (counted.get(gap.service.id) ?? 0) - 1);
+              if ([...counted.values()].some((n) => n !== 0)) return null;
+              const from = page.offset - (row.start ?? 0);
+              return connectionOf(
+                gaps.slice(from, from + page.size).map((node) => ({ node })),
+                page,
+                row.total,
+              );
+            });
+            if (found) return found;
+          }
           return sliceConnection(
-            gaps.map((node) => ({ node })),
+            gapsFrom(await graph.rows<GapRow>(gapsQuery, scope), args.kinds).map((node) => ({ node })),
             page,
           );
         },

@@ -9,7 +9,8 @@ import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { connectionOf, pageOf, sliceConnection } from "../../../subgraph-kit/connection.js";
 import { graphReader, holdsAt, nearestDepartment, organisationFields } from "../../../graph/read.js";
 import type * as Schema from "../generated/resolvers.js";
-import { missingProfessionsOf, today } from "./analysis.js";
+import { missingProfessionsOf } from "../../../graph/service-summaries.js";
+import { today } from "./analysis.js";
 
 /** Cypher: each service `svc` with the department `d` of each of its owners, once per pair. */
 const servicesByDepartment = `
