@@ -1,7 +1,7 @@
 /** The processes a benchmark starts: each on a free loopback port, stopped by `stopAll` whatever happens. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { subgraphNames, type SubgraphName, subgraphPortEnvironment } from "../platform/config.js";
@@ -144,7 +144,9 @@ export interface ProcessStack {
 /**
  * The three subgraphs and the gateway, each its own process on a free loopback port, as `npm start`
  * runs them, over the given Neo4j; resolves once every one is ready. `env` adds to or overrides the
- * settings (limits, production mode); `root` runs another checkout's servers.
+ * settings (limits, production mode); `root` runs another checkout's servers; `profileDir` runs each
+ * under `node --cpu-prof`, writing its threads' profiles to <profileDir>/<name> (`services-subgraph`,
+ * `gateway`…) when it stops (mainThreadProfile finds the main thread's).
  */
 export async function startProcessStack(options: {
   neo4jUri: string;
@@ -152,6 +154,7 @@ export async function startProcessStack(options: {
   env?: NodeJS.ProcessEnv;
   root?: string;
   label?: string;
+  profileDir?: string;
 }): Promise<ProcessStack> {
   const auth = {
     secret: randomBytes(32).toString("hex"),
@@ -171,11 +174,13 @@ export async function startProcessStack(options: {
     ...options.env,
   };
   const label = options.label ? `${options.label}: ` : "";
+  const profiled = (name: string): NodeJS.ProcessEnv =>
+    options.profileDir ? { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.profileDir, name.replaceAll(" ", "-"))}` } : env;
   const members: StackMember[] = subgraphNames.map((name) => ({
     name: `${name} subgraph`,
-    child: startNode(`${label}The ${name} subgraph`, `subgraphs/${name}/index.ts`, env, [], options.root),
+    child: startNode(`${label}The ${name} subgraph`, `subgraphs/${name}/index.ts`, profiled(`${name} subgraph`), [], options.root),
   }));
-  members.push({ name: "gateway", child: startNode(`${label}The gateway`, "gateway/index.ts", env, [], options.root) });
+  members.push({ name: "gateway", child: startNode(`${label}The gateway`, "gateway/index.ts", profiled("gateway"), [], options.root) });
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
   await Promise.all([
     ...subgraphNames.map((name, i) =>
@@ -184,6 +189,13 @@ export async function startProcessStack(options: {
     waitUntilOk("The gateway", async () => (await fetch(gatewayUrl.replace("/graphql", "/readiness"))).ok, members[3]!.child, 120_000),
   ]);
   return { gatewayUrl, members, auth, subgraphUrls };
+}
+
+/** The main thread's profile in a directory `node --cpu-prof` wrote (CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile, thread 0). */
+export function mainThreadProfile(dir: string): string {
+  const main = readdirSync(dir).find((file) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(file));
+  if (!main) throw new Error(`No main-thread CPU profile in ${dir}`);
+  return resolve(dir, main);
 }
 
 /**

@@ -12,6 +12,16 @@ type PromiseOrValue<T> = T | Promise<T>;
 
 const promiseKey = "then";
 
+/** What withoutThenAliases gave for each document: the runtime keeps parsed documents, so most come again. */
+const rewrites = new WeakMap<DocumentNode, { document: DocumentNode; renamed: string } | null>();
+
+/** withoutThenAliases, once per document object. */
+function keptRewriteOf(document: DocumentNode): { document: DocumentNode; renamed: string } | undefined {
+  let rewrite = rewrites.get(document);
+  if (rewrite === undefined) rewrites.set(document, (rewrite = withoutThenAliases(document) ?? null));
+  return rewrite ?? undefined;
+}
+
 /** The document with every `then` alias renamed, and the name it took; undefined when it has none. */
 export function withoutThenAliases(document: DocumentNode): { document: DocumentNode; renamed: string } | undefined {
   const names = new Set<string>();
@@ -54,7 +64,7 @@ export function restoreThenAliases(result: ExecutionResult, renamed: string): Ex
 export function useThenAliases(): GatewayPlugin {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
-      const rewritten = withoutThenAliases(args.document as DocumentNode);
+      const rewritten = keptRewriteOf(args.document as DocumentNode);
       if (!rewritten) return;
       const execute = executeFn as (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
       setExecuteFn((executeArgs) => execute({ ...executeArgs, document: rewritten.document }));

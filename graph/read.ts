@@ -18,12 +18,18 @@ export interface GraphReader {
   warmUp(): Promise<void>;
 }
 
-/** Neo4j integers as numbers (counts and positions stay far below 2^53); dates and other values as the driver gives them. */
+/**
+ * Neo4j integers as numbers (counts and positions stay far below 2^53); dates and other values as the
+ * driver gives them. In place: the lists and maps are the driver's, made for this record alone, and a
+ * copy of a journey's rows would be its whole answer built once more.
+ */
 function withNumbers(value: unknown): unknown {
   if (neo4j.isInt(value)) return value.toNumber();
-  if (Array.isArray(value)) return value.map(withNumbers);
-  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNumbers(v)]));
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = withNumbers(value[i]);
+  } else if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const map = value as Record<string, unknown>;
+    for (const key of Object.keys(map)) map[key] = withNumbers(map[key]);
   }
   return value;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SignJWT } from "jose";
 import { expandRoles, signGatewayToken, tokenLifetimeProblem, verifyGatewayToken, viewerFromClaims } from "./caller.js";
 
 describe("roles", () => {
@@ -32,6 +33,44 @@ describe("the gateway's token for subgraphs", () => {
     const forged = await signGatewayToken({ roles: ["admin"], organisations: [] }, "another-secret-of-at-least-thirty-two-chars");
     await expect(verifyGatewayToken(forged, secret)).rejects.toThrow("it is not signed by this deployment's gateway");
     await expect(verifyGatewayToken("admin", secret)).rejects.toThrow("refused");
+  });
+
+  // Signed with jose, as any HS256 JWT library would sign it: the checks are those of a JWT, not of this signer's bytes.
+  const signed = (claims: Record<string, unknown>, header: { alg: string } = { alg: "HS256" }, key = secret) =>
+    new SignJWT(claims).setProtectedHeader(header).sign(new TextEncoder().encode(key));
+  const now = () => Math.floor(Date.now() / 1000);
+  const valid = () => ({ viewer: { roles: ["admin"] }, iss: "service-graph-gateway", aud: "service-graph-subgraphs", iat: now(), exp: now() + 60 });
+
+  it("is read as any HS256 JWT with its issuer, audience and a time to come", async () => {
+    expect(await verifyGatewayToken(await signed(valid()), secret)).toEqual({ roles: ["reader", "editor", "admin"], organisations: [] });
+    expect(await verifyGatewayToken(await signed({ ...valid(), aud: ["elsewhere", "service-graph-subgraphs"] }), secret)).toMatchObject({
+      roles: ["reader", "editor", "admin"],
+    });
+  });
+
+  it("is refused once expired, from another issuer or for another audience, without an expiry, or not valid yet", async () => {
+    await expect(verifyGatewayToken(await signed({ ...valid(), exp: now() - 1 }), secret)).rejects.toThrow("it has expired");
+    await expect(verifyGatewayToken(await signed({ ...valid(), exp: now() }), secret)).rejects.toThrow("it has expired");
+    for (const claims of [
+      { ...valid(), iss: "someone-else" },
+      { ...valid(), aud: "another-audience" },
+      { ...valid(), exp: undefined },
+      { ...valid(), exp: String(now() + 60) },
+      { ...valid(), nbf: now() + 600 },
+    ])
+      await expect(verifyGatewayToken(await signed(claims), secret)).rejects.toThrow("it is not signed by this deployment's gateway");
+  });
+
+  it("is refused signed with another algorithm, or with none", async () => {
+    await expect(verifyGatewayToken(await signed(valid(), { alg: "HS512" }), secret)).rejects.toThrow("it is not signed by this deployment's gateway");
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${Buffer.from(JSON.stringify(valid())).toString("base64url")}.`;
+    await expect(verifyGatewayToken(unsigned, secret)).rejects.toThrow("it is not signed by this deployment's gateway");
+    const token = await signGatewayToken({ roles: ["reader"], organisations: [] }, secret);
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    const widened = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), viewer: { roles: ["admin"] } })).toString(
+      "base64url",
+    );
+    await expect(verifyGatewayToken(`${header}.${widened}.${signature}`, secret)).rejects.toThrow("it is not signed by this deployment's gateway");
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   getNamedType,
   isListType,
   isNonNullType,
@@ -27,7 +28,7 @@ interface Representation {
 }
 
 /** For each entity type, the root list field that reads it by a filter on id (Organisation → organisations). */
-function rootFieldsByType(schema: GraphQLSchema): Map<string, string> {
+export function rootFieldsByType(schema: GraphQLSchema): Map<string, string> {
   const roots = new Map<string, string>();
   for (const [name, field] of Object.entries(schema.getQueryType()?.getFields() ?? {})) {
     const listType = isNonNullType(field.type) ? field.type.ofType : field.type;
@@ -103,22 +104,54 @@ export function batchEntityResolution(schema: GraphQLSchema): GraphQLSchema {
         representations.forEach((r, i) => found.set(r, resolved[i]));
         continue;
       }
-      const selections = selectionFor(typeName, info);
-      const { fragments, variables } = dependenciesOf(selections, info);
       const ids = [...new Set(representations.map((r) => r.id as string))];
-      const document = `query ($__ids: [ID!]!, $__limit: Int${variables.map((v) => `, ${print(v)}`).join("")}) {
-        __items: ${root}(where: { id: { in: $__ids } }, limit: $__limit) { __id: id ${selections.map((s) => print(s)).join(" ")} }
+      const byId = await readByIds(root, selectionFor(typeName, info), ids, info, context);
+      for (const r of representations) {
+        const item = byId.get(r.id as string);
+        found.set(r, item ? { __typename: typeName, ...item } : null);
       }
-      ${fragments.map((f) => print(f)).join("\n")}`;
-      // The schema being served, so the query runs through every step after this one (schema.ts).
-      const result = await runOwnQuery(info.schema, document, context, { ...info.variableValues, __ids: ids, __limit: ids.length });
-      const [error] = result.errors ?? [];
-      if (error) throw error;
-      const items = (result.data?.["__items"] ?? []) as { __id: string }[];
-      const byId = new Map(items.map(({ __id, ...item }) => [__id, { __typename: typeName, ...item }]));
-      for (const r of representations) found.set(r, byId.get(r.id as string) ?? null);
     }
     return args.representations.map((r) => found.get(r) ?? null);
   };
   return schema;
+}
+
+/**
+ * Reads the nodes with these ids through a root list field (`root`, from rootFieldsByType), with the
+ * selections of the current operation, in one query on the schema being served (so every step after
+ * the caller's applies to it: schema.ts); each node by its id, without it where not asked for.
+ */
+export async function readByIds(
+  root: string,
+  selections: readonly SelectionNode[],
+  ids: readonly string[],
+  info: GraphQLResolveInfo,
+  context: unknown,
+): Promise<Map<string, Record<string, unknown>>> {
+  const document = readByIdsText(root, selections, info);
+  const result = await runOwnQuery(info.schema, document, context, { ...info.variableValues, __ids: ids, __limit: ids.length });
+  const [error] = result.errors ?? [];
+  if (error) throw error;
+  const items = (result.data?.["__items"] ?? []) as { __id: string }[];
+  return new Map(items.map(({ __id, ...item }) => [__id, item]));
+}
+
+/**
+ * The texts readByIds ran, per operation, root field and selection nodes: a document the subgraph keeps
+ * (Apollo's document store) gives the same nodes on every request, and so the same text, printed once.
+ */
+const readByIdsTexts = new WeakMap<OperationDefinitionNode, { root: string; selections: readonly SelectionNode[]; text: string }[]>();
+const maxTextsPerOperation = 50;
+
+function readByIdsText(root: string, selections: readonly SelectionNode[], info: GraphQLResolveInfo): string {
+  const kept = readByIdsTexts.get(info.operation) ?? [];
+  const same = kept.find((k) => k.root === root && k.selections.length === selections.length && k.selections.every((s, i) => s === selections[i]));
+  if (same) return same.text;
+  const { fragments, variables } = dependenciesOf(selections, info);
+  const text = `query ($__ids: [ID!]!, $__limit: Int${variables.map((v) => `, ${print(v)}`).join("")}) {
+    __items: ${root}(where: { id: { in: $__ids } }, limit: $__limit) { __id: id ${selections.map((s) => print(s)).join(" ")} }
+  }
+  ${fragments.map((f) => print(f)).join("\n")}`;
+  if (kept.length < maxTextsPerOperation) readByIdsTexts.set(info.operation, [...kept, { root, selections, text }]);
+  return text;
 }

@@ -108,6 +108,16 @@ function pagingOf(parent: string, field: GraphQLField<unknown, unknown>, { lists
   return sizes.length > 0 ? { kind: "custom", sizes } : undefined;
 }
 
+/** pagingOf of each field, worked out once per field and bounds: every request's selection asks again. */
+const pagingKept = new WeakMap<ArgumentBounds, WeakMap<GraphQLField<unknown, unknown>, FieldPaging | null>>();
+function keptPagingOf(parent: string, field: GraphQLField<unknown, unknown>, bounds: ArgumentBounds): FieldPaging | undefined {
+  let byField = pagingKept.get(bounds);
+  if (!byField) pagingKept.set(bounds, (byField = new WeakMap()));
+  let paging = byField.get(field);
+  if (paging === undefined) byField.set(field, (paging = pagingOf(parent, field, bounds) ?? null));
+  return paging ?? undefined;
+}
+
 /** The arguments a field (named as `Type.field`, or just the root field) will run with, or the BAD_USER_INPUT error for the first out of range. */
 function boundedArguments(fieldName: string, paging: FieldPaging, args: Record<string, unknown>): Record<string, unknown> {
   const result = { ...args };
@@ -152,6 +162,8 @@ function rewrittenArguments(node: FieldNode, paging: FieldPaging, bounded: Recor
  */
 class SelectionBounds {
   readonly fragments: Record<string, FragmentDefinitionNode> = {};
+  /** Whether a paging argument was a variable: otherwise the same nodes give the same copy on every request. */
+  usesVariables = false;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -163,9 +175,11 @@ class SelectionBounds {
     if (!isObjectType(parent) && !isInterfaceType(parent)) return node;
     const definition = parent.getFields()[node.name.value];
     if (!definition) return node;
-    const paging = pagingOf(parent.name, definition, this.bounds);
+    const paging = keptPagingOf(parent.name, definition, this.bounds);
     let args = node.arguments;
     if (paging) {
+      const read = new Set(paging.kind === "nodes" ? [paging.size, "after"] : paging.sizes.map((size) => size.name));
+      if (node.arguments?.some((a) => read.has(a.name.value) && a.value.kind === Kind.VARIABLE)) this.usesVariables = true;
       const bounded = boundedArguments(`${parent.name}.${definition.name}`, paging, getArgumentValues(definition, node, this.info.variableValues));
       args = rewrittenArguments(node, paging, bounded);
     }
@@ -212,13 +226,21 @@ export function boundListArguments(schema: GraphQLSchema, bounds: ArgumentBounds
       const resolve = field.resolve as Resolver;
       const paging = pagingOf(root.name, field, bounds);
       const type = getNamedType(field.type);
+      // The bounded copy of each selection whose paging arguments are all written in the document, by its first node.
+      const kept = new WeakMap<FieldNode, { of: readonly FieldNode[]; fieldNodes: FieldNode[]; fragments: Record<string, FragmentDefinitionNode> }>();
       field.resolve = (source, args: Record<string, unknown>, context, info) => {
-        const selection = new SelectionBounds(schema, bounds, info);
-        const fieldNodes = info.fieldNodes.map((node) =>
-          node.selectionSet ? { ...node, selectionSet: selection.selectionSet(node.selectionSet, type) } : node,
-        );
+        const first = info.fieldNodes[0]!;
+        let copy = kept.get(first);
+        if (!copy || copy.of.length !== info.fieldNodes.length || !copy.of.every((node, i) => node === info.fieldNodes[i])) {
+          const selection = new SelectionBounds(schema, bounds, info);
+          const fieldNodes = info.fieldNodes.map((node) =>
+            node.selectionSet ? { ...node, selectionSet: selection.selectionSet(node.selectionSet, type) } : node,
+          );
+          copy = { of: info.fieldNodes, fieldNodes, fragments: { ...info.fragments, ...selection.fragments } };
+          if (!selection.usesVariables) kept.set(first, copy);
+        }
         const bounded = paging ? boundedArguments(field.name, paging, args) : args;
-        return resolve(source, bounded, context, { ...info, fieldNodes, fragments: { ...info.fragments, ...selection.fragments } });
+        return resolve(source, bounded, context, { ...info, fieldNodes: copy.fieldNodes, fragments: copy.fragments });
       };
     }
   }

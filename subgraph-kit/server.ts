@@ -218,6 +218,8 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
     async listen(port, host = "127.0.0.1", startUp) {
       const app = express();
       app.disable("x-powered-by");
+      // Only the gateway calls, with POSTs no cache keeps: an ETag would be a hash of every answer, made for nothing.
+      app.set("etag", false);
       app.get("/healthcheck", (_req, res) => {
         res.json({ status: "ok", subgraph: name });
       });

@@ -87,7 +87,8 @@ const responsibilitiesOf = `COLLECT {
 /** Cypher: the organisations that own service `svc` end to end. */
 const ownersOf = `COLLECT { MATCH (o:Organisation)-[:OWNS]->(svc) RETURN ${organisationFieldsOf("o")} AS shown ORDER BY shown.name }`;
 
-const journeyQuery = `
+/** The journey's one query (bench/subgraph.ts times it alone beside the floor). */
+export const journeyQuery = `
 MATCH (svc:Service {id: $serviceId})
 CALL (svc) {
   MATCH (svc)-[:HAS_STAGE]->(st:Stage)
