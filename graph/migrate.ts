@@ -47,7 +47,16 @@ export const schemaStatements: readonly string[] = [
   "CREATE CONSTRAINT summary_state_id_unique IF NOT EXISTS FOR (n:SummaryState) REQUIRE n.id IS UNIQUE",
   // The services' summaries, each found by its service and read in order from its places (graph/service-summaries.ts).
   ...serviceSummaryStatements,
+  // Which one-off rewrites of the data the graph has had (dataStatements, below).
+  "CREATE CONSTRAINT migration_state_id_unique IF NOT EXISTS FOR (n:MigrationState) REQUIRE n.id IS UNIQUE",
 ];
+
+/** The index or constraint a schema statement creates or drops: `CREATE CONSTRAINT person_id_unique IF NOT EXISTS …` names person_id_unique. */
+export function schemaObjectName(statement: string): string {
+  const match = /^\s*(?:CREATE|DROP)\s+(?:CONSTRAINT|(?:FULLTEXT\s+)?INDEX)\s+(\w+)/.exec(statement);
+  if (!match) throw new Error(`Not a schema statement that names what it creates or drops: ${statement.trim().split("\n")[0]}`);
+  return match[1]!;
+}
 
 /** GOV.UK's and the sources' words as the API's enum names: `Non-ministerial department` → `NON_MINISTERIAL_DEPARTMENT`. */
 const enumName = (value: string) => `toUpper(replace(replace(trim(${value}), '-', '_'), ' ', '_'))`;
@@ -70,12 +79,37 @@ export const dataStatements: readonly string[] = enumProperties.flatMap(([patter
   properties.map((p) => `MATCH ${pattern} WHERE n.${p} <> ${enumName(`n.${p}`)} SET n.${p} = ${enumName(`n.${p}`)}`),
 );
 
+/** Bumped when dataStatements change: a graph stamped with an older version has them run again. */
+const dataRewritesVersion = 1;
+
+/**
+ * Brings the graph's schema and data up to date. Each statement is idempotent, but a Neo4j just started
+ * plans every query it has not seen for the first time (18–24 s for all of them, docs/benchmarks/start-profile.md),
+ * and four processes migrate at start-up: so the schema statements run only for what `SHOW` does not list,
+ * and the data's rewrites only on a graph not stamped with their version. An up-to-date graph costs four reads.
+ */
 export async function migrate(driver: Driver, database?: string): Promise<void> {
+  const show = (command: string) => driver.executeQuery(command, {}, { database, routing: "READ" }).then(({ records }) => records);
+  const indexes = new Map((await show("SHOW INDEXES YIELD name, state")).map((r) => [r.get("name") as string, r.get("state") as string]));
+  const constraints = new Set((await show("SHOW CONSTRAINTS YIELD name")).map((r) => r.get("name") as string));
+  let created = false;
   for (const statement of schemaStatements) {
+    const name = schemaObjectName(statement);
+    const exists = indexes.has(name) || constraints.has(name);
+    if (/^\s*DROP/.test(statement) ? !exists : exists) continue;
     await driver.executeQuery(statement, {}, { database });
+    created = true;
   }
-  await driver.executeQuery("CALL db.awaitIndexes(60)", {}, { database });
-  for (const statement of dataStatements) await driver.executeQuery(statement, {}, { database });
+  if (created || [...indexes.values()].some((state) => state !== "ONLINE")) await driver.executeQuery("CALL db.awaitIndexes(60)", {}, { database });
+  const { records } = await driver.executeQuery(
+    "OPTIONAL MATCH (m:MigrationState {id: 'data-rewrites'}) RETURN coalesce(m.version = $version, false) AS current",
+    { version: dataRewritesVersion },
+    { database, routing: "READ" },
+  );
+  if (records[0]?.get("current") !== true) {
+    for (const statement of dataStatements) await driver.executeQuery(statement, {}, { database });
+    await driver.executeQuery("MERGE (m:MigrationState {id: 'data-rewrites'}) SET m.version = $version", { version: dataRewritesVersion }, { database });
+  }
   await ensureSummaries(driver, database);
 }
 

@@ -10,3 +10,11 @@ export const serverNodeFlags = ["--max-old-space-size=160", "--max-semi-space-si
 
 /** The arguments for `node`: the flags above, then tsx to run the entry point. */
 export const serverNodeArgs = (entry: string): string[] => [...serverNodeFlags, "--import", "tsx", entry];
+
+/**
+ * `npm start` prepares the graph once for the stack (checks, migrates, loads the demo data into an empty
+ * one) while the subgraphs it started build their schemas: with this variable set to "1", a subgraph
+ * waits for `graphPreparedMessage` over IPC instead of migrating the graph itself (subgraph-kit/run.ts).
+ */
+export const graphPreparedByParent = "GRAPH_PREPARED_BY_PARENT";
+export const graphPreparedMessage = "graph-prepared";

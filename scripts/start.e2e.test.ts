@@ -34,10 +34,12 @@ describe("npm start, when one of its processes dies", () => {
   let start: ChildProcess;
   let output = "";
   let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  let subgraphPorts: number[] = [];
 
   beforeAll(async () => {
     const { uri, username, password } = testNeo4j();
     const [people, organisations, services, gateway, identity] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    subgraphPorts = [people, organisations, services];
     start = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, "scripts/start.ts")], {
       cwd: repoRoot,
       env: {
@@ -75,6 +77,13 @@ describe("npm start, when one of its processes dies", () => {
       process.kill(-start.pid!, "SIGKILL");
     } catch {
       // the group has gone: npm start stopped everything, as it should
+    }
+  });
+
+  it("says it is running once every subgraph is ready", async () => {
+    for (const port of subgraphPorts) {
+      const readiness = await fetch(`http://127.0.0.1:${port}/readiness`);
+      expect(await readiness.json()).toMatchObject({ status: "ready" });
     }
   });
 

@@ -1,9 +1,9 @@
 /**
  * npm start: the whole stack on this machine. The dashboard's bundle, Neo4j (local unless NEO4J_URI
- * is set) and the demo sign-in provider at once; then the schema migration and the demo data when
- * the graph is empty; the three subgraphs, each as its own process, as soon as Neo4j answers with
- * data in it (during the migration) or once the demo data is in; the gateway as soon as the bundle
- * is built. Ends with how long each step took. Ctrl-C stops everything it started.
+ * is set), the demo sign-in provider and the three subgraphs (each its own process, building its
+ * schema) at once; then the schema migration, once for the stack, and the demo data when the graph
+ * is empty, after which the subgraphs are told to serve; the gateway as soon as the bundle is built.
+ * Ready when every subgraph says it is. Ends with how long each step took. Ctrl-C stops everything it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -12,7 +12,7 @@ import { Neo4jGraphQL } from "@neo4j/graphql";
 import { configuredSubgraphPorts, loadConfig, neo4jUri, subgraphNames, type Config } from "../platform/config.js";
 import { buildDashboard } from "../dashboard/build.js";
 import { ensureNeo4j } from "../graph/local-neo4j.js";
-import { serverNodeArgs } from "../platform/server-process.js";
+import { graphPreparedByParent, graphPreparedMessage, serverNodeArgs } from "../platform/server-process.js";
 import { assertNeo4jReady, createDriver, Neo4jUnavailableError } from "../graph/neo4j.js";
 import { migrate } from "../graph/migrate.js";
 import { repoRoot } from "../platform/paths.js";
@@ -40,10 +40,11 @@ function shutdown(code: number): Promise<never> {
 process.once("SIGINT", () => void shutdown(0));
 process.once("SIGTERM", () => void shutdown(0));
 
-function startProcess(label: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+/** Starts a server process; with `ipc`, a channel to it as well (the subgraphs hear on it when the graph is prepared). */
+function startProcess(label: string, entry: string, env: NodeJS.ProcessEnv, { ipc = false } = {}): ChildProcess {
   const child = spawn(process.execPath, serverNodeArgs(resolve(repoRoot, entry)), {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe", ...(ipc ? ["ipc" as const] : [])],
   });
   const prefix = (line: string) => (line.trim() ? `${label.padEnd(13)} | ${line}\n` : "");
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -77,25 +78,19 @@ async function waitForHealth(label: string, url: string, timeoutMs = 60_000): Pr
   throw new Error(`${label} did not become healthy at ${url} within ${timeoutMs / 1000} s`);
 }
 
-/**
- * Checks and migrates the graph, and loads the demo data when it is empty. `whenServable` is called
- * as soon as the subgraphs may start: at once for a graph with data (each subgraph checks and
- * migrates it too, with the same idempotent statements), after the demo data for an empty one.
- */
-async function prepareGraph(uri: string, settings: Config, whenServable: () => void): Promise<void> {
+/** Checks and migrates the graph, and loads the demo data when it is empty: once for the stack, the subgraphs told when it is done. */
+async function prepareGraph(uri: string, settings: Config): Promise<void> {
   const driver = createDriver(settings, uri);
   try {
     const neoSchema = new Neo4jGraphQL({ typeDefs: subgraphTypeDefs("organisations"), driver });
     await assertNeo4jReady(driver, uri, neoSchema);
     const empty = await graphIsEmpty(driver, settings.NEO4J_DATABASE);
-    if (!empty) whenServable();
     await migrate(driver, settings.NEO4J_DATABASE);
     if (empty) {
       console.log("The graph is empty: loading the demo data…");
       const started = performance.now();
       const summary = await seedDemoData(driver, settings.NEO4J_DATABASE);
       console.log(`Loaded ${describeSeed(summary, (performance.now() - started) / 1000)}.`);
-      whenServable();
     }
   } finally {
     await driver.close();
@@ -133,9 +128,9 @@ async function timed<T>(step: string, run: () => Promise<T>): Promise<T> {
 }
 
 try {
-  // What needs nothing else runs at once: the dashboard's bundle, Neo4j, the demo provider. The
-  // subgraphs start once Neo4j answers (each checks it and migrates, as the migration here does:
-  // the statements are idempotent), the gateway once the dashboard is built (it serves the bundle).
+  // What needs nothing else runs at once: the dashboard's bundle, Neo4j, the demo provider, the
+  // subgraphs (their schemas built while Neo4j starts; they serve once told the graph is prepared
+  // here), the gateway once the dashboard is built (it serves the bundle).
   const dashboard = timed("dashboard built", () => buildDashboard());
   const graph = timed("Neo4j started", () => ensureNeo4j(config));
   const env: Record<string, string> = { NEO4J_URI: neo4jUri(config), SUBGRAPH_SECRET: config.SUBGRAPH_SECRET ?? randomBytes(32).toString("hex") };
@@ -160,12 +155,15 @@ try {
     });
     for (const user of provider.users) demoUsers.push({ user, token: await signDemoToken(provider.signingKey, provider.issuer, user, "1h") });
   }
+  const subgraphs = subgraphNames.map((name) => startProcess(name, `subgraphs/${name}/index.ts`, { ...env, [graphPreparedByParent]: "1" }, { ipc: true }));
+  const ports = configuredSubgraphPorts(config);
+  const subgraphsReady = Promise.all(subgraphNames.map((name) => waitForHealth(`The ${name} subgraph`, `http://127.0.0.1:${ports[name]}/readiness`, 180_000)));
   const gateway = dashboard.then(async () => {
     startProcess("gateway", "gateway/index.ts", env);
     await timed("gateway ready", () => waitForHealth("The gateway", `http://127.0.0.1:${config.GATEWAY_PORT}/readiness`, 120_000));
   });
   // Each is awaited below; a failure while another step is awaited is reported there, not as an unhandled rejection.
-  for (const step of [identity, gateway]) step.catch(() => undefined);
+  for (const step of [identity, gateway, subgraphsReady]) step.catch(() => undefined);
   const neo4j = await graph;
   stopNeo4j = () => neo4j.stop();
   void neo4j.exited?.then(() => {
@@ -174,17 +172,9 @@ try {
       void shutdown(1);
     }
   });
-  const ports = configuredSubgraphPorts(config);
-  let subgraphs: Promise<unknown> | undefined;
-  const startSubgraphs = () => {
-    for (const name of subgraphNames) startProcess(name, `subgraphs/${name}/index.ts`, env);
-    subgraphs = timed("subgraphs up", () =>
-      Promise.all(subgraphNames.map((name) => waitForHealth(`The ${name} subgraph`, `http://127.0.0.1:${ports[name]}/healthcheck`, 120_000))),
-    );
-    subgraphs.catch(() => undefined);
-  };
-  await timed("graph checked and migrated", () => prepareGraph(neo4j.uri, config, startSubgraphs));
-  await Promise.all([identity, gateway, subgraphs]);
+  await timed("graph checked and migrated", () => prepareGraph(neo4j.uri, config));
+  for (const subgraph of subgraphs) subgraph.send(graphPreparedMessage);
+  await Promise.all([identity, gateway, timed("subgraphs ready", () => subgraphsReady)]);
 
   console.log(`
 Service Graph is running.

@@ -6,8 +6,9 @@ import type { Driver } from "neo4j-driver";
 import type { Logger } from "pino";
 import { configuredSubgraphPorts, loadConfig, neo4jUri, subgraphSecret, type SubgraphName } from "../platform/config.js";
 import { createLogger } from "../platform/logger.js";
-import { createDriver, isNeo4jUnreachable, Neo4jUnavailableError } from "../graph/neo4j.js";
+import { assertNeo4jReady, createDriver, isNeo4jUnreachable, Neo4jUnavailableError } from "../graph/neo4j.js";
 import { checkAndMigrate } from "../graph/migrate.js";
+import { graphPreparedByParent, graphPreparedMessage } from "../platform/server-process.js";
 import { operationBoundsFromConfig } from "./operation-bounds.js";
 import { StartUp, type SubgraphOptions, type SubgraphServer } from "./server.js";
 
@@ -28,15 +29,40 @@ interface Neo4jStartUp {
 }
 
 /**
+ * True when `npm start` (scripts/start.ts) started this process: it migrates the graph once for the
+ * whole stack, and loads the demo data into an empty one, while the subgraphs build their schemas; it
+ * says over IPC when the graph is prepared. Run any other way, a subgraph migrates the graph itself.
+ */
+const preparedByParent = process.env[graphPreparedByParent] === "1" && typeof process.send === "function";
+
+/** Settles when the parent says the graph is checked and migrated; a parent gone exits, since nothing else would. */
+function parentPreparedGraph(): Promise<void> {
+  return new Promise((resolvePrepared) => {
+    process.on("message", (message) => {
+      if (message === graphPreparedMessage) resolvePrepared();
+    });
+    process.once("disconnect", () => process.exit(1));
+  });
+}
+
+/**
  * Checks Neo4j (credentials, version, APOC) and migrates, until both succeed. An unreachable or
  * starting Neo4j is tried again with a capped backoff; anything retrying cannot fix (credentials,
  * APOC, version) is thrown as a Neo4jUnavailableError with its plain message.
  */
 async function prepareNeo4j({ driver, uri, database, subgraph, logger, startUp, stopping }: Neo4jStartUp): Promise<void> {
   const started = performance.now();
+  if (preparedByParent) {
+    startUp.pending = "npm start is preparing the graph";
+    await parentPreparedGraph();
+  }
   for (let attempt = 1, waitMs = firstRetryMs; !stopping(); attempt++, waitMs = Math.min(waitMs * 2, maxRetryMs)) {
     try {
-      await checkAndMigrate(driver, uri, database, { neoSchema: subgraph.neoSchema, onStep: (step) => (startUp.pending = step) });
+      const onStep = (step: string) => (startUp.pending = step);
+      if (preparedByParent) {
+        onStep("checking the graph database");
+        await assertNeo4jReady(driver, uri, subgraph.neoSchema);
+      } else await checkAndMigrate(driver, uri, database, { neoSchema: subgraph.neoSchema, onStep });
       logger.info({ attempts: attempt, ms: Math.round(performance.now() - started) }, "graph database checked and migrated: ready");
       return;
     } catch (error) {
