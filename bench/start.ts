@@ -84,7 +84,8 @@ async function startOnce(root: string): Promise<StartRun> {
     });
   } finally {
     if (child.exitCode === null) process.kill(-child.pid!, "SIGINT");
-    const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, "SIGKILL"), 60_000);
+    // Long enough for the first stop to make Neo4j's class archive (graph/local-neo4j.ts).
+    const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, "SIGKILL"), 300_000);
     await exited;
     clearTimeout(timer);
   }

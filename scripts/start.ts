@@ -132,7 +132,7 @@ try {
   // subgraphs (their schemas built while Neo4j starts; they serve once told the graph is prepared
   // here), the gateway once the dashboard is built (it serves the bundle).
   const dashboard = timed("dashboard built", () => buildDashboard());
-  const graph = timed("Neo4j started", () => ensureNeo4j(config));
+  const graph = timed("Neo4j started", () => ensureNeo4j(config, console.log, { prepareClassArchive: true }));
   const env: Record<string, string> = { NEO4J_URI: neo4jUri(config), SUBGRAPH_SECRET: config.SUBGRAPH_SECRET ?? randomBytes(32).toString("hex") };
   const demoUsers: { user: DemoUser; token: string }[] = [];
   let identity: Promise<void> = Promise.resolve();
@@ -156,14 +156,12 @@ try {
     for (const user of provider.users) demoUsers.push({ user, token: await signDemoToken(provider.signingKey, provider.issuer, user, "1h") });
   }
   const subgraphs = subgraphNames.map((name) => startProcess(name, `subgraphs/${name}/index.ts`, { ...env, [graphPreparedByParent]: "1" }, { ipc: true }));
-  const ports = configuredSubgraphPorts(config);
-  const subgraphsReady = Promise.all(subgraphNames.map((name) => waitForHealth(`The ${name} subgraph`, `http://127.0.0.1:${ports[name]}/readiness`, 180_000)));
   const gateway = dashboard.then(async () => {
     startProcess("gateway", "gateway/index.ts", env);
     await timed("gateway ready", () => waitForHealth("The gateway", `http://127.0.0.1:${config.GATEWAY_PORT}/readiness`, 120_000));
   });
   // Each is awaited below; a failure while another step is awaited is reported there, not as an unhandled rejection.
-  for (const step of [identity, gateway, subgraphsReady]) step.catch(() => undefined);
+  for (const step of [identity, gateway]) step.catch(() => undefined);
   const neo4j = await graph;
   stopNeo4j = () => neo4j.stop();
   void neo4j.exited?.then(() => {
@@ -174,7 +172,11 @@ try {
   });
   await timed("graph checked and migrated", () => prepareGraph(neo4j.uri, config));
   for (const subgraph of subgraphs) subgraph.send(graphPreparedMessage);
-  await Promise.all([identity, gateway, timed("subgraphs ready", () => subgraphsReady)]);
+  const ports = configuredSubgraphPorts(config);
+  const subgraphsReady = timed("subgraphs ready", () =>
+    Promise.all(subgraphNames.map((name) => waitForHealth(`The ${name} subgraph`, `http://127.0.0.1:${ports[name]}/readiness`, 120_000))),
+  );
+  await Promise.all([identity, gateway, subgraphsReady]);
 
   console.log(`
 Service Graph is running.
