@@ -23,6 +23,7 @@ async function cacheMetrics(gateway: RunningGateway) {
   return {
     hits: value(/^graphql_gateway_response_cache_total\{result="hit"\} (\d+)/m),
     misses: value(/^graphql_gateway_response_cache_total\{result="miss"\} (\d+)/m),
+    skipped: value(/^graphql_gateway_response_cache_total\{result="skipped"\} (\d+)/m),
     entries: value(/^graphql_gateway_response_cache_entries (\d+)/m),
     bytes: value(/^graphql_gateway_response_cache_bytes (\d+)/m),
   };
@@ -189,7 +190,9 @@ describe("the response cache", () => {
     }
     const metrics = await cacheMetrics(small);
     console.log(`response cache flood: ${distinct} distinct queries, ${metrics.entries} entries, ${metrics.bytes} bytes estimated`);
-    expect(metrics.misses).toBeGreaterThanOrEqual(distinct);
+    // None answered from the cache: each missed, or was skipped when Neo4j's version read outlasted its 500 ms (a busy machine).
+    expect(metrics.hits).toBe(0);
+    expect(metrics.misses + metrics.skipped).toBeGreaterThanOrEqual(distinct);
     expect(metrics.entries).toBeGreaterThan(1);
     expect(metrics.entries).toBeLessThanOrEqual(50);
     expect(metrics.bytes).toBeLessThanOrEqual(maxBytes);
@@ -214,6 +217,6 @@ describe("the response cache", () => {
     const off = await stack.startGateway(settings({ enabled: false }));
     const read = `{ organisations(where: { id: { eq: "companies-house" } }) { name } }`;
     for (let i = 0; i < 3; i++) expect((await postGraphQL(off.url, read)).body.data).toEqual({ organisations: [{ name: "Companies House" }] });
-    expect(await cacheMetrics(off)).toEqual({ hits: 0, misses: 0, entries: 0, bytes: 0 });
+    expect(await cacheMetrics(off)).toEqual({ hits: 0, misses: 0, skipped: 0, entries: 0, bytes: 0 });
   });
 });
