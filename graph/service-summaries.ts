@@ -271,7 +271,7 @@ export async function recountServiceSummaries(driver: Driver, database?: string)
 /** Counts every service's summary again, in the transaction given, and marks them fresh. */
 export async function rebuildServiceSummaries(tx: Runner): Promise<void> {
   // Marked first, which locks the state node: an import's batch writing meanwhile marks it stale after this commits, not before.
-  await tx.run(`MERGE (s:SummaryState {id: $id}) SET s.stale = false`, { id: stateId });
+  await tx.run(`MERGE (s:SummaryState {id: $id}) SET s.stale = false, s.recounts = coalesce(s.recounts, 0) + 1`, { id: stateId });
   // Placed even when no count moved: a summary's places may be what is wrong.
   if (!(await refreshServiceSummaries(tx, null))) await placeServices(tx);
 }

@@ -220,4 +220,15 @@ describe("the services' summaries", () => {
     // A gap count wrong on a page's service, with nothing else to tell: the page's own gaps disagree with it.
     await spoil(`MATCH (s:ServiceSummary) WHERE s.gapsBefore15 = 0 SET s.gapsMissingProfession = s.gapsMissingProfession + 1`);
   }, 300_000);
+
+  it("are counted once for ten reads at once that find them stale, and each read gets the true answer", async () => {
+    const recounts = async () =>
+      Number((await driver.executeQuery(`MATCH (s:SummaryState {id: 'services'}) RETURN s.recounts AS n`, {}, { database })).records[0]?.get("n") ?? 0);
+    const expected = await field(live, "servicesByHandoffs")({ first: 20 });
+    await driver.executeQuery(`MATCH (s:SummaryState {id: 'services'}) SET s.stale = true`, {}, { database });
+    const before = await recounts();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => field(summarised, "servicesByHandoffs")({ first: 20 })));
+    expect(await recounts()).toBe(before + 1);
+    for (const answer of answers) expect(answer).toEqual(expected);
+  }, 120_000);
 });

@@ -353,6 +353,12 @@ export function servicesAnalysis(driver: Driver, database?: string, options: { s
   }
 
   /**
+   * The count of every service's summary in flight, shared by the reads that find them stale meanwhile:
+   * ten reads at once after an import would otherwise count them all ten times, one after another.
+   */
+  let recounting: Promise<void> | undefined;
+
+  /**
    * An answer from the services' summaries, or null when they are not to be read: `read` gives null when
    * it finds them stale or not what it read; they are counted again once and read again, and a second
    * null leaves the question to the live walk.
@@ -360,7 +366,8 @@ export function servicesAnalysis(driver: Driver, database?: string, options: { s
   async function fromSummaries<T>(read: () => Promise<T | null>): Promise<T | null> {
     const first = await read();
     if (first) return first;
-    await recountServiceSummaries(driver, database);
+    recounting ??= recountServiceSummaries(driver, database).finally(() => (recounting = undefined));
+    await recounting;
     return read();
   }
 
