@@ -631,12 +631,29 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       expect(await visitor.locator("#signin-token-error").innerText()).toContain("must be a JWT");
       expect(await seriousAccessibilityProblems(visitor)).toEqual([]);
 
+      // Who joined or left is not offered signed out (the API refuses it), and says how to see it.
+      await visitor.goto(`${base}/dashboard#changes`);
+      await visitor.locator("#changes tbody tr").first().waitFor({ timeout: 60_000 });
+      expect(await visitor.locator("#changes-kinds input").evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value))).toEqual([
+        "OPENED",
+        "CLOSED",
+        "RENAMED",
+        "MOVED",
+        "RESPONSIBILITY_MOVED",
+      ]);
+      expect(await visitor.locator("#changes-kinds-hint").innerText()).toBe("Every kind when none is selected. Sign in to see people who joined or left");
+      expect(await seriousAccessibilityProblems(visitor)).toEqual([]);
+      await visitor.goto(`${base}/dashboard#signin`);
+
       await visitor.fill("#signin-token", `Bearer ${await tokenFor(testReader)}`);
       await visitor.getByRole("button", { name: "Sign in with this token" }).click();
       await visitor.locator(".journey-map__person").first().waitFor({ timeout: 30_000 });
       expect(await visitor.locator("#nav-signin").innerText()).toBe("Signed in");
       await visitor.goto(`${base}/dashboard#signin`);
       expect(await visitor.locator("#signin-status").innerText()).toContain("signed in as test-reader with the reader role");
+      await visitor.goto(`${base}/dashboard#changes`);
+      expect(await visitor.locator("#changes-kind-JOINED").isEnabled()).toBe(true);
+      await visitor.goto(`${base}/dashboard#signin`);
       await visitor.screenshot({ path: resolve(screenshots, "sign-in.png") });
       await visitor.getByRole("button", { name: "Sign out" }).click();
       await visitor.locator("#journey-map-table").waitFor();

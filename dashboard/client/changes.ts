@@ -11,6 +11,7 @@ import { createDataTable, type Column, type DataTable } from "./data-table.js";
 import { dateError, dateInput, longDate, readDate, todayIso, writeDate } from "./date-input.js";
 import { byId, h, nameWithAcronym, shortName, tag } from "./dom.js";
 import { operations, type Types } from "./operations.js";
+import { currentToken } from "./session.js";
 
 type Change = Types.ChangesQuery["changes"]["edges"][number]["node"];
 
@@ -23,6 +24,8 @@ const changeKinds: Record<Types.ChangeKind, string> = {
   JOINED: "Person joined",
   LEFT: "Person left",
 };
+
+const peopleKinds: readonly Types.ChangeKind[] = ["JOINED", "LEFT"];
 
 const names = (list: { name: string; acronym: string | null }[]) => list.map(shortName).join(", ");
 
@@ -86,8 +89,11 @@ export function createChangesView(): ChangesView {
     dateInput({ id: "changes-to", legend: "To (optional)", hint: "Up to and including this day; today when left empty" }),
   );
   const kindBoxes = () => [...form.querySelectorAll<HTMLInputElement>('input[name="kind"]')];
+  // Who joined or left is about named people: the API refuses those kinds without a token, so they are not offered.
+  const signedOut = currentToken() === null;
+  const offered = (Object.entries(changeKinds) as [Types.ChangeKind, string][]).filter(([kind]) => !(signedOut && peopleKinds.includes(kind)));
   byId("changes-kinds").replaceChildren(
-    ...(Object.entries(changeKinds) as [Types.ChangeKind, string][]).map(([kind, label]) =>
+    ...offered.map(([kind, label]) =>
       h(
         "div",
         { class: "govuk-checkboxes__item" },
@@ -96,6 +102,7 @@ export function createChangesView(): ChangesView {
       ),
     ),
   );
+  if (signedOut) byId("changes-kinds-hint").append(". ", h("a", { class: "govuk-link", href: "#signin" }, "Sign in"), " to see people who joined or left");
 
   let period: { from: string; to: string | null } = { from: defaultFrom(), to: null };
   let departmentId: string | null = null;
@@ -155,7 +162,9 @@ export function createChangesView(): ChangesView {
       if (shown !== key) return;
       writeDate("changes-from", params.get("from") ?? defaultFrom());
       writeDate("changes-to", params.get("to"));
-      const wantedKinds = (params.get("kinds") ?? "").split(",").filter((k) => k in changeKinds) as Types.ChangeKind[];
+      const wantedKinds = (params.get("kinds") ?? "")
+        .split(",")
+        .filter((k) => k in changeKinds && !(signedOut && peopleKinds.includes(k as Types.ChangeKind))) as Types.ChangeKind[];
       for (const box of kindBoxes()) box.checked = wantedKinds.includes(box.value as Types.ChangeKind);
       const wantedDepartment = params.get("department");
       selectValue(departmentSelect, wantedDepartment);

@@ -115,7 +115,7 @@ describe("the organisations' history", () => {
 
   it("dates BEIS's closure, its successions and Companies House's move by the 7 February 2023 changes, citing the announcement", async () => {
     const beis = await organisation(inDateOrder, "department-for-business-energy-and-industrial-strategy");
-    expect(beis).toMatchObject({ status: "CLOSED", since: null, closedOn: "2023-02-07", closedOnApproximate: false });
+    expect(beis).toMatchObject({ status: "CLOSED", since: "2016-07-15", closedOn: "2023-02-07", closedOnApproximate: false });
     expect(beis["closedOnSource"]).toContain("https://www.gov.uk/government/news/making-government-deliver-for-the-british-people");
     expect(beis["links"]).toEqual([
       "SUPERSEDED_BY>department-for-business-and-trade 2023-02-07/…",
@@ -128,6 +128,26 @@ describe("the organisations' history", () => {
       "WAS_PART_OF>department-for-business-energy-and-industrial-strategy …/2023-02-07 ~",
     ]);
     expect(await organisation(inDateOrder, "department-for-business-and-trade")).toMatchObject({ status: "LIVE", since: "2023-02-07" });
+  });
+
+  it("opens BEIS and DIT when GOV.UK says they replaced BIS and UKTI, and leaves an opening nothing bounds unknown", async () => {
+    const opened = async (slug: string) => {
+      const { records } = await driver.executeQuery(
+        `MATCH (o:Organisation {id: $id}) RETURN toString(o.since) AS since, o.sinceApproximate AS approximate, o.sinceSource AS source`,
+        { id: `${inDateOrder}${slug}` },
+        { database: database() },
+      );
+      return { ...records[0]!.toObject(), source: (records[0]!.get("source") as string).replaceAll(inDateOrder, "") };
+    };
+    expect(await opened("department-for-business-energy-and-industrial-strategy")).toEqual({
+      since: "2016-07-15",
+      approximate: false,
+      source:
+        "inferred: department-for-business-innovation-skills closed on 2016-07-15, replaced by department-for-business-energy-and-industrial-strategy (govuk-organisations: closed_at in the snapshot of 2026-08-22)",
+    });
+    expect(await opened("department-for-international-trade")).toMatchObject({ since: "2016-07-13", approximate: false });
+    // A merger's successor may be older than the merger: BPDTS Ltd merged into DWP on 2021-07-01, and DWP stays undated.
+    expect(await opened("department-for-work-pensions")).toMatchObject({ since: null, approximate: true });
   });
 
   it("keeps both bounds where no source dates a change: a parent seen on 2026-07-20 and gone on 2026-08-22", async () => {

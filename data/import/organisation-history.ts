@@ -140,6 +140,30 @@ function organisationFacts(id: string, observations: Observation[], dates: Day[]
   return { id, observations, dates, opened, closed, openStatus, curated };
 }
 
+const successorIsNew = { REPLACED: "replaced by", CHANGED_NAME: "renamed as" } as const;
+
+/**
+ * GOV.UK records that an organisation closed on a known day "replaced" by, or having "changed_name" to,
+ * its successors: a successor whose opening the snapshots do not bound (it was already in the first)
+ * opened that day, the earliest such day if it replaced several. So BEIS opens on 2016-07-15, when BIS
+ * closed, instead of having existed on every earlier date. Successors of a merger or a split are left
+ * alone: they may have existed before.
+ */
+function openedByReplacing(all: Map<string, OrganisationFacts>): void {
+  const replaced = [...all.values()]
+    .filter((facts) => facts.closed && !facts.closed.approximate && (facts.observations.at(-1)!.closedStatus ?? "") in successorIsNew)
+    .sort((a, b) => (a.closed!.date! < b.closed!.date! ? -1 : a.closed!.date! > b.closed!.date! ? 1 : a.id.localeCompare(b.id)));
+  for (const old of replaced) {
+    const { date, source } = old.closed!;
+    for (const successor of old.observations.at(-1)!.successors) {
+      const facts = all.get(successor);
+      if (!facts || facts.opened.earliest !== null || !facts.opened.approximate || (facts.opened.latest !== null && facts.opened.latest < date!)) continue;
+      const how = successorIsNew[old.observations.at(-1)!.closedStatus as keyof typeof successorIsNew];
+      facts.opened = exact(date!, `inferred: ${old.id} closed on ${date!}, ${how} ${successor} (${source})`);
+    }
+  }
+}
+
 /** The links of one organisation of a type, each run of snapshots that list it an interval. */
 function linksOf(facts: OrganisationFacts, all: Map<string, OrganisationFacts>, type: "PART_OF" | "SUPERSEDED_BY", today: Day): LinkRow[] {
   const field = type === "PART_OF" ? "parents" : "successors";
@@ -421,6 +445,7 @@ export async function rebuildOrganisationHistory(
     all.set(id, organisationFacts(id, observations, dates, record.get("curated") as CuratedChange[]));
     stored.set(id, record.get("stored") as Stored);
   }
+  openedByReplacing(all);
   // Only relationships are counted: the nodes were counted as the snapshots' records were written.
   const counts: Partial<WriteCounts> = { relationshipsCreated: 0, relationshipsDeleted: 0 };
   const wanted = [...all.values()].map((facts) => {

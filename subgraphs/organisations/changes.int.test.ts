@@ -52,3 +52,35 @@ describe("changes between two dates, bounded by the period", () => {
     expect((await ask("1749-12-31", "1750-12-31", ["OPENED", "CLOSED", "RENAMED", "MOVED"])).totalCount).toBe(0);
   });
 });
+
+describe("renames, from the GOV.UK snapshots of the demo data", () => {
+  const driver = testDriver();
+  const { changes } = organisationChanges(driver).resolvers.Query as unknown as {
+    changes(
+      source: unknown,
+      args: Record<string, unknown>,
+      context: { viewer: Viewer },
+    ): Promise<{ edges: { node: { description: string; date: { toString(): string } } }[] }>;
+  };
+
+  afterAll(() => driver.close());
+
+  it("names a rename a rename, and leaves out GOV.UK restyling a record or relabelling a closed one", async () => {
+    const renames = (await changes(undefined, { from: day("2022-12-31"), kinds: ["RENAMED"], first: 500 }, { viewer: reader })).edges.map(
+      (e) => `${e.node.date.toString()} ${e.node.description}`,
+    );
+    expect(renames).toContain("2026-07-20 Geffrye Museum (GMus) became Museum of the Home");
+    expect(renames).toContain("2026-07-20 Defence Nuclear Safety Committee (DNSC) became Defence Nuclear Safety Expert Committee (DNSEC)");
+    const about = (name: string) => renames.filter((r) => r.includes(name));
+    // Relabelled once closed: "(2017 to 2023)" added and its acronym dropped on the day it closed, 2023-02-07.
+    expect(about("Department for Digital, Culture, Media & Sport")).toEqual([]);
+    // An acronym's case (OFP, OfP), an acronym the record stopped giving (EA), a title's case.
+    expect(about("Office for Place")).toEqual([]);
+    expect(about("Environment Agency")).toEqual([]);
+    expect(about("National security and intelligence")).toEqual([]);
+    for (const rename of renames) {
+      const [before, after] = rename.slice(11).split(" became ");
+      expect(before!.toLowerCase(), rename).not.toBe(after!.toLowerCase());
+    }
+  });
+});

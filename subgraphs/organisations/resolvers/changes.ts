@@ -9,7 +9,7 @@ import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { badInput, pageOf, sliceConnection } from "../../../subgraph-kit/connection.js";
 import { QueryLane } from "../../../subgraph-kit/query-lane.js";
 import { existedAt, graphReader, holdsAt, statusAt, today } from "../../../graph/read.js";
-import { hasRole } from "../../../platform/caller.js";
+import { hasRole, requireRole } from "../../../platform/caller.js";
 import type { Resolvers } from "../generated/resolvers.js";
 
 const changeKinds = ["OPENED", "CLOSED", "RENAMED", "MOVED", "RESPONSIBILITY_MOVED", "JOINED", "LEFT"] as const;
@@ -51,6 +51,18 @@ const inPeriod = (d: string) => `(${d} > $from AND ${d} <= $to)`;
 const datedOf = (prefix: string, r: string) =>
   `date: ${r}.${prefix}, earliest: ${r}.${prefix}Earliest, latest: ${r}.${prefix}Latest, approximate: ${r}.${prefix}Approximate, source: coalesce(${r}.${prefix}Source, ${r}.source)`;
 
+/**
+ * A Cypher predicate: version `v` of organisation `o` renamed it, after version `p`. GOV.UK restyles its
+ * records too, and those are not renames: a title's case or trailing space, an acronym's case, an
+ * acronym it starts or stops giving (597 organisations have none), and a closed organisation's record
+ * relabelled once it closed ("(2017 to 2023)" added, its acronym dropped).
+ */
+const renamed = (p: string, v: string) => {
+  const acronym = (x: string) => `toLower(trim(coalesce(${x}.acronym, '')))`;
+  return `NOT coalesce(${v}.since >= o.closedOn, false)
+    AND (toLower(trim(${p}.name)) <> toLower(trim(${v}.name)) OR (${acronym(p)} <> '' AND ${acronym(v)} <> '' AND ${acronym(p)} <> ${acronym(v)}))`;
+};
+
 const organisationChangesQuery = `
 CALL () {
   MATCH (o:Organisation) WHERE ${inPeriod("o.since")}
@@ -61,7 +73,7 @@ CALL () {
     COLLECT { MATCH (o)-[:SUPERSEDED_BY|WAS_SUPERSEDED_BY]->(s:Organisation) RETURN s {.id, .name} ORDER BY s.name } AS after, o.closedStatus AS detail
   UNION ALL
   MATCH (o:Organisation)-[:HAD_STATE]->(v:OrganisationState) WHERE ${inPeriod("v.since")}
-  MATCH (o)-[:HAD_STATE]->(p:OrganisationState) WHERE p.until = v.since AND (p.name <> v.name OR coalesce(p.acronym, '') <> coalesce(v.acronym, ''))
+  MATCH (o)-[:HAD_STATE]->(p:OrganisationState) WHERE p.until = v.since AND ${renamed("p", "v")}
   RETURN 'RENAMED' AS kind, o {.id, .name} AS o, {${datedOf("since", "v")}} AS at, [] AS before, [] AS after,
     p.name + coalesce(' (' + p.acronym + ')', '') + ' became ' + v.name + coalesce(' (' + v.acronym + ')', '') AS detail
   UNION ALL
@@ -255,6 +267,9 @@ export function organisationChanges(driver: Driver, database?: string, options: 
           const to = args.to ?? today();
           if (String(args.from) >= String(to)) throw badInput(`"from" must be before "to"; it was ${String(args.from)}, and "to" ${String(to)}.`, "from");
           const kinds = args.kinds?.length ? args.kinds : changeKinds;
+          // Asked for by name, who joined or left is refused to a caller who may not see it, not answered as none.
+          const people = args.kinds?.filter((kind) => peopleKinds.includes(kind)) ?? [];
+          if (people.length > 0) requireRole(context.viewer, "reader", `Asking for ${people.join(" and ")} changes (people who joined or left)`);
           let changes = (await lane.run(() => changesBetween(args.from, to, hasRole(context.viewer, "reader"), kinds))).filter((c) => kinds.includes(c.kind));
           if (args.departmentId) {
             const [family] = await graph.rows<{ ids: string[] }>(familyQuery, { departmentId: args.departmentId });
