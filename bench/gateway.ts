@@ -3,10 +3,12 @@
  *
  * Gateways side by side on the demo graph: each way of running our gateway (query planner,
  * document cache, production settings) and @apollo/gateway, each its own process, over the same three
- * subgraph processes, beside the services subgraph asked directly and the floor (the journey's one
- * Cypher query). The cells are interleaved: each round runs a short batch of every way in turn (the
- * order rotating), so a machine busy with other work slows every way alike; the figures are over all
- * rounds. Before measuring, every way's answer is compared with the first gateway's.
+ * subgraph processes, beside the services subgraph asked directly, the floor (the journey's one
+ * Cypher query) and, for the generated-fields journey, the single-server peer (bench/single-server.ts:
+ * one @neo4j/graphql server over the three schemas, no federation). The cells are interleaved: each
+ * round runs a short batch of every way in turn (the order rotating), so a machine busy with other work
+ * slows every way alike; the figures are over all rounds. Before measuring, every way's answer is
+ * compared with the first gateway's.
  *
  * Over a Neo4j of its own (port 7696, data in .neo4j/bench-gateway, seeded with the demo data) unless
  * --neo4j names one that holds the demo data. Writes docs/benchmarks/gateway.md and gateway.json.
@@ -23,7 +25,7 @@ import { keysForThisRun } from "../platform/demo-tokens.js";
 import { createDriver } from "../graph/neo4j.js";
 import type { LocalNeo4j } from "../graph/local-neo4j.js";
 import { graphqlRequest, type Request } from "./load.js";
-import { cellTable, floorLines, machineLine, measureInterleaved, type Cell } from "./side-by-side.js";
+import { cellTable, floorLines, machineLine, measureInterleaved, times, type Cell } from "./side-by-side.js";
 import { journey as journeyFloor } from "./floor-queries.js";
 import { journeyQuery } from "./operations.js";
 import { freePort, peakMemoryMB, runStoppingAll, startDemoNeo4j, startNode, subgraphPorts, waitUntilOk } from "./processes.js";
@@ -70,6 +72,9 @@ const gatewayWays: GatewayWay[] = [
 ];
 const floorWay = "floor (one Cypher query)";
 const subgraphWay = "services subgraph alone";
+const singleServerWay = "single server (no federation)";
+/** Our gateway as it ships (the Rust planner), its response cache off: the way issue 17's goals are checked for. */
+const shippedWay = "Rust planner";
 
 interface Operation {
   name: string;
@@ -79,6 +84,8 @@ interface Operation {
   servicesOnly: boolean;
   /** Measured against the journey's Cypher. */
   floor: boolean;
+  /** Answered by the single-server peer too (it serves only the generated fields), and so measured there. */
+  singleServer?: true;
 }
 
 const serviceId = "starting-a-business";
@@ -90,6 +97,7 @@ const benchOperations: Operation[] = [
     variables: { serviceId },
     servicesOnly: false,
     floor: true,
+    singleServer: true,
   },
   {
     name: "handoffs",
@@ -146,23 +154,21 @@ function report(
       "The machine is shared, so absolute figures are noisy: the ways were measured interleaved " +
       `(${rounds} rounds, each a batch of ${batchSizes[1]} requests at concurrency 1 and ${batchSizes[10]} at concurrency 10 of every way in turn, the order rotating), so the ratios are the result. ` +
       "Every request is a reader's (who sees people's names). Each gateway is its own process over the same three subgraph processes; " +
+      `the "${singleServerWay}" is one @neo4j/graphql server over the three schema files together, its own process over the same Neo4j (bench/single-server.ts), for the generated-fields journey only; ` +
       `"${baseline}" is the gateway as it was before the Rust planner was tried (Hive Gateway ${runtimeVersion()}, the runtime's own query planner, development settings).`,
     "",
   );
   lines.push("## Same answers", "", ...sameAnswers.map((line) => `- ${line}`), "");
   for (const op of benchOperations) {
-    const ways = [...(op.floor ? [floorWay] : []), ...(op.servicesOnly ? [subgraphWay] : []), ...gatewayWays.map((w) => w.name)];
+    const ways = [
+      ...(op.floor ? [floorWay] : []),
+      ...(op.servicesOnly ? [subgraphWay] : []),
+      ...(op.singleServer ? [singleServerWay] : []),
+      ...gatewayWays.map((w) => w.name),
+    ];
     lines.push(`## ${op.name}`, "", ...cellTable(cells, op.name, ways, baseline), "");
-    if (op.floor)
-      lines.push(
-        ...floorLines(
-          cells,
-          op.name,
-          gatewayWays.map((w) => w.name),
-          floorWay,
-        ),
-        "",
-      );
+    if (op.floor) lines.push(...floorLines(cells, op.name, [...(op.singleServer ? [singleServerWay] : []), ...gatewayWays.map((w) => w.name)], floorWay), "");
+    if (op.singleServer) lines.push(...priceOfFederation(cells, op.name), "");
   }
   lines.push("## Response cache lookups (its /metrics after the run)", "");
   for (const [name, counts] of Object.entries(lookups))
@@ -185,6 +191,56 @@ function report(
     JSON.stringify({ rounds, batchSizes, neo4jVersion, loadBefore, sameAnswers, cells, peaks, lookups }, null, 2) + "\n",
   );
   log(lines.join("\n"));
+}
+
+/**
+ * Issue 17's goal for the generated-fields journey, checked for our gateway as it ships: c1 p50 at most
+ * 1.3× the single-server peer's and at most 2× the floor's; with every gateway's ratios beside it.
+ */
+function priceOfFederation(cells: Cell[], operation: string): string[] {
+  const at = (way: string, c: number) => cells.find((x) => x.operation === operation && x.way === way && x.concurrency === c);
+  const peer1 = at(singleServerWay, 1);
+  const peer10 = at(singleServerWay, 10);
+  const floor1 = at(floorWay, 1);
+  if (!peer1 || !peer10 || !floor1) return [];
+  const lines = [
+    "The price of federation: each gateway against the single-server peer (c1 p50 as a multiple of its, c10 requests a second as a share of its).",
+    "",
+  ];
+  for (const way of gatewayWays) {
+    const c1 = at(way.name, 1);
+    const c10 = at(way.name, 10);
+    if (c1 && c10)
+      lines.push(
+        `- ${way.name}: c1 p50 ${times(c1.p50 / peer1.p50)}, c10 p50 ${times(c10.p50 / peer10.p50)} the peer's; at c10 ${Math.round((100 * c10.requestsPerSecond) / peer10.requestsPerSecond)}% of its requests a second`,
+      );
+  }
+  const shipped = at(shippedWay, 1);
+  if (shipped) {
+    const toPeer = shipped.p50 / peer1.p50;
+    const toFloor = shipped.p50 / floor1.p50;
+    lines.push(
+      "",
+      `Goal (issue 17), "${shippedWay}" at c1: ≤ 1.3× the single server, ${times(toPeer)}: ${toPeer <= 1.3 ? "met" : "**missed**"}; ` +
+        `≤ 2× the floor, ${times(toFloor)}: ${toFloor <= 2 ? "met" : "**missed**"}.`,
+    );
+  }
+  return lines;
+}
+
+/** How one answer compares with another: byte for byte, or only once each object's keys are in one order. */
+function sameness(got: string, reference: string): string {
+  if (got === reference) return `is the same, byte for byte (${reference.length.toLocaleString("en-GB")} bytes of JSON), as`;
+  const canonical = (json: string): string => {
+    try {
+      return JSON.stringify(JSON.parse(json), (_key, value: unknown) =>
+        value && typeof value === "object" && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value,
+      );
+    } catch {
+      return json;
+    }
+  };
+  return canonical(got) === canonical(reference) ? "has the same data, its keys in another order, as" : `is DIFFERENT (${got.slice(0, 200)}) from`;
 }
 
 function runtimeVersion(): string {
@@ -231,6 +287,12 @@ async function main(): Promise<void> {
       await waitUntilOk(way.name, async () => (await answer(url, "{ __typename }", {}, {})) !== "", child, 180_000);
       gateways.push({ way, url, child });
     }
+    const singleServerPort = await freePort();
+    const singleServer = {
+      url: `http://127.0.0.1:${singleServerPort}/graphql`,
+      child: startNode(singleServerWay, "bench/single-server.ts", { ...env, GATEWAY_PORT: String(singleServerPort) }),
+    };
+    await waitUntilOk(singleServerWay, async () => (await answer(singleServer.url, "{ __typename }", {}, {})) !== "", singleServer.child, 180_000);
     const reader = keys.tokens.find((t) => t.role === "reader")!;
     // Signed afresh for each batch: the subgraphs' token lives two minutes.
     let signed = "";
@@ -259,6 +321,11 @@ async function main(): Promise<void> {
           : `${op.name}: DIFFERENT from "${baseline}"'s in ${differ.join(", ")}`,
       );
       log(sameAnswers.at(-1)!);
+      if (op.singleServer) {
+        const got = await answer(singleServer.url, op.query, op.variables, headers.signed).catch((error: Error) => error.message);
+        sameAnswers.push(`${op.name}: the ${singleServerWay}'s answer ${sameness(got, reference)} "${baseline}"'s`);
+        log(sameAnswers.at(-1)!);
+      }
     }
 
     const cells: Cell[] = [];
@@ -266,6 +333,7 @@ async function main(): Promise<void> {
       const ways: [string, Request][] = [
         ...(op.floor ? [[floorWay, floorRequest(driver)] as [string, Request]] : []),
         ...(op.servicesOnly ? [[subgraphWay, graphql(subgraphUrls.services, op, () => headers.signed)] as [string, Request]] : []),
+        ...(op.singleServer ? [[singleServerWay, graphql(singleServer.url, op, () => headers.signed)] as [string, Request]] : []),
         ...gateways.map(({ way, url }) => [way.name, graphql(url, op, () => (way.peer ? headers.signed : headers.client))] as [string, Request]),
       ];
       cells.push(...(await measureInterleaved(op.name, ways, { rounds, batchSizes, beforeRound: sign, log })));
@@ -273,6 +341,7 @@ async function main(): Promise<void> {
     const peaks: Record<string, number | null> = {};
     for (const { name, child } of subgraphs) peaks[`${name} subgraph`] = peakMemoryMB(child.pid);
     for (const { way, child } of gateways) peaks[way.name] = peakMemoryMB(child.pid);
+    peaks[singleServerWay] = peakMemoryMB(singleServer.child.pid);
     const lookups: Record<string, Record<string, number>> = {};
     for (const { way, url } of gateways) if (way.env["GATEWAY_RESPONSE_CACHE"] === "true") lookups[way.name] = await cacheLookups(url);
     report(cells, sameAnswers, peaks, neo4jVersion, loadBefore, lookups);

@@ -12,7 +12,7 @@ import { DOMParser, type Element } from "@xmldom/xmldom";
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../platform/paths.js";
-import { headersFor, startStack, testNeo4j, testReader, type TestCaller, type TestStack } from "../test/helpers.js";
+import { headersFor, startStack, testNeo4jEnvironment, testReader, type TestCaller, type TestStack } from "../test/helpers.js";
 
 const beis = "Organisation:department-for-business-energy-and-industrial-strategy";
 const dbt = "Organisation:department-for-business-and-trade";
@@ -224,7 +224,6 @@ describe("the graph export, through the gateway", () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records[0]).toMatchObject({ record: "export", asAt: "2022-06-01", withPeople: true });
 
-    const { uri, username, password, database } = testNeo4j();
     const cli = spawnSync(
       process.execPath,
       ["--import", "tsx", resolve(repoRoot, "scripts/export.ts"), "--format", "jsonl", "--as-at", "2022-06-01", "--with-people"],
@@ -234,10 +233,7 @@ describe("the graph export, through the gateway", () => {
         maxBuffer: 64 * 1024 * 1024,
         env: {
           ...process.env,
-          NEO4J_URI: uri,
-          NEO4J_USERNAME: username,
-          NEO4J_PASSWORD: password,
-          ...(database ? { NEO4J_DATABASE: database } : {}),
+          ...testNeo4jEnvironment(),
           LOG_LEVEL: "silent",
         },
       },

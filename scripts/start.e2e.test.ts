@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../platform/paths.js";
 import { freePort } from "../bench/processes.js";
-import { testNeo4j } from "../test/helpers.js";
+import { testNeo4jEnvironment } from "../test/helpers.js";
 
 /** The children of a process, with their command lines. */
 function childrenOf(pid: number): { pid: number; args: string }[] {
@@ -37,16 +37,13 @@ describe("npm start, when one of its processes dies", () => {
   let subgraphPorts: number[] = [];
 
   beforeAll(async () => {
-    const { uri, username, password } = testNeo4j();
     const [people, organisations, services, gateway, identity] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     subgraphPorts = [people, organisations, services];
     start = spawn(process.execPath, ["--import", "tsx", resolve(repoRoot, "scripts/start.ts")], {
       cwd: repoRoot,
       env: {
         ...process.env,
-        NEO4J_URI: uri,
-        NEO4J_USERNAME: username,
-        NEO4J_PASSWORD: password,
+        ...testNeo4jEnvironment(),
         LOG_LEVEL: "warn",
         PEOPLE_PORT: String(people),
         ORGANISATIONS_PORT: String(organisations),

@@ -3,7 +3,7 @@
  * named steps, each a function from schema to schema that leaves its input as it was, each with the
  * reason it exists. The order is the one written below and matters where a step says so.
  */
-import { Neo4jGraphQL } from "@neo4j/graphql";
+import { Neo4jGraphQL, type Neo4jGraphQLConstructor } from "@neo4j/graphql";
 import type { IResolvers } from "@graphql-tools/utils";
 import { mapSchema } from "@graphql-tools/utils";
 import { parse, type DocumentNode, type GraphQLSchema } from "graphql";
@@ -184,21 +184,23 @@ export function schemaStepInput(options: SubgraphSchemaOptions): SchemaStepInput
   };
 }
 
+/** A new API: only the current filter and mutation syntax, none of the deprecated aliases. */
+export const neo4jGraphQLFeatures = {
+  excludeDeprecatedFields: {
+    mutationOperations: true,
+    aggregationFilters: true,
+    aggregationFiltersOutsideConnection: true,
+    relationshipFilters: true,
+    attributeFilters: true,
+  },
+} satisfies Neo4jGraphQLConstructor["features"];
+
 /** @neo4j/graphql over the subgraph's type definitions, as every subgraph here configures it. */
 export function neo4jGraphQLOf(options: SubgraphSchemaOptions): Neo4jGraphQL {
   return new Neo4jGraphQL({
     typeDefs: withPageInfoStandIn(subgraphTypeDefs(options.name)),
     driver: options.graphqlDriver ?? options.driver,
-    // A new API: only the current filter and mutation syntax, none of the deprecated aliases.
-    features: {
-      excludeDeprecatedFields: {
-        mutationOperations: true,
-        aggregationFilters: true,
-        aggregationFiltersOutsideConnection: true,
-        relationshipFilters: true,
-        attributeFilters: true,
-      },
-    },
+    features: neo4jGraphQLFeatures,
     ...(options.resolvers ? { resolvers: options.resolvers } : {}),
   });
 }

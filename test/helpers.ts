@@ -26,6 +26,12 @@ export function testNeo4j() {
   return { ...settings, database: settings.database ?? undefined };
 }
 
+/** The test Neo4j as a process started by a test reads it from its environment (platform/config.ts). */
+export function testNeo4jEnvironment(): Record<string, string> {
+  const { uri, username, password, database } = testNeo4j();
+  return { NEO4J_URI: uri, NEO4J_USERNAME: username, NEO4J_PASSWORD: password, ...(database ? { NEO4J_DATABASE: database } : {}) };
+}
+
 /** A driver to the test Neo4j; `await using driver = testDriver()` closes it at the end of the block. */
 export function testDriver(): Driver {
   const { uri, username, password } = testNeo4j();
