@@ -327,6 +327,38 @@ describe("the gateway under hostile input", () => {
     });
   });
 
+  describe("a filter through many relationships", () => {
+    // Each relationship filter is a subquery Neo4j plans before it runs: unbounded, an OR of four one-level
+    // `all` filters planned for 4 s, and ten new shapes of two levels kept Neo4j planning until each timed out.
+    const all = (n: number, text: string) =>
+      `{ children: { all: ${"{ children: { all: ".repeat(n - 1)}{ name: { contains: "${text}" } }${" } }".repeat(n - 1)} } }`;
+    const either = (filters: string[]) => `{ organisations(where: { OR: [${filters.join(", ")}] }, limit: 5) { id } }`;
+
+    it("is refused before it runs, naming the argument, though within tokens, depth and cost; three are answered", async () => {
+      const shapes = Array.from({ length: 10 }, (_, i) => either(Array.from({ length: 4 + (i % 3) }, (_, j) => all(1 + ((i + j) % 2), `attack ${i} ${j}`))));
+      const answers = await Promise.all(shapes.map((query) => postJson(url, { query })));
+      for (const answer of answers) {
+        expect(answer.status).toBe(400);
+        expect(codes(answer)).toEqual(["BAD_USER_INPUT"]);
+        expect(messages(answer)[0]).toMatch(
+          /^"where" of "organisations" filters through \d+ relationships \(children\), [12] nested: this API plans at most 3/,
+        );
+        expectNothingInternal(answer);
+      }
+      const three = await postJson(url, { query: either([all(1, "a"), all(1, "b"), all(1, "c")]) });
+      expect(three.status).toBe(200);
+      expect(codes(three)).toEqual([]);
+      expect(Array.isArray(three.body.data?.["organisations"])).toBe(true);
+      const byVariable = await postJson(url, {
+        query: "query ($w: OrganisationWhere) { organisations(where: $w, limit: 5) { id } }",
+        variables: { w: { children: { all: { children: { all: { children: { all: { id: { eq: "x" } } } } } } } } },
+      });
+      expect(byVariable.status).toBe(400);
+      expect(messages(byVariable)[0]).toMatch(/3 nested/);
+      expect((await postJson(url, { query: normalQuery })).status).toBe(200);
+    });
+  });
+
   describe("requests refused before they are parsed", () => {
     it("a batch of operations (a JSON array)", async () => {
       const answer = await postJson(url, [{ query: "{ __typename }" }, { query: "{ __typename }" }]);

@@ -44,6 +44,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
+import { whereRefusals } from "./filter-bounds.js";
 
 /** @neo4j/graphql's `@limit(default: 100, max: 1000)` on every type, and the @cypher lists' clamp. */
 const defaultListSize = 100;
@@ -206,6 +207,8 @@ function itemsOf(selectionSet: SelectionSetNode, parent: GraphQLCompositeType, t
       const named = getNamedType(definition.type);
       const isList = isListType(getNullableType(definition.type)) && !isLeafType(named);
       const size = sizeOf(selection, definition, parent, counting);
+      // The walk that sizes each list reads every field's arguments as this request gives them: its filters are bounded here too.
+      counting.refusals.push(...whereRefusals(selection, definition, counting.variables));
       let count = times;
       let below = pageSize;
       if (isList) {
