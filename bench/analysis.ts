@@ -1,8 +1,10 @@
 /**
  * npm run bench [-- --quick] [--graph demo|10k|civil-service] [--as-at]: the analysis operations'
- * latency on the 10,000-person graph and on the civil-service-scale graph, four ways side by side: our
+ * latency on the 10,000-person graph and on the civil-service-scale graph, five ways side by side: our
  * gateway (Hive Gateway runtime), @apollo/gateway over the same subgraph processes, the owning subgraph
- * called directly, and the floor (one Cypher query through neo4j-driver). The questions asked as on a
+ * called directly, the floor (one Cypher query through neo4j-driver) and, for the generated-fields
+ * journey, the single-server peer (one @neo4j/graphql server over the three schemas, no federation:
+ * bench/single-server.ts), whose answer is first compared with our gateway's. The questions asked as on a
  * past date (`asAt`) are measured interleaved with today's, each way in rounds (bench/side-by-side.ts),
  * so that a busy machine slows both alike. Each graph lives on a Neo4j of its own (ports 7691, 7690 and,
  * for the demo data alone, 7692; data in .neo4j/bench-analysis-10k, .neo4j/bench-analysis and
@@ -28,12 +30,12 @@ import { keysForThisRun } from "../platform/demo-tokens.js";
 import { seedDemoData } from "../data/seed/seed.js";
 import { graphqlRequest, runCell, type CellResult, type LoadBudget, type Request } from "./load.js";
 import { operations, pastDate, pickSubjects, type Operation, type Subjects } from "./operations.js";
-import { measureInterleaved } from "./side-by-side.js";
+import { answer, measureInterleaved, sameness } from "./side-by-side.js";
 import { writeAsAtReport } from "./as-at-report.js";
 import { exited, freePort, peakMemoryMB, startNode, stopAll, subgraphPorts, waitUntilOk } from "./processes.js";
 import { writeReport } from "./report.js";
 
-export const ways = ["floor", "subgraph", "our gateway", "@apollo/gateway"] as const;
+export const ways = ["floor", "subgraph", "our gateway", "@apollo/gateway", "single server"] as const;
 export type Way = (typeof ways)[number];
 
 interface GraphSpec {
@@ -59,6 +61,8 @@ export interface GraphResult {
   cells: Cell[];
   peakMemoryMB: Record<string, number | null>;
   incidents: string[];
+  /** For each operation the single-server peer answers: how its answer compares with our gateway's. */
+  sameAnswers: string[];
 }
 
 const quick = process.argv.includes("--quick");
@@ -74,7 +78,7 @@ const budgets: LoadBudget[] = quick
 const graphSpecs: Record<string, GraphSpec> = {
   "10k": { name: "bench-analysis-10k", label: "10,000-person graph", port: 7691, scale: "small", ways: ["floor", "our gateway"] },
   "civil-service": { name: "bench-analysis", label: "civil-service graph", port: 7690, scale: "civil-service", ways },
-  demo: { name: "bench-analysis-demo", label: "demo graph", port: 7692, scale: "demo", ways: ["floor", "subgraph", "our gateway"] },
+  demo: { name: "bench-analysis-demo", label: "demo graph", port: 7692, scale: "demo", ways: ["floor", "subgraph", "our gateway", "single server"] },
 };
 const graphArgument = process.argv.indexOf("--graph");
 const graphName = graphArgument >= 0 ? process.argv[graphArgument + 1] : undefined;
@@ -157,8 +161,8 @@ async function launch(member: Omit<Member, "child" | "peakMB">): Promise<Member>
   return { ...member, child, peakMB: null };
 }
 
-/** The three subgraphs, our gateway and, when asked, @apollo/gateway, each its own process on a free port. */
-async function startStack(uri: string, withApollo: boolean): Promise<Stack> {
+/** The three subgraphs, our gateway and the peers the graph's ways name, each its own process on a free port. */
+async function startStack(uri: string, graphWays: readonly Way[]): Promise<Stack> {
   const keys = await keysForThisRun(parseConfig({}));
   const { ports, subgraphUrls, env: shared } = await subgraphPorts(uri, password);
   const env = {
@@ -179,10 +183,12 @@ async function startStack(uri: string, withApollo: boolean): Promise<Stack> {
       }),
     ),
   );
-  const gateways: [Way, string][] = [
-    ["our gateway", "gateway/index.ts"],
-    ...(withApollo ? [["@apollo/gateway", "bench/apollo-gateway.ts"] as [Way, string]] : []),
-  ];
+  const entries: Partial<Record<Way, string>> = {
+    "our gateway": "gateway/index.ts",
+    "@apollo/gateway": "bench/apollo-gateway.ts",
+    "single server": "bench/single-server.ts",
+  };
+  const gateways = graphWays.flatMap((way): [Way, string][] => (entries[way] ? [[way, entries[way]]] : []));
   const gatewayUrls: Partial<Record<Way, string>> = {};
   const gatewayMembers = await Promise.all(
     gateways.map(async ([way, entry]) => {
@@ -255,8 +261,24 @@ function requestFor(op: Operation, way: Way, stack: Stack, driver: Driver, heade
   if (way === "subgraph") {
     return op.direct ? signedRequest(stack.subgraphUrls[op.direct], op.directQuery ?? op.query, op.variables, headers) : null;
   }
+  if (way === "single server" && !op.singleServer) return null;
   const url = stack.gatewayUrls[way];
   return url ? signedRequest(url, op.query, op.variables, headers) : null;
+}
+
+/** Whether the single-server peer answers each of its operations as our gateway does, checked before they are measured. */
+async function compareAnswers(operations: readonly Operation[], stack: Stack): Promise<string[]> {
+  const peer = stack.gatewayUrls["single server"];
+  const ours = stack.gatewayUrls["our gateway"];
+  if (!peer || !ours) return [];
+  const headers = await readerHeaders(stack)();
+  const lines: string[] = [];
+  for (const op of operations.filter((o) => o.singleServer)) {
+    const asked = (url: string) => answer(url, op.query, op.variables, headers).catch((error: Error) => error.message);
+    lines.push(`${op.name}: the single server's answer ${sameness(await asked(peer), await asked(ours))} our gateway's`);
+    log(`  ${lines.at(-1)!}`);
+  }
+  return lines;
 }
 
 /** Today's question and the same as on the past date, one way, in alternating rounds; cells named by operation. */
@@ -288,11 +310,12 @@ async function benchGraph(spec: GraphSpec): Promise<GraphResult> {
     const neo4jVersion = String(version.records[0]?.get("version"));
     const subjects = await pickSubjects(driver);
     log(`${spec.label}: ${people.toLocaleString("en-GB")} people; service ${subjects.serviceId}`);
-    const stack = await startStack(server.uri, spec.ways.includes("@apollo/gateway"));
+    const stack = await startStack(server.uri, spec.ways);
     const cells: Cell[] = [];
     const all = operations(subjects);
     const pastOf = new Map(all.filter((op) => op.todayOf).map((op) => [op.todayOf!, op]));
     const measured = asAtOnly ? all.filter((op) => op.todayOf || pastOf.has(op.name)) : all;
+    const sameAnswers = await compareAnswers(measured, stack);
     // Neo4j starts with a cold page cache: one pass over every operation first, so the first cells are not the ones that load it.
     for (const op of measured) {
       for (const way of ["floor", "our gateway"] as const) await requestFor(op, way, stack, driver, readerHeaders(stack))?.();
@@ -325,7 +348,18 @@ async function benchGraph(spec: GraphSpec): Promise<GraphResult> {
     const peak = peakMemory(stack);
     peak["Neo4j (java)"] = peakMemoryMB(server.process.pid);
     peak["bench process"] = peakMemoryMB(process.pid);
-    return { name: spec.name, label: spec.label, scale: spec.scale, people, neo4jVersion, subjects, cells, peakMemoryMB: peak, incidents: stack.incidents };
+    return {
+      name: spec.name,
+      label: spec.label,
+      scale: spec.scale,
+      people,
+      neo4jVersion,
+      subjects,
+      cells,
+      peakMemoryMB: peak,
+      incidents: stack.incidents,
+      sameAnswers,
+    };
   } finally {
     await stopAll();
     await driver.close();

@@ -25,7 +25,7 @@ import { keysForThisRun } from "../platform/demo-tokens.js";
 import { createDriver } from "../graph/neo4j.js";
 import type { LocalNeo4j } from "../graph/local-neo4j.js";
 import { graphqlRequest, type Request } from "./load.js";
-import { cellTable, floorLines, machineLine, measureInterleaved, times, type Cell } from "./side-by-side.js";
+import { answer, cellTable, floorLines, machineLine, measureInterleaved, sameness, times, type Cell } from "./side-by-side.js";
 import { journey as journeyFloor } from "./floor-queries.js";
 import { journeyQuery } from "./operations.js";
 import { freePort, peakMemoryMB, runStoppingAll, startDemoNeo4j, startNode, subgraphPorts, waitUntilOk } from "./processes.js";
@@ -108,18 +108,6 @@ const benchOperations: Operation[] = [
     floor: false,
   },
 ];
-
-/** Answers with the data as JSON, or throws with what came back instead. */
-async function answer(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<string> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  const json = (await response.json()) as { data?: unknown; errors?: unknown[] };
-  if (!response.ok || json.errors?.length || !json.data) throw new Error(`HTTP ${response.status}: ${JSON.stringify(json).slice(0, 300)}`);
-  return JSON.stringify(json.data);
-}
 
 /** The headers are read when each request is made: the signed token changes every round. */
 const graphql =
@@ -226,21 +214,6 @@ function priceOfFederation(cells: Cell[], operation: string): string[] {
     );
   }
   return lines;
-}
-
-/** How one answer compares with another: byte for byte, or only once each object's keys are in one order. */
-function sameness(got: string, reference: string): string {
-  if (got === reference) return `is the same, byte for byte (${reference.length.toLocaleString("en-GB")} bytes of JSON), as`;
-  const canonical = (json: string): string => {
-    try {
-      return JSON.stringify(JSON.parse(json), (_key, value: unknown) =>
-        value && typeof value === "object" && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value,
-      );
-    } catch {
-      return json;
-    }
-  };
-  return canonical(got) === canonical(reference) ? "has the same data, its keys in another order, as" : `is DIFFERENT (${got.slice(0, 200)}) from`;
 }
 
 function runtimeVersion(): string {

@@ -23,6 +23,8 @@ export interface Operation {
   floor: { cypher: string; parameters: Record<string, unknown> } | { sameAs: string };
   /** For a question asked as on a past date: the operation asking it today, measured interleaved with it (goal: within 1.3×). */
   todayOf?: string;
+  /** Answered by the single-server peer too (bench/single-server.ts serves the generated fields only), and so measured there. */
+  singleServer?: true;
 }
 
 /** The past date the asAt variants ask about: before the 7 February 2023 machinery-of-government changes (docs/adr/0008). */
@@ -126,6 +128,7 @@ export function operations(s: Subjects): Operation[] {
       variables: { serviceId: s.serviceId },
       direct: null,
       floor: { sameAs: "journey" },
+      singleServer: true,
     },
     {
       name: "handoffs",

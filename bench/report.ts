@@ -45,6 +45,18 @@ function goals(small: GraphResult | undefined, large: GraphResult | undefined): 
       met: floorRatios.every(({ r }) => r <= 3),
     });
 
+  const generated = "journey (generated fields)";
+  const [ours, peer, floor] = (["our gateway", "single server", "floor"] as const).map((way) => cell(large, generated, way, 1));
+  if (ours && peer && floor) {
+    const toFloor = ratio(ours.p50, floor.p50);
+    const toPeer = ratio(ours.p50, peer.p50);
+    out.push({
+      goal: "Generated-fields journey across three subgraphs through our gateway, c1 p50 ≤ 2× the floor and ≤ 1.3× the single-server peer",
+      measured: `${fmt(ours.p50)} ms: ${x(toFloor)} the floor's ${fmt(floor.p50)} ms, ${x(toPeer)} the single server's ${fmt(peer.p50)} ms`,
+      met: toFloor <= 2 && toPeer <= 1.3,
+    });
+  }
+
   const versus = (large?.cells ?? [])
     .filter((c) => c.way === "our gateway")
     .flatMap((ours) => {
@@ -117,6 +129,7 @@ function graphSection(graph: GraphResult): string {
   const memory = Object.entries(graph.peakMemoryMB).map(([name, mb]) => `| ${name} | ${mb ?? "–"} |`);
   const errors = graph.cells.filter((c) => c.firstError).map((c) => `- ${c.operation}, ${c.way}, c${c.concurrency}: ${c.firstError!.replaceAll("\n", " ")}`);
   const incidents = graph.incidents.map((i) => `- ${i}`);
+  const sameAnswers = graph.sameAnswers.map((line) => `- ${line}`);
   return `## ${graph.label[0]!.toUpperCase()}${graph.label.slice(1)} (${graph.people.toLocaleString("en-GB")} people, scale \`${graph.scale}\`)
 
 Service \`${s.serviceId}\` (the generated service with the most stages); path from \`${s.fromPersonId}\` to \`${s.toPersonId}\`;
@@ -125,7 +138,7 @@ matrix of ${s.departmentIds.map((id) => `\`${id}\``).join(", ")}.
 | operation | way | concurrency | p50 ms | p95 ms | p99 ms | req/s | requests | errors |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join("\n")}
-${errors.length ? `\nFirst error of each cell that had one:\n\n${errors.join("\n")}\n` : ""}${incidents.length ? `\nProcesses that stopped during the run:\n\n${incidents.join("\n")}\n` : ""}
+${sameAnswers.length ? `\nAnswers compared before measuring:\n\n${sameAnswers.join("\n")}\n` : ""}${errors.length ? `\nFirst error of each cell that had one:\n\n${errors.join("\n")}\n` : ""}${incidents.length ? `\nProcesses that stopped during the run:\n\n${incidents.join("\n")}\n` : ""}
 Peak resident memory (VmHWM) of each process over the whole run on this graph:
 
 | process | peak MB |
@@ -175,15 +188,16 @@ The analyses asked as on a past date beside today's, interleaved: \`npm run benc
 Machine: ${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, Neo4j ${machine.neo4j} (heap 2 GB) on the same machine.
 All traffic on loopback. Per cell: ${budgets}. The machine is shared (tests may run beside it), so figures are noisy.${run.quick ? " **Quick run: too few requests for the percentiles to mean much.**" : ""}
 
-Four ways of answering each operation:
+Five ways of answering each operation:
 - **our gateway**: Hive Gateway runtime (\`gateway/\`), its own process;
 - **@apollo/gateway**: 2.14 (Elastic-2.0, the benchmark's peer only), its own process (\`bench/apollo-gateway.ts\`), over the same subgraph processes;
 - **subgraph**: the owning subgraph called directly, for operations one subgraph answers alone, selecting only its own fields;
-- **floor**: one hand-written Cypher query through neo4j-driver returning the same data (\`bench/floor-queries.ts\`).
+- **floor**: one hand-written Cypher query through neo4j-driver returning the same data (\`bench/floor-queries.ts\`);
+- **single server**: for the generated-fields journey, the price of federation: one Apollo Server over one @neo4j/graphql schema of the three subgraphs' schema files together, no federation, its own process (\`bench/single-server.ts\`), its answer compared with our gateway's before it is measured.
 
 Both gateways get a subgraph timeout of ${run.subgraphTimeoutMs / 1000} s (so slow operations are measured, not cut off); every process logs at \`warn\`.
 Every request is a reader's: our gateway verifies the client's token and signs one for the subgraphs; @apollo/gateway is
-sent that subgraph token and passes it on without checking a client token. At concurrency 10 all ten clients send the same
+sent that subgraph token and passes it on without checking a client token, and the single server reads the caller from it. At concurrency 10 all ten clients send the same
 query; neither gateway merges identical subgraph calls in flight (ours would merge them before adding each caller's token, docs/adr/0005).
 A request counts as an error when its HTTP status is not 200, its body has \`errors\`, or its top-level field is null.
 Latencies in milliseconds, from the bench process (client side).

@@ -48,6 +48,54 @@ export async function measureInterleaved(operation: string, ways: readonly [stri
   return cells;
 }
 
+/** Answers with the data as JSON, or throws with what came back instead. */
+export async function answer(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<string> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const json = (await response.json()) as { data?: unknown; errors?: unknown[] };
+  if (!response.ok || json.errors?.length || !json.data) throw new Error(`HTTP ${response.status}: ${JSON.stringify(json).slice(0, 300)}`);
+  return JSON.stringify(json.data);
+}
+
+/** Where two JSON values first differ, as a path (`services[0].stages[2].name`); undefined when they do not. */
+function firstDifference(a: unknown, b: unknown, path = ""): string | undefined {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const found = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const key of keys) {
+      const found = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  return a === b ? undefined : path || "the answer";
+}
+
+/**
+ * How one answer (JSON, or the error it met) compares with another: byte for byte, the same data with
+ * its objects' keys in another order, or different, and where.
+ */
+export function sameness(got: string, reference: string): string {
+  if (got === reference) return `is the same, byte for byte (${reference.length.toLocaleString("en-GB")} bytes of JSON), as`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(got);
+  } catch {
+    return `is DIFFERENT (${got.slice(0, 200)}) from`;
+  }
+  const where = firstDifference(parsed, JSON.parse(reference));
+  return where === undefined ? "has the same data, its objects' keys in another order, as" : `is DIFFERENT at ${where} from`;
+}
+
 const fmt = (n: number) => (Number.isFinite(n) ? n.toLocaleString("en-GB", { maximumFractionDigits: 1 }) : "–");
 export const times = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "–");
 
