@@ -72,4 +72,23 @@ describe("a subgraph process under fan-outs", () => {
     const after = await send(target(), simple(), {}, gatewayTimeoutMs);
     expect(after.data?.["organisations"]).toEqual([{ id: parent, name: "Fan-out Department" }]);
   });
+
+  it("runs a client's query queued before more of a fan-out just stopped as too large ahead of them", async () => {
+    // Two fan-outs take both slots, the client's query waits, then eight more fan-outs queue behind it.
+    // None has read anything yet, and the newest used to go first: the client's query waited for
+    // every one of them. Once a fan-out of its shape has been stopped as too large, its like waits last.
+    expect((await send(target(), fanOut())).codes).toEqual(["RESULT_TOO_LARGE"]);
+    const finished: string[] = [];
+    const sent = (name: string, query: string) => send(target(), query, {}, 30_000).finally(() => finished.push(name));
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const first = [sent("fan-out", fanOut()), sent("fan-out", fanOut())];
+    await pause(200);
+    const client = sent("client", simple());
+    await pause(200);
+    const rest = Array.from({ length: 8 }, () => sent("fan-out", fanOut()));
+    const answer = await client;
+    await Promise.all([...first, ...rest]);
+    expect(answer.codes).toEqual([]);
+    expect(finished.indexOf("client"), finished.join(", ")).toBeLessThanOrEqual(3);
+  });
 });

@@ -10,6 +10,7 @@
  * clients are still answered. A request's values are held until its answer has been sent.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { createHash } from "node:crypto";
 import type { RequestHandler } from "express";
 import { GraphQLError } from "graphql";
 import type { Config } from "../platform/config.js";
@@ -38,6 +39,9 @@ export interface OperationBoundsOptions {
  * is long enough for ten fan-outs at once and other clients' queries beside them: with eight, ten
  * fan-outs filled it and a bystander's small query was refused SUBGRAPH_BUSY; queued, it runs first.
  */
+/** How long a request stopped as too large sends its like to the back of the queue. */
+const tooLargeMemoryMs = 30_000;
+
 export const defaultOperationBounds: OperationBoundsOptions = {
   maxValuesPerRequest: 150_000,
   maxValuesInFlight: 400_000,
@@ -97,6 +101,8 @@ function countValues(value: unknown, limit: number): number {
 
 interface Ledger {
   values: number;
+  /** The request's document and variables, once its body is read: the same request sent again has the same shape. */
+  shape?: string;
   /** The answer has been sent (or the client has gone): a query still running for it is stopped. */
   closed: boolean;
 }
@@ -106,6 +112,8 @@ export interface OperationBounds {
   driver: Driver;
   /** Express middleware before /graphql: opens the request's account, closed when its answer is sent. */
   middleware: RequestHandler;
+  /** Express middleware after the body is parsed: notes the request's shape, for the queue's order. */
+  shapeMiddleware: RequestHandler;
   /** For tests and metrics: values held and queries running and waiting now. */
   state(): { valuesInFlight: number; running: number; queued: number };
 }
@@ -120,6 +128,18 @@ export function boundOperations(driver: Driver, options: OperationBoundsOptions 
   let valuesInFlight = 0;
   let running = 0;
   const queue: { start: () => void; timer: NodeJS.Timeout; ledger: Ledger | undefined }[] = [];
+  /** Shapes of requests stopped as too large lately, with when that stops counting; a few hundred at most. */
+  const tooLarge = new Map<string, number>();
+  const recentlyTooLarge = (ledger: Ledger | undefined) => {
+    const until = ledger?.shape === undefined ? undefined : tooLarge.get(ledger.shape);
+    if (until !== undefined && until < Date.now()) tooLarge.delete(ledger!.shape!);
+    return until !== undefined && until >= Date.now();
+  };
+  function stoppedAsTooLarge(ledger: Ledger | undefined): void {
+    if (ledger?.shape === undefined) return;
+    if (tooLarge.size >= 256) tooLarge.delete(tooLarge.keys().next().value!);
+    tooLarge.set(ledger.shape, Date.now() + tooLargeMemoryMs);
+  }
 
   async function acquire(): Promise<void> {
     const ledger = requests.getStore();
@@ -148,11 +168,18 @@ export function boundOperations(driver: Driver, options: OperationBoundsOptions 
   /**
    * Frees a slot for the waiting query whose request has read least, the newest of those first: a
    * burst of fan-outs queued together must not hold back a client's small query that came after it.
+   * Requests shaped like one just stopped as too large wait behind every other: a flood of the same
+   * fan-out queued before a client's small query, and as new as it (none has read anything yet), held
+   * it back one fan-out after another until it passed its wait.
    */
   function release(): void {
     running--;
     let next = -1;
-    for (let i = queue.length - 1; i >= 0; i--) if (next < 0 || (queue[i]!.ledger?.values ?? 0) < (queue[next]!.ledger?.values ?? 0)) next = i;
+    let nextRank: [boolean, number] = [true, Infinity];
+    for (let i = queue.length - 1; i >= 0; i--) {
+      const rank: [boolean, number] = [recentlyTooLarge(queue[i]!.ledger), queue[i]!.ledger?.values ?? 0];
+      if (next < 0 || (!rank[0] && nextRank[0]) || (rank[0] === nextRank[0] && rank[1] < nextRank[1])) [next, nextRank] = [i, rank];
+    }
     if (next >= 0) queue.splice(next, 1)[0]!.start();
   }
 
@@ -176,12 +203,13 @@ export function boundOperations(driver: Driver, options: OperationBoundsOptions 
             ledger.values += values;
             valuesInFlight += values;
           }
-          const error =
-            ledger && ledger.values > options.maxValuesPerRequest
-              ? new ResultTooLargeError(options.maxValuesPerRequest)
-              : valuesInFlight > options.maxValuesInFlight
-                ? new SubgraphBusyError("holding as much as it may for other requests")
-                : undefined;
+          const tooMuch = ledger !== undefined && ledger.values > options.maxValuesPerRequest;
+          if (tooMuch) stoppedAsTooLarge(ledger);
+          const error = tooMuch
+            ? new ResultTooLargeError(options.maxValuesPerRequest)
+            : valuesInFlight > options.maxValuesInFlight
+              ? new SubgraphBusyError("holding as much as it may for other requests")
+              : undefined;
           if (error) {
             stopped = true;
             records.length = 0;
@@ -249,5 +277,15 @@ export function boundOperations(driver: Driver, options: OperationBoundsOptions 
     requests.run(ledger, next);
   };
 
-  return { driver: bounded, middleware, state: () => ({ valuesInFlight, running, queued: queue.length }) };
+  const shapeMiddleware: RequestHandler = (req, _res, next) => {
+    const ledger = requests.getStore();
+    const body = req.body as { query?: unknown; variables?: unknown } | undefined;
+    if (ledger && typeof body?.query === "string")
+      ledger.shape = createHash("sha256")
+        .update(JSON.stringify([body.query, body.variables ?? null]))
+        .digest("hex");
+    next();
+  };
+
+  return { driver: bounded, middleware, shapeMiddleware, state: () => ({ valuesInFlight, running, queued: queue.length }) };
 }

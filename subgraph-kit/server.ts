@@ -256,6 +256,7 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Su
         requireGatewayToken(options.gatewaySecret),
         bounds.middleware,
         express.json({ limit: "1mb" }),
+        bounds.shapeMiddleware,
         expressMiddleware(apollo, {
           context: async ({ res }) => {
             // Only the gateway's signed word: an x-request-id header could come from anyone.
