@@ -65,6 +65,24 @@ describe("errors that name the caller's input", () => {
     ]);
   });
 
+  it("refuses an organisation id that names none the same way in every question, naming the argument and the id", async () => {
+    const questions: [string, string][] = [
+      ['{ brokers(organisationId: "no-such-organisation") { totalCount } }', "organisationId"],
+      ['{ organisationLinks(organisationId: "no-such-organisation") { totalCount } }', "organisationId"],
+      ['{ departmentMatrix(organisationIds: ["no-such-organisation", "hm-revenue-customs"]) { links { strength } } }', "organisationIds"],
+      ['{ countsOverTime(departmentIds: ["no-such-organisation"]) { date } }', "departmentIds"],
+      ['{ changes(from: "2022-01-01", departmentId: "no-such-organisation") { totalCount } }', "departmentId"],
+      ['{ gaps(departmentId: "no-such-organisation") { totalCount } }', "departmentId"],
+    ];
+    for (const [query, argument] of questions) {
+      const { body } = await postGraphQL(stack.gateway.url, query);
+      expect(
+        body.errors?.map((e) => [e.message, e.extensions?.["code"]]),
+        query,
+      ).toEqual([[`"${argument}": no organisation has the id "no-such-organisation".`, "BAD_USER_INPUT"]]);
+    }
+  });
+
   it("keeps the rest of an answer when the audit trail is refused to a reader", async () => {
     const { body } = await postGraphQL(
       stack.gateway.url,

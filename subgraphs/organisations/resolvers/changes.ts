@@ -8,6 +8,7 @@
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { badInput, pageOf, sliceConnection } from "../../../subgraph-kit/connection.js";
 import { QueryLane } from "../../../subgraph-kit/query-lane.js";
+import { requireOrganisations } from "../../../subgraph-kit/known-ids.js";
 import { existedAt, graphReader, holdsAt, statusAt, today } from "../../../graph/read.js";
 import { hasRole, requireRole } from "../../../platform/caller.js";
 import type { Resolvers } from "../generated/resolvers.js";
@@ -286,10 +287,8 @@ export function organisationChanges(driver: Driver, database?: string, options: 
         async countsOverTime(_source, args) {
           const ids = [...new Set(args.departmentIds)];
           if (ids.length < 1 || ids.length > 50) throw badInput(`"departmentIds" must name 1 to 50 organisations; it names ${ids.length}.`, "departmentIds");
+          await requireOrganisations(graph, ids, "departmentIds");
           const rows = await graph.rows<Row & { department: { id: string } }>(countsQuery, { departmentIds: ids });
-          const missing = ids.filter((id) => !rows.some((r) => r.department.id === id));
-          if (rows.length > 0 && missing.length > 0)
-            throw badInput(`"departmentIds": no organisation has the id ${missing.map((id) => `"${id}"`).join(", ")}.`, "departmentIds");
           // People are counted for everyone: a count names no one.
           return rows;
         },

@@ -6,6 +6,7 @@
 import neo4j, { type Driver, type Integer } from "neo4j-driver";
 import { badInput, connectionOf, pageOf } from "../../../subgraph-kit/connection.js";
 import { QueryLane } from "../../../subgraph-kit/query-lane.js";
+import { requireOrganisations } from "../../../subgraph-kit/known-ids.js";
 import { existedAt, graphReader, holdsAt, holdsNow, organisationFieldsOf, today } from "../../../graph/read.js";
 import { hasRole } from "../../../platform/caller.js";
 import type { LinkKind, Resolvers } from "../generated/resolvers.js";
@@ -164,11 +165,6 @@ export function organisationLinks(driver: Driver, database?: string) {
     }
   }
 
-  async function organisationsExist(ids: readonly string[], argument: string): Promise<void> {
-    const [row] = await graph.rows<{ missing: string[] }>("RETURN [id IN $ids WHERE NOT EXISTS { MATCH (:Organisation {id: id}) }] AS missing", { ids });
-    if (row && row.missing.length > 0) throw badInput(`"${argument}": no organisation has the id ${row.missing.map((id) => `"${id}"`).join(", ")}.`, argument);
-  }
-
   return {
     warmUp: () => graph.warmUp(),
     resolvers: {
@@ -176,7 +172,7 @@ export function organisationLinks(driver: Driver, database?: string) {
         async organisationLinks(_source, args, context) {
           const page = pageOf(args, 200);
           const evidencePerKind = evidenceLimit(args.evidencePerKind);
-          await organisationsExist([args.organisationId], "organisationId");
+          await requireOrganisations(graph, [args.organisationId], "organisationId");
           const [row] = await graph.rows<{ total: number; page: LinkRow[] }>(args.asAt ? linksQuery.at : linksQuery.today, {
             asAt: args.asAt ?? today(),
             roots: [args.organisationId],
@@ -199,7 +195,7 @@ export function organisationLinks(driver: Driver, database?: string) {
           if (ids.length < 2 || ids.length > maxMatrixOrganisations)
             throw badInput(`"organisationIds" must name 2 to ${maxMatrixOrganisations} organisations; it names ${ids.length}.`, "organisationIds");
           const evidencePerKind = evidenceLimit(args.evidencePerKind);
-          await organisationsExist(ids, "organisationIds");
+          await requireOrganisations(graph, ids, "organisationIds");
           const asAt = args.asAt ?? today();
           // Its work grows with the families' links, not with how many organisations are named: the gateway counts its
           // answer, a link per pair, against its list items, and Neo4j stops it (QUERY_TIMEOUT) at five times a generated

@@ -7,6 +7,7 @@ import { badInput, connectionOf, pageOf } from "../../../subgraph-kit/connection
 import { existedAt, graphReader, holdsAt, nameAt, organisationFieldsOf, today } from "../../../graph/read.js";
 import { communityOrganisationsQuery } from "../../../graph/summaries.js";
 import { requireRole } from "../../../platform/caller.js";
+import { requireOrganisations } from "../../../subgraph-kit/known-ids.js";
 import type { PathNodeKind, Resolvers } from "../generated/resolvers.js";
 
 /** Employment and stage work on $asAt, today's and ended alike (docs/adr/0008). */
@@ -122,6 +123,7 @@ export function peopleNetwork(driver: Driver, database?: string) {
           const asAt = args.asAt ?? today();
           requireRole(context.viewer, "reader", "Ranking people as brokers");
           const page = pageOf(args, 100);
+          if (args.organisationId) await requireOrganisations(graph, [args.organisationId], "organisationId");
           const index = new Map<string, number>();
           const indexOf = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
           const communityRows = await graph.rows<{ community: string; organisations: string[] }>(
