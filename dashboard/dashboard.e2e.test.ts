@@ -355,6 +355,37 @@ describe("the dashboard and the IDE in Chromium, offline", () => {
       // Open departments whatever their GOV.UK status: the Crown Prosecution Service is "exempt", not "live".
       expect(await page.locator(".network__node title").allTextContents()).toContain("Crown Prosecution Service");
       expect(await page.locator("#network-links-table tbody th").allInnerTexts()).toContainEqual(expect.stringMatching(/DWP and HMRC|HMRC and DWP/));
+      // No label covers another: each label's box, turned as drawn, is tested against every other's (separating axes).
+      const overlapping = await page.locator(".network__node text").evaluateAll((texts) => {
+        const corners = (text: SVGTextElement) => {
+          const box = text.getBBox();
+          const m = text.getScreenCTM()!;
+          return [
+            [box.x, box.y],
+            [box.x + box.width, box.y],
+            [box.x + box.width, box.y + box.height],
+            [box.x, box.y + box.height],
+          ].map(([x, y]) => [m.a * x! + m.c * y! + m.e, m.b * x! + m.d * y! + m.f] as const);
+        };
+        const apart = (a: (readonly [number, number])[], b: (readonly [number, number])[]) =>
+          [a, b].some((shape) =>
+            shape.some((p, i) => {
+              const q = shape[(i + 1) % 4]!;
+              const axis = [q[1] - p[1], p[0] - q[0]];
+              const project = (s: (readonly [number, number])[]) => s.map(([x, y]) => x * axis[0]! + y * axis[1]!);
+              const [pa, pb] = [project(a), project(b)];
+              return Math.max(...pa) <= Math.min(...pb) || Math.max(...pb) <= Math.min(...pa);
+            }),
+          );
+        const shapes = (texts as SVGTextElement[]).map((t) => ({ label: t.textContent, shape: corners(t) }));
+        return shapes.flatMap((a, i) =>
+          shapes
+            .slice(i + 1)
+            .filter((b) => !apart(a.shape, b.shape))
+            .map((b) => `${a.label} / ${b.label}`),
+        );
+      });
+      expect(overlapping).toEqual([]);
     });
 
     it("shows a link's evidence when it is selected with the keyboard", async () => {

@@ -20,7 +20,8 @@ interface NetworkNode {
 }
 
 const width = 1000;
-const height = 720;
+/** Square: the labels point out from the ring, so they need the same room above and below it as beside it. */
+const height = 1000;
 const evidenceKinds: Record<Types.LinkKind, string> = { STAGE: "Shared stages", SERVICE: "Shared services", COMMUNITY: "Shared communities", PERSON: "People" };
 
 /** An organisation named as it was on the day shown (its version then), for the picture and the list. */
@@ -151,7 +152,8 @@ export function createNetworkView(): NetworkView {
       nodes.filter((n) => n.id !== centreId),
       linked,
     );
-    const radius = Math.min(width, height) / 2 - 90;
+    // Room outside the ring for a label of 22 characters.
+    const radius = Math.min(width, height) / 2 - 200;
     const positions = new Map<string, { x: number; y: number; angle: number }>();
     if (centreId) positions.set(centreId, { ...centre, angle: 0 });
     ring.forEach((node, i) => {
@@ -191,15 +193,32 @@ export function createNetworkView(): NetworkView {
     const labels = nodes.map((node) => {
       const p = positions.get(node.id)!;
       const isCentre = node.id === centreId;
-      const outward = isCentre ? 0 : 16;
-      const anchor = isCentre ? "middle" : Math.abs(Math.cos(p.angle)) < 0.05 ? "middle" : Math.cos(p.angle) > 0 ? "start" : "end";
       const label = shortName(node).length > 22 ? `${shortName(node).slice(0, 21)}…` : shortName(node);
+      // Each label points out from the ring along its radius, so neighbours never cover each other however
+      // many share the ring (level labels beside the nodes overlapped at its top and bottom); on the left
+      // half it is turned half a circle more, to read left to right.
+      const degrees = (p.angle * 180) / Math.PI;
+      const left = Math.cos(p.angle) < -1e-9;
+      const [x, y] = [p.x + 14 * Math.cos(p.angle), p.y + 14 * Math.sin(p.angle)].map((v) => v.toFixed(2));
+      const text = isCentre
+        ? svg("text", { x: p.x, y: p.y - 18, "text-anchor": "middle" }, label)
+        : svg(
+            "text",
+            {
+              x,
+              y,
+              "text-anchor": left ? "end" : "start",
+              "dominant-baseline": "central",
+              transform: `rotate(${(left ? degrees + 180 : degrees).toFixed(2)} ${x} ${y})`,
+            },
+            label,
+          );
       return svg(
         "g",
         { class: `network__node${linked.has(node.id) ? "" : " network__node--unlinked"}` },
         svg("title", {}, node.name),
         svg("circle", { cx: p.x, cy: p.y, r: isCentre ? 12 : 8 }),
-        svg("text", { x: p.x + outward * Math.cos(p.angle), y: p.y + outward * Math.sin(p.angle) + (isCentre ? -18 : 5), "text-anchor": anchor }, label),
+        text,
       );
     });
 
