@@ -142,7 +142,8 @@ function report(
       "The machine is shared, so absolute figures are noisy: the ways were measured interleaved " +
       `(${rounds} rounds, each a batch of ${batchSizes[1]} requests at concurrency 1 and ${batchSizes[10]} at concurrency 10 of every way in turn, the order rotating), so the ratios are the result. ` +
       "Every request is a reader's (who sees people's names). Each gateway is its own process over the same three subgraph processes; " +
-      `the "${singleServerWay}" is one @neo4j/graphql server over the three schema files together, its own process over the same Neo4j (bench/single-server.ts), for the generated-fields journey only; ` +
+      `the "${singleServerWay}" is one @neo4j/graphql server over the three schema files together, its own process over the same Neo4j (bench/single-server.ts), for the generated-fields journey only, ` +
+      "plain: none of the subgraph kit's steps or bounds (each subgraph runs at most SUBGRAPH_MAX_CONCURRENT_QUERIES, 2, of its generated queries at once, which the c10 cells feel) and none of the gateway's limits; " +
       `"${baseline}" is the gateway as it was before the Rust planner was tried (Hive Gateway ${runtimeVersion()}, the runtime's own query planner, development settings).`,
     "",
   );
