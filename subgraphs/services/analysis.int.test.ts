@@ -244,6 +244,7 @@ describe("services analysis, on a hand-built graph", () => {
   it("scores each department's ownership: services, stages nobody holds, gaps and services not assessed lately; and counts services by department", async () => {
     const driver = testDriver();
     const event = `${f.S}-assessed`;
+    const worker = `${f.S}-former-worker`;
     try {
       await driver.executeQuery("MATCH (a:Organisation {id: $A}), (s:Service {id: $S}) CREATE (a)-[:OWNS]->(s)", { A: f.A, S: f.S });
       const scorecard = async () => {
@@ -273,6 +274,24 @@ describe("services analysis, on a hand-built graph", () => {
         },
       );
       expect((await scorecard()).notRecentlyAssessedServiceCount).toBe(0);
+      // The same gaps as gaps() reports for the department's one service, today and on a date when A still held st4,
+      // someone worked on it (work since ended) and C had not yet closed.
+      await driver.executeQuery(
+        `MATCH (st4:Stage {id: $st4}), (c:Organisation {id: $C})
+         SET c.closedOn = date('2021-01-01'), c.openStatus = 'LIVE'
+         CREATE (:Person {id: $worker, name: 'Former worker'})-[:WORKED_ON {role: 'adviser', since: date('2018-01-01'), until: date('2020-01-01')}]->(st4)`,
+        { st4: f.st4, C: f.C, worker },
+      );
+      for (const asAt of [null, "2019-06-01"]) {
+        const body = await query(
+          `query ($asAt: Date, $S: ID!) { gaps(serviceId: $S, asAt: $asAt, first: 500) { totalCount } ownershipScorecard(asAt: $asAt, first: 100) { edges { node { department { id } gapCount unassignedStageCount } } } }`,
+          { asAt, S: f.S },
+        );
+        expect(body.errors).toBeUndefined();
+        const card = (body.data as any).ownershipScorecard.edges.map((e: any) => e.node).find((n: any) => n.department.id === f.D);
+        expect(card.gapCount, String(asAt)).toBe((body.data as any).gaps.totalCount);
+        expect(card.unassignedStageCount, String(asAt)).toBe(asAt ? 0 : 1);
+      }
 
       const counts = await query(`{ serviceCounts(by: DEPARTMENT, first: 500) { edges { node { key department { id } serviceCount } } } }`);
       expect(counts.errors).toBeUndefined();
@@ -283,6 +302,8 @@ describe("services analysis, on a hand-built graph", () => {
       });
     } finally {
       await driver.executeQuery("MATCH (e:ServiceEvent {id: $event}) DETACH DELETE e", { event });
+      await driver.executeQuery("MATCH (p:Person {id: $worker}) DETACH DELETE p", { worker });
+      await driver.executeQuery("MATCH (c:Organisation {id: $C}) REMOVE c.closedOn, c.openStatus", { C: f.C });
       await driver.close();
     }
   });

@@ -7,9 +7,9 @@
  */
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { connectionOf, pageOf, sliceConnection } from "../../../subgraph-kit/connection.js";
-import { graphReader, holdsAt, nearestDepartment, organisationFields } from "../../../graph/read.js";
+import { graphReader, nearestDepartment, organisationFields } from "../../../graph/read.js";
 import type * as Schema from "../generated/resolvers.js";
-import { missingProfessionsOf } from "../../../graph/service-summaries.js";
+import { missingProfessionsOf, stageGaps } from "../../../graph/service-summaries.js";
 import { today } from "./analysis.js";
 
 /** Cypher: each service `svc` with the department `d` of each of its owners, once per pair. */
@@ -22,13 +22,13 @@ const scorecardQuery = `
 ${servicesByDepartment}
 CALL (svc) {
   OPTIONAL MATCH (svc)-[:HAS_STAGE]->(st:Stage)
-  WITH st, st IS NOT NULL AND NOT EXISTS { MATCH (:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} } AS unassigned
-  // The gaps of every kind that gaps() reports, counted.
+  WITH st, st IS NOT NULL AND ${stageGaps.noResponsibleOrganisation} AS unassigned
+  // The gaps of every kind that gaps() reports on $asAt, by the same predicates (graph/service-summaries.ts).
   WITH st, unassigned, CASE WHEN st IS NULL THEN 0 ELSE
       size(${missingProfessionsOf})
       + CASE WHEN unassigned THEN 1 ELSE 0 END
-      + CASE WHEN NOT EXISTS { (:Person)-[:WORKS_ON]->(st) } THEN 1 ELSE 0 END
-      + COUNT { MATCH (o:Organisation)-[r:RESPONSIBLE_FOR]->(st) WHERE ${holdsAt("r")} AND o.status = 'CLOSED' }
+      + CASE WHEN ${stageGaps.nobodyWorking} THEN 1 ELSE 0 END
+      + COUNT { ${stageGaps.closed} }
     END AS gaps
   RETURN count(st) AS stageCount, count(CASE WHEN unassigned THEN 1 END) AS unassignedStageCount, sum(gaps) AS gapCount
 }
