@@ -1,9 +1,9 @@
 /**
  * npm run bench:summaries -- --before <checkout> --neo4j bolt://127.0.0.1:7687 [--label "10,000-person graph"] [--rounds 6] [--out summaries-10k]
- *   [--questions servicesByHandoffs,gaps]
+ *   [--questions brokers,servicesByHandoffs,gaps]
  *
  * organisationLinks, departmentMatrix, brokers, servicesByHandoffs and gaps before and after the summaries
- * (graph/summaries.ts, graph/service-summaries.ts, docs/adr/0010), side by side in one run: the subgraph that
+ * (graph/summaries.ts, graph/service-summaries.ts, graph/broker-summaries.ts, docs/adr/0010), side by side in one run: the subgraph that
  * owns each (organisations, people, services) of `--before`
  * (a checkout of an earlier commit, with node_modules) and this checkout's, each its own process over the same Neo4j,
  * asked the benchmark's questions (bench/operations.ts) directly, the cells interleaved
@@ -150,6 +150,11 @@ async function main(): Promise<void> {
       "Today's questions read the summaries after (docs/adr/0010); the questions as on a past date (`asAt`) read the live graph in both checkouts,",
       "so they are measured to show them unchanged.",
       ...(measured.includes("departmentMatrix") ? ["departmentMatrix as on a past date (live in both) outlasts its 20 s timeout here and is left out."] : []),
+      ...(owners.includes("people")
+        ? [
+            "brokers reads the brokers' summaries (graph/broker-summaries.ts) today over everyone; as on a past date, or of one organisation, it walks every candidate, in both checkouts.",
+          ]
+        : []),
       ...(owners.includes("services")
         ? [
             "servicesByHandoffs and gaps read the services' summaries (graph/service-summaries.ts) today over every service; as on a past date, or narrowed to a service or a department, they walk the live graph.",

@@ -1,6 +1,7 @@
 import type { Neo4jGraphQL } from "@neo4j/graphql";
 import type { Driver } from "neo4j-driver";
 import { assertNeo4jReady } from "./neo4j.js";
+import { brokerSummaryStatements } from "./broker-summaries.js";
 import { serviceSummaryStatements } from "./service-summaries.js";
 import { ensureSummaries } from "./summaries.js";
 
@@ -47,6 +48,8 @@ export const schemaStatements: readonly string[] = [
   "CREATE CONSTRAINT summary_state_id_unique IF NOT EXISTS FOR (n:SummaryState) REQUIRE n.id IS UNIQUE",
   // The services' summaries, each found by its service and read in order from its places (graph/service-summaries.ts).
   ...serviceSummaryStatements,
+  // The brokers' summaries, each found by its person and read in brokers' order (graph/broker-summaries.ts).
+  ...brokerSummaryStatements,
   // Which one-off rewrites of the data the graph has had (dataStatements, below).
   "CREATE CONSTRAINT migration_state_id_unique IF NOT EXISTS FOR (n:MigrationState) REQUIRE n.id IS UNIQUE",
 ];

@@ -72,6 +72,9 @@ export function today(): Neo4jDate<number> {
   return new neo4j.types.Date(now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate());
 }
 
+/** Whether a date is today's, when the summaries kept in the graph answer (graph/service-summaries.ts, graph/broker-summaries.ts). */
+export const isToday = (asAt: Neo4jDate | Neo4jDate<number>) => asAt.toString() === today().toString();
+
 /** A Cypher predicate: a relationship with optional since/until dates holds on $asAt. */
 export const holdsAt = (r: string) => `(${r}.since IS NULL OR ${r}.since <= $asAt) AND (${r}.until IS NULL OR ${r}.until > $asAt)`;
 
@@ -135,3 +138,21 @@ export const nearestDepartment = (o: string) => `OPTIONAL CALL (${o}) {
     AND EXISTS { MATCH (d)<-[down:${partOfAt}]-(:Organisation) WHERE ${holdsAt("down")} })
   RETURN d AS department ORDER BY typed DESC, steps ASC, d.name LIMIT 1
 }`;
+
+/**
+ * Reads from summaries kept in the graph (graph/service-summaries.ts, graph/broker-summaries.ts): an
+ * answer, or null when they are not to be read. `read` gives null when it finds them stale or not what
+ * it read; they are counted again once and read again, and a second null leaves the question to the live
+ * walk. The count in flight is shared by the reads that find them stale meanwhile: ten reads at once after
+ * an import would otherwise count them all ten times, one after another.
+ */
+export function summaryReader(recount: () => Promise<void>): <T>(read: () => Promise<T | null>) => Promise<T | null> {
+  let recounting: Promise<void> | undefined;
+  return async (read) => {
+    const first = await read();
+    if (first) return first;
+    recounting ??= recount().finally(() => (recounting = undefined));
+    await recounting;
+    return read();
+  };
+}

@@ -250,28 +250,39 @@ export async function refreshTouchedServices(tx: Runner, touched: ServiceTouches
   await refreshServiceSummaries(tx, (result.records[0]?.get("services") as string[] | undefined) ?? []);
 }
 
-/** The state node saying whether the summaries may be read (graph/summaries.ts keeps the links' beside it). */
-const stateId = "services";
-
-/** In an import's transaction: the services' summaries are not to be read until counted again (`rebuildServiceSummaries`). */
-export async function markServiceSummariesStale(tx: Runner): Promise<void> {
-  await tx.run(`MERGE (s:SummaryState {id: $id}) SET s.stale = true`, { id: stateId });
+/** The state node of a family of summaries, `(:SummaryState {id})`: marked stale by an import's batches, fresh when they are counted again, which it counts. */
+export function summaryState(id: string) {
+  return {
+    markStale: async (tx: Runner) => void (await tx.run(`MERGE (s:SummaryState {id: $id}) SET s.stale = true`, { id })),
+    markFresh: async (tx: Runner) =>
+      void (await tx.run(`MERGE (s:SummaryState {id: $id}) SET s.stale = false, s.recounts = coalesce(s.recounts, 0) + 1`, { id })),
+  };
 }
 
-/** Counts every service's summary again in a transaction of its own: a read that found them stale (`summariesFresh`), or the end of an import. */
-export async function recountServiceSummaries(driver: Driver, database?: string): Promise<void> {
+/** Runs `work` in a write transaction of its own: counting a family of summaries again, for a read that found them stale or at the end of an import. */
+export async function inWriteTransaction(driver: Driver, database: string | undefined, work: (tx: Runner) => Promise<void>): Promise<void> {
   const session = driver.session({ database, defaultAccessMode: neo4j.session.WRITE });
   try {
-    await session.executeWrite((tx) => rebuildServiceSummaries(tx));
+    await session.executeWrite((tx) => work(tx));
   } finally {
     await session.close();
   }
 }
 
+/** The services' state node (graph/summaries.ts keeps the links' beside it). */
+const stateId = "services";
+const state = summaryState(stateId);
+
+/** In an import's transaction: the services' summaries are not to be read until counted again (`rebuildServiceSummaries`). */
+export const markServiceSummariesStale = state.markStale;
+
+/** Counts every service's summary again in a transaction of its own: a read that found them stale (`summariesFresh`), or the end of an import. */
+export const recountServiceSummaries = (driver: Driver, database?: string) => inWriteTransaction(driver, database, rebuildServiceSummaries);
+
 /** Counts every service's summary again, in the transaction given, and marks them fresh. */
 export async function rebuildServiceSummaries(tx: Runner): Promise<void> {
   // Marked first, which locks the state node: an import's batch writing meanwhile marks it stale after this commits, not before.
-  await tx.run(`MERGE (s:SummaryState {id: $id}) SET s.stale = false, s.recounts = coalesce(s.recounts, 0) + 1`, { id: stateId });
+  await state.markFresh(tx);
   // Placed even when no count moved: a summary's places may be what is wrong.
   if (!(await refreshServiceSummaries(tx, null))) await placeServices(tx);
 }

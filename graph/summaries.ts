@@ -1,7 +1,8 @@
 /**
  * Summaries kept in the graph so that today's links between organisations (organisationLinks,
  * departmentMatrix) read a few relationships instead of every employee of a department (docs/adr/0010);
- * the services' summaries, for servicesByHandoffs and gaps, are graph/service-summaries.ts':
+ * the services' summaries, for servicesByHandoffs and gaps, are graph/service-summaries.ts', the brokers'
+ * graph/broker-summaries.ts' (refreshed here too):
  *
  * - `(:Organisation)-[:STAFF_IN {since, until}]->(:Community)`: someone who works for the organisation
  *   now is a member of the community over that interval; one per distinct interval of those memberships,
@@ -18,7 +19,7 @@
  * of the people working on them). A graph without them, or with an older version, is rebuilt at start-up.
  */
 import type { Driver } from "neo4j-driver";
-import { existedAt, holdsAt, holdsNow } from "./read.js";
+import { markBrokerSummariesStale, rebuildBrokerSummaries, refreshBrokerSummaries } from "./broker-summaries.js";
 import { rebuildServiceSummaries, refreshTouchedServices, type Runner, type ServiceTouches } from "./service-summaries.js";
 
 /**
@@ -29,25 +30,13 @@ import { rebuildServiceSummaries, refreshTouchedServices, type Runner, type Serv
 export interface SummaryTouches {
   people?: { id: string; organisations?: string[]; communities?: string[] }[];
   stages?: string[];
+  /** Organisations whose opening date changed: every broker they are spanned by may count them differently, so the brokers' summaries are counted again at the next read. */
+  opened?: string[];
   services?: ServiceTouches;
 }
 
-/**
- * The organisations (those that existed on $asAt) whose people belonged to each community then, for
- * brokers' reach through communities: as on a date by walking every member's employment, or today from
- * `STAFF_IN`, as today's organisationLinks reads it.
- */
-export const communityOrganisationsQuery = {
-  at: `
-MATCH (c:Community)<-[r:MEMBER_OF]-(:Person)-[e:WORKS_FOR|WORKED_FOR]->(o:Organisation) WHERE ${holdsAt("r")} AND ${holdsAt("e")} AND ${existedAt("o")}
-RETURN c.id AS community, collect(DISTINCT o.id) AS organisations`,
-  today: `
-MATCH (c:Community)<-[s:STAFF_IN]-(o:Organisation) WHERE ${holdsNow("s")} AND ${existedAt("o")}
-RETURN c.id AS community, collect(DISTINCT o.id) AS organisations`,
-};
-
 /** Bumped when what the summaries hold changes: start-up then rebuilds them. */
-export const summariesVersion = 2;
+export const summariesVersion = 3;
 
 const notEnded = (r: string) => `(${r}.until IS NULL OR ${r}.until > date())`;
 
@@ -84,16 +73,31 @@ CALL (o, c) {
 
 const workersOf = `UNWIND $stages AS stageId MATCH (:Stage {id: stageId})<-[:WORKS_ON]-(p:Person) RETURN collect(DISTINCT p.id) AS people`;
 
+/**
+ * The brokers to count again for people whose employment or memberships changed: everyone in the
+ * communities they are in or left, whose organisations may have changed with them.
+ */
+const membersAlongside = `
+UNWIND $people AS person
+OPTIONAL MATCH (p:Person {id: person.id})
+UNWIND coalesce(person.communities, []) + COLLECT { MATCH (p)-[:MEMBER_OF]->(c:Community) RETURN c.id } AS community
+MATCH (:Community {id: community})<-[:MEMBER_OF]-(m:Person)
+RETURN collect(DISTINCT m.id) AS people`;
+
+const idsFrom = (result: unknown) => ((result as { records: { get(key: string): unknown }[] }).records[0]?.get("people") as string[] | undefined) ?? [];
+
 /** Refreshes the summaries for what a write touched, in its transaction, after it wrote. */
 export async function refreshSummaries(tx: Runner, touched: SummaryTouches): Promise<void> {
   const people = touched.people ?? [];
   const spans = new Set(people.map((p) => p.id));
-  if (touched.stages?.length) {
-    const result = (await tx.run(workersOf, { stages: touched.stages })) as { records: { get(key: string): unknown }[] };
-    for (const id of (result.records[0]?.get("people") as string[] | undefined) ?? []) spans.add(id);
-  }
+  if (touched.stages?.length) for (const id of idsFrom(await tx.run(workersOf, { stages: touched.stages }))) spans.add(id);
   if (spans.size > 0) await tx.run(refreshSpans, { people: [...spans] });
   if (people.length > 0) await tx.run(refreshStaff, { people });
+  const brokers = new Set(spans);
+  const moved = people.filter((p) => p.organisations?.length || p.communities?.length);
+  if (moved.length > 0) for (const id of idsFrom(await tx.run(membersAlongside, { people: moved }))) brokers.add(id);
+  await refreshBrokerSummaries(tx, [...brokers]);
+  if (touched.opened?.length) await markBrokerSummariesStale(tx);
   const services = touched.services ?? {};
   await refreshTouchedServices(tx, {
     services: services.services ?? [],
@@ -116,6 +120,7 @@ export async function rebuildSummaries(driver: Driver, database?: string): Promi
       WITH DISTINCT o, c, r.since AS since, r.until AS until
       CALL (o, c, since, until) { CREATE (o)-[:STAFF_IN {since: since, until: until}]->(c) } IN TRANSACTIONS OF 10000 ROWS`);
     await session.executeWrite((tx) => rebuildServiceSummaries(tx));
+    await session.executeWrite((tx) => rebuildBrokerSummaries(tx));
   } finally {
     await session.close();
   }

@@ -106,7 +106,7 @@ export async function createAnalysisFixture(driver: Driver): Promise<AnalysisFix
       await session
         .executeWrite(async (tx) => {
           await tx.run("MATCH (n) WHERE n.id IN $ids DETACH DELETE n", { ids: Object.values(ids) });
-          await refreshSummaries(tx, { services: { services: [ids.S] } });
+          await refreshSummaries(tx, { people: [{ id: ids.p1 }, { id: ids.p2 }, { id: ids.p3 }], services: { services: [ids.S] } });
         })
         .finally(() => session.close());
     },

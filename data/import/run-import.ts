@@ -7,6 +7,7 @@ import { basename } from "node:path";
 import type { Driver, ManagedTransaction } from "neo4j-driver";
 import { addCounts, type ImportSource } from "./source.js";
 import { type Provenance, type WriteCounts } from "../../graph/writes.js";
+import { markBrokerSummariesStale, recountBrokerSummaries } from "../../graph/broker-summaries.js";
 import { markServiceSummariesStale, recountServiceSummaries } from "../../graph/service-summaries.js";
 
 export interface Rejection {
@@ -132,19 +133,23 @@ export async function runImport<T, C>(source: ImportSource<T, C>, files: string[
   }
   if (!summary.dryRun && source.finish && options.finish !== false)
     addCounts(summary, await source.finish(options.driver, options.database, files.map(provenanceOf)));
-  // The services' summaries, marked stale by each batch, counted again from everything written (graph/service-summaries.ts).
-  if (!summary.dryRun) await recountServiceSummaries(options.driver, options.database);
+  // The services' and the brokers' summaries, marked stale by each batch, counted again from everything written.
+  if (!summary.dryRun) {
+    await recountServiceSummaries(options.driver, options.database);
+    await recountBrokerSummaries(options.driver, options.database);
+  }
   summary.seconds = Math.round((performance.now() - started) / 10) / 100;
   return summary;
 }
 
-/** One batch's transaction; it marks the services' summaries stale, so that none is read until they are counted again at the end. */
+/** One batch's transaction; it marks the services' and the brokers' summaries stale, so that none is read until they are counted again at the end. */
 async function withSession<R>(options: ImportOptions, work: (tx: ManagedTransaction) => Promise<R>): Promise<R> {
   const session = options.driver.session({ database: options.database, defaultAccessMode: "WRITE" });
   try {
     return await session.executeWrite(async (tx) => {
       const result = await work(tx);
       await markServiceSummariesStale(tx);
+      await markBrokerSummariesStale(tx);
       return result;
     });
   } finally {

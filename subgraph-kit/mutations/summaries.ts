@@ -40,9 +40,13 @@ function serviceTouches(events: readonly AuditedChange[]): ServiceTouches {
 export function summaryTouches(events: readonly AuditedChange[]): SummaryTouches {
   const people = new Map<string, { id: string; organisations: Set<string>; communities: Set<string> }>();
   const stages = new Set<string>();
+  const opened = new Set<string>();
   const person = (id: string) => people.get(id) ?? people.set(id, { id, organisations: new Set(), communities: new Set() }).get(id)!;
   for (const event of events) {
     for (const change of event.changes) {
+      // A person's name places them among the brokers; an organisation's opening decides whether it counts.
+      if (change.kind === "PROPERTY" && event.entityType === "Person" && change.field === "name") person(event.entityId);
+      if (change.kind === "PROPERTY" && event.entityType === "Organisation" && change.field === "since") opened.add(event.entityId);
       if (!change.relationshipType || !summarised.has(change.relationshipType) || !change.relatedId) continue;
       const ends = [
         { type: event.entityType, id: event.entityId },
@@ -64,6 +68,7 @@ export function summaryTouches(events: readonly AuditedChange[]): SummaryTouches
   return {
     people: [...people.values()].map((p) => ({ id: p.id, organisations: [...p.organisations], communities: [...p.communities] })),
     stages: [...stages],
+    opened: [...opened],
     services: serviceTouches(events),
   };
 }

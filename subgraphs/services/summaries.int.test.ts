@@ -14,10 +14,8 @@ import { recountServiceSummaries } from "../../graph/service-summaries.js";
 import { refreshSummaries } from "../../graph/summaries.js";
 import type { RunningServer } from "../../subgraph-kit/server.js";
 import { mutateThrough, startSubgraph, testDriver, testNeo4j, uniqueId } from "../../test/helpers.js";
+import { pages, recountsOf, type Ask, type Connection } from "../../test/summary-pages.js";
 import { servicesAnalysis } from "./resolvers/analysis.js";
-
-type Connection = { totalCount: number; edges: { cursor: string; node: any }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-type Ask = (args: Record<string, unknown>) => Promise<Connection>;
 
 describe("the services' summaries", () => {
   const database = testNeo4j().database;
@@ -41,18 +39,6 @@ describe("the services' summaries", () => {
     const resolver = resolvers[name] as unknown as (source: null, args: Record<string, unknown>) => Promise<Connection>;
     return (args) => resolver(null, args);
   };
-
-  /** Every page of a field, `first` at a time, each asked after the cursor the one before ended with. */
-  async function pages(ask: Ask, first: number, args: Record<string, unknown> = {}): Promise<Connection[]> {
-    const all: Connection[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const page: Connection = await ask({ ...args, first, after });
-      all.push(page);
-      if (!page.pageInfo.hasNextPage || all.length > 200) return all;
-      after = page.pageInfo.endCursor;
-    }
-  }
 
   /**
    * Summarised equals live, page by page, for the ranking and for the gaps of every kind and of some kinds;
@@ -109,7 +95,7 @@ describe("the services' summaries", () => {
     await session
       .executeWrite(async (tx) => {
         await tx.run("MATCH (n) WHERE n.id IN $ids DETACH DELETE n", { ids: Object.values(ids) });
-        await refreshSummaries(tx, { services: { services: [ids.S] } });
+        await refreshSummaries(tx, { people: [{ id: ids.p }], services: { services: [ids.S] } });
       })
       .finally(() => session.close());
     for (const running of Object.values(servers)) await running.close();
@@ -222,8 +208,7 @@ describe("the services' summaries", () => {
   }, 300_000);
 
   it("are counted once for ten reads at once that find them stale, and each read gets the true answer", async () => {
-    const recounts = async () =>
-      Number((await driver.executeQuery(`MATCH (s:SummaryState {id: 'services'}) RETURN s.recounts AS n`, {}, { database })).records[0]?.get("n") ?? 0);
+    const recounts = () => recountsOf(driver, database, "services");
     const expected = await field(live, "servicesByHandoffs")({ first: 20 });
     await driver.executeQuery(`MATCH (s:SummaryState {id: 'services'}) SET s.stale = true`, {}, { database });
     const before = await recounts();

@@ -3,68 +3,22 @@
  * organisations, and the shortest connection between two people or organisations.
  */
 import type { Driver } from "neo4j-driver";
-import { badInput, connectionOf, pageOf } from "../../../subgraph-kit/connection.js";
-import { existedAt, graphReader, holdsAt, nameAt, organisationFieldsOf, today } from "../../../graph/read.js";
-import { communityOrganisationsQuery } from "../../../graph/summaries.js";
+import { badInput, connectionOf, pageOf, type Page } from "../../../subgraph-kit/connection.js";
+import { graphReader, holdsAt, isToday, nameAt, organisationFieldsOf, summaryReader, today, existedAt } from "../../../graph/read.js";
+import {
+  brokersTodayQuery,
+  byRank,
+  candidatesAmongQuery,
+  candidatesQuery,
+  communityOrganisationsQuery,
+  recountBrokerSummaries,
+  Spans,
+  type Candidate,
+  type Ranked,
+} from "../../../graph/broker-summaries.js";
 import { requireRole } from "../../../platform/caller.js";
 import { requireOrganisations } from "../../../subgraph-kit/known-ids.js";
 import type { PathNodeKind, Resolvers } from "../generated/resolvers.js";
-
-/** Employment and stage work on $asAt, today's and ended alike (docs/adr/0008). */
-const employment = "WORKS_FOR|WORKED_FOR";
-const work = "WORKS_ON|WORKED_ON";
-
-/** Everyone in a community or working on a stage on $asAt: what they worked for, on and with then. */
-const candidatesQuery = `
-CALL () {
-  MATCH (p:Person)-[r:MEMBER_OF]->(:Community) WHERE ${holdsAt("r")} RETURN p
-  UNION
-  MATCH (p:Person)-[w:${work}]->(:Stage) WHERE ${holdsAt("w")} RETURN p
-}
-WITH p WHERE $organisationId IS NULL OR EXISTS { MATCH (p)-[e:${employment}]->(:Organisation {id: $organisationId}) WHERE ${holdsAt("e")} }
-RETURN p {.id, .name, .jobTitle, .grade} AS person,
-  COLLECT { MATCH (p)-[e:${employment}]->(o:Organisation) WHERE ${holdsAt("e")} AND ${existedAt("o")} RETURN o.id } AS own,
-  COLLECT { MATCH (p)-[w:${work}]->(:Stage)<-[r:RESPONSIBLE_FOR]-(o:Organisation) WHERE ${holdsAt("w")} AND ${holdsAt("r")} AND ${existedAt("o")} RETURN DISTINCT o.id } AS stageOrganisations,
-  COLLECT { MATCH (p)-[r:MEMBER_OF]->(c:Community) WHERE ${holdsAt("r")} RETURN c.id } AS communities,
-  COUNT { MATCH (p)-[w:${work}]->(:Stage) WHERE ${holdsAt("w")} } AS stages`;
-
-interface Candidate {
-  person: { id: string; name: string };
-  own: string[];
-  stageOrganisations: string[];
-  communities: string[];
-  stages: number;
-}
-
-/** A set of organisations as bits, so a person's span is a few word-wise ORs however large their communities. */
-class OrganisationSet {
-  private words = new Uint32Array(64);
-  add(index: number): void {
-    this.fit(index >>> 5);
-    this.words[index >>> 5]! |= 1 << (index & 31);
-  }
-  addAll(indexes: readonly number[]): void {
-    for (const i of indexes) this.add(i);
-  }
-  count(): number {
-    let n = 0;
-    for (let w of this.words) for (; w; w &= w - 1) n++;
-    return n;
-  }
-  indexes(): number[] {
-    const out: number[] = [];
-    this.words.forEach((w, i) => {
-      for (let b = 0; b < 32; b++) if (w & (1 << b)) out.push(i * 32 + b);
-    });
-    return out;
-  }
-  private fit(word: number): void {
-    if (word < this.words.length) return;
-    const grown = new Uint32Array(Math.max(word + 1, this.words.length * 2));
-    grown.set(this.words);
-    this.words = grown;
-  }
-}
 
 // With the ended links (WORKED_FOR, WORKED_ON, WAS_PART_OF, WAS_SUPERSEDED_BY), each step tested for $asAt.
 const pathTypes = [
@@ -108,12 +62,83 @@ const stepOf = (node: PathNode) => ({
   name: node.name,
 });
 
-export function peopleNetwork(driver: Driver, database?: string) {
+/** `summaries: false` answers today's brokers by the live walk too, as on any other date: the summaries' test compares the two. */
+export function peopleNetwork(driver: Driver, database?: string, options: { summaries?: boolean } = {}) {
+  const summaries = options.summaries ?? true;
   const graph = graphReader(driver, database);
-  for (const query of Object.values(communityOrganisationsQuery)) graph.plan(query, { asAt: today() });
+  for (const query of [communityOrganisationsQuery.at, communityOrganisationsQuery.today]) graph.plan(query, { asAt: today() });
+  graph.plan(communityOrganisationsQuery.ofCommunities, { communities: [], asAt: today() });
   graph.plan(candidatesQuery, { organisationId: null, asAt: today() });
+  graph.plan(candidatesAmongQuery, { people: [], asAt: today() });
+  graph.plan(brokersTodayQuery, { asAt: today(), skip: pageOf({}, 20).skip, limit: pageOf({}, 20).limit });
   graph.plan(endpointQuery, { fromId: "", toId: "" });
   for (let depth = 1; depth <= 6; depth++) graph.plan(pathQuery(depth), { from: "", to: "", asAt: today() });
+
+  /** Answers from the brokers' summaries, counted again (once for the reads in flight) when a read finds them stale. */
+  const fromSummaries = summaryReader(() => recountBrokerSummaries(driver, database));
+
+  /** A page of ranked candidates as the API gives it, with a sample of the organisations each spans (names as on $asAt). */
+  async function brokerPage(ranked: readonly Ranked[], spans: Spans, page: Page, total: number, asAt: unknown) {
+    const connection = connectionOf(ranked, page, total);
+    const sampleIds = connection.edges.map((e) => spans.idsOf(e.spanned));
+    const organisations = new Map(
+      (
+        await graph.rows<{ o: { id: string; name: string } }>(`UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN ${organisationFieldsOf("o")} AS o`, {
+          ids: [...new Set(sampleIds.flat())],
+          asAt,
+        })
+      ).map((r) => [r.o.id, r.o]),
+    );
+    return {
+      ...connection,
+      edges: connection.edges.map(({ cursor, person, communities, stages, organisations: count }, i) => ({
+        cursor,
+        node: {
+          person,
+          organisationCount: count,
+          communityCount: communities,
+          stageCount: stages,
+          sample: sampleIds[i]!.map((id) => organisations.get(id)!)
+            .filter(Boolean)
+            // By id among equal names: the same sample whichever order the organisations were met in.
+            .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+            .slice(0, 10),
+        },
+      })),
+    };
+  }
+
+  /**
+   * Today's page from the brokers' summaries (graph/broker-summaries.ts): the page's people by their
+   * places, each counted again live (a few people) for the sample; null when the summaries are stale or a
+   * count read is not the one they hold.
+   */
+  async function brokersToday(page: Page, asAt: unknown) {
+    const [row] = await graph.rows<{
+      fresh: boolean;
+      total: number;
+      page: { person: string; organisationCount: number; communityCount: number; stageCount: number }[];
+    }>(brokersTodayQuery, { asAt, skip: page.skip, limit: page.limit });
+    if (!row?.fresh || row.page.length !== Math.max(0, Math.min(page.size, row.total - page.offset))) return null;
+    const people = row.page.map((s) => s.person);
+    const candidates = new Map((people.length ? await graph.rows<Candidate>(candidatesAmongQuery, { people, asAt }) : []).map((c) => [c.person.id, c]));
+    const communities = [...new Set([...candidates.values()].flatMap((c) => c.communities))];
+    const spans = new Spans(communities.length ? await graph.rows(communityOrganisationsQuery.ofCommunities, { communities, asAt }) : []);
+    const ranked: Ranked[] = [];
+    for (const stored of row.page) {
+      const candidate = candidates.get(stored.person);
+      const counted = candidate && spans.rank(candidate);
+      if (
+        !counted ||
+        counted.organisations !== stored.organisationCount ||
+        counted.communities !== stored.communityCount ||
+        counted.stages !== stored.stageCount
+      )
+        return null;
+      ranked.push(counted);
+    }
+    return brokerPage(ranked, spans, page, row.total, asAt);
+  }
 
   return {
     warmUp: () => graph.warmUp(),
@@ -124,61 +149,28 @@ export function peopleNetwork(driver: Driver, database?: string) {
           requireRole(context.viewer, "reader", "Ranking people as brokers");
           const page = pageOf(args, 100);
           if (args.organisationId) await requireOrganisations(graph, [args.organisationId], "organisationId");
-          const index = new Map<string, number>();
-          const indexOf = (id: string) => index.get(id) ?? (index.set(id, index.size), index.size - 1);
-          const communityRows = await graph.rows<{ community: string; organisations: string[] }>(
-            args.asAt ? communityOrganisationsQuery.at : communityOrganisationsQuery.today,
-            { asAt },
+          // Today's over everyone from the summaries; of one organisation, or as on another date, every candidate walked.
+          if (summaries && isToday(asAt) && !args.organisationId) {
+            const found = await fromSummaries(() => brokersToday(page, asAt));
+            if (found) return found;
+          }
+          const spans = new Spans(
+            await graph.rows<{ community: string; organisations: string[] }>(args.asAt ? communityOrganisationsQuery.at : communityOrganisationsQuery.today, {
+              asAt,
+            }),
           );
-          const byCommunity = new Map(communityRows.map((row) => [row.community, row.organisations.map(indexOf)]));
           // Streamed, keeping only the best `offset + size` so far: tens of thousands of people at full
           // scale would otherwise be held at once, by every request in flight.
-          type Ranked = { person: Candidate["person"]; communities: number; stages: number; spanned: OrganisationSet; organisations: number };
-          const byRank = (a: Ranked, b: Ranked) =>
-            b.organisations - a.organisations || a.person.name.localeCompare(b.person.name) || a.person.id.localeCompare(b.person.id);
           const keep = page.offset + page.size;
           let best: Ranked[] = [];
           let total = 0;
           await graph.each<Candidate>(candidatesQuery, { organisationId: args.organisationId ?? null, asAt }, (c) => {
-            const spanned = new OrganisationSet();
-            spanned.addAll([...c.own, ...c.stageOrganisations].map(indexOf));
-            for (const community of c.communities) spanned.addAll(byCommunity.get(community) ?? []);
             total++;
-            best.push({ person: c.person, communities: c.communities.length, stages: c.stages, spanned, organisations: spanned.count() });
+            best.push(spans.rank(c));
             if (best.length >= 2 * keep + 1000) best = best.sort(byRank).slice(0, keep);
           });
           best.sort(byRank);
-
-          const connection = connectionOf(best.slice(page.offset, keep), page, total);
-          const ids = [...index.keys()];
-          const sampleIds = connection.edges.map((e) => e.spanned.indexes().map((i) => ids[i]!));
-          const organisations = new Map(
-            (
-              await graph.rows<{ o: { id: string; name: string } }>(
-                `UNWIND $ids AS id MATCH (o:Organisation {id: id}) RETURN ${organisationFieldsOf("o")} AS o`,
-                {
-                  ids: [...new Set(sampleIds.flat())],
-                  asAt,
-                },
-              )
-            ).map((r) => [r.o.id, r.o]),
-          );
-          return {
-            ...connection,
-            edges: connection.edges.map(({ cursor, person, communities, stages, organisations: count }, i) => ({
-              cursor,
-              node: {
-                person,
-                organisationCount: count,
-                communityCount: communities,
-                stageCount: stages,
-                sample: sampleIds[i]!.map((id) => organisations.get(id)!)
-                  .filter(Boolean)
-                  .sort((a, b) => a.name.localeCompare(b.name))
-                  .slice(0, 10),
-              },
-            })),
-          };
+          return brokerPage(best.slice(page.offset, keep), spans, page, total, asAt);
         },
 
         async path(_source, args, context) {

@@ -5,7 +5,20 @@
  */
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 import { badInput, pageOf, sliceConnection, connectionOf } from "../../../subgraph-kit/connection.js";
-import { existedAt, graphReader, holdsAt, nameAt, nearestDepartment, organisationFieldsOf, partOfAt, statusAt, today, versionAt } from "../../../graph/read.js";
+import {
+  existedAt,
+  graphReader,
+  holdsAt,
+  nameAt,
+  nearestDepartment,
+  organisationFieldsOf,
+  partOfAt,
+  statusAt,
+  isToday,
+  summaryReader,
+  today,
+  versionAt,
+} from "../../../graph/read.js";
 import {
   byHandoffs,
   gapCountExpression,
@@ -315,9 +328,6 @@ function gapsFrom(rows: readonly GapRow[], kinds: readonly Schema.GapKind[] | nu
     .filter((gap) => !kinds || kinds.includes(gap.kind));
 }
 
-/** Whether a date is today's, when the services' summaries answer (graph/service-summaries.ts). */
-const isToday = (asAt: Neo4jDate | Neo4jDate<number>) => asAt.toString() === today().toString();
-
 /** `summaries: false` answers today's questions by the live walk too, as on any other date: the summaries' test compares the two. */
 export function servicesAnalysis(driver: Driver, database?: string, options: { summaries?: boolean } = {}) {
   const summaries = options.summaries ?? true;
@@ -352,24 +362,8 @@ export function servicesAnalysis(driver: Driver, database?: string, options: { s
     return { serviceId: scope.serviceId, asAt: scope.asAt, family: row.family };
   }
 
-  /**
-   * The count of every service's summary in flight, shared by the reads that find them stale meanwhile:
-   * ten reads at once after an import would otherwise count them all ten times, one after another.
-   */
-  let recounting: Promise<void> | undefined;
-
-  /**
-   * An answer from the services' summaries, or null when they are not to be read: `read` gives null when
-   * it finds them stale or not what it read; they are counted again once and read again, and a second
-   * null leaves the question to the live walk.
-   */
-  async function fromSummaries<T>(read: () => Promise<T | null>): Promise<T | null> {
-    const first = await read();
-    if (first) return first;
-    recounting ??= recountServiceSummaries(driver, database).finally(() => (recounting = undefined));
-    await recounting;
-    return read();
-  }
+  /** Answers from the services' summaries, counted again (once for the reads in flight) when a read finds them stale. */
+  const fromSummaries = summaryReader(() => recountServiceSummaries(driver, database));
 
   async function servicesWithStages(scope: { serviceId: string | null; asAt: Neo4jDate | Neo4jDate<number>; family: string[] | null }) {
     return graph.rows<{ service: ServiceRow; stages: { stage: StageRow; organisations: Organisation[] }[]; ownedByFamily: boolean }>(
