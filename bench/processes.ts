@@ -31,7 +31,7 @@ export function freePort(): Promise<number> {
  * `root`: the checkout to run it from (another one's, to measure a change side by side).
  */
 export function startNode(label: string, entry: string, env: NodeJS.ProcessEnv, args: string[] = [], root = repoRoot): ChildProcess {
-  const child = spawn(process.execPath, [...serverNodeArgs(resolve(root, entry)), ...args], {
+  const child = spawn(process.execPath, [...serverNodeArgs(resolve(root, entry), root), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

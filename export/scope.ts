@@ -8,12 +8,12 @@ import type { ExportScope } from "./records.js";
 
 /** A refusal of an export request: its HTTP status, GraphQL-style code and the sentence for the caller. */
 export class ExportRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
     super(message);
+    this.status = status;
+    this.code = code;
   }
 
   /** The body sent with it, shaped as a GraphQL error so one client reads both. */

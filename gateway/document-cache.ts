@@ -44,10 +44,12 @@ export class DocumentCache {
   private total = 0;
 
   /** `maxEntryBytes`: a document weighing more is never kept, so no one document evicts all the others. */
-  constructor(
-    readonly maxBytes: number,
-    readonly maxEntryBytes = Math.floor(maxBytes / 16),
-  ) {}
+  readonly maxBytes: number;
+  readonly maxEntryBytes: number;
+  constructor(maxBytes: number, maxEntryBytes = Math.floor(maxBytes / 16)) {
+    this.maxBytes = maxBytes;
+    this.maxEntryBytes = maxEntryBytes;
+  }
 
   /** Estimated bytes held, entries held. */
   get bytes(): number {

@@ -230,11 +230,14 @@ export function useRequestBodyLimits(limits: GatewayLimits): GatewayPlugin {
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-    private readonly maxKeys = 100_000,
-  ) {}
+  private readonly burst: number;
+  private readonly perSecond: number;
+  private readonly maxKeys: number;
+  constructor(burst: number, perSecond: number, maxKeys = 100_000) {
+    this.burst = burst;
+    this.perSecond = perSecond;
+    this.maxKeys = maxKeys;
+  }
 
   /**
    * Takes `amount` tokens for the key (at most a whole bucket, so that anything allowed can run once

@@ -165,11 +165,14 @@ class SelectionBounds {
   /** Whether a paging argument was a variable: otherwise the same nodes give the same copy on every request. */
   usesVariables = false;
 
-  constructor(
-    private readonly schema: GraphQLSchema,
-    private readonly bounds: ArgumentBounds,
-    private readonly info: GraphQLResolveInfo,
-  ) {}
+  private readonly schema: GraphQLSchema;
+  private readonly bounds: ArgumentBounds;
+  private readonly info: GraphQLResolveInfo;
+  constructor(schema: GraphQLSchema, bounds: ArgumentBounds, info: GraphQLResolveInfo) {
+    this.schema = schema;
+    this.bounds = bounds;
+    this.info = info;
+  }
 
   field(node: FieldNode, parent: GraphQLNamedType): FieldNode {
     if (!isObjectType(parent) && !isInterfaceType(parent)) return node;

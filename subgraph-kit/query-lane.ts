@@ -16,10 +16,12 @@ export class QueryLane {
   private running = 0;
   private readonly queue: (() => void)[] = [];
 
-  constructor(
-    private readonly name: string,
-    private readonly options: QueryLaneOptions,
-  ) {}
+  private readonly name: string;
+  private readonly options: QueryLaneOptions;
+  constructor(name: string, options: QueryLaneOptions) {
+    this.name = name;
+    this.options = options;
+  }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     await this.enter();
