@@ -6,7 +6,7 @@
  * so that a change there shows up as a change against this fixed line; but for the links between
  * organisations, which the subgraph answers in one query of its own: the floor runs that query.
  */
-import { linksQuery } from "../subgraphs/organisations/resolvers/links.js";
+import { linksQuery, matrixQuery } from "../subgraphs/organisations/resolvers/links.js";
 
 /** Cypher: relationship `r` holds today (no since, or since passed; no until, or until still ahead). */
 const holds = (r: string) => `(${r}.since IS NULL OR ${r}.since <= date()) AND (${r}.until IS NULL OR ${r}.until > date())`;
@@ -147,8 +147,8 @@ RETURN size(hits) AS total,
  */
 export const organisationLinks = linksQuery.today;
 
-/** The links of departmentMatrix, the same query, with the matrix's organisations ($targets) in the same round trip. */
-export const departmentMatrix = `CALL () {${linksQuery.today}
+/** The links of departmentMatrix: the subgraph's own matrix query, with the matrix's organisations ($targets) in the same round trip. */
+export const departmentMatrix = `CALL () {${matrixQuery.today}
 }
 RETURN total, page, COLLECT { UNWIND $targets AS id MATCH (o:Organisation {id: id}) RETURN o {.id, .name} } AS organisations`;
 

@@ -15,7 +15,7 @@ import { seedStartingABusiness } from "../../data/seed/seed.js";
 import { communities, people } from "../../data/seed/starting-a-business.js";
 import type { RunningServer } from "../../subgraph-kit/server.js";
 import { mutateThrough, startSubgraph, testDriver, testNeo4j, uniqueId } from "../../test/helpers.js";
-import { linksQuery } from "./resolvers/links.js";
+import { linksQuery, matrixQuery } from "./resolvers/links.js";
 
 interface Link {
   from: { id: string };
@@ -41,7 +41,11 @@ describe("the links' summaries", () => {
   };
   const mine = [ids.P, ids.A, ids.B, ids.C];
 
-  /** Today's links, summarised and live, from every organisation to every other, or as the matrix of `matrix` with their children. */
+  /**
+   * Today's links, summarised and live, from every organisation to every other, or as the matrix of `matrix` with their
+   * children: the matrix's own queries, which pair the families' organisations inside each group, each checked against
+   * the reference that walks out to every organisation, today and as on each of `matrixDates`.
+   */
   async function both(matrix?: string[]): Promise<{ summarised: Link[]; live: Link[] }> {
     const parameters = {
       roots: matrix ?? (await driver.executeQuery("MATCH (o:Organisation) RETURN collect(o.id) AS ids", {}, { database })).records[0]!.get("ids"),
@@ -52,14 +56,25 @@ describe("the links' summaries", () => {
       end: neo4j.int(1_000_000),
       asAt: today(),
     };
-    const [summarised, live] = await Promise.all(
-      [linksQuery.today, linksQuery.live].map(async (query) => {
-        const { records } = await driver.executeQuery(query, parameters, { database, routing: "READ" });
-        return (records[0]?.get("page") ?? []) as Link[];
-      }),
+    const pageOf = async (query: string, asAt = parameters.asAt) => {
+      const { records } = await driver.executeQuery(query, { ...parameters, asAt }, { database, routing: "READ" });
+      return (records[0]?.get("page") ?? []) as Link[];
+    };
+    if (!matrix) {
+      const [summarised, live] = await Promise.all([pageOf(linksQuery.today), pageOf(linksQuery.live)]);
+      return { summarised, live };
+    }
+    const [summarised, live, matrixLive, reference] = await Promise.all(
+      [matrixQuery.today, linksQuery.live, matrixQuery.live, linksQuery.today].map((query) => pageOf(query)),
     );
+    expect(matrixLive).toEqual(live);
+    expect(reference).toEqual(live);
+    for (const asAt of matrixDates()) expect(await pageOf(matrixQuery.at, asAt)).toEqual(await pageOf(linksQuery.at, asAt));
     return { summarised: summarised!, live: live! };
   }
+
+  /** Today, and days on which the memberships, work and employment written below had begun or not. */
+  const matrixDates = () => [today(), new neo4j.types.Date(2019, 6, 1), new neo4j.types.Date(2020, 6, 1)];
 
   /** Summarised equals live, for the whole graph and for the matrix of the organisations made here; the links among those. */
   async function expectSummariesTrue(): Promise<Map<string, Record<string, number>>> {

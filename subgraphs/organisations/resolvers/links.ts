@@ -21,8 +21,13 @@ import type { LinkKind, Resolvers } from "../generated/resolvers.js";
  *
  * $roots: the organisations links are counted from, each with the ones below it when $includeChildren.
  * $targets: the organisations links are counted to, grouped the same way; null for every organisation on its own.
+ *
+ * `within`, for a matrix ($targets the same as $roots): both ends of a link are among the families, so each
+ * kind groups the families' organisations by what links them (a stage, a service, a community, a person) and
+ * pairs them inside each group, instead of walking out from every organisation to all it reaches and keeping
+ * the few inside. The answer is the same (subgraphs/organisations/summaries.int.test.ts compares them).
  */
-function linksQueryFor(at: boolean, summarised = !at): string {
+function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; summarised?: boolean; within?: boolean }): string {
   const holds = at ? holdsAt : holdsNow;
   const partOf = at ? "PART_OF|WAS_PART_OF" : "PART_OF";
   const worksFor = at ? "WORKS_FOR|WORKED_FOR" : "WORKS_FOR";
@@ -31,8 +36,59 @@ function linksQueryFor(at: boolean, summarised = !at): string {
   const dated = (...variables: string[]) => (at ? variables.map((v) => ` AND ${holdsAt(v)}`).join("") : "");
   const hierarchy = (top: string) => `(${top}:Organisation {id: ${top}Id})<-[h:${partOf}*0..6]-(m:Organisation)
   WHERE ($includeChildren OR m = ${top})${at ? ` AND all(x IN h WHERE ${holdsAt("x")}) AND ${existedAt("m")}` : ""}`;
+  /** The services organisation `o` takes part in: it owns one, or is responsible for one of its stages. */
+  const servicesOf = (o: string, svc: string) => `CALL (${o}) {
+    MATCH (${o})-[:OWNS]->(${svc}:Service) RETURN ${svc}
+    UNION
+    MATCH (${o})-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(${svc}:Service) WHERE ${holds("r")} RETURN ${svc}
+  }`;
+  /** Every two of the families' organisations `m` that share `via`, as links of `kind`. */
+  const pairsBy = (via: string, kind: string) => `WITH ${via}, collect(DISTINCT m) AS group WHERE size(group) > 1
+  UNWIND group AS m
+  UNWIND group AS y
+  WITH m, y, ${via} WHERE m <> y
+  RETURN m, y, '${kind}' AS kind, ${via}.id AS viaId, ${via}.name AS viaName`;
+  /** Every two organisations person `p` spans (`spans`: {organisation, employer}), one of them their employer. */
+  const personPairs = `UNWIND spans AS a
+  UNWIND spans AS b
+  WITH p, a, b WHERE a.organisation <> b.organisation AND (a.employer OR b.employer)
+  RETURN a.organisation AS m, b.organisation AS y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
+
+  const stages = within
+    ? `UNWIND mine AS m
+  MATCH (m)-[r:RESPONSIBLE_FOR]->(st:Stage) WHERE ${holds("r")}
+  ${pairsBy("st", "STAGE")}`
+    : `UNWIND mine AS m
+  MATCH (m)-[r1:RESPONSIBLE_FOR]->(st:Stage)<-[r2:RESPONSIBLE_FOR]-(y:Organisation)
+  WHERE ${holds("r1")} AND ${holds("r2")}
+  RETURN m, y, 'STAGE' AS kind, st.id AS viaId, st.name AS viaName`;
+  const services = within
+    ? `UNWIND mine AS m
+  ${servicesOf("m", "svc")}
+  ${pairsBy("svc", "SERVICE")}`
+    : `UNWIND mine AS m
+  ${servicesOf("m", "svc")}
+  CALL (svc) {
+    MATCH (y:Organisation)-[:OWNS]->(svc) RETURN y
+    UNION
+    MATCH (y:Organisation)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc) WHERE ${holds("r")} RETURN y
+  }
+  RETURN m, y, 'SERVICE' AS kind, svc.id AS viaId, svc.name AS viaName`;
   // What people link: the live walk over every employee of every organisation in `mine` (as on a date), or the summaries (today).
-  const livePeople = `UNWIND mine AS m
+  const livePeople = within
+    ? `UNWIND mine AS m
+  MATCH (m)<-[e1:${worksFor}]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${holds("r")}${dated("e1")}
+  ${pairsBy("c", "COMMUNITY")}
+  UNION
+  UNWIND mine AS m
+  MATCH (m)<-[e1:${worksFor}]-(p:Person)${at ? ` WHERE ${holdsAt("e1")}` : ""}
+  WITH p, collect(DISTINCT m) AS employers
+  WITH p, [o IN employers | {organisation: o, employer: true}] + [o IN COLLECT {
+      MATCH (p)-[w:${worksOn}]->(:Stage)<-[r:RESPONSIBLE_FOR]-(y:Organisation) WHERE ${holds("r")}${dated("w")} AND y IN mine RETURN DISTINCT y
+    } | {organisation: o, employer: false}] AS spans
+  WHERE size(spans) > 1
+  ${personPairs}`
+    : `UNWIND mine AS m
   MATCH (m)<-[e1:${worksFor}]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${holds("r")}${dated("e1")}
   WITH DISTINCT m, c
   MATCH (c)<-[r:MEMBER_OF]-(:Person)-[e2:${worksFor}]->(y:Organisation) WHERE ${holds("r")}${dated("e2")}
@@ -49,7 +105,16 @@ function linksQueryFor(at: boolean, summarised = !at): string {
   UNWIND mine AS m
   MATCH (m)<-[e1:${worksFor}]-(p:Person)-[e2:${worksFor}]->(y:Organisation)${at ? ` WHERE ${holdsAt("e1")} AND ${holdsAt("e2")}` : ""}
   RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
-  const summarisedPeople = `UNWIND mine AS m
+  const summarisedPeople = within
+    ? `UNWIND mine AS m
+  MATCH (m)-[s:STAFF_IN]->(c:Community) WHERE ${holdsNow("s")}
+  ${pairsBy("c", "COMMUNITY")}
+  UNION
+  UNWIND mine AS m
+  MATCH (m)<-[s:SPANS]-(p:Person) WHERE ${holdsNow("s")}
+  WITH p, collect({organisation: m, employer: s.employer}) AS spans WHERE size(spans) > 1
+  ${personPairs}`
+    : `UNWIND mine AS m
   MATCH (m)-[s1:STAFF_IN]->(c:Community) WHERE ${holdsNow("s1")}
   WITH DISTINCT m, c
   MATCH (c)<-[s2:STAFF_IN]-(y:Organisation) WHERE ${holdsNow("s2")}
@@ -70,23 +135,9 @@ CALL () {
   RETURN apoc.map.fromPairs(collect([m.id, target.id])) AS targetOf
 }
 CALL (mine) {
-  UNWIND mine AS m
-  MATCH (m)-[r1:RESPONSIBLE_FOR]->(st:Stage)<-[r2:RESPONSIBLE_FOR]-(y:Organisation)
-  WHERE ${holds("r1")} AND ${holds("r2")}
-  RETURN m, y, 'STAGE' AS kind, st.id AS viaId, st.name AS viaName
+  ${stages}
   UNION
-  UNWIND mine AS m
-  CALL (m) {
-    MATCH (m)-[:OWNS]->(svc:Service) RETURN svc
-    UNION
-    MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc:Service) WHERE ${holds("r")} RETURN svc
-  }
-  CALL (svc) {
-    MATCH (y:Organisation)-[:OWNS]->(svc) RETURN y
-    UNION
-    MATCH (y:Organisation)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc) WHERE ${holds("r")} RETURN y
-  }
-  RETURN m, y, 'SERVICE' AS kind, svc.id AS viaId, svc.name AS viaName
+  ${services}
   UNION
   ${summarised ? summarisedPeople : livePeople}
 }
@@ -106,10 +157,20 @@ RETURN size(links) AS total, [link IN links[$offset..$end] | link {
 }
 
 /**
- * The benchmark's floor runs today's query as it is (bench/floor-queries.ts); `live` is today's without the
- * summaries, which the test of the summaries compares with (subgraphs/organisations/summaries.int.test.ts).
+ * organisationLinks' queries and departmentMatrix's (`within`, $targets the same as $roots). The benchmark's floor
+ * runs today's as they are (bench/floor-queries.ts); `live` is today's without the summaries, and the queries that
+ * walk out to every organisation are the reference the matrix's are tested against (subgraphs/organisations/summaries.int.test.ts).
  */
-export const linksQuery = { today: linksQueryFor(false), at: linksQueryFor(true), live: linksQueryFor(false, false) };
+export const linksQuery = {
+  today: linksQueryFor({ at: false }),
+  at: linksQueryFor({ at: true }),
+  live: linksQueryFor({ at: false, summarised: false }),
+};
+export const matrixQuery = {
+  today: linksQueryFor({ at: false, within: true }),
+  at: linksQueryFor({ at: true, within: true }),
+  live: linksQueryFor({ at: false, summarised: false, within: true }),
+};
 
 interface LinkRow {
   strength: number;
@@ -151,18 +212,21 @@ export function organisationLinks(driver: Driver, database?: string) {
   const graph = graphReader(driver, database);
   // One matrix at a time, four waiting: the widest allowed takes seconds of Neo4j's time on two cores.
   const matrixLane = new QueryLane("departmentMatrix", { running: 1, waiting: 4, maxWaitMs: 3_000 });
-  for (const targets of [null, [""]]) {
-    for (const query of [linksQuery.today, linksQuery.at]) {
-      graph.plan(query, {
-        roots: [""],
-        targets,
-        includeChildren: false,
-        evidencePerKind: neo4j.int(5),
-        offset: neo4j.int(0),
-        end: neo4j.int(20),
-        asAt: today(),
-      });
-    }
+  for (const [query, targets] of [
+    [linksQuery.today, null],
+    [linksQuery.at, null],
+    [matrixQuery.today, [""]],
+    [matrixQuery.at, [""]],
+  ] as const) {
+    graph.plan(query, {
+      roots: [""],
+      targets,
+      includeChildren: false,
+      evidencePerKind: neo4j.int(5),
+      offset: neo4j.int(0),
+      end: neo4j.int(20),
+      asAt: today(),
+    });
   }
 
   return {
@@ -202,7 +266,7 @@ export function organisationLinks(driver: Driver, database?: string) {
           // query's timeout, since its first run in a process compiles for seconds on a busy machine.
           const [row] = await matrixLane.run(() =>
             graph.rows<{ total: number; page: LinkRow[] }>(
-              args.asAt ? linksQuery.at : linksQuery.today,
+              args.asAt ? matrixQuery.at : matrixQuery.today,
               {
                 asAt,
                 roots: ids,
