@@ -39,6 +39,8 @@ export interface Subjects {
   toPersonId: string;
   /** The five departments with the most people. */
   departmentIds: string[];
+  /** Every live department: the dashboard's network asks their matrix. */
+  everyDepartmentId: string[];
 }
 
 export async function pickSubjects(driver: Driver): Promise<Subjects> {
@@ -59,11 +61,11 @@ export async function pickSubjects(driver: Driver): Promise<Subjects> {
     RETURN [a.id, b.id] ORDER BY a.id, b.id LIMIT 1`,
     { serviceId },
   );
-  const departmentIds = await one<string[]>(`
+  const everyDepartmentId = await one<string[]>(`
     MATCH (d:Organisation) WHERE d.type IN ['MINISTERIAL_DEPARTMENT', 'NON_MINISTERIAL_DEPARTMENT'] AND d.status = 'LIVE'
-    WITH d ORDER BY COUNT { (d)<-[:WORKS_FOR]-(:Person) } DESC, d.id LIMIT 5
+    WITH d ORDER BY COUNT { (d)<-[:WORKS_FOR]-(:Person) } DESC, d.id
     RETURN collect(d.id)`);
-  return { serviceId, fromPersonId: fromPersonId!, toPersonId: toPersonId!, departmentIds };
+  return { serviceId, fromPersonId: fromPersonId!, toPersonId: toPersonId!, departmentIds: everyDepartmentId.slice(0, 5), everyDepartmentId };
 }
 
 export const journeyQuery = `query Journey($serviceId: ID!, $asAt: Date) {
@@ -184,6 +186,14 @@ export function operations(s: Subjects): Operation[] {
       variables: { ids: s.departmentIds },
       direct: "organisations",
       floor: { cypher: floor.departmentMatrix, parameters: links(s.departmentIds, s.departmentIds, true, s.departmentIds.length ** 2) },
+    },
+    {
+      name: "departmentMatrix (every department)",
+      query: `query Matrix($ids: [ID!]!) { departmentMatrix(organisationIds: $ids) { organisations { id name } links {
+        from { id name } organisation { id name } ${linkFields} } } }`,
+      variables: { ids: s.everyDepartmentId },
+      direct: "organisations",
+      floor: { cypher: floor.departmentMatrix, parameters: links(s.everyDepartmentId, s.everyDepartmentId, true, s.everyDepartmentId.length ** 2) },
     },
     {
       name: `departmentMatrix (asAt ${pastDate})`,

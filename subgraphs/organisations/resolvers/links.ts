@@ -79,7 +79,7 @@ function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; 
     ? `UNWIND mine AS m
   MATCH (m)<-[e1:${worksFor}]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${holds("r")}${dated("e1")}
   ${pairsBy("c", "COMMUNITY")}
-  UNION
+  UNION ALL
   UNWIND mine AS m
   MATCH (m)<-[e1:${worksFor}]-(p:Person)${at ? ` WHERE ${holdsAt("e1")}` : ""}
   WITH p, collect(DISTINCT m) AS employers
@@ -93,15 +93,15 @@ function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; 
   WITH DISTINCT m, c
   MATCH (c)<-[r:MEMBER_OF]-(:Person)-[e2:${worksFor}]->(y:Organisation) WHERE ${holds("r")}${dated("e2")}
   RETURN m, y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
-  UNION
+  UNION ALL
   UNWIND mine AS m
   MATCH (m)<-[e1:${worksFor}]-(p:Person)-[w:${worksOn}]->(:Stage)<-[r:RESPONSIBLE_FOR]-(y:Organisation) WHERE ${holds("r")}${dated("e1", "w")}
   RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
-  UNION
+  UNION ALL
   UNWIND mine AS m
   MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[w:${worksOn}]-(p:Person)-[e1:${worksFor}]->(y:Organisation) WHERE ${holds("r")}${dated("e1", "w")}
   RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
-  UNION
+  UNION ALL
   UNWIND mine AS m
   MATCH (m)<-[e1:${worksFor}]-(p:Person)-[e2:${worksFor}]->(y:Organisation)${at ? ` WHERE ${holdsAt("e1")} AND ${holdsAt("e2")}` : ""}
   RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
@@ -109,7 +109,7 @@ function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; 
     ? `UNWIND mine AS m
   MATCH (m)-[s:STAFF_IN]->(c:Community) WHERE ${holdsNow("s")}
   ${pairsBy("c", "COMMUNITY")}
-  UNION
+  UNION ALL
   UNWIND mine AS m
   MATCH (m)<-[s:SPANS]-(p:Person) WHERE ${holdsNow("s")}
   WITH p, collect({organisation: m, employer: s.employer}) AS spans WHERE size(spans) > 1
@@ -119,10 +119,13 @@ function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; 
   WITH DISTINCT m, c
   MATCH (c)<-[s2:STAFF_IN]-(y:Organisation) WHERE ${holdsNow("s2")}
   RETURN m, y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
-  UNION
+  UNION ALL
   UNWIND mine AS m
   MATCH (m)<-[s1:SPANS]-(p:Person)-[s2:SPANS]->(y:Organisation) WHERE (s1.employer OR s2.employer) AND ${holdsNow("s1")} AND ${holdsNow("s2")}
   RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
+  // UNION ALL below: a UNION's distinct would key every row on `mine` too, the families' organisations, holding a
+  // copy of that list per row (more than Neo4j's 1.4 GiB of transaction memory for the matrix of every department
+  // on the civil-service graph); the rows are made distinct after, by what a link counts.
   return `
 CALL () {
   UNWIND $roots AS rootId
@@ -136,9 +139,9 @@ CALL () {
 }
 CALL (mine) {
   ${stages}
-  UNION
+  UNION ALL
   ${services}
-  UNION
+  UNION ALL
   ${summarised ? summarisedPeople : livePeople}
 }
 WITH rootOf[m.id] AS fromId, CASE WHEN $targets IS NULL THEN y.id ELSE targetOf[y.id] END AS toId, coalesce(rootOf[y.id], '') AS yRoot, kind, viaId, viaName${at ? `, y` : ""}
