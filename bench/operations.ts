@@ -107,6 +107,15 @@ export function operations(s: Subjects): Operation[] {
     end: neo4j.int(pageSize),
     asAt: today(),
   });
+  // Today's matrix of `ids` with their families, as the dashboard's network asks it.
+  const matrixOf = (name: string, ids: string[]): Operation => ({
+    name,
+    query: `query Matrix($ids: [ID!]!) { departmentMatrix(organisationIds: $ids) { organisations { id name } links {
+        from { id name } organisation { id name } ${linkFields} } } }`,
+    variables: { ids },
+    direct: "organisations",
+    floor: { cypher: floor.departmentMatrix, parameters: links(ids, ids, true, ids.length ** 2) },
+  });
   return [
     {
       name: "journey",
@@ -179,22 +188,8 @@ export function operations(s: Subjects): Operation[] {
       floor: { sameAs: "organisationLinks" },
       todayOf: "organisationLinks",
     },
-    {
-      name: "departmentMatrix",
-      query: `query Matrix($ids: [ID!]!) { departmentMatrix(organisationIds: $ids) { organisations { id name } links {
-        from { id name } organisation { id name } ${linkFields} } } }`,
-      variables: { ids: s.departmentIds },
-      direct: "organisations",
-      floor: { cypher: floor.departmentMatrix, parameters: links(s.departmentIds, s.departmentIds, true, s.departmentIds.length ** 2) },
-    },
-    {
-      name: "departmentMatrix (every department)",
-      query: `query Matrix($ids: [ID!]!) { departmentMatrix(organisationIds: $ids) { organisations { id name } links {
-        from { id name } organisation { id name } ${linkFields} } } }`,
-      variables: { ids: s.everyDepartmentId },
-      direct: "organisations",
-      floor: { cypher: floor.departmentMatrix, parameters: links(s.everyDepartmentId, s.everyDepartmentId, true, s.everyDepartmentId.length ** 2) },
-    },
+    matrixOf("departmentMatrix", s.departmentIds),
+    matrixOf("departmentMatrix (every department)", s.everyDepartmentId),
     {
       name: `departmentMatrix (asAt ${pastDate})`,
       query: `query Matrix($ids: [ID!]!) { departmentMatrix(organisationIds: $ids, asAt: "${pastDate}") { organisations { id name } links {
