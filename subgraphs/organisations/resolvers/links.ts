@@ -24,8 +24,8 @@ import type { LinkKind, Resolvers } from "../generated/resolvers.js";
  *
  * `within`, for a matrix ($targets the same as $roots): both ends of a link are among the families, so each
  * kind groups the families' organisations by what links them (a stage, a service, a community, a person) and
- * pairs them inside each group, instead of walking out from every organisation to all it reaches and keeping
- * the few inside. The answer is the same (subgraphs/organisations/summaries.int.test.ts compares them).
+ * pairs the families inside each group, instead of walking out from every organisation to all it reaches and
+ * keeping the few inside. The answer is the same (subgraphs/organisations/summaries.int.test.ts compares them).
  */
 function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; summarised?: boolean; within?: boolean }): string {
   const holds = at ? holdsAt : holdsNow;
@@ -42,17 +42,17 @@ function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; 
     UNION
     MATCH (${o})-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(${svc}:Service) WHERE ${holds("r")} RETURN ${svc}
   }`;
-  /** Every two of the families' organisations `m` that share `via`, as links of `kind`. */
-  const pairsBy = (via: string, kind: string) => `WITH ${via}, collect(DISTINCT m) AS group WHERE size(group) > 1
-  UNWIND group AS m
-  UNWIND group AS y
-  WITH m, y, ${via} WHERE m <> y
-  RETURN m, y, '${kind}' AS kind, ${via}.id AS viaId, ${via}.name AS viaName`;
-  /** Every two organisations person `p` spans (`spans`: {organisation, employer}), one of them their employer. */
+  /** Every two families whose organisations `m` share `via`, as links of `kind`: pairs of families, not of their organisations, which can be hundreds to a community. */
+  const pairsBy = (via: string, kind: string) => `WITH ${via}, collect(DISTINCT rootOf[m.id]) AS families WHERE size(families) > 1
+  UNWIND families AS fromId
+  UNWIND families AS toId
+  WITH fromId, toId, ${via} WHERE fromId < toId
+  RETURN fromId, toId, '${kind}' AS kind, ${via}.id AS viaId, ${via}.name AS viaName`;
+  /** Every two families person `p` spans (`spans`: {family, employer}), one of them through their employer. */
   const personPairs = `UNWIND spans AS a
   UNWIND spans AS b
-  WITH p, a, b WHERE a.organisation <> b.organisation AND (a.employer OR b.employer)
-  RETURN a.organisation AS m, b.organisation AS y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
+  WITH p, a, b WHERE a.family < b.family AND (a.employer OR b.employer)
+  RETURN a.family AS fromId, b.family AS toId, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
 
   const stages = within
     ? `UNWIND mine AS m
@@ -83,9 +83,9 @@ function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; 
   UNWIND mine AS m
   MATCH (m)<-[e1:${worksFor}]-(p:Person)${at ? ` WHERE ${holdsAt("e1")}` : ""}
   WITH p, collect(DISTINCT m) AS employers
-  WITH p, [o IN employers | {organisation: o, employer: true}] + [o IN COLLECT {
+  WITH p, [o IN employers | {family: rootOf[o.id], employer: true}] + [o IN COLLECT {
       MATCH (p)-[w:${worksOn}]->(:Stage)<-[r:RESPONSIBLE_FOR]-(y:Organisation) WHERE ${holds("r")}${dated("w")} AND y IN mine RETURN DISTINCT y
-    } | {organisation: o, employer: false}] AS spans
+    } | {family: rootOf[o.id], employer: false}] AS spans
   WHERE size(spans) > 1
   ${personPairs}`
     : `UNWIND mine AS m
@@ -112,7 +112,7 @@ function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; 
   UNION ALL
   UNWIND mine AS m
   MATCH (m)<-[s:SPANS]-(p:Person) WHERE ${holdsNow("s")}
-  WITH p, collect({organisation: m, employer: s.employer}) AS spans WHERE size(spans) > 1
+  WITH p, collect(DISTINCT {family: rootOf[m.id], employer: s.employer}) AS spans WHERE size(spans) > 1
   ${personPairs}`
     : `UNWIND mine AS m
   MATCH (m)-[s1:STAFF_IN]->(c:Community) WHERE ${holdsNow("s1")}
@@ -137,15 +137,19 @@ CALL () {
   MATCH ${hierarchy("target")}
   RETURN apoc.map.fromPairs(collect([m.id, target.id])) AS targetOf
 }
-CALL (mine) {
+CALL (mine${within ? ", rootOf" : ""}) {
   ${stages}
   UNION ALL
   ${services}
   UNION ALL
   ${summarised ? summarisedPeople : livePeople}
 }
-WITH rootOf[m.id] AS fromId, CASE WHEN $targets IS NULL THEN y.id ELSE targetOf[y.id] END AS toId, coalesce(rootOf[y.id], '') AS yRoot, kind, viaId, viaName${at ? `, y` : ""}
-WHERE toId IS NOT NULL AND toId <> fromId AND yRoot <> fromId AND ($targets IS NULL OR fromId < toId)${at ? ` AND ${existedAt("y")}` : ""}
+${
+  within
+    ? ""
+    : `WITH rootOf[m.id] AS fromId, CASE WHEN $targets IS NULL THEN y.id ELSE targetOf[y.id] END AS toId, coalesce(rootOf[y.id], '') AS yRoot, kind, viaId, viaName${at ? `, y` : ""}
+WHERE toId IS NOT NULL AND toId <> fromId AND yRoot <> fromId AND ($targets IS NULL OR fromId < toId)${at ? ` AND ${existedAt("y")}` : ""}`
+}
 WITH DISTINCT fromId, toId, kind, viaId, viaName ORDER BY viaName, viaId
 WITH fromId, toId, kind, collect({kind: kind, id: viaId, name: viaName}) AS via
 WITH fromId, toId, collect({kind: kind, count: size(via), evidence: via[0..$evidencePerKind]}) AS kinds
