@@ -58,22 +58,20 @@ function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; 
     ? `UNWIND mine AS m
   MATCH (m)-[r:RESPONSIBLE_FOR]->(st:Stage) WHERE ${holds("r")}
   ${pairsBy("st", "STAGE")}`
-    : `UNWIND mine AS m
-  MATCH (m)-[r1:RESPONSIBLE_FOR]->(st:Stage)<-[r2:RESPONSIBLE_FOR]-(y:Organisation)
+    : `MATCH (m)-[r1:RESPONSIBLE_FOR]->(st:Stage)<-[r2:RESPONSIBLE_FOR]-(y:Organisation)
   WHERE ${holds("r1")} AND ${holds("r2")}
-  RETURN m, y, 'STAGE' AS kind, st.id AS viaId, st.name AS viaName`;
+  RETURN y, 'STAGE' AS kind, st.id AS viaId, st.name AS viaName`;
   const services = within
     ? `UNWIND mine AS m
   ${servicesOf("m", "svc")}
   ${pairsBy("svc", "SERVICE")}`
-    : `UNWIND mine AS m
-  ${servicesOf("m", "svc")}
+    : `${servicesOf("m", "svc")}
   CALL (svc) {
     MATCH (y:Organisation)-[:OWNS]->(svc) RETURN y
     UNION
     MATCH (y:Organisation)-[r:RESPONSIBLE_FOR]->(:Stage)<-[:HAS_STAGE]-(svc) WHERE ${holds("r")} RETURN y
   }
-  RETURN m, y, 'SERVICE' AS kind, svc.id AS viaId, svc.name AS viaName`;
+  RETURN y, 'SERVICE' AS kind, svc.id AS viaId, svc.name AS viaName`;
   // What people link: the live walk over every employee of every organisation in `mine` (as on a date), or the summaries (today).
   const livePeople = within
     ? `UNWIND mine AS m
@@ -88,23 +86,19 @@ function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; 
     } | {family: rootOf[o.id], employer: false}] AS spans
   WHERE size(spans) > 1
   ${personPairs}`
-    : `UNWIND mine AS m
-  MATCH (m)<-[e1:${worksFor}]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${holds("r")}${dated("e1")}
-  WITH DISTINCT m, c
+    : `MATCH (m)<-[e1:${worksFor}]-(:Person)-[r:MEMBER_OF]->(c:Community) WHERE ${holds("r")}${dated("e1")}
+  WITH DISTINCT c
   MATCH (c)<-[r:MEMBER_OF]-(:Person)-[e2:${worksFor}]->(y:Organisation) WHERE ${holds("r")}${dated("e2")}
-  RETURN m, y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
-  UNION ALL
-  UNWIND mine AS m
+  RETURN y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
+  UNION
   MATCH (m)<-[e1:${worksFor}]-(p:Person)-[w:${worksOn}]->(:Stage)<-[r:RESPONSIBLE_FOR]-(y:Organisation) WHERE ${holds("r")}${dated("e1", "w")}
-  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
-  UNION ALL
-  UNWIND mine AS m
+  RETURN y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
+  UNION
   MATCH (m)-[r:RESPONSIBLE_FOR]->(:Stage)<-[w:${worksOn}]-(p:Person)-[e1:${worksFor}]->(y:Organisation) WHERE ${holds("r")}${dated("e1", "w")}
-  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
-  UNION ALL
-  UNWIND mine AS m
+  RETURN y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName
+  UNION
   MATCH (m)<-[e1:${worksFor}]-(p:Person)-[e2:${worksFor}]->(y:Organisation)${at ? ` WHERE ${holdsAt("e1")} AND ${holdsAt("e2")}` : ""}
-  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
+  RETURN y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
   const summarisedPeople = within
     ? `UNWIND mine AS m
   MATCH (m)-[s:STAFF_IN]->(c:Community) WHERE ${holdsNow("s")}
@@ -114,18 +108,17 @@ function linksQueryFor({ at, summarised = !at, within = false }: { at: boolean; 
   MATCH (m)<-[s:SPANS]-(p:Person) WHERE ${holdsNow("s")}
   WITH p, collect(DISTINCT {family: rootOf[m.id], employer: s.employer}) AS spans WHERE size(spans) > 1
   ${personPairs}`
-    : `UNWIND mine AS m
-  MATCH (m)-[s1:STAFF_IN]->(c:Community) WHERE ${holdsNow("s1")}
-  WITH DISTINCT m, c
+    : `MATCH (m)-[s1:STAFF_IN]->(c:Community) WHERE ${holdsNow("s1")}
+  WITH DISTINCT c
   MATCH (c)<-[s2:STAFF_IN]-(y:Organisation) WHERE ${holdsNow("s2")}
-  RETURN m, y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
-  UNION ALL
-  UNWIND mine AS m
+  RETURN y, 'COMMUNITY' AS kind, c.id AS viaId, c.name AS viaName
+  UNION
   MATCH (m)<-[s1:SPANS]-(p:Person)-[s2:SPANS]->(y:Organisation) WHERE (s1.employer OR s2.employer) AND ${holdsNow("s1")} AND ${holdsNow("s2")}
-  RETURN m, y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
-  // UNION ALL below: a UNION's distinct would key every row on `mine` too, the families' organisations, holding a
-  // copy of that list per row (more than Neo4j's 1.4 GiB of transaction memory for the matrix of every department
-  // on the civil-service graph); the rows are made distinct after, by what a link counts.
+  RETURN y, 'PERSON' AS kind, p.id AS viaId, p.name AS viaName`;
+  // The matrix's kinds are joined with UNION ALL, and the walk out's run for one organisation `m` at a time: a UNION's
+  // distinct over kinds that import `mine` would key every row on that list too, holding a copy of the families'
+  // organisations per row (more than Neo4j's 1.4 GiB of transaction memory for the matrix of every department on
+  // the civil-service graph). The matrix's rows are made distinct after, by what a link counts.
   return `
 CALL () {
   UNWIND $roots AS rootId
@@ -137,11 +130,11 @@ CALL () {
   MATCH ${hierarchy("target")}
   RETURN apoc.map.fromPairs(collect([m.id, target.id])) AS targetOf
 }
-CALL (mine${within ? ", rootOf" : ""}) {
+${within ? "CALL (mine, rootOf) {" : "UNWIND mine AS m\nCALL (m) {"}
   ${stages}
-  UNION ALL
+  ${within ? "UNION ALL" : "UNION"}
   ${services}
-  UNION ALL
+  ${within ? "UNION ALL" : "UNION"}
   ${summarised ? summarisedPeople : livePeople}
 }
 ${
