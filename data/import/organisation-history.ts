@@ -137,17 +137,39 @@ function organisationFacts(id: string, observations: Observation[], dates: Day[]
   } else {
     openStatus = latest.status;
   }
-  return { id, observations, dates, opened, closed, openStatus, curated };
+  return { id, observations, dates, opened: closed ? openedBy(opened, closed, first.date) : opened, closed, openStatus, curated };
+}
+
+/**
+ * GOV.UK adds records of organisations that had already closed: one first listed after the day it
+ * closed had opened by that day, not by the snapshot that first lists it (the AI Safety Institute, first
+ * listed on 2026-07-20, closed on 2025-02-14); one that closed before a snapshot that did not list it may
+ * be older than every snapshot (MHCLG 2018 to 2021, closed 2021-09-20, absent from that of 2023-01-01).
+ */
+function openedBy(opened: Bound, closed: Bound, firstListed: Day): Bound {
+  if (!opened.approximate || opened.latest === null || closed.date === null || closed.date >= opened.latest) return opened;
+  const listed = `govuk-organisations: first listed in the snapshot of ${firstListed}, closed on ${closed.date}`;
+  if (opened.earliest !== null && opened.earliest < closed.date)
+    return {
+      date: closed.date,
+      earliest: opened.earliest,
+      latest: closed.date,
+      approximate: true,
+      source: `${listed}, not in the snapshot of ${opened.earliest}`,
+    };
+  return { date: null, earliest: null, latest: closed.date, approximate: true, source: `${listed}, before any snapshot` };
 }
 
 const successorIsNew = { REPLACED: "replaced by", CHANGED_NAME: "renamed as" } as const;
 
 /**
  * GOV.UK records that an organisation closed on a known day "replaced" by, or having "changed_name" to,
- * its successors: a successor whose opening the snapshots do not bound (it was already in the first)
- * opened that day, the earliest such day if it replaced several. So BEIS opens on 2016-07-15, when BIS
- * closed, instead of having existed on every earlier date. Successors of a merger or a split are left
- * alone: they may have existed before.
+ * its successors: a successor whose opening is known only within bounds that hold that day (already in
+ * the first snapshot, or first listed after it) opened that day, the earliest such day if it replaced
+ * several. So BEIS opens on 2016-07-15, when BIS closed, instead of having existed on every earlier date,
+ * and the AI Security Institute on 2025-02-14, when the AI Safety Institute changed its name, instead of
+ * on 2026-07-20, the first snapshot that lists it. Successors of a merger or a split are left alone:
+ * they may have existed before.
  */
 function openedByReplacing(all: Map<string, OrganisationFacts>): void {
   const replaced = [...all.values()]
@@ -157,7 +179,9 @@ function openedByReplacing(all: Map<string, OrganisationFacts>): void {
     const { date, source } = old.closed!;
     for (const successor of old.observations.at(-1)!.successors) {
       const facts = all.get(successor);
-      if (!facts || facts.opened.earliest !== null || !facts.opened.approximate || (facts.opened.latest !== null && facts.opened.latest < date!)) continue;
+      if (!facts) continue;
+      const { approximate, earliest, latest } = facts.opened;
+      if (!approximate || (earliest !== null && earliest >= date!) || (latest !== null && latest < date!)) continue;
       const how = successorIsNew[old.observations.at(-1)!.closedStatus as keyof typeof successorIsNew];
       facts.opened = exact(date!, `inferred: ${old.id} closed on ${date!}, ${how} ${successor} (${source})`);
     }

@@ -110,6 +110,44 @@ describe("organisations subgraph", () => {
     expect(body.data?.["organisationsConnection"].totalCount).toBeGreaterThanOrEqual(1256);
   });
 
+  it("opens no organisation after it closed: GOV.UK first lists some only once they had closed", async () => {
+    // First listed on 2026-07-20: the AI Safety Institute, closed on 2025-02-14 renamed as the AI Security
+    // Institute; the Incubator for Artificial Intelligence, renamed from the Incubator for Automation and
+    // Innovation on 2023-11-20 and merged into GDS on 2025-01-21; MHCLG (2018 to 2021), closed on 2021-09-20.
+    const { body } = await postGraphQL(
+      running.url,
+      `{
+      organisations(where: { id: { in: ["ai-safety-institute", "ai-security-institute", "incubator-for-artificial-intelligence", "ministry-of-housing-communities-and-local-government-2018-2021"] } }, sort: [{ id: ASC }]) {
+        id since sinceEarliest sinceLatest sinceApproximate closedOn
+      }
+      aiSecurityInstitute: organisations(where: { id: { eq: "ai-security-institute" } }) { in2024: statusAt(asAt: "2024-06-01") in2025: statusAt(asAt: "2025-06-01") }
+      dsit: organisations(where: { id: { eq: "department-for-science-innovation-and-technology" } }) {
+        in2024: childrenAt(asAt: "2024-06-01") { id }
+        in2025: childrenAt(asAt: "2025-06-01") { id }
+      }
+    }`,
+    );
+    expect(body.errors).toBeUndefined();
+    const opened = (since: string | null, earliest: string | null, latest: string, approximate: boolean) => ({
+      since,
+      sinceEarliest: earliest,
+      sinceLatest: latest,
+      sinceApproximate: approximate,
+    });
+    expect(body.data?.["organisations"]).toEqual([
+      // Known only to have opened after 2023-01-01 (not listed then) and by its closing; `since` is the later bound.
+      { id: "ai-safety-institute", ...opened("2025-02-14", "2023-01-01", "2025-02-14", true), closedOn: "2025-02-14" },
+      { id: "ai-security-institute", ...opened("2025-02-14", "2025-02-14", "2025-02-14", false), closedOn: null },
+      { id: "incubator-for-artificial-intelligence", ...opened("2023-11-20", "2023-11-20", "2023-11-20", false), closedOn: "2025-01-21" },
+      // Closed before the first snapshot, which did not list it: nothing bounds its opening but its closing.
+      { id: "ministry-of-housing-communities-and-local-government-2018-2021", ...opened(null, null, "2021-09-20", true), closedOn: "2021-09-20" },
+    ]);
+    expect(body.data?.["aiSecurityInstitute"]).toEqual([{ in2024: null, in2025: "EXEMPT" }]);
+    const ids = (list: { id: string }[]) => list.map((o) => o.id);
+    expect(ids(body.data?.["dsit"][0].in2024)).toContain("incubator-for-artificial-intelligence");
+    expect(ids(body.data?.["dsit"][0].in2025)).toContain("ai-security-institute");
+  });
+
   it("bounds every list: 100 by default, 1000 at most, and refuses more by name", async () => {
     const { body } = await postGraphQL(running.url, "{ unasked: organisations { id } most: organisations(limit: 1000) { id } }");
     expect(body.errors).toBeUndefined();

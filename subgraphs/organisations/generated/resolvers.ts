@@ -296,11 +296,12 @@ export type Organisation = {
   department?: Maybe<Organisation>;
   /**
    * When it opened: exact when a source gives the day (sinceSource cites it), otherwise the first snapshot
-   * that lists it, with sinceEarliest the one before (it opened in between); null when it was already in
-   * the first snapshot. How history is kept: docs/adr/0008.
+   * that lists it (or the day it closed, when GOV.UK first lists it after that), with sinceEarliest the one
+   * before (it opened in between); null when it was already in the first snapshot, or closed before it.
+   * How history is kept: docs/adr/0008.
    */
   since?: Maybe<Scalars['Date']['output']>;
-  /** When only bounds are known: it opened after this day (null: already in the first snapshot). */
+  /** When only bounds are known: it opened after this day (null: already in the first snapshot, or closed before it). */
   sinceEarliest?: Maybe<Scalars['Date']['output']>;
   /** It had opened by this day. */
   sinceLatest?: Maybe<Scalars['Date']['output']>;
