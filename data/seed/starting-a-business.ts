@@ -73,6 +73,7 @@ export const startingABusiness: ServiceSeed = {
         { organisation: "companies-house", lane: "FRONTSTAGE" },
         { organisation: "hm-revenue-customs", lane: "BACKSTAGE" },
         { organisation: "department-for-business-and-trade", lane: "SUPPORT", since: mog2023 },
+        { organisation: "department-for-business-energy-and-industrial-strategy", lane: "SUPPORT", until: mog2023 },
       ],
     },
     {

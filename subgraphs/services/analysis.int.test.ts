@@ -241,6 +241,25 @@ describe("services analysis, on a hand-built graph", () => {
     expect(gaps.edges.map((e: any) => e.node.stage.name)).toEqual(unassigned.map((s: any) => s.stage.name));
     for (const e of gaps.edges) expect(e.node.journeyOwners.map((o: any) => o.id).sort()).toEqual(owners);
   });
+  it("gives DBT, on 7 February 2023, the lanes of Starting a Business that BEIS and DIT held the day before (the demo data)", async () => {
+    const held = async (asAt: string, organisationIds: string[]) => {
+      const body = await query(
+        `query ($asAt: Date) { journey(serviceId: "starting-a-business", asAt: $asAt) { stages { stage { name } responsibilities { lane organisation { id } } } } }`,
+        { asAt },
+      );
+      expect(body.errors).toBeUndefined();
+      return (body.data as any).journey.stages
+        .flatMap((s: any) => s.responsibilities.filter((r: any) => organisationIds.includes(r.organisation.id)).map((r: any) => `${s.stage.name}: ${r.lane}`))
+        .sort();
+    };
+    const [before, after] = await Promise.all([
+      held("2023-02-06", ["department-for-business-energy-and-industrial-strategy", "department-for-international-trade"]),
+      held("2023-02-07", ["department-for-business-and-trade"]),
+    ]);
+    expect(after).toContain("Register the company: SUPPORT");
+    expect(after).toEqual(before);
+  });
+
   it("scores each department's ownership: services, stages nobody holds, gaps and services not assessed lately; and counts services by department", async () => {
     const driver = testDriver();
     const event = `${f.S}-assessed`;
