@@ -14,4 +14,19 @@ describe("hand-written reads", () => {
     expect(performance.now() - started).toBeLessThan(9000);
     expect(await graph.rows("RETURN 1 AS one", {}, { timeoutMs: 300 })).toEqual([{ one: 1 }]);
   });
+
+  it("are stopped at the reader's own bound when their caller gives none, row by row too", async () => {
+    await using driver = testDriver();
+    const graph = graphReader(driver, testNeo4j().database, { timeoutMs: 300 });
+    const started = performance.now();
+    const stopped = await Promise.all([
+      graph.rows("CALL apoc.util.sleep(10000) RETURN 1 AS one").catch((error: unknown) => error),
+      graph.each("CALL apoc.util.sleep(10000) RETURN 1 AS one", {}, () => undefined).catch((error: unknown) => error),
+    ]);
+    for (const error of stopped) {
+      expect(error).toBeInstanceOf(Neo4jError);
+      expect((error as Neo4jError).code).toMatch(/^Neo\.ClientError\.Transaction\.TransactionTimedOut/);
+    }
+    expect(performance.now() - started).toBeLessThan(9000);
+  });
 });

@@ -5,7 +5,7 @@
 import neo4j, { type Date as Neo4jDate, type Driver } from "neo4j-driver";
 
 export interface GraphReader {
-  /** Runs a read query and returns its rows as plain objects; Neo4j stops it after `timeoutMs`, when given. */
+  /** Runs a read query and returns its rows as plain objects; Neo4j stops it after `timeoutMs`, the reader's own bound unless given. */
   rows<T = Record<string, unknown>>(cypher: string, parameters?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<T[]>;
   /** Runs a read query and hands each row to `onRow` as it arrives, holding none of them. */
   each<T = Record<string, unknown>>(cypher: string, parameters: Record<string, unknown>, onRow: (row: T) => void): Promise<void>;
@@ -34,7 +34,16 @@ function withNumbers(value: unknown): unknown {
   return value;
 }
 
-export function graphReader(driver: Driver, database?: string): GraphReader {
+/**
+ * How long Neo4j may run a hand-written read when its caller sets no timeout: five times a generated
+ * query's (subgraph-kit/server.ts), as departmentMatrix's. The gateway gives up on a subgraph after
+ * SUBGRAPH_TIMEOUT_MS (5 s), but Neo4j would go on with the query for as long as it takes, and a document
+ * may ask up to 15 analyses at once.
+ */
+export const readTimeoutMs = 20_000;
+
+export function graphReader(driver: Driver, database?: string, bounds: { timeoutMs?: number } = {}): GraphReader {
+  const timeout = bounds.timeoutMs ?? readTimeoutMs;
   const planned: { cypher: string; parameters: Record<string, unknown> }[] = [];
   return {
     plan(cypher, parameters) {
@@ -48,9 +57,12 @@ export function graphReader(driver: Driver, database?: string): GraphReader {
     async each<T>(cypher: string, parameters: Record<string, unknown>, onRow: (row: T) => void): Promise<void> {
       const session = driver.session({ database, defaultAccessMode: neo4j.session.READ });
       try {
-        await session.executeRead(async (tx) => {
-          for await (const record of tx.run(cypher, parameters)) onRow(withNumbers(record.toObject()) as T);
-        });
+        await session.executeRead(
+          async (tx) => {
+            for await (const record of tx.run(cypher, parameters)) onRow(withNumbers(record.toObject()) as T);
+          },
+          { timeout },
+        );
       } finally {
         await session.close();
       }
@@ -59,7 +71,7 @@ export function graphReader(driver: Driver, database?: string): GraphReader {
       const { records } = await driver.executeQuery(cypher, parameters, {
         database,
         routing: neo4j.routing.READ,
-        ...(options.timeoutMs ? { transactionConfig: { timeout: options.timeoutMs } } : {}),
+        transactionConfig: { timeout: options.timeoutMs ?? timeout },
       });
       return records.map((record) => withNumbers(record.toObject()) as T);
     },
